@@ -1,0 +1,126 @@
+// The tracer worker's loop: a Tracer on this thread, blocked in waitpid, posting stops to the
+// main thread and running its requests.
+//
+// A worker blocked in waitpid cannot receive messages, so it traces one extra process of its
+// own, the sentinel (`sleep infinity`): to wake the worker, the main thread sends the sentinel
+// a signal, whose signal-delivery-stop makes waitpid return. The worker suppresses the signal
+// and reads its messages with receiveMessageOnPort. The sentinel dies with the worker thread
+// (PTRACE_O_EXITKILL), so nothing is left behind however the worker ends.
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { TraceeGoneError } from '../errors.js';
+import { ERRNO } from '../native/errno.js';
+import { Registers } from '../registers.js';
+import { Tracer } from '../tracer.js';
+import type { Tracee } from '../tracee.js';
+import type { Stop } from '../stops.js';
+import { TRACEE_METHODS, toWireError, type Reply, type Request, type TraceeInfo, type WireStop } from './protocol.js';
+
+export interface WorkerData {
+  port: MessagePort;
+  /** Int32 flag: 1 while a wake-up signal is on its way (saves redundant signals). */
+  wake: SharedArrayBuffer;
+}
+
+const ALLOWED = new Set<string>(TRACEE_METHODS);
+
+export function hostTracer({ port, wake }: WorkerData): void {
+  const flag = new Int32Array(wake);
+  const tracer = new Tracer();
+  const post = (reply: Reply) => port.postMessage(reply);
+  let sentinel: Tracee;
+  const startSentinel = () => {
+    sentinel = tracer.spawn('sleep', ['infinity'], { stdin: 'ignore', stdout: 'ignore', stderr: 'ignore', followChildren: false });
+    sentinel.cont();
+    post({ type: 'ready', sentinelPid: sentinel.pid });
+  };
+
+  try {
+    startSentinel();
+  } catch (error) {
+    post({ type: 'fatal', error: toWireError(error) });
+    return;
+  }
+
+  const run = (request: Request): boolean => {
+    try {
+      switch (request.op) {
+        case 'close':
+          tracer.close();
+          post({ type: 'reply', id: request.id, ok: true, value: undefined });
+          return false;
+        case 'spawn': {
+          const tracee = tracer.spawn(request.program, request.args, request.options as never);
+          post({ type: 'reply', id: request.id, ok: true, value: info(tracee) });
+          break;
+        }
+        case 'attach': {
+          const tracee = tracer.attach(request.pid, request.options as never);
+          const threads = [...tracer.tracees.values()].filter((t) => t.pidIfKnown === tracee.pid).map(info);
+          post({ type: 'reply', id: request.id, ok: true, value: { leader: info(tracee), threads } });
+          break;
+        }
+        case 'tracee': {
+          const tracee = tracer.get(request.tid);
+          if (!ALLOWED.has(request.method)) throw new TypeError(`unknown tracee method ${request.method}`);
+          if (!tracee) throw goneError(request.tid);
+          const args = request.method === 'setRegisters' ? [new Registers(request.args[0] as Uint8Array)] : request.args;
+          const result = (tracee[request.method] as (...a: unknown[]) => unknown)(...args);
+          post({ type: 'reply', id: request.id, ok: true, value: result instanceof Registers ? new Uint8Array(result.bytes) : result });
+          break;
+        }
+      }
+    } catch (error) {
+      post({ type: 'reply', id: request.id, ok: false, error: toWireError(error) });
+    }
+    return true;
+  };
+
+  /** Runs every queued request; false once asked to close. */
+  const drain = (): boolean => {
+    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+      if (!run(m.message as Request)) return false;
+    }
+    return true;
+  };
+
+  for (;;) {
+    if (!drain()) return;
+    const stop = tracer.wait();
+    if (!stop) {
+      startSentinel(); // cannot happen while the sentinel lives; keep the loop well-defined
+      continue;
+    }
+    if (stop.tid === sentinel!.tid) {
+      Atomics.store(flag, 0, 0);
+      if (stop.kind === 'exited' || stop.kind === 'killed') startSentinel();
+      else sentinel!.cont(0);
+      continue;
+    }
+    post({ type: 'stop', stop: toWire(stop) });
+  }
+}
+
+function info(tracee: Tracee): TraceeInfo {
+  return { tid: tracee.tid, pid: tracee.pid, stdio: tracee.stdio };
+}
+
+function toWire(stop: Stop): WireStop {
+  const { tracee, ...rest } = stop as Stop & { child?: Tracee };
+  const wire = { ...rest, pid: safePid(tracee) } as WireStop & { child?: unknown };
+  if ('child' in stop) wire.child = { tid: stop.child.tid, pid: safePid(stop.child), stdio: {} };
+  return wire as WireStop;
+}
+
+function safePid(tracee: Tracee): number {
+  try {
+    return tracee.pid;
+  } catch {
+    return tracee.pidIfKnown ?? tracee.tid;
+  }
+}
+
+function goneError(tid: number): Error {
+  return new TraceeGoneError(`tid ${tid} is not traced (it exited or was detached)`, {
+    errno: ERRNO.ESRCH, operation: 'lookup', tid,
+  });
+}

@@ -1,0 +1,108 @@
+// Typed errors. Every error a system call causes carries errno, its name, the operation and the
+// thread it concerned, so that callers can branch on the class and users read a clear message.
+import { ERRNO, errnoName } from './native/errno.js';
+import { getLibc } from './native/libc.js';
+
+export interface SystemErrorDetails {
+  errno: number;
+  operation: string;
+  tid?: number;
+  cause?: unknown;
+}
+
+/** Base class of every error raised by a failed system call on behalf of a tracee. */
+export class PtraceError extends Error {
+  override name = 'PtraceError';
+  readonly errno: number;
+  /** errno's symbolic name, e.g. `'ESRCH'`. */
+  readonly code: string;
+  /** What was being done, e.g. `'PTRACE_GETREGSET'` or `'process_vm_readv'`. */
+  readonly operation: string;
+  readonly tid: number | undefined;
+
+  constructor(message: string, details: SystemErrorDetails) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.errno = details.errno;
+    this.code = errnoName(details.errno);
+    this.operation = details.operation;
+    this.tid = details.tid;
+  }
+}
+
+/** The tracee no longer exists or is not in a ptrace-stop (ESRCH). A normal outcome: the stop
+ * loop will report its exit. */
+export class TraceeGoneError extends PtraceError {
+  override name = 'TraceeGoneError';
+}
+
+/** The kernel refused: no permission to trace or to touch the target (EPERM, EACCES). */
+export class PermissionError extends PtraceError {
+  override name = 'PermissionError';
+}
+
+/** The target cannot be traced: already traced by someone else, a kernel thread, or ourselves. */
+export class NotTraceableError extends PtraceError {
+  override name = 'NotTraceableError';
+}
+
+/** A request the kernel rejected as malformed (EINVAL, EIO on a bad request). */
+export class InvalidArgumentError extends PtraceError {
+  override name = 'InvalidArgumentError';
+}
+
+/** A tracee memory access failed (unmapped or inaccessible address). `address` is where the
+ * failing access started and `transferred` how many bytes moved before it. */
+export class MemoryAccessError extends PtraceError {
+  override name = 'MemoryAccessError';
+  readonly address: bigint;
+  readonly transferred: number;
+  constructor(message: string, details: SystemErrorDetails & { address: bigint; transferred: number }) {
+    super(message, details);
+    this.address = details.address;
+    this.transferred = details.transferred;
+  }
+}
+
+/** A program could not be started: not found, not executable, not an ELF or `#!` file. */
+export class SpawnError extends PtraceError {
+  override name = 'SpawnError';
+  readonly path: string;
+  constructor(message: string, details: SystemErrorDetails & { path: string }) {
+    super(message, details);
+    this.path = details.path;
+  }
+}
+
+/** The platform cannot run this package (not Linux, or an architecture not supported yet). */
+export class UnsupportedPlatformError extends Error {
+  override name = 'UnsupportedPlatformError';
+}
+
+function describe(operation: string, errno: number, tid?: number): string {
+  const who = tid === undefined ? '' : ` (tid ${tid})`;
+  return `${operation}${who}: ${getLibc().strerror(errno)} [${errnoName(errno)}]`;
+}
+
+/** Builds the typed error for a failed system call. */
+export function systemError(operation: string, errno: number, tid?: number): PtraceError {
+  const message = describe(operation, errno, tid);
+  const details = { errno, operation, tid };
+  switch (errno) {
+    case ERRNO.ESRCH:
+      return new TraceeGoneError(message, details);
+    case ERRNO.EPERM:
+    case ERRNO.EACCES:
+      return new PermissionError(message, details);
+    case ERRNO.EINVAL:
+    case ERRNO.EIO:
+      return new InvalidArgumentError(message, details);
+    default:
+      return new PtraceError(message, details);
+  }
+}
+
+/** Throws the typed error for the current errno when a call returned -1. */
+export function checked(result: number, operation: string, tid?: number): number {
+  if (result === -1) throw systemError(operation, getLibc().errno(), tid);
+  return result;
+}

@@ -1,0 +1,33 @@
+// @umview/ptrace-core: raw Linux ptrace from TypeScript.
+export { Tracer, DEFAULT_PTRACE_OPTIONS } from './tracer.js';
+export type { SpawnOptions, AttachOptions, TraceOptions } from './tracer.js';
+export { Tracee } from './tracee.js';
+export type { TraceeState, TraceeOrigin, SignalArg } from './tracee.js';
+export type { StdioOption } from './spawn/launch.js';
+export { TraceeMemory, PAGE_SIZE } from './memory.js';
+export type { Address } from './memory.js';
+export { Registers } from './registers.js';
+export type { RegisterName } from './registers.js';
+export type * from './stops.js';
+export { isExit } from './stops.js';
+export { describeStop } from './describe-stop.js';
+export { decodeSigInfo, SI_CODE, SIGINFO_SIZE } from './siginfo.js';
+export type { SigInfo } from './siginfo.js';
+export { decodeSyscallInfo } from './syscall-info.js';
+export type { SyscallInfo } from './syscall-info.js';
+export {
+  PtraceError, TraceeGoneError, PermissionError, NotTraceableError, InvalidArgumentError,
+  MemoryAccessError, SpawnError, UnsupportedPlatformError,
+} from './errors.js';
+export { PTRACE, PTRACE_O, PTRACE_EVENT, WAIT, NT } from './native/constants.js';
+export { ERRNO, errnoName } from './native/errno.js';
+export type { ErrnoName } from './native/errno.js';
+export { SIGNALS, signalName, signalNumber } from './native/signals.js';
+export type { SignalName } from './native/signals.js';
+export { shellExitCode } from './wait-status.js';
+export * as arch from './arch/index.js';
+export { syscallName, syscallNumber, syscallArgCount } from './arch/index.js';
+export { getLibc, pinnedBuffer } from './native/libc.js';
+export type { Libc } from './native/libc.js';
+export { AsyncTracer, AsyncTracee } from './async/async-tracer.js';
+export type { AsyncStop, AsyncTracerOptions } from './async/async-tracer.js';

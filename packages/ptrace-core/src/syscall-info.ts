@@ -1,0 +1,38 @@
+// Decoding of `struct ptrace_syscall_info` (PTRACE_GET_SYSCALL_INFO, Linux 5.3+).
+//
+//   u8 op; u8 reserved; u16 flags; u32 arch; u64 instruction_pointer; u64 stack_pointer;
+//   union { entry: { u64 nr; u64 args[6] }            at 24
+//           exit: { s64 rval; u8 is_error }           at 24
+//           seccomp: { u64 nr; u64 args[6]; u32 ret_data } }
+import { SYSCALL_INFO_OP } from './native/constants.js';
+
+export const SYSCALL_INFO_SIZE = 88;
+
+export type SyscallInfo =
+  | { op: 'none'; arch: number; ip: bigint; sp: bigint }
+  | { op: 'entry'; arch: number; ip: bigint; sp: bigint; nr: number; args: bigint[] }
+  | { op: 'exit'; arch: number; ip: bigint; sp: bigint; result: bigint; isError: boolean }
+  | { op: 'seccomp'; arch: number; ip: bigint; sp: bigint; nr: number; args: bigint[]; data: number };
+
+/** The six argument words, as unsigned 64-bit values. */
+export function readArgs(words: BigUint64Array, first: number): bigint[] {
+  return [words[first]!, words[first + 1]!, words[first + 2]!, words[first + 3]!, words[first + 4]!, words[first + 5]!];
+}
+
+/** Decodes the structure; `words` is the same memory viewed as u64 words. */
+export function decodeSyscallInfo(bytes: Buffer, words: BigUint64Array): SyscallInfo {
+  const op = bytes[0]!;
+  const arch = bytes.readUInt32LE(4);
+  const ip = words[1]!;
+  const sp = words[2]!;
+  switch (op) {
+    case SYSCALL_INFO_OP.ENTRY:
+      return { op: 'entry', arch, ip, sp, nr: Number(words[3]!), args: readArgs(words, 4) };
+    case SYSCALL_INFO_OP.EXIT:
+      return { op: 'exit', arch, ip, sp, result: BigInt.asIntN(64, words[3]!), isError: bytes[32] !== 0 };
+    case SYSCALL_INFO_OP.SECCOMP:
+      return { op: 'seccomp', arch, ip, sp, nr: Number(words[3]!), args: readArgs(words, 4), data: bytes.readUInt32LE(80) };
+    default:
+      return { op: 'none', arch, ip, sp };
+  }
+}

@@ -1,0 +1,262 @@
+// One traced thread: its registers, its memory, and the requests that resume it.
+//
+// A Tracee is created by its Tracer (spawn, attach, or automatically for a new thread or
+// child) and is only usable from the thread that created the Tracer. Every request may throw
+// TraceeGoneError (ESRCH): the thread can be killed at any moment, and the Tracer will then
+// report its exit as a stop. That is a normal outcome, not a bug.
+import { readFileSync } from 'node:fs';
+import { FPREGS_SIZE, REGS_SIZE, SYS_ptrace, SYS_tgkill } from './arch/index.js';
+import { TraceeGoneError, checked, systemError } from './errors.js';
+import { NT, PTRACE } from './native/constants.js';
+import { ERRNO } from './native/errno.js';
+import { getLibc, pinnedBuffer, type Libc } from './native/libc.js';
+import { signalNumber } from './native/signals.js';
+import { TraceeMemory, type Address } from './memory.js';
+import { Registers } from './registers.js';
+import { SIGINFO_SIZE, decodeSigInfo, type SigInfo } from './siginfo.js';
+import { SYSCALL_INFO_SIZE, decodeSyscallInfo, type SyscallInfo } from './syscall-info.js';
+import type { Stop } from './stops.js';
+import type { Tracer } from './tracer.js';
+
+/** Where a tracee is in its life, as far as the tracer knows. */
+export type TraceeState = 'running' | 'stopped' | 'exited';
+
+/** How a tracee came to be traced: its Tracer kills what it spawned and detaches from what it
+ * attached to when it is closed. */
+export type TraceeOrigin = 'spawned' | 'attached';
+
+export type SignalArg = number | string;
+
+const MAX_XSTATE_SIZE = 16384;
+
+export class Tracee {
+  readonly memory: TraceeMemory;
+  /** Set by the tracer: the last stop reported for this thread. */
+  lastStop: Stop | undefined;
+  state: TraceeState = 'running';
+  /** Per-thread syscall bookkeeping, so entry and exit are never confused. */
+  inSyscall = false;
+  syscallNr = -1;
+  /** The tid of the thread that created this one (fork, vfork or clone), if known. */
+  parentTid: number | undefined;
+  /** Pipe ends created by spawn() for stdio 'pipe' (the tracer's side). */
+  stdio: { stdin?: number; stdout?: number; stderr?: number } = {};
+  /** @internal The next interrupt stop is the one attach() asked for. */
+  awaitingAttachStop = false;
+  /** @internal Traced automatically; its first stop has not been reported yet. */
+  isNewChild = false;
+  /** @internal Resumed with listen(): the next event stop says the group-stop ended. */
+  listening = false;
+
+  private readonly libc: Libc = getLibc();
+  private readonly regs = new Registers();
+  private readonly regsIov = new BigUint64Array(new ArrayBuffer(16));
+  private readonly infoBuf = pinnedBuffer(SYSCALL_INFO_SIZE);
+  private readonly infoWords = new BigUint64Array(this.infoBuf.buffer, this.infoBuf.byteOffset, SYSCALL_INFO_SIZE / 8);
+  private readonly msgBuf = new BigUint64Array(new ArrayBuffer(8));
+  private knownPid: number | undefined;
+
+  constructor(
+    readonly tracer: Tracer,
+    readonly tid: number,
+    /** Spawned tracees (and their descendants) are killed when the tracer closes; attached
+     * ones (and theirs) are detached. */
+    public origin: TraceeOrigin,
+    pid?: number,
+  ) {
+    this.memory = new TraceeMemory(tid);
+    this.knownPid = pid;
+  }
+
+  /** The process (thread group) id; read from /proc the first time for auto-attached clones. */
+  get pid(): number {
+    return (this.knownPid ??= readTgid(this.tid));
+  }
+
+  /** The process id if already known, without reading /proc. */
+  get pidIfKnown(): number | undefined {
+    return this.knownPid;
+  }
+
+  /** @internal Links a new child to the thread that created it. `pid` is its own tid for a
+   * fork or vfork child; unknown for clone (a thread or a process, depending on flags). */
+  adoptFrom(parent: Tracee, pid: number | undefined): void {
+    this.parentTid = parent.tid;
+    this.origin = parent.origin;
+    if (pid !== undefined) this.knownPid = pid;
+  }
+
+  get isThreadGroupLeader(): boolean {
+    return this.pid === this.tid;
+  }
+
+  // ---- registers ----
+
+  /** Reads the general-purpose registers (PTRACE_GETREGSET, NT_PRSTATUS) into this tracee's
+   * reusable Registers view and returns it: valid until the next getRegisters() call. */
+  getRegisters(): Registers {
+    this.regsIov[0] = this.libc.address(this.regs.bytes);
+    this.regsIov[1] = BigInt(REGS_SIZE);
+    checked(this.libc.ptraceBuf(PTRACE.GETREGSET, this.tid, NT.PRSTATUS, this.regsIov), 'PTRACE_GETREGSET', this.tid);
+    return this.regs;
+  }
+
+  /** Writes general-purpose registers (default: the view getRegisters() returned). */
+  setRegisters(regs: Registers = this.regs): void {
+    this.regsIov[0] = this.libc.address(regs.bytes);
+    this.regsIov[1] = BigInt(REGS_SIZE);
+    checked(this.libc.ptraceBuf(PTRACE.SETREGSET, this.tid, NT.PRSTATUS, this.regsIov), 'PTRACE_SETREGSET', this.tid);
+  }
+
+  /** The FP/SSE registers (NT_PRFPREG: the 512-byte FXSAVE area: x87, MXCSR, xmm0-15). */
+  getFpRegisters(): Buffer {
+    return this.getRegset(NT.PRFPREG, FPREGS_SIZE, 'PTRACE_GETREGSET(NT_PRFPREG)');
+  }
+
+  setFpRegisters(bytes: Buffer): void {
+    this.setRegset(NT.PRFPREG, bytes, 'PTRACE_SETREGSET(NT_PRFPREG)');
+  }
+
+  /** The XSAVE area (NT_X86_XSTATE: AVX and beyond); its size depends on the CPU. */
+  getXState(): Buffer {
+    return this.getRegset(NT.X86_XSTATE, MAX_XSTATE_SIZE, 'PTRACE_GETREGSET(NT_X86_XSTATE)');
+  }
+
+  setXState(bytes: Buffer): void {
+    this.setRegset(NT.X86_XSTATE, bytes, 'PTRACE_SETREGSET(NT_X86_XSTATE)');
+  }
+
+  /** Reads a word of `struct user` (PTRACE_PEEKUSER), e.g. debug registers. */
+  peekUser(offset: number): bigint {
+    const buf = pinnedBuffer(8);
+    checked(this.libc.syscallPtr(SYS_ptrace, PTRACE.PEEKUSER, this.tid, offset, buf), 'PTRACE_PEEKUSER', this.tid);
+    return buf.readBigUInt64LE(0);
+  }
+
+  pokeUser(offset: number, value: bigint): void {
+    checked(this.libc.ptrace(PTRACE.POKEUSER, this.tid, offset, BigInt.asUintN(64, value)), 'PTRACE_POKEUSER', this.tid);
+  }
+
+  private getRegset(type: number, size: number, operation: string): Buffer {
+    const buf = pinnedBuffer(size);
+    const iov = new BigUint64Array([this.libc.address(buf), BigInt(size)]);
+    checked(this.libc.ptraceBuf(PTRACE.GETREGSET, this.tid, type, iov), operation, this.tid);
+    return Buffer.from(buf.subarray(0, Number(iov[1])));
+  }
+
+  private setRegset(type: number, bytes: Buffer, operation: string): void {
+    const buf = pinnedBuffer(bytes.length);
+    buf.set(bytes);
+    const iov = new BigUint64Array([this.libc.address(buf), BigInt(bytes.length)]);
+    checked(this.libc.ptraceBuf(PTRACE.SETREGSET, this.tid, type, iov), operation, this.tid);
+  }
+
+  // ---- memory shortcuts ----
+
+  peek(address: Address): bigint { return this.memory.peek(address); }
+  poke(address: Address, value: bigint): void { this.memory.poke(address, value); }
+  read(address: Address, length: number): Buffer { return this.memory.read(address, length); }
+  write(address: Address, data: Uint8Array): void { this.memory.write(address, data); }
+  readCString(address: Address, maxLength?: number): string { return this.memory.readCString(address, maxLength); }
+
+  // ---- stop information ----
+
+  /** PTRACE_GET_SYSCALL_INFO: entry, exit or seccomp details at a syscall stop. */
+  getSyscallInfo(): SyscallInfo {
+    checked(this.libc.ptraceBuf(PTRACE.GET_SYSCALL_INFO, this.tid, SYSCALL_INFO_SIZE, this.infoBuf), 'PTRACE_GET_SYSCALL_INFO', this.tid);
+    return decodeSyscallInfo(this.infoBuf, this.infoWords);
+  }
+
+  /** The raw syscall-info buffer, refreshed; for hot paths that decode only what they need. */
+  fetchSyscallInfoRaw(): { bytes: Buffer; words: BigUint64Array } {
+    checked(this.libc.ptraceBuf(PTRACE.GET_SYSCALL_INFO, this.tid, SYSCALL_INFO_SIZE, this.infoBuf), 'PTRACE_GET_SYSCALL_INFO', this.tid);
+    return { bytes: this.infoBuf, words: this.infoWords };
+  }
+
+  getSigInfo(): SigInfo {
+    const buf = pinnedBuffer(SIGINFO_SIZE);
+    checked(this.libc.ptraceBuf(PTRACE.GETSIGINFO, this.tid, 0, buf), 'PTRACE_GETSIGINFO', this.tid);
+    return decodeSigInfo(buf);
+  }
+
+  /** Replaces the pending signal's siginfo (at a signal-delivery-stop). */
+  setSigInfo(info: SigInfo | Buffer): void {
+    const buf = pinnedBuffer(SIGINFO_SIZE);
+    buf.set(Buffer.isBuffer(info) ? info.subarray(0, SIGINFO_SIZE) : info.raw);
+    checked(this.libc.ptraceBuf(PTRACE.SETSIGINFO, this.tid, 0, buf), 'PTRACE_SETSIGINFO', this.tid);
+  }
+
+  /** PTRACE_GETEVENTMSG: the new child's tid, the exit status, the former tid at exec... */
+  getEventMessage(): bigint {
+    checked(this.libc.ptraceBuf(PTRACE.GETEVENTMSG, this.tid, 0, this.msgBuf), 'PTRACE_GETEVENTMSG', this.tid);
+    return this.msgBuf[0]!;
+  }
+
+  /** Changes the ptrace options of this thread (inherited by children traced later). */
+  setOptions(options: number): void {
+    checked(this.libc.ptrace(PTRACE.SETOPTIONS, this.tid, 0, options), 'PTRACE_SETOPTIONS', this.tid);
+  }
+
+  // ---- resuming ----
+
+  /** Resumes; `signal` is delivered (at a signal-delivery-stop) or 0 to suppress it. */
+  cont(signal: SignalArg = 0): void { this.resume(PTRACE.CONT, 'PTRACE_CONT', signal); }
+  /** Resumes until the next syscall entry or exit. */
+  syscall(signal: SignalArg = 0): void { this.resume(PTRACE.SYSCALL, 'PTRACE_SYSCALL', signal); }
+  /** Executes one instruction. */
+  singleStep(signal: SignalArg = 0): void { this.resume(PTRACE.SINGLESTEP, 'PTRACE_SINGLESTEP', signal); }
+  /** Stops at the next syscall entry without running it (the syscall is emulated). */
+  sysemu(signal: SignalArg = 0): void { this.resume(PTRACE.SYSEMU, 'PTRACE_SYSEMU', signal); }
+  sysemuSingleStep(signal: SignalArg = 0): void { this.resume(PTRACE.SYSEMU_SINGLESTEP, 'PTRACE_SYSEMU_SINGLESTEP', signal); }
+
+  /** At a group-stop: stay stopped but report a SIGCONT or another stop (SEIZE semantics). */
+  listen(): void {
+    checked(this.libc.ptrace(PTRACE.LISTEN, this.tid, 0, 0), 'PTRACE_LISTEN', this.tid);
+    this.state = 'running';
+    this.listening = true;
+  }
+
+  /** Asks a running thread to stop; an `interrupt` stop follows. */
+  interrupt(): void {
+    checked(this.libc.ptrace(PTRACE.INTERRUPT, this.tid, 0, 0), 'PTRACE_INTERRUPT', this.tid);
+  }
+
+  /** Stops tracing this thread (it must be in a ptrace-stop), optionally delivering a signal. */
+  detach(signal: SignalArg = 0): void {
+    checked(this.libc.ptrace(PTRACE.DETACH, this.tid, 0, signalNumber(signal)), 'PTRACE_DETACH', this.tid);
+    this.tracer.forget(this);
+  }
+
+  /** Sends a signal to this thread (tgkill). */
+  signal(signal: SignalArg): void {
+    checked(this.libc.syscall6(SYS_tgkill, this.pid, this.tid, signalNumber(signal), 0, 0, 0), 'tgkill', this.tid);
+  }
+
+  /** Sends SIGKILL to the whole process. Never throws for a process already gone. */
+  kill(): void {
+    if (this.libc.kill(this.pid, 9) === -1 && this.libc.errno() !== ERRNO.ESRCH) {
+      throw systemError('kill', this.libc.errno(), this.tid);
+    }
+  }
+
+  private resume(request: number, operation: string, signal: SignalArg): void {
+    const r = this.libc.ptrace(request, this.tid, 0, typeof signal === 'number' ? signal : signalNumber(signal));
+    if (r === -1) throw systemError(operation, this.libc.errno(), this.tid);
+    this.state = 'running';
+    // Only PTRACE_SYSCALL reports the exit of a call that has been entered.
+    if (request !== PTRACE.SYSCALL) this.inSyscall = false;
+  }
+
+  toString(): string {
+    return `Tracee(${this.tid})`;
+  }
+}
+
+function readTgid(tid: number): number {
+  try {
+    const status = readFileSync(`/proc/${tid}/status`, 'latin1');
+    const m = /^Tgid:\s*(\d+)/m.exec(status);
+    if (m) return Number(m[1]);
+  } catch { /* gone */ }
+  throw new TraceeGoneError(`tid ${tid} is gone`, { errno: ERRNO.ESRCH, operation: 'read /proc/TID/status', tid });
+}

@@ -1,0 +1,88 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AsyncTracer, SIGNALS, TraceeGoneError, syscallNumber, type AsyncStop } from '@umview/ptrace-core';
+import { fixture, outputFile } from './helpers.js';
+
+let tracer: AsyncTracer | undefined;
+afterEach(async () => {
+  await tracer?.close();
+  tracer = undefined;
+});
+
+describe('AsyncTracer (a Tracer in a worker thread)', () => {
+  it('runs a whole session from the event loop while a timer keeps firing', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      tracer = await AsyncTracer.start();
+      const out = outputFile();
+      const tracee = await tracer.spawn(fixture('getpid-print'), [], { stdout: { path: out.path } });
+      expect((await tracee.getRegisters()).rip).toBeGreaterThan(0n);
+      await tracee.syscall();
+      const kinds: string[] = [];
+      const ticksAtStart = ticks;
+      for await (const stop of tracer.stops()) {
+        kinds.push(stop.kind);
+        if (stop.kind === 'syscall-exit' && stop.nr === syscallNumber('getpid')) {
+          const regs = await stop.tracee.getRegisters();
+          regs.syscallResult = 777n;
+          await stop.tracee.setRegisters(regs);
+        }
+        if (stop.kind === 'exited') break;
+        // Let the event loop breathe between stops, as a real UI would.
+        await new Promise((r) => setTimeout(r, 2));
+        await stop.tracee.syscall(stop.kind === 'signal' ? stop.signal : 0);
+      }
+      expect(kinds.at(-1)).toBe('exited');
+      expect(kinds.filter((k) => k === 'syscall-enter').length).toBeGreaterThan(10);
+      expect(out.read()).toBe('getpid=777\n');
+      expect(ticks - ticksAtStart).toBeGreaterThan(10);
+    } finally {
+      clearInterval(timer);
+    }
+  });
+
+  it('delivers stops while the main thread is idle, and wakes the worker for requests', async () => {
+    tracer = await AsyncTracer.start();
+    const tracee = await tracer.spawn(fixture('sleeper', ['-O0', '-pthread']), [], { stdout: 'ignore' });
+    await tracee.cont();
+    // The tracee runs freely: the worker is blocked in waitpid. A request must still be served.
+    const stops: AsyncStop[] = [];
+    await new Promise((r) => setTimeout(r, 50));
+    await tracee.interrupt();
+    for (;;) {
+      const stop = (await tracer.nextStop())!;
+      stops.push(stop);
+      if (stop.tid === tracee.tid && stop.kind === 'interrupt' && stop.cause === 'interrupt') break;
+      if (stop.kind !== 'exited' && stop.kind !== 'killed') await stop.tracee.cont();
+    }
+    const regs = await tracee.getRegisters();
+    expect(regs.rip).toBeGreaterThan(0n);
+    const word = await tracee.peek(regs.rsp);
+    expect(typeof word).toBe('bigint');
+    // Many requests at once: each answered, in order.
+    const results = await Promise.all(Array.from({ length: 50 }, () => tracee.peek(regs.rsp)));
+    expect(new Set(results)).toEqual(new Set([word]));
+  });
+
+  it('rejects with typed errors across the thread boundary', async () => {
+    tracer = await AsyncTracer.start();
+    const tracee = await tracer.spawn(fixture('getpid-print'), [], { stdout: 'ignore' });
+    await expect(tracee.read(0n, 8)).rejects.toMatchObject({ name: 'MemoryAccessError', address: 0n });
+    await expect(tracer.spawn('/no/such/file')).rejects.toMatchObject({ name: 'SpawnError', code: 'ENOENT' });
+    await tracee.kill();
+    const stop = await tracer.nextStop();
+    expect(stop).toMatchObject({ kind: 'killed', signal: SIGNALS.SIGKILL });
+    await expect(tracee.getRegisters()).rejects.toBeInstanceOf(TraceeGoneError);
+  });
+
+  it('close() kills what it spawned and ends the worker', async () => {
+    tracer = await AsyncTracer.start();
+    const tracee = await tracer.spawn(fixture('sleeper', ['-O0', '-pthread']), [], { stdout: 'ignore' });
+    await tracee.cont();
+    await tracer.close();
+    tracer = undefined;
+    await new Promise((r) => setTimeout(r, 50));
+    const { processAlive } = await import('./helpers.js');
+    expect(processAlive(tracee.pid)).toBe(false);
+  });
+});

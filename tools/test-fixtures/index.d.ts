@@ -1,0 +1,12 @@
+export interface CompileOptions {
+  /** Extra flags for cc, e.g. ['-O2', '-pthread']. Default: ['-O0', '-g']. */
+  flags?: string[];
+  /** Name of the produced executable (default: the source's base name). */
+  name?: string;
+}
+/** Compiles a C source file with the system `cc` and returns the path of the cached executable. */
+export function compileC(source: string, options?: CompileOptions): string;
+/** The folder where compiled fixtures are cached. */
+export const cacheDir: string;
+/** Creates a fresh temporary directory that is removed at process exit. */
+export function tempDir(prefix?: string): string;

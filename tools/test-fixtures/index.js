@@ -1,0 +1,45 @@
+// Compiles C test fixtures with the system compiler into a content-addressed cache, so that
+// nothing compiled is ever committed and parallel test files never see a half-written binary.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const cacheDir = process.env.UMVIEW_FIXTURE_CACHE ?? join(root, 'node_modules', '.cache', 'umview-fixtures');
+
+let ccVersion;
+function compilerVersion() {
+  ccVersion ??= execFileSync('cc', ['--version'], { encoding: 'utf8' }).split('\n')[0];
+  return ccVersion;
+}
+
+export function compileC(source, options = {}) {
+  const flags = options.flags ?? ['-O0', '-g'];
+  const text = readFileSync(source);
+  const hash = createHash('sha256')
+    .update(text).update('\0').update(flags.join('\0')).update('\0').update(compilerVersion())
+    .digest('hex').slice(0, 16);
+  const name = options.name ?? basename(source).replace(/\.c$/, '');
+  const out = join(cacheDir, `${name}-${hash}`);
+  if (existsSync(out)) return out;
+  mkdirSync(cacheDir, { recursive: true });
+  const partial = `${out}.${process.pid}.tmp`;
+  try {
+    execFileSync('cc', [...flags, '-o', partial, source], { stdio: ['ignore', 'inherit', 'inherit'] });
+    renameSync(partial, out); // atomic: a concurrent test never runs a half-written file
+  } finally {
+    rmSync(partial, { force: true });
+  }
+  return out;
+}
+
+const temps = [];
+export function tempDir(prefix = 'umview-test-') {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (temps.length === 0) process.on('exit', () => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  temps.push(dir);
+  return dir;
+}
