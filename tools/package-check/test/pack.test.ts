@@ -52,9 +52,9 @@ describe.each(packages.map((p) => [p.name, p] as const))('%s as an installed tar
   it('imports as ESM and as CJS', () => {
     for (const sub of pkg.exports) {
       const spec = sub === '.' ? name : `${name}/${sub.slice(2)}`;
-      const esm = execFileSync(process.execPath, ['--input-type=module', '-e', `import * as m from '${spec}'; console.log(Object.keys(m).length)`], { cwd: project, encoding: 'utf8' });
+      const esm = execFileSync(process.execPath, ['--input-type=module', '-e', `import * as m from '${spec}'; process.stdout.write(String(Object.keys(m).length))`], { cwd: project, encoding: 'utf8' });
       expect(Number(esm)).toBeGreaterThan(0);
-      const cjs = execFileSync(process.execPath, ['-e', `console.log(Object.keys(require('${spec}')).length)`], { cwd: project, encoding: 'utf8' });
+      const cjs = execFileSync(process.execPath, ['-e', `process.stdout.write(String(Object.keys(require('${spec}')).length))`], { cwd: project, encoding: 'utf8' });
       expect(Number(cjs)).toBe(Number(esm));
     }
   });
