@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { compileC } from '@umview/test-fixtures';
 import { Tracer } from '@umview/ptrace-core';
-import { ensurePinned, median, parseArgs, printTable } from './common.mjs';
+import { ensurePinned, median, parseArgs, printTable } from '@umview/test-fixtures/bench';
 
 const args = parseArgs(process.argv.slice(2), { runs: 5, calls: 100000 });
 ensurePinned(import.meta.url);

@@ -1,4 +1,5 @@
-// Shared benchmark plumbing: CPU pinning, argument parsing, medians, a text table.
+// Shared benchmark plumbing for every package's bench/: CPU pinning, argument parsing, medians, a
+// text table.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
