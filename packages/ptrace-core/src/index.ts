@@ -31,3 +31,5 @@ export { getLibc, pinnedBuffer } from './native/libc.js';
 export type { Libc } from './native/libc.js';
 export { AsyncTracer, AsyncTracee } from './async/async-tracer.js';
 export type { AsyncStop, AsyncTracerOptions } from './async/async-tracer.js';
+export { hostTracer } from './async/worker-host.js';
+export type { TracerExtension, WorkerContext, WorkerData } from './async/worker-host.js';

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AsyncTracer, SIGNALS, TraceeGoneError, syscallNumber, type AsyncStop } from '@umview/ptrace-core';
 import { fixture, outputFile } from './helpers.js';
@@ -84,5 +85,20 @@ describe('AsyncTracer (a Tracer in a worker thread)', () => {
     await new Promise((r) => setTimeout(r, 50));
     const { processAlive } = await import('./helpers.js');
     expect(processAlive(tracee.pid)).toBe(false);
+  });
+
+  it('runs an extension on the tracer thread: it sees stops first, answers commands, emits events', async () => {
+    const workerPath = fileURLToPath(new URL('./scripts/counting-extension.mjs', import.meta.url));
+    tracer = await AsyncTracer.start({ workerPath, workerData: { hello: 'worker' } });
+    const events: unknown[] = [];
+    tracer.onEvent((e) => events.push(e));
+    const tracee = await tracer.spawn(fixture('getppid-loop'), ['1000']);
+    await tracee.syscall();
+    // Syscall stops never cross threads: the first stop the main thread sees is the exit.
+    const stop = await tracer.nextStop();
+    expect(stop).toMatchObject({ kind: 'exited', code: 0 });
+    expect(await tracer.command('count', tracee.tid)).toBeGreaterThanOrEqual(1000);
+    await expect(tracer.command('nope')).rejects.toThrow(/unknown command/);
+    expect(events).toEqual([{ ready: true, data: { hello: 'worker' } }, { exited: tracee.tid, code: 0 }]);
   });
 });

@@ -21,8 +21,11 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export type AsyncStop = DistributiveOmit<WireStop, 'child'> & { tracee: AsyncTracee; child?: AsyncTracee };
 
 export interface AsyncTracerOptions {
-  /** Path of the worker script, for bundlers that move it (default: next to this module). */
+  /** Path of the worker script (default: ptrace-core's own, next to this module). A script of
+   * your own calls `hostTracer(workerData, extension)` to run code on the tracer thread. */
   workerPath?: string | URL;
+  /** Passed to the worker's extension as `context.data`. */
+  workerData?: unknown;
 }
 
 export class AsyncTracer {
@@ -30,6 +33,8 @@ export class AsyncTracer {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly queue: AsyncStop[] = [];
   private readonly waiters: ((stop: AsyncStop | undefined) => void)[] = [];
+  private readonly eventListeners: ((event: unknown) => void)[] = [];
+  private readonly earlyEvents: unknown[] = [];
   private nextId = 1;
   private closed = false;
   private closing = false;
@@ -57,7 +62,7 @@ export class AsyncTracer {
     const { port1, port2 } = new MessageChannel();
     const wake = new SharedArrayBuffer(4);
     const worker = new Worker(options.workerPath ?? defaultWorkerUrl(), {
-      workerData: { port: port2, wake },
+      workerData: { port: port2, wake, user: options.workerData },
       transferList: [port2],
     });
     const ready = await new Promise<Reply>((resolve, reject) => {
@@ -84,6 +89,18 @@ export class AsyncTracer {
     const r = (await this.request({ op: 'attach', pid, options })) as { leader: TraceeInfo; threads: TraceeInfo[] };
     for (const t of r.threads) this.handle(t);
     return this.handle(r.leader);
+  }
+
+  /** Runs a command of the worker's extension (see TracerExtension). */
+  command(name: string, ...args: unknown[]): Promise<unknown> {
+    return this.request({ op: 'command', name, args });
+  }
+
+  /** Listens to events the worker's extension emits. */
+  onEvent(listener: (event: unknown) => void): void {
+    this.eventListeners.push(listener);
+    // Events emitted before anyone listened (from the extension's init) are kept until now.
+    for (const event of this.earlyEvents.splice(0)) listener(event);
   }
 
   /** The next stop; undefined once the tracer is closed. */
@@ -147,6 +164,9 @@ export class AsyncTracer {
       else waiter.reject(fromWireError(reply.error));
     } else if (reply.type === 'stop') {
       this.deliver(this.toAsyncStop(reply.stop));
+    } else if (reply.type === 'event') {
+      if (this.eventListeners.length === 0) this.earlyEvents.push(reply.event);
+      for (const listener of this.eventListeners) listener(reply.event);
     } else if (reply.type === 'fatal') {
       this.fail(fromWireError(reply.error));
     }

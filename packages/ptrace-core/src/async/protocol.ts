@@ -18,6 +18,7 @@ export type TraceeMethod = (typeof TRACEE_METHODS)[number];
 
 export type Request =
   | { id: number; op: 'spawn'; program: string; args: string[]; options: unknown }
+  | { id: number; op: 'command'; name: string; args: unknown[] }
   | { id: number; op: 'attach'; pid: number; options: unknown }
   | { id: number; op: 'tracee'; tid: number; method: TraceeMethod; args: unknown[] }
   | { id: number; op: 'close' };
@@ -36,6 +37,7 @@ export type Reply =
   | { type: 'reply'; id: number; ok: true; value: unknown }
   | { type: 'reply'; id: number; ok: false; error: WireError }
   | { type: 'stop'; stop: WireStop }
+  | { type: 'event'; event: unknown }
   | { type: 'ready'; sentinelPid: number }
   | { type: 'fatal'; error: WireError };
 

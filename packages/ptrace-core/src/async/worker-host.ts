@@ -19,14 +19,37 @@ export interface WorkerData {
   port: MessagePort;
   /** Int32 flag: 1 while a wake-up signal is on its way (saves redundant signals). */
   wake: SharedArrayBuffer;
+  /** Whatever AsyncTracer.start({ workerData }) passed, for an extension's own use. */
+  user?: unknown;
+}
+
+/** What an extension sees of the worker. */
+export interface WorkerContext {
+  readonly tracer: Tracer;
+  /** Sends an event to the main thread (AsyncTracer.onEvent); structured-cloneable data. */
+  emit(event: unknown): void;
+  /** Whatever AsyncTracer.start({ workerData }) passed. */
+  readonly data: unknown;
+}
+
+/** Code that runs on the tracer thread, next to the Tracer: the per-stop hot path of a
+ * debugger or monitor belongs here, not behind a message round trip per stop. */
+export interface TracerExtension {
+  init?(context: WorkerContext): void;
+  /** Called by AsyncTracer.command(name, ...args); the result must be structured-cloneable. */
+  commands?: Record<string, (context: WorkerContext, ...args: never[]) => unknown>;
+  /** Sees every stop first. Return true when the extension dealt with it (resumed the tracee,
+   * or keeps it stopped on purpose); false to deliver it to the main thread. */
+  onStop?(stop: Stop, context: WorkerContext): boolean;
 }
 
 const ALLOWED = new Set<string>(TRACEE_METHODS);
 
-export function hostTracer({ port, wake }: WorkerData): void {
+export function hostTracer({ port, wake, user }: WorkerData, extension: TracerExtension = {}): void {
   const flag = new Int32Array(wake);
   const tracer = new Tracer();
   const post = (reply: Reply) => port.postMessage(reply);
+  const context: WorkerContext = { tracer, data: user, emit: (event) => post({ type: 'event', event }) };
   let sentinel: Tracee;
   const startSentinel = () => {
     sentinel = tracer.spawn('sleep', ['infinity'], { stdin: 'ignore', stdout: 'ignore', stderr: 'ignore', followChildren: false });
@@ -36,6 +59,7 @@ export function hostTracer({ port, wake }: WorkerData): void {
 
   try {
     startSentinel();
+    extension.init?.(context);
   } catch (error) {
     post({ type: 'fatal', error: toWireError(error) });
     return;
@@ -48,6 +72,13 @@ export function hostTracer({ port, wake }: WorkerData): void {
           tracer.close();
           post({ type: 'reply', id: request.id, ok: true, value: undefined });
           return false;
+        case 'command': {
+          const command = extension.commands?.[request.name];
+          if (!command) throw new TypeError(`unknown command ${request.name}`);
+          const value = (command as (c: WorkerContext, ...a: unknown[]) => unknown)(context, ...request.args);
+          post({ type: 'reply', id: request.id, ok: true, value });
+          break;
+        }
         case 'spawn': {
           const tracee = tracer.spawn(request.program, request.args, request.options as never);
           post({ type: 'reply', id: request.id, ok: true, value: info(tracee) });
@@ -96,6 +127,7 @@ export function hostTracer({ port, wake }: WorkerData): void {
       else sentinel!.cont(0);
       continue;
     }
+    if (extension.onStop?.(stop, context)) continue;
     post({ type: 'stop', stop: toWire(stop) });
   }
 }
