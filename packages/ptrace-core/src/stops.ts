@@ -21,6 +21,9 @@ export interface SyscallEnterStop extends StopBase {
   readonly args: readonly bigint[];
   /** AUDIT_ARCH_* of the call: a 32-bit call (int 0x80) in a 64-bit process shows here. */
   readonly arch: number;
+  /** Instruction and stack pointers at the stop (the instruction after the syscall). */
+  readonly ip: bigint;
+  readonly sp: bigint;
 }
 
 /** Stopped at syscall exit; `result` is signed (-errno on failure). */
@@ -40,6 +43,8 @@ export interface SeccompStop extends StopBase {
   readonly arch: number;
   /** The 16-bit data of SECCOMP_RET_TRACE. */
   readonly data: number;
+  readonly ip: bigint;
+  readonly sp: bigint;
 }
 
 /** A signal is about to be delivered; resume with `signal` to deliver it, 0 to suppress it. */

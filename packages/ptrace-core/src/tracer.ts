@@ -185,6 +185,28 @@ export class Tracer {
     }
   }
 
+  /** Blocks until this one thread stops or exits and returns that stop; stops of other threads
+   * stay queued for wait(). For code that drives one thread through a sequence (remote syscall
+   * injection, stepping over a breakpoint) while the others are left alone. */
+  waitFor(tracee: Tracee): Stop {
+    const queued = this.ready.findIndex((s) => s.tid === tracee.tid);
+    if (queued >= 0) return this.ready.splice(queued, 1)[0]!;
+    for (;;) {
+      const tid = this.libc.waitpid(tracee.tid, this.status, WAIT.ALL);
+      if (tid === -1) {
+        const errno = this.libc.errno();
+        if (errno === ERRNO.EINTR) continue;
+        if (errno === ERRNO.ECHILD) {
+          this.forget(tracee);
+          throw new TraceeGoneError(`tid ${tracee.tid} is gone`, { errno: ERRNO.ESRCH, operation: 'waitpid', tid: tracee.tid });
+        }
+        throw systemError('waitpid', errno, tracee.tid);
+      }
+      const stop = this.decode(tid, this.status[0]!);
+      if (stop) return stop;
+    }
+  }
+
   /** Iterates over stops until no tracee is left. Each stopped tracee must be resumed. */
   *stops(): Generator<Stop, void, undefined> {
     for (let stop = this.wait(); stop; stop = this.wait()) yield stop;
@@ -285,7 +307,10 @@ export class Tracer {
       const nr = Number(words[3]);
       tracee.inSyscall = true;
       tracee.syscallNr = nr;
-      return { kind: 'syscall-enter', tid, tracee, status, nr, args: readArgs(words, 4), arch: bytes.readUInt32LE(4) };
+      return {
+        kind: 'syscall-enter', tid, tracee, status, nr, args: readArgs(words, 4), arch: bytes.readUInt32LE(4),
+        ip: words[1]!, sp: words[2]!,
+      };
     }
     if (op === SYSCALL_INFO_OP.EXIT) {
       const result = BigInt.asIntN(64, words[3]!);
@@ -303,7 +328,7 @@ export class Tracer {
     if (tracee.inSyscall) {
       tracee.syscallNr = regs.syscallNumber;
       const args = [0, 1, 2, 3, 4, 5].map((i) => regs.syscallArg(i));
-      return { kind: 'syscall-enter', tid, tracee, status, nr: tracee.syscallNr, args, arch: AUDIT_ARCH };
+      return { kind: 'syscall-enter', tid, tracee, status, nr: tracee.syscallNr, args, arch: AUDIT_ARCH, ip: regs.pc, sp: regs.sp };
     }
     const result = regs.syscallResult;
     return { kind: 'syscall-exit', tid, tracee, status, nr: tracee.syscallNr, result, isError: result < 0n && result >= -4095n };
@@ -339,13 +364,18 @@ export class Tracer {
         return { kind: 'exiting', tid, tracee, status, exitStatus: Number(tracee.getEventMessage()) };
       case PTRACE_EVENT.SECCOMP: {
         const info = tracee.getSyscallInfo();
-        const nr = info.op === 'seccomp' ? info.nr : tracee.getRegisters().syscallNumber;
-        const args = info.op === 'seccomp' ? info.args : [];
         tracee.inSyscall = true;
-        tracee.syscallNr = nr;
+        if (info.op === 'seccomp') {
+          tracee.syscallNr = info.nr;
+          return { kind: 'seccomp', tid, tracee, status, nr: info.nr, args: info.args, arch: info.arch, data: info.data, ip: info.ip, sp: info.sp };
+        }
+        // Kernels before 5.3: the registers tell the call.
+        const regs = tracee.getRegisters();
+        tracee.syscallNr = regs.syscallNumber;
+        const args = [0, 1, 2, 3, 4, 5].map((i) => regs.syscallArg(i));
         return {
-          kind: 'seccomp', tid, tracee, status, nr, args,
-          arch: info.arch, data: info.op === 'seccomp' ? info.data : Number(tracee.getEventMessage()),
+          kind: 'seccomp', tid, tracee, status, nr: tracee.syscallNr, args, arch: AUDIT_ARCH,
+          data: Number(tracee.getEventMessage()), ip: regs.pc, sp: regs.sp,
         };
       }
       case PTRACE_EVENT.STOP: {
