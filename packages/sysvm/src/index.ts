@@ -1,0 +1,21 @@
+// @umview/sysvm: PTRACE_SYSVM on stock kernels — syscall stops as a programming model.
+export { SyscallTracer } from './tracer/syscall-tracer.js';
+export type { SyscallTracerOptions, SysvmStats } from './tracer/syscall-tracer.js';
+export { SyscallCall } from './tracer/syscall-call.js';
+export type { CallDecision } from './tracer/syscall-call.js';
+export { SyscallReturn } from './tracer/syscall-return.js';
+export { SyscallArgs } from './tracer/syscall-args.js';
+export type { SyscallEvent, ProcessEvent } from './tracer/events.js';
+export { BACKENDS, usesSeccomp } from './tracer/backend.js';
+export type { BackendName } from './tracer/backend.js';
+export { hasSetSyscallInfo } from './tracer/register-edits.js';
+export { SyscallFilter } from './filter/syscall-filter.js';
+export type { ForeignArchAction, SyscallRef } from './filter/syscall-filter.js';
+export { SECCOMP_RET, encodeProgram, runProgram } from './filter/bpf.js';
+export type { BpfInstruction } from './filter/bpf.js';
+export { installFilter, FilterInstallError } from './filter/install.js';
+export { injectSyscall } from './inject/inject.js';
+export type { InjectionContext, StopPosition } from './inject/inject.js';
+export { Scratch } from './inject/scratch.js';
+export type { DataIO, DataIOFactory } from './io/data-io.js';
+export { directIO } from './io/direct-io.js';

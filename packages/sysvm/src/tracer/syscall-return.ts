@@ -1,0 +1,61 @@
+// A syscall at its exit stop, reported because its entry asked for it (runToExit).
+import { syscallName, type Tracee } from '@umview/ptrace-core';
+import type { DataIO } from '../io/data-io.js';
+import type { CallHost } from './call-host.js';
+import { SyscallArgs } from './syscall-args.js';
+
+const MAX_ERRNO = 4095n;
+
+export class SyscallReturn extends SyscallArgs {
+  readonly kind = 'syscall-return' as const;
+  readonly name: string;
+  newResult: bigint | undefined;
+
+  constructor(
+    private readonly host: CallHost,
+    readonly tracee: Tracee,
+    /** The call that ran (after any rewrite). */
+    readonly nr: number,
+    readonly args: readonly bigint[],
+    /** What the kernel returned (signed; -errno on failure). */
+    readonly result: bigint,
+  ) {
+    super(args);
+    this.name = syscallName(nr);
+  }
+
+  get tid(): number {
+    return this.tracee.tid;
+  }
+  get pid(): number {
+    return this.tracee.pid;
+  }
+  get io(): DataIO {
+    return this.host.io(this.tracee);
+  }
+
+  /** True when the result is an error (-4095..-1). */
+  get isError(): boolean {
+    return this.result < 0n && this.result >= -MAX_ERRNO;
+  }
+
+  /** The errno, when the result is an error. */
+  get errno(): number | undefined {
+    return this.isError ? Number(-this.result) : undefined;
+  }
+
+  /** Changes what the tracee sees as the result. */
+  setResult(value: bigint | number): void {
+    this.newResult = BigInt(value);
+  }
+
+  /** The result the tracee will see. */
+  get effectiveResult(): bigint {
+    return this.newResult ?? this.result;
+  }
+
+  /** Runs a syscall of the monitor's choosing in the tracee now (after this call). */
+  inject(nr: number, args: readonly (bigint | number)[] = []): bigint {
+    return this.host.inject(this.tracee, 'exit', nr, args);
+  }
+}

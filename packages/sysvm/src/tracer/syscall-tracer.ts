@@ -1,0 +1,327 @@
+// SyscallTracer: a process tree whose syscalls stop as SyscallCall objects with PTRACE_SYSVM's
+// verbs, on one of three backends (see backend.ts). It owns a ptrace-core Tracer; a handler
+// decides per call, and the tracer carries the decision out when the handler is done.
+import {
+  Tracer, arch, shellExitCode,
+  type RegisterName, type SpawnOptions, type Stop, type Tracee,
+} from '@umview/ptrace-core';
+import { installFilter } from '../filter/install.js';
+import { SyscallFilter } from '../filter/syscall-filter.js';
+import { injectSyscall, type InjectionContext, type StopPosition } from '../inject/inject.js';
+import type { DataIO, DataIOFactory } from '../io/data-io.js';
+import { usesSeccomp, type BackendName } from './backend.js';
+import type { CallHost } from './call-host.js';
+import type { ProcessEvent, SyscallEvent } from './events.js';
+import { RegisterEdits, setSyscallInfo } from './register-edits.js';
+import { SyscallCall } from './syscall-call.js';
+import { SyscallReturn } from './syscall-return.js';
+import { ThreadState, type PendingExit } from './thread-state.js';
+import { directIO } from '../io/direct-io.js';
+
+export interface SyscallTracerOptions {
+  /** How syscalls stop (default 'seccomp'). */
+  backend?: BackendName;
+  /** Which syscalls stop, for the seccomp backends (default: all of them). Under
+   * 'ptrace-syscall' every syscall stops anyway and handlers see every call. */
+  filter?: SyscallFilter;
+  /** How syscall data moves (default: ptrace-core memory access). */
+  io?: DataIOFactory;
+}
+
+export interface SysvmStats {
+  /** ptrace stops seen, of any kind. */
+  stops: number;
+  /** Syscall calls reported to the handler. */
+  calls: number;
+  /** Calls skipped (SKIPCALL). */
+  skipped: number;
+  /** Exit stops the kernel reported (each one a stop that SKIPEXIT would avoid). */
+  exitStops: number;
+  /** Syscalls injected into tracees. */
+  injected: number;
+}
+
+const SYSCALL_NR: RegisterName = arch.SYSCALL_NR_REGISTER;
+const RESULT: RegisterName = arch.SYSCALL_RESULT_REGISTER;
+
+export class SyscallTracer implements CallHost {
+  readonly tracer = new Tracer();
+  readonly backend: BackendName;
+  readonly filter: SyscallFilter;
+  readonly stats: SysvmStats = { stops: 0, calls: 0, skipped: 0, exitStops: 0, injected: 0 };
+  private readonly ioFactory: DataIOFactory;
+  private readonly ios = new Map<number, DataIO>();
+  private readonly threads = new Map<number, ThreadState>();
+  private readonly deferredStops: Stop[] = [];
+  private readonly toStart: Tracee[] = [];
+  private pending: SyscallEvent | undefined;
+  private root: Tracee | undefined;
+  private rootStatus: number | undefined;
+
+  constructor(options: SyscallTracerOptions = {}) {
+    this.backend = options.backend ?? 'seccomp';
+    this.filter = options.filter ?? SyscallFilter.all();
+    this.ioFactory = options.io ?? directIO;
+  }
+
+  /** Starts a program under this tracer. It stays stopped until events() is iterated. */
+  spawn(program: string, args: readonly string[] = [], options: SpawnOptions = {}): Tracee {
+    const tracee = this.tracer.spawn(program, args, options);
+    try {
+      if (usesSeccomp(this.backend)) this.prepareSeccomp(tracee);
+    } catch (error) {
+      tracee.kill();
+      throw error;
+    }
+    this.root ??= tracee;
+    this.toStart.push(tracee);
+    return tracee;
+  }
+
+  /** The shell-style exit status of the first spawned program, once it has exited. */
+  get exitStatus(): number | undefined {
+    return this.rootStatus;
+  }
+
+  /** Every syscall call, requested return and process event, until no tracee is left. */
+  *events(): Generator<SyscallEvent, void, undefined> {
+    for (const tracee of this.toStart.splice(0)) this.resume(tracee);
+    for (;;) {
+      if (this.pending) {
+        const event = this.pending;
+        this.pending = undefined;
+        this.finish(event);
+      }
+      const stop = this.deferredStops.shift() ?? this.tracer.wait();
+      if (!stop) return;
+      this.stats.stops++;
+      const event = this.handle(stop);
+      if (!event) continue;
+      this.pending = event;
+      yield event;
+    }
+  }
+
+  /** Runs every tracee to its end, calling `handler` for each event; returns the first
+   * program's shell-style exit status. */
+  run(handler: (event: SyscallEvent) => void = () => {}): number {
+    for (const event of this.events()) handler(event);
+    return this.rootStatus ?? 0;
+  }
+
+  /** Kills what was spawned. */
+  close(): void {
+    this.tracer.close();
+  }
+
+  // ---- CallHost ----
+
+  io(tracee: Tracee): DataIO {
+    let io = this.ios.get(tracee.tid);
+    if (!io) {
+      io = this.ioFactory(tracee);
+      this.ios.set(tracee.tid, io);
+    }
+    return io;
+  }
+
+  inject(tracee: Tracee, position: StopPosition, nr: number, args: readonly (bigint | number)[]): bigint {
+    this.stats.injected++;
+    return injectSyscall(this.injectionContext(tracee), position, nr, args);
+  }
+
+  // ---- stops to events ----
+
+  private handle(stop: Stop): SyscallEvent | undefined {
+    switch (stop.kind) {
+      case 'syscall-enter':
+        if (usesSeccomp(this.backend) && !this.filter.stops(stop.nr, stop.args)) {
+          // Entry stops only come after a PTRACE_SYSCALL resume; not a call the filter picks.
+          this.resume(stop.tracee);
+          return undefined;
+        }
+        this.stats.calls++;
+        return new SyscallCall(this, stop.tracee, 'entry', stop.nr, stop.args, stop.sp);
+      case 'seccomp':
+        this.stats.calls++;
+        return new SyscallCall(this, stop.tracee, 'seccomp', stop.nr, stop.args, stop.sp);
+      case 'syscall-exit':
+        this.stats.exitStops++;
+        return this.exitStop(stop.tracee, stop.result);
+      default:
+        return { kind: 'process', stop, tracee: stop.tracee, deliverSignal: true } satisfies ProcessEvent;
+    }
+  }
+
+  private exitStop(tracee: Tracee, result: bigint): SyscallEvent | undefined {
+    const thread = this.thread(tracee);
+    const pending = thread.pendingExit;
+    thread.pendingExit = undefined;
+    if (!pending) {
+      this.resume(tracee); // an exit we did not ask to see (execve's, after spawn)
+      return undefined;
+    }
+    if (pending.report) return new ReturnWithPending(this, tracee, pending, result);
+    const edits = this.restoreEdits(pending);
+    if (pending.skipResult !== undefined) edits.set(RESULT, pending.skipResult);
+    edits.apply(tracee);
+    pending.scratch?.restore();
+    this.resume(tracee);
+    return undefined;
+  }
+
+  // ---- carrying decisions out ----
+
+  private finish(event: SyscallEvent): void {
+    try {
+      if (event.kind === 'syscall') this.finishCall(event);
+      else if (event.kind === 'syscall-return') this.finishReturn(event as ReturnWithPending);
+      else this.finishProcessEvent(event);
+    } catch (error) {
+      // The tracee died while we were at it: its exit stop reports that.
+      if ((error as Error).name !== 'TraceeGoneError') throw error;
+    }
+  }
+
+  private finishCall(call: SyscallCall): void {
+    const { tracee } = call;
+    const thread = this.thread(tracee);
+    const decision = call.decision;
+    const edits = new RegisterEdits();
+    if (decision.kind === 'skip') {
+      this.stats.skipped++;
+      call.scratch?.restore();
+      edits.set(SYSCALL_NR, -1n);
+      if (this.backend === 'ptrace-syscall') {
+        // The 2006 way: the kernel runs nothing for number -1; the result is written at the
+        // exit stop that PTRACE_SYSCALL always brings.
+        edits.apply(tracee);
+        thread.pendingExit = { report: false, skipResult: decision.result, nr: call.nr, args: call.args };
+        this.resume(tracee);
+      } else {
+        edits.set(RESULT, decision.result);
+        edits.apply(tracee);
+        this.resume(tracee);
+      }
+      return;
+    }
+    const restore = new Map<RegisterName, bigint>();
+    if (call.rewritten) {
+      if (this.backend === 'seccomp-setinfo') {
+        setSyscallInfo(tracee, call.phase, call.effectiveNr, call.effectiveArgs);
+      } else {
+        if (call.newNr !== undefined) edits.set(SYSCALL_NR, BigInt(call.newNr));
+        call.newArgs.forEach((value, i) => {
+          if (value !== undefined) edits.set(arch.SYSCALL_ARG_REGISTERS[i]!, value);
+        });
+        edits.apply(tracee);
+      }
+      call.newArgs.forEach((value, i) => {
+        if (value !== undefined) restore.set(arch.SYSCALL_ARG_REGISTERS[i]!, call.args[i]!);
+      });
+    }
+    const needExit = decision.toExit || restore.size > 0 || call.scratch !== undefined;
+    if (needExit || this.backend === 'ptrace-syscall') {
+      thread.pendingExit = {
+        report: decision.toExit, restore, scratch: call.scratch, nr: call.effectiveNr, args: call.effectiveArgs,
+      };
+    }
+    this.resume(tracee);
+  }
+
+  private finishReturn(ret: ReturnWithPending): void {
+    const edits = this.restoreEdits(ret.pending);
+    if (ret.newResult !== undefined) edits.set(RESULT, ret.newResult);
+    edits.apply(ret.tracee);
+    ret.pending.scratch?.restore();
+    this.resume(ret.tracee);
+  }
+
+  private finishProcessEvent(event: ProcessEvent): void {
+    const { stop, tracee } = event;
+    switch (stop.kind) {
+      case 'exited':
+      case 'killed':
+        this.threads.delete(stop.tid);
+        this.ios.delete(stop.tid);
+        if (stop.tracee === this.root) this.rootStatus = shellExitCode(stop.status);
+        return;
+      case 'group-stop':
+        tracee.listen(); // stay stopped, as job control wants; SIGCONT is reported
+        return;
+      case 'signal':
+        this.resume(tracee, event.deliverSignal ? stop.signal : 0);
+        return;
+      case 'exec': {
+        this.ios.delete(stop.tid);
+        if (stop.formerTid !== stop.tid) {
+          this.ios.delete(stop.formerTid);
+          const former = this.threads.get(stop.formerTid);
+          this.threads.delete(stop.formerTid);
+          if (former) this.threads.set(stop.tid, former);
+        }
+        // The old image is gone: registers to restore and scratch memory belonged to it (the new
+        // image's registers, rdx above all, must stay as the kernel set them).
+        const pending = this.thread(tracee).pendingExit;
+        if (pending) {
+          pending.restore = undefined;
+          pending.scratch = undefined;
+        }
+        this.resume(tracee);
+        return;
+      }
+      default:
+        this.resume(tracee);
+    }
+  }
+
+  /** Resumes a tracee the way the backend wants: PTRACE_SYSCALL when an exit stop is needed
+   * (always under 'ptrace-syscall'), PTRACE_CONT otherwise. */
+  private resume(tracee: Tracee, signal = 0): void {
+    const thread = this.thread(tracee);
+    const sig = signal || (thread.pendingSignals.shift() ?? 0);
+    if (this.backend === 'ptrace-syscall' || thread.pendingExit) tracee.syscall(sig);
+    else tracee.cont(sig);
+  }
+
+  private restoreEdits(pending: PendingExit): RegisterEdits {
+    const edits = new RegisterEdits();
+    for (const [name, value] of pending.restore ?? []) edits.set(name, value);
+    return edits;
+  }
+
+  private thread(tracee: Tracee): ThreadState {
+    let state = this.threads.get(tracee.tid);
+    if (!state) {
+      state = new ThreadState();
+      this.threads.set(tracee.tid, state);
+    }
+    return state;
+  }
+
+  private injectionContext(tracee: Tracee): InjectionContext {
+    return {
+      tracer: this.tracer,
+      tracee,
+      pendingSignals: this.thread(tracee).pendingSignals,
+      deferredStops: this.deferredStops,
+    };
+  }
+
+  /** Installs the filter right after exec: at execve's own exit stop, before the dynamic
+   * loader runs, so that no syscall of the program escapes it. */
+  private prepareSeccomp(tracee: Tracee): void {
+    tracee.syscall();
+    const stop = this.tracer.waitFor(tracee);
+    if (stop.kind !== 'syscall-exit') throw new Error(`expected execve's exit stop after spawn, got ${stop.kind}`);
+    installFilter(this.injectionContext(tracee), this.io(tracee), 'exit', tracee.getRegisters().sp, this.filter);
+    this.stats.injected++;
+  }
+}
+
+/** A reported return, with what its entry left to undo. */
+class ReturnWithPending extends SyscallReturn {
+  constructor(host: CallHost, tracee: Tracee, readonly pending: PendingExit, result: bigint) {
+    super(host, tracee, pending.nr, pending.args, result);
+  }
+}

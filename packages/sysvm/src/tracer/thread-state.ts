@@ -1,0 +1,22 @@
+// What sysvm remembers per traced thread between a syscall's entry and its exit.
+import type { RegisterName } from '@umview/ptrace-core';
+import type { Scratch } from '../inject/scratch.js';
+
+export interface PendingExit {
+  /** Report the exit to the handler (runToExit). */
+  report: boolean;
+  /** The call was skipped the 2006 way: write this result at the exit stop. */
+  skipResult?: bigint;
+  /** Registers to put back at exit (arguments the monitor rewrote). */
+  restore?: Map<RegisterName, bigint>;
+  scratch?: Scratch;
+  /** The call as it was made, for the handler at exit. */
+  nr: number;
+  args: readonly bigint[];
+}
+
+export class ThreadState {
+  pendingExit: PendingExit | undefined;
+  /** Signals kept while injecting syscalls, delivered at the next resume. */
+  readonly pendingSignals: number[] = [];
+}

@@ -1,0 +1,151 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '@umview/test-fixtures';
+import { ERRNO, syscallNumber } from '@umview/ptrace-core';
+import { BACKENDS, SyscallFilter, SyscallTracer, hasSetSyscallInfo, type BackendName, type SyscallCall } from '@umview/sysvm';
+import { fixture, outputFile } from './helpers.js';
+
+let vm: SyscallTracer | undefined;
+afterEach(() => {
+  vm?.close();
+  vm = undefined;
+});
+
+const nr = (name: string) => syscallNumber(name)!;
+
+function start(backend: BackendName, program: string, args: string[] = [], filter?: SyscallFilter) {
+  vm = new SyscallTracer({ backend, filter });
+  const out = outputFile();
+  const err = outputFile();
+  vm.spawn(program, args, { stdout: { path: out.path }, stderr: { path: err.path } });
+  return { vm, out, err };
+}
+
+/** Whether the kernel has PTRACE_SET_SYSCALL_INFO (Linux 6.16). */
+function kernelHasSetInfo(): boolean {
+  const probe = new SyscallTracer({ backend: 'ptrace-syscall' });
+  try {
+    return hasSetSyscallInfo(probe.spawn('/bin/true'));
+  } finally {
+    probe.close();
+  }
+}
+const setInfoSupported = kernelHasSetInfo();
+
+describe.each(BACKENDS)('backend %s', (backend) => {
+  const skipReason = backend === 'seccomp-setinfo' && !setInfoSupported;
+  const test = it.skipIf(skipReason);
+  if (skipReason) it('is skipped: this kernel has no PTRACE_SET_SYSCALL_INFO (Linux 6.16+)', () => expect(setInfoSupported).toBe(false));
+
+  test('skips getpid, which returns 4242', () => {
+    const { vm, out } = start(backend, fixture('getpid'));
+    let calls = 0;
+    const status = vm.run((e) => {
+      if (e.kind === 'syscall' && e.nr === nr('getpid')) {
+        calls++;
+        e.skip(4242);
+      }
+    });
+    expect(status).toBe(0);
+    expect(calls).toBe(1);
+    expect(out.read()).toBe(`getpid=4242 getppid=${process.pid}\n`);
+  });
+
+  test('skips openat with -ENOENT: the program perror()s', () => {
+    const { vm, out, err } = start(backend, fixture('cat-file'), ['/etc/hostname']);
+    const status = vm.run((e) => {
+      if (e.kind === 'syscall' && e.nr === nr('openat') && e.readString(1) === '/etc/hostname') e.skip(-ERRNO.ENOENT);
+    });
+    expect(status).toBe(1);
+    expect(out.read()).toBe('');
+    expect(err.read()).toBe('open: No such file or directory\n');
+  });
+
+  test('rewrites an openat path: the program reads the other file', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'other.txt'), 'the other file\n');
+    const { vm, out } = start(backend, fixture('cat-file'), ['/no/such/file']);
+    vm.run((e) => {
+      if (e.kind === 'syscall' && e.nr === nr('openat') && e.readString(1) === '/no/such/file') {
+        e.setArg(1, e.placeString(join(dir, 'other.txt')));
+      }
+    });
+    expect(out.read()).toBe('the other file\n');
+  });
+
+  test('restores rewritten argument registers after the call (the program relies on them)', () => {
+    const { vm, out } = start(backend, fixture('preserve-args'), ['/no/such/file']);
+    vm.run((e) => {
+      if (e.kind === 'syscall' && e.nr === nr('openat') && e.readString(1) === '/no/such/file') {
+        e.setArg(1, e.placeString('/etc/hostname'));
+        e.setArg(2, 0); // same value: still restored
+      }
+    });
+    expect(out.read()).toBe('opened:1 rdi:1 rsi:1 rdx:1\n');
+  });
+
+  test('shows the rewritten call at its return', () => {
+    const { vm } = start(backend, fixture('cat-file'), ['/no/such/file']);
+    let seen = '';
+    vm.run((e) => {
+      if (e.kind === 'syscall' && e.nr === nr('openat') && e.readString(1) === '/no/such/file') {
+        e.setArg(1, e.placeString('/etc/hostname'));
+        e.runToExit();
+      } else if (e.kind === 'syscall-return' && e.nr === nr('openat') && !seen) {
+        expect(e.result).toBeGreaterThanOrEqual(0n);
+        seen = e.io.readCString(e.ptr(1)); // the placed path is alive until the return is done
+      }
+    });
+    expect(seen).toBe('/etc/hostname');
+  });
+
+  test('sets a result at the exit stop', () => {
+    const { vm, out } = start(backend, fixture('getpid'));
+    vm.run((e) => {
+      if (e.kind === 'syscall' && e.nr === nr('getppid')) e.runToExit();
+      if (e.kind === 'syscall-return' && e.nr === nr('getppid')) {
+        expect(e.result).toBe(BigInt(process.pid));
+        e.setResult(77);
+      }
+    });
+    expect(out.read()).toMatch(/ getppid=77\n$/);
+  });
+
+  test('injects getpid, openat, mmap and close: the tracee continues exactly as before', () => {
+    const native = execFileSync(fixture('steady'), { encoding: 'utf8' });
+    const { vm, out } = start(backend, fixture('steady'));
+    let round = 0;
+    vm.run((e) => {
+      if (e.kind !== 'syscall' || e.nr !== nr('getppid') || round++ !== 2) return;
+      const before = e.tracee.getRegisters().clone();
+      const path = e.placeString('/etc/hostname');
+      expect(e.inject(nr('getpid'))).toBe(BigInt(e.pid));
+      const fd = e.inject(nr('openat'), [-100, path, 0]);
+      expect(fd).toBeGreaterThanOrEqual(3n);
+      const addr = e.inject(nr('mmap'), [0, 4096, 3 /* PROT_READ|WRITE */, 0x22 /* MAP_PRIVATE|ANONYMOUS */, -1, 0]);
+      expect(addr > 0n && addr % 4096n === 0n).toBe(true);
+      e.io.write(addr, Buffer.from('scratch page'));
+      expect(e.io.readCString(addr)).toBe('scratch page');
+      expect(e.inject(nr('munmap'), [addr, 4096])).toBe(0n);
+      expect(e.inject(nr('close'), [fd])).toBe(0n);
+      const after = e.tracee.getRegisters();
+      expect(after.toJSON()).toEqual(before.toJSON());
+    });
+    expect(out.read()).toBe(native);
+  });
+
+  test('injects at an exit stop too', () => {
+    const { vm, out } = start(backend, fixture('getpid'));
+    vm.run((e) => {
+      if (e.kind === 'syscall' && e.nr === nr('getpid')) e.runToExit();
+      if (e.kind === 'syscall-return' && e.nr === nr('getpid')) {
+        const before = e.tracee.getRegisters().clone();
+        expect(e.inject(nr('getppid'))).toBe(BigInt(process.pid));
+        expect(e.tracee.getRegisters().toJSON()).toEqual(before.toJSON());
+      }
+    });
+    expect(out.read()).toMatch(/^getpid=\d+ getppid=\d+\n$/);
+  });
+});
