@@ -28,6 +28,7 @@ export { shellExitCode } from './wait-status.js';
 export * as arch from './arch/index.js';
 export { syscallName, syscallNumber, syscallArgCount } from './arch/index.js';
 export { getLibc, pinnedBuffer } from './native/libc.js';
+export { makeSignalsInterruptWait } from './native/interruptible-signals.js';
 export type { Libc } from './native/libc.js';
 export { AsyncTracer, AsyncTracee } from './async/async-tracer.js';
 export type { AsyncStop, AsyncTracerOptions } from './async/async-tracer.js';

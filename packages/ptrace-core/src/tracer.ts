@@ -159,8 +159,13 @@ export class Tracer {
   // ---- the stop loop ----
 
   /** Blocks until a tracee stops or exits, and returns that stop; undefined once no tracee is
-   * left. With `{ nonBlocking: true }`, returns undefined at once if nothing is pending. */
-  wait(options: { nonBlocking?: boolean } = {}): Stop | undefined {
+   * left. With `{ nonBlocking: true }`, returns undefined at once if nothing is pending. With
+   * `{ interruptible: true }`, returns 'interrupted' when a signal handler interrupted the wait
+   * (see makeSignalsInterruptWait), so the caller can let the event loop run it. */
+  wait(options: { nonBlocking?: boolean; interruptible?: false }): Stop | undefined;
+  wait(options: { nonBlocking?: boolean; interruptible: true }): Stop | 'interrupted' | undefined;
+  wait(): Stop | undefined;
+  wait(options: { nonBlocking?: boolean; interruptible?: boolean } = {}): Stop | 'interrupted' | undefined {
     for (;;) {
       const next = this.ready.shift();
       if (next) return next;
@@ -170,7 +175,10 @@ export class Tracer {
       if (tid === 0) return undefined;
       if (tid === -1) {
         const errno = this.libc.errno();
-        if (errno === ERRNO.EINTR) continue;
+        if (errno === ERRNO.EINTR) {
+          if (options.interruptible) return 'interrupted';
+          continue;
+        }
         if (errno === ERRNO.ECHILD) {
           // Nothing left to wait for: whatever we still track is gone (or was reaped elsewhere).
           this.releaseAllHeld();

@@ -71,4 +71,24 @@ describe('robustness', () => {
       expect(pids.filter(processAlive)).toEqual([]);
     });
   }
+
+  it('a signal interrupts the blocking wait, so a main-thread tracer can forward it', async () => {
+    const script = fileURLToPath(new URL('./scripts/interruptible.mjs', import.meta.url));
+    const child = spawn(process.execPath, [script, fixture('sleeper', ['-O0', '-pthread'])], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const lines: string[] = [];
+    let buffer = '';
+    child.stdout.on('data', (d) => {
+      buffer += d;
+      const parts = buffer.split('\n');
+      buffer = parts.pop()!;
+      lines.push(...parts);
+    });
+    while (lines.length === 0) await sleep(10);
+    expect(JSON.parse(lines[0]!).changed).toEqual([15]);
+    await sleep(100); // the tracer is blocked in waitpid now
+    child.kill('SIGTERM');
+    const code = await new Promise((r) => child.on('exit', r));
+    expect(code).toBe(0);
+    expect(JSON.parse(lines[1]!)).toEqual({ forwarded: true, kind: 'killed', signal: 15 });
+  });
 });

@@ -37,6 +37,8 @@ export interface Libc {
   spawnAttrSetSigMask(attr: Buffer, set: Buffer): number;
   spawnAttrSetSigDefault(attr: Buffer, set: Buffer): number;
   pipe2(fds: Int32Array, flags: number): number;
+  /** sigaction(2) with glibc's `struct sigaction` as raw bytes (SIGACTION_SIZE). */
+  sigaction(signal: number, act: Buffer | null, oldact: Buffer | null): number;
   close(fd: number): number;
   strerror(errno: number): string;
   /** errno of the last failed call on this thread. */
@@ -79,6 +81,7 @@ function bind(): Libc {
   const attrSetSigMask = fn('int posix_spawnattr_setsigmask(void *attr, const void *set)');
   const attrSetSigDefault = fn('int posix_spawnattr_setsigdefault(void *attr, const void *set)');
   const pipe2 = fn('int pipe2(int *fds, int flags)');
+  const sigaction = fn('int sigaction(int sig, const void *act, void *oldact)');
   const close = fn('int close(int fd)');
   const strerror = fn('const char *strerror(int errnum)');
   return {
@@ -103,6 +106,7 @@ function bind(): Libc {
     spawnAttrSetSigMask: attrSetSigMask,
     spawnAttrSetSigDefault: attrSetSigDefault,
     pipe2,
+    sigaction,
     close,
     strerror,
     errno: () => koffi.errno(),
