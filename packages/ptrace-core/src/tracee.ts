@@ -54,6 +54,8 @@ export class Tracee {
   private readonly infoBuf = pinnedBuffer(SYSCALL_INFO_SIZE);
   private readonly infoWords = new BigUint64Array(this.infoBuf.buffer, this.infoBuf.byteOffset, SYSCALL_INFO_SIZE / 8);
   private readonly msgBuf = new BigUint64Array(new ArrayBuffer(8));
+  private readonly infoView = { bytes: this.infoBuf, words: this.infoWords };
+  private infoAddress: number | undefined;
   private knownPid: number | undefined;
 
   constructor(
@@ -169,8 +171,11 @@ export class Tracee {
 
   /** The raw syscall-info buffer, refreshed; for hot paths that decode only what they need. */
   fetchSyscallInfoRaw(): { bytes: Buffer; words: BigUint64Array } {
-    checked(this.libc.ptraceBuf(PTRACE.GET_SYSCALL_INFO, this.tid, SYSCALL_INFO_SIZE, this.infoBuf), 'PTRACE_GET_SYSCALL_INFO', this.tid);
-    return { bytes: this.infoBuf, words: this.infoWords };
+    // The buffer's address as a plain integer: koffi passes integers faster than buffers, and
+    // this runs at every syscall stop.
+    this.infoAddress ??= Number(this.libc.address(this.infoBuf));
+    checked(this.libc.ptrace(PTRACE.GET_SYSCALL_INFO, this.tid, SYSCALL_INFO_SIZE, this.infoAddress), 'PTRACE_GET_SYSCALL_INFO', this.tid);
+    return this.infoView;
   }
 
   getSigInfo(): SigInfo {

@@ -67,7 +67,8 @@ export class Tracer {
   /** Every live traced thread, by tid. */
   readonly tracees = new Map<number, Tracee>();
   private readonly libc: Libc;
-  private readonly status = new Int32Array(1);
+  private readonly status = new Int32Array(new ArrayBuffer(4));
+  private statusAddress = 0;
   private readonly ready: Stop[] = [];
   private readonly held = new Map<number, HeldStop>();
   private closed = false;
@@ -171,7 +172,8 @@ export class Tracer {
       if (next) return next;
       if (this.tracees.size === 0 && this.held.size === 0) return undefined;
       const flags = WAIT.ALL | WAIT.NOTHREAD | (options.nonBlocking ? WAIT.NOHANG : 0);
-      const tid = this.libc.waitpid(-1, this.status, flags);
+      this.statusAddress ||= Number(this.libc.address(this.status));
+      const tid = this.libc.waitpidAt(-1, this.statusAddress, flags);
       if (tid === 0) return undefined;
       if (tid === -1) {
         const errno = this.libc.errno();

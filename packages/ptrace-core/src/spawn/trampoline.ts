@@ -10,7 +10,7 @@
 import { closeSync, mkdtempSync, openSync, writeSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import koffi from 'koffi';
+import { getLibc } from '../native/libc.js';
 import { ELF_MACHINE, TRAMPOLINE_CODE } from '../arch/index.js';
 
 const LOAD_ADDRESS = 0x400000n;
@@ -59,9 +59,9 @@ export function trampolinePath(fallback = false): string {
 }
 
 function createMemfd(): string {
-  const memfdCreate = koffi.load('libc.so.6').func('int memfd_create(const char *name, unsigned int flags)');
-  let fd = memfdCreate('umview-trampoline', MFD_CLOEXEC | MFD_EXEC) as number;
-  if (fd < 0) fd = memfdCreate('umview-trampoline', MFD_CLOEXEC) as number; // kernel < 6.3
+  const libc = getLibc();
+  let fd = libc.memfdCreate('umview-trampoline', MFD_CLOEXEC | MFD_EXEC);
+  if (fd < 0) fd = libc.memfdCreate('umview-trampoline', MFD_CLOEXEC); // kernel < 6.3
   if (fd < 0) return trampolinePath(true);
   writeSync(fd, buildTrampolineElf());
   // The fd stays open for the life of the process: the path names it. It is close-on-exec, and
