@@ -5,7 +5,7 @@ export { SyscallCall } from './tracer/syscall-call.js';
 export type { CallDecision } from './tracer/syscall-call.js';
 export { SyscallReturn } from './tracer/syscall-return.js';
 export { SyscallArgs } from './tracer/syscall-args.js';
-export type { SyscallEvent, ProcessEvent } from './tracer/events.js';
+export type { SyscallEvent, ProcessEvent, InterruptedEvent } from './tracer/events.js';
 export { BACKENDS, usesSeccomp } from './tracer/backend.js';
 export type { BackendName } from './tracer/backend.js';
 export { hasSetSyscallInfo } from './tracer/register-edits.js';
@@ -19,3 +19,5 @@ export type { InjectionContext, StopPosition } from './inject/inject.js';
 export { Scratch } from './inject/scratch.js';
 export type { DataIO, DataIOFactory } from './io/data-io.js';
 export { directIO } from './io/direct-io.js';
+// The strace-like formatter is the subpath '@umview/sysvm/format' (its tables are big).
+export * from './structs/index.js';

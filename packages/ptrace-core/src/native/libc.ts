@@ -59,8 +59,26 @@ export function getLibc(): Libc {
   return (libc ??= bind());
 }
 
+/** koffi, loaded the quick way when possible: its own loader spends ~4 ms of every start-up
+ * probing the platform (it reads the node binary's ELF headers to tell glibc from musl). On
+ * glibc x86-64 its prebuilt binary is loaded directly, checked against koffi's version; on
+ * any mismatch or failure, koffi's own loader decides. */
+function loadKoffi(): Koffi {
+  const require = createRequire(import.meta.url);
+  if (process.platform === 'linux' && process.arch === 'x64') {
+    try {
+      const fromKoffi = createRequire(require.resolve('koffi'));
+      const native = fromKoffi('@koromix/koffi-linux-x64/linux_x64/koffi.node') as Koffi & { version: string };
+      if (native.version === (fromKoffi('./package.json') as { version: string }).version) return native;
+    } catch {
+      /* musl, another layout, another version: koffi's loader below */
+    }
+  }
+  return require('koffi') as Koffi;
+}
+
 function bind(): Libc {
-  const koffi = createRequire(import.meta.url)('koffi') as Koffi;
+  const koffi = loadKoffi();
   const lib = koffi.load('libc.so.6');
   const fn = <F>(decl: string): F => lib.func(decl) as unknown as F;
   // glibc's ptrace and syscall are variadic; on x86-64 SysV and aarch64 Linux the fixed and

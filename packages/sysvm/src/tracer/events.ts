@@ -14,4 +14,10 @@ export interface ProcessEvent {
   deliverSignal: boolean;
 }
 
+/** The wait was interrupted by a signal handler (only with `events({ interruptible: true })`):
+ * give the event loop a turn, then go on iterating. */
+export interface InterruptedEvent {
+  readonly kind: 'interrupted';
+}
+
 export type SyscallEvent = SyscallCall | SyscallReturn | ProcessEvent;

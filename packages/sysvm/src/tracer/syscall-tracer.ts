@@ -11,12 +11,14 @@ import { injectSyscall, type InjectionContext, type StopPosition } from '../inje
 import type { DataIO, DataIOFactory } from '../io/data-io.js';
 import { usesSeccomp, type BackendName } from './backend.js';
 import type { CallHost } from './call-host.js';
-import type { ProcessEvent, SyscallEvent } from './events.js';
+import type { InterruptedEvent, ProcessEvent, SyscallEvent } from './events.js';
+
+const INTERRUPTED: InterruptedEvent = { kind: 'interrupted' };
 import { RegisterEdits, setSyscallInfo } from './register-edits.js';
 import { SyscallCall } from './syscall-call.js';
 import { SyscallReturn } from './syscall-return.js';
 import { ThreadState, type PendingExit } from './thread-state.js';
-import { directIO } from '../io/direct-io.js';
+import { TraceeIO } from '@umview/ptrace-multi';
 
 export interface SyscallTracerOptions {
   /** How syscalls stop (default 'seccomp'). */
@@ -24,7 +26,7 @@ export interface SyscallTracerOptions {
   /** Which syscalls stop, for the seccomp backends (default: all of them). Under
    * 'ptrace-syscall' every syscall stops anyway and handlers see every call. */
   filter?: SyscallFilter;
-  /** How syscall data moves (default: ptrace-core memory access). */
+  /** How syscall data moves (default: ptrace-multi's TraceeIO, batched). */
   io?: DataIOFactory;
 }
 
@@ -61,7 +63,7 @@ export class SyscallTracer implements CallHost {
   constructor(options: SyscallTracerOptions = {}) {
     this.backend = options.backend ?? 'seccomp';
     this.filter = options.filter ?? SyscallFilter.all();
-    this.ioFactory = options.io ?? directIO;
+    this.ioFactory = options.io ?? ((tracee) => new TraceeIO(tracee));
   }
 
   /** Starts a program under this tracer. It stays stopped until events() is iterated. */
@@ -83,8 +85,11 @@ export class SyscallTracer implements CallHost {
     return this.rootStatus;
   }
 
-  /** Every syscall call, requested return and process event, until no tracee is left. */
-  *events(): Generator<SyscallEvent, void, undefined> {
+  /** Every syscall call, requested return and process event, until no tracee is left. With
+   * `interruptible`, an 'interrupted' event when a signal handler interrupted the wait. */
+  events(options?: { interruptible?: false }): Generator<SyscallEvent, void, undefined>;
+  events(options: { interruptible: true }): Generator<SyscallEvent | InterruptedEvent, void, undefined>;
+  *events(options: { interruptible?: boolean } = {}): Generator<SyscallEvent | InterruptedEvent, void, undefined> {
     for (const tracee of this.toStart.splice(0)) this.resume(tracee);
     for (;;) {
       if (this.pending) {
@@ -92,7 +97,11 @@ export class SyscallTracer implements CallHost {
         this.pending = undefined;
         this.finish(event);
       }
-      const stop = this.deferredStops.shift() ?? this.tracer.wait();
+      const stop = this.deferredStops.shift() ?? this.tracer.wait({ interruptible: true });
+      if (stop === 'interrupted') {
+        if (options.interruptible) yield INTERRUPTED;
+        continue;
+      }
       if (!stop) return;
       this.stats.stops++;
       const event = this.handle(stop);

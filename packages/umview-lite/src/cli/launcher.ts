@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// umview-lite's executable: runs the bundled CLI (cli-main.cjs) through V8's code cache.
+//
+// Start-up is part of every run (`umview-lite -- /bin/true` should cost little more than Node
+// itself). Most of what is left after Node's own start is V8 compiling our code, so, as Node
+// 22's module.enableCompileCache() and the v8-compile-cache package do, the compiled code is
+// kept in a cache file, written after a run (so that it holds every function that run
+// compiled) and checked by V8 on load. UMVIEW_NO_COMPILE_CACHE=1 turns it off; a cache that
+// cannot be read or written is simply not used.
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import vm from 'node:vm';
+
+const main = join(__dirname, 'cli-main.cjs');
+
+function cacheFile(): string | undefined {
+  if (process.env.UMVIEW_NO_COMPILE_CACHE) return undefined;
+  try {
+    const { size, mtimeMs } = statSync(main);
+    const base = process.env.XDG_CACHE_HOME || (homedir() ? join(homedir(), '.cache') : tmpdir());
+    return join(base, 'umview-lite', `cli-${process.version}-${process.arch}-${size}-${Math.floor(mtimeMs)}.v8`);
+  } catch {
+    return undefined;
+  }
+}
+
+const file = cacheFile();
+let cached: Buffer | undefined;
+try {
+  if (file) cached = readFileSync(file);
+} catch {
+  /* no cache yet */
+}
+const source = readFileSync(main, 'utf8');
+const script = new vm.Script(Module.wrap(source), {
+  filename: main,
+  cachedData: cached,
+  importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+});
+if (file && (!cached || script.cachedDataRejected)) {
+  process.once('exit', () => {
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      const partial = `${file}.${process.pid}`;
+      writeFileSync(partial, script.createCachedData());
+      renameSync(partial, file); // atomic: a concurrent run never reads half a cache
+    } catch {
+      /* read-only home or full disk: run without a cache */
+    }
+  });
+}
+const module = new Module(main);
+module.filename = main;
+const run = script.runInThisContext() as (...args: unknown[]) => void;
+run.call(module.exports, module.exports, Module.createRequire(main), module, main, dirname(main));

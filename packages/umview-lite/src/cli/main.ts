@@ -1,0 +1,80 @@
+// umview-lite's command line. Kept lean: start-up time is part of every run.
+import { openSync, writeSync } from 'node:fs';
+import { SpawnError, makeSignalsInterruptWait, SIGNALS } from '@umview/ptrace-core';
+import { Monitor } from '../monitor/monitor.js';
+import { formatStats } from '../monitor/stats.js';
+import type { SyscallLogger } from '../monitor/syscall-logger.js';
+import { loadModule } from '../modules/registry.js';
+import { USAGE, UsageError, parseArgs, type CliOptions } from './parse-args.js';
+import { VERSION } from './version.js';
+
+const fail = (message: string, code: number): never => {
+  process.stderr.write(`umview-lite: ${message}\n`);
+  process.exit(code);
+};
+
+async function main(argv: string[]): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) fail(`${error.message}\nTry 'umview-lite --help' for more information.`, 2);
+    throw error;
+  }
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (options.version) {
+    process.stdout.write(`umview-lite ${VERSION}\n`);
+    return 0;
+  }
+  const modules = [];
+  for (const spec of options.modules) {
+    try {
+      modules.push(await loadModule(spec));
+    } catch (error) {
+      fail((error as Error).message, 2);
+    }
+  }
+  const straceLogger = await openStraceLog(options.strace);
+  const monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger });
+  // Forward termination signals to the command. SIGINT from a terminal already reached it
+  // (same process group), so it is forwarded only when there is no terminal.
+  const forwarded = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
+  for (const signal of forwarded) {
+    process.on(signal, () => {
+      if (signal !== 'SIGINT' || !stdinIsTerminal()) monitor.forwardSignal(signal);
+    });
+  }
+  makeSignalsInterruptWait(forwarded.map((s) => SIGNALS[s]));
+  let result;
+  try {
+    result = await monitor.run(options.command[0]!, options.command.slice(1));
+  } catch (error) {
+    if (error instanceof SpawnError) fail(error.message, error.code === 'ENOENT' ? 127 : 126);
+    throw error;
+  }
+  if (options.stats) process.stderr.write(`${formatStats(result.stats)}\n`);
+  return result.exitStatus;
+}
+
+/** node:tty is loaded only when a SIGINT comes: start-up matters more. */
+function stdinIsTerminal(): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('node:tty') as typeof import('node:tty')).isatty(0);
+}
+
+/** The --strace logger, loaded only when asked for: the formatter's tables are big. */
+async function openStraceLog(target: string | undefined): Promise<SyscallLogger | undefined> {
+  if (target === undefined) return undefined;
+  const { SyscallLog } = await import('../monitor/syscall-log.js');
+  if (target === '-') return new SyscallLog((line) => writeSync(2, `${line}\n`));
+  const fd = openSync(target, 'w');
+  return new SyscallLog((line) => writeSync(fd, `${line}\n`));
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => fail(error instanceof Error ? error.stack ?? error.message : String(error), 1),
+);

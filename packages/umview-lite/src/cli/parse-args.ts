@@ -1,0 +1,80 @@
+// Command-line parsing: `umview-lite [options] -- command [args...]`.
+import type { TraceMode } from '../monitor/monitor.js';
+
+export interface CliOptions {
+  modules: string[];
+  trace: TraceMode;
+  multi: boolean;
+  stats: boolean;
+  /** undefined: off; '-': stderr; else a file path. */
+  strace: string | undefined;
+  help: boolean;
+  version: boolean;
+  command: string[];
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const TRACE_MODES: readonly TraceMode[] = ['syscall', 'seccomp-all', 'seccomp'];
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const o: CliOptions = { modules: [], trace: 'seccomp', multi: true, stats: false, strace: undefined, help: false, version: false, command: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = (name: string): string => {
+      const eq = arg.indexOf('=');
+      if (eq >= 0) return arg.slice(eq + 1);
+      const next = argv[++i];
+      if (next === undefined) throw new UsageError(`option ${name} needs a value`);
+      return next;
+    };
+    if (arg === '--') {
+      o.command = argv.slice(i + 1);
+      break;
+    }
+    if (arg === '-h' || arg === '--help') o.help = true;
+    else if (arg === '-V' || arg === '--version') o.version = true;
+    else if (arg === '-m' || arg === '--module' || arg.startsWith('--module=')) o.modules.push(value('--module'));
+    else if (arg.startsWith('-m') && arg.length > 2) o.modules.push(arg.slice(2));
+    else if (arg === '--trace' || arg.startsWith('--trace=')) {
+      const mode = value('--trace') as TraceMode;
+      if (!TRACE_MODES.includes(mode)) throw new UsageError(`--trace must be one of ${TRACE_MODES.join(', ')} (not '${mode}')`);
+      o.trace = mode;
+    } else if (arg === '--no-multi') o.multi = false;
+    else if (arg === '--stats') o.stats = true;
+    else if (arg === '--strace') o.strace = '-';
+    else if (arg.startsWith('--strace=')) o.strace = arg.slice('--strace='.length) || '-';
+    else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'`);
+    else {
+      o.command = argv.slice(i);
+      break;
+    }
+  }
+  if (!o.help && !o.version && o.command.length === 0) throw new UsageError('no command given');
+  return o;
+}
+
+export const USAGE = `Usage: umview-lite [options] [--] command [args...]
+
+Runs command (and every process it starts) with part of its system calls virtualized by
+modules, on a stock Linux kernel. Not a sandbox: see the README.
+
+Options:
+  -m, --module NAME[,opts]   load a module (repeatable): a built-in name or ./file.js
+                               unreal            /unreal/X is X (mode=remap: the kernel does the work)
+                               bind,HOST=GUEST   GUEST paths are HOST paths, like proot -b
+  --trace=MODE               how syscalls stop:
+                               seccomp      only those the modules may claim (default)
+                               seccomp-all  every syscall, once (SYSVM: no exit stops)
+                               syscall      every syscall at entry and exit (2006, no SYSVM)
+  --no-multi                 copy tracee memory one PEEK/POKE per word (2006, no PTRACE_MULTI)
+  --stats                    print the monitor's work on stderr at exit
+  --strace[=FILE]            log each syscall the monitor saw (default: stderr)
+  -h, --help                 show this help
+  -V, --version              show the version
+
+Exit status: the command's, 128+N if it was killed by signal N; 2 for bad usage or an unknown
+module, 126 if the command cannot be run, 127 if it is not found.
+`;

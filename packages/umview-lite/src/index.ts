@@ -1,0 +1,11 @@
+// @umview/umview-lite: a minimal umview — a process tree with syscalls virtualized by modules.
+export { run } from './run.js';
+export type { RunOptions } from './run.js';
+export { Monitor } from './monitor/monitor.js';
+export type { MonitorOptions, MonitorResult, TraceMode } from './monitor/monitor.js';
+export type { MonitorStats } from './monitor/stats.js';
+export { formatStats } from './monitor/stats.js';
+export type { UmviewModule, ModuleFactory, ModuleOptions, ModuleContext } from './modules/module.js';
+export { BUILTIN_MODULES, loadModule, parseModuleSpec, UnknownModuleError } from './modules/registry.js';
+export { unreal, UNREAL_PREFIX } from './modules/unreal.js';
+export { bind } from './modules/bind.js';

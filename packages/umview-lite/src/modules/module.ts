@@ -1,0 +1,46 @@
+// The module API: what a umview-lite module is.
+//
+// As in umview, modules claim parts of the system-call interface and the monitor decides which
+// module handles each call: a call with a path goes to the module whose path prefix is the
+// longest match; a call listed in a module's `syscalls` goes to that module. A module is a
+// plain object; load your own with `-m ./my-module.js[,key=value...]`, a file whose default
+// export is such an object or a factory `(options) => object`.
+import type { SyscallCall } from '@umview/sysvm';
+
+export interface ModuleOptions {
+  /** `-m name,flag,key=value` gives { flag: true, key: 'value' } and `positional: ['flag']`. */
+  readonly [key: string]: string | boolean | readonly string[] | undefined;
+  readonly positional?: readonly string[];
+}
+
+/** What a module may ask of the monitor while it handles a call. */
+export interface ModuleContext {
+  /** The traced process's guest view of its cwd. */
+  guestCwd(pid: number): string;
+  /** Log a line to the monitor's diagnostics (stderr, or the --strace file). */
+  log(message: string): void;
+}
+
+export interface UmviewModule {
+  readonly name: string;
+  /** Guest path prefixes this module serves, e.g. ['/unreal']. The longest match wins. */
+  readonly paths?: readonly string[];
+  /** Maps a guest path it serves to the host path the kernel should use (PRoot-style remap:
+   * the kernel then does the work). */
+  mapPath?(guestPath: string): string;
+  /** True when mapPath's result is again a guest path, itself subject to the modules (the
+   * unreal module: /unreal/X is the guest's X); false (default) when it is a host path. */
+  readonly mapsToGuest?: boolean;
+  /** The guest path under which this module shows a host path, if it does: what getcwd says
+   * after a chdir into a served directory. */
+  unmapPath?(hostPath: string): string | undefined;
+  /** Syscalls (by name) this module wants to see, whatever their arguments. */
+  readonly syscalls?: readonly string[];
+  /** Handles a call it claimed. Return true when it decided the call (skip, rewrite, inject);
+   * the monitor then does nothing more with it. */
+  handleSyscall?(call: SyscallCall, context: ModuleContext): boolean | void;
+  /** Called when the monitor stops. */
+  close?(): void;
+}
+
+export type ModuleFactory = (options: ModuleOptions) => UmviewModule;

@@ -1,0 +1,54 @@
+// Finding modules: built-in by name (`unreal`, `bind`), or a file of the user's
+// (`-m ./my-module.js`), with `,key=value` options after the name.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { bind } from './bind.js';
+import type { ModuleFactory, ModuleOptions, UmviewModule } from './module.js';
+import { unreal } from './unreal.js';
+
+export const BUILTIN_MODULES: Readonly<Record<string, ModuleFactory>> = { unreal, bind };
+
+export class UnknownModuleError extends Error {
+  override name = 'UnknownModuleError';
+}
+
+/** Parses `name,flag,key=value,...` into a name and options. */
+export function parseModuleSpec(spec: string): { name: string; options: ModuleOptions } {
+  const [name = '', ...parts] = spec.split(',');
+  const options: Record<string, string | boolean | string[]> = {};
+  const positional: string[] = [];
+  for (const part of parts) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    if (eq < 0) {
+      options[part] = true;
+      positional.push(part);
+    } else {
+      options[part.slice(0, eq)] = part.slice(eq + 1);
+    }
+  }
+  options.positional = positional;
+  return { name, options };
+}
+
+/** Loads a module from a spec: a built-in name, or a path (containing '/') to a JS file. */
+export async function loadModule(spec: string): Promise<UmviewModule> {
+  const { name, options } = parseModuleSpec(spec);
+  if (!name.includes('/')) {
+    const factory = BUILTIN_MODULES[name];
+    if (!factory) throw new UnknownModuleError(`unknown module '${name}' (built-in modules: ${Object.keys(BUILTIN_MODULES).join(', ')}; a file path loads your own)`);
+    return factory(options);
+  }
+  let exported: unknown;
+  try {
+    exported = await import(pathToFileURL(resolve(name)).href);
+  } catch (error) {
+    throw new UnknownModuleError(`cannot load module '${name}': ${(error as Error).message}`);
+  }
+  const value = (exported as { default?: unknown }).default ?? exported;
+  const module = typeof value === 'function' ? (value as ModuleFactory)(options) : value;
+  if (!module || typeof module !== 'object' || typeof (module as UmviewModule).name !== 'string') {
+    throw new UnknownModuleError(`module '${name}' exports no module (an object with a name, or a factory returning one)`);
+  }
+  return module as UmviewModule;
+}

@@ -1,0 +1,64 @@
+// execve of a served path. An ELF program only needs its path rewritten. A `#!` script needs
+// more: the kernel would pass the *host* path to the interpreter, and the script would see a
+// different $0 than natively. So the monitor does what the kernel does for `#!` itself:
+// execve(interpreter, [interpreter, optional-arg, script-as-the-guest-named-it, args...]).
+import { accessSync, closeSync, constants, openSync, readSync } from 'node:fs';
+import type { SyscallCall } from '@umview/sysvm';
+import type { PathTranslator } from '../paths/translator.js';
+
+const BINPRM_BUF_SIZE = 256; // what the kernel reads of a #! line
+const MAX_ARGS = 1 << 16;
+
+interface Shebang {
+  interpreter: string;
+  argument: string | undefined;
+}
+
+/** The #! line of a host file, parsed as the kernel does, or undefined if it has none. */
+export function readShebang(hostPath: string): Shebang | undefined {
+  let head: Buffer;
+  try {
+    accessSync(hostPath, constants.X_OK); // not executable: the kernel's EACCES, not a script
+    const fd = openSync(hostPath, 'r');
+    try {
+      head = Buffer.alloc(BINPRM_BUF_SIZE);
+      head = head.subarray(0, readSync(fd, head, 0, BINPRM_BUF_SIZE, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  if (head[0] !== 0x23 || head[1] !== 0x21) return undefined;
+  let line = head.subarray(2).toString('latin1');
+  const nl = line.indexOf('\n');
+  if (nl >= 0) line = line.slice(0, nl);
+  line = line.replace(/^[ \t]+/, '').replace(/[ \t]+$/, '');
+  if (!line) return undefined;
+  const m = /^(\S+)(?:[ \t]+(.*))?$/.exec(line)!;
+  return { interpreter: m[1]!, argument: m[2] || undefined };
+}
+
+/** Rewrites an execve of a served script into an execve of its interpreter. Returns false
+ * when the file is not a script (the caller then just rewrites the path). */
+export function rewriteScriptExec(call: SyscallCall, scriptGuestPath: string, scriptHostPath: string, translator: PathTranslator): boolean {
+  const shebang = readShebang(scriptHostPath);
+  if (!shebang) return false;
+  const argvPointer = call.ptr(1);
+  const oldArgv: bigint[] = [];
+  for (let i = 0; i < MAX_ARGS; i++) {
+    const p = call.io.readWord(argvPointer + BigInt(i * 8));
+    if (p === 0n) break;
+    oldArgv.push(p);
+  }
+  const interpreterHost = translator.translate(shebang.interpreter) ?? shebang.interpreter;
+  const strings = [shebang.interpreter, ...(shebang.argument ? [shebang.argument] : []), scriptGuestPath];
+  const pointers = strings.map((s) => call.placeString(s));
+  // argv[0] of the script is replaced by its path, as the kernel does.
+  const newArgv = [...pointers, ...oldArgv.slice(1), 0n];
+  const table = Buffer.alloc(newArgv.length * 8);
+  newArgv.forEach((p, i) => table.writeBigUInt64LE(p, i * 8));
+  call.setArg(0, call.placeString(interpreterHost));
+  call.setArg(1, call.placeBytes(table));
+  return true;
+}

@@ -1,0 +1,284 @@
+// The monitor: runs a process tree under a SyscallTracer and lets modules virtualize its
+// syscalls. Each call is dispatched to the module that claims it (the longest path prefix, or
+// a syscall a module listed); the monitor itself keeps the per-process state (guest cwd,
+// directory fds) that path virtualization needs across fork, exec and exit.
+import { existsSync, readlinkSync } from 'node:fs';
+import { syscallNumber, type SpawnOptions, type Stop } from '@umview/ptrace-core';
+import {
+  SyscallFilter, SyscallTracer, type BackendName, type SyscallCall, type SyscallEvent, type SyscallReturn,
+} from '@umview/sysvm';
+import type { ModuleContext, UmviewModule } from '../modules/module.js';
+import { resolveFrom } from '../paths/guest-path.js';
+import { CWD_SYSCALLS, PATH_SYSCALLS } from '../paths/path-syscalls.js';
+import { PathTranslator } from '../paths/translator.js';
+import { answerGetcwd, settleCwd } from './cwd.js';
+import { readShebang, rewriteScriptExec } from './exec.js';
+import { PathRewriter } from './path-rewriter.js';
+import { ProcessTable, type ProcessState } from './process-table.js';
+import { emptyStats, mergeSysvm, type MonitorStats } from './stats.js';
+import { MonitorMemory } from './data-io.js';
+import type { SyscallLogger } from './syscall-logger.js';
+
+/** How syscalls stop: every one at entry and exit (2006, no SYSVM); every one once (SYSVM);
+ * only those the modules may claim (SYSVM + filter, the default). */
+export type TraceMode = 'syscall' | 'seccomp-all' | 'seccomp';
+
+export interface MonitorOptions {
+  modules: readonly UmviewModule[];
+  trace?: TraceMode;
+  /** PTRACE_MULTI batching for tracee memory (default true; false is the 2006 one PEEK/POKE
+   * per word). */
+  multi?: boolean;
+  /** Where --strace lines go. */
+  strace?: (line: string) => void;
+  /** The --strace logger (made from `strace` by run(); the CLI loads it only when asked). */
+  straceLogger?: SyscallLogger;
+}
+
+export interface MonitorResult {
+  /** The first program's status as a shell reports it (128 + signal when killed). */
+  exitStatus: number;
+  stats: MonitorStats;
+}
+
+const O_DIRECTORY = 0o200000;
+const O_PATH = 0o10000000;
+/** How often a busy monitor lets the event loop run (signal handlers), at most. */
+const YIELD_EVERY_MS = 50;
+
+export class Monitor {
+  readonly stats = emptyStats();
+  private readonly vm: SyscallTracer;
+  private readonly translator: PathTranslator;
+  private readonly rewriter: PathRewriter;
+  private readonly processes = new ProcessTable();
+  private readonly onReturn = new Map<number, (ret: SyscallReturn) => void>();
+  private readonly syscallClaims = new Map<number, UmviewModule>();
+  private readonly log: SyscallLogger | undefined;
+  private readonly context: ModuleContext;
+  private rootPid: number | undefined;
+  private readonly memory: MonitorMemory;
+
+  constructor(private readonly options: MonitorOptions) {
+    this.translator = new PathTranslator(options.modules);
+    this.rewriter = new PathRewriter(this.translator);
+    for (const module of options.modules) {
+      for (const name of module.syscalls ?? []) {
+        const nr = syscallNumber(name);
+        if (nr === undefined) throw new Error(`module ${module.name}: unknown syscall ${name}`);
+        this.syscallClaims.set(nr, module);
+      }
+    }
+    this.memory = new MonitorMemory(options.multi ?? true);
+    const trace = options.trace ?? 'seccomp';
+    const backend: BackendName = trace === 'syscall' ? 'ptrace-syscall' : 'seccomp';
+    this.vm = new SyscallTracer({
+      backend,
+      filter: trace === 'seccomp' && !options.straceLogger ? this.filter() : SyscallFilter.all(),
+      io: this.memory.factory,
+    });
+    this.log = options.straceLogger;
+    this.context = {
+      guestCwd: (pid) => this.processes.get(pid).cwd(),
+      log: (message) => (options.strace ?? ((line: string) => process.stderr.write(`${line}\n`)))(message),
+    };
+  }
+
+  /** Runs `program` under the monitor until every process of its tree has exited. */
+  async run(program: string, args: readonly string[] = [], spawn: SpawnOptions = {}): Promise<MonitorResult> {
+    const started = performance.now();
+    const launch = this.rootLaunch(program, args, spawn);
+    const root = this.vm.spawn(launch.program, launch.args, launch.spawn);
+    this.rootPid = root.pid;
+    this.processes.addThread(root.pid, root.tid);
+    this.stats.processes = 1;
+    let lastYield = started;
+    try {
+      for (const event of this.vm.events({ interruptible: true })) {
+        if (event.kind === 'interrupted') {
+          await yieldToEventLoop();
+          lastYield = performance.now();
+          continue;
+        }
+        this.handle(event);
+        if (performance.now() - lastYield > YIELD_EVERY_MS) {
+          await yieldToEventLoop(); // signals that arrived while we were not in waitpid
+          lastYield = performance.now();
+        }
+      }
+    } finally {
+      this.vm.close();
+      for (const module of this.options.modules) module.close?.();
+    }
+    this.stats.wallMs = performance.now() - started;
+    mergeSysvm(this.stats, this.vm.stats);
+    Object.assign(this.stats, this.memory.counters());
+    return { exitStatus: this.vm.exitStatus ?? 0, stats: this.stats };
+  }
+
+  /** The first program is started before any filter exists, so a served path is translated
+   * here, the way the exec handler would (a #! script is run by its interpreter, with the path
+   * the user gave as its argument). */
+  private rootLaunch(program: string, args: readonly string[], spawn: SpawnOptions): { program: string; args: readonly string[]; spawn: SpawnOptions } {
+    const host = program.startsWith('/') ? this.translator.translate(program) : undefined;
+    if (host === undefined || !existsSync(host)) return { program, args, spawn }; // errors name the user's path
+    const shebang = readShebang(host);
+    if (!shebang) return { program: host, args, spawn: { argv0: program, ...spawn } };
+    const interpreter = this.translator.translate(shebang.interpreter) ?? shebang.interpreter;
+    return {
+      program: interpreter,
+      args: [...(shebang.argument ? [shebang.argument] : []), program, ...args],
+      spawn: { argv0: shebang.interpreter, ...spawn },
+    };
+  }
+
+  /** Sends a signal to the first program (the monitor forwards SIGTERM, SIGHUP, SIGINT). */
+  forwardSignal(signal: NodeJS.Signals): void {
+    if (this.rootPid === undefined) return;
+    try {
+      process.kill(this.rootPid, signal);
+    } catch {
+      /* already gone */
+    }
+  }
+
+  /** The seccomp filter: the syscalls a module may claim, and nothing else. */
+  private filter(): SyscallFilter {
+    const names = new Set<string>(this.options.modules.flatMap((m) => m.syscalls ?? []));
+    if (!this.translator.isEmpty) {
+      for (const name of [...Object.keys(PATH_SYSCALLS), ...CWD_SYSCALLS]) if (syscallNumber(name) !== undefined) names.add(name);
+    }
+    return SyscallFilter.of(names);
+  }
+
+  // ---- events ----
+
+  private handle(event: SyscallEvent): void {
+    switch (event.kind) {
+      case 'syscall':
+        this.handleCall(event);
+        break;
+      case 'syscall-return': {
+        const hook = this.onReturn.get(event.tid);
+        this.onReturn.delete(event.tid);
+        hook?.(event);
+        this.log?.returned(event);
+        break;
+      }
+      case 'process':
+        this.handleProcess(event.stop);
+        break;
+    }
+  }
+
+  private handleCall(call: SyscallCall): void {
+    const process = this.processes.get(call.pid);
+    let virtualized = false;
+    const pathArgs = PATH_SYSCALLS[call.name];
+    if (pathArgs && !this.translator.isEmpty) virtualized = this.handlePaths(call, process, pathArgs);
+    else if (call.name === 'getcwd' && process.guestCwd !== undefined) {
+      answerGetcwd(call, process.guestCwd);
+      virtualized = true;
+    } else if (call.name === 'fchdir') this.handleFchdir(call, process);
+    const module = this.syscallClaims.get(call.nr);
+    if (module?.handleSyscall?.(call, this.context)) virtualized = true;
+    if (virtualized) this.stats.virtualized++;
+    this.log?.called(call);
+  }
+
+  /** Rewrites served paths; chdir, execve and directory opens need a little more. */
+  private handlePaths(call: SyscallCall, process: ProcessState, pathArgs: (typeof PATH_SYSCALLS)[string]): boolean {
+    const paths = this.rewriter.rewrite(call, process, pathArgs);
+    const first = paths[0];
+    const served = paths.some((p) => p.host !== undefined);
+    switch (call.name) {
+      case 'chdir': {
+        if (!first) break;
+        const guest = first.guest ?? (process.guestCwd !== undefined ? resolveFrom(process.guestCwd, first.original) : undefined);
+        const target = guest !== undefined && this.translator.claimOf(guest) !== undefined ? guest : undefined;
+        if (target !== undefined || process.guestCwd !== undefined) {
+          this.expectReturn(call, (ret) => {
+            if (!ret.isError) settleCwd(process, target !== undefined, this.translator, target);
+          });
+        }
+        break;
+      }
+      case 'execve':
+        if (first?.host !== undefined) rewriteScriptExec(call, first.original, first.host, this.translator);
+        break;
+      case 'open':
+      case 'openat':
+      case 'openat2': {
+        if (!first?.host || first.guest === undefined) break;
+        const flags = call.name === 'open' ? call.int(1) : call.name === 'openat' ? call.int(2) : Number(call.io.readWord(call.ptr(2)));
+        if ((flags & (O_DIRECTORY | O_PATH)) === 0) break;
+        const guestPath = first.guest;
+        this.expectReturn(call, (ret) => {
+          if (ret.isError) return;
+          const fd = Number(ret.result);
+          try {
+            process.dirFds.set(fd, { guestPath, hostPath: readHostFdPath(process.pid, fd) });
+          } catch {
+            /* raced with close */
+          }
+        });
+        break;
+      }
+    }
+    return served;
+  }
+
+  private handleFchdir(call: SyscallCall, process: ProcessState): void {
+    const dir = process.dirFd(call.int(0));
+    if (!dir && process.guestCwd === undefined) return;
+    this.expectReturn(call, (ret) => {
+      if (!ret.isError) settleCwd(process, dir !== undefined, this.translator, dir?.guestPath);
+    });
+  }
+
+  private expectReturn(call: SyscallCall, hook: (ret: SyscallReturn) => void): void {
+    call.runToExit();
+    this.onReturn.set(call.tid, hook);
+  }
+
+  private handleProcess(stop: Stop): void {
+    switch (stop.kind) {
+      case 'fork':
+      case 'vfork':
+      case 'clone': {
+        const parentPid = stop.tracee.pid;
+        const childPid = stop.child.pid;
+        if (childPid !== parentPid) {
+          this.processes.fork(parentPid, childPid);
+          this.stats.processes++;
+        }
+        this.processes.addThread(childPid, stop.child.tid);
+        break;
+      }
+      case 'exec':
+        if (stop.formerTid !== stop.tid) {
+          const state = this.processes.get(stop.tracee.pid);
+          state.threads.delete(stop.formerTid);
+          state.threads.add(stop.tid);
+        }
+        break;
+      case 'exited':
+      case 'killed':
+        this.onReturn.delete(stop.tid);
+        this.processes.threadExited(stop.tracee.pidIfKnown ?? stop.tid, stop.tid);
+        break;
+      default:
+        break;
+    }
+    this.log?.process(stop);
+  }
+}
+
+function readHostFdPath(pid: number, fd: number): string {
+  return readlinkSync(`/proc/${pid}/fd/${fd}`);
+}
+
+/** A full turn of the event loop (two immediates: libuv reads pending signals in a poll phase). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+}

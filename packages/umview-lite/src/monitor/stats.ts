@@ -1,0 +1,52 @@
+// What --stats prints: the monitor's work, measured.
+import type { SysvmStats } from '@umview/sysvm';
+
+export interface MonitorStats {
+  /** ptrace stops of any kind. */
+  stops: number;
+  /** Syscalls the monitor saw (stopped for). */
+  syscalls: number;
+  /** Calls a module changed: path rewritten, skipped or answered. */
+  virtualized: number;
+  /** Exit stops (what SKIPEXIT avoids). */
+  exitStops: number;
+  /** Syscalls injected into tracees. */
+  injected: number;
+  /** System calls the monitor spent on tracee memory, and bytes moved. */
+  memorySyscalls: number;
+  memoryBytes: number;
+  /** What one PEEK/POKE per word (no PTRACE_MULTI) would have cost. */
+  memorySyscallsOneByOne: number;
+  processes: number;
+  wallMs: number;
+}
+
+export function emptyStats(): MonitorStats {
+  return {
+    stops: 0, syscalls: 0, virtualized: 0, exitStops: 0, injected: 0,
+    memorySyscalls: 0, memoryBytes: 0, memorySyscallsOneByOne: 0, processes: 0, wallMs: 0,
+  };
+}
+
+export function mergeSysvm(stats: MonitorStats, vm: SysvmStats): void {
+  stats.stops = vm.stops;
+  stats.syscalls = vm.calls;
+  stats.exitStops = vm.exitStops;
+  stats.injected = vm.injected;
+}
+
+export function formatStats(stats: MonitorStats): string {
+  const rows: [string, string][] = [
+    ['wall time', `${stats.wallMs.toFixed(1)} ms`],
+    ['processes', String(stats.processes)],
+    ['ptrace stops', String(stats.stops)],
+    ['syscalls seen', String(stats.syscalls)],
+    ['syscalls virtualized', String(stats.virtualized)],
+    ['exit stops', String(stats.exitStops)],
+    ['syscalls injected', String(stats.injected)],
+    ['tracee memory: system calls', `${stats.memorySyscalls} (one PEEK/POKE per word would take ${stats.memorySyscallsOneByOne})`],
+    ['tracee memory: bytes copied', String(stats.memoryBytes)],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return ['umview-lite stats:', ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join('\n');
+}

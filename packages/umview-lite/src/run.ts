@@ -1,0 +1,26 @@
+// The library entry: run a command under modules, get its exit status and the monitor's
+// stats.
+import type { SpawnOptions } from '@umview/ptrace-core';
+import { Monitor, type MonitorResult, type TraceMode } from './monitor/monitor.js';
+import type { UmviewModule } from './modules/module.js';
+import { loadModule } from './modules/registry.js';
+
+export interface RunOptions {
+  /** Modules: built-in specs ('unreal', 'bind,/srv=/data'), file specs, or module objects. */
+  modules?: readonly (string | UmviewModule)[];
+  trace?: TraceMode;
+  /** PTRACE_MULTI batching (default true). */
+  multi?: boolean;
+  /** Receives --strace lines. */
+  strace?: (line: string) => void;
+  /** Standard streams, cwd and environment of the command. */
+  spawn?: SpawnOptions;
+}
+
+export async function run(command: readonly string[], options: RunOptions = {}): Promise<MonitorResult> {
+  if (command.length === 0) throw new TypeError('run: no command given');
+  const modules = await Promise.all((options.modules ?? []).map((m) => (typeof m === 'string' ? loadModule(m) : m)));
+  const straceLogger = options.strace ? new (await import('./monitor/syscall-log.js')).SyscallLog(options.strace) : undefined;
+  const monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger });
+  return monitor.run(command[0]!, command.slice(1), options.spawn);
+}

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+
+export default defineConfig([
+  {
+    // The library.
+    entry: ['src/index.ts'],
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: true,
+    target: 'node20',
+    platform: 'node',
+    splitting: false,
+    define: { __UMVIEW_LITE_VERSION__: JSON.stringify(version) },
+  },
+  {
+    // The CLI: one file with the umview layers inlined, so that start-up reads one module
+    // (koffi, native, stays external).
+    entry: { 'cli-main': 'src/cli/main.ts' },
+    // CommonJS: Node starts a CJS entry a few milliseconds sooner than an ES module.
+    format: ['cjs'],
+    outExtension: () => ({ js: '.cjs' }),
+    target: 'node20',
+    platform: 'node',
+    splitting: false,
+    noExternal: [/^@umview\//],
+    external: ['koffi'],
+    shims: true,
+    minify: true,
+    // Bundle the layers from their sources (not their single-file builds), so that what the
+    // CLI does not use is left out and what it loads lazily (the --strace formatter) stays lazy.
+    esbuildOptions(options) {
+      options.alias = {
+        '@umview/ptrace-core': fileURLToPath(new URL('../ptrace-core/src/index.ts', import.meta.url)),
+        '@umview/ptrace-multi': fileURLToPath(new URL('../ptrace-multi/src/index.ts', import.meta.url)),
+        '@umview/sysvm/format': fileURLToPath(new URL('../sysvm/src/format/index.ts', import.meta.url)),
+        '@umview/sysvm': fileURLToPath(new URL('../sysvm/src/index.ts', import.meta.url)),
+      };
+    },
+    define: { __UMVIEW_LITE_VERSION__: JSON.stringify(version) },
+  },
+  {
+    // The executable: a small loader that runs cli-main.cjs through V8's code cache.
+    entry: { cli: 'src/cli/launcher.ts' },
+    format: ['cjs'],
+    outExtension: () => ({ js: '.cjs' }),
+    target: 'node20',
+    platform: 'node',
+  },
+]);
