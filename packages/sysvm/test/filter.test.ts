@@ -116,3 +116,18 @@ describe.each(SECCOMP_BACKENDS)('seccomp filter in a real tracee (%s)', (backend
     expect(out.read()).toMatch(new RegExp(`NoNewPrivs:\\s+${expectedNnp}\\nSeccomp:\\s+2\\n`));
   });
 });
+
+describe('fd equality rules', () => {
+  it('stops a call on listed low fds and on fds above the threshold, nothing else', () => {
+    const f = new SyscallFilter().traceWhenFdAtLeast(['read', 'write'], 0, 512).traceWhenFdIn(['write'], 0, [1, 7]);
+    const write = nr('write');
+    expect([0, 1, 2, 7, 8, 511, 512, 600].map((fd) => f.stops(write, [BigInt(fd)]))).toEqual([false, true, false, true, false, false, true, true]);
+    expect(f.stops(write, [BigInt.asUintN(64, -1n)])).toBe(false);
+    expect([1, 512].map((fd) => f.stops(nr('read'), [BigInt(fd)]))).toEqual([false, true]);
+    const eqOnly = new SyscallFilter().traceWhenFdIn(['close'], 0, [3]);
+    expect([2, 3, 4].map((fd) => eqOnly.stops(nr('close'), [BigInt(fd)]))).toEqual([false, true, false]);
+    expect(new SyscallFilter().traceWhenFdIn(['write'], 0, [1]).isCoveredBy(f)).toBe(true);
+    expect(new SyscallFilter().traceWhenFdIn(['write'], 0, [3]).isCoveredBy(f)).toBe(false);
+    expect(new SyscallFilter().traceWhenFdIn(['write'], 0, [900]).isCoveredBy(f)).toBe(true);
+  });
+});

@@ -15,8 +15,10 @@ export type SyscallRef = string | number;
 
 interface Rule {
   nr: number;
-  /** Stop only when argument `arg`, as a signed 32-bit int, is at least `atLeast`. */
+  /** Stop only when argument `arg`, as a signed 32-bit int, is at least `atLeast`... */
   fdAtLeast?: { arg: number; atLeast: number };
+  /** ...or equal to one of `fds` (an fd the monitor serves below the threshold). */
+  fdIn?: { arg: number; fds: number[] };
 }
 
 export class SyscallFilter {
@@ -42,6 +44,25 @@ export class SyscallFilter {
     return this;
   }
 
+  /** Stops these syscalls only when argument `arg` (an fd) is one of `fds`. A syscall already
+   * traced always stays so; one tested on another argument then stops always. */
+  traceWhenFdIn(syscalls: Iterable<SyscallRef>, arg: number, fds: readonly number[]): this {
+    if (arg < 0 || arg > 5) throw new RangeError(`argument index ${arg} is not 0..5`);
+    for (const s of syscalls) {
+      const nr = resolve(s);
+      const existing = this.rules.get(nr);
+      if (existing && !existing.fdAtLeast && !existing.fdIn) continue;
+      const testsOtherArg = (existing?.fdAtLeast && existing.fdAtLeast.arg !== arg) || (existing?.fdIn && existing.fdIn.arg !== arg);
+      if (testsOtherArg) {
+        this.rules.set(nr, { nr });
+        continue;
+      }
+      const merged = [...new Set([...(existing?.fdIn?.fds ?? []), ...fds])].sort((a, b) => a - b);
+      this.rules.set(nr, { nr, fdAtLeast: existing?.fdAtLeast, fdIn: { arg, fds: merged } });
+    }
+    return this;
+  }
+
   /** Stops these syscalls only when argument `arg` (an fd) is >= `atLeast`. A syscall already
    * traced always stays so. */
   traceWhenFdAtLeast(syscalls: Iterable<SyscallRef>, arg: number, atLeast: number): this {
@@ -49,12 +70,14 @@ export class SyscallFilter {
     for (const s of syscalls) {
       const nr = resolve(s);
       const existing = this.rules.get(nr);
-      if (existing && !existing.fdAtLeast) continue;
-      if (existing?.fdAtLeast && (existing.fdAtLeast.arg !== arg || existing.fdAtLeast.atLeast !== atLeast)) {
+      if (existing && !existing.fdAtLeast && !existing.fdIn) continue;
+      const conflicts = (existing?.fdAtLeast && (existing.fdAtLeast.arg !== arg || existing.fdAtLeast.atLeast !== atLeast))
+        || (existing?.fdIn && existing.fdIn.arg !== arg);
+      if (conflicts) {
         this.rules.set(nr, { nr }); // two different tests for one call: stop always
         continue;
       }
-      this.rules.set(nr, { nr, fdAtLeast: { arg, atLeast } });
+      this.rules.set(nr, { nr, fdAtLeast: { arg, atLeast }, fdIn: existing?.fdIn });
     }
     return this;
   }
@@ -75,7 +98,11 @@ export class SyscallFilter {
     for (const rule of this.rules.values()) {
       const theirs = other.rules.get(rule.nr);
       if (!theirs) return false;
-      if (theirs.fdAtLeast && (!rule.fdAtLeast || rule.fdAtLeast.arg !== theirs.fdAtLeast.arg || rule.fdAtLeast.atLeast < theirs.fdAtLeast.atLeast)) return false;
+      if (!theirs.fdAtLeast && !theirs.fdIn) continue; // they stop it always
+      if (!rule.fdAtLeast && !rule.fdIn) return false;
+      if (rule.fdAtLeast && !(theirs.fdAtLeast && theirs.fdAtLeast.arg === rule.fdAtLeast.arg && rule.fdAtLeast.atLeast >= theirs.fdAtLeast.atLeast)) return false;
+      if (rule.fdIn && !rule.fdIn.fds.every((fd) => theirs.fdIn?.arg === rule.fdIn!.arg && theirs.fdIn.fds.includes(fd)
+        || (theirs.fdAtLeast?.arg === rule.fdIn!.arg && fd >= theirs.fdAtLeast.atLeast))) return false;
     }
     return true;
   }
@@ -88,7 +115,8 @@ export class SyscallFilter {
     for (const f of [this, other]) {
       for (const rule of f.rules.values()) {
         if (rule.fdAtLeast) u.traceWhenFdAtLeast([rule.nr], rule.fdAtLeast.arg, rule.fdAtLeast.atLeast);
-        else u.trace([rule.nr]);
+        if (rule.fdIn) u.traceWhenFdIn([rule.nr], rule.fdIn.arg, rule.fdIn.fds);
+        if (!rule.fdAtLeast && !rule.fdIn) u.trace([rule.nr]);
       }
     }
     return u;
@@ -110,20 +138,13 @@ export class SyscallFilter {
       return p;
     }
     for (const rule of [...this.rules.values()].sort((a, b) => a.nr - b.nr)) {
-      if (!rule.fdAtLeast) {
+      if (!rule.fdAtLeast && !rule.fdIn) {
         p.push(jeq(rule.nr, 0, 1), ret(SECCOMP_RET.TRACE));
         continue;
       }
-      // The kernel reads an fd as an int from the low 32 bits: trace when it is in
-      // [atLeast, 2^31), i.e. not negative (AT_FDCWD is -100) and not below the threshold.
-      p.push(
-        jeq(rule.nr, 0, 5),
-        ld(SECCOMP_DATA.argLow(rule.fdAtLeast.arg)),
-        jge(rule.fdAtLeast.atLeast, 0, 2),
-        jge(0x80000000, 1, 0),
-        ret(SECCOMP_RET.TRACE),
-        ret(SECCOMP_RET.ALLOW),
-      );
+      // The kernel reads an fd as an int from the low 32 bits: the tests load those.
+      const block = fdTests(rule);
+      p.push(jeq(rule.nr, 0, block.length), ...block);
     }
     p.push(ret(SECCOMP_RET.ALLOW));
     return p;
@@ -154,4 +175,24 @@ function resolve(s: SyscallRef): number {
   const nr = syscallNumber(s);
   if (nr === undefined) throw new RangeError(`unknown syscall ${s}`);
   return nr;
+}
+
+/** The instructions after a rule's `jeq nr`: load the fd argument, return TRACE if it equals one
+ * of the listed fds or lies in [atLeast, 2^31) (not negative: AT_FDCWD is -100), else ALLOW. */
+function fdTests(rule: Rule): BpfInstruction[] {
+  const arg = (rule.fdAtLeast ?? rule.fdIn)!.arg;
+  const fds = rule.fdIn?.fds ?? [];
+  // Layout: ld; [jeq fd_i -> TRACE]...; [jge atLeast -> (jge 2^31 -> ALLOW : TRACE)]; ALLOW; TRACE
+  const out: BpfInstruction[] = [ld(SECCOMP_DATA.argLow(arg))];
+  const tail = rule.fdAtLeast ? 2 : 0; // the two threshold tests
+  fds.forEach((fd, i) => {
+    const toTrace = fds.length - 1 - i + tail + 1; // skip the rest of the equalities, the threshold tests and ALLOW
+    out.push(jeq(fd, toTrace, 0));
+  });
+  if (rule.fdAtLeast) {
+    out.push(jge(rule.fdAtLeast.atLeast, 0, 1)); // below: ALLOW
+    out.push(jge(0x80000000, 0, 1)); // negative: ALLOW; else TRACE
+  }
+  out.push(ret(SECCOMP_RET.ALLOW), ret(SECCOMP_RET.TRACE));
+  return out;
 }

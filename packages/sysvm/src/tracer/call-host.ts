@@ -2,8 +2,10 @@
 import type { Tracee } from '@umview/ptrace-core';
 import type { DataIO } from '../io/data-io.js';
 import type { StopPosition } from '../inject/inject.js';
+import type { SyscallFilter } from '../filter/syscall-filter.js';
 
 export interface CallHost {
   io(tracee: Tracee): DataIO;
   inject(tracee: Tracee, position: StopPosition, nr: number, args: readonly (bigint | number)[]): bigint;
+  addFilter(tracee: Tracee, position: StopPosition, filter: SyscallFilter): void;
 }

@@ -5,6 +5,7 @@
 import { syscallName, type Tracee } from '@umview/ptrace-core';
 import type { DataIO } from '../io/data-io.js';
 import { Scratch } from '../inject/scratch.js';
+import type { SyscallFilter } from '../filter/syscall-filter.js';
 import type { CallHost } from './call-host.js';
 import { SyscallArgs } from './syscall-args.js';
 
@@ -115,5 +116,11 @@ export class SyscallCall extends SyscallArgs {
 
   get rewritten(): boolean {
     return this.newNr !== undefined || this.newArgs.some((a) => a !== undefined);
+  }
+
+  /** Adds a seccomp filter to this process (all its threads): more calls stop from now on.
+   * Filters cannot be removed; keep additions rare (see SyscallFilter.isCoveredBy). */
+  addFilter(filter: SyscallFilter): void {
+    this.host.addFilter(this.tracee, this.phase, filter);
   }
 }

@@ -1,6 +1,7 @@
 // A syscall at its exit stop, reported because its entry asked for it (runToExit).
 import { syscallName, type Tracee } from '@umview/ptrace-core';
 import type { DataIO } from '../io/data-io.js';
+import type { SyscallFilter } from '../filter/syscall-filter.js';
 import type { CallHost } from './call-host.js';
 import { SyscallArgs } from './syscall-args.js';
 
@@ -57,5 +58,11 @@ export class SyscallReturn extends SyscallArgs {
   /** Runs a syscall of the monitor's choosing in the tracee now (after this call). */
   inject(nr: number, args: readonly (bigint | number)[] = []): bigint {
     return this.host.inject(this.tracee, 'exit', nr, args);
+  }
+
+  /** Adds a seccomp filter to this process (all its threads): more calls stop from now on.
+   * Filters cannot be removed; keep additions rare (see SyscallFilter.isCoveredBy). */
+  addFilter(filter: SyscallFilter): void {
+    this.host.addFilter(this.tracee, 'exit', filter);
   }
 }

@@ -139,6 +139,12 @@ export class SyscallTracer implements CallHost {
     return injectSyscall(this.injectionContext(tracee), position, nr, args);
   }
 
+  addFilter(tracee: Tracee, position: StopPosition, filter: SyscallFilter): void {
+    if (!usesSeccomp(this.backend)) return; // every syscall stops already
+    this.stats.injected++;
+    installFilter(this.injectionContext(tracee), this.io(tracee), position, tracee.getRegisters().sp, filter, { allThreads: true });
+  }
+
   // ---- stops to events ----
 
   private handle(stop: Stop): SyscallEvent | undefined {
