@@ -1,0 +1,65 @@
+// One object per tracee for sysvm and umview-lite: single operations as batches of one, the
+// batching policy in one place, and the tracee's cumulative counters.
+import type { Tracee } from '@umview/ptrace-core';
+import { Batch, type Address, type BatchOptions } from './batch/batch.js';
+import { channelFor } from './io/channel.js';
+import type { TraceeCounters } from './stats/counters.js';
+
+export class TraceeIO {
+  constructor(readonly tracee: Tracee, private readonly options: BatchOptions = {}) {}
+
+  /** Whether batches of this tracee are planned (false: the 2006 way). */
+  get batching(): boolean {
+    return this.options.batching !== false;
+  }
+
+  /** A new batch with this object's policy. */
+  batch(): Batch {
+    return new Batch(this.tracee, this.options);
+  }
+
+  read(addr: Address, length: number): Buffer {
+    return this.one((b) => b.read(addr, length));
+  }
+
+  readCString(addr: Address, maxLength?: number): string {
+    return this.one((b) => b.readCString(addr, maxLength));
+  }
+
+  readWord(addr: Address): bigint {
+    return this.one((b) => b.readWord(addr));
+  }
+
+  write(addr: Address, data: Uint8Array): void {
+    this.one((b) => b.write(addr, data));
+  }
+
+  writeWord(addr: Address, value: bigint): void {
+    this.one((b) => b.writeWord(addr, value));
+  }
+
+  /** Fills as much of `target` as is readable from `addr` on and returns the count (a fault
+   * ends the read, it is not an error): one process_vm_readv, or PEEKs in the 2006 mode. */
+  readInto(addr: Address, target: Uint8Array): number {
+    return this.one((b) => b.readInto(addr, target, { partial: true }));
+  }
+
+  /** Cumulative over every batch of this tracee, whatever ran it. */
+  get counters(): Readonly<TraceeCounters> {
+    return channelFor(this.tracee).counters;
+  }
+
+  /** Runs a batch of one op and returns its value, or throws its error. */
+  private one<T>(queue: (batch: Batch) => { readonly value: T }): T {
+    const batch = this.batch();
+    const handle = queue(batch);
+    batch.run();
+    return handle.value;
+  }
+}
+
+/** The cumulative counters of a tracee: every batch that ran on it, through ptraceMulti(),
+ * Batch or TraceeIO. */
+export function countersFor(tracee: Tracee): Readonly<TraceeCounters> {
+  return channelFor(tracee).counters;
+}
