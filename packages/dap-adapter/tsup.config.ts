@@ -1,9 +1,11 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The engine worker is a separate file: the session starts it with `new Worker(...)`; the
+  // CLI is the `umview-dap` binary.
+  entry: { index: 'src/index.ts', cli: 'src/cli.ts', 'engine-worker': 'src/engine/engine-worker.ts' },
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: { entry: 'src/index.ts' },
   clean: true,
   shims: true,
   target: 'node20',

@@ -1,0 +1,64 @@
+// A minimal DAP client over an adapter's stdio, for the benchmark: requests are promises,
+// events can be awaited, and nothing else runs on the event loop.
+import { spawn } from 'node:child_process';
+
+export class DapClient {
+  constructor(command, args) {
+    this.process = spawn(command, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+    this.seq = 1;
+    this.pending = new Map();
+    this.waiters = [];
+    this.buffer = Buffer.alloc(0);
+    this.process.stdout.on('data', (chunk) => this.onData(chunk));
+    this.exited = new Promise((resolve) => this.process.once('exit', resolve));
+  }
+
+  request(command, args = {}) {
+    const seq = this.seq++;
+    const body = JSON.stringify({ seq, type: 'request', command, arguments: args });
+    this.process.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    return new Promise((resolve, reject) => this.pending.set(seq, { resolve, reject, command }));
+  }
+
+  /** The next event named `event` (and passing `test`), from now on. */
+  event(event, test = () => true, timeoutMs = 30000) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${event} event within ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.push({ event, test, resolve: (message) => { clearTimeout(timer); resolve(message); } });
+    });
+  }
+
+  async close() {
+    try {
+      await Promise.race([this.request('disconnect', { terminateDebuggee: true }), new Promise((r) => setTimeout(r, 3000))]);
+    } catch {
+      // gone already
+    }
+    this.process.stdin.end();
+    const killer = setTimeout(() => this.process.kill('SIGKILL'), 3000);
+    await this.exited;
+    clearTimeout(killer);
+  }
+
+  onData(chunk) {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const end = this.buffer.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const length = Number(/Content-Length: *(\d+)/i.exec(this.buffer.toString('latin1', 0, end))[1]);
+      if (this.buffer.length < end + 4 + length) return;
+      const message = JSON.parse(this.buffer.toString('utf8', end + 4, end + 4 + length));
+      this.buffer = this.buffer.subarray(end + 4 + length);
+      if (message.type === 'response') {
+        const waiter = this.pending.get(message.request_seq);
+        this.pending.delete(message.request_seq);
+        if (waiter === undefined) continue;
+        if (message.success) waiter.resolve(message);
+        else waiter.reject(new Error(`${waiter.command}: ${message.message}`));
+      } else if (message.type === 'event') {
+        const index = this.waiters.findIndex((waiter) => waiter.event === message.event && waiter.test(message));
+        if (index >= 0) this.waiters.splice(index, 1)[0].resolve(message);
+      }
+    }
+  }
+}

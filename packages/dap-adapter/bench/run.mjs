@@ -1,0 +1,114 @@
+// dap-adapter benchmark: the same scripted session against umview-dap and lldb-dap-19, on the
+// same C program, interleaved, pinned to one CPU; medians of every sample of every run.
+//   launch request -> first stopped(breakpoint)
+//   next           -> stopped(step)        (over a call)
+//   continue       -> stopped(breakpoint)  (once around the loop)
+// After each stop the client asks for threads and the stack, as VS Code does (not timed).
+//   npm run bench -w @umview/dap-adapter -- [--json] [--runs N] [--steps N]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { compileC } from '@umview/test-fixtures';
+import { ensurePinned, median, parseArgs, printTable } from '@umview/test-fixtures/bench';
+import { DapClient } from './dap-client.mjs';
+
+const args = parseArgs(process.argv.slice(2), { runs: 7, steps: 20 });
+ensurePinned(import.meta.url);
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const source = here('./loop.c');
+const program = compileC(source, { flags: ['-g', '-O0'], name: 'dap-bench-loop' });
+const breakpointLine = readFileSync(source, 'utf8').split('\n').findIndex((line) => line.includes('/* breakpoint */')) + 1;
+const ourCli = here('../dist/cli.js');
+
+function findLldbDap() {
+  const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+  if (has('lldb-dap-19')) return 'lldb-dap-19';
+  console.error('lldb-dap-19 is missing: installing lldb-19 with apt-get...');
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
+  const run = (argv) => spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  run([...sudo, 'apt-get', 'update']);
+  run([...sudo, 'apt-get', 'install', '-y', 'lldb-19']);
+  return has('lldb-dap-19') ? 'lldb-dap-19' : undefined;
+}
+
+const adapters = [{ key: 'ours', label: 'umview-dap', command: process.execPath, argv: [ourCli] }];
+const lldbDap = findLldbDap();
+if (lldbDap !== undefined) adapters.push({ key: 'lldbDap', label: 'lldb-dap-19', command: lldbDap, argv: [] });
+else console.error('lldb-dap-19 could not be installed: measuring umview-dap alone');
+
+const now = () => performance.now();
+
+/** Waits for the stop, looks at it as VS Code does, and checks that it is where it should be:
+ * both adapters are held to the same result, not only to the same time. */
+async function stopAndLook(client, stopped, expectedLine) {
+  const event = await stopped;
+  await client.request('threads');
+  const trace = await client.request('stackTrace', { threadId: event.body.threadId, startFrame: 0, levels: 20 });
+  const line = trace.body.stackFrames[0]?.line;
+  if (line !== expectedLine) throw new Error(`stopped at line ${line}, expected ${expectedLine} (${JSON.stringify(event.body)})`);
+  return event;
+}
+
+async function session(adapter) {
+  const client = new DapClient(adapter.command, adapter.argv);
+  try {
+    await client.request('initialize', { clientID: 'bench', adapterID: adapter.key, linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+    const initialized = client.event('initialized');
+    const firstStop = client.event('stopped', (event) => event.body.reason === 'breakpoint');
+    const t0 = now();
+    const launched = client.request('launch', { program, args: [], cwd: here('.'), stopOnEntry: false });
+    await initialized;
+    await client.request('setBreakpoints', { source: { path: source }, breakpoints: [{ line: breakpointLine }] });
+    await client.request('configurationDone');
+    await launched;
+    const first = await firstStop;
+    const launchMs = now() - t0;
+    await stopAndLook(client, Promise.resolve(first), breakpointLine);
+    const threadId = first.body.threadId;
+    const next = [];
+    const cont = [];
+    for (let i = 0; i < args.steps; i++) {
+      let stopped = client.event('stopped');
+      let t = now();
+      await client.request('next', { threadId });
+      await stopAndLook(client, stopped.then((event) => { next.push(now() - t); return event; }), breakpointLine + 1);
+      stopped = client.event('stopped', (event) => event.body.reason === 'breakpoint');
+      t = now();
+      await client.request('continue', { threadId });
+      await stopAndLook(client, stopped.then((event) => { cont.push(now() - t); return event; }), breakpointLine);
+    }
+    return { launchMs, next, cont };
+  } finally {
+    await client.close();
+  }
+}
+
+// Warm-up (page cache, JIT of the adapter's first run is part of every run anyway).
+for (const adapter of adapters) await session(adapter);
+const samples = Object.fromEntries(adapters.map((adapter) => [adapter.key, { launch: [], next: [], cont: [] }]));
+for (let run = 0; run < args.runs; run++) {
+  const order = run % 2 === 0 ? adapters : [...adapters].reverse();
+  for (const adapter of order) {
+    const result = await session(adapter);
+    samples[adapter.key].launch.push(result.launchMs);
+    samples[adapter.key].next.push(...result.next);
+    samples[adapter.key].cont.push(...result.cont);
+  }
+}
+
+const round = (value) => Number(value.toFixed(3));
+const summary = Object.fromEntries(adapters.map((adapter) => {
+  const s = samples[adapter.key];
+  return [adapter.key, { launchToBreakpointMs: round(median(s.launch)), nextMs: round(median(s.next)), continueMs: round(median(s.cont)) }];
+}));
+const rows = [['', ...adapters.map((adapter) => `${adapter.label} (ms)`), ...(adapters.length > 1 ? ['ratio', 'target'] : [])]];
+for (const [name, key] of [['launch -> stopped(breakpoint)', 'launchToBreakpointMs'], ['next -> stopped', 'nextMs'], ['continue -> stopped(breakpoint)', 'continueMs']]) {
+  const values = adapters.map((adapter) => summary[adapter.key][key]);
+  const ratio = values.length > 1 ? values[0] / values[1] : undefined;
+  rows.push([name, ...values.map((value) => value.toFixed(3)), ...(ratio === undefined ? [] : [ratio.toFixed(2), ratio <= 1.5 ? 'met (<= 1.5)' : 'MISSED (> 1.5)'])]);
+}
+const cpu = process.env.UMVIEW_BENCH_CPU;
+const version = (() => { try { return execFileSync(lldbDap ?? 'true', ['--version'], { encoding: 'utf8' }).split('\n')[0]; } catch { return ''; } })();
+printTable(`dap-adapter: medians of ${args.runs} sessions (${args.steps} next and continue each), pinned to CPU ${cpu}${version ? `; ${version}` : ''}`, rows);
+if (args.json) console.log(JSON.stringify({ ours: summary.ours, lldbDap: summary.lldbDap ?? null }));

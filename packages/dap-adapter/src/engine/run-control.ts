@@ -1,0 +1,520 @@
+// Run control of an all-stop debugger: every thread runs, or every thread is stopped.
+//
+// Everything is driven by stops, on the tracer thread: a command starts an activity (run
+// everything, step one thread one instruction, run to an address, stop everything) and returns;
+// each stop that waitpid reports moves the activity on, until it ends with a report to the user
+// or with the debuggee running again. No stop ever waits for a message round trip.
+//
+// Invariants:
+// - Controllers (line stepping, step out) run their callbacks only when every thread is stopped.
+// - A thread is resumed over an int3 of ours only by single-stepping it alone, with the original
+//   byte put back for that one instruction, while every other thread is stopped.
+// - A breakpoint SIGTRAP is never delivered to the debuggee.
+import { TraceeGoneError, type Registers, type Stop, type Tracee } from '@umview/ptrace-core';
+import { readFileSync } from 'node:fs';
+import type { SoftwareBreakpoints } from '../breakpoints/software-breakpoints.js';
+import type { StopReason } from './protocol.js';
+import { describeSignal, signalStops } from './signals.js';
+import { classifyStop, type ThreadEvent } from './thread-events.js';
+import { ThreadState, type PendingSignalReport, type ResumeMode } from './thread-state.js';
+
+/** Owner of the temporary breakpoints of steps. */
+export const STEP_OWNER = 'step';
+
+export interface StopReport {
+  readonly reason: StopReason;
+  readonly thread: ThreadState;
+  readonly description?: string;
+  readonly text?: string;
+  readonly hitBreakpointIds?: readonly number[];
+}
+
+/** What the run control asks of the engine. */
+export interface RunControlHost {
+  /** A running thread executed one of our breakpoints: a report if the user must see it. */
+  breakpointHit(thread: ThreadState, address: bigint): StopReport | undefined;
+  /** A thread exec'd: the address space is new (breakpoints and modules are gone). */
+  execed(thread: ThreadState): void;
+  /** Every thread is stopped, and this is why. */
+  stopped(report: StopReport): void;
+  threadStarted(thread: ThreadState): void;
+  threadExited(tid: number): void;
+  /** The last thread is gone; `exitCode` is the shell's (128 + signal when killed). */
+  processExited(exitCode: number, signal: number | undefined): void;
+}
+
+/** Where a step runs to: `thread` reaching `address` with `accept` true (the frame check). */
+export interface RunTarget {
+  readonly thread: ThreadState;
+  readonly address: bigint;
+  readonly accept: (registers: Registers) => boolean;
+  readonly reached: () => void;
+}
+
+type Activity =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'stopped' }
+  | { readonly kind: 'running'; readonly target: RunTarget | undefined }
+  | { readonly kind: 'stepping'; readonly thread: ThreadState; readonly done: () => void }
+  | { readonly kind: 'stopping'; readonly then: () => void }
+  | { readonly kind: 'detaching'; readonly waiting: Set<ThreadState>; readonly done: () => void };
+
+export class RunControl {
+  readonly threads = new Map<number, ThreadState>();
+  private activity: Activity = { kind: 'none' };
+  private pid = 0;
+  /** A breakpoint taken out for one thread to step over it, put back when that thread stopped. */
+  private lifted: bigint | undefined;
+  /** Processes forked by the debuggee, traced automatically: detached at their first stop. */
+  private readonly foreignChildren = new Map<number, 'fork' | 'vfork' | 'clone'>();
+
+  constructor(private readonly breakpoints: SoftwareBreakpoints, private readonly host: RunControlHost) {}
+
+  get processId(): number {
+    return this.pid;
+  }
+
+  get hasProcess(): boolean {
+    return this.activity.kind !== 'none';
+  }
+
+  /** Every thread is stopped and the user knows it (or has not started the debuggee yet). */
+  get isStopped(): boolean {
+    return this.activity.kind === 'stopped';
+  }
+
+  /** A live thread, for memory access (the leader while it lives). */
+  anyThread(): Tracee {
+    const thread = this.threads.get(this.pid) ?? this.threads.values().next().value;
+    if (thread === undefined) throw new Error('the debuggee has no live thread');
+    return thread.tracee;
+  }
+
+  /** Takes over a stopped process (just spawned or attached): every thread stopped. */
+  adopt(pid: number, tracees: readonly Tracee[]): void {
+    this.pid = pid;
+    this.threads.clear();
+    for (const tracee of tracees) this.threads.set(tracee.tid, new ThreadState(tracee));
+    this.activity = { kind: 'stopped' };
+  }
+
+  // ---- commands ----
+
+  /** Lets every thread run (stepping those that sit on a breakpoint over it first). */
+  resumeAll(target?: RunTarget): void {
+    const reporter = [...this.threads.values()].find((thread) => thread.pendingReport !== undefined);
+    if (reporter !== undefined) {
+      // A fatal signal that arrived while we were stopping for something else: show it now.
+      const pending = reporter.pendingReport!;
+      reporter.pendingReport = undefined;
+      this.breakpoints.deleteOwner(STEP_OWNER);
+      this.activity = { kind: 'stopped' };
+      this.host.stopped(this.signalReport(reporter, pending));
+      return;
+    }
+    const overBreakpoints = [...this.threads.values()].filter((thread) => !thread.running && this.needsStepOver(thread));
+    const next = (): void => {
+      const thread = overBreakpoints.shift();
+      if (thread !== undefined) {
+        this.stepInstruction(thread, next);
+        return;
+      }
+      this.activity = { kind: 'running', target };
+      for (const waiting of this.threads.values()) {
+        if (waiting.running) continue;
+        const signal = waiting.pendingSignal;
+        waiting.pendingSignal = 0;
+        this.resume(waiting, 'cont', signal);
+      }
+    };
+    next();
+  }
+
+  /** Runs every thread until `target.thread` reaches `target.address` (a temporary breakpoint). */
+  runUntil(target: RunTarget): void {
+    this.breakpoints.add(target.address, STEP_OWNER);
+    this.resumeAll(target);
+  }
+
+  /** Executes one instruction of `thread` while every other thread stays stopped. */
+  stepInstruction(thread: ThreadState, done: () => void): void {
+    const pc = thread.pc;
+    if (this.breakpoints.isInserted(pc)) {
+      this.breakpoints.suspend(pc);
+      this.lifted = pc;
+    }
+    thread.pendingHitAt = undefined;
+    this.activity = { kind: 'stepping', thread, done };
+    this.resume(thread, 'step');
+  }
+
+  /** Stops every thread, then reports. */
+  report(report: StopReport): void {
+    this.breakpoints.deleteOwner(STEP_OWNER);
+    this.stopAll(() => {
+      if (this.threads.has(report.thread.tid)) this.host.stopped(report);
+      else this.resumeAll(); // the thread died meanwhile: nothing left to show
+    });
+  }
+
+  /** Reports `pause` (whatever was going on is abandoned). No-op when already stopped. */
+  pause(): void {
+    const activity = this.activity;
+    if (activity.kind === 'none' || activity.kind === 'stopped' || activity.kind === 'detaching') return;
+    const thread = activity.kind === 'stepping' ? activity.thread
+      : activity.kind === 'running' && activity.target !== undefined ? activity.target.thread
+      : this.threads.get(this.pid) ?? this.threads.values().next().value;
+    if (thread !== undefined) this.report({ reason: 'pause', thread });
+  }
+
+  /** Removes every breakpoint and detaches from every thread, leaving the process running. */
+  detach(done: () => void): void {
+    this.breakpoints.deleteOwner(STEP_OWNER);
+    const finish = (): void => {
+      try {
+        this.breakpoints.writeOriginals(this.anyThread());
+      } catch {
+        // the process is gone
+      }
+      this.breakpoints.clear();
+      // A thread stopped by our interrupt just after it executed an int3 still has that SIGTRAP
+      // queued: detached, it would die of it. Let it take the signal while traced, first.
+      const trapped = new Set([...this.threads.values()].filter((thread) => hasQueuedTrap(this.pid, thread.tid)));
+      for (const thread of this.threads.values()) if (!trapped.has(thread)) this.detachThread(thread, thread.pendingReport?.signal ?? thread.pendingSignal);
+      if (trapped.size === 0) {
+        this.forget();
+        done();
+        return;
+      }
+      this.activity = { kind: 'detaching', waiting: trapped, done };
+      for (const thread of trapped) this.resume(thread, 'cont');
+    };
+    if (this.activity.kind === 'stopped') finish();
+    else this.stopAll(finish);
+  }
+
+  // ---- stops ----
+
+  onStop(stop: Stop): void {
+    if (stop.kind === 'exited' || stop.kind === 'killed') {
+      this.onExit(stop.tid, stop.kind === 'exited' ? stop.code : 128 + stop.signal, stop.kind === 'killed' ? stop.signal : undefined);
+      return;
+    }
+    const foreign = this.foreignChildren.get(stop.tid);
+    if (foreign !== undefined) {
+      this.releaseForeignChild(stop.tracee, foreign);
+      return;
+    }
+    const thread = this.threads.get(stop.tid);
+    if (thread === undefined) {
+      // Not ours (a stray child of a process we let go): let it go too.
+      try {
+        stop.tracee.detach(0);
+      } catch {
+        // gone
+      }
+      return;
+    }
+    thread.running = false;
+    let event: ThreadEvent;
+    try {
+      event = classifyStop(stop, thread, this.breakpoints);
+    } catch (error) {
+      if (error instanceof TraceeGoneError) return; // killed meanwhile: its exit comes next
+      throw error;
+    }
+    switch (this.activity.kind) {
+      case 'running': return this.whileRunning(thread, event);
+      case 'stepping': return this.whileStepping(thread, event);
+      case 'detaching': return this.whileDetaching(thread, event);
+      case 'stopping':
+        this.hold(thread, event);
+        this.checkAllStopped();
+        return;
+      default:
+        this.hold(thread, event);
+    }
+  }
+
+  private whileRunning(thread: ThreadState, event: ThreadEvent): void {
+    switch (event.kind) {
+      case 'breakpoint':
+        return this.onBreakpoint(thread, event.address);
+      case 'signal':
+        if (signalStops(event.signal)) {
+          const pending = { signal: event.signal, info: event.info };
+          return this.report(this.signalReport(thread, pending));
+        }
+        return this.resume(thread, 'cont', event.signal);
+      case 'child':
+        this.onChild(event.child, event.how);
+        return this.resume(thread, 'cont');
+      case 'exec':
+        this.onExec(thread);
+        return this.resume(thread, 'cont');
+      case 'interrupt':
+        // A late interrupt of ours (the thread reported something else first): nothing to do.
+        thread.interruptPending = false;
+        return this.resume(thread, 'cont');
+      default:
+        return this.resume(thread, 'cont');
+    }
+  }
+
+  private onBreakpoint(thread: ThreadState, address: bigint): void {
+    thread.pendingHitAt = undefined; // this is the hit: it is taken now
+    const target = this.activity.kind === 'running' ? this.activity.target : undefined;
+    const report = this.host.breakpointHit(thread, address);
+    if (report !== undefined) {
+      this.report(report);
+      return;
+    }
+    if (target !== undefined && target.thread === thread && target.address === address && target.accept(thread.registers())) {
+      this.breakpoints.deleteOwner(STEP_OWNER);
+      this.stopAll(target.reached);
+      return;
+    }
+    // Nothing to show (a hit count not reached, the loader's hook, someone else's step
+    // breakpoint): step this thread over it and let everything run on.
+    this.stopAll(() => this.resumeAll(target));
+  }
+
+  private whileStepping(thread: ThreadState, event: ThreadEvent): void {
+    const activity = this.activity as Extract<Activity, { kind: 'stepping' }>;
+    if (thread !== activity.thread) {
+      this.hold(thread, event); // a new thread's first stop: it waits with the others
+      return;
+    }
+    switch (event.kind) {
+      case 'step':
+      case 'breakpoint':
+        this.putBackLifted();
+        this.activity = { kind: 'stopped' };
+        return activity.done();
+      case 'signal':
+        if (signalStops(event.signal)) {
+          // The instruction faulted: every other thread is already stopped.
+          this.putBackLifted();
+          this.breakpoints.deleteOwner(STEP_OWNER);
+          this.activity = { kind: 'stopped' };
+          return this.host.stopped(this.signalReport(thread, { signal: event.signal, info: event.info }));
+        }
+        // Delivered at the next PTRACE_CONT: delivered now, it would run its handler inside
+        // this single step.
+        thread.pendingSignal = event.signal;
+        return this.resume(thread, 'step');
+      case 'child':
+        this.onChild(event.child, event.how);
+        return this.resume(thread, 'step');
+      case 'exec':
+        this.lifted = undefined;
+        this.onExec(thread);
+        this.activity = { kind: 'stopped' };
+        return this.resumeAll();
+      case 'interrupt':
+        thread.interruptPending = false;
+        return this.resume(thread, 'step');
+      default:
+        return this.resume(thread, 'step');
+    }
+  }
+
+  private whileDetaching(thread: ThreadState, event: ThreadEvent): void {
+    const activity = this.activity as Extract<Activity, { kind: 'detaching' }>;
+    if (!activity.waiting.delete(thread)) return this.hold(thread, event);
+    const signal = event.kind === 'signal' ? event.signal : thread.pendingReport?.signal ?? thread.pendingSignal;
+    this.detachThread(thread, signal);
+    if (activity.waiting.size === 0) {
+      this.forget();
+      activity.done();
+    }
+  }
+
+  /** Book-keeping for a thread that stays stopped. */
+  private hold(thread: ThreadState, event: ThreadEvent): void {
+    switch (event.kind) {
+      case 'breakpoint':
+        thread.pendingHitAt = event.address;
+        break;
+      case 'interrupt':
+        thread.interruptPending = false;
+        break;
+      case 'signal':
+        if (signalStops(event.signal)) thread.pendingReport = { signal: event.signal, info: event.info };
+        else thread.pendingSignal = event.signal;
+        break;
+      case 'child':
+        this.onChild(event.child, event.how);
+        break;
+      case 'exec':
+        this.onExec(thread);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private onChild(child: Tracee, how: 'fork' | 'vfork' | 'clone'): void {
+    if (how === 'clone' && pidOf(child) === this.pid) {
+      const thread = new ThreadState(child);
+      thread.running = true; // until its first stop arrives
+      this.threads.set(child.tid, thread);
+      this.host.threadStarted(thread);
+    } else {
+      this.foreignChildren.set(child.tid, how);
+    }
+  }
+
+  /** A process the debuggee started: debugging it is not asked for; it runs on untraced. */
+  private releaseForeignChild(child: Tracee, how: 'fork' | 'vfork' | 'clone'): void {
+    this.foreignChildren.delete(child.tid);
+    try {
+      // A fork child has a copy of our int3s. A vfork child shares the parent's memory: the
+      // int3s must stay (it execs or exits at once, without running the parent's code).
+      if (how === 'fork') this.breakpoints.writeOriginals(child);
+      child.detach(0);
+    } catch {
+      // it died meanwhile
+    }
+  }
+
+  private onExec(thread: ThreadState): void {
+    this.lifted = undefined;
+    this.breakpoints.reset();
+    this.host.execed(thread);
+  }
+
+  private onExit(tid: number, exitCode: number, signal: number | undefined): void {
+    if (this.foreignChildren.delete(tid)) return;
+    const thread = this.threads.get(tid);
+    if (thread === undefined) return;
+    this.threads.delete(tid);
+    if (tid === this.pid) {
+      // The leader's exit is reported after every other thread's: the process is gone.
+      const waiting = this.activity.kind === 'detaching' ? this.activity.done : undefined;
+      this.forget();
+      if (waiting !== undefined) waiting();
+      else this.host.processExited(exitCode, signal);
+      return;
+    }
+    this.host.threadExited(tid);
+    const activity = this.activity;
+    if (activity.kind === 'stopping') {
+      this.checkAllStopped();
+    } else if (activity.kind === 'stepping' && activity.thread === thread) {
+      // The stepped thread ended (pthread_exit): the step is over, the others run on.
+      this.putBackLifted();
+      this.activity = { kind: 'stopped' };
+      this.resumeAll();
+    } else if (activity.kind === 'running' && activity.target?.thread === thread) {
+      this.breakpoints.deleteOwner(STEP_OWNER);
+      this.activity = { kind: 'running', target: undefined };
+    } else if (activity.kind === 'detaching' && activity.waiting.delete(thread) && activity.waiting.size === 0) {
+      this.forget();
+      activity.done();
+    }
+  }
+
+  // ---- primitives ----
+
+  private stopAll(then: () => void): void {
+    this.activity = { kind: 'stopping', then };
+    for (const thread of this.threads.values()) {
+      if (!thread.running) continue;
+      // Sent again even if one is pending: the kernel may have dropped it when the thread
+      // reported another stop first; two interrupts make one stop.
+      try {
+        thread.tracee.interrupt();
+        thread.interruptPending = true;
+      } catch (error) {
+        if (!(error instanceof TraceeGoneError)) throw error;
+      }
+    }
+    this.checkAllStopped();
+  }
+
+  private checkAllStopped(): void {
+    if (this.activity.kind !== 'stopping') return;
+    for (const thread of this.threads.values()) if (thread.running) return;
+    this.putBackLifted();
+    const then = this.activity.then;
+    this.activity = { kind: 'stopped' };
+    then();
+  }
+
+  private resume(thread: ThreadState, mode: ResumeMode, signal = 0): void {
+    thread.mode = mode;
+    thread.running = true;
+    try {
+      if (mode === 'step') thread.tracee.singleStep(0);
+      else thread.tracee.cont(signal);
+    } catch (error) {
+      // Killed meanwhile: its exit is the stop that will come.
+      if (!(error instanceof TraceeGoneError)) throw error;
+    }
+  }
+
+  private putBackLifted(): void {
+    if (this.lifted === undefined) return;
+    const address = this.lifted;
+    this.lifted = undefined;
+    try {
+      this.breakpoints.resume(address);
+    } catch (error) {
+      if (!(error instanceof TraceeGoneError)) throw error;
+    }
+  }
+
+  /** A thread resumed from one of our breakpoints must first step over it, unless its hit is
+   * still to be taken (pendingHitAt). */
+  private needsStepOver(thread: ThreadState): boolean {
+    try {
+      const pc = thread.pc;
+      return this.breakpoints.isInserted(pc) && pc !== thread.pendingHitAt;
+    } catch (error) {
+      if (error instanceof TraceeGoneError) return false;
+      throw error;
+    }
+  }
+
+  private signalReport(thread: ThreadState, pending: PendingSignalReport): StopReport {
+    // Resumed, the thread gets its signal: the program's handler runs, or it dies of it.
+    thread.pendingSignal = pending.signal;
+    thread.lastSignal = pending;
+    const text = describeSignal(pending.signal, pending.info);
+    return { reason: 'exception', thread, description: text, text };
+  }
+
+  private detachThread(thread: ThreadState, signal: number): void {
+    try {
+      thread.tracee.detach(signal);
+    } catch {
+      // gone
+    }
+  }
+
+  private forget(): void {
+    this.threads.clear();
+    this.foreignChildren.clear();
+    this.lifted = undefined;
+    this.activity = { kind: 'none' };
+  }
+}
+
+function pidOf(tracee: Tracee): number | undefined {
+  try {
+    return tracee.pid;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether SIGTRAP is queued for the thread (SigPnd in /proc/PID/task/TID/status). */
+function hasQueuedTrap(pid: number, tid: number): boolean {
+  try {
+    const match = /^SigPnd:\s*([0-9a-f]+)/m.exec(readFileSync(`/proc/${pid}/task/${tid}/status`, 'latin1'));
+    return match !== null && (BigInt(`0x${match[1]}`) & (1n << 4n)) !== 0n;
+  } catch {
+    return false;
+  }
+}

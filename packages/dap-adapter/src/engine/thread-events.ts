@@ -1,0 +1,56 @@
+// ptrace-core's stops, as the events the engine reasons about. The one rewrite happens here:
+// a thread that executed one of our int3s has its pc moved back onto the breakpoint, so that
+// every later decision sees the address of the breakpoint, not the byte after it.
+import { SI_CODE, SIGNALS, type SigInfo, type Stop, type Tracee } from '@umview/ptrace-core';
+import type { SoftwareBreakpoints } from '../breakpoints/software-breakpoints.js';
+import type { ThreadState } from './thread-state.js';
+
+export type ThreadEvent =
+  /** It executed our int3 at `address`; its pc is `address` again. */
+  | { readonly kind: 'breakpoint'; readonly address: bigint }
+  /** A single-step finished. */
+  | { readonly kind: 'step' }
+  /** Our PTRACE_INTERRUPT (or attach's) stopped it. */
+  | { readonly kind: 'interrupt' }
+  /** A signal is about to be delivered to it. */
+  | { readonly kind: 'signal'; readonly signal: number; readonly info: SigInfo }
+  /** It created a thread or a process (already traced: the child's first stop follows). */
+  | { readonly kind: 'child'; readonly child: Tracee; readonly how: 'fork' | 'vfork' | 'clone' }
+  /** The first stop of a thread or process created by a traced one. */
+  | { readonly kind: 'new-child' }
+  | { readonly kind: 'exec' }
+  /** Anything that needs no decision (group-stop, vfork-done...): resume it. */
+  | { readonly kind: 'other' };
+
+type LiveStop = Exclude<Stop, { kind: 'exited' | 'killed' }>;
+
+export function classifyStop(stop: LiveStop, thread: ThreadState | undefined, breakpoints: SoftwareBreakpoints): ThreadEvent {
+  switch (stop.kind) {
+    case 'signal': {
+      if (stop.signal !== SIGNALS.SIGTRAP) return { kind: 'signal', signal: stop.signal, info: stop.siginfo };
+      // int3 raises SIGTRAP with si_code SI_KERNEL and the pc just past it.
+      if (stop.siginfo.code === SI_CODE.SI_KERNEL) {
+        const regs = stop.tracee.getRegisters();
+        const address = regs.rip - 1n;
+        if (breakpoints.wasEverInserted(address)) {
+          regs.rip = address;
+          stop.tracee.setRegisters(regs);
+          return { kind: 'breakpoint', address };
+        }
+      }
+      // A single-step trap: TRAP_TRACE, or TRAP_BRKPT after stepping over a syscall instruction.
+      if (thread?.mode === 'step' && stop.siginfo.code > 0 && stop.siginfo.code !== SI_CODE.SI_KERNEL) return { kind: 'step' };
+      return { kind: 'signal', signal: stop.signal, info: stop.siginfo };
+    }
+    case 'interrupt':
+      return stop.cause === 'new-child' ? { kind: 'new-child' } : { kind: 'interrupt' };
+    case 'fork':
+    case 'vfork':
+    case 'clone':
+      return { kind: 'child', child: stop.child, how: stop.kind };
+    case 'exec':
+      return { kind: 'exec' };
+    default:
+      return { kind: 'other' };
+  }
+}

@@ -1,0 +1,32 @@
+// A thread's call stack: unwound with the CFI of whichever module holds each pc (.eh_frame or
+// .debug_frame, so -O2 code and libc without frame pointers unwind), the frame-pointer chain
+// where there is none.
+import type { Tracee } from '@umview/ptrace-core';
+import type { ModuleMap } from '../modules/module-map.js';
+import { unwindStack, unwindStep, type UnwindFrame, type UnwindModule, type UnwindResult } from '../symbols/index.js';
+import { dwarfRegisters } from './register-set.js';
+
+export const MAX_FRAMES = 512;
+
+export function unwindThread(tracee: Tracee, modules: ModuleMap, maxFrames = MAX_FRAMES): UnwindResult {
+  return unwindStack(dwarfRegisters(tracee.getRegisters()), memoryReader(tracee), moduleLookup(modules), { maxFrames });
+}
+
+/** The innermost frame with its CFA filled in, and its caller, if they can be found. */
+export function callerOf(tracee: Tracee, modules: ModuleMap): { frame: UnwindFrame; caller: UnwindFrame } | undefined {
+  const registers = dwarfRegisters(tracee.getRegisters());
+  const frame: UnwindFrame = { pc: registers.get(16)!, registers, lookupPc: registers.get(16)! };
+  const step = unwindStep(frame, memoryReader(tracee), moduleLookup(modules));
+  return 'caller' in step ? { frame, caller: step.caller } : undefined;
+}
+
+function memoryReader(tracee: Tracee): (address: bigint, size: number) => Buffer {
+  return (address, size) => tracee.read(address, size);
+}
+
+function moduleLookup(modules: ModuleMap): (pc: bigint) => UnwindModule | undefined {
+  return (pc) => {
+    const module = modules.moduleAt(pc);
+    return module === undefined ? undefined : module.symbols.unwindModule(module.bias);
+  };
+}

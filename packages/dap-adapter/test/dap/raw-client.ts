@@ -1,0 +1,85 @@
+// A DAP client with no manners, for the transport tests: writes whatever bytes it is given and
+// collects whatever messages come back.
+import { connect, type Socket } from 'node:net';
+import type { Writable } from 'node:stream';
+
+export interface DapMessage {
+  type: string;
+  seq: number;
+  [key: string]: unknown;
+}
+
+export class RawClient {
+  readonly received: DapMessage[] = [];
+  private buffer = Buffer.alloc(0);
+  private waiters: { test: (message: DapMessage) => boolean; resolve: (message: DapMessage) => void }[] = [];
+
+  constructor(private readonly output: Writable) {}
+
+  static connect(port: number): Promise<{ client: RawClient; socket: Socket }> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        const client = new RawClient(socket);
+        socket.on('data', (chunk: Buffer) => client.feed(chunk));
+        resolve({ client, socket });
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  feed(chunk: Buffer): void {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const end = this.buffer.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const length = Number(/Content-Length: (\d+)/.exec(this.buffer.toString('latin1', 0, end))![1]);
+      if (this.buffer.length < end + 4 + length) return;
+      const message = JSON.parse(this.buffer.toString('utf8', end + 4, end + 4 + length)) as DapMessage;
+      this.buffer = this.buffer.subarray(end + 4 + length);
+      this.received.push(message);
+      this.waiters = this.waiters.filter((waiter) => {
+        if (!waiter.test(message)) return true;
+        waiter.resolve(message);
+        return false;
+      });
+    }
+  }
+
+  /** Writes raw bytes. */
+  raw(text: string): void {
+    this.output.write(text);
+  }
+
+  /** Writes one well-framed message. */
+  send(message: unknown): void {
+    const body = JSON.stringify(message);
+    this.raw(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  }
+
+  /** The first message (already received or to come) that passes `test`. */
+  next(test: (message: DapMessage) => boolean, timeoutMs = 5000): Promise<DapMessage> {
+    const seen = this.received.find(test);
+    if (seen !== undefined) {
+      this.received.splice(this.received.indexOf(seen), 1);
+      return Promise.resolve(seen);
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching message after ${timeoutMs} ms; got ${JSON.stringify(this.received)}`)), timeoutMs);
+      this.waiters.push({
+        test, resolve: (message) => {
+          clearTimeout(timer);
+          this.received.splice(this.received.indexOf(message), 1);
+          resolve(message);
+        },
+      });
+    });
+  }
+
+  response(requestSeq: number): Promise<DapMessage> {
+    return this.next((message) => message.type === 'response' && message.request_seq === requestSeq);
+  }
+
+  event(name: string, timeoutMs?: number): Promise<DapMessage> {
+    return this.next((message) => message.type === 'event' && message.event === name, timeoutMs);
+  }
+}
