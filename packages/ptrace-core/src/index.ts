@@ -17,7 +17,7 @@ export { decodeSyscallInfo } from './syscall-info.js';
 export type { SyscallInfo } from './syscall-info.js';
 export {
   PtraceError, TraceeGoneError, PermissionError, NotTraceableError, InvalidArgumentError,
-  MemoryAccessError, SpawnError, UnsupportedPlatformError,
+  MemoryAccessError, SpawnError, UnsupportedPlatformError, systemError,
 } from './errors.js';
 export { PTRACE, PTRACE_O, PTRACE_EVENT, WAIT, NT } from './native/constants.js';
 export { ERRNO, errnoName } from './native/errno.js';

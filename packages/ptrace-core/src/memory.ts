@@ -109,6 +109,12 @@ export class TraceeMemory {
     throw new RangeError(`string at 0x${BigInt(address).toString(16)} is longer than ${maxLength} bytes`);
   }
 
+  /** The fd of /proc/TID/mem for this address space (opened once, closed at exec), for layers
+   * that batch their own preadv/pwritev on it. */
+  procMemFd(): number {
+    return this.openMem();
+  }
+
   /** Forgets the /proc/PID/mem fd: after exec it would point at the old address space. */
   invalidate(): void {
     if (this.memFd !== undefined) {

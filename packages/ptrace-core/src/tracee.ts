@@ -28,6 +28,8 @@ export type TraceeOrigin = 'spawned' | 'attached';
 export type SignalArg = number | string;
 
 const MAX_XSTATE_SIZE = 16384;
+/** The 64-bit user code segment selector on x86-64 Linux. */
+const USER64_CS = 0x33n;
 
 export class Tracee {
   readonly memory: TraceeMemory;
@@ -57,6 +59,8 @@ export class Tracee {
   private readonly infoView = { bytes: this.infoBuf, words: this.infoWords };
   private infoAddress: number | undefined;
   private knownPid: number | undefined;
+  /** The thread was in 32-bit mode at the last register read. */
+  private compatMode = false;
 
   constructor(
     readonly tracer: Tracer,
@@ -100,11 +104,19 @@ export class Tracee {
     this.regsIov[0] = this.libc.address(this.regs.bytes);
     this.regsIov[1] = BigInt(REGS_SIZE);
     checked(this.libc.ptraceBuf(PTRACE.GETREGSET, this.tid, NT.PRSTATUS, this.regsIov), 'PTRACE_GETREGSET', this.tid);
+    // A thread running 32-bit code (cs 0x23) gets the 32-bit regset view: the kernel picks
+    // the view from the tracee's mode. PTRACE_GETREGS always answers with the 64-bit layout.
+    this.compatMode = this.regsIov[1] !== BigInt(REGS_SIZE);
+    if (this.compatMode) checked(this.libc.ptraceBuf(PTRACE.GETREGS, this.tid, 0, this.regs.bytes), 'PTRACE_GETREGS', this.tid);
     return this.regs;
   }
 
   /** Writes general-purpose registers (default: the view getRegisters() returned). */
   setRegisters(regs: Registers = this.regs): void {
+    if (this.compatMode || regs.cs !== USER64_CS) {
+      checked(this.libc.ptraceBuf(PTRACE.SETREGS, this.tid, 0, regs.bytes), 'PTRACE_SETREGS', this.tid);
+      return;
+    }
     this.regsIov[0] = this.libc.address(regs.bytes);
     this.regsIov[1] = BigInt(REGS_SIZE);
     checked(this.libc.ptraceBuf(PTRACE.SETREGSET, this.tid, NT.PRSTATUS, this.regsIov), 'PTRACE_SETREGSET', this.tid);

@@ -30,6 +30,10 @@ export const DEFAULT_PTRACE_OPTIONS =
 export interface TraceOptions {
   /** Follow fork, vfork and clone (default true). */
   followChildren?: boolean;
+  /** Follow fork and vfork children (default: followChildren). With followChildren true and
+   * this false, threads and clone() children are followed but forked processes are not (a
+   * debugger that must not trace what its debuggee forks). */
+  followForks?: boolean;
   /** Report 'exiting' stops before threads exit (PTRACE_O_TRACEEXIT; default false). */
   traceExit?: boolean;
   /** Report 'vfork-done' stops (default false). */
@@ -529,7 +533,9 @@ export class Tracer {
 function ptraceOptions(options: TraceOptions): number {
   let o = PTRACE_O.TRACESYSGOOD | PTRACE_O.TRACEEXEC | PTRACE_O.TRACESECCOMP;
   if (options.exitKill ?? true) o |= PTRACE_O.EXITKILL;
-  if (options.followChildren ?? true) o |= PTRACE_O.TRACECLONE | PTRACE_O.TRACEFORK | PTRACE_O.TRACEVFORK;
+  const children = options.followChildren ?? true;
+  if (children) o |= PTRACE_O.TRACECLONE;
+  if (options.followForks ?? children) o |= PTRACE_O.TRACEFORK | PTRACE_O.TRACEVFORK;
   if (options.traceExit) o |= PTRACE_O.TRACEEXIT;
   if (options.traceVforkDone) o |= PTRACE_O.TRACEVFORKDONE;
   return o;

@@ -46,6 +46,19 @@ describe('processes and threads', () => {
     expect(codes).toEqual([0, 0, 0, 0, 0, 0, 3, 7]);
   });
 
+  it('follows threads but not forked processes with followForks: false', () => {
+    tracer = new Tracer();
+    const out = outputFile();
+    const root = tracer.spawn(fixture('family', ['-O0', '-pthread']), [], { stdout: { path: out.path }, followForks: false });
+    root.cont();
+    const kinds: string[] = [];
+    runToEnd(tracer, (stop) => {
+      if (stop.kind === 'clone' || stop.kind === 'fork' || stop.kind === 'vfork') kinds.push(stop.kind);
+    }, 'cont');
+    expect(kinds).toEqual(['clone', 'clone', 'clone', 'clone']);
+    expect(out.read()).toBe('family done\n');
+  });
+
   it('knows threads from processes', () => {
     tracer = new Tracer();
     const root = tracer.spawn(fixture('family', ['-O0', '-pthread']), [], { stdout: 'ignore' });
@@ -116,7 +129,7 @@ describe('attach and detach', () => {
       expect(tracer.tracees.size).toBe(0);
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       expect(status).toMatch(/TracerPid:\s+0/);
-      expect(status).toMatch(/State:\s+S/);
+      expect(status).toMatch(/State:\s+[SR]/); // running again (not t: tracing stop)
     } finally {
       process.kill(pid, 'SIGKILL');
     }

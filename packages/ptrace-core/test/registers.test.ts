@@ -81,4 +81,19 @@ describe('registers and resuming', () => {
     }
     expect.unreachable();
   });
+
+  it('reads registers in the 64-bit layout even when the thread is set to 32-bit mode (cs 0x23)', () => {
+    tracer = new Tracer();
+    const tracee = tracer.spawn(fixture('getppid-loop'), ['1']);
+    const regs = tracee.getRegisters();
+    const saved = regs.clone();
+    regs.cs = 0x23n;
+    tracee.setRegisters();
+    const again = tracee.getRegisters();
+    expect(again.cs).toBe(0x23n);
+    expect(again.rip).toBe(saved.rip);
+    expect(again.rsp).toBe(saved.rsp);
+    tracee.setRegisters(saved);
+    expect(tracee.getRegisters().cs).toBe(0x33n);
+  });
 });

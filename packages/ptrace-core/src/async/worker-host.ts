@@ -6,6 +6,7 @@
 // a signal, whose signal-delivery-stop makes waitpid return. The worker suppresses the signal
 // and reads its messages with receiveMessageOnPort. The sentinel dies with the worker thread
 // (PTRACE_O_EXITKILL), so nothing is left behind however the worker ends.
+import { writeSync } from 'node:fs';
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { TraceeGoneError } from '../errors.js';
 import { ERRNO } from '../native/errno.js';
@@ -28,6 +29,9 @@ export interface WorkerContext {
   readonly tracer: Tracer;
   /** Sends an event to the main thread (AsyncTracer.onEvent); structured-cloneable data. */
   emit(event: unknown): void;
+  /** Writes a line to stderr at once (console output of a worker blocked in waitpid would wait
+   * for its event loop, which does not run). */
+  log(message: string): void;
   /** Whatever AsyncTracer.start({ workerData }) passed. */
   readonly data: unknown;
 }
@@ -49,7 +53,12 @@ export function hostTracer({ port, wake, user }: WorkerData, extension: TracerEx
   const flag = new Int32Array(wake);
   const tracer = new Tracer();
   const post = (reply: Reply) => port.postMessage(reply);
-  const context: WorkerContext = { tracer, data: user, emit: (event) => post({ type: 'event', event }) };
+  const context: WorkerContext = {
+    tracer,
+    data: user,
+    emit: (event) => post({ type: 'event', event }),
+    log: (message) => writeSync(2, `${message}\n`),
+  };
   let sentinel: Tracee;
   const startSentinel = () => {
     sentinel = tracer.spawn('sleep', ['infinity'], { stdin: 'ignore', stdout: 'ignore', stderr: 'ignore', followChildren: false });
@@ -127,7 +136,14 @@ export function hostTracer({ port, wake, user }: WorkerData, extension: TracerEx
       else sentinel!.cont(0);
       continue;
     }
-    if (extension.onStop?.(stop, context)) continue;
+    let consumed = false;
+    try {
+      consumed = extension.onStop?.(stop, context) ?? false;
+    } catch (error) {
+      // A bug in an extension must not end the tracer: report it and deliver the stop.
+      context.log(`tracer extension failed on a ${stop.kind} stop: ${(error as Error).stack ?? String(error)}`);
+    }
+    if (consumed) continue;
     post({ type: 'stop', stop: toWire(stop) });
   }
 }
