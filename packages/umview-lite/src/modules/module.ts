@@ -31,6 +31,10 @@ export interface UmviewModule {
   /** True when mapPath's result is again a guest path, itself subject to the modules (the
    * unreal module: /unreal/X is the guest's X); false (default) when it is a host path. */
   readonly mapsToGuest?: boolean;
+  /** Proxy mode: the monitor performs the calls on served paths itself and keeps the files
+   * opened through them, giving the tracee placeholder fds (umview's way); calls it cannot
+   * perform for the tracee (execve, chdir) fall back to remapping with mapPath. */
+  readonly proxy?: boolean;
   /** The guest path under which this module shows a host path, if it does: what getcwd says
    * after a chdir into a served directory. */
   unmapPath?(hostPath: string): string | undefined;

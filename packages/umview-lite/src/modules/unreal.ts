@@ -1,18 +1,20 @@
 // The seed's test module: every path that starts with /unreal is the same path with that
 // prefix stripped (/unreal/X is X, /unreal alone is /, /unreal/unreal/X is X too).
 //
-// mode=remap (this part): the monitor rewrites the path and the kernel does the rest, as PRoot
-// does.
+// mode=proxy (the default): the monitor performs path calls itself and serves the files opened
+// through /unreal, whose data passes through the monitor (umview's way).
+// mode=remap: the monitor rewrites the path and the kernel does the rest (PRoot's way).
 import { below } from '../paths/guest-path.js';
 import type { ModuleOptions, UmviewModule } from './module.js';
 
 export const UNREAL_PREFIX = '/unreal';
 
 export function unreal(options: ModuleOptions = {}): UmviewModule {
-  const mode = options.mode ?? 'remap';
-  if (mode !== 'remap') throw new Error(`unreal: unknown mode '${String(mode)}' (this version has: remap)`);
+  const mode = options.mode ?? (options.remap ? 'remap' : options.proxy ? 'proxy' : 'proxy');
+  if (mode !== 'remap' && mode !== 'proxy') throw new Error(`unreal: unknown mode '${String(mode)}' (modes: proxy, remap)`);
   return {
     name: 'unreal',
+    proxy: mode === 'proxy',
     paths: [UNREAL_PREFIX],
     mapsToGuest: true,
     unmapPath: (host) => (host === '/' ? UNREAL_PREFIX : `${UNREAL_PREFIX}${host}`),

@@ -6,15 +6,18 @@ import type { SyscallCall, SyscallReturn } from '@umview/sysvm';
 import type { PathTranslator } from '../paths/translator.js';
 import type { ProcessState } from './process-table.js';
 
-/** After a successful chdir/fchdir: the guest cwd, from the physical host cwd. */
+/** After a successful chdir/fchdir: the guest cwd, from the physical host cwd, named through
+ * the same modules as the guest path that led there (`/unreal/unreal/tmp` stays doubled; a
+ * symlink's target keeps the prefix it was reached through). When no module of that chain
+ * shows the host directory (an absolute symlink led out of a bind), the host path is the
+ * guest's: the kernel's getcwd answers. */
 export function settleCwd(process: ProcessState, served: boolean, translator: PathTranslator, guestTarget: string | undefined): void {
-  if (!served) {
+  if (!served || guestTarget === undefined) {
     process.guestCwd = undefined;
     return;
   }
   const host = readlinkSync(`/proc/${process.pid}/cwd`);
-  const module = guestTarget ? translator.claimOf(guestTarget)?.module : undefined;
-  process.guestCwd = module?.unmapPath?.(host) ?? guestTarget;
+  process.guestCwd = translator.guestName(host, guestTarget);
 }
 
 /** getcwd(buf, size) answered from the guest cwd: the length with its NUL, or -ERANGE. */

@@ -62,3 +62,11 @@ export function rewriteScriptExec(call: SyscallCall, scriptGuestPath: string, sc
   call.setArg(1, call.placeBytes(table));
   return true;
 }
+
+/** True when the host file is a `#!` script whose interpreter a module serves: the kernel
+ * would look for the interpreter on the host, so the monitor must run it (see
+ * rewriteScriptExec) even though the script's own path needs no rewriting. */
+export function scriptNeedsMonitor(hostPath: string, translator: PathTranslator): boolean {
+  const shebang = readShebang(hostPath);
+  return shebang !== undefined && translator.translate(shebang.interpreter) !== undefined;
+}

@@ -17,6 +17,9 @@ import { PathRewriter } from './path-rewriter.js';
 import { ProcessTable, type ProcessState } from './process-table.js';
 import { emptyStats, mergeSysvm, type MonitorStats } from './stats.js';
 import { MonitorMemory } from './data-io.js';
+import { ProxyService } from '../proxy/proxy-service.js';
+import { fdLayout } from '../proxy/fd-limits.js';
+import type { TraceeIO } from '@umview/ptrace-multi';
 import type { SyscallLogger } from './syscall-logger.js';
 
 /** How syscalls stop: every one at entry and exit (2006, no SYSVM); every one once (SYSVM);
@@ -58,6 +61,7 @@ export class Monitor {
   private readonly context: ModuleContext;
   private rootPid: number | undefined;
   private readonly memory: MonitorMemory;
+  private readonly proxy: ProxyService | undefined;
 
   constructor(private readonly options: MonitorOptions) {
     this.translator = new PathTranslator(options.modules);
@@ -70,6 +74,11 @@ export class Monitor {
       }
     }
     this.memory = new MonitorMemory(options.multi ?? true);
+    this.proxy = options.modules.some((m) => m.proxy)
+      ? new ProxyService(this.translator, this.rewriter, fdLayout(), (call) => call.io as TraceeIO, {
+        expectReturn: (call, hook) => this.expectReturn(call, hook),
+      })
+      : undefined;
     const trace = options.trace ?? 'seccomp';
     const backend: BackendName = trace === 'syscall' ? 'ptrace-syscall' : 'seccomp';
     this.vm = new SyscallTracer({
@@ -113,6 +122,7 @@ export class Monitor {
     this.stats.wallMs = performance.now() - started;
     mergeSysvm(this.stats, this.vm.stats);
     Object.assign(this.stats, this.memory.counters());
+    if (this.proxy) this.stats.proxy = { ...this.proxy.stats };
     return { exitStatus: this.vm.exitStatus ?? 0, stats: this.stats };
   }
 
@@ -148,7 +158,8 @@ export class Monitor {
     if (!this.translator.isEmpty) {
       for (const name of [...Object.keys(PATH_SYSCALLS), ...CWD_SYSCALLS]) if (syscallNumber(name) !== undefined) names.add(name);
     }
-    return SyscallFilter.of(names);
+    const filter = SyscallFilter.of(names);
+    return this.proxy ? this.proxy.addToFilter(filter) : filter;
   }
 
   // ---- events ----
@@ -175,7 +186,8 @@ export class Monitor {
     const process = this.processes.get(call.pid);
     let virtualized = false;
     const pathArgs = PATH_SYSCALLS[call.name];
-    if (pathArgs && !this.translator.isEmpty) virtualized = this.handlePaths(call, process, pathArgs);
+    if (this.proxy?.handle(call, process)) virtualized = true;
+    else if (pathArgs && !this.translator.isEmpty) virtualized = this.handlePaths(call, process, pathArgs);
     else if (call.name === 'getcwd' && process.guestCwd !== undefined) {
       answerGetcwd(call, process.guestCwd);
       virtualized = true;
@@ -256,6 +268,7 @@ export class Monitor {
         break;
       }
       case 'exec':
+        this.proxy?.exec(this.processes.get(stop.tracee.pid));
         if (stop.formerTid !== stop.tid) {
           const state = this.processes.get(stop.tracee.pid);
           state.threads.delete(stop.formerTid);

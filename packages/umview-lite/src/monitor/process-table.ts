@@ -1,7 +1,8 @@
 // Per-process state the monitor keeps, by thread group: the guest view of the cwd, directory
 // fds opened through served paths, and credentials. Threads share their process's state;
 // fork copies it; exec keeps it; the last thread's exit drops it.
-import { readlinkSync } from 'node:fs';
+import { closeSync, readFileSync, readlinkSync } from 'node:fs';
+import { VirtualFdTable } from '../proxy/virtual-fds.js';
 
 export interface DirFd {
   /** The guest path it was opened as. */
@@ -21,6 +22,15 @@ export class ProcessState {
   readonly dirFds = new Map<number, DirFd>();
   /** Live threads of this process. */
   readonly threads = new Set<number>();
+  /** Virtual fds (proxy modules): placeholders in the tracee for files the monitor keeps. */
+  vfds = new VirtualFdTable();
+  /** The placeholder that new virtual fds are duplicated from (survives exec and fork). */
+  templateFd: number | undefined;
+  /** Virtual fds below the threshold that an added filter already stops (inherited by
+   * children and across exec, like the filter itself). */
+  filteredLowFds = new Set<number>();
+  /** pidfd of the process, for pidfd_getfd. */
+  private pidfdValue: number | undefined;
 
   constructor(readonly pid: number, public credentials: Credentials) {}
 
@@ -29,7 +39,37 @@ export class ProcessState {
     const child = new ProcessState(pid, { ...this.credentials });
     child.guestCwd = this.guestCwd;
     for (const [fd, dir] of this.dirFds) child.dirFds.set(fd, { ...dir });
+    child.vfds = this.vfds.fork();
+    child.templateFd = this.templateFd;
+    child.filteredLowFds = new Set(this.filteredLowFds);
     return child;
+  }
+
+  /** The process's umask (from /proc; Linux 4.7+). */
+  umask(): number | undefined {
+    try {
+      const m = /^Umask:\s*([0-7]+)/m.exec(readFileSync(`/proc/${this.pid}/status`, 'latin1'));
+      return m ? parseInt(m[1]!, 8) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A pidfd on the process, opened once. */
+  pidfd(open: () => number): number {
+    return (this.pidfdValue ??= open());
+  }
+
+  /** The process is gone: release what the monitor kept for it. */
+  dispose(): void {
+    this.vfds.clear();
+    if (this.pidfdValue !== undefined && this.pidfdValue >= 0) {
+      try {
+        closeSync(this.pidfdValue);
+      } catch {
+        /* closed */
+      }
+    }
   }
 
   /** The real cwd of the process (from /proc). */
@@ -42,8 +82,11 @@ export class ProcessState {
     return this.guestCwd ?? this.hostCwd();
   }
 
-  /** The guest path of a directory fd opened through a served path, if it still is that one. */
+  /** The guest path of a directory fd opened through a served path, if it still is that one
+   * (a virtual fd of a proxy module, or a real fd opened through a remapped path). */
   dirFd(fd: number): DirFd | undefined {
+    const virtual = this.vfds.get(fd);
+    if (virtual) return { guestPath: virtual.file.guestPath, hostPath: virtual.file.hostPath };
     const dir = this.dirFds.get(fd);
     if (!dir) return undefined;
     try {
@@ -84,7 +127,10 @@ export class ProcessTable {
     const state = this.byPid.get(pid);
     if (!state) return;
     state.threads.delete(tid);
-    if (state.threads.size === 0) this.byPid.delete(pid);
+    if (state.threads.size === 0) {
+      state.dispose();
+      this.byPid.delete(pid);
+    }
   }
 
   get size(): number {

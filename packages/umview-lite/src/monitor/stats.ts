@@ -1,5 +1,6 @@
 // What --stats prints: the monitor's work, measured.
 import type { SysvmStats } from '@umview/sysvm';
+import type { ProxyStats } from '../proxy/proxy-stats.js';
 
 export interface MonitorStats {
   /** ptrace stops of any kind. */
@@ -19,6 +20,8 @@ export interface MonitorStats {
   memorySyscallsOneByOne: number;
   processes: number;
   wallMs: number;
+  /** What proxy modules did, and how their data moved. */
+  proxy?: ProxyStats;
 }
 
 export function emptyStats(): MonitorStats {
@@ -47,6 +50,15 @@ export function formatStats(stats: MonitorStats): string {
     ['tracee memory: system calls', `${stats.memorySyscalls} (one PEEK/POKE per word would take ${stats.memorySyscallsOneByOne})`],
     ['tracee memory: bytes copied', String(stats.memoryBytes)],
   ];
+  if (stats.proxy) {
+    const p = stats.proxy;
+    rows.push(
+      ['proxy: files opened', String(p.virtualOpens)],
+      ['proxy: calls served', String(p.proxiedCalls)],
+      ['proxy: data through tracee memory', `${p.throughMemoryCalls} calls, ${p.throughMemoryBytes} bytes (ptrace-multi batches)`],
+      ['proxy: data in the kernel', `${p.inKernelCalls} calls, ${p.inKernelBytes} bytes (pidfd_getfd + copy_file_range/sendfile/splice)`],
+    );
+  }
   const width = Math.max(...rows.map(([k]) => k.length));
   return ['umview-lite stats:', ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join('\n');
 }

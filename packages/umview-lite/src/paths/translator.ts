@@ -15,8 +15,8 @@ interface Claim {
 
 export class PathTranslator {
   private readonly claims: Claim[];
-  /** First components of every prefix: a relative path that names none of them and has no
-   * '..' can never reach a served prefix. */
+  /** First components of every prefix: a path that names none of them can never reach a
+   * served prefix (save through a symlink, which the kernel resolves on the host). */
   readonly prefixHeads: ReadonlySet<string>;
 
   constructor(modules: readonly UmviewModule[]) {
@@ -37,6 +37,29 @@ export class PathTranslator {
 
   /** The host path for an absolute guest path, or undefined when no module serves it. */
   translate(path: string): string | undefined {
+    return this.translateWithChain(path, undefined);
+  }
+
+  /** The guest name of a host path, named the way `hint` (a guest path that led there) was:
+   * through the same modules, in the same order. `/unreal/unreal/tmp` leads to host `/tmp`;
+   * host `/tmp/x` is then `/unreal/unreal/tmp/x`, not `/unreal/tmp/x`. Undefined when `hint`
+   * is not served, or a module of its chain does not show `hostPath` (a symlink led out of it).
+   * A module without unmapPath cannot tell: the hint itself is the answer. */
+  guestName(hostPath: string, hint: string): string | undefined {
+    const chain: UmviewModule[] = [];
+    if (this.translateWithChain(hint, chain) === undefined) return undefined;
+    let guest = hostPath;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const unmap = chain[i]!.unmapPath;
+      if (!unmap) return hint;
+      const up = unmap(guest);
+      if (up === undefined) return undefined;
+      guest = up;
+    }
+    return guest;
+  }
+
+  private translateWithChain(path: string, chain: UmviewModule[] | undefined): string | undefined {
     let current = path;
     let changed = false;
     for (let hop = 0; hop < MAX_HOPS; hop++) {
@@ -44,6 +67,7 @@ export class PathTranslator {
       if (!claim || !claim.module.mapPath) break;
       const next = claim.module.mapPath(current);
       if (next === current) break;
+      chain?.push(claim.module);
       current = next;
       changed = true;
       if (!claim.module.mapsToGuest) break;

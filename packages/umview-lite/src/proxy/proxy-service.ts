@@ -1,0 +1,443 @@
+// The proxy: for modules that serve paths with `proxy: true`, the monitor performs the calls
+// itself. An open gives the tracee a placeholder fd at a high number (a duplicate of a
+// per-process /dev/null template) while the monitor keeps the real file; calls on that fd are
+// re-issued by the monitor on the real file, the data moving through tracee memory in
+// ptrace-multi batches, or in the kernel (copy_file_range, sendfile, splice against an fd of
+// the tracee's obtained with pidfd_getfd).
+import { readlinkSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { ERRNO, syscallNumber } from '@umview/ptrace-core';
+import { SyscallFilter, type SyscallCall, type SyscallReturn } from '@umview/sysvm';
+import type { TraceeIO } from '@umview/ptrace-multi';
+import type { PathRewriter } from '../monitor/path-rewriter.js';
+import type { ProcessState } from '../monitor/process-table.js';
+import type { PathTranslator } from '../paths/translator.js';
+import { settleCwd } from '../monitor/cwd.js';
+import { CREATING_CALLS, FD_CALLS, PATH_CALLS, type ArgSpec } from './call-specs.js';
+import type { FdLayout } from './fd-limits.js';
+import { cString, sys, withUmask } from './host-syscalls.js';
+import { OpenFile } from './open-file.js';
+import { emptyProxyStats, type ProxyStats } from './proxy-stats.js';
+import { nrOf, reissue, type ReissuePlan } from './reissue.js';
+
+const AT_FDCWD = -100;
+const O_CLOEXEC = 0o2000000;
+const O_RDWR = 2;
+const O_CREAT = 0o100;
+const O_WRONLY = 1;
+const O_TRUNC = 0o1000;
+const F_DUPFD = 0;
+const F_GETFD = 1;
+const F_SETFD = 2;
+const F_GETLK = 5;
+const F_SETLK = 6;
+const F_SETLKW = 7;
+const F_OFD_GETLK = 36;
+const F_DUPFD_CLOEXEC = 1030;
+const FD_CLOEXEC = 1;
+const CLOSE_RANGE_CLOEXEC = 4;
+const FLOCK_SIZE = 32;
+
+/** Calls whose first argument is an fd the filter must test against the threshold. */
+export const FD0_CALLS = [...Object.keys(FD_CALLS), 'close', 'fcntl', 'dup', 'fchdir'];
+/** Calls that stop always when a proxy module is active (two fd arguments, or ranges). */
+export const ALWAYS_CALLS = ['dup2', 'dup3', 'close_range', 'copy_file_range', 'sendfile', 'splice'];
+
+export interface CallHooks {
+  /** Asks for the call's return and runs `hook` there. */
+  expectReturn(call: SyscallCall, hook: (ret: SyscallReturn) => void): void;
+}
+
+export class ProxyService {
+  readonly stats: ProxyStats = emptyProxyStats();
+
+  constructor(
+    private readonly translator: PathTranslator,
+    private readonly rewriter: PathRewriter,
+    private readonly layout: FdLayout,
+    private readonly ioOf: (call: SyscallCall) => TraceeIO,
+    private readonly hooks: CallHooks,
+  ) {}
+
+  /** The syscalls a proxy needs to stop (on top of the path calls). */
+  addToFilter(filter: SyscallFilter): SyscallFilter {
+    return filter
+      .traceWhenFdAtLeast(FD0_CALLS.filter(known), 0, this.layout.threshold)
+      .traceWhenFdAtLeast(['mmap'], 4, this.layout.threshold)
+      .trace(ALWAYS_CALLS.filter(known));
+  }
+
+  /** Handles the call if it concerns a virtual fd or a proxied path; false otherwise. */
+  handle(call: SyscallCall, process: ProcessState): boolean {
+    const name = call.name;
+    const vfds = process.vfds;
+    const fdSpecs = FD_CALLS[name];
+    if (fdSpecs) {
+      if (!vfds.get(call.int(0))) return false;
+      this.reissueOn(call, process, fdSpecs);
+      return true;
+    }
+    switch (name) {
+      case 'open':
+      case 'creat':
+      case 'openat':
+      case 'openat2':
+        return this.open(call, process);
+      case 'close':
+        if (!vfds.get(call.int(0))) return false;
+        vfds.close(call.int(0));
+        return true; // the placeholder is closed by the kernel (the call runs)
+      case 'close_range':
+        return this.closeRange(call, process);
+      case 'dup':
+      case 'dup2':
+      case 'dup3':
+        return this.dup(call, process);
+      case 'fcntl':
+        return this.fcntl(call, process);
+      case 'mmap':
+        return this.mmap(call, process);
+      case 'fchdir':
+        return this.fchdir(call, process);
+      case 'copy_file_range':
+        return this.kernelCopy(call, process, [0, 2], [{ kind: 'fd' }, { kind: 'inout', size: { bytes: 8 } }, { kind: 'fd' }, { kind: 'inout', size: { bytes: 8 } }, { kind: 'value' }, { kind: 'value' }]);
+      case 'sendfile':
+        return this.kernelCopy(call, process, [0, 1], [{ kind: 'fd' }, { kind: 'fd' }, { kind: 'inout', size: { bytes: 8 } }, { kind: 'value' }]);
+      case 'splice':
+        return this.kernelCopy(call, process, [0, 2], [{ kind: 'fd' }, { kind: 'inout', size: { bytes: 8 } }, { kind: 'fd' }, { kind: 'inout', size: { bytes: 8 } }, { kind: 'value' }, { kind: 'value' }]);
+      default:
+        return PATH_CALLS[name] ? this.pathCall(call, process, PATH_CALLS[name]!) : false;
+    }
+  }
+
+  /** A process exec'd: its close-on-exec virtual fds are gone. */
+  exec(process: ProcessState): void {
+    process.vfds.exec();
+  }
+
+  // ---- opens ----
+
+  private open(call: SyscallCall, process: ProcessState): boolean {
+    const name = call.name;
+    const pathArg = name === 'open' || name === 'creat' ? 0 : 1;
+    const dirfd = pathArg === 1 ? call.int(0) : AT_FDCWD;
+    const target = this.proxied(call, process, pathArg, dirfd);
+    if (!target) return false;
+    let flags: number;
+    let mode: number;
+    if (name === 'creat') {
+      flags = O_CREAT | O_WRONLY | O_TRUNC;
+      mode = call.uint(1);
+    } else if (name === 'openat2') {
+      const how = this.ioOf(call).read(call.ptr(2), 16);
+      flags = Number(how.readBigUInt64LE(0));
+      mode = Number(how.readBigUInt64LE(8));
+    } else {
+      flags = call.int(pathArg + 1);
+      mode = call.uint(pathArg + 2);
+    }
+    const path = cString(target.host);
+    const fd = withUmask(CREATING_CALLS.has(name) && (flags & O_CREAT) !== 0 ? process.umask() : undefined, () =>
+      sys('openat', target.dirfd, path, flags | O_CLOEXEC, mode));
+    this.stats.proxiedCalls++;
+    if (fd < 0) {
+      call.skip(fd);
+      return true;
+    }
+    const file = new OpenFile(fd, target.hostPath, target.guest, flags);
+    this.stats.virtualOpens++;
+    this.placeholder(call, process, file, (flags & O_CLOEXEC) !== 0);
+    return true;
+  }
+
+  /** Turns the call into fcntl(template, F_DUPFD[_CLOEXEC], threshold): the kernel hands the
+   * tracee a fresh placeholder fd as the call's result; its number is learnt at the exit. */
+  private placeholder(call: SyscallCall, process: ProcessState, file: OpenFile, cloexec: boolean): void {
+    const template = this.template(call, process);
+    file.retain(); // held until the exit hook gives it to the table
+    call.setNumber(nrOf('fcntl'));
+    call.setArg(0, template);
+    call.setArg(1, cloexec ? F_DUPFD_CLOEXEC : F_DUPFD);
+    call.setArg(2, this.layout.threshold);
+    this.hooks.expectReturn(call, (ret) => {
+      const fd = Number(ret.result);
+      if (fd >= 0) process.vfds.set(fd, file, cloexec);
+      file.release();
+    });
+  }
+
+  /** The process's template placeholder, made (or made again, if the program closed or
+   * replaced it: closefrom and the like) by injecting openat(/dev/null) + F_DUPFD. */
+  private template(call: SyscallCall, process: ProcessState): number {
+    const current = process.templateFd;
+    if (current !== undefined && isDevNull(process.pid, current)) return current;
+    const inject = (nr: number, args: (bigint | number)[]) => Number(call.inject(nr, args));
+    const low = inject(nrOf('openat'), [AT_FDCWD, call.placeString('/dev/null'), O_RDWR, 0]);
+    if (low < 0) throw new Error(`cannot open /dev/null in the tracee (errno ${-low})`);
+    const high = inject(nrOf('fcntl'), [low, F_DUPFD, this.layout.templateBase]);
+    inject(nrOf('close'), [low]);
+    if (high < 0) throw new Error(`cannot place the template fd (errno ${-high})`);
+    process.templateFd = high;
+    return high;
+  }
+
+  // ---- calls on virtual fds ----
+
+  private reissueOn(call: SyscallCall, process: ProcessState, specs: readonly ArgSpec[]): void {
+    const plan: ReissuePlan = {
+      realFd: (fd) => process.vfds.get(fd)?.file.fd ?? -ERRNO.EBADF,
+      hostPath: () => undefined,
+      dirfd: () => AT_FDCWD,
+    };
+    const { result, bytes } = reissue(call, call.nr, specs, plan, this.ioOf(call));
+    this.stats.proxiedCalls++;
+    if (bytes > 0) {
+      this.stats.throughMemoryCalls++;
+      this.stats.throughMemoryBytes += bytes;
+    }
+    call.skip(result);
+  }
+
+  private closeRange(call: SyscallCall, process: ProcessState): boolean {
+    const first = call.uint(0);
+    const last = call.uint(1);
+    if (call.uint(2) & CLOSE_RANGE_CLOEXEC) {
+      for (const fd of process.vfds.fdNumbers()) {
+        if (fd >= first && fd <= last) process.vfds.get(fd)!.cloexec = true;
+      }
+    } else {
+      process.vfds.closeRange(first, last);
+      if (process.templateFd !== undefined && process.templateFd >= first && process.templateFd <= last) process.templateFd = undefined;
+    }
+    return false; // the kernel closes the placeholders
+  }
+
+  /** dup, dup2, dup3 run in the kernel on the placeholders; the table follows at the exit. */
+  private dup(call: SyscallCall, process: ProcessState): boolean {
+    const old = call.int(0);
+    const source = process.vfds.get(old);
+    const target = call.name === 'dup' ? undefined : call.int(1);
+    if (!source && (target === undefined || !process.vfds.get(target))) {
+      if (target !== undefined && target === process.templateFd) process.templateFd = undefined;
+      return false;
+    }
+    const cloexec = call.name === 'dup3' && (call.uint(2) & O_CLOEXEC) !== 0;
+    const file = source?.file.retain();
+    this.hooks.expectReturn(call, (ret) => {
+      const fd = Number(ret.result);
+      if (fd >= 0 && fd !== old) {
+        if (file) this.adopt(ret, process, fd, file, cloexec);
+        else process.vfds.close(fd);
+      }
+      file?.release();
+    });
+    return true;
+  }
+
+  private fcntl(call: SyscallCall, process: ProcessState): boolean {
+    const fd = call.int(0);
+    const entry = process.vfds.get(fd);
+    if (!entry) return false;
+    const cmd = call.int(1);
+    switch (cmd) {
+      case F_DUPFD:
+      case F_DUPFD_CLOEXEC: {
+        const file = entry.file.retain();
+        this.hooks.expectReturn(call, (ret) => {
+          const newFd = Number(ret.result);
+          if (newFd >= 0) this.adopt(ret, process, newFd, file, cmd === F_DUPFD_CLOEXEC);
+          file.release();
+        });
+        return true;
+      }
+      case F_GETFD:
+        return false; // the placeholder carries the same flag
+      case F_SETFD:
+        entry.cloexec = (call.uint(2) & FD_CLOEXEC) !== 0;
+        return false; // and the kernel sets it on the placeholder too
+      case F_GETLK:
+      case F_SETLK:
+      case F_SETLKW:
+      case F_OFD_GETLK:
+      case F_OFD_GETLK + 1:
+      case F_OFD_GETLK + 2: {
+        // Locks are taken on the monitor's open file, so they are open-file-description locks
+        // (a classic POSIX lock would belong to the monitor, and never conflict between
+        // tracees).
+        const ofd = cmd >= F_OFD_GETLK ? cmd : cmd - F_GETLK + F_OFD_GETLK;
+        const specs: ArgSpec[] = [{ kind: 'fd' }, { kind: 'value' }, { kind: 'inout', size: { bytes: FLOCK_SIZE } }];
+        const plan: ReissuePlan = {
+          realFd: () => entry.file.fd, hostPath: () => undefined, dirfd: () => AT_FDCWD,
+          value: (arg) => (arg === 1 ? BigInt(ofd) : undefined),
+        };
+        const { result } = reissue(call, call.nr, specs, plan, this.ioOf(call));
+        this.stats.proxiedCalls++;
+        call.skip(result);
+        return true;
+      }
+      default:
+        this.reissueOn(call, process, [{ kind: 'fd' }, { kind: 'value' }, { kind: 'value' }]);
+        return true;
+    }
+  }
+
+  /** mmap of a virtual fd: the mapping needs a real file in the tracee, so one is opened there
+   * for the call (and closed after): the pages map the real file, MAP_SHARED writes reach it. */
+  private mmap(call: SyscallCall, process: ProcessState): boolean {
+    const entry = process.vfds.get(call.int(4));
+    if (!entry) return false;
+    const path = call.placeString(entry.file.hostPath);
+    const access = entry.file.accessMode === O_WRONLY ? O_RDWR : entry.file.accessMode;
+    const real = Number(call.inject(nrOf('openat'), [AT_FDCWD, path, access | O_CLOEXEC, 0]));
+    if (real < 0) {
+      call.skip(real);
+      return true;
+    }
+    call.setArg(4, real);
+    this.hooks.expectReturn(call, (ret) => {
+      ret.inject(nrOf('close'), [real]);
+    });
+    this.stats.proxiedCalls++;
+    return true;
+  }
+
+  private fchdir(call: SyscallCall, process: ProcessState): boolean {
+    const entry = process.vfds.get(call.int(0));
+    if (!entry) return false;
+    call.setNumber(nrOf('chdir'));
+    call.setArg(0, call.placeString(entry.file.hostPath));
+    const guest = entry.file.guestPath;
+    this.hooks.expectReturn(call, (ret) => {
+      if (!ret.isError) settleCwd(process, true, this.translator, guest);
+    });
+    return true;
+  }
+
+  /** copy_file_range, sendfile, splice with a virtual fd on either side: done by the monitor
+   * between its real file and a duplicate of the tracee's other fd (pidfd_getfd), so the data
+   * never leaves the kernel. */
+  private kernelCopy(call: SyscallCall, process: ProcessState, fdArgs: number[], specs: ArgSpec[]): boolean {
+    if (!fdArgs.some((i) => process.vfds.get(call.int(i)))) return false;
+    const borrowed: number[] = [];
+    const plan: ReissuePlan = {
+      realFd: (fd) => {
+        const entry = process.vfds.get(fd);
+        if (entry) return entry.file.fd;
+        const pidfd = process.pidfd(() => sys('pidfd_open', process.pid, 0));
+        const dup = sys('pidfd_getfd', pidfd, fd, 0);
+        if (dup >= 0) borrowed.push(dup);
+        return dup >= 0 ? dup : -ERRNO.EBADF;
+      },
+      hostPath: () => undefined,
+      dirfd: () => AT_FDCWD,
+    };
+    try {
+      const { result } = reissue(call, call.nr, specs, plan, this.ioOf(call));
+      this.stats.proxiedCalls++;
+      this.stats.inKernelCalls++;
+      if (result > 0) this.stats.inKernelBytes += result;
+      call.skip(result);
+    } finally {
+      for (const fd of borrowed) sys('close', fd);
+    }
+    return true;
+  }
+
+  /** A new fd number stands for `file`; below the threshold, the process's filter is grown so
+   * that calls on it stop too (dup2 onto stdout). */
+  private adopt(ret: SyscallReturn, process: ProcessState, fd: number, file: OpenFile, cloexec: boolean): void {
+    process.vfds.set(fd, file, cloexec);
+    if (fd < this.layout.threshold && !process.filteredLowFds.has(fd)) {
+      process.filteredLowFds.add(fd);
+      ret.addFilter(new SyscallFilter().traceWhenFdIn(FD0_CALLS.filter(known), 0, [fd]).traceWhenFdIn(['mmap'], 4, [fd]));
+    }
+  }
+
+  // ---- path calls ----
+
+  /** A path call performed by the monitor when a path it names is served by a proxy module, or
+   * it is relative to a virtual directory fd. */
+  private pathCall(call: SyscallCall, process: ProcessState, specs: readonly ArgSpec[]): boolean {
+    const hostPaths = new Map<number, string | undefined>();
+    const dirfds = new Map<number, number>();
+    let proxied = false;
+    for (let i = 0; i < specs.length; i++) {
+      if (specs[i]!.kind !== 'path') continue;
+      const dirIndex = i > 0 && specs[i - 1]!.kind === 'dirfd' ? i - 1 : undefined;
+      const dirfd = dirIndex === undefined ? AT_FDCWD : call.int(dirIndex);
+      const target = this.proxied(call, process, i, dirfd, true);
+      if (target === undefined) return false; // unreadable path: let the kernel fail it
+      hostPaths.set(i, target.pointerIsNull ? undefined : target.host);
+      if (dirIndex !== undefined) dirfds.set(dirIndex, target.dirfd);
+      if (target.served) proxied = true;
+    }
+    if (!proxied) return false;
+    const plan: ReissuePlan = {
+      realFd: (fd) => process.vfds.get(fd)?.file.fd ?? fd,
+      hostPath: (arg) => hostPaths.get(arg),
+      dirfd: (arg) => dirfds.get(arg) ?? AT_FDCWD,
+    };
+    const { result, bytes } = withUmask(CREATING_CALLS.has(call.name) ? process.umask() : undefined, () =>
+      reissue(call, call.nr, specs, plan, this.ioOf(call)));
+    this.stats.proxiedCalls++;
+    if (bytes > 0) this.stats.throughMemoryBytes += bytes;
+    call.skip(result);
+    return true;
+  }
+
+  /** Where a path argument lands for the monitor: `served` when a proxy module serves it or it
+   * is relative to a virtual dirfd; `host` is what the monitor passes (absolute, or relative to
+   * `dirfd`, the monitor's real fd). Undefined when the path cannot be read. */
+  private proxied(call: SyscallCall, process: ProcessState, arg: number, dirfd: number, anyPath = false):
+    { served: boolean; host: string; hostPath: string; guest: string; dirfd: number; pointerIsNull: boolean } | undefined {
+    const pointer = call.ptr(arg);
+    if (pointer === 0n) return anyPath ? { served: false, host: '', hostPath: '', guest: '', dirfd: this.dirfdFor(process, dirfd), pointerIsNull: true } : undefined;
+    let path: string;
+    try {
+      path = call.io.readCString(pointer, 4096);
+    } catch {
+      return undefined;
+    }
+    const virtualDir = process.vfds.get(dirfd);
+    const { guest, host } = this.rewriter.resolve(path, dirfd, process);
+    const claim = guest !== undefined ? this.translator.claimOf(guest) : undefined;
+    if (host !== undefined && guest !== undefined && claim?.module.proxy) {
+      return { served: true, host, hostPath: host, guest, dirfd: AT_FDCWD, pointerIsNull: false };
+    }
+    if (virtualDir && !path.startsWith('/')) {
+      // Relative to a virtual directory: the monitor's own fd on it resolves the rest.
+      const joined = `${virtualDir.file.guestPath}/${path}`;
+      return { served: true, host: path, hostPath: resolvePath(virtualDir.file.hostPath, path), guest: joined, dirfd: virtualDir.file.fd, pointerIsNull: false };
+    }
+    if (!anyPath) return undefined;
+    // Not served: as the tracee would see it, made absolute against its own cwd.
+    const absolute = host ?? (path.startsWith('/') ? path : this.absoluteFor(process, dirfd, path));
+    return { served: false, host: absolute, hostPath: absolute, guest: guest ?? absolute, dirfd: AT_FDCWD, pointerIsNull: false };
+  }
+
+  private dirfdFor(process: ProcessState, dirfd: number): number {
+    return process.vfds.get(dirfd)?.file.fd ?? dirfd;
+  }
+
+  private absoluteFor(process: ProcessState, dirfd: number, path: string): string {
+    if (path === '') return path;
+    try {
+      const base = dirfd === AT_FDCWD ? process.hostCwd() : readlinkSync(`/proc/${process.pid}/fd/${dirfd}`);
+      return resolvePath(base, path);
+    } catch {
+      return path;
+    }
+  }
+}
+
+function known(name: string): boolean {
+  return syscallNumber(name) !== undefined;
+}
+
+function isDevNull(pid: number, fd: number): boolean {
+  try {
+    return readlinkSync(`/proc/${pid}/fd/${fd}`) === '/dev/null';
+  } catch {
+    return false;
+  }
+}

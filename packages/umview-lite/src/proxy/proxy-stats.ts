@@ -1,0 +1,16 @@
+// How the proxied data moved: through tracee memory (ptrace-multi batches) or in the kernel
+// between the monitor's file and an fd of the tracee's obtained with pidfd_getfd.
+export interface ProxyStats {
+  /** Calls served on virtual fds and proxied paths. */
+  proxiedCalls: number;
+  throughMemoryCalls: number;
+  throughMemoryBytes: number;
+  inKernelCalls: number;
+  inKernelBytes: number;
+  /** Virtual fds created (opens served by the monitor). */
+  virtualOpens: number;
+}
+
+export function emptyProxyStats(): ProxyStats {
+  return { proxiedCalls: 0, throughMemoryCalls: 0, throughMemoryBytes: 0, inKernelCalls: 0, inKernelBytes: 0, virtualOpens: 0 };
+}
