@@ -19,6 +19,7 @@ import { cString, sys, withUmask } from './host-syscalls.js';
 import { OpenFile } from './open-file.js';
 import { emptyProxyStats, type ProxyStats } from './proxy-stats.js';
 import { nrOf, reissue, type ReissuePlan } from './reissue.js';
+import { READ_VECTORS, WRITE_VECTORS, vectorIO } from './vector-io.js';
 
 const AT_FDCWD = -100;
 const O_CLOEXEC = 0o2000000;
@@ -39,7 +40,7 @@ const CLOSE_RANGE_CLOEXEC = 4;
 const FLOCK_SIZE = 32;
 
 /** Calls whose first argument is an fd the filter must test against the threshold. */
-export const FD0_CALLS = [...Object.keys(FD_CALLS), 'close', 'fcntl', 'dup', 'fchdir'];
+export const FD0_CALLS = [...Object.keys(FD_CALLS), ...READ_VECTORS, ...WRITE_VECTORS, 'close', 'fcntl', 'dup', 'fchdir'];
 /** Calls that stop always when a proxy module is active (two fd arguments, or ranges). */
 export const ALWAYS_CALLS = ['dup2', 'dup3', 'close_range', 'copy_file_range', 'sendfile', 'splice'];
 
@@ -75,6 +76,18 @@ export class ProxyService {
     if (fdSpecs) {
       if (!vfds.get(call.int(0))) return false;
       this.reissueOn(call, process, fdSpecs);
+      return true;
+    }
+    if (READ_VECTORS.has(name) || WRITE_VECTORS.has(name)) {
+      const entry = vfds.get(call.int(0));
+      if (!entry) return false;
+      const { result, bytes } = vectorIO(call, entry.file.fd, this.ioOf(call));
+      this.stats.proxiedCalls++;
+      if (bytes > 0) {
+        this.stats.throughMemoryCalls++;
+        this.stats.throughMemoryBytes += bytes;
+      }
+      call.skip(result);
       return true;
     }
     switch (name) {

@@ -1,0 +1,61 @@
+// unreal in proxy mode: fd semantics of files the monitor serves, compared with a native run.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { compileC, tempDir } from '@umview/test-fixtures';
+
+const cli = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
+const fixture = compileC(fileURLToPath(new URL('./fixtures/proxy-fds.c', import.meta.url)), { flags: ['-O0', '-g'], name: 'proxy-fds' });
+
+function transcript(prefix: string, monitorArgs: string[] | undefined): string {
+  const dir = join(tempDir('umview-proxy-'), 'd');
+  mkdirSync(dir);
+  const argv = [fixture, prefix, dir];
+  const out = monitorArgs
+    ? execFileSync('node', [cli, ...monitorArgs, '--', ...argv], { encoding: 'utf8' })
+    : execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
+  return out;
+}
+
+describe('unreal in proxy mode: file descriptors the monitor serves', () => {
+  const native = transcript('', undefined);
+
+  it('the native transcript covers every case', () => {
+    expect(native).toMatch(/read data: \[567\]/);
+    expect(native).toMatch(/shared: \[child-parent\]/);
+    expect(native).toMatch(/stdout file: \[this line went to the file\n\]/);
+    expect(native).toMatch(/after exec: plain fd open, cloexec fd closed/);
+    expect(native).toMatch(/after shared mapping: \[MAPPED contents\]/);
+    expect(native).toMatch(/readv data: \[one t\|wo thre\]/);
+    expect(native).toMatch(/directory: \. \.\. mapped offsets shared stdout vectors/);
+  });
+
+  for (const [name, args] of [
+    ['default (seccomp filter)', ['-m', 'unreal']],
+    ['seccomp-all', ['-m', 'unreal', '--trace=seccomp-all']],
+    ['ptrace-syscall', ['-m', 'unreal', '--trace=syscall']],
+    ['no-multi', ['-m', 'unreal', '--no-multi']],
+  ] as const) {
+    it(`behaves as natively through /unreal: ${name}`, () => {
+      expect(transcript('/unreal', [...args])).toBe(native);
+    });
+  }
+
+  it('behaves as natively through /unreal/unreal', () => {
+    expect(transcript('/unreal/unreal', ['-m', 'unreal'])).toBe(native);
+  });
+
+  it('says in --stats how the data moved', () => {
+    const dir = tempDir('umview-proxy-');
+    execFileSync('sh', ['-c', `head -c 100000 /dev/urandom > ${dir}/src`]);
+    const stats = (script: string) => execFileSync('sh', ['-c', `node ${cli} -m unreal --stats -- sh -c '${script}' 2>&1 >/dev/null`], { encoding: 'utf8' });
+    // coreutils cp uses copy_file_range: the monitor copies in the kernel.
+    expect(stats(`cp /unreal${dir}/src ${dir}/cp`)).toMatch(/proxy: data in the kernel\s+[1-9]\d* calls, 100000 bytes/);
+    // dd reads with read(2): the data goes through tracee memory.
+    expect(stats(`dd if=/unreal${dir}/src of=${dir}/dd bs=4k status=none`)).toMatch(/proxy: data through tracee memory\s+25 calls, 100\d{3} bytes/);
+    execFileSync('cmp', [`${dir}/src`, `${dir}/cp`]);
+    execFileSync('cmp', [`${dir}/src`, `${dir}/dd`]);
+  });
+});
