@@ -377,11 +377,15 @@ export class Tracer {
       case PTRACE_EVENT.EXIT:
         return { kind: 'exiting', tid, tracee, status, exitStatus: Number(tracee.getEventMessage()) };
       case PTRACE_EVENT.SECCOMP: {
-        const info = tracee.getSyscallInfo();
+        const { bytes, words } = tracee.fetchSyscallInfoRaw();
         tracee.inSyscall = true;
-        if (info.op === 'seccomp') {
-          tracee.syscallNr = info.nr;
-          return { kind: 'seccomp', tid, tracee, status, nr: info.nr, args: info.args, arch: info.arch, data: info.data, ip: info.ip, sp: info.sp };
+        if (bytes[0] === SYSCALL_INFO_OP.SECCOMP) {
+          const nr = Number(words[3]);
+          tracee.syscallNr = nr;
+          return {
+            kind: 'seccomp', tid, tracee, status, nr, args: readArgs(words, 4), arch: bytes.readUInt32LE(4),
+            data: bytes.readUInt32LE(80), ip: words[1]!, sp: words[2]!,
+          };
         }
         // Kernels before 5.3: the registers tell the call.
         const regs = tracee.getRegisters();
