@@ -34,11 +34,11 @@ try {
   /* no cache yet */
 }
 const source = readFileSync(main, 'utf8');
-const script = new vm.Script(Module.wrap(source), {
-  filename: main,
-  cachedData: cached,
-  importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-});
+// Code compiled by vm.Script cannot use import() once it comes from a code cache (V8 loses the
+// host options), so module files (-m ./my-module.js) are imported through this module, a
+// plain CommonJS module whose import() always works.
+(globalThis as { __umviewImport?: (specifier: string) => Promise<unknown> }).__umviewImport = (specifier) => import(specifier);
+const script = new vm.Script(Module.wrap(source), { filename: main, cachedData: cached });
 if (file && (!cached || script.cachedDataRejected)) {
   process.once('exit', () => {
     try {

@@ -41,7 +41,10 @@ export async function loadModule(spec: string): Promise<UmviewModule> {
   }
   let exported: unknown;
   try {
-    exported = await import(pathToFileURL(resolve(name)).href);
+    const url = pathToFileURL(resolve(name)).href;
+    // Under the CLI's code cache, import() must go through its launcher (see cli/launcher.ts).
+    const importer = (globalThis as { __umviewImport?: (specifier: string) => Promise<unknown> }).__umviewImport;
+    exported = await (importer ? importer(url) : import(url));
   } catch (error) {
     throw new UnknownModuleError(`cannot load module '${name}': ${(error as Error).message}`);
   }

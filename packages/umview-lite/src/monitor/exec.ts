@@ -3,11 +3,15 @@
 // different $0 than natively. So the monitor does what the kernel does for `#!` itself:
 // execve(interpreter, [interpreter, optional-arg, script-as-the-guest-named-it, args...]).
 import { accessSync, closeSync, constants, openSync, readSync } from 'node:fs';
+import { syscallNumber } from '@umview/ptrace-core';
 import type { SyscallCall } from '@umview/sysvm';
 import type { PathTranslator } from '../paths/translator.js';
 
 const BINPRM_BUF_SIZE = 256; // what the kernel reads of a #! line
 const MAX_ARGS = 1 << 16;
+const AT_FDCWD = -100;
+const AT_EMPTY_PATH = 0x1000;
+const EXECVE_NR = syscallNumber('execve')!;
 
 interface Shebang {
   interpreter: string;
@@ -39,25 +43,43 @@ export function readShebang(hostPath: string): Shebang | undefined {
   return { interpreter: m[1]!, argument: m[2] || undefined };
 }
 
-/** Rewrites an execve of a served script into an execve of its interpreter. Returns false
- * when the file is not a script (the caller then just rewrites the path). */
+/** Rewrites an execve (or execveat) of a served script into an execve of its interpreter.
+ * Returns false when the file is not a script (the caller then just rewrites the path). The
+ * script is named to its interpreter as the kernel would name it: the path as the program gave
+ * it, or for execveat relative to a directory fd `/dev/fd/N/path` (`/dev/fd/N` with
+ * AT_EMPTY_PATH). */
 export function rewriteScriptExec(call: SyscallCall, scriptGuestPath: string, scriptHostPath: string, translator: PathTranslator): boolean {
   const shebang = readShebang(scriptHostPath);
   if (!shebang) return false;
-  const argvPointer = call.ptr(1);
+  const at = call.name === 'execveat';
+  const argvArg = at ? 2 : 1;
+  let scriptName = scriptGuestPath;
+  if (at) {
+    const dirfd = call.int(0);
+    const flags = call.int(4);
+    if (scriptGuestPath === '' && (flags & AT_EMPTY_PATH) !== 0) scriptName = `/dev/fd/${dirfd}`;
+    else if (!scriptGuestPath.startsWith('/') && dirfd !== AT_FDCWD) scriptName = `/dev/fd/${dirfd}/${scriptGuestPath}`;
+  }
+  const argvPointer = call.ptr(argvArg);
   const oldArgv: bigint[] = [];
-  for (let i = 0; i < MAX_ARGS; i++) {
+  for (let i = 0; argvPointer !== 0n && i < MAX_ARGS; i++) {
     const p = call.io.readWord(argvPointer + BigInt(i * 8));
     if (p === 0n) break;
     oldArgv.push(p);
   }
   const interpreterHost = translator.translate(shebang.interpreter) ?? shebang.interpreter;
-  const strings = [shebang.interpreter, ...(shebang.argument ? [shebang.argument] : []), scriptGuestPath];
+  const strings = [shebang.interpreter, ...(shebang.argument ? [shebang.argument] : []), scriptName];
   const pointers = strings.map((s) => call.placeString(s));
   // argv[0] of the script is replaced by its path, as the kernel does.
   const newArgv = [...pointers, ...oldArgv.slice(1), 0n];
   const table = Buffer.alloc(newArgv.length * 8);
   newArgv.forEach((p, i) => table.writeBigUInt64LE(p, i * 8));
+  if (at) {
+    // execveat(dirfd, path, argv, envp, flags) becomes execve(interpreter, argv', envp).
+    const envp = call.ptr(3);
+    call.setNumber(EXECVE_NR);
+    call.setArg(2, envp);
+  }
   call.setArg(0, call.placeString(interpreterHost));
   call.setArg(1, call.placeBytes(table));
   return true;

@@ -216,6 +216,7 @@ export class Monitor {
         break;
       }
       case 'execve':
+      case 'execveat':
         if (first?.host !== undefined) rewriteScriptExec(call, first.original, first.host, this.translator);
         break;
       case 'open':

@@ -51,7 +51,7 @@ export class PathRewriter {
   /** Rewrites served paths in place; returns what it found for each path argument. */
   rewrite(call: SyscallCall, process: ProcessState, args: readonly PathArg[]): RewrittenPath[] {
     const out: RewrittenPath[] = [];
-    const forExec = call.name === 'execve';
+    const forExec = call.name === 'execve' || call.name === 'execveat';
     for (const { arg, dirfd } of args) {
       const pointer = call.ptr(arg);
       if (pointer === 0n) continue;

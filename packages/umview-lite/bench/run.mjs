@@ -1,0 +1,144 @@
+// umview-lite against PRoot: whole commands timed natively, under `umview-lite -m unreal` with
+// their paths through /unreal (default trace mode), and under `proot -b /:/unreal` (Debian's
+// proot, installed with apt-get when missing), plus `-m unreal,mode=remap` (PRoot's own way) when
+// the default mode of unreal is another. Pinned to one CPU, configurations interleaved, medians.
+//   npm run bench -w @umview/umview-lite -- [--json] [--runs N] [--tree DIR] [--mib N]
+//     [--workloads find,tar,gcc,dd,true] [--module SPEC]
+// Last line with --json: { "workloads": { "<name>": { "native": s, "umview": s, "proot": s } } }
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensurePinned, median, parseArgs, printTable } from '@umview/test-fixtures/bench';
+
+const args = parseArgs(process.argv.slice(2), {
+  runs: 5,
+  tree: '/usr/include',
+  mib: 256,
+  workloads: 'find,tar,gcc,dd,true',
+  module: 'unreal',
+});
+ensurePinned(import.meta.url);
+
+const cli = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
+if (!existsSync(cli)) {
+  console.error(`bench: ${cli} is missing; build first (npx tsup in packages/umview-lite)`);
+  process.exit(1);
+}
+const log = (line) => process.stderr.write(`${line}\n`);
+
+// ---- PRoot ----
+function findProot() {
+  const which = spawnSync('sh', ['-c', 'command -v proot'], { encoding: 'utf8' });
+  return which.status === 0 ? which.stdout.trim() : undefined;
+}
+let proot = findProot();
+if (!proot) {
+  log('bench: proot is missing; installing it with apt-get (Debian package proot)');
+  spawnSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  spawnSync('apt-get', ['install', '-y', '-qq', 'proot'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  proot = findProot();
+  if (!proot) log('bench: proot could not be installed: its column is left empty');
+}
+const prootVersion = proot ? (spawnSync(proot, ['--version'], { encoding: 'utf8' }).stdout.match(/v?(\d+\.\d+\.\d+)/)?.[1] ?? '?') : undefined;
+
+// ---- the data ----
+const dir = mkdtempSync(join(tmpdir(), 'umview-bench-'));
+const cleanup = () => rmSync(dir, { recursive: true, force: true });
+process.on('exit', cleanup);
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+
+writeFileSync(join(dir, 'hello.c'), '#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n');
+const workloads = String(args.workloads).split(',');
+const big = join(dir, 'big');
+const dest = join(dir, 'dest');
+if (workloads.includes('dd')) {
+  const chunk = Buffer.alloc(1 << 20);
+  for (let i = 0; i < chunk.length; i++) chunk[i] = (i * 2654435761) >>> 24;
+  const fd = openSync(big, 'w');
+  for (let i = 0; i < args.mib; i++) writeSync(fd, chunk);
+  closeSync(fd);
+}
+const tree = String(args.tree);
+
+/** Each workload as a command line, given how a path is named (natively: as it is; under
+ * umview-lite and PRoot: through /unreal). */
+const WORKLOADS = {
+  find: { label: `find ${tree} -type f >/dev/null`, argv: (p) => ['find', p(tree), '-type', 'f'] },
+  tar: { label: `tar -cf - ${tree} | cat >/dev/null`, argv: (p) => ['sh', '-c', `tar -cf - ${p(tree)} 2>/dev/null | cat >/dev/null`] },
+  gcc: {
+    label: 'sh -c \'for i in $(seq 20); do gcc -c hello.c -o hello.o; done\'',
+    argv: (p) => ['sh', '-c', `cd ${p(dir)} && for i in $(seq 20); do gcc -c hello.c -o hello.o; done`],
+  },
+  dd: { label: `dd if=<${args.mib} MiB file> of=<dest> bs=4k`, argv: (p) => ['dd', `if=${p(big)}`, `of=${p(dest)}`, 'bs=4k'] },
+  true: { label: '/bin/true (start-up)', argv: (p) => [p('/bin/true')] },
+};
+for (const w of workloads) if (!WORKLOADS[w]) throw new Error(`unknown workload ${w} (have: ${Object.keys(WORKLOADS).join(', ')})`);
+
+const native = (p) => p;
+const unreal = (p) => `/unreal${p}`;
+const defaultIsRemap = /mode=remap/.test(args.module) || isRemapByDefault();
+const RUNNERS = {
+  native: (w) => WORKLOADS[w].argv(native),
+  umview: (w) => [process.execPath, cli, '-m', args.module, '--', ...WORKLOADS[w].argv(unreal)],
+  ...(defaultIsRemap ? {} : { umviewRemap: (w) => [process.execPath, cli, '-m', 'unreal,mode=remap', '--', ...WORKLOADS[w].argv(unreal)] }),
+  ...(proot ? { proot: (w) => [proot, '-b', '/:/unreal', ...WORKLOADS[w].argv(unreal)] } : {}),
+};
+
+function isRemapByDefault() {
+  // The unreal module's default mode, asked of the library itself.
+  try {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e',
+      "import { unreal } from '@umview/umview-lite'; console.log(unreal({}).proxy ? 'proxy' : 'remap')"],
+    { encoding: 'utf8', cwd: fileURLToPath(new URL('..', import.meta.url)) });
+    return out.trim() === 'remap';
+  } catch {
+    return false;
+  }
+}
+
+function time(argv) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir, maxBuffer: 1 << 24 });
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status ?? r.signal}): ${String(r.stderr).slice(0, 500)}`);
+  return s;
+}
+
+const runnerNames = Object.keys(RUNNERS);
+const times = Object.fromEntries(workloads.map((w) => [w, Object.fromEntries(runnerNames.map((r) => [r, []]))]));
+log(`bench: ${args.runs} runs of ${workloads.join(', ')} as ${runnerNames.join(', ')}, pinned to CPU ${process.env.UMVIEW_BENCH_CPU}`);
+for (const w of workloads) for (const r of runnerNames) time(RUNNERS[r](w)); // warm-up: page cache, code cache
+for (let i = 0; i < args.runs; i++) {
+  for (const w of workloads) for (const r of runnerNames) times[w][r].push(time(RUNNERS[r](w)));
+}
+
+const med = Object.fromEntries(workloads.map((w) => [w, Object.fromEntries(runnerNames.map((r) => [r, median(times[w][r])]))]));
+const fmt = (s) => (s >= 1 ? `${s.toFixed(2)} s` : `${(s * 1000).toFixed(1)} ms`);
+const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
+const header = ['workload', 'native', 'umview-lite', 'ratio'];
+if (RUNNERS.umviewRemap) header.push('umview-lite remap', 'ratio');
+if (RUNNERS.proot) header.push(`proot ${prootVersion}`, 'ratio', 'umview/proot');
+if (RUNNERS.umviewRemap && RUNNERS.proot) header.push('remap/proot');
+const rows = [header];
+for (const w of workloads) {
+  const m = med[w];
+  const row = [WORKLOADS[w].label, fmt(m.native), fmt(m.umview), ratio(m.umview, m.native)];
+  if (RUNNERS.umviewRemap) row.push(fmt(m.umviewRemap), ratio(m.umviewRemap, m.native));
+  if (RUNNERS.proot) row.push(fmt(m.proot), ratio(m.proot, m.native), ratio(m.umview, m.proot));
+  if (RUNNERS.umviewRemap && RUNNERS.proot) row.push(ratio(m.umviewRemap, m.proot));
+  rows.push(row);
+}
+printTable(`umview-lite (-m ${args.module}) vs PRoot (-b /:/unreal): median of ${args.runs}, interleaved, pinned to CPU ${process.env.UMVIEW_BENCH_CPU}; paths through /unreal`, rows);
+
+if (args.json) {
+  const round = (s) => Number(s.toFixed(4));
+  const out = { workloads: {} };
+  for (const w of workloads) {
+    const entry = { native: round(med[w].native), umview: round(med[w].umview), proot: RUNNERS.proot ? round(med[w].proot) : null };
+    if (RUNNERS.umviewRemap) entry.umviewRemap = round(med[w].umviewRemap);
+    out.workloads[w] = entry;
+  }
+  console.log(JSON.stringify(out));
+}

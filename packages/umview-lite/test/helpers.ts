@@ -1,0 +1,137 @@
+// Test helpers for umview-lite: the CLI run as a child process (the monitor is the child, its
+// tracees are its own children), native runs to compare with, C fixtures compiled on the fly,
+// and tree snapshots.
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compileC, tempDir } from '@umview/test-fixtures';
+
+export { tempDir };
+
+export const packageDir = fileURLToPath(new URL('..', import.meta.url));
+export const cli = join(packageDir, 'dist', 'cli.cjs');
+if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npx tsup in packages/umview-lite)`);
+
+/** The unreal module in the mode this suite checks: remap (the kernel does the work). */
+export const UNREAL = 'unreal,mode=remap';
+export const TRACE_MODES = ['seccomp', 'seccomp-all', 'syscall'] as const;
+
+const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+export function fixture(name: string, flags: string[] = ['-O1']): string {
+  return compileC(join(fixtures, `${name}.c`), { flags, name });
+}
+
+export interface Result {
+  code: number;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ExecOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  timeout?: number;
+}
+
+/** Runs a program (no shell), collecting its output and exit code. */
+export function exec(file: string, args: readonly string[], options: ExecOptions = {}): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = execFile(file, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      maxBuffer: 64 << 20,
+      timeout: options.timeout ?? 60_000,
+      encoding: 'utf8',
+    }, (error, stdout, stderr) => {
+      const e = error as (NodeJS.ErrnoException & { code?: number | string; signal?: NodeJS.Signals }) | null;
+      resolve({
+        code: e ? (typeof e.code === 'number' ? e.code : -1) : 0,
+        signal: e?.signal ?? null,
+        stdout: String(stdout),
+        stderr: String(stderr),
+      });
+    });
+    if (options.input !== undefined) child.stdin!.end(options.input);
+    else child.stdin?.end();
+  });
+}
+
+/** Runs `command` under the umview-lite CLI with `cliArgs` (modules, --trace, ...). */
+export function umview(cliArgs: readonly string[], command: readonly string[], options: ExecOptions = {}): Promise<Result> {
+  return exec(process.execPath, [cli, ...cliArgs, '--', ...command], options);
+}
+
+/** True when `name` is a program on PATH. */
+export function have(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** Replaces every occurrence of each key by its value, longest key first. */
+export function tokenize(text: string, replacements: Record<string, string>): string {
+  const keys = Object.keys(replacements).filter(Boolean).sort((a, b) => b.length - a.length);
+  let out = text;
+  for (const key of keys) out = out.split(key).join(replacements[key]!);
+  return out;
+}
+
+/**
+ * A listing of a tree, for comparing the trees two runs left: each entry's relative path,
+ * type, permissions, size and content hash (symlinks: their target, with `root` as a token).
+ * Times, inodes and owners' names are left out; `skip` names entries (relative paths) whose
+ * content legitimately differs.
+ */
+export function snapshot(root: string, skip: (rel: string) => boolean = () => false): string {
+  const lines: string[] = [];
+  const walk = (dir: string, rel: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      const r = rel ? `${rel}/${name}` : name;
+      if (skip(r)) continue;
+      const st = lstatSync(path);
+      const mode = (st.mode & 0o7777).toString(8).padStart(4, '0');
+      if (st.isSymbolicLink()) lines.push(`${r} l ${readlinkSync(path).split(root).join('$ROOT')}`);
+      else if (st.isDirectory()) {
+        lines.push(`${r} d ${mode}`);
+        walk(path, r);
+      } else if (st.isFile()) {
+        const hash = createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16);
+        lines.push(`${r} f ${mode} ${st.size} ${hash} nlink=${st.nlink}`);
+      } else lines.push(`${r} ? ${mode}`);
+    }
+  };
+  walk(root, '');
+  return lines.join('\n');
+}
+
+/** Pids of live processes whose command line contains `marker`. */
+export function processesWith(marker: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmdline.includes(marker)) pids.push(Number(entry));
+    } catch {
+      /* gone */
+    }
+  }
+  return pids;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The version line of a tool, for skip messages. */
+export function toolVersion(command: string): string {
+  try {
+    return execFileSync('sh', ['-c', command], { encoding: 'utf8' }).split('\n')[0]!;
+  } catch {
+    return 'missing';
+  }
+}

@@ -1,0 +1,67 @@
+// Every path-taking syscall family, through the unreal module in remap mode: for X in a tree,
+// `/unreal/X`, `/unreal/unreal/X` and `X` must behave identically, under each --trace mode,
+// with and without PTRACE_MULTI batching. One C program (fixtures/path-families.c) runs every
+// family on a tree it makes and prints a transcript; the transcripts must be equal.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TRACE_MODES, UNREAL, exec, fixture, tempDir, tokenize, umview } from './helpers.js';
+
+const program = fixture('path-families', ['-O0']);
+const root = tempDir('umview-pf-');
+let runs = 0;
+
+/** A fresh empty tree directory; every one has a name of the same length, so that stored
+ * symlink targets (and so their sizes) do not differ between runs. */
+function newBase(): string {
+  const base = join(root, `r${String(runs++).padStart(3, '0')}`);
+  mkdirSync(base);
+  return base;
+}
+
+/** The fixture's transcript, with the tree's guest path (prefix and all) as `$T`. */
+async function transcript(prefix: string, cliArgs?: string[]): Promise<string> {
+  const base = newBase();
+  // Under the monitor the program itself is started through the prefix too.
+  const env = { ...process.env, PATH_FAMILIES_EXECVEAT_SCRIPT: '1' };
+  const r = cliArgs
+    ? await umview(cliArgs, [`${prefix}${program}`, prefix, base], { cwd: root, env })
+    : await exec(program, [prefix, base], { cwd: root, env });
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  const guest = prefix + base;
+  return tokenize(r.stdout, { [guest]: '$T', [guest.slice(1)]: '$R' });
+}
+
+let native = '';
+beforeAll(async () => {
+  native = await transcript('');
+});
+
+describe('path-families fixture, natively', () => {
+  it('runs every family and reaches its end', () => {
+    expect(native).toContain('open f read = "hello|"');
+    expect(native).toContain('openat dfd ../sd/../g read = "in d|"'); // '..' after a symlink is physical
+    expect(native).toContain('openat2 dfd ../f BENEATH = -1 EXDEV');
+    expect(native).toContain('climbing getcwd = <P>"/"');
+    expect(native).toContain('  script $0=$T/script.sh $1=--child $2=execve script');
+    expect(native).toContain('execve prog status = 7');
+    expect(native.trimEnd().endsWith('== done')).toBe(true);
+    expect(native.split('\n').length).toBeGreaterThan(300);
+  });
+});
+
+const variants = [
+  { multi: true, prefix: '/unreal' },
+  { multi: true, prefix: '/unreal/unreal' },
+  { multi: false, prefix: '/unreal' },
+  { multi: false, prefix: '/unreal/unreal' },
+];
+
+describe.each(TRACE_MODES)('--trace=%s', (trace) => {
+  it.each(variants)('$prefix/X behaves as X (multi: $multi)', async ({ multi, prefix }) => {
+    const args = ['-m', UNREAL, `--trace=${trace}`, ...(multi ? [] : ['--no-multi'])];
+    const got = await transcript(prefix, args);
+    expect(got).toBe(native);
+  });
+});

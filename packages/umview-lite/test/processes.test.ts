@@ -1,0 +1,129 @@
+// The process tree under the monitor: threads, a tree of forked children, exit statuses of
+// killed tracees, signals forwarded to the command, and nothing left behind when the monitor
+// itself is killed.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UNREAL, cli, exec, fixture, processesWith, sleep, tempDir, umview } from './helpers.js';
+
+const threads = fixture('threads', ['-O1', '-pthread']);
+const forkTree = fixture('fork-tree', ['-O1']);
+
+describe('threads', () => {
+  it('a multithreaded program on /unreal paths gives the native result', async () => {
+    const nat = join(tempDir(), 'd');
+    const umv = join(tempDir(), 'd');
+    mkdirSync(nat);
+    mkdirSync(umv);
+    const native = await exec(threads, [nat, '8', '40']);
+    const monitored = await umview(['-m', UNREAL], [`/unreal${threads}`, `/unreal${umv}`, '8', '40']);
+    expect(native.code).toBe(0);
+    expect(monitored.stderr).toBe('');
+    expect(monitored.code).toBe(0);
+    expect(monitored.stdout.replace(`/unreal${umv}`, '$T')).toBe(native.stdout.replace(nat, '$T'));
+    expect(monitored.stdout).toContain('opens=320 stats=2560 bytes=');
+    expect(readdirSync(umv).sort()).toEqual(readdirSync(nat).sort());
+  });
+
+  it.each(['seccomp-all', 'syscall'])('and under --trace=%s', async (trace) => {
+    const umv = join(tempDir(), 'd');
+    mkdirSync(umv);
+    const r = await umview(['-m', UNREAL, `--trace=${trace}`], [threads, `/unreal${umv}`, '4', '20']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(new RegExp(`^threads=4 rounds=20 opens=80 stats=320 bytes=\\d+ errors=0\ncwd=/unreal${umv}\n$`));
+  });
+});
+
+describe('a tree of forked children', () => {
+  it('110 processes (fork, vfork + exec) keep the guest cwd and their statuses', async () => {
+    const umv = join(tempDir(), 'd');
+    mkdirSync(umv);
+    const r = await umview(['-m', UNREAL, '--stats'], [`/unreal${forkTree}`, `/unreal${umv}`, '/unreal/bin/true', '10']);
+    expect(r.stdout).toBe('children=10 processes=110 bad=0\n');
+    expect(r.code).toBe(0);
+    const files = readdirSync(umv);
+    expect(files).toHaveLength(100);
+    // Each child chdir'ed to /unreal/...: its getcwd kept the prefix.
+    for (const f of files) expect(readFileSync(join(umv, f), 'utf8')).toBe(`/unreal${umv}\n`);
+    expect(r.stderr).toMatch(/processes\s+111\b/); // the first one, 10 children, 90 grandchildren, 10 vforks
+  });
+});
+
+describe('exit status', () => {
+  it.each([
+    ['exit 42', 42],
+    ['kill -TERM $$', 128 + 15],
+    ['kill -KILL $$', 128 + 9],
+    ['kill -SEGV $$', 128 + 11],
+    ['kill -USR1 $$', 128 + 10],
+  ])('sh -c %j gives %i', async (script, code) => {
+    const r = await umview(['-m', UNREAL], ['/unreal/bin/sh', '-c', script]);
+    expect(r.code).toBe(code);
+  });
+
+  it('the first program decides, not its last child', async () => {
+    const r = await umview(['-m', UNREAL], ['sh', '-c', '(sleep 0.2; exit 9) & exit 5']);
+    expect(r.code).toBe(5);
+  });
+});
+
+/** `sleep` processes whose command line carries `marker`. */
+function sleepers(marker: string): number[] {
+  return processesWith(marker).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep\0'));
+}
+
+/** Starts the CLI on a long command whose sleep processes carry `marker`; waits until `count`
+ * of them run (so the monitor is in its stop loop, its signal handlers installed). */
+async function startLong(marker: string, count: number, script: string): Promise<ReturnType<typeof spawn>> {
+  const child = spawn(process.execPath, [cli, '-m', UNREAL, '--', '/unreal/bin/sh', '-c', script], { stdio: ['pipe', 'pipe', 'pipe'] });
+  for (let i = 0; i < 400 && safeCount(() => sleepers(marker).length) < count; i++) await sleep(25);
+  expect(sleepers(marker).length).toBeGreaterThanOrEqual(count);
+  return child;
+}
+
+function safeCount(f: () => number): number {
+  try {
+    return f();
+  } catch {
+    return 0; // a process went away while we read it
+  }
+}
+
+function exited(child: ReturnType<typeof spawn>): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
+    else child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+}
+
+async function gone(marker: string): Promise<number[]> {
+  for (let i = 0; i < 200; i++) {
+    const left = processesWith(marker);
+    if (left.length === 0) return left;
+    await sleep(25);
+  }
+  return processesWith(marker);
+}
+
+describe('signals', () => {
+  it('the monitor killed with SIGKILL leaves no process behind', async () => {
+    const marker = `7${process.pid}.${Date.now() % 100000}`;
+    const child = await startLong(marker, 3, `sleep ${marker} & (sleep ${marker}; true) & sleep ${marker} & wait`);
+    expect(processesWith(marker).length).toBeGreaterThanOrEqual(6); // monitor, sh, subshell, 3 sleeps
+    child.kill('SIGKILL');
+    expect((await exited(child)).signal).toBe('SIGKILL');
+    expect(await gone(marker)).toEqual([]);
+  });
+
+  it.each(['SIGTERM', 'SIGHUP', 'SIGINT'] as const)('%s sent to the monitor is forwarded to the command', async (signal) => {
+    const marker = `8${process.pid}.${Date.now() % 100000}`;
+    const numbers = { SIGTERM: 15, SIGHUP: 1, SIGINT: 2 };
+    // exec: the command itself is the sleep, and dies of the forwarded signal.
+    const child = await startLong(marker, 1, `exec sleep ${marker}`);
+    child.kill(signal);
+    const { code } = await exited(child);
+    expect(code).toBe(128 + numbers[signal]);
+    expect(await gone(marker)).toEqual([]);
+  });
+});
