@@ -3,6 +3,11 @@
 import type { Tracee } from '@umview/ptrace-core';
 import { Batch, type Address, type BatchOptions } from './batch/batch.js';
 import { channelFor } from './io/channel.js';
+import { quickCString, quickRead, quickWrite } from './io/single-op.js';
+
+/** Single ops up to this size skip the planner (one system call when they complete). */
+const QUICK_LIMIT = 1 << 20;
+const DEFAULT_STRING_MAX = 4096;
 import type { TraceeCounters } from './stats/counters.js';
 
 export class TraceeIO {
@@ -19,10 +24,18 @@ export class TraceeIO {
   }
 
   read(addr: Address, length: number): Buffer {
+    if (this.batching && length <= QUICK_LIMIT) {
+      const quick = quickRead(channelFor(this.tracee), Number(addr), length);
+      if (quick) return quick;
+    }
     return this.one((b) => b.read(addr, length));
   }
 
   readCString(addr: Address, maxLength?: number): string {
+    if (this.batching) {
+      const quick = quickCString(channelFor(this.tracee), Number(addr), maxLength ?? DEFAULT_STRING_MAX);
+      if (quick !== undefined) return quick;
+    }
     return this.one((b) => b.readCString(addr, maxLength));
   }
 
@@ -31,6 +44,7 @@ export class TraceeIO {
   }
 
   write(addr: Address, data: Uint8Array): void {
+    if (this.batching && data.length <= QUICK_LIMIT && quickWrite(channelFor(this.tracee), Number(addr), data)) return;
     this.one((b) => b.write(addr, data));
   }
 

@@ -1,0 +1,61 @@
+// TraceeIO's single ops: one system call when they complete, the batch path (exact faults,
+// /proc/PID/mem for read-only pages) when they do not, and the same counters either way.
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryAccessError, PAGE_SIZE } from '@umview/ptrace-core';
+import { TraceeIO, countersFor } from '@umview/ptrace-multi';
+import { startRegions, type Regions } from './helpers.js';
+
+let r: Regions | undefined;
+afterEach(() => {
+  r?.tracer.close();
+  r = undefined;
+});
+
+describe('TraceeIO single ops', () => {
+  it('reads, writes and reads strings with one system call each when they complete', () => {
+    r = startRegions();
+    const io = new TraceeIO(r.tracee);
+    const at = r.page(0) + 100;
+    const before = { ...countersFor(r.tracee) };
+    io.write(at, Buffer.from('hello quick path\0'));
+    expect(io.readCString(at)).toBe('hello quick path');
+    expect(io.read(at, 5).toString()).toBe('hello');
+    const after = countersFor(r.tracee);
+    expect(after.syscalls - before.syscalls).toBe(3);
+    expect(after.ops - before.ops).toBe(3);
+    expect(after.bytes - before.bytes).toBe(17 + 17 + 5);
+  });
+
+  it('falls back to the batch path: exact faults, strings across pages, read-only pages', () => {
+    r = startRegions();
+    const io = new TraceeIO(r.tracee);
+    const hole = r.page(r.hole);
+    // A read running into the unmapped page fails where the hole starts.
+    try {
+      io.read(hole - 8, 16);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(MemoryAccessError);
+      expect((error as MemoryAccessError).address).toBe(BigInt(hole));
+    }
+    // A string crossing into the next (mapped) page is read whole.
+    const edge = r.page(0) + PAGE_SIZE - 4;
+    io.write(edge, Buffer.from('abcdefgh\0'));
+    expect(io.readCString(edge)).toBe('abcdefgh');
+    // A read-only page is written through /proc/PID/mem.
+    io.write(r.page(r.readonly), Buffer.from('ro!'));
+    expect(io.read(r.page(r.readonly), 3).toString()).toBe('ro!');
+    // Longer than allowed.
+    io.write(r.page(0), Buffer.alloc(64, 0x61));
+    expect(() => io.readCString(r!.page(0), 10)).toThrow(/longer than|too long/i);
+  });
+
+  it('does it the 2006 way without batching: one PEEK or POKE per word', () => {
+    r = startRegions();
+    const io = new TraceeIO(r.tracee, { batching: false });
+    const at = r.page(0) + 8;
+    const before = countersFor(r.tracee).syscalls;
+    io.write(at, Buffer.alloc(64, 1));
+    expect(countersFor(r.tracee).syscalls - before).toBe(8);
+  });
+});
