@@ -4,6 +4,13 @@
 //   next           -> stopped(step)        (over a call)
 //   continue       -> stopped(breakpoint)  (once around the loop)
 // After each stop the client asks for threads and the stack, as VS Code does (not timed).
+// A second session stops 20 frames deep in a function with a dozen locals (bench/frames.c) and,
+// after each stop, times what VS Code asks next:
+//   stackTrace (20 frames), variables (the first expansion of Locals), evaluate (a watch: p.x)
+// and the whole sequence a stop causes (threads, stackTrace, scopes, variables, evaluate): the
+// adapter prepares Locals and watches with the scopes, so their cost shows there, not in the
+// requests that follow; and, apart, the variables request at the first stop of each session
+// (debug information read cold).
 //   npm run bench -w @umview/dap-adapter -- [--json] [--runs N] [--steps N]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -20,6 +27,10 @@ const source = here('./loop.c');
 const program = compileC(source, { flags: ['-g', '-O0'], name: 'dap-bench-loop' });
 const breakpointLine = readFileSync(source, 'utf8').split('\n').findIndex((line) => line.includes('/* breakpoint */')) + 1;
 const ourCli = here('../dist/cli.js');
+const framesSource = here('./frames.c');
+const framesProgram = compileC(framesSource, { flags: ['-g', '-O0'], name: 'dap-bench-frames' });
+const localsLine = readFileSync(framesSource, 'utf8').split('\n').findIndex((line) => line.includes('/* locals */')) + 1;
+const WATCH = 'p.x';
 
 function findLldbDap() {
   const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
@@ -84,9 +95,64 @@ async function session(adapter) {
   }
 }
 
+/** Stops at the leaf 20 frames deep, `args.steps` times; after each stop: stackTrace, scopes + variables of Locals, evaluate. */
+async function inspectSession(adapter) {
+  const client = new DapClient(adapter.command, adapter.argv);
+  try {
+    await client.request('initialize', { clientID: 'bench', adapterID: adapter.key, linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+    const initialized = client.event('initialized');
+    let stopped = client.event('stopped', (event) => event.body.reason === 'breakpoint');
+    const launched = client.request('launch', { program: framesProgram, args: [], cwd: here('.'), stopOnEntry: false });
+    await initialized;
+    await client.request('setBreakpoints', { source: { path: framesSource }, breakpoints: [{ line: localsLine }] });
+    await client.request('configurationDone');
+    await launched;
+    const stackTrace = [];
+    const variables = [];
+    const evaluate = [];
+    const chain = [];
+    for (let i = 0; i < args.steps; i++) {
+      const event = await stopped;
+      const threadId = event.body.threadId;
+      const chainStart = now();
+      await client.request('threads');
+      let t = now();
+      const trace = await client.request('stackTrace', { threadId, startFrame: 0, levels: 20 });
+      stackTrace.push(now() - t);
+      const frames = trace.body.stackFrames;
+      if (frames.length !== 20 || frames[0].line !== localsLine || frames[19].name !== 'main') {
+        throw new Error(`${adapter.label}: expected 20 frames from leaf to main, got ${frames.map((frame) => `${frame.name}:${frame.line}`).join(' ')}`);
+      }
+      const scopes = await client.request('scopes', { frameId: frames[0].id });
+      const locals = scopes.body.scopes.find((scope) => scope.name === 'Locals');
+      t = now();
+      const listed = await client.request('variables', { variablesReference: locals.variablesReference });
+      variables.push(now() - t);
+      const named = new Set(listed.body.variables.map((variable) => variable.name));
+      for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'p', 'arr', 's', 'sum']) {
+        if (!named.has(name)) throw new Error(`${adapter.label}: no local ${name} in ${[...named].join(', ')}`);
+      }
+      t = now();
+      const result = await client.request('evaluate', { expression: WATCH, frameId: frames[0].id, context: 'watch' });
+      evaluate.push(now() - t);
+      if (result.body.result !== '1') throw new Error(`${adapter.label}: ${WATCH} = ${result.body.result}, expected 1`);
+      chain.push(now() - chainStart);
+      if (i + 1 === args.steps) break;
+      stopped = client.event('stopped', (e) => e.body.reason === 'breakpoint');
+      await client.request('continue', { threadId });
+    }
+    return { stackTrace, variables, evaluate, chain };
+  } finally {
+    await client.close();
+  }
+}
+
 // Warm-up (page cache, JIT of the adapter's first run is part of every run anyway).
-for (const adapter of adapters) await session(adapter);
-const samples = Object.fromEntries(adapters.map((adapter) => [adapter.key, { launch: [], next: [], cont: [] }]));
+for (const adapter of adapters) {
+  await session(adapter);
+  await inspectSession(adapter);
+}
+const samples = Object.fromEntries(adapters.map((adapter) => [adapter.key, { launch: [], next: [], cont: [], stackTrace: [], variables: [], firstVariables: [], evaluate: [], chain: [] }]));
 for (let run = 0; run < args.runs; run++) {
   const order = run % 2 === 0 ? adapters : [...adapters].reverse();
   for (const adapter of order) {
@@ -94,16 +160,31 @@ for (let run = 0; run < args.runs; run++) {
     samples[adapter.key].launch.push(result.launchMs);
     samples[adapter.key].next.push(...result.next);
     samples[adapter.key].cont.push(...result.cont);
+    const inspected = await inspectSession(adapter);
+    samples[adapter.key].stackTrace.push(...inspected.stackTrace);
+    samples[adapter.key].variables.push(...inspected.variables);
+    samples[adapter.key].firstVariables.push(inspected.variables[0]);
+    samples[adapter.key].evaluate.push(...inspected.evaluate);
+    samples[adapter.key].chain.push(...inspected.chain);
   }
 }
 
 const round = (value) => Number(value.toFixed(3));
 const summary = Object.fromEntries(adapters.map((adapter) => {
   const s = samples[adapter.key];
-  return [adapter.key, { launchToBreakpointMs: round(median(s.launch)), nextMs: round(median(s.next)), continueMs: round(median(s.cont)) }];
+  return [adapter.key, {
+    launchToBreakpointMs: round(median(s.launch)), nextMs: round(median(s.next)), continueMs: round(median(s.cont)),
+    stackTraceMs: round(median(s.stackTrace)), variablesMs: round(median(s.variables)), evaluateMs: round(median(s.evaluate)),
+    afterStopMs: round(median(s.chain)), firstVariablesMs: round(median(s.firstVariables)),
+  }];
 }));
 const rows = [['', ...adapters.map((adapter) => `${adapter.label} (ms)`), ...(adapters.length > 1 ? ['ratio', 'target'] : [])]];
-for (const [name, key] of [['launch -> stopped(breakpoint)', 'launchToBreakpointMs'], ['next -> stopped', 'nextMs'], ['continue -> stopped(breakpoint)', 'continueMs']]) {
+for (const [name, key] of [
+  ['launch -> stopped(breakpoint)', 'launchToBreakpointMs'], ['next -> stopped', 'nextMs'], ['continue -> stopped(breakpoint)', 'continueMs'],
+  ['stackTrace (20 frames)', 'stackTraceMs'], ['variables (Locals, 12)', 'variablesMs'], [`evaluate (${WATCH})`, 'evaluateMs'],
+  ['after a stop: threads..evaluate', 'afterStopMs'],
+  ['variables at a session\'s first stop', 'firstVariablesMs'],
+]) {
   const values = adapters.map((adapter) => summary[adapter.key][key]);
   const ratio = values.length > 1 ? values[0] / values[1] : undefined;
   rows.push([name, ...values.map((value) => value.toFixed(3)), ...(ratio === undefined ? [] : [ratio.toFixed(2), ratio <= 1.5 ? 'met (<= 1.5)' : 'MISSED (> 1.5)'])]);

@@ -16,7 +16,7 @@ export type BreakpointOwner = string;
 interface Site {
   readonly address: bigint;
   /** The byte the int3 replaced. */
-  readonly original: number;
+  original: number;
   readonly owners: Set<BreakpointOwner>;
   /** Whether the int3 is in memory now (false while a thread steps over it). */
   inserted: boolean;
@@ -103,6 +103,28 @@ export class SoftwareBreakpoints {
       if (site.inserted && site.address >= address && site.address < end) bytes[Number(site.address - address)] = site.original;
     }
     return bytes;
+  }
+
+  /**
+   * Writes `data` into the debuggee at `address` as if no int3 of ours were there: where a site
+   * lies in the range, its saved original byte takes the new value and the int3 stays in memory.
+   * Returns how many bytes were written (a write may stop at an unwritable page).
+   */
+  writeThrough(address: bigint, data: Uint8Array): number {
+    const bytes = Buffer.from(data);
+    const end = address + BigInt(bytes.length);
+    const touched: Site[] = [];
+    for (const site of this.sites.values()) {
+      if (site.address < address || site.address >= end) continue;
+      touched.push(site);
+      if (site.inserted) bytes[Number(site.address - address)] = INT3;
+    }
+    const written = this.memory().memory.writeAvailable(address, bytes);
+    for (const site of touched) {
+      const index = Number(site.address - address);
+      if (index < written) site.original = data[index]!;
+    }
+    return written;
   }
 
   /** Restores every original byte in `tracee`'s address space: before a detach, or in a forked

@@ -3,7 +3,7 @@
 // (verified: false); it is resolved when a module that has it is loaded, and the session is
 // told with a `breakpoint` event.
 import { basename } from 'node:path';
-import type { BreakpointState, FunctionBreakpointSpec, SourceBreakpointSpec } from '../engine/protocol.js';
+import type { BreakpointOptions, BreakpointState, FunctionBreakpointSpec, InstructionBreakpointSpec, SourceBreakpointSpec } from '../engine/protocol.js';
 import type { LoadedModule } from '../modules/module-map.js';
 import { hex } from '../util/hex.js';
 import { parseHitCondition, type HitCondition } from './hit-condition.js';
@@ -20,12 +20,16 @@ interface Location {
 
 type Target =
   | { readonly kind: 'source'; readonly path: string; readonly line: number }
-  | { readonly kind: 'function'; readonly name: string };
+  | { readonly kind: 'function'; readonly name: string }
+  /** A run-time address (an instruction breakpoint). */
+  | { readonly kind: 'instruction'; readonly address: bigint };
 
 interface UserBreakpoint {
   readonly id: number;
   readonly target: Target;
   readonly hitConditionText: string | undefined;
+  readonly condition: string | undefined;
+  readonly logMessage: string | undefined;
   readonly hitCondition: HitCondition | undefined;
   /** Why it cannot be used (a malformed hit condition). */
   readonly error: string | undefined;
@@ -38,12 +42,23 @@ interface UserBreakpoint {
 /** The breakpoints that want a stop at an address that was hit. */
 export interface BreakpointHit {
   readonly ids: number[];
-  readonly reason: 'breakpoint' | 'function breakpoint';
+  readonly reason: 'breakpoint' | 'function breakpoint' | 'instruction breakpoint';
+  /** Why the stop is shown (a condition that could not be evaluated). */
+  readonly description?: string;
+}
+
+/** How a hit is judged in the thread that made it: conditions and logpoint messages are evaluated there. */
+export interface HitJudge {
+  /** true or false, or the message of an evaluation error (the breakpoint then stops). */
+  condition(expression: string): boolean | string;
+  /** Logs a logpoint's message. */
+  log(message: string, breakpoint: { readonly path?: string; readonly line?: number }): void;
 }
 
 export class UserBreakpoints {
   private readonly bySource = new Map<string, UserBreakpoint[]>();
   private functions: UserBreakpoint[] = [];
+  private instructions: UserBreakpoint[] = [];
   private readonly byId = new Map<number, UserBreakpoint>();
   private nextId = 1;
   /** The modules of the debuggee, once there is one: without it, breakpoints wait. */
@@ -54,7 +69,7 @@ export class UserBreakpoints {
   /** Replaces the breakpoints of one source file. */
   setSourceBreakpoints(path: string, specs: readonly SourceBreakpointSpec[]): BreakpointState[] {
     const previous = this.bySource.get(path) ?? [];
-    const next = specs.map((spec) => this.reuseOrCreate(previous, { kind: 'source', path, line: spec.line }, spec.hitCondition));
+    const next = specs.map((spec) => this.reuseOrCreate(previous, { kind: 'source', path, line: spec.line }, spec));
     this.retire(previous.filter((breakpoint) => !next.includes(breakpoint)));
     this.bySource.set(path, next);
     return next.map((breakpoint) => this.state(breakpoint));
@@ -63,9 +78,26 @@ export class UserBreakpoints {
   /** Replaces every function breakpoint. */
   setFunctionBreakpoints(specs: readonly FunctionBreakpointSpec[]): BreakpointState[] {
     const previous = this.functions;
-    const next = specs.map((spec) => this.reuseOrCreate(previous, { kind: 'function', name: spec.name }, spec.hitCondition));
+    const next = specs.map((spec) => this.reuseOrCreate(previous, { kind: 'function', name: spec.name }, spec));
     this.retire(previous.filter((breakpoint) => !next.includes(breakpoint)));
     this.functions = next;
+    return next.map((breakpoint) => this.state(breakpoint));
+  }
+
+  /** Replaces every instruction breakpoint. */
+  setInstructionBreakpoints(specs: readonly InstructionBreakpointSpec[]): BreakpointState[] {
+    const previous = this.instructions;
+    const next = specs.map((spec) => {
+      let address: bigint;
+      try {
+        address = BigInt(spec.address);
+      } catch {
+        address = -1n;
+      }
+      return this.reuseOrCreate(previous, { kind: 'instruction', address }, spec);
+    });
+    this.retire(previous.filter((breakpoint) => !next.includes(breakpoint)));
+    this.instructions = next;
     return next.map((breakpoint) => this.state(breakpoint));
   }
 
@@ -119,25 +151,42 @@ export class UserBreakpoints {
 
   /** Counts a hit of every breakpoint that owns the address; those whose hit condition holds
    * want a stop. */
-  hit(owners: ReadonlySet<string>): BreakpointHit | undefined {
+  hit(owners: ReadonlySet<string>, judge?: HitJudge): BreakpointHit | undefined {
     const ids: number[] = [];
-    let functionOnly = true;
+    const kinds = new Set<Target['kind']>();
+    let description: string | undefined;
     for (const owner of owners) {
       if (!owner.startsWith(OWNER_PREFIX)) continue;
       const breakpoint = this.byId.get(Number(owner.slice(OWNER_PREFIX.length)));
       if (breakpoint === undefined) continue;
+      // A condition is tested first: a hit whose condition is false is not counted (as in VS Code's own debuggers).
+      if (breakpoint.condition !== undefined && judge !== undefined) {
+        const verdict = judge.condition(breakpoint.condition);
+        if (verdict === false) continue;
+        if (typeof verdict === 'string') description = `Breakpoint condition "${breakpoint.condition}" could not be evaluated: ${verdict}`;
+      }
       breakpoint.hits++;
-      if (breakpoint.hitCondition !== undefined && !breakpoint.hitCondition(breakpoint.hits)) continue;
+      if (description === undefined && breakpoint.hitCondition !== undefined && !breakpoint.hitCondition(breakpoint.hits)) continue;
+      if (description === undefined && breakpoint.logMessage !== undefined && judge !== undefined) {
+        const where = breakpoint.target.kind === 'source' ? { path: breakpoint.target.path, line: breakpoint.resolvedLine ?? breakpoint.target.line } : {};
+        judge.log(breakpoint.logMessage, where);
+        continue;
+      }
       ids.push(breakpoint.id);
-      if (breakpoint.target.kind !== 'function') functionOnly = false;
+      kinds.add(breakpoint.target.kind);
     }
-    return ids.length === 0 ? undefined : { ids, reason: functionOnly ? 'function breakpoint' : 'breakpoint' };
+    if (ids.length === 0) return undefined;
+    const reason = kinds.size === 1 && kinds.has('function') ? 'function breakpoint' : kinds.size === 1 && kinds.has('instruction') ? 'instruction breakpoint' : 'breakpoint';
+    return { ids, reason, ...(description === undefined ? {} : { description }) };
   }
 
-  private reuseOrCreate(previous: readonly UserBreakpoint[], target: Target, hitConditionText: string | undefined): UserBreakpoint {
-    const text = hitConditionText === undefined || hitConditionText.trim() === '' ? undefined : hitConditionText;
+  private reuseOrCreate(previous: readonly UserBreakpoint[], target: Target, options: BreakpointOptions): UserBreakpoint {
+    const text = blankToUndefined(options.hitCondition);
+    const condition = blankToUndefined(options.condition);
+    const logMessage = blankToUndefined(options.logMessage);
     // Kept across requests when unchanged: same id for the client, same hit count.
-    const same = previous.find((candidate) => sameTarget(candidate.target, target) && candidate.hitConditionText === text);
+    const same = previous.find((candidate) => sameTarget(candidate.target, target) && candidate.hitConditionText === text
+      && candidate.condition === condition && candidate.logMessage === logMessage);
     if (same !== undefined) return same;
     let hitCondition: HitCondition | undefined;
     let error: string | undefined;
@@ -148,8 +197,9 @@ export class UserBreakpoints {
         error = (problem as Error).message;
       }
     }
+    if (target.kind === 'instruction' && target.address < 0n) error = 'the instruction reference is not an address';
     const breakpoint: UserBreakpoint = {
-      id: this.nextId++, target, hitConditionText: text, hitCondition, error, hits: 0, locations: [], resolvedLine: undefined,
+      id: this.nextId++, target, hitConditionText: text, condition, logMessage, hitCondition, error, hits: 0, locations: [], resolvedLine: undefined,
     };
     this.byId.set(breakpoint.id, breakpoint);
     if (error === undefined) this.resolve(breakpoint, this.modules);
@@ -174,8 +224,12 @@ export class UserBreakpoints {
           if (lines === undefined) continue;
           if (breakpoint.resolvedLine === undefined || lines.line < breakpoint.resolvedLine) breakpoint.resolvedLine = lines.line;
           addresses = lines.addresses;
-        } else {
+        } else if (breakpoint.target.kind === 'function') {
           addresses = functionAddresses(module, breakpoint.target.name);
+        } else {
+          const address = breakpoint.target.address;
+          if (address < module.start || address >= module.end) continue;
+          addresses = [address - module.bias];
         }
       } catch {
         continue; // corrupt debug information in this module: the others may still have it
@@ -199,7 +253,8 @@ export class UserBreakpoints {
     if (first === undefined) {
       const message = breakpoint.error ?? (breakpoint.target.kind === 'source'
         ? `no code for ${basename(breakpoint.target.path)}:${breakpoint.target.line} in the loaded modules (pending)`
-        : `no function named ${breakpoint.target.name} in the loaded modules (pending)`);
+        : breakpoint.target.kind === 'function' ? `no function named ${breakpoint.target.name} in the loaded modules (pending)`
+        : `no loaded code at 0x${breakpoint.target.address.toString(16)} (pending)`);
       return { id: breakpoint.id, verified: false, message };
     }
     if (breakpoint.target.kind === 'source') {
@@ -208,7 +263,7 @@ export class UserBreakpoints {
         instructionReference: hex(first.address),
       };
     }
-    // A function breakpoint shows where the function's body starts.
+    // A function or instruction breakpoint shows the source line of its address.
     const position = first.module.symbols.lineForAddress(first.address - first.module.bias);
     return {
       id: breakpoint.id, verified: true, instructionReference: hex(first.address),
@@ -224,5 +279,10 @@ function ownerOf(breakpoint: UserBreakpoint): string {
 function sameTarget(a: Target, b: Target): boolean {
   if (a.kind === 'source' && b.kind === 'source') return a.path === b.path && a.line === b.line;
   if (a.kind === 'function' && b.kind === 'function') return a.name === b.name;
+  if (a.kind === 'instruction' && b.kind === 'instruction') return a.address === b.address;
   return false;
+}
+
+function blankToUndefined(text: string | undefined): string | undefined {
+  return text === undefined || text === null || text.trim() === '' ? undefined : text;
 }

@@ -5,8 +5,9 @@ import { Engine } from './engine.js';
 import type { EngineCommand, EngineEvent } from './protocol.js';
 
 const COMMANDS: readonly EngineCommand[] = [
-  'launch', 'attach', 'setSourceBreakpoints', 'setFunctionBreakpoints', 'start', 'continue', 'next', 'stepIn', 'stepOut',
-  'pause', 'threads', 'stackTrace', 'exceptionInfo', 'terminate', 'disconnect',
+  'launch', 'attach', 'setSourceBreakpoints', 'setFunctionBreakpoints', 'setInstructionBreakpoints', 'setSyscallCatchpoint', 'start',
+  'continue', 'next', 'stepIn', 'stepOut', 'stepInstruction', 'pause', 'threads', 'stackTrace', 'exceptionInfo', 'scopes', 'prefetch', 'variables',
+  'setVariable', 'evaluate', 'setExpression', 'readMemory', 'writeMemory', 'disassemble', 'terminate', 'disconnect',
 ];
 
 export function createEngineExtension(): TracerExtension {

@@ -2,7 +2,17 @@
 // thread. It composes the run control (all-stop, stepping over breakpoints), the breakpoints,
 // the loaded modules and the stack, and turns what happens into events for the session.
 import { writeSync } from 'node:fs';
-import { TraceeGoneError, describeStop, signalName, type Stop, type Tracee, type Tracer } from '@umview/ptrace-core';
+import {
+  TraceeGoneError, describeStop, signalName, syscallName, syscallNumber, type Stop, type SyscallEnterStop, type Tracee, type Tracer,
+} from '@umview/ptrace-core';
+import { formatSyscallEntry, signatureFor, syscallMemory } from '@umview/sysvm/format';
+import { Disassembler } from '../disassembly/disassembler.js';
+import { isTruthy } from '../expressions/evaluate.js';
+import { FrameState, type FrameEnvironment } from '../inspect/frame-state.js';
+import { Inspector } from '../inspect/inspector.js';
+import { readMemory, writeMemory } from '../memory/memory-access.js';
+import { formatValue } from '../values/format-value.js';
+import type { HitJudge } from '../breakpoints/user-breakpoints.js';
 import { functionAddresses } from '../breakpoints/locations.js';
 import { SoftwareBreakpoints } from '../breakpoints/software-breakpoints.js';
 import { UserBreakpoints } from '../breakpoints/user-breakpoints.js';
@@ -14,11 +24,11 @@ import { LineStep, type StepContext } from '../stepping/line-step.js';
 import { stepOut } from '../stepping/step-out.js';
 import type { UnwindResult } from '../symbols/index.js';
 import type {
-  BreakpointState, EngineApi, EngineEvent, ExceptionDetails, FunctionBreakpointSpec, LaunchPlan, LaunchResult, ProcessInfo,
-  SourceBreakpointSpec, StackTraceResult, StartOptions, ThreadInfo,
+  BreakpointState, CatchpointState, DisassembledInstructionInfo, EngineApi, EngineEvent, EvaluateDescription, EvaluationTarget, ExceptionDetails,
+  FunctionBreakpointSpec, InstructionBreakpointSpec, LaunchPlan, LaunchResult, MemoryReadResult, MemoryWriteResult, ProcessInfo,
+  PrefetchResult, ScopeDescription, SourceBreakpointSpec, StackFrameInfo, StackTraceResult, StartOptions, ThreadInfo, ValueFormatOptions, VariableDescription,
 } from './protocol.js';
 import { RunControl, type RunControlHost, type StopReport } from './run-control.js';
-import { describeSignal } from './signals.js';
 import type { ThreadState } from './thread-state.js';
 
 type Origin = 'launched' | 'attached';
@@ -37,11 +47,30 @@ export class Engine implements EngineApi, RunControlHost {
   private readonly stacks = new Map<number, UnwindResult>();
   /** disconnect() was asked: the end of the debuggee is not reported as an exit. */
   private disconnecting = false;
+  private readonly inspector: Inspector;
+  private readonly frameEnvironment: FrameEnvironment;
+  /** The thread of the last reported stop: evaluations without a frame happen there. */
+  private lastStoppedThread: number | undefined;
+  /** Syscall numbers a catchpoint stops at ('all' for every call), or undefined when none is set. */
+  private syscallCatch: ReadonlySet<number> | 'all' | undefined;
+  private disassemblyFlavor: 'att' | 'intel' = 'att';
+  /** Descriptions of frames by pc, valid while the loaded modules stay the same. */
+  private readonly frameDescriptions = new Map<string, StackFrameInfo>();
 
   constructor(private readonly tracer: Tracer, private readonly emit: (event: EngineEvent) => void) {
     this.breakpoints = new SoftwareBreakpoints(() => this.run.anyThread());
     this.run = new RunControl(this.breakpoints, this);
     this.userBreakpoints = new UserBreakpoints(this.breakpoints);
+    this.frameEnvironment = {
+      modules: this.modules,
+      breakpoints: this.breakpoints,
+      registersChanged: (tid) => this.stacks.delete(tid),
+    };
+    this.inspector = new Inspector({
+      ...this.frameEnvironment,
+      stack: (threadId) => this.stackOf(threadId),
+      tracee: (threadId) => this.stoppedThread(threadId).tracee,
+    }, this.modules);
   }
 
   // ---- EngineApi ----
@@ -73,8 +102,32 @@ export class Engine implements EngineApi, RunControlHost {
     return this.userBreakpoints.setFunctionBreakpoints(specs);
   }
 
+  setInstructionBreakpoints(specs: readonly InstructionBreakpointSpec[]): BreakpointState[] {
+    return this.userBreakpoints.setInstructionBreakpoints(specs);
+  }
+
+  setSyscallCatchpoint(names: readonly string[] | null): CatchpointState {
+    if (names === null) {
+      this.syscallCatch = undefined;
+      this.run.traceSyscalls = false;
+      return { verified: true };
+    }
+    const numbers = new Set<number>();
+    const unknown: string[] = [];
+    for (const name of names) {
+      const number = syscallNumber(name);
+      if (number === undefined || number < 0) unknown.push(name);
+      else numbers.add(number);
+    }
+    if (unknown.length > 0) return { verified: false, message: `unknown system call${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}` };
+    this.syscallCatch = numbers.size === 0 ? 'all' : numbers;
+    this.run.traceSyscalls = true;
+    return { verified: true };
+  }
+
   start(options: StartOptions): void {
     this.assertStopped();
+    this.disassemblyFlavor = options.disassemblyFlavor ?? 'att';
     const leader = this.run.threads.get(this.run.processId)!;
     if (options.stopOnEntry) {
       this.stopped({ reason: this.origin === 'attached' ? 'pause' : 'entry', thread: leader });
@@ -91,7 +144,7 @@ export class Engine implements EngineApi, RunControlHost {
 
   continue(): void {
     this.assertStopped();
-    this.stacks.clear();
+    this.forgetStop();
     this.run.resumeAll();
   }
 
@@ -107,6 +160,11 @@ export class Engine implements EngineApi, RunControlHost {
     stepOut(this.stepContext(), this.stoppedThread(threadId));
   }
 
+  stepInstruction(threadId: number, over: boolean): void {
+    const thread = this.stoppedThread(threadId);
+    new LineStep(this.stepContext(), thread, 'over').stepOneInstruction(over);
+  }
+
   pause(): void {
     this.run.pause();
   }
@@ -119,20 +177,95 @@ export class Engine implements EngineApi, RunControlHost {
   }
 
   stackTrace(threadId: number, startFrame: number, levels: number): StackTraceResult {
-    const thread = this.stoppedThread(threadId);
-    let stack = this.stacks.get(threadId);
-    if (stack === undefined) {
-      stack = unwindThread(thread.tracee, this.modules);
-      this.stacks.set(threadId, stack);
-    }
+    const stack = this.stackOf(threadId);
     const end = levels > 0 ? startFrame + levels : stack.frames.length;
-    const frames = stack.frames.slice(startFrame, end).map((frame) => describeFrame(frame, this.modules));
+    const frames = stack.frames.slice(startFrame, end).map((frame) => {
+      // The same return addresses come back at every stop: their descriptions are kept.
+      const key = `${frame.pc}:${frame.lookupPc}`;
+      let described = this.frameDescriptions.get(key);
+      if (described === undefined) {
+        described = describeFrame(frame, this.modules);
+        if (this.frameDescriptions.size >= 4096) this.frameDescriptions.clear();
+        this.frameDescriptions.set(key, described);
+      }
+      return described;
+    });
     return { frames, totalFrames: stack.frames.length };
   }
 
   exceptionInfo(threadId: number): ExceptionDetails | undefined {
-    const last = this.run.threads.get(threadId)?.lastSignal;
-    return last === undefined ? undefined : { id: signalName(last.signal), description: describeSignal(last.signal, last.info) };
+    const last = this.run.threads.get(threadId)?.lastException;
+    return last === undefined ? undefined : { id: last.id, description: last.description, typeName: last.typeName, message: last.description };
+  }
+
+  scopes(threadId: number, frameIndex: number): ScopeDescription[] {
+    this.assertStopped();
+    return this.inspector.scopes(threadId, frameIndex);
+  }
+
+  prefetch(threadId: number, watches: readonly string[]): PrefetchResult {
+    const scopes = this.scopes(threadId, 0);
+    let locals: PrefetchResult['locals'];
+    const first = scopes[0];
+    if (first !== undefined && first.presentationHint === 'locals') {
+      locals = { reference: first.variablesReference, variables: this.inspector.variables(first.variablesReference, undefined, 0, 0, {}) };
+    }
+    const results = watches.map((expression) => {
+      try {
+        return { expression, result: this.inspector.evaluate(threadId, 0, expression, 'watch', {}) };
+      } catch (error) {
+        return { expression, error: (error as Error).message };
+      }
+    });
+    return { scopes, locals, watches: results };
+  }
+
+  variables(reference: number, filter: 'indexed' | 'named' | undefined, start: number, count: number, format: ValueFormatOptions): VariableDescription[] {
+    this.assertStopped();
+    return this.inspector.variables(reference, filter, start, count, format);
+  }
+
+  setVariable(reference: number, name: string, value: string, format: ValueFormatOptions): VariableDescription {
+    this.assertStopped();
+    return this.inspector.setVariable(reference, name, value, format);
+  }
+
+  evaluate(target: EvaluationTarget, expression: string, context: string | undefined, format: ValueFormatOptions): EvaluateDescription {
+    const { threadId, frameIndex } = this.evaluationTarget(target);
+    return this.inspector.evaluate(threadId, frameIndex, expression, context, format);
+  }
+
+  setExpression(target: EvaluationTarget, expression: string, value: string, format: ValueFormatOptions): EvaluateDescription {
+    const { threadId, frameIndex } = this.evaluationTarget(target);
+    return this.inspector.setExpression(threadId, frameIndex, expression, value, format);
+  }
+
+  readMemory(address: string, offset: number, count: number): MemoryReadResult {
+    if (!this.run.hasProcess) throw new Error('there is no debuggee');
+    return readMemory(this.run.anyThread(), this.breakpoints, parseAddress(address) + BigInt(offset), count);
+  }
+
+  writeMemory(address: string, offset: number, data: string, allowPartial: boolean): MemoryWriteResult {
+    if (!this.run.hasProcess) throw new Error('there is no debuggee');
+    const result = writeMemory(this.breakpoints, parseAddress(address) + BigInt(offset), Buffer.from(data, 'base64'), allowPartial);
+    this.stacks.clear();
+    return result;
+  }
+
+  disassemble(address: string, offset: number, instructionOffset: number, count: number, resolveSymbols: boolean): DisassembledInstructionInfo[] {
+    if (!this.run.hasProcess) throw new Error('there is no debuggee');
+    const tracee = this.run.anyThread();
+    const read = (at: bigint, buffer: Buffer): number => {
+      let length: number;
+      try {
+        length = tracee.memory.readAvailable(at, buffer);
+      } catch {
+        return 0;
+      }
+      this.breakpoints.unpatch(at, buffer.subarray(0, length));
+      return length;
+    };
+    return new Disassembler(read, this.modules, this.disassemblyFlavor).disassemble(parseAddress(address) + BigInt(offset), instructionOffset, count, resolveSymbols);
   }
 
   terminate(): void {
@@ -162,8 +295,24 @@ export class Engine implements EngineApi, RunControlHost {
     const owners = this.breakpoints.ownersAt(address);
     if (owners === undefined) return undefined; // removed meanwhile: it was ours, and is gone
     if (owners.has(LOADER_OWNER) && this.loaderHook.isConsistent(thread.tracee)) this.refreshModules();
-    const hit = this.userBreakpoints.hit(owners);
-    return hit === undefined ? undefined : { reason: hit.reason, thread, hitBreakpointIds: hit.ids };
+    const hit = this.userBreakpoints.hit(owners, this.judgeIn(thread));
+    if (hit === undefined) return undefined;
+    return { reason: hit.reason, thread, hitBreakpointIds: hit.ids, ...(hit.description === undefined ? {} : { description: hit.description, text: hit.description }) };
+  }
+
+  syscallEntered(thread: ThreadState, stop: SyscallEnterStop): StopReport | undefined {
+    const wanted = this.syscallCatch;
+    if (wanted === undefined || (wanted !== 'all' && !wanted.has(stop.nr))) return undefined;
+    let call: string;
+    try {
+      const entry = formatSyscallEntry({ nr: stop.nr, args: stop.args, sp: stop.sp }, syscallMemory(thread.tracee.memory));
+      call = `${entry}${exitOnlyArguments(stop.nr) ? ', ...' : ''})`;
+    } catch {
+      call = `${syscallName(stop.nr)}(...)`;
+    }
+    const description = `syscall ${call}`;
+    thread.lastException = { id: 'syscall', description, typeName: `syscall ${syscallName(stop.nr)}` };
+    return { reason: 'exception', thread, description, text: description };
   }
 
   execed(): void {
@@ -172,7 +321,8 @@ export class Engine implements EngineApi, RunControlHost {
   }
 
   stopped(report: StopReport): void {
-    this.stacks.clear();
+    this.forgetStop();
+    this.lastStoppedThread = report.thread.tid;
     this.emit({
       type: 'stopped', reason: report.reason, threadId: report.thread.tid,
       ...(report.description === undefined ? {} : { description: report.description, text: report.text }),
@@ -186,6 +336,7 @@ export class Engine implements EngineApi, RunControlHost {
 
   threadExited(tid: number): void {
     this.stacks.delete(tid);
+    this.inspector.reset();
     this.emit({ type: 'thread', reason: 'exited', threadId: tid });
   }
 
@@ -225,6 +376,7 @@ export class Engine implements EngineApi, RunControlHost {
 
   /** Reads the modules of a new address space, plants the loader hook and the breakpoints. */
   private loadProcess(): void {
+    this.frameDescriptions.clear();
     this.modules.refresh(this.run.anyThread());
     this.loaderHook.install(this.modules, this.breakpoints);
     for (const breakpoint of this.userBreakpoints.attachTo(this.modules.all)) this.emit({ type: 'breakpoint', breakpoint });
@@ -233,6 +385,7 @@ export class Engine implements EngineApi, RunControlHost {
   private refreshModules(): void {
     const { added, removed } = this.modules.refresh(this.run.anyThread());
     if (added.length === 0 && removed.length === 0) return;
+    this.frameDescriptions.clear();
     for (const breakpoint of this.userBreakpoints.modulesLoaded(this.modules.all, added, removed)) {
       this.emit({ type: 'breakpoint', breakpoint });
     }
@@ -241,7 +394,8 @@ export class Engine implements EngineApi, RunControlHost {
   private afterProcess(): void {
     this.disconnecting = false;
     this.origin = undefined;
-    this.stacks.clear();
+    this.forgetStop();
+    this.lastStoppedThread = undefined;
     this.userBreakpoints.detach();
     this.breakpoints.reset();
     this.modules.clear();
@@ -259,8 +413,57 @@ export class Engine implements EngineApi, RunControlHost {
   }
 
   private stepContext(): StepContext {
-    this.stacks.clear();
+    this.forgetStop();
     return { run: this.run, modules: this.modules, breakpoints: this.breakpoints };
+  }
+
+  /** Stacks and variable references describe one stop: the debuggee runs, they go. */
+  private forgetStop(): void {
+    this.stacks.clear();
+    this.inspector.reset();
+  }
+
+  private stackOf(threadId: number): UnwindResult {
+    const thread = this.stoppedThread(threadId);
+    let stack = this.stacks.get(threadId);
+    if (stack === undefined) {
+      stack = unwindThread(thread.tracee, this.modules);
+      this.stacks.set(threadId, stack);
+    }
+    return stack;
+  }
+
+  private evaluationTarget(target: EvaluationTarget): { threadId: number; frameIndex: number } {
+    this.assertStopped();
+    const threadId = target.threadId ?? (this.lastStoppedThread !== undefined && this.run.threads.has(this.lastStoppedThread) ? this.lastStoppedThread : this.run.processId);
+    return { threadId, frameIndex: target.frameIndex ?? 0 };
+  }
+
+  /** Breakpoint conditions and logpoints, evaluated in the innermost frame of the thread that hit. */
+  private judgeIn(thread: ThreadState): HitJudge {
+    let frame: FrameState | undefined;
+    const frameOf = (): FrameState => (frame ??= FrameState.innermost(thread.tracee, this.frameEnvironment));
+    return {
+      condition: (expression) => {
+        try {
+          const current = frameOf();
+          return isTruthy(this.inspector.evaluateInFrame(current, expression), current);
+        } catch (error) {
+          return (error as Error).message;
+        }
+      },
+      log: (message, where) => {
+        const text = interpolate(message, (expression) => {
+          try {
+            const current = frameOf();
+            return formatValue(this.inspector.evaluateInFrame(current, expression), current);
+          } catch (error) {
+            return `<error: ${(error as Error).message}>`;
+          }
+        });
+        this.emit({ type: 'output', text: `${text}\n`, ...where });
+      },
+    };
   }
 
   private stoppedThread(threadId: number): ThreadState {
@@ -282,4 +485,42 @@ export class Engine implements EngineApi, RunControlHost {
   private log(text: string): void {
     this.emit({ type: 'log', text });
   }
+}
+
+function parseAddress(text: string): bigint {
+  if (typeof text !== 'string' || !/^(0x[0-9a-fA-F]+|\d+)$/.test(text.trim())) throw new Error(`"${text}" is not a memory reference`);
+  return BigInt(text.trim());
+}
+
+/** Whether a syscall shows some arguments only at its exit (buffers the kernel fills). */
+function exitOnlyArguments(nr: number): boolean {
+  return signatureFor(nr).args.some((spec) => {
+    const kind = (spec as { kind: string }).kind;
+    if (kind === 'buf_out' || kind === 'cstring_out' || kind === 'fd_pair') return true;
+    if (kind === 'struct' || kind === 'int_ptr' || kind === 'iovec') return (spec as { dir: string }).dir !== 'in';
+    if (kind === 'custom') return (spec as { at?: string }).at === 'exit';
+    return false;
+  });
+}
+
+/** A logpoint message with each `{expression}` replaced by its value; `\{` and `\}` are braces. */
+export function interpolate(message: string, evaluate: (expression: string) => string): string {
+  let out = '';
+  for (let index = 0; index < message.length; index++) {
+    const c = message[index]!;
+    if (c === '\\' && (message[index + 1] === '{' || message[index + 1] === '}')) {
+      out += message[++index];
+    } else if (c === '{') {
+      const end = message.indexOf('}', index + 1);
+      if (end < 0) {
+        out += message.slice(index);
+        break;
+      }
+      out += evaluate(message.slice(index + 1, end));
+      index = end;
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }

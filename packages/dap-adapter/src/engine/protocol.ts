@@ -28,14 +28,26 @@ export interface LaunchResult extends ProcessInfo {
   readonly stdio: { readonly stdout?: number; readonly stderr?: number };
 }
 
-export interface SourceBreakpointSpec {
-  readonly line: number;
+/** What every kind of user breakpoint may carry. */
+export interface BreakpointOptions {
   readonly hitCondition?: string;
+  /** A C expression: the breakpoint stops only when it is true (non-zero). */
+  readonly condition?: string;
+  /** A logpoint: the message is logged, with `{expression}` parts evaluated, and the debuggee goes on. */
+  readonly logMessage?: string;
 }
 
-export interface FunctionBreakpointSpec {
+export interface SourceBreakpointSpec extends BreakpointOptions {
+  readonly line: number;
+}
+
+export interface FunctionBreakpointSpec extends BreakpointOptions {
   readonly name: string;
-  readonly hitCondition?: string;
+}
+
+export interface InstructionBreakpointSpec extends BreakpointOptions {
+  /** Run-time address as 0x-hex (DAP's instructionReference plus offset, already added). */
+  readonly address: string;
 }
 
 /** A user breakpoint as DAP reports it. */
@@ -50,7 +62,7 @@ export interface BreakpointState {
   readonly instructionReference?: string;
 }
 
-export type StopReason = 'entry' | 'breakpoint' | 'function breakpoint' | 'step' | 'pause' | 'exception';
+export type StopReason = 'entry' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'step' | 'pause' | 'exception';
 
 export interface StackFrameInfo {
   readonly name: string;
@@ -68,9 +80,86 @@ export interface StackTraceResult {
 }
 
 export interface ExceptionDetails {
-  /** The signal's name, e.g. SIGSEGV. */
+  /** The signal's name, e.g. SIGSEGV, or `syscall` for a catchpoint. */
   readonly id: string;
   readonly description: string;
+  /** A short type name (`SIGSEGV`, `syscall openat`) and the full message, for DAP's ExceptionDetails. */
+  readonly typeName?: string;
+  readonly message?: string;
+}
+
+export interface ScopeDescription {
+  readonly name: string;
+  readonly presentationHint?: 'arguments' | 'locals' | 'registers';
+  readonly variablesReference: number;
+  readonly namedVariables?: number;
+  readonly expensive: boolean;
+}
+
+export interface VariableDescription {
+  name: string;
+  value: string;
+  type?: string;
+  variablesReference: number;
+  namedVariables?: number;
+  indexedVariables?: number;
+  evaluateName?: string;
+  memoryReference?: string;
+}
+
+export interface EvaluateDescription {
+  readonly result: string;
+  readonly type?: string;
+  readonly variablesReference: number;
+  readonly namedVariables?: number;
+  readonly indexedVariables?: number;
+  readonly memoryReference?: string;
+}
+
+/** Where an evaluation happens: a frame of a thread; without one, the innermost frame of the last stop. */
+export interface EvaluationTarget {
+  readonly threadId?: number;
+  readonly frameIndex?: number;
+}
+
+/** What a client asks for after every stop, computed in one go (see `prefetch`). */
+export interface PrefetchResult {
+  readonly scopes: ScopeDescription[];
+  /** The variables of the first scope (Locals), by its reference. */
+  readonly locals: { readonly reference: number; readonly variables: VariableDescription[] } | undefined;
+  readonly watches: readonly { readonly expression: string; readonly result?: EvaluateDescription; readonly error?: string }[];
+}
+
+export interface ValueFormatOptions {
+  readonly hex?: boolean;
+}
+
+export interface MemoryReadResult {
+  /** The address of the first byte of `data` (0x-hex). */
+  readonly address: string;
+  /** Base64. */
+  readonly data?: string;
+  readonly unreadableBytes?: number;
+}
+
+export interface MemoryWriteResult {
+  readonly bytesWritten: number;
+}
+
+export interface DisassembledInstructionInfo {
+  address: string;
+  instructionBytes?: string;
+  instruction: string;
+  symbol?: string;
+  path?: string;
+  line?: number;
+  column?: number;
+  presentationHint?: 'normal' | 'invalid';
+}
+
+export interface CatchpointState {
+  readonly verified: boolean;
+  readonly message?: string;
 }
 
 export interface StartOptions {
@@ -78,6 +167,8 @@ export interface StartOptions {
   readonly stopOnEntry: boolean;
   /** Run to the first line of `main` and report a stop there. */
   readonly stopAtMain: boolean;
+  /** Assembly syntax of `disassemble`: AT&T (gdb's and lldb's default) or Intel. */
+  readonly disassemblyFlavor?: 'att' | 'intel';
 }
 
 /** Events the engine sends to the session (AsyncTracer.onEvent). */
@@ -95,6 +186,8 @@ export type EngineEvent =
   | { readonly type: 'exited'; readonly exitCode: number; readonly signal?: string }
   | { readonly type: 'breakpoint'; readonly breakpoint: BreakpointState }
   | { readonly type: 'log'; readonly text: string }
+  /** A logpoint's message (category console), with where it is. */
+  | { readonly type: 'output'; readonly text: string; readonly path?: string; readonly line?: number }
   /** disconnect() is complete: the debuggee was killed and reaped, or detached. */
   | { readonly type: 'disconnected' };
 
@@ -108,16 +201,34 @@ export interface EngineApi {
   attach(pid: number): ProcessInfo;
   setSourceBreakpoints(path: string, specs: readonly SourceBreakpointSpec[]): BreakpointState[];
   setFunctionBreakpoints(specs: readonly FunctionBreakpointSpec[]): BreakpointState[];
+  setInstructionBreakpoints(specs: readonly InstructionBreakpointSpec[]): BreakpointState[];
+  /** Syscall catchpoint: `null` removes it; otherwise the syscall names to stop at (empty: all). */
+  setSyscallCatchpoint(names: readonly string[] | null): CatchpointState;
   /** configurationDone: stop where asked, or let the debuggee run. */
   start(options: StartOptions): void;
   continue(): void;
   next(threadId: number): void;
   stepIn(threadId: number): void;
   stepOut(threadId: number): void;
+  /** One instruction; `over` runs a call at full speed to its return address. */
+  stepInstruction(threadId: number, over: boolean): void;
   pause(): void;
   threads(): ThreadInfo[];
   stackTrace(threadId: number, startFrame: number, levels: number): StackTraceResult;
   exceptionInfo(threadId: number): ExceptionDetails | undefined;
+  scopes(threadId: number, frameIndex: number): ScopeDescription[];
+  /**
+   * The scopes of the innermost frame of a thread, its Locals and the values of watch
+   * expressions: what VS Code asks for after every stop, prepared in one message round trip.
+   */
+  prefetch(threadId: number, watches: readonly string[]): PrefetchResult;
+  variables(reference: number, filter: 'indexed' | 'named' | undefined, start: number, count: number, format: ValueFormatOptions): VariableDescription[];
+  setVariable(reference: number, name: string, value: string, format: ValueFormatOptions): VariableDescription;
+  evaluate(target: EvaluationTarget, expression: string, context: string | undefined, format: ValueFormatOptions): EvaluateDescription;
+  setExpression(target: EvaluationTarget, expression: string, value: string, format: ValueFormatOptions): EvaluateDescription;
+  readMemory(address: string, offset: number, count: number): MemoryReadResult;
+  writeMemory(address: string, offset: number, data: string, allowPartial: boolean): MemoryWriteResult;
+  disassemble(address: string, offset: number, instructionOffset: number, count: number, resolveSymbols: boolean): DisassembledInstructionInfo[];
   /** Kills what was launched (its exit is reported as usual). */
   terminate(): void;
   /**

@@ -10,7 +10,7 @@
 // - A thread is resumed over an int3 of ours only by single-stepping it alone, with the original
 //   byte put back for that one instruction, while every other thread is stopped.
 // - A breakpoint SIGTRAP is never delivered to the debuggee.
-import { TraceeGoneError, type Registers, type Stop, type Tracee } from '@umview/ptrace-core';
+import { TraceeGoneError, signalName, type Registers, type Stop, type SyscallEnterStop, type Tracee } from '@umview/ptrace-core';
 import { readFileSync } from 'node:fs';
 import type { SoftwareBreakpoints } from '../breakpoints/software-breakpoints.js';
 import type { StopReason } from './protocol.js';
@@ -41,6 +41,8 @@ export interface RunControlHost {
   threadExited(tid: number): void;
   /** The last thread is gone; `exitCode` is the shell's (128 + signal when killed). */
   processExited(exitCode: number, signal: number | undefined): void;
+  /** A running thread is about to make a system call (only while `traceSyscalls`): a report if it must stop. */
+  syscallEntered(thread: ThreadState, stop: SyscallEnterStop): StopReport | undefined;
 }
 
 /** Where a step runs to: `thread` reaching `address` with `accept` true (the frame check). */
@@ -67,6 +69,8 @@ export class RunControl {
   private lifted: bigint | undefined;
   /** Processes forked by the debuggee, traced automatically: detached at their first stop. */
   private readonly foreignChildren = new Map<number, 'fork' | 'vfork' | 'clone'>();
+  /** Resume running threads with PTRACE_SYSCALL (a syscall catchpoint is set), not PTRACE_CONT. */
+  traceSyscalls = false;
 
   constructor(private readonly breakpoints: SoftwareBreakpoints, private readonly host: RunControlHost) {}
 
@@ -252,6 +256,11 @@ export class RunControl {
       case 'exec':
         this.onExec(thread);
         return this.resume(thread, 'cont');
+      case 'syscall': {
+        const report = this.host.syscallEntered(thread, event.stop);
+        if (report !== undefined) return this.report(report);
+        return this.resume(thread, 'cont');
+      }
       case 'interrupt':
         // A late interrupt of ours (the thread reported something else first): nothing to do.
         thread.interruptPending = false;
@@ -447,6 +456,7 @@ export class RunControl {
     thread.running = true;
     try {
       if (mode === 'step') thread.tracee.singleStep(0);
+      else if (this.traceSyscalls) thread.tracee.syscall(signal);
       else thread.tracee.cont(signal);
     } catch (error) {
       // Killed meanwhile: its exit is the stop that will come.
@@ -482,6 +492,7 @@ export class RunControl {
     thread.pendingSignal = pending.signal;
     thread.lastSignal = pending;
     const text = describeSignal(pending.signal, pending.info);
+    thread.lastException = { id: signalName(pending.signal), description: text, typeName: signalName(pending.signal) };
     return { reason: 'exception', thread, description: text, text };
   }
 

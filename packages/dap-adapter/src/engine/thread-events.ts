@@ -1,7 +1,7 @@
 // ptrace-core's stops, as the events the engine reasons about. The one rewrite happens here:
 // a thread that executed one of our int3s has its pc moved back onto the breakpoint, so that
 // every later decision sees the address of the breakpoint, not the byte after it.
-import { SI_CODE, SIGNALS, type SigInfo, type Stop, type Tracee } from '@umview/ptrace-core';
+import { SI_CODE, SIGNALS, type SigInfo, type Stop, type SyscallEnterStop, type Tracee } from '@umview/ptrace-core';
 import type { SoftwareBreakpoints } from '../breakpoints/software-breakpoints.js';
 import type { ThreadState } from './thread-state.js';
 
@@ -19,6 +19,8 @@ export type ThreadEvent =
   /** The first stop of a thread or process created by a traced one. */
   | { readonly kind: 'new-child' }
   | { readonly kind: 'exec' }
+  /** It is about to make a system call (resumed with PTRACE_SYSCALL for a catchpoint). */
+  | { readonly kind: 'syscall'; readonly stop: SyscallEnterStop }
   /** Anything that needs no decision (group-stop, vfork-done...): resume it. */
   | { readonly kind: 'other' };
 
@@ -50,6 +52,8 @@ export function classifyStop(stop: LiveStop, thread: ThreadState | undefined, br
       return { kind: 'child', child: stop.child, how: stop.kind };
     case 'exec':
       return { kind: 'exec' };
+    case 'syscall-enter':
+      return { kind: 'syscall', stop };
     default:
       return { kind: 'other' };
   }

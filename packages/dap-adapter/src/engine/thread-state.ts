@@ -29,8 +29,10 @@ export class ThreadState {
    * it gets there: the mark stays until the hit is taken.)
    */
   pendingHitAt: bigint | undefined;
-  /** The signal of the last stop reported to the user, for exceptionInfo. */
+  /** The signal of the last stop reported to the user. */
   lastSignal: PendingSignalReport | undefined;
+  /** What the last `exception` stop of this thread was (a signal, a syscall catchpoint), for exceptionInfo. */
+  lastException: { readonly id: string; readonly description: string; readonly typeName: string } | undefined;
 
   constructor(readonly tracee: Tracee) {}
 

@@ -3,12 +3,14 @@
 import { existsSync } from 'node:fs';
 import { basename, isAbsolute } from 'node:path';
 import {
-  BreakpointEvent, DebugSession, Event, ExitedEvent, InitializedEvent, OutputEvent, Response, Source, StackFrame,
+  BreakpointEvent, DebugSession, Event, ExitedEvent, InitializedEvent, InvalidatedEvent, OutputEvent, Response, Source, StackFrame,
   TerminatedEvent, Thread, ThreadEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { EngineClient } from '../engine/engine-client.js';
-import type { BreakpointState, EngineEvent, StartOptions } from '../engine/protocol.js';
+import type {
+  BreakpointOptions, BreakpointState, EngineEvent, EvaluationTarget, PrefetchResult, StartOptions, ValueFormatOptions,
+} from '../engine/protocol.js';
 import { FrameIds } from './frame-ids.js';
 import { attachTarget, launchPlan } from './launch-config.js';
 import { OutputForwarder } from './output-forwarder.js';
@@ -21,6 +23,9 @@ export interface SessionOptions {
   /** Where log lines go (default: stderr). */
   readonly log?: (line: string) => void;
 }
+
+/** Watch expressions remembered for prefetching (VS Code evaluates every one at every stop). */
+const MAX_WATCHES = 64;
 
 /** How long the debuggee's last output may take to arrive after it exited. */
 const OUTPUT_DRAIN_MS = 1000;
@@ -43,6 +48,15 @@ export class UmviewDebugSession extends DebugSession {
   private disconnected: (() => void) | undefined;
   private readonly log: (line: string) => void;
   private readonly sourcePresence = new Map<string, boolean>();
+  /** Expressions the client evaluates as watches, in the order last seen. */
+  private readonly watches = new Set<string>();
+  /**
+   * When a client asks for the scopes of a stopped thread's top frame, it asks next for the
+   * Locals and every watch expression: they are fetched with the scopes (one round trip to the
+   * tracer thread instead of one per request) and answered from here. Void when the program
+   * runs or anything is changed.
+   */
+  private prefetched: { readonly threadId: number; readonly result: Promise<PrefetchResult | undefined> } | undefined;
 
   constructor(private readonly options: SessionOptions = {}) {
     super();
@@ -114,13 +128,29 @@ export class UmviewDebugSession extends DebugSession {
       supportsConfigurationDoneRequest: true,
       supportsFunctionBreakpoints: true,
       supportsHitConditionalBreakpoints: true,
-      supportsConditionalBreakpoints: false,
+      supportsConditionalBreakpoints: true,
+      supportsLogPoints: true,
       supportsTerminateRequest: true,
       supportTerminateDebuggee: true,
       supportsExceptionInfoRequest: true,
-      supportsEvaluateForHovers: false,
-      supportsSteppingGranularity: false,
-      exceptionBreakpointFilters: [],
+      supportsEvaluateForHovers: true,
+      supportsSetVariable: true,
+      supportsSetExpression: true,
+      supportsValueFormattingOptions: true,
+      supportsReadMemoryRequest: true,
+      supportsWriteMemoryRequest: true,
+      supportsDisassembleRequest: true,
+      supportsInstructionBreakpoints: true,
+      supportsSteppingGranularity: true,
+      supportsExceptionFilterOptions: true,
+      exceptionBreakpointFilters: [{
+        filter: SYSCALL_FILTER,
+        label: 'System calls',
+        description: 'Stop when the program makes a system call (all of them, or those named in the condition)',
+        default: false,
+        supportsCondition: true,
+        conditionDescription: 'System calls to stop at, e.g. "openat, execve" (empty: every call)',
+      }],
     };
     this.sendResponse(response);
   }
@@ -161,7 +191,7 @@ export class UmviewDebugSession extends DebugSession {
         response.body = { breakpoints: requested.map(() => ({ verified: false, message: 'the source has no path' })) };
         return;
       }
-      const specs = requested.map((bp) => ({ line: this.convertClientLineToDebugger(bp.line), hitCondition: bp.hitCondition }));
+      const specs = requested.map((bp) => ({ line: this.convertClientLineToDebugger(bp.line), ...breakpointOptions(bp) }));
       const states = await (await this.requireEngine()).call('setSourceBreakpoints', path, specs);
       response.body = { breakpoints: states.map((state) => this.toDapBreakpoint(state)) };
     });
@@ -173,15 +203,49 @@ export class UmviewDebugSession extends DebugSession {
     await this.answer(response, async () => {
       const requested = args?.breakpoints;
       if (!Array.isArray(requested) || requested.some((bp) => typeof bp?.name !== 'string')) throw new Error('setFunctionBreakpoints: "breakpoints" must be an array of { name }');
-      const states = await (await this.requireEngine()).call('setFunctionBreakpoints', requested.map((bp) => ({ name: bp.name, hitCondition: bp.hitCondition })));
+      const states = await (await this.requireEngine()).call('setFunctionBreakpoints', requested.map((bp) => ({ name: bp.name, ...breakpointOptions(bp) })));
       response.body = { breakpoints: states.map((state) => this.toDapBreakpoint(state)) };
     });
   }
 
-  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse): void {
-    // Fatal signals always stop (reason "exception"): there are no filters to choose.
-    response.body = { breakpoints: [] };
-    this.sendResponse(response);
+  protected override async setInstructionBreakpointsRequest(
+    response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments,
+  ): Promise<void> {
+    await this.answer(response, async () => {
+      const requested = args?.breakpoints;
+      if (!Array.isArray(requested) || requested.some((bp) => typeof bp?.instructionReference !== 'string')) {
+        throw new Error('setInstructionBreakpoints: "breakpoints" must be an array of { instructionReference }');
+      }
+      const specs = requested.map((bp) => {
+        let address: string;
+        try {
+          address = `0x${(BigInt(bp.instructionReference) + BigInt(bp.offset ?? 0)).toString(16)}`;
+        } catch {
+          address = bp.instructionReference;
+        }
+        return { address, ...breakpointOptions(bp) };
+      });
+      const states = await (await this.requireEngine()).call('setInstructionBreakpoints', specs);
+      response.body = { breakpoints: states.map((state) => this.toDapBreakpoint(state)) };
+    });
+  }
+
+  protected override async setExceptionBreakPointsRequest(
+    response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments,
+  ): Promise<void> {
+    // Fatal signals always stop (reason "exception"); the one filter is the syscall catchpoint.
+    await this.answer(response, async () => {
+      const filters = Array.isArray(args?.filters) ? args.filters : [];
+      const options = Array.isArray(args?.filterOptions) ? args.filterOptions : [];
+      const option = options.find((candidate) => candidate?.filterId === SYSCALL_FILTER);
+      const enabled = option !== undefined || filters.includes(SYSCALL_FILTER);
+      const names = enabled ? (option?.condition ?? '').split(/[\s,]+/).filter((name) => name !== '') : null;
+      const state = await (await this.requireEngine()).call('setSyscallCatchpoint', names);
+      const results: DebugProtocol.Breakpoint[] = [...filters.map(() => ({ verified: true })), ...options.map(() => ({ verified: true }))];
+      const index = option !== undefined ? filters.length + options.indexOf(option) : filters.indexOf(SYSCALL_FILTER);
+      if (index >= 0) results[index] = { verified: state.verified, ...(state.message === undefined ? {} : { message: state.message }) };
+      response.body = { breakpoints: results };
+    });
   }
 
   protected override async configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): Promise<void> {
@@ -218,21 +282,146 @@ export class UmviewDebugSession extends DebugSession {
     });
   }
 
-  protected override scopesRequest(response: DebugProtocol.ScopesResponse): void {
-    response.body = { scopes: [] };
-    this.sendResponse(response);
+  private startPrefetch(threadId: number): void {
+    const result = this.engine!.then((engine) => engine.call('prefetch', threadId, [...this.watches])).catch(() => undefined);
+    this.prefetched = { threadId, result };
   }
 
-  protected override variablesRequest(response: DebugProtocol.VariablesResponse): void {
-    response.body = { variables: [] };
-    this.sendResponse(response);
+  /** The prefetched answers, if they are for the top frame `frameId`. */
+  private async prefetchFor(frameId: number | undefined): Promise<PrefetchResult | undefined> {
+    const prefetched = this.prefetched;
+    if (prefetched === undefined || frameId === undefined) return undefined;
+    const frame = this.frames.frame(frameId);
+    if (frame === undefined || frame.index !== 0 || frame.threadId !== prefetched.threadId) return undefined;
+    const result = await prefetched.result;
+    return this.prefetched === prefetched ? result : undefined;
+  }
+
+  /** Something changed, or the program ran: what was prefetched is stale. */
+  private dropPrefetched(): void {
+    this.prefetched = undefined;
+  }
+
+  protected override async scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): Promise<void> {
+    await this.answer(response, async () => {
+      const frame = this.requireFrame(args?.frameId);
+      if (frame.index === 0 && this.prefetched?.threadId !== frame.threadId) this.startPrefetch(frame.threadId);
+      const prefetched = await this.prefetchFor(args.frameId);
+      if (prefetched !== undefined) {
+        response.body = { scopes: prefetched.scopes.map((scope) => ({ ...scope })) };
+        return;
+      }
+      const scopes = await (await this.requireEngine()).call('scopes', frame.threadId, frame.index);
+      response.body = { scopes: scopes.map((scope) => ({ ...scope })) };
+    });
+  }
+
+  protected override async variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): Promise<void> {
+    await this.answer(response, async () => {
+      const reference = requireReference(args?.variablesReference);
+      const filter = args.filter === 'indexed' || args.filter === 'named' ? args.filter : undefined;
+      const locals = this.prefetched === undefined ? undefined : (await this.prefetched.result)?.locals;
+      if (locals !== undefined && locals.reference === reference && filter === undefined && !args.start && !args.count && args.format === undefined) {
+        response.body = { variables: locals.variables };
+        return;
+      }
+      const variables = await (await this.requireEngine()).call('variables', reference, filter, nonNegative(args.start), nonNegative(args.count), valueFormat(args.format));
+      response.body = { variables };
+    });
+  }
+
+  protected override async setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): Promise<void> {
+    await this.answer(response, async () => {
+      const reference = requireReference(args?.variablesReference);
+      if (typeof args.name !== 'string' || typeof args.value !== 'string') throw new Error('setVariable: "name" and "value" must be strings');
+      this.dropPrefetched();
+      const variable = await (await this.requireEngine()).call('setVariable', reference, args.name, args.value, valueFormat(args.format));
+      response.body = {
+        value: variable.value, type: variable.type, variablesReference: variable.variablesReference,
+        namedVariables: variable.namedVariables, indexedVariables: variable.indexedVariables, memoryReference: variable.memoryReference,
+      };
+    });
+    this.sendEvent(new InvalidatedEvent(['variables']));
+  }
+
+  protected override async setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): Promise<void> {
+    await this.answer(response, async () => {
+      if (typeof args?.expression !== 'string' || typeof args.value !== 'string') throw new Error('setExpression: "expression" and "value" must be strings');
+      this.dropPrefetched();
+      const result = await (await this.requireEngine()).call('setExpression', this.evaluationTarget(args.frameId), args.expression, args.value, valueFormat(args.format));
+      response.body = { value: result.result, type: result.type, variablesReference: result.variablesReference, namedVariables: result.namedVariables, indexedVariables: result.indexedVariables, memoryReference: result.memoryReference };
+    });
+    this.sendEvent(new InvalidatedEvent(['variables']));
+  }
+
+  protected override async evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
+    await this.answer(response, async () => {
+      if (typeof args?.expression !== 'string') throw new Error('evaluate: "expression" must be a string');
+      if (this.debuggee === undefined) throw new Error('there is no debuggee');
+      if (args.context === 'watch') {
+        this.watches.delete(args.expression);
+        this.watches.add(args.expression);
+        if (this.watches.size > MAX_WATCHES) this.watches.delete(this.watches.values().next().value!);
+        const prefetched = args.format === undefined ? await this.prefetchFor(args.frameId) : undefined;
+        const watch = prefetched?.watches.find((candidate) => candidate.expression === args.expression);
+        if (watch?.result !== undefined) {
+          response.body = { ...watch.result };
+          return;
+        }
+        if (watch?.error !== undefined) throw new Error(watch.error);
+      } else if (args.context === 'repl' || args.context === undefined) {
+        this.dropPrefetched(); // the console may change the program (an assignment)
+      }
+      const result = await (await this.requireEngine()).call('evaluate', this.evaluationTarget(args.frameId), args.expression, args.context, valueFormat(args.format));
+      response.body = { ...result };
+    });
+  }
+
+  protected override async readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): Promise<void> {
+    await this.answer(response, async () => {
+      if (typeof args?.memoryReference !== 'string' || typeof args.count !== 'number') throw new Error('readMemory: "memoryReference" and "count" are required');
+      const result = await (await this.requireEngine()).call('readMemory', args.memoryReference, integer(args.offset), args.count);
+      response.body = { ...result };
+    });
+  }
+
+  protected override async writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): Promise<void> {
+    await this.answer(response, async () => {
+      if (typeof args?.memoryReference !== 'string' || typeof args.data !== 'string') throw new Error('writeMemory: "memoryReference" and "data" are required');
+      this.dropPrefetched();
+      const result = await (await this.requireEngine()).call('writeMemory', args.memoryReference, integer(args.offset), args.data, args.allowPartial === true);
+      response.body = { bytesWritten: result.bytesWritten };
+    });
+    this.sendEvent(new InvalidatedEvent(['variables']));
+  }
+
+  protected override async disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): Promise<void> {
+    await this.answer(response, async () => {
+      if (typeof args?.memoryReference !== 'string' || typeof args.instructionCount !== 'number') throw new Error('disassemble: "memoryReference" and "instructionCount" are required');
+      const instructions = await (await this.requireEngine()).call(
+        'disassemble', args.memoryReference, integer(args.offset), integer(args.instructionOffset), args.instructionCount, args.resolveSymbols !== false,
+      );
+      response.body = {
+        instructions: instructions.map((instruction) => {
+          const { path, line, column, ...rest } = instruction;
+          const out: DebugProtocol.DisassembledInstruction = { ...rest };
+          if (path !== undefined) out.location = this.source(path);
+          if (line !== undefined) out.line = this.convertDebuggerLineToClient(line);
+          if (column !== undefined) out.column = this.convertDebuggerColumnToClient(column);
+          return out;
+        }),
+      };
+    });
   }
 
   protected override async exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse, args: DebugProtocol.ExceptionInfoArguments): Promise<void> {
     await this.answer(response, async () => {
       const info = await (await this.requireEngine()).call('exceptionInfo', requireThreadId(args));
-      if (info === undefined) throw new Error('the thread did not stop on a signal');
-      response.body = { exceptionId: info.id, description: info.description, breakMode: 'always' };
+      if (info === undefined) throw new Error('the thread did not stop on a signal or a catchpoint');
+      response.body = {
+        exceptionId: info.id, description: info.description, breakMode: 'always',
+        ...(info.typeName === undefined ? {} : { details: { typeName: info.typeName, message: info.message } }),
+      };
     });
   }
 
@@ -244,11 +433,19 @@ export class UmviewDebugSession extends DebugSession {
   }
 
   protected override async nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): Promise<void> {
-    await this.control(response, async () => (await this.requireEngine()).call('next', requireThreadId(args)));
+    await this.control(response, async () => {
+      const engine = await this.requireEngine();
+      if (args?.granularity === 'instruction') return engine.call('stepInstruction', requireThreadId(args), true);
+      return engine.call('next', requireThreadId(args));
+    });
   }
 
   protected override async stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): Promise<void> {
-    await this.control(response, async () => (await this.requireEngine()).call('stepIn', requireThreadId(args)));
+    await this.control(response, async () => {
+      const engine = await this.requireEngine();
+      if (args?.granularity === 'instruction') return engine.call('stepInstruction', requireThreadId(args), false);
+      return engine.call('stepIn', requireThreadId(args));
+    });
   }
 
   protected override async stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): Promise<void> {
@@ -278,6 +475,7 @@ export class UmviewDebugSession extends DebugSession {
     switch (event.type) {
       case 'stopped': {
         this.frames.clear();
+        this.dropPrefetched();
         const body: DebugProtocol.StoppedEvent['body'] = { reason: event.reason, threadId: event.threadId, allThreadsStopped: true };
         if (event.description !== undefined) body.description = event.description;
         if (event.text !== undefined) body.text = event.text;
@@ -298,6 +496,13 @@ export class UmviewDebugSession extends DebugSession {
         this.log(event.text);
         this.sendEvent(new OutputEvent(`${event.text}\n`, 'console'));
         return;
+      case 'output': {
+        const output = new OutputEvent(event.text, 'console') as DebugProtocol.OutputEvent;
+        if (event.path !== undefined) output.body.source = this.source(event.path);
+        if (event.line !== undefined) output.body.line = this.convertDebuggerLineToClient(event.line);
+        this.sendEvent(output);
+        return;
+      }
       case 'disconnected':
         this.disconnected?.();
         return;
@@ -307,6 +512,7 @@ export class UmviewDebugSession extends DebugSession {
   private async debuggeeEnded(exitCode: number): Promise<void> {
     this.debuggee = undefined;
     this.frames.clear();
+    this.dropPrefetched();
     // The last lines it printed come before the news of its death.
     await this.output?.drained(OUTPUT_DRAIN_MS);
     this.sendEvent(new ExitedEvent(exitCode));
@@ -361,6 +567,7 @@ export class UmviewDebugSession extends DebugSession {
   /** A request that resumes or stops the debuggee: its response precedes the events it causes. */
   private async control(response: DebugProtocol.Response, run: () => Promise<unknown>): Promise<void> {
     this.frames.clear();
+    this.dropPrefetched();
     this.holdCount++;
     try {
       await this.answer(response, run);
@@ -376,6 +583,18 @@ export class UmviewDebugSession extends DebugSession {
     // No format variables: the message is shown as it is.
     response.body = { error: { id: 1, format: message.replace(/[{}]/g, ''), showUser: true } };
     this.sendResponse(response);
+  }
+
+  private requireFrame(frameId: unknown): { threadId: number; index: number } {
+    const frame = typeof frameId === 'number' ? this.frames.frame(frameId) : undefined;
+    if (frame === undefined) throw new Error(`unknown frame id ${String(frameId)} (the program ran since the stack was shown)`);
+    return frame;
+  }
+
+  private evaluationTarget(frameId: number | undefined): EvaluationTarget {
+    if (frameId === undefined) return {};
+    const frame = this.requireFrame(frameId);
+    return { threadId: frame.threadId, frameIndex: frame.index };
   }
 
   private requireEngine(): Promise<EngineClient> {
@@ -409,6 +628,33 @@ export class UmviewDebugSession extends DebugSession {
     if (state.instructionReference !== undefined) breakpoint.instructionReference = state.instructionReference;
     return breakpoint;
   }
+}
+
+const SYSCALL_FILTER = 'syscall';
+
+function breakpointOptions(bp: { hitCondition?: string; condition?: string; logMessage?: string }): BreakpointOptions {
+  const options: { -readonly [K in keyof BreakpointOptions]: BreakpointOptions[K] } = {};
+  if (typeof bp.hitCondition === 'string') options.hitCondition = bp.hitCondition;
+  if (typeof bp.condition === 'string') options.condition = bp.condition;
+  if (typeof bp.logMessage === 'string') options.logMessage = bp.logMessage;
+  return options;
+}
+
+function requireReference(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) throw new Error('"variablesReference" must be a positive integer');
+  return value;
+}
+
+function nonNegative(value: unknown): number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : 0;
+}
+
+function integer(value: unknown): number {
+  return typeof value === 'number' && Number.isSafeInteger(value) ? value : 0;
+}
+
+function valueFormat(format: DebugProtocol.ValueFormat | undefined): ValueFormatOptions {
+  return format?.hex === true ? { hex: true } : {};
 }
 
 function requireThreadId(args: { threadId?: unknown } | undefined): number {

@@ -16,11 +16,14 @@ export interface LaunchArguments {
   stopOnEntry?: boolean;
   /** Stop at the first line of `main`. */
   stopAtMain?: boolean;
+  /** Syntax of the disassembly view: "att" (default, as gdb and lldb) or "intel". */
+  disassemblyFlavor?: 'att' | 'intel';
 }
 
 export interface AttachArguments {
   pid: number | string;
   stopOnEntry?: boolean;
+  disassemblyFlavor?: 'att' | 'intel';
 }
 
 export class ConfigurationError extends Error {}
@@ -39,7 +42,7 @@ export function launchPlan(raw: unknown): { plan: LaunchPlan; options: StartOpti
   }
   return {
     plan: { program, args: programArgs as string[], cwd, env: environment(args.env) },
-    options: { stopOnEntry: optionalBoolean(args, 'stopOnEntry'), stopAtMain: optionalBoolean(args, 'stopAtMain') },
+    options: { stopOnEntry: optionalBoolean(args, 'stopOnEntry'), stopAtMain: optionalBoolean(args, 'stopAtMain'), disassemblyFlavor: flavor(args) },
   };
 }
 
@@ -47,7 +50,14 @@ export function attachTarget(raw: unknown): { pid: number; options: StartOptions
   const args = asRecord(raw, 'attach');
   const pid = typeof args.pid === 'string' && /^\d+$/.test(args.pid) ? Number(args.pid) : args.pid;
   if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0) throw new ConfigurationError('"pid" must be the id of the process to attach to');
-  return { pid, options: { stopOnEntry: optionalBoolean(args, 'stopOnEntry'), stopAtMain: false } };
+  return { pid, options: { stopOnEntry: optionalBoolean(args, 'stopOnEntry'), stopAtMain: false, disassemblyFlavor: flavor(args) } };
+}
+
+function flavor(args: Record<string, unknown>): 'att' | 'intel' {
+  const value = args.disassemblyFlavor;
+  if (value === undefined || value === null || value === 'att') return 'att';
+  if (value === 'intel') return 'intel';
+  throw new ConfigurationError('"disassemblyFlavor" must be "att" or "intel"');
 }
 
 function environment(value: unknown): string[] {

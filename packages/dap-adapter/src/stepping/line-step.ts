@@ -40,6 +40,17 @@ export class LineStep {
     else this.step();
   }
 
+  /** Stepping by instruction (DAP granularity "instruction"): one instruction, or over a call when `over`. */
+  stepOneInstruction(over: boolean): void {
+    const registers = this.thread.registers();
+    const rsp = registers.rsp;
+    const instruction = this.decode(registers.rip);
+    const { run } = this.context;
+    const done = (): void => run.report({ reason: 'step', thread: this.thread });
+    if (over && instruction.kind === 'call') run.runUntil({ thread: this.thread, address: instruction.nextPc, accept: (r) => r.rsp >= rsp, reached: done });
+    else run.stepInstruction(this.thread, done);
+  }
+
   private step(): void {
     const registers = this.thread.registers();
     const pc = registers.rip;

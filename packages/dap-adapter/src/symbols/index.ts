@@ -19,6 +19,7 @@ export { findSeparateDebugFile, type DebugLink } from './elf/debug-link.js';
 export {
   loadBiasForMapping, loadBiasFromMappings, parseProcMaps, readProcMaps, type MemoryMapping,
 } from './elf/proc-maps.js';
+export { pltEntries, pltName } from './elf/plt.js';
 export { DynamicTag, ElfType, SectionFlag, SectionType, SegmentType } from './elf/constants.js';
 
 // DWARF

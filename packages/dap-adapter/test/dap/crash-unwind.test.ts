@@ -31,7 +31,10 @@ describe('signals and stacks', () => {
     ]);
     expect(stack[0]!.instructionPointerReference).toMatch(/^0x[0-9a-f]+$/);
     const info = await client.exceptionInfoRequest({ threadId });
-    expect(info.body).toMatchObject({ exceptionId: 'SIGSEGV', breakMode: 'always', description: expect.stringContaining('SEGV_MAPERR') });
+    expect(info.body).toMatchObject({
+      exceptionId: 'SIGSEGV', breakMode: 'always', description: expect.stringContaining('SEGV_MAPERR'),
+      details: { typeName: 'SIGSEGV', message: expect.stringContaining('invalid address 0x0') },
+    });
     const exited = client.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
     const terminated = client.waitForEvent('terminated');
     await client.continueRequest({ threadId });

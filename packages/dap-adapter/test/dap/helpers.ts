@@ -124,3 +124,56 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promi
     await sleep(10);
   }
 }
+
+/**
+ * gdb as the oracle: runs `program` to `file:line` (its hit number `skipHits + 1`) and prints
+ * each expression; returns the values as gdb prints them (`$1 = ` removed), by expression.
+ */
+export function gdbValues(program: string, location: string, expressions: readonly string[], skipHits = 0): Map<string, string> {
+  const args = ['-nx', '-batch', '-ex', 'set width 0', '-ex', 'set print pretty off', '-ex', `break ${location}`];
+  if (skipHits > 0) args.push('-ex', `ignore 1 ${skipHits}`);
+  args.push('-ex', 'run');
+  for (const expression of expressions) args.push('-ex', `print ${expression}`);
+  const output = execFileSync('gdb', [...args, program], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const values = [...output.matchAll(/^\$\d+ = (.*)$/gm)].map((match) => match[1]!);
+  if (values.length !== expressions.length) throw new Error(`gdb printed ${values.length} values for ${expressions.length} expressions:\n${output}`);
+  return new Map(expressions.map((expression, index) => [expression, values[index]!]));
+}
+
+export function hasGdb(): boolean {
+  try {
+    execFileSync('sh', ['-c', 'command -v gdb'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Launches `name` (compiled with `flags`) to the line holding `text`; returns the thread and the top frame's id. */
+export async function launchTo(client: DebugClient, name: string, text: string, flags?: string[]): Promise<{ threadId: number; frameId: number; frames: DebugProtocol.StackFrame[] }> {
+  await launch(client, { program: program(name, flags) });
+  await client.setBreakpointsRequest({ source: { path: source(`${name}.c`) }, breakpoints: [{ line: lineOf(`${name}.c`, text) }] });
+  const stopped = await stoppedAfter(client, () => client.configurationDoneRequest());
+  const threadId = stopped.body.threadId!;
+  const stack = await frames(client, threadId);
+  return { threadId, frameId: stack[0]!.id, frames: stack };
+}
+
+/** The variables of a scope (by name) of a frame. */
+export async function scopeVariables(client: DebugClient, frameId: number, scope: string): Promise<DebugProtocol.Variable[]> {
+  const scopes = (await client.scopesRequest({ frameId })).body.scopes;
+  const found = scopes.find((candidate) => candidate.name === scope);
+  if (found === undefined) throw new Error(`no scope ${scope} in ${scopes.map((candidate) => candidate.name).join(', ')}`);
+  return (await client.variablesRequest({ variablesReference: found.variablesReference })).body.variables;
+}
+
+export async function children(client: DebugClient, variable: { variablesReference: number }, args: Partial<DebugProtocol.VariablesArguments> = {}): Promise<DebugProtocol.Variable[]> {
+  if (variable.variablesReference === 0) throw new Error('the variable has no children');
+  return (await client.variablesRequest({ variablesReference: variable.variablesReference, ...args })).body.variables;
+}
+
+export function byName<T extends { name: string }>(list: readonly T[], name: string): T {
+  const found = list.find((item) => item.name === name);
+  if (found === undefined) throw new Error(`no ${name} in ${list.map((item) => item.name).join(', ')}`);
+  return found;
+}

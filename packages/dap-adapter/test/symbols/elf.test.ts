@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tempDir } from '@umview/test-fixtures';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  ElfFile, ElfType, findSeparateDebugFile, NotElfError, parseProcMaps, SectionType, type MemoryMapping,
+  ElfFile, ElfType, findSeparateDebugFile, NotElfError, parseProcMaps, pltEntries, pltName, SectionType, type MemoryMapping,
 } from '../../src/symbols/index.js';
 import { compileFixture, hex, run } from './helpers.js';
 
@@ -164,6 +164,19 @@ describe('ELF symbols', () => {
     expect(qsort.type).toBe('func');
     expect(qsort.binding).toBe('global');
     expect(elf.symbolAt(qsort.value + 1n)?.value).toBe(qsort.value);
+  });
+});
+
+describe('PLT entries', () => {
+  it.each([['with IBT (.plt.sec)', []], ['without IBT (.plt)', ['-fcf-protection=none', '-Wl,-z,lazy']]])('names them as objdump does, %s', (_label, extra) => {
+    const path = compileFixture('sleeper.c', ['-g', '-O0', ...extra], `sleeper-plt${extra.length}`);
+    const elf = open(path);
+    const expected = [...run('objdump', ['-d', path]).matchAll(/^([0-9a-f]+) <(\w+@plt)>:$/gm)].map((match) => `${match[2]}@${BigInt(`0x${match[1]}`)}`).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect([...pltEntries(elf)].map(([address, name]) => `${name}@${address}`).sort()).toEqual(expected);
+    const [address, name] = [...pltEntries(elf)][0]!;
+    expect(pltName(elf, address + 4n)).toBe(`${name}+4`);
+    expect(pltName(elf, elf.symbolByName('main')!.value)).toBeUndefined();
   });
 });
 

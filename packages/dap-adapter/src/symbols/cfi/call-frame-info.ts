@@ -7,9 +7,13 @@ import type { FrameDescriptionEntry } from './entries.js';
 import { FrameSection } from './frame-section.js';
 import type { UnwindRow } from './unwind-row.js';
 
+/** Rows kept per file: a stop unwinds through the same return addresses again and again. */
+const ROW_CACHE_SIZE = 4096;
+
 export class CallFrameInfo {
   private ehFrameCache: FrameSection | null | undefined;
   private debugFrameCache: FrameSection | null | undefined;
+  private readonly rows = new Map<bigint, UnwindRow | null>();
 
   constructor(private readonly elf: ElfFile) {}
 
@@ -50,7 +54,12 @@ export class CallFrameInfo {
 
   /** The unwind row in effect at a file address, or undefined if no CFI covers it. */
   rowFor(pc: bigint): UnwindRow | undefined {
+    const cached = this.rows.get(pc);
+    if (cached !== undefined) return cached ?? undefined;
     const found = this.findFde(pc);
-    return found === undefined ? undefined : found.section.rowInFde(found.fde, pc);
+    const row = found === undefined ? undefined : found.section.rowInFde(found.fde, pc);
+    if (this.rows.size >= ROW_CACHE_SIZE) this.rows.clear();
+    this.rows.set(pc, row ?? null);
+    return row;
   }
 }

@@ -1,0 +1,342 @@
+// What the user sees of a stopped program: scopes, variables (expanded lazily), registers,
+// evaluation and assignment. Everything here lives until the debuggee runs again: variable
+// references name containers of this stop only (DAP says they are void after a resume).
+import type { Tracee } from '@umview/ptrace-core';
+import { ExpressionSyntaxError, parseExpression, type Expression } from '../expressions/parser.js';
+import { convertValue, evaluateExpression, EvaluationError } from '../expressions/evaluate.js';
+import { FrameScope } from '../expressions/scope.js';
+import type { ModuleMap } from '../modules/module-map.js';
+import { DwarfExpressionError, stripTypedefs, typeName, type UnwindResult, type VariableInfo } from '../symbols/index.js';
+import type { EvaluateDescription, ScopeDescription, VariableDescription } from '../engine/protocol.js';
+import { errorText, formatValue, type ValueFormat } from '../values/format-value.js';
+import {
+  arrayLength, assign, byteSizeOf, dereference, elementValue, integerOf, memberValue, offsetPlace, valueBytes, ValueError, visibleMembers,
+  type Value,
+} from '../values/value.js';
+import { FrameState, type FrameEnvironment } from './frame-state.js';
+import { registerEntries, REGISTER_GROUPS, vectorViews, type RegisterEntry, type RegisterGroup } from './registers.js';
+
+/** The most children a `variables` request without `count` returns. */
+const MAX_CHILDREN = 10_000;
+/** Parsed expressions kept (watch expressions are evaluated again at every stop). */
+const PARSE_CACHE_SIZE = 512;
+
+type Container =
+  | { readonly kind: 'scope'; readonly which: 'locals' | 'arguments' | 'globals'; readonly frame: FrameState }
+  | { readonly kind: 'registers'; readonly frame: FrameState }
+  | { readonly kind: 'register-group'; readonly group: RegisterGroup; readonly frame: FrameState }
+  | { readonly kind: 'flags'; readonly value: bigint; readonly bits: readonly (readonly [number, string])[] }
+  | { readonly kind: 'vector'; readonly register: number; readonly frame: FrameState }
+  | { readonly kind: 'value'; readonly value: Value; readonly frame: FrameState; readonly evaluateName: string | undefined };
+
+/** One child of a container, before it is described. */
+interface Child {
+  readonly name: string;
+  readonly value?: Value;
+  readonly evaluateName?: string;
+  /** Ready-made text (registers, flags). */
+  readonly text?: string;
+  readonly type?: string;
+  readonly expand?: Container;
+  readonly memoryReference?: string;
+}
+
+export interface InspectorHost extends FrameEnvironment {
+  /** The unwound stack of a stopped thread (cached by the engine for this stop). */
+  stack(threadId: number): UnwindResult;
+  tracee(threadId: number): Tracee;
+}
+
+export class Inspector {
+  private readonly containers = new Map<number, Container>();
+  private nextReference = 1;
+  private readonly frames = new Map<string, FrameState>();
+  private readonly parsed = new Map<string, Expression>();
+
+  constructor(private readonly host: InspectorHost, private readonly modules: ModuleMap) {}
+
+  /** The debuggee runs again (or changed under us): every reference and frame is void. */
+  reset(): void {
+    this.containers.clear();
+    this.frames.clear();
+    this.nextReference = 1;
+  }
+
+  frame(threadId: number, index: number): FrameState {
+    const key = `${threadId}:${index}`;
+    let frame = this.frames.get(key);
+    if (frame === undefined) {
+      const stack = this.host.stack(threadId);
+      const unwound = stack.frames[index];
+      if (unwound === undefined) throw new Error(`thread ${threadId} has no frame ${index}`);
+      frame = new FrameState(this.host.tracee(threadId), index, unwound, this.host, () => (index + 1 < stack.frames.length ? this.frame(threadId, index + 1) : undefined));
+      this.frames.set(key, frame);
+    }
+    return frame;
+  }
+
+  scopes(threadId: number, index: number): ScopeDescription[] {
+    const frame = this.frame(threadId, index);
+    const scopes = frame.scopes;
+    const out: ScopeDescription[] = [];
+    if (scopes !== undefined) {
+      out.push({ name: 'Locals', presentationHint: 'locals', variablesReference: this.reference({ kind: 'scope', which: 'locals', frame }), namedVariables: scopes.locals.length, expensive: false });
+      out.push({ name: 'Arguments', presentationHint: 'arguments', variablesReference: this.reference({ kind: 'scope', which: 'arguments', frame }), namedVariables: scopes.parameters.length, expensive: false });
+      out.push({ name: 'Globals', variablesReference: this.reference({ kind: 'scope', which: 'globals', frame }), namedVariables: scopes.globals.length, expensive: false });
+    }
+    out.push({ name: 'Registers', presentationHint: 'registers', variablesReference: this.reference({ kind: 'registers', frame }), expensive: false });
+    return out;
+  }
+
+  variables(reference: number, filter: 'indexed' | 'named' | undefined, start: number, count: number, format: ValueFormat): VariableDescription[] {
+    const container = this.container(reference);
+    const children = this.children(container, filter, start, count);
+    return children.map((child) => this.describe(child, container, format));
+  }
+
+  setVariable(reference: number, name: string, text: string, format: ValueFormat): VariableDescription {
+    const container = this.container(reference);
+    const frame = 'frame' in container ? container.frame : undefined;
+    if (frame === undefined) throw new Error(`${name} cannot be changed`);
+    const child = this.children(container, undefined, 0, 0).find((candidate) => candidate.name === name);
+    if (child === undefined) throw new Error(`no variable named ${name} here`);
+    const target = child.value;
+    if (target === undefined) throw new Error(`${name} cannot be changed`);
+    this.store(target, text, frame);
+    const updated = this.children(container, undefined, 0, 0).find((candidate) => candidate.name === name) ?? child;
+    return this.describe(updated, container, format);
+  }
+
+  /** `target = text`, the text evaluated in `frame` and converted as C converts an assignment. */
+  private store(target: Value, text: string, frame: FrameState): void {
+    const value = this.evaluateIn(frame, text, false);
+    const converted = convertValue(value, target.type, frame);
+    assign(target, valueBytes(converted, frame), frame);
+  }
+
+  /** setExpression: `expression = value`. */
+  setExpression(threadId: number, index: number, expression: string, text: string, format: ValueFormat): EvaluateDescription {
+    const frame = this.frame(threadId, index);
+    const target = this.evaluateIn(frame, expression, false);
+    this.store(target, text, frame);
+    return this.describeResult(this.evaluateIn(frame, expression, false), frame, expression, format);
+  }
+
+  evaluate(threadId: number, index: number, expression: string, context: string | undefined, format: ValueFormat): EvaluateDescription {
+    const frame = this.frame(threadId, index);
+    const value = this.evaluateIn(frame, expression, context === 'repl');
+    return this.describeResult(value, frame, expression, format);
+  }
+
+  /** Evaluates in a frame built by the caller (a breakpoint condition, a logpoint). */
+  evaluateInFrame(frame: FrameState, expression: string): Value {
+    return this.evaluateIn(frame, expression, false);
+  }
+
+  parse(text: string, scope: FrameScope | undefined): Expression {
+    const key = `${scope?.frame.module?.path ?? ''}\0${text}`;
+    let parsed = this.parsed.get(key);
+    if (parsed === undefined) {
+      parsed = parseExpression(text, scope === undefined ? undefined : (name) => scope.isTypeName(name));
+      if (this.parsed.size >= PARSE_CACHE_SIZE) this.parsed.delete(this.parsed.keys().next().value!);
+      this.parsed.set(key, parsed);
+    }
+    return parsed;
+  }
+
+  private evaluateIn(frame: FrameState, text: string, allowAssignment: boolean): Value {
+    const scope = new FrameScope(frame, this.modules);
+    try {
+      return evaluateExpression(this.parse(text, scope), { scope, host: frame, allowAssignment });
+    } catch (error) {
+      throw userError(error);
+    }
+  }
+
+  private describeResult(value: Value, frame: FrameState, expression: string, format: ValueFormat): EvaluateDescription {
+    const child = this.describe({ name: expression, value, evaluateName: expression }, { kind: 'value', value, frame, evaluateName: expression }, format);
+    if (child.value.startsWith('<error: ')) throw new Error(child.value.slice(8, -1));
+    return {
+      result: child.value, type: child.type, variablesReference: child.variablesReference, namedVariables: child.namedVariables,
+      indexedVariables: child.indexedVariables, memoryReference: child.memoryReference,
+    };
+  }
+
+  // ---- containers and children ----
+
+  private reference(container: Container): number {
+    const reference = this.nextReference++;
+    this.containers.set(reference, container);
+    return reference;
+  }
+
+  private container(reference: number): Container {
+    const container = this.containers.get(reference);
+    if (container === undefined) throw new Error(`no variables with reference ${reference} (the program ran since they were shown)`);
+    return container;
+  }
+
+  private children(container: Container, filter: 'indexed' | 'named' | undefined, start: number, count: number): Child[] {
+    switch (container.kind) {
+      case 'scope': {
+        const scopes = container.frame.scopes;
+        const variables = scopes === undefined ? [] : container.which === 'locals' ? scopes.locals : container.which === 'arguments' ? scopes.parameters : scopes.globals;
+        return uniqueNames(variables).map((variable) => ({ name: variable.name!, value: container.frame.variableValue(variable), evaluateName: variable.name! }));
+      }
+      case 'registers':
+        return REGISTER_GROUPS
+          .filter(({ group }) => container.frame.index === 0 || group === 'general')
+          .map(({ group, name }) => ({ name, text: '', expand: { kind: 'register-group', group, frame: container.frame } }));
+      case 'register-group':
+        return registerEntries(container.frame, container.group).map((entry) => this.registerChild(entry, container.frame));
+      case 'flags':
+        return container.bits.map(([bit, name]) => ({ name, text: ((container.value >> BigInt(bit)) & 1n).toString(), type: 'bool' }));
+      case 'vector':
+        return vectorViews(container.register).map(({ name, value }) => ({ name, value }));
+      case 'value':
+        return this.valueChildren(container, filter, start, count);
+    }
+  }
+
+  private registerChild(entry: RegisterEntry, frame: FrameState): Child {
+    const expand: Container | undefined = entry.expand === undefined ? undefined
+      : entry.expand.kind === 'flags' ? { kind: 'flags', value: entry.expand.value, bits: entry.expand.bits }
+      : { kind: 'vector', register: entry.expand.register, frame };
+    if (entry.value === '' && entry.lvalue !== undefined) return { name: entry.name, value: entry.lvalue, evaluateName: `$${entry.name}` };
+    return { name: entry.name, text: entry.value, type: entry.type, value: entry.lvalue, evaluateName: `$${entry.name}`, expand, memoryReference: entry.memoryReference };
+  }
+
+  private valueChildren(container: Extract<Container, { kind: 'value' }>, filter: 'indexed' | 'named' | undefined, start: number, count: number): Child[] {
+    const { value, frame, evaluateName } = container;
+    const type = stripTypedefs(value.type);
+    const parent = evaluateName === undefined ? undefined : wrap(evaluateName);
+    if (type.kind === 'record') {
+      if (filter === 'indexed') return [];
+      return visibleMembers(type.members).map(({ member, offset }) => {
+        const name = member.name ?? '<anonymous>';
+        return {
+          name, value: memberValue({ type: value.type, place: offsetPlace(value.place, offset) }, member),
+          evaluateName: parent === undefined || member.name === undefined ? undefined : `${parent}.${name}`,
+        };
+      });
+    }
+    if (type.kind === 'array') {
+      if (filter === 'named') return [];
+      const length = arrayLength(type) ?? 0;
+      const first = Math.min(start, length);
+      const end = count > 0 ? Math.min(length, first + count) : Math.min(length, first + MAX_CHILDREN);
+      const children: Child[] = [];
+      for (let index = first; index < end; index++) {
+        children.push({ name: `[${index}]`, value: elementValue(value, index), evaluateName: parent === undefined ? undefined : `${parent}[${index}]` });
+      }
+      return children;
+    }
+    if (type.kind === 'pointer' || type.kind === 'reference') {
+      if (filter === 'indexed') return [];
+      let pointee: Value;
+      try {
+        pointee = dereference(value, frame);
+      } catch (error) {
+        return [{ name: '*', text: errorText(error) }];
+      }
+      const target = stripTypedefs(pointee.type);
+      if (target.kind === 'record') {
+        // A struct pointer expands to the struct's members, as lldb-dap and cpptools show it.
+        return visibleMembers(target.members).map(({ member, offset }) => {
+          const name = member.name ?? '<anonymous>';
+          return {
+            name, value: memberValue({ type: pointee.type, place: offsetPlace(pointee.place, offset) }, member),
+            evaluateName: evaluateName === undefined || member.name === undefined ? undefined : `${wrap(evaluateName)}->${name}`,
+          };
+        });
+      }
+      return [{ name: `*${evaluateName ?? ''}`, value: pointee, evaluateName: evaluateName === undefined ? undefined : `*${wrap(evaluateName)}` }];
+    }
+    return [];
+  }
+
+  private describe(child: Child, parent: Container, format: ValueFormat): VariableDescription {
+    if (child.text !== undefined) {
+      return {
+        name: child.name, value: child.text, ...(child.type === undefined ? {} : { type: child.type }),
+        variablesReference: child.expand === undefined ? 0 : this.reference(child.expand),
+        ...(child.evaluateName === undefined ? {} : { evaluateName: child.evaluateName }),
+        ...(child.memoryReference === undefined ? {} : { memoryReference: child.memoryReference }),
+      };
+    }
+    const value = child.value!;
+    const frame = 'frame' in parent ? parent.frame : undefined;
+    const text = frame === undefined ? '' : formatValue(value, frame, format);
+    const description: VariableDescription = {
+      name: child.name, value: text, type: typeName(value.type), variablesReference: 0,
+      ...(child.evaluateName === undefined ? {} : { evaluateName: child.evaluateName }),
+    };
+    if (frame === undefined || text.startsWith('<')) return description;
+    const type = stripTypedefs(value.type);
+    let memoryReference: bigint | undefined = value.place.kind === 'memory' && value.bits === undefined ? value.place.address : undefined;
+    let expandable = false;
+    let indexed: number | undefined;
+    let named: number | undefined;
+    switch (type.kind) {
+      case 'record':
+        named = visibleMembers(type.members).length;
+        expandable = type.byteSize !== undefined && named > 0;
+        break;
+      case 'array':
+        indexed = arrayLength(type) ?? 0;
+        expandable = indexed > 0;
+        break;
+      case 'pointer':
+      case 'reference': {
+        let address: bigint | undefined;
+        try {
+          address = integerOf(value, frame);
+        } catch {
+          address = undefined;
+        }
+        memoryReference = address;
+        const target = stripTypedefs(type.target);
+        expandable = address !== undefined && address !== 0n && target.kind !== 'void' && target.kind !== 'function'
+          && !(target.kind === 'record' && (target.byteSize === undefined || target.members.length === 0)) && target.kind !== 'unknown';
+        break;
+      }
+      case 'base':
+        if (value.place.kind === 'register' && byteSizeOf(type) === 16 && /^uint128/.test(type.name)) expandable = false;
+        break;
+      default:
+        break;
+    }
+    if (expandable) {
+      description.variablesReference = this.reference({ kind: 'value', value, frame, evaluateName: child.evaluateName });
+      if (indexed !== undefined) description.indexedVariables = indexed;
+      if (named !== undefined) description.namedVariables = named;
+    }
+    if (memoryReference !== undefined) description.memoryReference = `0x${memoryReference.toString(16)}`;
+    return description;
+  }
+}
+
+/** Variables with a name; of several with one name (shadowing), the innermost, listed once. */
+function uniqueNames(variables: readonly VariableInfo[]): VariableInfo[] {
+  const seen = new Set<string>();
+  const out: VariableInfo[] = [];
+  for (const variable of variables) {
+    if (variable.name === undefined || seen.has(variable.name)) continue;
+    seen.add(variable.name);
+    out.push(variable);
+  }
+  return out;
+}
+
+/** An evaluate name made safe to put before `.`, `->` or `[`. */
+function wrap(name: string): string {
+  return /^[A-Za-z_$][\w$]*(?:(?:\.|->)[A-Za-z_]\w*|\[\d+\])*$/.test(name) ? name : `(${name})`;
+}
+
+/** Errors a user caused, with the message only. */
+function userError(error: unknown): Error {
+  if (error instanceof ExpressionSyntaxError || error instanceof EvaluationError || error instanceof ValueError || error instanceof DwarfExpressionError) {
+    return new Error((error as Error).message);
+  }
+  return error as Error;
+}

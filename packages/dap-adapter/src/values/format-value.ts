@@ -1,0 +1,226 @@
+// Values as a C programmer reads them, close to gdb's `print` (and lldb where gdb is noisy):
+// `65 'A'`, `0.10000000000000001`, `RED`, `(FLAG_A | FLAG_B)`, `0x555555556004 "hi"`,
+// `0x555555555129 <add>`, `{x = 1, y = 2}`, `"alice"` for a char array.
+import { DW_ATE, stripTypedefs, type DwarfType, type EnumType } from '../symbols/index.js';
+import { charLiteral, stringLiteral } from './c-text.js';
+import { formatFloatBytes } from './float-format.js';
+import {
+  arrayLength, byteSizeOf, elementValue, integerOf, isCharType, memberValue, scalarClass, valueBytes, visibleMembers, ValueError,
+  type Value, type ValueHost,
+} from './value.js';
+
+export interface ValueFormat {
+  /** Integers in hexadecimal (DAP's ValueFormat.hex). */
+  readonly hex?: boolean;
+}
+
+/** How many characters of a string are read and shown (gdb's `print elements`). */
+export const STRING_LIMIT = 200;
+/** Elements of an array shown in its one-line summary. */
+const SUMMARY_ELEMENTS = 10;
+/** Beyond this length a summary is cut. */
+const SUMMARY_LENGTH = 160;
+/** Nesting shown in a summary before `{...}`. */
+const SUMMARY_DEPTH = 2;
+/** Aggregates up to this size are read in one piece for their summary. */
+const BULK_READ_LIMIT = 4096;
+
+export function formatValue(value: Value, host: ValueHost, format: ValueFormat = {}): string {
+  try {
+    return formatAt(prefetch(value, host), host, format, 0);
+  } catch (error) {
+    return errorText(error);
+  }
+}
+
+export function errorText(error: unknown): string {
+  const message = (error as Error).message ?? String(error);
+  if (!(error instanceof ValueError)) return `<error: ${message}>`;
+  return message.startsWith('<') ? message : `<error: ${message}>`;
+}
+
+/** An aggregate in memory is read once, so that its summary costs one read, not one per member. */
+function prefetch(value: Value, host: ValueHost): Value {
+  const type = stripTypedefs(value.type);
+  if ((type.kind !== 'record' && type.kind !== 'array') || value.place.kind !== 'memory') return value;
+  const size = byteSizeOf(type);
+  if (size === 0 || size > BULK_READ_LIMIT) return value;
+  try {
+    return { type: value.type, place: { kind: 'bytes', bytes: host.readMemory(value.place.address, size) } };
+  } catch {
+    return value; // let the parts report what they cannot read
+  }
+}
+
+function formatAt(value: Value, host: ValueHost, format: ValueFormat, depth: number): string {
+  const type = stripTypedefs(value.type);
+  switch (type.kind) {
+    case 'base':
+      return formatBase(value, type.encoding, type.byteSize, host, format);
+    case 'enum':
+      return formatEnum(type, integerOf(value, host), format);
+    case 'pointer':
+    case 'reference':
+      return formatPointer(value, type.target, host);
+    case 'record': {
+      if (type.byteSize === undefined) return '<incomplete type>';
+      if (depth >= SUMMARY_DEPTH) return '{...}';
+      const parts: string[] = [];
+      let length = 2;
+      for (const { member, offset } of visibleMembers(type.members)) {
+        const part = `${member.name ?? '<anonymous>'} = ${formatPart(() => memberValue({ type: value.type, place: shift(value, offset) }, member), host, format, depth + 1)}`;
+        length += part.length + 2;
+        if (length > SUMMARY_LENGTH && parts.length > 0) {
+          parts.push('...');
+          break;
+        }
+        parts.push(part);
+      }
+      return `{${parts.join(', ')}}`;
+    }
+    case 'array': {
+      const count = arrayLength(type);
+      if (count === undefined) return '{...}';
+      if (type.dimensions.length === 1 && isCharType(type.element)) {
+        const bytes = valueBytes(value, host);
+        const nul = bytes.indexOf(0);
+        const shown = bytes.subarray(0, Math.min(nul < 0 ? bytes.length : nul, STRING_LIMIT));
+        return stringLiteral(shown, shown.length < (nul < 0 ? bytes.length : nul));
+      }
+      if (depth >= SUMMARY_DEPTH) return '{...}';
+      const parts: string[] = [];
+      let length = 2;
+      for (let index = 0; index < count; index++) {
+        if (index >= SUMMARY_ELEMENTS || length > SUMMARY_LENGTH) {
+          parts.push('...');
+          break;
+        }
+        const part = formatPart(() => elementValue(value, index), host, format, depth + 1);
+        length += part.length + 2;
+        parts.push(part);
+      }
+      return `{${parts.join(', ')}}`;
+    }
+    case 'function': {
+      if (value.place.kind !== 'memory') return '<function>';
+      const symbol = host.symbolize(value.place.address);
+      return `0x${value.place.address.toString(16)}${symbol === undefined ? '' : ` <${symbol}>`}`;
+    }
+    case 'void':
+      return 'void';
+    case 'unspecified':
+      return formatBase(value, DW_ATE.unsigned, byteSizeOf(type) || 8, host, format);
+    default:
+      return '<unknown type>';
+  }
+}
+
+function shift(value: Value, offset: number): Value['place'] {
+  if (offset === 0) return value.place;
+  const place = value.place;
+  switch (place.kind) {
+    case 'memory': return { kind: 'memory', address: place.address + BigInt(offset) };
+    case 'register': return { kind: 'register', register: place.register, offset: place.offset + offset };
+    case 'bytes': return { kind: 'bytes', bytes: place.bytes.subarray(offset) };
+    default: return place;
+  }
+}
+
+function formatPart(make: () => Value, host: ValueHost, format: ValueFormat, depth: number): string {
+  try {
+    return formatAt(make(), host, format, depth);
+  } catch (error) {
+    return errorText(error);
+  }
+}
+
+function formatBase(value: Value, encoding: number, byteSize: number, host: ValueHost, format: ValueFormat): string {
+  if (encoding === DW_ATE.float) {
+    if (value.bits !== undefined) return '<float bitfield>';
+    return formatFloatBytes(valueBytes(value, host)) ?? `<float of ${byteSize} bytes>`;
+  }
+  const number = integerOf(value, host);
+  if (encoding === DW_ATE.boolean) return number === 0n ? 'false' : number === 1n ? 'true' : number.toString();
+  const text = format.hex ? hexOf(number, value.bits?.size ?? byteSize * 8) : number.toString();
+  if (isCharType(value.type) && value.bits === undefined) return `${text} ${charLiteral(Number(BigInt.asUintN(8, number)))}`;
+  return text;
+}
+
+export function hexOf(value: bigint, bits: number): string {
+  return `0x${BigInt.asUintN(bits, value).toString(16)}`;
+}
+
+export function formatEnum(type: EnumType, number: bigint, format: ValueFormat = {}): string {
+  const exact = type.enumerators.find((enumerator) => enumerator.value === number);
+  if (exact !== undefined) return exact.name;
+  const plain = format.hex ? hexOf(number, (type.byteSize ?? 4) * 8) : number.toString();
+  if (!isFlagEnum(type) || number <= 0n) return plain;
+  const names: string[] = [];
+  let rest = number;
+  for (const enumerator of type.enumerators) {
+    if (enumerator.value !== 0n && (rest & enumerator.value) === enumerator.value) {
+      names.push(enumerator.name);
+      rest &= ~enumerator.value;
+    }
+  }
+  if (names.length === 0) return plain;
+  if (rest !== 0n) names.push(`unknown: 0x${rest.toString(16)}`);
+  return `(${names.join(' | ')})`;
+}
+
+/** An enum whose non-zero values have pairwise disjoint bits (gdb's "flag enum"). */
+function isFlagEnum(type: EnumType): boolean {
+  let seen = 0n;
+  for (const enumerator of type.enumerators) {
+    if (enumerator.value < 0n) return false;
+    if ((seen & enumerator.value) !== 0n) return false;
+    seen |= enumerator.value;
+  }
+  return type.enumerators.length > 1;
+}
+
+function formatPointer(value: Value, target: DwarfType, host: ValueHost): string {
+  const address = integerOf(value, host);
+  const text = `0x${address.toString(16)}`;
+  if (address === 0n) return text;
+  const pointee = stripTypedefs(target);
+  if (pointee.kind === 'function') {
+    const symbol = host.symbolize(address);
+    return symbol === undefined ? text : `${text} <${symbol}>`;
+  }
+  if (isCharType(target)) return `${text} ${readString(address, host)}`;
+  return text;
+}
+
+/** The C string at `address`, quoted, or an error text. */
+export function readString(address: bigint, host: ValueHost): string {
+  const bytes: number[] = [];
+  let at = address;
+  try {
+    while (bytes.length < STRING_LIMIT) {
+      // Up to the end of the page at a time: a string that ends before an unmapped page is read whole.
+      const chunkSize = Math.min(STRING_LIMIT - bytes.length + 1, 4096 - Number(at % 4096n));
+      let chunk: Buffer;
+      try {
+        chunk = host.readMemory(at, chunkSize);
+      } catch (error) {
+        if (bytes.length === 0) throw error;
+        break;
+      }
+      const nul = chunk.indexOf(0);
+      if (nul >= 0) return stringLiteral(Uint8Array.from([...bytes, ...chunk.subarray(0, nul)]));
+      bytes.push(...chunk);
+      at += BigInt(chunkSize);
+    }
+  } catch (error) {
+    return errorText(error);
+  }
+  return stringLiteral(Uint8Array.from(bytes.slice(0, STRING_LIMIT)), bytes.length >= STRING_LIMIT);
+}
+
+export function isStringLike(type: DwarfType): boolean {
+  const resolved = stripTypedefs(type);
+  return (resolved.kind === 'pointer' && isCharType(resolved.target)) || (resolved.kind === 'array' && isCharType(resolved.element));
+}
+
+export { scalarClass };

@@ -1,0 +1,37 @@
+// The VS Code extension: it declares the `umview` debug type (package.json's contributes) and
+// starts the adapter for each session as a separate process, `dist/cli.js` run by the Node
+// that VS Code itself ships (its Electron binary with ELECTRON_RUN_AS_NODE), so no Node needs to
+// be installed. A launch.json with `debugServer` makes VS Code connect to `umview-dap --port N`
+// instead.
+import * as vscode from 'vscode';
+
+export const DEBUG_TYPE = 'umview';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const factory: vscode.DebugAdapterDescriptorFactory = {
+    createDebugAdapterDescriptor(session) {
+      const port = session.configuration.debugServer;
+      if (typeof port === 'number') return new vscode.DebugAdapterServer(port, '127.0.0.1');
+      return new vscode.DebugAdapterExecutable(process.execPath, [context.asAbsolutePath('dist/cli.js')], { env: { ELECTRON_RUN_AS_NODE: '1' } });
+    },
+  };
+  const provider: vscode.DebugConfigurationProvider = {
+    // F5 without a launch.json: nothing to debug is known; VS Code then offers the initial configurations.
+    resolveDebugConfiguration(_folder, configuration) {
+      if (configuration.type === undefined && configuration.request === undefined) return undefined;
+      if (configuration.request === 'launch' && typeof configuration.program !== 'string') {
+        void vscode.window.showErrorMessage('umview: set "program" in launch.json to the executable to debug');
+        return undefined;
+      }
+      return configuration;
+    },
+  };
+  context.subscriptions.push(
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, factory),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
+  );
+}
+
+export function deactivate(): void {
+  // The adapters are separate processes: VS Code ends them with their sessions.
+}
