@@ -12,6 +12,7 @@ import type { SyscallInfo } from '../syscall-info.js';
 import type { AttachOptions, SpawnOptions } from '../tracer.js';
 import type { SignalArg } from '../tracee.js';
 import type { Address } from '../memory.js';
+import { WORKER_STATE } from './worker-host.js';
 import { fromWireError, type Reply, type Request, type TraceeInfo, type TraceeMethod, type WireStop } from './protocol.js';
 import { assertSupportedPlatform } from '../arch/index.js';
 
@@ -60,7 +61,7 @@ export class AsyncTracer {
   static async start(options: AsyncTracerOptions = {}): Promise<AsyncTracer> {
     assertSupportedPlatform();
     const { port1, port2 } = new MessageChannel();
-    const wake = new SharedArrayBuffer(4);
+    const wake = new SharedArrayBuffer(8);
     const worker = new Worker(options.workerPath ?? defaultWorkerUrl(), {
       workerData: { port: port2, wake, user: options.workerData },
       transferList: [port2],
@@ -144,8 +145,11 @@ export class AsyncTracer {
     const id = this.nextId++;
     const promise = new Promise<unknown>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     this.port.postMessage({ ...body, id });
-    // Wake the worker from waitpid, unless a wake-up is already on its way.
-    if (Atomics.compareExchange(this.wakeFlag, 0, 0, 1) === 0) {
+    // Wake the worker: a notify if it waits idle, a signal to its sentinel if it is in waitpid
+    // (unless a wake-up is already on its way).
+    const state = Atomics.exchange(this.wakeFlag, 1, WORKER_STATE.WAKE);
+    if (state === WORKER_STATE.IDLE) Atomics.notify(this.wakeFlag, 1);
+    else if (state === WORKER_STATE.WAITPID && Atomics.compareExchange(this.wakeFlag, 0, 0, 1) === 0) {
       try {
         process.kill(this.sentinelPid, 'SIGUSR1');
       } catch {

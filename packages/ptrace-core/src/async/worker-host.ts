@@ -6,6 +6,10 @@
 // a signal, whose signal-delivery-stop makes waitpid return. The worker suppresses the signal
 // and reads its messages with receiveMessageOnPort. The sentinel dies with the worker thread
 // (PTRACE_O_EXITKILL), so nothing is left behind however the worker ends.
+//
+// When no tracee is running, no stop can come (but an exit, polled for): the worker then waits
+// on a shared word with Atomics.wait instead, and the main thread wakes it with Atomics.notify,
+// ten times cheaper than a signal through the sentinel. The word says where the worker waits.
 import { writeSync } from 'node:fs';
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { TraceeGoneError } from '../errors.js';
@@ -16,9 +20,13 @@ import type { Tracee } from '../tracee.js';
 import type { Stop } from '../stops.js';
 import { TRACEE_METHODS, toWireError, type Reply, type Request, type TraceeInfo, type WireStop } from './protocol.js';
 
+/** Where the worker waits (word 1 of the shared buffer). */
+export const WORKER_STATE = { BUSY: 0, IDLE: 1, WAITPID: 2, WAKE: 3 } as const;
+
 export interface WorkerData {
   port: MessagePort;
-  /** Int32 flag: 1 while a wake-up signal is on its way (saves redundant signals). */
+  /** Int32 words: [0] is 1 while a wake-up signal is on its way (saves redundant signals);
+   * [1] is the worker's WORKER_STATE. */
   wake: SharedArrayBuffer;
   /** Whatever AsyncTracer.start({ workerData }) passed, for an extension's own use. */
   user?: unknown;
@@ -48,6 +56,8 @@ export interface TracerExtension {
 }
 
 const ALLOWED = new Set<string>(TRACEE_METHODS);
+/** How often an idle worker looks for exits of stopped tracees killed from outside. */
+const IDLE_POLL_MS = 20;
 
 export function hostTracer({ port, wake, user }: WorkerData, extension: TracerExtension = {}): void {
   const flag = new Int32Array(wake);
@@ -123,9 +133,30 @@ export function hostTracer({ port, wake, user }: WorkerData, extension: TracerEx
     return true;
   };
 
+  const anyRunning = (): boolean => {
+    for (const tracee of tracer.tracees.values()) if (tracee !== sentinel && tracee.state === 'running') return true;
+    return false;
+  };
+
   for (;;) {
     if (!drain()) return;
-    const stop = tracer.wait();
+    let stop;
+    if (anyRunning()) {
+      Atomics.store(flag, 1, WORKER_STATE.WAITPID);
+      // A request posted after the drain above but before the store would not signal the
+      // sentinel: look once more.
+      if (!drain()) return;
+      stop = tracer.wait();
+      Atomics.store(flag, 1, WORKER_STATE.BUSY);
+    } else {
+      Atomics.store(flag, 1, WORKER_STATE.IDLE);
+      if (!drain()) return;
+      Atomics.wait(flag, 1, WORKER_STATE.IDLE, IDLE_POLL_MS);
+      Atomics.store(flag, 1, WORKER_STATE.BUSY);
+      // Stopped tracees can still die (SIGKILL from outside): poll for their exits.
+      stop = tracer.wait({ nonBlocking: true });
+      if (!stop) continue;
+    }
     if (!stop) {
       startSentinel(); // cannot happen while the sentinel lives; keep the loop well-defined
       continue;
