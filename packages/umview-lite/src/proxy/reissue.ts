@@ -76,7 +76,8 @@ export function reissue(call: SyscallCall, nr: number, specs: readonly ArgSpec[]
           args[i] = null;
           break;
         }
-        const buffer = pinnedBuffer(size);
+        // The first output buffer reuses one that never moves: read(2)'s data, the hot path.
+        const buffer = outs.length === 0 ? reusable(size) : pinnedBuffer(size);
         args[i] = buffer;
         outs.push({ arg: i, buffer, upTo: spec.upTo });
         break;
@@ -97,16 +98,32 @@ export function reissue(call: SyscallCall, nr: number, specs: readonly ArgSpec[]
   }
   const result = sysnr(nr, ...args);
   if (result >= 0 && outs.length > 0) {
-    const store = io.batch();
-    for (const out of outs) {
-      const length = out.upTo === 'result' ? Math.min(result, out.buffer.length) : out.buffer.length;
-      if (length === 0) continue;
-      store.write(call.ptr(out.arg), out.buffer.subarray(0, length));
-      bytes += length;
+    const copies = outs
+      .map((out) => ({ out, length: out.upTo === 'result' ? Math.min(result, out.buffer.length) : out.buffer.length }))
+      .filter((c) => c.length > 0);
+    try {
+      if (copies.length === 1) {
+        // One buffer (read, fstat...): TraceeIO's single write, one process_vm_writev.
+        io.write(call.ptr(copies[0]!.out.arg), copies[0]!.out.buffer.subarray(0, copies[0]!.length));
+      } else if (copies.length > 1) {
+        const store = io.batch();
+        for (const { out, length } of copies) store.write(call.ptr(out.arg), out.buffer.subarray(0, length));
+        if (!store.run().ok) return { result: -ERRNO.EFAULT, bytes };
+      }
+    } catch {
+      return { result: -ERRNO.EFAULT, bytes };
     }
-    if (!store.run().ok) return { result: -ERRNO.EFAULT, bytes };
+    for (const c of copies) bytes += c.length;
   }
   return { result, bytes };
+}
+
+let spare = pinnedBuffer(64 * 1024);
+
+/** A buffer of `size` bytes that never moves, reused from call to call (calls never nest). */
+function reusable(size: number): Buffer {
+  if (spare.length < size) spare = pinnedBuffer(Math.max(size, spare.length * 2));
+  return spare.subarray(0, size);
 }
 
 function copyPinned(data: Buffer): Buffer {
