@@ -10,3 +10,16 @@ export function compileC(source: string, options?: CompileOptions): string;
 export const cacheDir: string;
 /** Creates a fresh temporary directory that is removed at process exit. */
 export function tempDir(prefix?: string): string;
+export interface ReadmeExample {
+  /** The file as the README names it, relative to the package (e.g. `examples/x.mjs`). */
+  file: string;
+  /** Its absolute path. */
+  path: string;
+  /** The code block's text, with a final newline. */
+  embedded: string;
+  /** The file's text, undefined when it does not exist. */
+  source: string | undefined;
+}
+/** The examples a package's README embeds: each `<!-- example: FILE -->` comment followed by a
+ * fenced code block that must hold FILE verbatim. */
+export function readmeExamples(packageDir: string): ReadmeExample[];

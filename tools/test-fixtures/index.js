@@ -43,3 +43,17 @@ export function tempDir(prefix = 'umview-test-') {
   temps.push(dir);
   return dir;
 }
+
+// README examples: a package README embeds a runnable file of examples/ verbatim, in the fenced
+// code block that follows a `<!-- example: examples/NAME.mjs -->` comment; its test checks the
+// embedding and runs the file.
+export function readmeExamples(packageDir) {
+  const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
+  const found = [];
+  const marker = /<!-- example: (\S+)[^>]*-->\s*\n```[a-z]*\n([\s\S]*?)\n```/g;
+  for (let m = marker.exec(readme); m !== null; m = marker.exec(readme)) {
+    const path = join(packageDir, m[1]);
+    found.push({ file: m[1], path, embedded: `${m[2]}\n`, source: existsSync(path) ? readFileSync(path, 'utf8') : undefined });
+  }
+  return found;
+}

@@ -73,9 +73,20 @@ export class SpawnError extends PtraceError {
   }
 }
 
-/** The platform cannot run this package (not Linux, or an architecture not supported yet). */
+/** The platform cannot run this package (not Linux, or an architecture not supported yet).
+ * Importing any `@umview/*` package there throws it, so catch it by `name` (the module that
+ * would export the class failed to load): `error.name === 'UnsupportedPlatformError'`. */
 export class UnsupportedPlatformError extends Error {
   override name = 'UnsupportedPlatformError';
+  /** `process.platform` where it was raised, e.g. `'darwin'`. */
+  readonly platform: string;
+  /** `process.arch` where it was raised, e.g. `'arm64'`. */
+  readonly arch: string;
+  constructor(message: string, where: { platform?: string; arch?: string } = {}) {
+    super(message);
+    this.platform = where.platform ?? process.platform;
+    this.arch = where.arch ?? process.arch;
+  }
 }
 
 function describe(operation: string, errno: number, tid?: number): string {

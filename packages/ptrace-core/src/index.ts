@@ -1,4 +1,6 @@
 // @umview/ptrace-core: raw Linux ptrace from TypeScript.
+import { assertSupportedPlatform } from './arch/index.js';
+
 export { Tracer, DEFAULT_PTRACE_OPTIONS } from './tracer.js';
 export type { SpawnOptions, AttachOptions, TraceOptions } from './tracer.js';
 export { Tracee } from './tracee.js';
@@ -15,6 +17,7 @@ export { decodeSigInfo, SI_CODE, SIGINFO_SIZE } from './siginfo.js';
 export type { SigInfo } from './siginfo.js';
 export { decodeSyscallInfo } from './syscall-info.js';
 export type { SyscallInfo } from './syscall-info.js';
+export type { SystemErrorDetails } from './errors.js';
 export {
   PtraceError, TraceeGoneError, PermissionError, NotTraceableError, InvalidArgumentError,
   MemoryAccessError, SpawnError, UnsupportedPlatformError, systemError,
@@ -26,11 +29,18 @@ export { SIGNALS, signalName, signalNumber } from './native/signals.js';
 export type { SignalName } from './native/signals.js';
 export { shellExitCode } from './wait-status.js';
 export * as arch from './arch/index.js';
-export { syscallName, syscallNumber, syscallArgCount } from './arch/index.js';
+export { syscallName, syscallNumber, syscallArgCount, assertSupportedPlatform, SUPPORTED_PLATFORMS } from './arch/index.js';
 export { getLibc, pinnedBuffer } from './native/libc.js';
 export { makeSignalsInterruptWait } from './native/interruptible-signals.js';
 export type { Libc } from './native/libc.js';
 export { AsyncTracer, AsyncTracee } from './async/async-tracer.js';
 export type { AsyncStop, AsyncTracerOptions } from './async/async-tracer.js';
+export type { WireStop, TraceeInfo } from './async/protocol.js';
 export { hostTracer } from './async/worker-host.js';
 export type { TracerExtension, WorkerContext, WorkerData } from './async/worker-host.js';
+
+// Importing the package on another OS or architecture fails here, with a message naming the
+// platform, rather than later inside koffi or a system call. Nothing above does any native work
+// when it is loaded (koffi and libc are bound on first use), so this runs before any can fail.
+// `import type` is erased by TypeScript and does not get here.
+assertSupportedPlatform();

@@ -2,6 +2,7 @@
 export { SyscallTracer } from './tracer/syscall-tracer.js';
 export type { SyscallTracerOptions, SysvmStats } from './tracer/syscall-tracer.js';
 export { SyscallCall } from './tracer/syscall-call.js';
+export type { CallHost } from './tracer/call-host.js';
 export type { CallDecision } from './tracer/syscall-call.js';
 export { SyscallReturn } from './tracer/syscall-return.js';
 export { SyscallArgs } from './tracer/syscall-args.js';
@@ -14,6 +15,7 @@ export type { ForeignArchAction, SyscallRef } from './filter/syscall-filter.js';
 export { SECCOMP_RET, encodeProgram, runProgram } from './filter/bpf.js';
 export type { BpfInstruction } from './filter/bpf.js';
 export { installFilter, FilterInstallError } from './filter/install.js';
+export type { InstallResult } from './filter/install.js';
 export { injectSyscall } from './inject/inject.js';
 export type { InjectionContext, StopPosition } from './inject/inject.js';
 export { Scratch } from './inject/scratch.js';

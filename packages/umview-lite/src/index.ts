@@ -5,6 +5,8 @@ export { Monitor } from './monitor/monitor.js';
 export type { MonitorOptions, MonitorResult, TraceMode } from './monitor/monitor.js';
 export type { MonitorStats } from './monitor/stats.js';
 export { formatStats } from './monitor/stats.js';
+export type { ProxyStats } from './proxy/proxy-stats.js';
+export type { SyscallLogger } from './monitor/syscall-logger.js';
 export type { UmviewModule, ModuleFactory, ModuleOptions, ModuleContext } from './modules/module.js';
 export { BUILTIN_MODULES, loadModule, parseModuleSpec, UnknownModuleError } from './modules/registry.js';
 export { unreal, UNREAL_PREFIX } from './modules/unreal.js';

@@ -2,6 +2,7 @@
 // as bigint unless a name says "run-time"; add a module's load bias to get run-time addresses.
 
 export { SymbolFile, type SymbolFileOptions } from './symbol-file.js';
+export type { ByteReader, CorruptionReporter } from './binary/byte-reader.js';
 export {
   CorruptDwarfError, CorruptElfError, DwarfExpressionError, NotElfError, SymbolsError, UnsupportedDwarfError,
   UnsupportedElfError,
@@ -15,7 +16,7 @@ export type { SectionHeader } from './elf/section-headers.js';
 export { SymbolTable, type ElfSymbol, type SymbolBinding, type SymbolType } from './elf/symbol-table.js';
 export type { DynamicEntry } from './elf/dynamic-section.js';
 export type { ElfNote } from './elf/notes.js';
-export { findSeparateDebugFile, type DebugLink } from './elf/debug-link.js';
+export { findSeparateDebugFile, type DebugLink, type SeparateDebugFileQuery } from './elf/debug-link.js';
 export {
   loadBiasForMapping, loadBiasFromMappings, parseProcMaps, readProcMaps, type MemoryMapping,
 } from './elf/proc-maps.js';
@@ -24,14 +25,20 @@ export { DynamicTag, ElfType, SectionFlag, SectionType, SegmentType } from './el
 
 // DWARF
 export { DwarfInfo, type DwarfStatistics } from './dwarf/dwarf-info.js';
-export type { DwarfUnit } from './dwarf/units/unit.js';
+export type { DwarfSections, DwarfSectionName, SectionLoader } from './dwarf/sections.js';
+export type { DwarfUnit, UnitContext } from './dwarf/units/unit.js';
+export type { Abbreviation, AbbreviationTable, AttributeSpec } from './dwarf/units/abbreviations.js';
+export type { UnitHeader } from './dwarf/units/unit-header.js';
+export type { UnitDirectory } from './dwarf/units/unit-directory.js';
+export type { TypeReader } from './dwarf/types/type-reader.js';
 export type { Die } from './dwarf/units/die.js';
-export type { AttributeValue } from './dwarf/units/attribute-value.js';
+export type { Attribute, AttributeValue } from './dwarf/units/attribute-value.js';
 export type { AddressRange } from './dwarf/ranges/address-range.js';
 export { LineTable, type LineCandidates, type SourcePosition } from './dwarf/line/line-table.js';
 export type { LineRow, LineSequence } from './dwarf/line/line-state-machine.js';
 export type { LineFileEntry, LineProgramHeader } from './dwarf/line/line-program-header.js';
 export { FunctionInfo, InlinedCall } from './dwarf/functions/function-index.js';
+export type { FileNameResolver, FunctionIndex } from './dwarf/functions/function-index.js';
 export type { LocationList, LocationListEntry } from './dwarf/locations/location-lists.js';
 export { expressionAt, locationDescriptionOf, type LocationDescription } from './dwarf/locations/location-description.js';
 export type { VariableInfo, VariableKind, VariableScopes } from './dwarf/variables/variable-scopes.js';
@@ -41,7 +48,7 @@ export { sizeOfType, stripTypedefs } from './dwarf/types/type-model.js';
 export { declarationOf, typeName } from './dwarf/types/type-name.js';
 export { evaluateLocation, evaluateValue, type EvaluationOptions } from './dwarf/expression/evaluator.js';
 export type { ExpressionContext, Location, LocationPiece } from './dwarf/expression/location.js';
-export { decodeExpression, type Operation } from './dwarf/expression/decode.js';
+export { decodeExpression, type ExpressionFormat, type Operation } from './dwarf/expression/decode.js';
 export { formatExpression, operationName } from './dwarf/expression/format.js';
 export {
   registersByDwarfNumber, X86_64, X86_64_CALLEE_SAVED, X86_64_DWARF_REGISTERS, x86_64RegisterName, x86_64RegisterNumber,
@@ -51,9 +58,10 @@ export * from './dwarf/constants/index.js';
 // Call frame information and unwinding
 export { CallFrameInfo } from './cfi/call-frame-info.js';
 export { FrameSection } from './cfi/frame-section.js';
-export type { CommonInformationEntry, FrameDescriptionEntry } from './cfi/entries.js';
+export type { CommonInformationEntry, FrameDescriptionEntry, FrameSectionKind } from './cfi/entries.js';
+export type { EhFrameHeader } from './cfi/eh-frame-hdr.js';
 export type { CfaRule, RegisterRule, UnwindRow } from './cfi/unwind-row.js';
 export {
   unwindStack, unwindStep, type MemoryReader, type ModuleLookup, type RegisterSet, type UnwindFrame, type UnwindMethod,
-  type UnwindModule, type UnwindOptions, type UnwindResult, type UnwindStopReason,
+  type UnwindModule, type UnwindOptions, type UnwindResult, type UnwindStopReason, type StepResult,
 } from './cfi/unwinder.js';

@@ -54,4 +54,11 @@ if (file && (!cached || script.cachedDataRejected)) {
 const module = new Module(main);
 module.filename = main;
 const run = script.runInThisContext() as (...args: unknown[]) => void;
-run.call(module.exports, module.exports, Module.createRequire(main), module, main, dirname(main));
+try {
+  run.call(module.exports, module.exports, Module.createRequire(main), module, main, dirname(main));
+} catch (error) {
+  // Loading the layers on another OS or architecture: one clear line, no stack trace.
+  if ((error as Error | undefined)?.name !== 'UnsupportedPlatformError') throw error;
+  process.stderr.write(`umview-lite: ${(error as Error).message}\n`);
+  process.exit(1);
+}

@@ -64,7 +64,7 @@ export interface UnwindOptions {
   readonly maxFrames?: number;
 }
 
-type StepResult = { readonly caller: UnwindFrame } | { readonly stop: UnwindStopReason; readonly message?: string };
+export type StepResult = { readonly caller: UnwindFrame } | { readonly stop: UnwindStopReason; readonly message?: string };
 
 /** Unwinds from the registers of the innermost frame (rip, rsp and whatever else is known). */
 export function unwindStack(registers: RegisterSet, readMemory: MemoryReader, lookup: ModuleLookup, options: UnwindOptions = {}): UnwindResult {
