@@ -31,7 +31,7 @@ export { shellExitCode } from './wait-status.js';
 export * as arch from './arch/index.js';
 export { syscallName, syscallNumber, syscallArgCount, assertSupportedPlatform, SUPPORTED_PLATFORMS } from './arch/index.js';
 export { getLibc, pinnedBuffer } from './native/libc.js';
-export { makeSignalsInterruptWait } from './native/interruptible-signals.js';
+export { makeSignalsInterruptWait, interruptWaitEvery } from './native/interruptible-signals.js';
 export type { Libc } from './native/libc.js';
 export { AsyncTracer, AsyncTracee } from './async/async-tracer.js';
 export type { AsyncStop, AsyncTracerOptions } from './async/async-tracer.js';

@@ -32,3 +32,32 @@ export function makeSignalsInterruptWait(signals: readonly number[]): number[] {
   }
   return changed;
 }
+
+const ITIMER_REAL = 0;
+const SIGALRM = 14;
+
+/** Interrupts a blocking wait at least every `ms` milliseconds, so that a signal which came
+ * while the tracer was busy between two waits (its libuv handler ran, but no wait was there to
+ * interrupt) still gets its JS handler run soon: SIGALRM from an interval timer, with a handler
+ * that does not restart waitpid. Returns a function that stops the timer. */
+export function interruptWaitEvery(ms: number): () => void {
+  const libc = getLibc();
+  const tick = (): void => {};
+  process.on('SIGALRM', tick);
+  makeSignalsInterruptWait([SIGALRM]);
+  const timer = (interval: number): Buffer => {
+    const value = pinnedBuffer(32); // struct itimerval { timeval it_interval, it_value }
+    const sec = Math.floor(interval / 1000);
+    const usec = (interval % 1000) * 1000;
+    value.writeBigInt64LE(BigInt(sec), 0);
+    value.writeBigInt64LE(BigInt(usec), 8);
+    value.writeBigInt64LE(BigInt(sec), 16);
+    value.writeBigInt64LE(BigInt(usec), 24);
+    return value;
+  };
+  libc.setitimer(ITIMER_REAL, timer(ms), null);
+  return () => {
+    libc.setitimer(ITIMER_REAL, timer(0), null);
+    process.off('SIGALRM', tick);
+  };
+}

@@ -43,6 +43,8 @@ export interface Libc {
   pipe2(fds: Int32Array, flags: number): number;
   /** sigaction(2) with glibc's `struct sigaction` as raw bytes (SIGACTION_SIZE). */
   sigaction(signal: number, act: Buffer | null, oldact: Buffer | null): number;
+  /** setitimer(2) with a raw `struct itimerval` (32 bytes). */
+  setitimer(which: number, value: Buffer, old: Buffer | null): number;
   close(fd: number): number;
   strerror(errno: number): string;
   memfdCreate(name: string, flags: number): number;
@@ -115,6 +117,7 @@ function bind(): Libc {
     spawnAttrSetSigDefault: fn('int posix_spawnattr_setsigdefault(void *attr, const void *set)'),
     pipe2: fn('int pipe2(int *fds, int flags)'),
     sigaction: fn('int sigaction(int sig, const void *act, void *oldact)'),
+    setitimer: fn('int setitimer(int which, const void *value, void *old)'),
     close: fn('int close(int fd)'),
     strerror: fn('const char *strerror(int errnum)'),
     memfdCreate: fn('int memfd_create(const char *name, unsigned int flags)'),

@@ -1,6 +1,6 @@
 // umview-lite's command line. Kept lean: start-up time is part of every run.
 import { openSync, writeSync } from 'node:fs';
-import { SpawnError, makeSignalsInterruptWait, SIGNALS } from '@umview/ptrace-core';
+import { PermissionError, PtraceError, SpawnError, interruptWaitEvery, makeSignalsInterruptWait, SIGNALS } from '@umview/ptrace-core';
 import { Monitor } from '../monitor/monitor.js';
 import { formatStats } from '../monitor/stats.js';
 import type { SyscallLogger } from '../monitor/syscall-logger.js';
@@ -48,13 +48,22 @@ async function main(argv: string[]): Promise<number> {
     });
   }
   makeSignalsInterruptWait(forwarded.map((s) => SIGNALS[s]));
+  // A signal that comes while the monitor handles a stop interrupts no wait; the ticker makes
+  // sure the next one is interrupted within 100 ms, so that it is forwarded even to a command
+  // that never stops again (sleep).
+  const stopTicker = interruptWaitEvery(100);
   let result;
   try {
     result = await monitor.run(options.command[0]!, options.command.slice(1));
   } catch (error) {
     if (error instanceof SpawnError) fail(error.message, error.code === 'ENOENT' ? 127 : 126);
+    // Tracing refused (another tracer, a container without ptrace, Yama's ptrace_scope): say so
+    // plainly, without a stack trace.
+    if (error instanceof PermissionError) fail(`${error.message}: this system does not let umview-lite trace the command`, 1);
+    if (error instanceof PtraceError) fail(error.message, 1);
     throw error;
   }
+  stopTicker();
   if (options.stats) process.stderr.write(`${formatStats(result.stats)}\n`);
   return result.exitStatus;
 }
