@@ -100,7 +100,9 @@ export class Tracer {
     const argv0 = options.argv0 ?? program;
     const launched = launchTrampoline({
       path,
-      argv: [argv0, path, argv0, ...args],
+      // The trampoline's own arguments: our pid (it dies with us until we have seized it), the
+      // program's path; then the program's argv.
+      argv: [argv0, String(process.pid), path, argv0, ...args],
       env,
       cwd: options.cwd,
       stdio: [options.stdin ?? 'inherit', options.stdout ?? 'inherit', options.stderr ?? 'inherit'],

@@ -19,7 +19,8 @@ ensurePinned(import.meta.url);
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const workload = compileC(here('../test/fixtures/bench-workload.c'), { flags: ['-O2'], name: 'bench-workload' });
-const cTracer = compileC(here('./c-tracer.c'), { flags: ['-O2'], name: 'sysvm-c-tracer' });
+// The same C tracer as ptrace-core's benchmark (waitpid, GET_SYSCALL_INFO, PTRACE_SYSCALL).
+const cTracer = compileC(here('../../ptrace-core/bench/c-tracer.c'), { flags: ['-O2'], name: 'c-tracer' });
 const seccompExec = compileC(here('./seccomp-exec.c'), { flags: ['-O2'], name: 'seccomp-exec' });
 const argv = [String(args.calls), String(args.opens)];
 const filterFile = join(tempDir(), 'openat.bpf');

@@ -1,9 +1,10 @@
-// The spawn trampoline: a 180-byte static ELF built in memory.
+// The spawn trampoline: a 264-byte static ELF built in memory.
 //
 // A tracee must be seized before its first instruction, and Node cannot fork: `child_process`
 // is out of the question (libuv reaps its children with waitpid and steals ptrace stops). So
 // the tracer posix_spawn()s this trampoline, which stops itself and, once seized and continued,
 // execs the real program with the exact argv (argv[0] included) and environment it was given.
+// Until it is seized it dies with the tracer (PR_SET_PDEATHSIG): never a stopped orphan.
 // A shell trampoline could not set argv[0] and adds PWD to the environment; this one adds
 // nothing, costs one exec less than `sh -c`, and reports a failed execve as its exit status
 // (the errno), which spawn() turns into a precise SpawnError.

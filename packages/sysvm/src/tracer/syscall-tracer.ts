@@ -104,7 +104,15 @@ export class SyscallTracer implements CallHost {
       }
       if (!stop) return;
       this.stats.stops++;
-      const event = this.handle(stop);
+      let event: SyscallEvent | undefined;
+      try {
+        event = this.handle(stop);
+      } catch (error) {
+        // Killed at the stop while we handled it (an exit stop's registers put back, its
+        // resume): its death is the next stop we get for it.
+        if ((error as Error).name !== 'TraceeGoneError') throw error;
+        continue;
+      }
       if (!event) continue;
       this.pending = event;
       yield event;
@@ -112,9 +120,16 @@ export class SyscallTracer implements CallHost {
   }
 
   /** Runs every tracee to its end, calling `handler` for each event; returns the first
-   * program's shell-style exit status. */
+   * program's shell-style exit status. A TraceeGoneError from the handler (its tracee was
+   * killed while the handler worked on it) ends that event only: the death is reported next. */
   run(handler: (event: SyscallEvent) => void = () => {}): number {
-    for (const event of this.events()) handler(event);
+    for (const event of this.events()) {
+      try {
+        handler(event);
+      } catch (error) {
+        if ((error as Error).name !== 'TraceeGoneError') throw error;
+      }
+    }
     return this.rootStatus ?? 0;
   }
 
@@ -265,7 +280,7 @@ export class SyscallTracer implements CallHost {
         tracee.listen(); // stay stopped, as job control wants; SIGCONT is reported
         return;
       case 'signal':
-        this.resume(tracee, event.deliverSignal ? stop.signal : 0);
+        this.resume(tracee, event.deliverSignal ? stop.signal : 0, true);
         return;
       case 'exec': {
         this.ios.delete(stop.tid);
@@ -291,10 +306,19 @@ export class SyscallTracer implements CallHost {
   }
 
   /** Resumes a tracee the way the backend wants: PTRACE_SYSCALL when an exit stop is needed
-   * (always under 'ptrace-syscall'), PTRACE_CONT otherwise. */
-  private resume(tracee: Tracee, signal = 0): void {
+   * (always under 'ptrace-syscall'), PTRACE_CONT otherwise.
+   *
+   * Signals that arrived while a syscall was injected (kept in pendingSignals) are delivered
+   * here. Only a signal-delivery-stop can deliver one with the resume itself: from a seccomp
+   * stop or another event stop the kernel ignores a resume's signal, so the signals are put
+   * back in the thread's queue (tgkill) and come back as signal-delivery-stops of their own. */
+  private resume(tracee: Tracee, signal = 0, atSignalStop = false): void {
     const thread = this.thread(tracee);
-    const sig = signal || (thread.pendingSignals.shift() ?? 0);
+    let sig = signal;
+    if (thread.pendingSignals.length > 0) {
+      if (atSignalStop && sig === 0) sig = thread.pendingSignals.shift()!;
+      for (const kept of thread.pendingSignals.splice(0)) requeueSignal(tracee, kept);
+    }
     if (this.backend === 'ptrace-syscall' || thread.pendingExit) tracee.syscall(sig);
     else tracee.cont(sig);
   }
@@ -331,6 +355,16 @@ export class SyscallTracer implements CallHost {
     if (stop.kind !== 'syscall-exit') throw new Error(`expected execve's exit stop after spawn, got ${stop.kind}`);
     installFilter(this.injectionContext(tracee), this.io(tracee), 'exit', tracee.getRegisters().sp, this.filter);
     this.stats.injected++;
+  }
+}
+
+/** Queues a signal to a thread again (its sender's details are lost: it arrives from the
+ * monitor, SI_TKILL, as a signal re-sent by a tracer does). */
+function requeueSignal(tracee: Tracee, signal: number): void {
+  try {
+    tracee.signal(signal);
+  } catch (error) {
+    if ((error as Error).name !== 'TraceeGoneError') throw error;
   }
 }
 

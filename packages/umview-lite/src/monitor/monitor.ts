@@ -55,7 +55,9 @@ export class Monitor {
   private readonly translator: PathTranslator;
   private readonly rewriter: PathRewriter;
   private readonly processes = new ProcessTable();
-  private readonly onReturn = new Map<number, (ret: SyscallReturn) => void>();
+  /** Per thread: what to do at the return of its current call, and what to undo if the
+   * thread dies before (a reference the hook would have dropped). */
+  private readonly onReturn = new Map<number, { hook: (ret: SyscallReturn) => void; abandon?: () => void }>();
   private readonly syscallClaims = new Map<number, UmviewModule>();
   private readonly log: SyscallLogger | undefined;
   private readonly context: ModuleContext;
@@ -76,7 +78,7 @@ export class Monitor {
     this.memory = new MonitorMemory(options.multi ?? true);
     this.proxy = options.modules.some((m) => m.proxy)
       ? new ProxyService(this.translator, this.rewriter, fdLayout(), (call) => call.io as TraceeIO, {
-        expectReturn: (call, hook) => this.expectReturn(call, hook),
+        expectReturn: (call, hook, abandon) => this.expectReturn(call, hook, abandon),
       })
       : undefined;
     const trace = options.trace ?? 'seccomp';
@@ -109,13 +111,22 @@ export class Monitor {
           lastYield = performance.now();
           continue;
         }
-        this.handle(event);
+        try {
+          this.handle(event);
+        } catch (error) {
+          // The tracee was killed while its call was being handled (SIGKILL takes it out of
+          // its ptrace-stop: every request on it fails with ESRCH). Its death comes next as a
+          // stop of its own; the other tracees go on.
+          if ((error as Error).name !== 'TraceeGoneError') throw error;
+        }
         if (performance.now() - lastYield > YIELD_EVERY_MS) {
           await yieldToEventLoop(); // signals that arrived while we were not in waitpid
           lastYield = performance.now();
         }
       }
     } finally {
+      for (const pending of this.onReturn.values()) pending.abandon?.();
+      this.onReturn.clear();
       this.vm.close();
       for (const module of this.options.modules) module.close?.();
     }
@@ -170,9 +181,9 @@ export class Monitor {
         this.handleCall(event);
         break;
       case 'syscall-return': {
-        const hook = this.onReturn.get(event.tid);
+        const pending = this.onReturn.get(event.tid);
         this.onReturn.delete(event.tid);
-        hook?.(event);
+        pending?.hook(event);
         this.log?.returned(event);
         break;
       }
@@ -249,9 +260,16 @@ export class Monitor {
     });
   }
 
-  private expectReturn(call: SyscallCall, hook: (ret: SyscallReturn) => void): void {
+  private expectReturn(call: SyscallCall, hook: (ret: SyscallReturn) => void, abandon?: () => void): void {
     call.runToExit();
-    this.onReturn.set(call.tid, hook);
+    this.dropReturn(call.tid);
+    this.onReturn.set(call.tid, { hook, abandon });
+  }
+
+  /** A thread will never return from its call (it died, or exec replaced it). */
+  private dropReturn(tid: number): void {
+    this.onReturn.get(tid)?.abandon?.();
+    this.onReturn.delete(tid);
   }
 
   private handleProcess(stop: Stop): void {
@@ -271,6 +289,9 @@ export class Monitor {
       case 'exec':
         this.proxy?.exec(this.processes.get(stop.tracee.pid));
         if (stop.formerTid !== stop.tid) {
+          this.memory.retire(stop.formerTid);
+          this.dropReturn(stop.formerTid);
+          this.dropReturn(stop.tid); // the former leader, whose tid the exec'ing thread took
           const state = this.processes.get(stop.tracee.pid);
           state.threads.delete(stop.formerTid);
           state.threads.add(stop.tid);
@@ -278,7 +299,8 @@ export class Monitor {
         break;
       case 'exited':
       case 'killed':
-        this.onReturn.delete(stop.tid);
+        this.dropReturn(stop.tid);
+        this.memory.retire(stop.tid);
         this.processes.threadExited(stop.tracee.pidIfKnown ?? stop.tid, stop.tid);
         break;
       default:

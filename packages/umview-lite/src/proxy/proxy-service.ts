@@ -4,7 +4,7 @@
 // re-issued by the monitor on the real file, the data moving through tracee memory in
 // ptrace-multi batches, or in the kernel (copy_file_range, sendfile, splice against an fd of
 // the tracee's obtained with pidfd_getfd).
-import { readlinkSync } from 'node:fs';
+import { readlinkSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { ERRNO, syscallNumber } from '@umview/ptrace-core';
 import { SyscallFilter, type SyscallCall, type SyscallReturn } from '@umview/sysvm';
@@ -45,8 +45,9 @@ export const FD0_CALLS = [...Object.keys(FD_CALLS), ...READ_VECTORS, ...WRITE_VE
 export const ALWAYS_CALLS = ['dup2', 'dup3', 'close_range', 'copy_file_range', 'sendfile', 'splice'];
 
 export interface CallHooks {
-  /** Asks for the call's return and runs `hook` there. */
-  expectReturn(call: SyscallCall, hook: (ret: SyscallReturn) => void): void;
+  /** Asks for the call's return and runs `hook` there; `abandon` runs instead if the thread
+   * dies (or execs) before it returns. */
+  expectReturn(call: SyscallCall, hook: (ret: SyscallReturn) => void, abandon?: () => void): void;
 }
 
 export class ProxyService {
@@ -136,6 +137,7 @@ export class ProxyService {
     const dirfd = pathArg === 1 ? call.int(0) : AT_FDCWD;
     const target = this.proxied(call, process, pathArg, dirfd);
     if (!target) return false;
+    if (isSpecialFile(target.hostPath)) return this.handOver(call, pathArg, target.hostPath);
     let flags: number;
     let mode: number;
     if (name === 'creat') {
@@ -159,7 +161,24 @@ export class ProxyService {
     }
     const file = new OpenFile(fd, target.hostPath, target.guest, flags);
     this.stats.virtualOpens++;
-    this.placeholder(call, process, file, (flags & O_CLOEXEC) !== 0);
+    try {
+      this.placeholder(call, process, file, (flags & O_CLOEXEC) !== 0);
+    } catch (error) {
+      // The tracee died while its placeholder was being made: the real file is nobody's.
+      file.retain().release();
+      throw error;
+    }
+    return true;
+  }
+
+  /** A FIFO, socket or device is opened by the tracee itself, on its host path (as remap mode
+   * does): calls on it may block, and a blocking call must block in the tracee, where signals
+   * interrupt it (EINTR, SA_RESTART) as natively and where it holds up no other process. Were
+   * the monitor to open it, its open (a FIFO's waits for a writer) and its reads would block
+   * the monitor, and with it every tracee: two tracees meeting at a FIFO would wait forever. */
+  private handOver(call: SyscallCall, pathArg: number, hostPath: string): boolean {
+    call.setArg(pathArg, call.placeString(hostPath));
+    if (pathArg === 1) call.setArg(0, AT_FDCWD);
     return true;
   }
 
@@ -172,11 +191,16 @@ export class ProxyService {
     call.setArg(0, template);
     call.setArg(1, cloexec ? F_DUPFD_CLOEXEC : F_DUPFD);
     call.setArg(2, this.layout.threshold);
+    // The hook's reference is dropped whatever happens (the tracee may die in adopt's filter
+    // injection): a reference left behind would keep the real file open in the monitor.
     this.hooks.expectReturn(call, (ret) => {
-      const fd = Number(ret.result);
-      if (fd >= 0) process.vfds.set(fd, file, cloexec);
-      file.release();
-    });
+      try {
+        const fd = Number(ret.result);
+        if (fd >= 0) process.vfds.set(fd, file, cloexec);
+      } finally {
+        file.release();
+      }
+    }, () => file.release());
   }
 
   /** The process's template placeholder, made (or made again, if the program closed or
@@ -237,13 +261,16 @@ export class ProxyService {
     const cloexec = call.name === 'dup3' && (call.uint(2) & O_CLOEXEC) !== 0;
     const file = source?.file.retain();
     this.hooks.expectReturn(call, (ret) => {
-      const fd = Number(ret.result);
-      if (fd >= 0 && fd !== old) {
-        if (file) this.adopt(ret, process, fd, file, cloexec);
-        else process.vfds.close(fd);
+      try {
+        const fd = Number(ret.result);
+        if (fd >= 0 && fd !== old) {
+          if (file) this.adopt(ret, process, fd, file, cloexec);
+          else process.vfds.close(fd);
+        }
+      } finally {
+        file?.release();
       }
-      file?.release();
-    });
+    }, () => file?.release());
     return true;
   }
 
@@ -257,10 +284,13 @@ export class ProxyService {
       case F_DUPFD_CLOEXEC: {
         const file = entry.file.retain();
         this.hooks.expectReturn(call, (ret) => {
-          const newFd = Number(ret.result);
-          if (newFd >= 0) this.adopt(ret, process, newFd, file, cmd === F_DUPFD_CLOEXEC);
-          file.release();
-        });
+          try {
+            const newFd = Number(ret.result);
+            if (newFd >= 0) this.adopt(ret, process, newFd, file, cmd === F_DUPFD_CLOEXEC);
+          } finally {
+            file.release();
+          }
+        }, () => file.release());
         return true;
       }
       case F_GETFD:
@@ -445,6 +475,13 @@ export class ProxyService {
 
 function known(name: string): boolean {
   return syscallNumber(name) !== undefined;
+}
+
+/** True for an existing path that is neither a regular file nor a directory (stat, which
+ * never blocks, follows symlinks as the open will). */
+function isSpecialFile(path: string): boolean {
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st !== undefined && !st.isFile() && !st.isDirectory();
 }
 
 function isDevNull(pid: number, fd: number): boolean {

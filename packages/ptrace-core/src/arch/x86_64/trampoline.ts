@@ -1,18 +1,45 @@
 // Machine code of the spawn trampoline (see spawn/trampoline.ts for why it exists).
 //
-// The trampoline is started as `trampoline PATH ARGV0 ARGS...`. It stops itself with SIGSTOP so
-// that the tracer can PTRACE_SEIZE it, then execve(PATH, &argv[2], envp). If execve fails it
-// exits with the errno as its exit status, so the tracer reports the exact error.
+// The trampoline is started as `trampoline TRACER_PID PATH ARGV0 ARGS...`. It asks to be killed
+// should its parent, the tracer, die (PR_SET_PDEATHSIG), checks that the tracer has not died
+// already (getppid() is still TRACER_PID, given in decimal), and stops itself with SIGSTOP so
+// that the tracer can PTRACE_SEIZE it. Continued, it clears the parent-death signal (the program
+// must not inherit it) and calls execve(PATH, &argv[3], envp). If execve fails it exits with the
+// errno as its exit status, so the tracer reports the exact error. Without the parent-death
+// signal, a tracer killed between the spawn and the seize left the trampoline stopped forever,
+// an orphan in state T (found by umview-lite's fault tests: the monitor SIGKILLed at start-up);
+// once seized, PTRACE_O_EXITKILL covers the rest.
 //
 //   _start:
+//     mov rsi, [rsp+16]           ; argv[1]: the tracer's pid, in decimal
+//     xor r12d, r12d
+//   1: movzx eax, byte ptr [rsi]  ; r12d = atoi(argv[1])
+//     test eax, eax
+//     jz 2f
+//     imul r12d, r12d, 10
+//     lea r12d, [r12+rax-48]
+//     inc rsi
+//     jmp 1b
+//   2: mov edi, 1                 ; PR_SET_PDEATHSIG
+//     mov esi, 9                  ; SIGKILL
+//     mov eax, 157                ; prctl
+//     syscall
+//     mov eax, 110                ; getppid
+//     syscall
+//     cmp eax, r12d               ; the tracer died before the prctl: we were reparented
+//     jne 3f
 //     mov eax, 39                 ; getpid
 //     syscall
 //     mov edi, eax
 //     mov esi, 19                 ; SIGSTOP
 //     mov eax, 62                 ; kill(getpid(), SIGSTOP)
 //     syscall
-//     mov rdi, [rsp+16]           ; argv[1]: the program's path
-//     lea rsi, [rsp+24]           ; &argv[2]: its argv, starting with its argv[0]
+//     mov edi, 1                  ; seized and continued: prctl(PR_SET_PDEATHSIG, 0)
+//     xor esi, esi
+//     mov eax, 157
+//     syscall
+//     mov rdi, [rsp+24]           ; argv[2]: the program's path
+//     lea rsi, [rsp+32]           ; &argv[3]: its argv, starting with its argv[0]
 //     mov rcx, [rsp]              ; argc
 //     lea rdx, [rsp+rcx*8+16]     ; envp = &argv[argc + 1]
 //     mov eax, 59                 ; execve
@@ -22,20 +49,47 @@
 //     mov eax, 231                ; exit_group(errno)
 //     syscall
 //     hlt
+//   3: mov edi, 10                ; exit_group(ECHILD): nobody is there to trace us
+//     mov eax, 231
+//     syscall
+//     hlt
 //
 // test/trampoline.test.ts assembles this listing with `as` and checks the bytes below.
 export const TRAMPOLINE_ASSEMBLY = `
 .intel_syntax noprefix
 .globl _start
 _start:
+  mov rsi, [rsp+16]
+  xor r12d, r12d
+1:
+  movzx eax, byte ptr [rsi]
+  test eax, eax
+  jz 2f
+  imul r12d, r12d, 10
+  lea r12d, [r12+rax-48]
+  inc rsi
+  jmp 1b
+2:
+  mov edi, 1
+  mov esi, 9
+  mov eax, 157
+  syscall
+  mov eax, 110
+  syscall
+  cmp eax, r12d
+  jne 3f
   mov eax, 39
   syscall
   mov edi, eax
   mov esi, 19
   mov eax, 62
   syscall
-  mov rdi, [rsp+16]
-  lea rsi, [rsp+24]
+  mov edi, 1
+  xor esi, esi
+  mov eax, 157
+  syscall
+  mov rdi, [rsp+24]
+  lea rsi, [rsp+32]
   mov rcx, [rsp]
   lea rdx, [rsp+rcx*8+16]
   mov eax, 59
@@ -45,11 +99,18 @@ _start:
   mov eax, 231
   syscall
   hlt
+3:
+  mov edi, 10
+  mov eax, 231
+  syscall
+  hlt
 `;
 
 export const TRAMPOLINE_CODE = Buffer.from(
-  'b8270000000f0589c7be13000000b83e0000000f05488b7c2410488d7424' +
-    '18488b0c24488d54cc10b83b0000000f05f7d889c7b8e70000000f05f4',
+  '488b7424104531e40fb60685c0740e456be40a458d6404d048ffc6ebebbf01000000be09000000b89d0000000f05' +
+    'b86e0000000f054439e07549b8270000000f0589c7be13000000b83e0000000f05bf0100000031f6b89d0000000f05' +
+    '488b7c2418488d742420488b0c24488d54cc10b83b0000000f05f7d889c7b8e70000000f05f4bf0a000000b8e70000' +
+    '000f05f4',
   'hex',
 );
 

@@ -106,8 +106,14 @@ function readEntryTable(reader: ByteReader, context: FormContext, resolveString:
   const format: { contentType: number; form: number }[] = [];
   for (let index = 0; index < formatCount; index++) format.push({ contentType: reader.uleb128(), form: reader.uleb128() });
   const count = reader.uleb128();
+  // Every entry has a path (DWARF 5, 6.2.4.1), and every path form takes at least one byte: a
+  // count larger than the bytes left, or an entry that takes none (a format without a path, or
+  // of DW_FORM_flag_present only), is corrupt, and would otherwise have us build millions of
+  // empty entries from a few bytes (found by fuzzing: 2 GB and a hang from a 242-byte table).
+  if (count > reader.end - reader.offset) reader.fail(`${count} line table entries in ${reader.end - reader.offset} bytes`, reader.offset);
   const entries: LineFileEntry[] = [];
   for (let index = 0; index < count; index++) {
+    const start = reader.offset;
     let name = '';
     let directoryIndex = 0;
     let md5: string | undefined;
@@ -138,6 +144,7 @@ function readEntryTable(reader: ByteReader, context: FormContext, resolveString:
           break; // vendor content types (e.g. LLVM's source): their form told us how to skip them
       }
     }
+    if (reader.offset === start) reader.fail('a line table entry that takes no bytes (its format has no path)', start);
     entries.push({ name, directoryIndex, md5, modificationTime, size });
   }
   return entries;

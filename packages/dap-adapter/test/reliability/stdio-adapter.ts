@@ -1,0 +1,73 @@
+// The adapter as an editor runs it: `node dist/cli.js` on stdio, driven by a raw client that
+// writes whatever bytes a test wants. Plus the /proc checks these tests end with.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '@umview/test-fixtures';
+import { adapterCli, processAlive, program, sleep, waitFor } from '../dap/helpers.js';
+import { RawClient, type DapMessage } from '../dap/raw-client.js';
+
+export interface StdioAdapter {
+  process: ChildProcess;
+  client: RawClient;
+  stderr(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function startAdapter(): StdioAdapter {
+  const child = spawn(process.execPath, [adapterCli], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const client = new RawClient(child.stdin!);
+  child.stdout!.on('data', (chunk: Buffer) => client.feed(chunk));
+  child.stdin!.on('error', () => undefined); // writes after the adapter died
+  let err = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  return { process: child, client, stderr: () => err, exited };
+}
+
+let seq = 0;
+export const request = (command: string, args?: unknown, s = ++seq): DapMessage =>
+  ({ seq: s, type: 'request', command, ...(args === undefined ? {} : { arguments: args }) }) as DapMessage;
+
+/** Sends a request and returns its response. */
+export async function ask(client: RawClient, command: string, args?: unknown, timeoutMs = 10_000): Promise<DapMessage> {
+  const message = request(command, args);
+  client.send(message);
+  return client.next((m) => m.type === 'response' && m.request_seq === message.seq, timeoutMs);
+}
+
+/** The process's state letter (R, S, t, T, Z) or undefined when it is gone. */
+export function stateOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0];
+  } catch {
+    return undefined;
+  }
+}
+
+export function tracerOf(pid: number): number {
+  try {
+    return Number(/^TracerPid:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))![1]);
+  } catch {
+    return 0;
+  }
+}
+
+/** A sleeper started through sh, so that it is not our child: ticks for 1.5 s, then writes
+ * "finished 149" to its result file. */
+export function startSleeper(): { pid: number; result: string } {
+  const result = join(tempDir('umview-dap-reliability-'), 'result.txt');
+  const out = execFileSync('sh', ['-c', `"$0" "$1" >/dev/null 2>&1 & echo $!`, program('sleeper'), result], { encoding: 'utf8' });
+  return { pid: Number(out.trim()), result };
+}
+
+export async function waitGone(pid: number, timeoutMs = 10_000): Promise<void> {
+  await waitFor(() => !processAlive(pid), timeoutMs);
+}
+
+export { processAlive, sleep, waitFor };

@@ -1,0 +1,103 @@
+// Signals storming a process blocked on a FIFO opened through /unreal: EINTR and SA_RESTART
+// behave as they do natively, in every trace mode, in proxy mode (the default) and in remap
+// mode. The FIFO's blocking calls must block in the tracee (where signals interrupt them), not
+// in the monitor on the tracee's behalf (where they would not, and where the whole tree would
+// wait with it).
+import { execFileSync } from 'node:child_process';
+import { closeSync, openSync, writeSync, constants } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixture, sleep, tempDir, umview } from '../helpers.js';
+import { iterations, leftovers, marker, start, storm } from './fault-helpers.js';
+
+const program = fixture('fifo-signals');
+
+/** Opens the FIFO for writing once its reader is there (O_NONBLOCK: ENXIO until then). */
+async function openWriter(path: string, timeoutMs = 10_000): Promise<number> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENXIO' || Date.now() > end) throw error;
+      await sleep(5);
+    }
+  }
+}
+
+type Blocking = 'open' | 'read';
+
+/** One run: the program blocks in `blocking`, 60 SIGUSR1 hit it, then data comes and EOF. */
+async function transcript(blocking: Blocking, restart: boolean, cliArgs?: string[]): Promise<{ stdout: string; code: number | null; tag: string }> {
+  const dir = tempDir();
+  const tag = marker();
+  const fifo = join(dir, `${tag}.fifo`);
+  execFileSync('mkfifo', [fifo]);
+  // For 'read' the harness holds the FIFO open (read-write: no blocking), so the program's
+  // open returns at once and its read blocks.
+  let held = blocking === 'read' ? openSync(fifo, constants.O_RDWR) : -1;
+  const path = cliArgs ? `/unreal${fifo}` : fifo;
+  const run = start([program, path, restart ? 'restart' : 'norestart', blocking], cliArgs);
+  try {
+    const pid = Number((await run.line(/^ready (\d+)$/))[1]);
+    await sleep(150); // well inside the blocking call
+    expect(await storm(pid, 'SIGUSR1', 60, 1)).toBe(60);
+    await sleep(30);
+    if (held < 0) held = await openWriter(fifo);
+    writeSync(held, 'hello\n');
+  } finally {
+    if (held >= 0) closeSync(held);
+  }
+  const { code } = await run.exited;
+  return { stdout: run.stdout().replace(/^ready \d+\n/, ''), code, tag };
+}
+
+const MODES: [string, string[]][] = [
+  ['proxy, seccomp', ['-m', 'unreal']],
+  ['proxy, seccomp-all', ['-m', 'unreal', '--trace=seccomp-all']],
+  ['proxy, syscall', ['-m', 'unreal', '--trace=syscall']],
+  ['remap, seccomp', ['-m', 'unreal,mode=remap']],
+  ['remap, syscall', ['-m', 'unreal,mode=remap', '--trace=syscall']],
+];
+
+describe.each(['read', 'open'] as const)('a process blocked in %s on a FIFO opened through /unreal', (blocking) => {
+  for (const restart of [false, true]) {
+    const flag = restart ? 'SA_RESTART' : 'no SA_RESTART';
+    it(`${flag}: native transcript first`, async () => {
+      const native = await transcript(blocking, restart);
+      expect(native.code).toBe(0);
+      expect(native.stdout).toBe(`${blocking === 'open' ? `open-eintr=${restart ? 'no' : 'yes'} read-eintr=no` : `open-eintr=no read-eintr=${restart ? 'no' : 'yes'}`} handled=yes data=hello\n`);
+    });
+    it.each(MODES)(`${flag}: the same under umview-lite (%s)`, async (_label, cliArgs) => {
+      const native = await transcript(blocking, restart);
+      for (let i = 0; i < iterations(2); i++) {
+        const monitored = await transcript(blocking, restart, cliArgs);
+        expect(monitored.stdout).toBe(native.stdout);
+        expect(monitored.code).toBe(0);
+        expect(await leftovers(monitored.tag)).toEqual([]);
+      }
+    });
+  }
+});
+
+describe('two tracees meeting at a FIFO opened through /unreal', () => {
+  it.each([
+    ['proxy', ['-m', 'unreal']],
+    ['remap', ['-m', 'unreal,mode=remap']],
+  ])('do not wait for each other forever (%s): the reader gets the writer\'s data', async (_label, cliArgs) => {
+    for (let i = 0; i < iterations(3); i++) {
+      const dir = tempDir();
+      const tag = marker();
+      const fifo = join(dir, `${tag}.fifo`);
+      execFileSync('mkfifo', [fifo]);
+      // The reader opens first and blocks until the writer opens: under a proxy that opened
+      // the FIFO in the monitor, the writer's open would never be served.
+      const script = `cat /unreal${fifo} & sleep 0.1; echo through-the-fifo > /unreal${fifo}; wait; echo ${tag} done`;
+      const r = await umview(cliArgs, ['/bin/sh', '-c', script], { timeout: 15_000 });
+      expect(r.signal).toBeNull();
+      expect(r.stdout).toBe(`through-the-fifo\n${tag} done\n`);
+      expect(r.code).toBe(0);
+      expect(await leftovers(tag)).toEqual([]);
+    }
+  });
+});

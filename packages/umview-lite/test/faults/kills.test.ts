@@ -1,0 +1,114 @@
+// SIGKILL at random points: tracees killed during virtualized calls and ptrace-multi batches,
+// children killed between their fork and their first stop, and the monitor itself killed at
+// random points of its run (start-up included). After each: the right exit status, and no
+// process of the scenario left in /proc, alive or stopped.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exec, fixture, sleep, tempDir, umview } from '../helpers.js';
+import { iterations, leftovers, marker, processesMarked, start } from './fault-helpers.js';
+
+const busy = fixture('busy-calls');
+const forkKill = fixture('fork-kill');
+
+/** mulberry32, seeded: a failing iteration can be replayed with FAULT_SEED. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const SEED = Number(process.env.FAULT_SEED ?? 1906);
+
+function scenarioDir(tag: string): string {
+  const dir = join(tempDir(), tag);
+  mkdirSync(dir);
+  return dir;
+}
+
+const MODES: [string, string[]][] = [
+  ['proxy, seccomp', ['-m', 'unreal']],
+  ['proxy, --no-multi', ['-m', 'unreal', '--no-multi']],
+  ['remap, syscall', ['-m', 'unreal,mode=remap', '--trace=syscall']],
+];
+
+describe('a tracee killed with SIGKILL at a random point', () => {
+  it.each(MODES)('during virtualized calls and their batches (%s): status 137, nothing left', async (_label, cliArgs) => {
+    const next = random(SEED);
+    for (let i = 0; i < iterations(8); i++) {
+      const tag = marker();
+      const dir = scenarioDir(tag);
+      const run = start([busy, `/unreal${dir}`, String(64 << 10 << Math.floor(next() * 5))], cliArgs);
+      const pid = Number((await run.line(/^pid (\d+)$/))[1]);
+      await sleep(2 + next() * 120);
+      process.kill(pid, 'SIGKILL');
+      const { code } = await run.exited;
+      expect(run.stderr()).toBe('');
+      expect(code).toBe(128 + 9);
+      expect(await leftovers(tag)).toEqual([]);
+    }
+  });
+});
+
+describe('children killed between their fork and their first stop', () => {
+  it('native run first', async () => {
+    const dir = scenarioDir(marker());
+    const r = await exec(forkKill, [dir, '25']);
+    expect(r.stdout).toBe('rounds=25 parent-kills=25 self-kills=25 orphans=25 orphan-files=25\n');
+  });
+  it.each([...MODES, ['proxy, seccomp-all', ['-m', 'unreal', '--trace=seccomp-all']]] as [string, string[]][])('under umview-lite (%s): the same transcript, nothing left', async (_label, cliArgs) => {
+    for (let i = 0; i < iterations(2); i++) {
+      const tag = marker();
+      const dir = scenarioDir(tag);
+      const r = await umview(cliArgs, [forkKill, `/unreal${dir}`, '25']);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe('rounds=25 parent-kills=25 self-kills=25 orphans=25 orphan-files=25\n');
+      expect(r.code).toBe(0);
+      expect(await leftovers(tag)).toEqual([]);
+    }
+  });
+});
+
+/** The trampoline that starts a tracee, or the tracee itself, once it is in /proc. */
+async function firstProcess(tag: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (processesMarked(tag).filter((p) => !p.cmdline.includes('cli.cjs')).length === 0) {
+    if (Date.now() > end) throw new Error('the tracee never appeared');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+describe('the monitor killed with SIGKILL at a random point', () => {
+  it('while it starts its first tracee (trampoline, seize, filter): nothing left', async () => {
+    const next = random(SEED + 1);
+    for (let i = 0; i < iterations(12); i++) {
+      const tag = marker();
+      const dir = scenarioDir(tag);
+      const run = start([busy, `/unreal${dir}`, '4096'], ['-m', 'unreal']);
+      await firstProcess(tag);
+      // Within the first milliseconds of the tracee's life.
+      if (next() < 0.5) await sleep(next() * 6);
+      run.child.kill('SIGKILL');
+      await run.exited;
+      expect(await leftovers(tag)).toEqual([]);
+    }
+  });
+
+  it.each(MODES)('while it serves a busy tree (%s): nothing left', async (_label, cliArgs) => {
+    const next = random(SEED + 2);
+    for (let i = 0; i < iterations(8); i++) {
+      const tag = marker();
+      const dir = scenarioDir(tag);
+      const run = start([busy, `/unreal${dir}`, String(16 << 10 << Math.floor(next() * 6))], cliArgs);
+      await run.line(/^pid \d+$/);
+      await sleep(next() * 150);
+      run.child.kill('SIGKILL');
+      expect((await run.exited).signal).toBe('SIGKILL');
+      expect(await leftovers(tag)).toEqual([]);
+    }
+  });
+});
