@@ -250,8 +250,12 @@ export class UmviewDebugSession extends DebugSession {
 
   protected override async configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): Promise<void> {
     await this.control(response, async () => {
+      // The client says it is done configuring a debuggee it launched or attached to (after
+      // the `initialized` event); before that it would let a later launch run past the
+      // breakpoints the client has not set yet.
+      if (this.debuggee === undefined) throw new Error('configurationDone before launch or attach: send it after the initialized event');
       this.configurationDone = true;
-      if (this.debuggee !== undefined) await this.startDebuggee();
+      await this.startDebuggee();
     });
   }
 

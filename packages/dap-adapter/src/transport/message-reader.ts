@@ -14,6 +14,7 @@ export interface MessageReaderOptions {
 
 const SEPARATOR = Buffer.from('\r\n\r\n');
 const CONTENT_LENGTH = Buffer.from('Content-Length:');
+const CONTENT_LENGTH_LOWER = 'content-length:';
 const MAX_HEADER_BYTES = 8192;
 const HEADER_LINE = /^([A-Za-z][A-Za-z0-9-]*):[ \t]*(.*)$/;
 
@@ -69,7 +70,8 @@ export class MessageReader {
       if (end < 0) {
         if (this.buffer.length > MAX_HEADER_BYTES) {
           this.buffer = this.buffer.subarray(1);
-          this.resync('a header without an end (no blank line)');
+          // A huge broken body comes in many chunks: report its stretch of garbage once.
+          this.resync('a header without an end (no blank line)', this.skippingBody);
         }
         return false;
       }
@@ -80,7 +82,7 @@ export class MessageReader {
         return true;
       }
       // Garbage (the end of a body cut short by a wrong Content-Length) before a real header.
-      const inner = this.buffer.indexOf(CONTENT_LENGTH, 1);
+      const inner = findHeaderName(this.buffer, 1, end + CONTENT_LENGTH.length);
       if (inner > 0 && inner < end) {
         if (!this.skippingBody) this.deliver({ kind: 'malformed', reason: `${inner} bytes of garbage before a header` });
         this.skippingBody = false;
@@ -110,11 +112,11 @@ export class MessageReader {
 
   /** Skips to the next `Content-Length:` after a broken header (already consumed). What lies
    * before it is the broken message's body, or garbage. */
-  private resync(reason: string): void {
-    this.deliver({ kind: 'malformed', reason });
+  private resync(reason: string, quiet = false): void {
+    if (!quiet) this.deliver({ kind: 'malformed', reason });
     this.expected = undefined;
     this.skippingBody = true;
-    const next = this.buffer.indexOf(CONTENT_LENGTH);
+    const next = findHeaderName(this.buffer, 0);
     // Without one, keep a tail that could be the start of the next header.
     this.buffer = next >= 0 ? this.buffer.subarray(next) : this.buffer.subarray(Math.max(0, this.buffer.length - CONTENT_LENGTH.length + 1));
   }
@@ -166,10 +168,23 @@ export class MessageReader {
 /** Where the next message's header starts inside a body that ran past its end: at a
  * `Content-Length:`, or at a beginning of one that the body's end cuts. -1 if nowhere. */
 function headerStart(body: Buffer): number {
-  const inside = body.indexOf(CONTENT_LENGTH, 1);
+  const inside = findHeaderName(body, 1);
   if (inside > 0) return inside;
   for (let kept = Math.min(CONTENT_LENGTH.length - 1, body.length - 1); kept > 0; kept--) {
-    if (body.subarray(body.length - kept).equals(CONTENT_LENGTH.subarray(0, kept))) return body.length - kept;
+    if (body.toString('latin1', body.length - kept).toLowerCase() === CONTENT_LENGTH_LOWER.slice(0, kept)) return body.length - kept;
   }
   return -1;
+}
+
+/** Where `Content-Length:` starts in `buffer` from `from` on, in any letter case (header names
+ * are case-insensitive, and the parser accepts any case), or -1. `until` bounds the search. */
+function findHeaderName(buffer: Buffer, from: number, until = buffer.length): number {
+  const exact = buffer.indexOf(CONTENT_LENGTH, from);
+  const limit = Math.min(until, buffer.length, exact >= 0 ? exact + CONTENT_LENGTH.length - 1 : buffer.length);
+  // A spelling in another case before the canonical one: search a lower-cased copy.
+  if (limit > from) {
+    const at = buffer.toString('latin1', from, limit).toLowerCase().indexOf(CONTENT_LENGTH_LOWER);
+    if (at >= 0) return from + at;
+  }
+  return exact >= 0 && exact < until ? exact : -1;
 }
