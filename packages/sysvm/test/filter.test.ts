@@ -58,6 +58,18 @@ describe.each(SECCOMP_BACKENDS)('seccomp filter in a real tracee (%s)', (backend
     expect(vm.stats.exitStops).toBe(0);
   });
 
+  it('installs no filter at all when no call can stop (every syscall keeps its fast path)', () => {
+    vm = new SyscallTracer({ backend, filter: new SyscallFilter() });
+    const out = outputFile();
+    vm.spawn('/bin/sh', ['-c', 'grep -E "^Seccomp:" /proc/self/status'], { stdout: { path: out.path } });
+    let calls = 0;
+    vm.run((e) => {
+      if (e.kind === 'syscall') calls++;
+    });
+    expect(calls).toBe(0);
+    expect(out.read()).toMatch(/^Seccomp:\s+0\n$/);
+  });
+
   it('stops every syscall once, with no exit stops, under SyscallFilter.all()', () => {
     vm = new SyscallTracer({ backend });
     vm.spawn(fixture('mixed'));

@@ -7,6 +7,7 @@
 // (`dd bs=4k`: 4 KiB read/write pairs, the 2006 cp's pattern, the data through the monitor).
 // Pinned to one CPU, configurations interleaved, medians.
 //   node bench/seed-table.mjs [--size 1G] [--runs 5] [--json] [--chart FILE] [--workloads cp,cp-2006]
+//                             [--configs unreal/multi+sysvm+filter,...]
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { ensurePinned, median, parseArgs, printTable } from '@umview/test-fixtures/bench';
 import { barChartSvg } from './svg-chart.mjs';
 
-const args = parseArgs(process.argv.slice(2), { size: '1G', runs: 5, chart: '', workloads: 'cp,cp-2006', slowSeconds: 10 });
+const args = parseArgs(process.argv.slice(2), { size: '1G', runs: 5, chart: '', workloads: 'cp,cp-2006', configs: '', slowSeconds: 10 });
 ensurePinned(import.meta.url);
 
 const cli = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
@@ -55,7 +56,9 @@ function configurations(workload) {
   ];
   if (hasProot) rows.push({ config: 'proot', argv: (s, d) => ['proot', '-b', '/:/unreal', ...cmd(`/unreal${s}`, d)] });
   rows.push({ config: 'startup', argv: () => ['node', cli, '--', '/bin/true'], startup: true });
-  return rows;
+  // --configs a,b: only those rows (native is always kept: the ratios need it).
+  const only = String(args.configs).split(',').filter(Boolean);
+  return only.length === 0 ? rows : rows.filter((r) => r.config === 'native' || only.includes(r.config));
 }
 
 function makeFile(path, bytes) {

@@ -86,6 +86,11 @@ export class SyscallFilter {
     return this.everything;
   }
 
+  /** True when no call can stop: installing the filter would only slow every syscall down. */
+  get isEmpty(): boolean {
+    return !this.everything && this.rules.size === 0;
+  }
+
   /** Syscall numbers that may stop. */
   get syscalls(): number[] {
     return [...this.rules.keys()].sort((a, b) => a - b);

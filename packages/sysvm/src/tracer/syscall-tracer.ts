@@ -350,6 +350,9 @@ export class SyscallTracer implements CallHost {
   /** Installs the filter right after exec: at execve's own exit stop, before the dynamic
    * loader runs, so that no syscall of the program escapes it. */
   private prepareSeccomp(tracee: Tracee): void {
+    // Nothing to stop: no filter at all, so that the tracee's syscalls keep the kernel's fast
+    // path (a filter, even one that allows everything, costs every syscall its slow entry).
+    if (this.filter.isEmpty) return;
     tracee.syscall();
     const stop = this.tracer.waitFor(tracee);
     if (stop.kind !== 'syscall-exit') throw new Error(`expected execve's exit stop after spawn, got ${stop.kind}`);
