@@ -92,7 +92,11 @@ describe.each([
     }
   });
 
-  it.runIf(label === 'DWARF 5')('decodes the same location lists and ranges as the unsplit build', () => {
+  // Only for DWARF 5: for DWARF 4 split builds gcc writes other location-list ends in the .dwo
+  // than in the unsplit build of the same code, so the two cannot be compared; the test above
+  // checks them against gdb instead.
+  const sameAsUnsplit = label === 'DWARF 5' ? it : undefined;
+  sameAsUnsplit?.('decodes the same location lists and ranges as the unsplit build', () => {
     const split = open(optimized);
     const whole = open(optimizedWhole);
     const describeAll = (file: SymbolFile): string[] => {
