@@ -1,7 +1,7 @@
 // Where the line table puts an address: its source line, the address range of that line around
 // it, and whether a line-table row starts exactly there (the only places a line step may stop).
 import type { LoadedModule, ModuleMap } from '../modules/module-map.js';
-import type { LineRow, LineSequence, LineTable } from '../symbols/index.js';
+import type { LineRow, LineTable } from '../symbols/index.js';
 
 export interface LinePosition {
   readonly module: LoadedModule;
@@ -23,7 +23,7 @@ export function linePositionAt(modules: ModuleMap, pc: bigint): LinePosition | u
   const address = pc - module.bias;
   const unit = dwarf.unitFor(address);
   const table = unit === undefined ? undefined : dwarf.lineTable(unit);
-  const sequence = table === undefined ? undefined : sequenceContaining(table, address);
+  const sequence = table === undefined ? undefined : table.sequenceFor(address);
   if (table === undefined || sequence === undefined) return undefined;
   const rows = sequence.rows;
   const index = lastRowAtOrBelow(rows, address);
@@ -44,25 +44,6 @@ export function linePositionAt(modules: ModuleMap, pc: bigint): LinePosition | u
     end: end + module.bias,
     isStatementStart: row.address === address && row.isStmt,
   };
-}
-
-function sequenceContaining(table: LineTable, address: bigint): LineSequence | undefined {
-  const list = table.sequences;
-  let low = 0;
-  let high = list.length - 1;
-  let found: LineSequence | undefined;
-  while (low <= high) {
-    const middle = (low + high) >>> 1;
-    if (list[middle]!.start <= address) {
-      found = list[middle];
-      low = middle + 1;
-    } else {
-      high = middle - 1;
-    }
-  }
-  if (found !== undefined && address < found.end) return found;
-  // Sequences can share a start address (code the linker discarded is relocated to 0).
-  return list.find((sequence) => address >= sequence.start && address < sequence.end);
 }
 
 /** Index of the last row at or below `address` (several rows at one address: the last). */

@@ -125,7 +125,8 @@ export class LineTable {
     return { line: best, addresses: [...addresses].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) };
   }
 
-  private sequenceFor(address: bigint): LineSequence | undefined {
+  /** The sequence whose address range holds `address`, if any. */
+  sequenceFor(address: bigint): LineSequence | undefined {
     const list = this.sequences;
     let low = 0;
     let high = list.length - 1;
