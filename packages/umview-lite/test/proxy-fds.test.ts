@@ -19,7 +19,10 @@ function transcript(prefix: string, monitorArgs: string[] | undefined): string {
   return out;
 }
 
+const nullDevice = (): string => execFileSync('stat', ['-c', '%a %u %g', '/dev/null'], { encoding: 'utf8' });
+
 describe('unreal in proxy mode: file descriptors the monitor serves', () => {
+  const nullBefore = nullDevice(); // before any run here could change it
   const native = transcript('', undefined);
 
   it('the native transcript covers every case', () => {
@@ -30,6 +33,8 @@ describe('unreal in proxy mode: file descriptors the monitor serves', () => {
     expect(native).toMatch(/after shared mapping: \[MAPPED contents\]/);
     expect(native).toMatch(/readv data: \[one t\|wo thre\]/);
     expect(native).toMatch(/directory: \. \.\. mapped offsets shared stdout vectors/);
+    expect(native).toMatch(/is a symlink: yes\nchmod\(\/proc\/self\/fd\/N, 0751\) = 0\nsub mode: 751\nreadlink\(\/proc\/self\/fd\/N\) ends in: \/sub\n/);
+    expect(native).toMatch(/reopened through \/dev\/fd\/N: \[\w+/);
   });
 
   for (const [name, args] of [
@@ -45,6 +50,10 @@ describe('unreal in proxy mode: file descriptors the monitor serves', () => {
 
   it('behaves as natively through /unreal/unreal', () => {
     expect(transcript('/unreal/unreal', ['-m', 'unreal'])).toBe(native);
+  });
+
+  it('never lets a tracee change the placeholder it holds (after every run above)', () => {
+    expect(nullDevice()).toBe(nullBefore);
   });
 
   it('says in --stats how the data moved', () => {

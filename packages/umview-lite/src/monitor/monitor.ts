@@ -79,6 +79,7 @@ export class Monitor {
     this.proxy = options.modules.some((m) => m.proxy)
       ? new ProxyService(this.translator, this.rewriter, fdLayout(), (call) => call.io as TraceeIO, {
         expectReturn: (call, hook, abandon) => this.expectReturn(call, hook, abandon),
+        traced: (pid) => this.processes.find(pid),
       })
       : undefined;
     const trace = options.trace ?? 'seccomp';

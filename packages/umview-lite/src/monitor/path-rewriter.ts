@@ -100,7 +100,8 @@ export class PathRewriter {
     }
     if (!heads && !parts.includes('..')) {
       const rest = parts.filter((c) => c !== '.').join('/');
-      const slash = path.endsWith('/') && rest ? '/' : '';
+      // A trailing '/' or '/.' names the directory a symlink points to, not the link: kept.
+      const slash = (path.endsWith('/') || parts.at(-1) === '.') && rest ? '/' : '';
       return { guest: join(start.guest, rest) + slash, host: join(start.host, rest) + slash, rewrite: false };
     }
     // The host path of the start, exactly (not as it was named when the cwd was set).

@@ -111,6 +111,14 @@ export class ProcessTable {
     return state;
   }
 
+  /** The traced process that `pid` (a process or one of its threads) belongs to, if any. */
+  find(pid: number): ProcessState | undefined {
+    const state = this.byPid.get(pid);
+    if (state) return state;
+    for (const candidate of this.byPid.values()) if (candidate.threads.has(pid)) return candidate;
+    return undefined;
+  }
+
   /** A new child process: a copy of its parent's state. */
   fork(parentPid: number, childPid: number): ProcessState {
     const child = this.get(parentPid).forkedAs(childPid);

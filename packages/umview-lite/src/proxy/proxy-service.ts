@@ -6,7 +6,7 @@
 // the tracee's obtained with pidfd_getfd).
 import { readlinkSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { ERRNO, syscallNumber } from '@umview/ptrace-core';
+import { ERRNO, pinnedBuffer, syscallNumber } from '@umview/ptrace-core';
 import { SyscallFilter, type SyscallCall, type SyscallReturn } from '@umview/sysvm';
 import type { TraceeIO } from '@umview/ptrace-multi';
 import type { PathRewriter } from '../monitor/path-rewriter.js';
@@ -38,6 +38,9 @@ const F_DUPFD_CLOEXEC = 1030;
 const FD_CLOEXEC = 1;
 const CLOSE_RANGE_CLOEXEC = 4;
 const FLOCK_SIZE = 32;
+const OPEN_HOW_MAX = 24;
+const AT_EMPTY_PATH = 0x1000;
+const PROC_FD_LINK = /^(?:\/proc\/(self|thread-self|\d+)|\/dev)\/fd\/(\d+)(\/.*)?$/;
 
 /** Calls whose first argument is an fd the filter must test against the threshold. */
 export const FD0_CALLS = [...Object.keys(FD_CALLS), ...READ_VECTORS, ...WRITE_VECTORS, 'close', 'fcntl', 'dup', 'fchdir'];
@@ -48,6 +51,8 @@ export interface CallHooks {
   /** Asks for the call's return and runs `hook` there; `abandon` runs instead if the thread
    * dies (or execs) before it returns. */
   expectReturn(call: SyscallCall, hook: (ret: SyscallReturn) => void, abandon?: () => void): void;
+  /** The traced process a pid or tid belongs to (for another tracee's /proc/<pid>/fd/N). */
+  traced(pid: number): ProcessState | undefined;
 }
 
 export class ProxyService {
@@ -113,6 +118,8 @@ export class ProxyService {
         return this.mmap(call, process);
       case 'fchdir':
         return this.fchdir(call, process);
+      case 'execveat':
+        return this.execveat(call, process);
       case 'copy_file_range':
         return this.kernelCopy(call, process, [0, 2], [{ kind: 'fd' }, { kind: 'inout', size: { bytes: 8 } }, { kind: 'fd' }, { kind: 'inout', size: { bytes: 8 } }, { kind: 'value' }, { kind: 'value' }]);
       case 'sendfile':
@@ -135,7 +142,21 @@ export class ProxyService {
     const name = call.name;
     const pathArg = name === 'open' || name === 'creat' ? 0 : 1;
     const dirfd = pathArg === 1 ? call.int(0) : AT_FDCWD;
-    const target = this.proxied(call, process, pathArg, dirfd);
+    let how: Buffer | undefined;
+    if (name === 'openat2') {
+      // struct open_how { u64 flags, mode, resolve }: kept whole, the RESOLVE_* flags matter.
+      try {
+        how = copyPinned(this.ioOf(call).read(call.ptr(2), Math.min(call.size(3), OPEN_HOW_MAX)));
+      } catch {
+        if (!process.vfds.get(dirfd)) return false; // the kernel fails it as natively
+        call.skip(-ERRNO.EFAULT);
+        return true;
+      }
+    }
+    // RESOLVE_BENEATH, RESOLVE_IN_ROOT... are relative to the directory fd itself: the walk
+    // must start at the monitor's real fd on it, not at its path.
+    const fromDirfd = how !== undefined && how.length >= 24 && how.readBigUInt64LE(16) !== 0n;
+    const target = this.proxied(call, process, pathArg, dirfd, false, fromDirfd);
     if (!target) return false;
     if (isSpecialFile(target.hostPath)) return this.handOver(call, pathArg, target.hostPath);
     let flags: number;
@@ -143,17 +164,18 @@ export class ProxyService {
     if (name === 'creat') {
       flags = O_CREAT | O_WRONLY | O_TRUNC;
       mode = call.uint(1);
-    } else if (name === 'openat2') {
-      const how = this.ioOf(call).read(call.ptr(2), 16);
-      flags = Number(how.readBigUInt64LE(0));
-      mode = Number(how.readBigUInt64LE(8));
+    } else if (how) {
+      const size = how.length;
+      flags = size >= 8 ? Number(how.readBigUInt64LE(0)) : 0;
+      mode = size >= 16 ? Number(how.readBigUInt64LE(8)) : 0;
+      if (size >= 8) how.writeBigUInt64LE(BigInt(flags | O_CLOEXEC), 0);
     } else {
       flags = call.int(pathArg + 1);
       mode = call.uint(pathArg + 2);
     }
     const path = cString(target.host);
     const fd = withUmask(CREATING_CALLS.has(name) && (flags & O_CREAT) !== 0 ? process.umask() : undefined, () =>
-      sys('openat', target.dirfd, path, flags | O_CLOEXEC, mode));
+      how ? sys('openat2', target.dirfd, path, how, how.length) : sys('openat', target.dirfd, path, flags | O_CLOEXEC, mode));
     this.stats.proxiedCalls++;
     if (fd < 0) {
       call.skip(fd);
@@ -344,6 +366,27 @@ export class ProxyService {
     return true;
   }
 
+  /** execveat relative to a virtual directory fd, or of a virtual fd itself (AT_EMPTY_PATH):
+   * the placeholder is /dev/null, so the call becomes an execve of the host path. */
+  private execveat(call: SyscallCall, process: ProcessState): boolean {
+    const entry = process.vfds.get(call.int(0));
+    if (!entry) return false;
+    let path: string;
+    try {
+      path = call.readString(1);
+    } catch {
+      return false;
+    }
+    if (path.startsWith('/')) return false;
+    const host = path === '' && (call.int(4) & AT_EMPTY_PATH) !== 0 ? entry.file.hostPath : resolvePath(entry.file.hostPath, path);
+    call.setNumber(nrOf('execve'));
+    call.setArg(0, call.placeString(host));
+    call.setArg(1, call.ptr(2));
+    call.setArg(2, call.ptr(3));
+    this.stats.proxiedCalls++;
+    return true;
+  }
+
   private fchdir(call: SyscallCall, process: ProcessState): boolean {
     const entry = process.vfds.get(call.int(0));
     if (!entry) return false;
@@ -431,20 +474,36 @@ export class ProxyService {
   /** Where a path argument lands for the monitor: `served` when a proxy module serves it or it
    * is relative to a virtual dirfd; `host` is what the monitor passes (absolute, or relative to
    * `dirfd`, the monitor's real fd). Undefined when the path cannot be read. */
-  private proxied(call: SyscallCall, process: ProcessState, arg: number, dirfd: number, anyPath = false):
+  private proxied(call: SyscallCall, process: ProcessState, arg: number, dirfd: number, anyPath = false, fromDirfd = false):
     { served: boolean; host: string; hostPath: string; guest: string; dirfd: number; pointerIsNull: boolean } | undefined {
     const pointer = call.ptr(arg);
-    if (pointer === 0n) return anyPath ? { served: false, host: '', hostPath: '', guest: '', dirfd: this.dirfdFor(process, dirfd), pointerIsNull: true } : undefined;
+    if (pointer === 0n) {
+      // utimensat(fd, NULL, ...) works on the fd itself: served when the fd is virtual.
+      if (!anyPath) return undefined;
+      return { served: process.vfds.get(dirfd) !== undefined, host: '', hostPath: '', guest: '', dirfd: this.dirfdFor(process, dirfd), pointerIsNull: true };
+    }
     let path: string;
     try {
       path = call.io.readCString(pointer, 4096);
     } catch {
       return undefined;
     }
+    const magic = this.procFdLink(path, process);
+    if (magic) {
+      // /proc/self/fd/N of a virtual fd names the placeholder (/dev/null) to the kernel: the
+      // monitor's own magic link on the real file takes its place (tar's chmod of an O_PATH fd).
+      return { served: true, host: magic.host, hostPath: magic.file.hostPath, guest: magic.file.guestPath, dirfd: AT_FDCWD, pointerIsNull: false };
+    }
     const virtualDir = process.vfds.get(dirfd);
+    if (virtualDir && path === '') {
+      // AT_EMPTY_PATH on a virtual fd: the call is on the monitor's fd itself, not on its path
+      // (an O_PATH|O_NOFOLLOW fd names the symlink, its path would name the target).
+      const file = virtualDir.file;
+      return { served: true, host: '', hostPath: file.hostPath, guest: file.guestPath, dirfd: file.fd, pointerIsNull: false };
+    }
     const { guest, host } = this.rewriter.resolve(path, dirfd, process);
     const claim = guest !== undefined ? this.translator.claimOf(guest) : undefined;
-    if (host !== undefined && guest !== undefined && claim?.module.proxy) {
+    if (host !== undefined && guest !== undefined && claim?.module.proxy && !(fromDirfd && virtualDir && !path.startsWith('/'))) {
       return { served: true, host, hostPath: host, guest, dirfd: AT_FDCWD, pointerIsNull: false };
     }
     if (virtualDir && !path.startsWith('/')) {
@@ -456,6 +515,17 @@ export class ProxyService {
     // Not served: as the tracee would see it, made absolute against its own cwd.
     const absolute = host ?? (path.startsWith('/') ? path : this.absoluteFor(process, dirfd, path));
     return { served: false, host: absolute, hostPath: absolute, guest: guest ?? absolute, dirfd: AT_FDCWD, pointerIsNull: false };
+  }
+
+  /** For `/proc/{self,thread-self,<pid>}/fd/<virtual fd>[/rest]` (or `/dev/fd/...`) of the
+   * tracee itself: the monitor's path to the same real file, and that file. */
+  private procFdLink(path: string, process: ProcessState): { host: string; file: OpenFile } | undefined {
+    const m = PROC_FD_LINK.exec(path);
+    if (!m) return undefined;
+    const [, who, fd, rest] = m;
+    const owner = who === undefined || who === 'self' || who === 'thread-self' ? process : this.hooks.traced(Number(who));
+    const file = owner?.vfds.get(Number(fd))?.file;
+    return file ? { host: `/proc/self/fd/${file.fd}${rest ?? ''}`, file } : undefined;
   }
 
   private dirfdFor(process: ProcessState, dirfd: number): number {
@@ -480,8 +550,18 @@ function known(name: string): boolean {
 /** True for an existing path that is neither a regular file nor a directory (stat, which
  * never blocks, follows symlinks as the open will). */
 function isSpecialFile(path: string): boolean {
-  const st = statSync(path, { throwIfNoEntry: false });
-  return st !== undefined && !st.isFile() && !st.isDirectory();
+  try {
+    const st = statSync(path, { throwIfNoEntry: false });
+    return st !== undefined && !st.isFile() && !st.isDirectory();
+  } catch {
+    return false; // ELOOP, EACCES...: the monitor's own open reports it as the kernel would
+  }
+}
+
+function copyPinned(data: Buffer): Buffer {
+  const out = pinnedBuffer(data.length);
+  data.copy(out);
+  return out;
 }
 
 function isDevNull(pid: number, fd: number): boolean {
