@@ -15,7 +15,9 @@ export const cli = join(packageDir, 'dist', 'cli.cjs');
 if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npx tsup in packages/umview-lite)`);
 
 /** The unreal module in the mode this suite checks: remap (the kernel does the work). */
-export const UNREAL = 'unreal,mode=remap';
+/** The unreal module as the suites load it: remap by default; the files in test/proxy-mode/
+ * run the same suites with UMVIEW_TEST_UNREAL='unreal,mode=proxy'. */
+export const UNREAL = process.env.UMVIEW_TEST_UNREAL ?? 'unreal,mode=remap';
 export const TRACE_MODES = ['seccomp', 'seccomp-all', 'syscall'] as const;
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
