@@ -20,7 +20,7 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < n; i++)
     if ((prog[i].code & 0x07) == BPF_RET && (prog[i].k & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_TRACE) prog[i].k = SECCOMP_RET_ALLOW;
   struct sock_fprog fp = { (unsigned short)n, prog };
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp)) {
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_SPEC_ALLOW, &fp)) {
     perror("seccomp");
     return 4;
   }
