@@ -1,0 +1,76 @@
+// How far proxy mode's data path is from what the kernel allows: `dd bs=4k` of a file (the
+// seed table's cp-2006 workload) timed natively, with its reads served by a minimal C tracer
+// (bench/proxy-floor.c: one seccomp stop, one pread, one process_vm_writev, GETREGS + SETREGS,
+// CONT per read — no tracer can do less per served read), and under umview-lite with the file
+// opened through /unreal in proxy mode. Pinned to one CPU, interleaved, medians.
+//   npm run proxy-floor -w @umview/umview-lite -- [--mib 256] [--runs 5] [--json]
+// Last line with --json: { "nativeSeconds", "cFloorSeconds", "umviewSeconds", "cFloorRatio",
+// "umviewRatio", "umviewOverFloor" }
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compileC } from '@umview/test-fixtures';
+import { ensurePinned, median, parseArgs, printTable } from '@umview/test-fixtures/bench';
+
+const args = parseArgs(process.argv.slice(2), { mib: 256, runs: 5 });
+ensurePinned(import.meta.url);
+
+const cli = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
+if (!existsSync(cli)) {
+  console.error(`proxy-floor: ${cli} is missing; build first (npx tsup in packages/umview-lite)`);
+  process.exit(1);
+}
+const floor = compileC(fileURLToPath(new URL('./proxy-floor.c', import.meta.url)), { flags: ['-O2'] });
+
+const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'umview-floor-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+const source = join(dir, 'source');
+const dest = join(dir, 'dest');
+const chunk = Buffer.alloc(1 << 20);
+for (let i = 0; i < chunk.length; i++) chunk[i] = (i * 2654435761) >>> 24;
+const fd = openSync(source, 'w');
+for (let i = 0; i < args.mib; i++) writeSync(fd, chunk);
+closeSync(fd);
+
+const dd = ['dd', `of=${dest}`, 'bs=4k', 'status=none'];
+const rows = [
+  { name: 'native', argv: [...dd, `if=${source}`] },
+  { name: 'C tracer (floor)', argv: [floor, source, ...dd] },
+  { name: 'umview-lite proxy', argv: ['node', cli, '-m', 'unreal', '--', ...dd, `if=/unreal${source}`] },
+];
+
+function time(argv) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (status ${r.status}): ${r.stderr}`);
+  // Every configuration must have copied the whole file.
+  const cmp = spawnSync('cmp', [source, dest]);
+  if (cmp.status !== 0) throw new Error(`${argv.join(' ')}: the copy differs from the source`);
+  rmSync(dest, { force: true });
+  return seconds;
+}
+
+const samples = rows.map(() => []);
+for (let run = 0; run < args.runs; run++) rows.forEach((row, i) => samples[i].push(time(row.argv)));
+const [nativeSeconds, cFloorSeconds, umviewSeconds] = samples.map(median);
+printTable(`dd bs=4k of ${args.mib} MiB, reads served by a tracer: pinned to CPU ${process.env.UMVIEW_BENCH_CPU}, median of ${args.runs}`, [
+  ['configuration', 'seconds', 'ratio to native', 'µs per 4 KiB read'],
+  ...rows.map((row, i) => {
+    const s = median(samples[i]);
+    return [row.name, s.toFixed(3), (s / nativeSeconds).toFixed(2), ((s * 1e6) / (args.mib * 256)).toFixed(2)];
+  }),
+]);
+const result = {
+  nativeSeconds,
+  cFloorSeconds,
+  umviewSeconds,
+  cFloorRatio: Number((cFloorSeconds / nativeSeconds).toFixed(3)),
+  umviewRatio: Number((umviewSeconds / nativeSeconds).toFixed(3)),
+  umviewOverFloor: Number((umviewSeconds / cFloorSeconds).toFixed(3)),
+};
+console.log(`\numview-lite over the C floor: ${result.umviewOverFloor} ×; the floor itself is ${result.cFloorRatio} × native.`);
+if (args.json) console.log(JSON.stringify(result));
