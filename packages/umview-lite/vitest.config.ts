@@ -1,10 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
+/** The part-1 correctness suites (path families, real programs, processes and signals): run
+ * once with the unreal module in remap mode, as every other test, and once more in proxy mode,
+ * where the monitor serves the files. */
+const BOTH_MODES = ['test/path-families.test.ts', 'test/programs.test.ts', 'test/processes.test.ts'];
+
 export default defineConfig({
   test: {
     // Each test file in its own process: a tracer is bound to the thread that attached.
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [
+      { extends: true, test: { name: 'remap', include: ['test/**/*.test.ts'], env: { UMVIEW_TEST_UNREAL: 'unreal,mode=remap' } } },
+      { extends: true, test: { name: 'proxy', include: BOTH_MODES, env: { UMVIEW_TEST_UNREAL: 'unreal,mode=proxy' } } },
+    ],
   },
 });

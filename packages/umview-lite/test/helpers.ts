@@ -14,9 +14,8 @@ export const packageDir = fileURLToPath(new URL('..', import.meta.url));
 export const cli = join(packageDir, 'dist', 'cli.cjs');
 if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npx tsup in packages/umview-lite)`);
 
-/** The unreal module in the mode this suite checks: remap (the kernel does the work). */
-/** The unreal module as the suites load it: remap by default; the files in test/proxy-mode/
- * run the same suites with UMVIEW_TEST_UNREAL='unreal,mode=proxy'. */
+/** The unreal module as the suites load it: remap (the kernel does the work) unless
+ * UMVIEW_TEST_UNREAL says otherwise; vitest.config.ts runs the part-1 suites in both modes. */
 export const UNREAL = process.env.UMVIEW_TEST_UNREAL ?? 'unreal,mode=remap';
 export const TRACE_MODES = ['seccomp', 'seccomp-all', 'syscall'] as const;
 

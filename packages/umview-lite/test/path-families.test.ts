@@ -1,5 +1,5 @@
-// Every path-taking syscall family, through the unreal module (remap mode here, proxy mode
-// again in proxy-mode/): for X in a tree, `/unreal/X`, `/unreal/unreal/X` and `X` must behave
+// Every path-taking syscall family, through the unreal module (in remap mode, then again in
+// proxy mode: vitest.config.ts): for X in a tree, `/unreal/X`, `/unreal/unreal/X` and `X` must behave
 // identically, under each --trace mode, with and without PTRACE_MULTI batching. One C program
 // (fixtures/path-families.c) runs every family on a tree it makes and prints a transcript; the
 // transcripts must be equal.

@@ -1,4 +1,0 @@
-// The path-families suite again, with the unreal module in proxy mode (the monitor serves the files).
-process.env.UMVIEW_TEST_UNREAL = 'unreal,mode=proxy';
-await import('../path-families.test.js');
-export {};
