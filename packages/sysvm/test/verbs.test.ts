@@ -148,4 +148,45 @@ describe.each(BACKENDS)('backend %s', (backend) => {
     });
     expect(out.read()).toMatch(/^getpid=\d+ getppid=\d+\n$/);
   });
+  // The fixture's read(pipe, buf, 15) is the only read of 15 bytes it makes.
+  const isFixtureRead = (e: SyscallCall) => e.nr === nr('read') && e.args[2] === 15n;
+
+  test('restartCall: a read rewritten into getppid runs again as the read at its exit', () => {
+    const { vm, out } = start(backend, fixture('restart-call'), ['plain']);
+    let reads = 0;
+    const status = vm.run((e) => {
+      if (e.kind === 'syscall' && isFixtureRead(e) && ++reads === 1) {
+        e.setNumber(nr('getppid'));
+        e.runToExit();
+      } else if (e.kind === 'syscall-return' && e.name === 'getppid') {
+        expect(e.result).toBe(BigInt(process.pid));
+        e.restartCall();
+      }
+    });
+    expect(status).toBe(0);
+    expect(reads).toBe(2);
+    expect(out.read()).toBe('read=5 [hello] handled=0\n');
+  });
+
+  test.each([
+    ['sa-restart', 'read=5 [hello] handled=1\n'],
+    ['no-sa-restart', 'read=-1 Interrupted system call handled=1\n'],
+  ])('restartCall of a call a signal interrupted follows SA_RESTART as natively: %s', (mode, expected) => {
+    const { vm, out } = start(backend, fixture('restart-call'), [mode]);
+    let reads = 0;
+    let interrupted: bigint | undefined;
+    const status = vm.run((e) => {
+      if (e.kind === 'syscall' && isFixtureRead(e) && ++reads === 1) {
+        e.setNumber(nr('pause')); // waits in the tracee until the timer's SIGALRM
+        e.runToExit();
+      } else if (e.kind === 'syscall-return' && e.name === 'pause') {
+        interrupted = e.result;
+        e.restartCall();
+      }
+    });
+    expect(status).toBe(0);
+    expect(interrupted).toBe(-514n); // ERESTARTNOHAND: what pause() leaves for the kernel's signal code
+    expect(reads).toBe(mode === 'sa-restart' ? 2 : 1);
+    expect(out.read()).toBe(expected);
+  });
 });

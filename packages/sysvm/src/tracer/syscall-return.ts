@@ -11,6 +11,8 @@ export class SyscallReturn extends SyscallArgs {
   readonly kind = 'syscall-return' as const;
   readonly name: string;
   newResult: bigint | undefined;
+  /** Set by restartCall. */
+  restart = false;
 
   constructor(
     private readonly host: CallHost,
@@ -48,6 +50,16 @@ export class SyscallReturn extends SyscallArgs {
   /** Changes what the tracee sees as the result. */
   setResult(value: bigint | number): void {
     this.newResult = BigInt(value);
+  }
+
+  /** The tracee makes its original call again (its own number and arguments, whatever the
+   * entry rewrote it into), as the kernel restarts an interrupted call: at once, or — when this
+   * call was interrupted by a signal (an ERESTART* result) — after the signal, subject to
+   * SA_RESTART, exactly as if the original call had been the one interrupted. The way to wait
+   * in the tracee for something the monitor must not block on: rewrite the call into a
+   * ppoll, then restart it when the ppoll returns. */
+  restartCall(): void {
+    this.restart = true;
   }
 
   /** The result the tracee will see. */

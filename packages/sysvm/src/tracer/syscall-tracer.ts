@@ -45,6 +45,11 @@ export interface SysvmStats {
 
 const SYSCALL_NR: RegisterName = arch.SYSCALL_NR_REGISTER;
 const RESULT: RegisterName = arch.SYSCALL_RESULT_REGISTER;
+const PC: RegisterName = arch.PC_REGISTER;
+/** The kernel's internal "restart me" results, seen by a tracer at an exit stop (never by the
+ * program): ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK. */
+const ERESTARTSYS = -512n;
+const isRestartCode = (result: bigint): boolean => result <= -512n && result >= -516n && result !== -515n;
 
 export class SyscallTracer implements CallHost {
   readonly tracer = new Tracer();
@@ -226,7 +231,7 @@ export class SyscallTracer implements CallHost {
         // The 2006 way: the kernel runs nothing for number -1; the result is written at the
         // exit stop that PTRACE_SYSCALL always brings.
         edits.apply(tracee);
-        thread.pendingExit = { report: false, skipResult: decision.result, nr: call.nr, args: call.args };
+        thread.pendingExit = { report: false, skipResult: decision.result, nr: call.nr, args: call.args, madeNr: call.nr };
         this.resume(tracee);
       } else {
         edits.set(RESULT, decision.result);
@@ -253,18 +258,42 @@ export class SyscallTracer implements CallHost {
     const needExit = decision.toExit || restore.size > 0 || call.scratch !== undefined;
     if (needExit || this.backend === 'ptrace-syscall') {
       thread.pendingExit = {
-        report: decision.toExit, restore, scratch: call.scratch, nr: call.effectiveNr, args: call.effectiveArgs,
+        report: decision.toExit, restore, scratch: call.scratch, nr: call.effectiveNr, args: call.effectiveArgs, madeNr: call.nr,
       };
     }
     this.resume(tracee);
   }
 
   private finishReturn(ret: ReturnWithPending): void {
+    if (ret.restart) {
+      this.restartAtExit(ret);
+      return;
+    }
     const edits = this.restoreEdits(ret.pending);
     if (ret.newResult !== undefined) edits.set(RESULT, ret.newResult);
     edits.apply(ret.tracee);
     ret.pending.scratch?.restore();
     this.resume(ret.tracee);
+  }
+
+  /** SyscallReturn.restartCall: the original call's number and arguments back in place, and
+   * either the pc moved back onto the `syscall` instruction (run it again now) or, for a call a
+   * signal interrupted, -ERESTARTSYS with the original number in orig_rax, so that the kernel's
+   * signal code restarts it or fails it with EINTR as SA_RESTART says. */
+  private restartAtExit(ret: ReturnWithPending): void {
+    const { tracee, pending } = ret;
+    const regs = tracee.getRegisters();
+    for (const [name, value] of pending.restore ?? []) regs.set(name, value);
+    if (isRestartCode(ret.result)) {
+      regs.set(SYSCALL_NR, BigInt(pending.madeNr));
+      regs.set(RESULT, ERESTARTSYS);
+    } else {
+      regs.set(PC, regs.get(PC) - BigInt(arch.SYSCALL_INSTRUCTION_SIZE));
+      regs.set(RESULT, BigInt(pending.madeNr));
+    }
+    tracee.setRegisters(regs);
+    pending.scratch?.restore();
+    this.resume(tracee);
   }
 
   private finishProcessEvent(event: ProcessEvent): void {

@@ -10,9 +10,11 @@ export interface PendingExit {
   /** Registers to put back at exit (arguments the monitor rewrote). */
   restore?: Map<RegisterName, bigint>;
   scratch?: Scratch;
-  /** The call as it was made, for the handler at exit. */
+  /** The call as it ran (after any rewrite), for the handler at exit. */
   nr: number;
   args: readonly bigint[];
+  /** The number the tracee asked for, before any rewrite (SyscallReturn.restartCall). */
+  madeNr: number;
 }
 
 export class ThreadState {
