@@ -1,5 +1,5 @@
 // unreal in proxy mode: fd semantics of files the monitor serves, compared with a native run.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,5 +66,50 @@ describe('unreal in proxy mode: file descriptors the monitor serves', () => {
     expect(stats(`dd if=/unreal${dir}/src of=${dir}/dd bs=4k status=none`)).toMatch(/proxy: data through tracee memory\s+25 calls, 100\d{3} bytes/);
     execFileSync('cmp', [`${dir}/src`, `${dir}/cp`]);
     execFileSync('cmp', [`${dir}/src`, `${dir}/dd`]);
+  });
+});
+
+describe('unreal in proxy mode: splice and sendfile with a pipe that is not ready', () => {
+  // The monitor must not block in such a copy: the child that fills or drains the pipe needs
+  // the monitor first (it opens a file through /unreal). A monitor that blocked would hang the
+  // run; the timeout turns that into a failure (and PTRACE_O_EXITKILL cleans up).
+  const copyWait = compileC(fileURLToPath(new URL('./fixtures/copy-wait.c', import.meta.url)), { flags: ['-O0', '-g'], name: 'copy-wait' });
+  const run = (prefix: string, monitorArgs?: string[]): string => {
+    const dir = join(tempDir('umview-copy-wait-'), 'd');
+    mkdirSync(dir);
+    const argv = [copyWait, prefix, dir];
+    return monitorArgs
+      ? execFileSync('node', [cli, ...monitorArgs, '--', ...argv], { encoding: 'utf8', timeout: 20_000 })
+      : execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 20_000 });
+  };
+  const native = run('');
+
+  it('the native transcript covers every case', () => {
+    expect(native).toBe([
+      'splice(empty pipe -> file) = 10',
+      'file holds [from child]',
+      'sendfile(file -> full pipe) = 5',
+      "child read 5 bytes past the pipe's capacity",
+      'splice without SA_RESTART = -1 Interrupted system call',
+      'handler ran 1 time(s)',
+      'splice with SA_RESTART = 10',
+      'handler ran 1 time(s)',
+      '',
+    ].join('\n'));
+  });
+
+  it.each([
+    ['default (seccomp filter)', ['-m', 'unreal']],
+    ['ptrace-syscall', ['-m', 'unreal', '--trace=syscall']],
+  ])('the tracee waits, the monitor keeps serving, signals act as natively: %s', (_name, args) => {
+    expect(run('/unreal', args)).toBe(native);
+  });
+
+  it('says so in --stats', () => {
+    const dir = join(tempDir('umview-copy-wait-'), 'd');
+    mkdirSync(dir);
+    const r = spawnSync('node', [cli, '-m', 'unreal', '--stats', '--', copyWait, '/unreal', dir], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.stdout).toBe(native);
+    expect(r.stderr).toMatch(/proxy: waits in the tracee\s+[1-9]/);
   });
 });

@@ -57,6 +57,7 @@ export function formatStats(stats: MonitorStats): string {
       ['proxy: calls served', String(p.proxiedCalls)],
       ['proxy: data through tracee memory', `${p.throughMemoryCalls} calls, ${p.throughMemoryBytes} bytes (ptrace-multi batches)`],
       ['proxy: data in the kernel', `${p.inKernelCalls} calls, ${p.inKernelBytes} bytes (pidfd_getfd + copy_file_range/sendfile/splice)`],
+      ['proxy: waits in the tracee', `${p.waitsInTracee} (a copy's pipe or socket not ready: ppoll, then the call again)`],
     );
   }
   const width = Math.max(...rows.map(([k]) => k.length));

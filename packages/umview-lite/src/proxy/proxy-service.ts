@@ -15,6 +15,7 @@ import type { PathTranslator } from '../paths/translator.js';
 import { settleCwd } from '../monitor/cwd.js';
 import { CREATING_CALLS, FD_CALLS, PATH_CALLS, type ArgSpec } from './call-specs.js';
 import type { FdLayout } from './fd-limits.js';
+import { copyWait, waitInTracee } from './copy-wait.js';
 import { cString, sys, withUmask } from './host-syscalls.js';
 import { OpenFile } from './open-file.js';
 import { emptyProxyStats, type ProxyStats } from './proxy-stats.js';
@@ -404,27 +405,33 @@ export class ProxyService {
    * never leaves the kernel. */
   private kernelCopy(call: SyscallCall, process: ProcessState, fdArgs: number[], specs: ArgSpec[]): boolean {
     if (!fdArgs.some((i) => process.vfds.get(call.int(i)))) return false;
-    const borrowed: number[] = [];
+    // The tracee's own fds of the copy, duplicated into the monitor.
+    const borrowed = new Map<number, number>();
+    for (const i of fdArgs) {
+      const fd = call.int(i);
+      if (process.vfds.get(fd) || borrowed.has(fd)) continue;
+      const pidfd = process.pidfd(() => sys('pidfd_open', process.pid, 0));
+      borrowed.set(fd, sys('pidfd_getfd', pidfd, fd, 0));
+    }
     const plan: ReissuePlan = {
-      realFd: (fd) => {
-        const entry = process.vfds.get(fd);
-        if (entry) return entry.file.fd;
-        const pidfd = process.pidfd(() => sys('pidfd_open', process.pid, 0));
-        const dup = sys('pidfd_getfd', pidfd, fd, 0);
-        if (dup >= 0) borrowed.push(dup);
-        return dup >= 0 ? dup : -ERRNO.EBADF;
-      },
+      realFd: (fd) => process.vfds.get(fd)?.file.fd ?? (borrowed.get(fd)! >= 0 ? borrowed.get(fd)! : -ERRNO.EBADF),
       hostPath: () => undefined,
       dirfd: () => AT_FDCWD,
     };
     try {
+      const wait = copyWait(call, (fd) => borrowed.get(fd));
+      if (wait) {
+        waitInTracee(call, wait, this.hooks.expectReturn, nrOf('ppoll'));
+        this.stats.waitsInTracee++;
+        return true;
+      }
       const { result } = reissue(call, call.nr, specs, plan, this.ioOf(call));
       this.stats.proxiedCalls++;
       this.stats.inKernelCalls++;
       if (result > 0) this.stats.inKernelBytes += result;
       call.skip(result);
     } finally {
-      for (const fd of borrowed) sys('close', fd);
+      for (const fd of borrowed.values()) if (fd >= 0) sys('close', fd);
     }
     return true;
   }

@@ -7,10 +7,12 @@ export interface ProxyStats {
   throughMemoryBytes: number;
   inKernelCalls: number;
   inKernelBytes: number;
+  /** Copies whose pipe or socket was not ready: the tracee waited for it in a ppoll. */
+  waitsInTracee: number;
   /** Virtual fds created (opens served by the monitor). */
   virtualOpens: number;
 }
 
 export function emptyProxyStats(): ProxyStats {
-  return { proxiedCalls: 0, throughMemoryCalls: 0, throughMemoryBytes: 0, inKernelCalls: 0, inKernelBytes: 0, virtualOpens: 0 };
+  return { proxiedCalls: 0, throughMemoryCalls: 0, throughMemoryBytes: 0, inKernelCalls: 0, inKernelBytes: 0, waitsInTracee: 0, virtualOpens: 0 };
 }
