@@ -35,6 +35,7 @@ describe('unreal in proxy mode: file descriptors the monitor serves', () => {
     expect(native).toMatch(/directory: \. \.\. mapped offsets shared stdout vectors/);
     expect(native).toMatch(/is a symlink: yes\nchmod\(\/proc\/self\/fd\/N, 0751\) = 0\nsub mode: 751\nreadlink\(\/proc\/self\/fd\/N\) ends in: \/sub\n/);
     expect(native).toMatch(/reopened through \/dev\/fd\/N: \[\w+/);
+    expect(native).toMatch(/exec through \/proc\/self\/fd\/N: exit 0\n$/);
   });
 
   for (const [name, args] of [

@@ -121,6 +121,8 @@ export class ProxyService {
         return this.fchdir(call, process);
       case 'execveat':
         return this.execveat(call, process);
+      case 'execve':
+        return this.execveOfFdLink(call, process);
       case 'copy_file_range':
         return this.kernelCopy(call, process, [0, 2], [{ kind: 'fd' }, { kind: 'inout', size: { bytes: 8 } }, { kind: 'fd' }, { kind: 'inout', size: { bytes: 8 } }, { kind: 'value' }, { kind: 'value' }]);
       case 'sendfile':
@@ -384,6 +386,23 @@ export class ProxyService {
     call.setArg(0, call.placeString(host));
     call.setArg(1, call.ptr(2));
     call.setArg(2, call.ptr(3));
+    this.stats.proxiedCalls++;
+    return true;
+  }
+
+  /** execve("/proc/self/fd/N") of a virtual fd (glibc's fexecve without execveat): the
+   * placeholder would be exec'd, so the call names the real file's host path instead. */
+  private execveOfFdLink(call: SyscallCall, process: ProcessState): boolean {
+    if (process.vfds.size === 0) return false; // the usual case: no path read here
+    let path: string;
+    try {
+      path = call.readString(0);
+    } catch {
+      return false;
+    }
+    const link = this.procFdLink(path, process);
+    if (!link) return false;
+    call.setArg(0, call.placeString(link.file.hostPath));
     this.stats.proxiedCalls++;
     return true;
   }
