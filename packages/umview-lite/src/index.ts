@@ -11,3 +11,7 @@ export type { UmviewModule, ModuleFactory, ModuleOptions, ModuleContext } from '
 export { BUILTIN_MODULES, loadModule, parseModuleSpec, UnknownModuleError } from './modules/registry.js';
 export { unreal, UNREAL_PREFIX } from './modules/unreal.js';
 export { bind } from './modules/bind.js';
+/** The syscalls that take paths, and which arguments (what the monitor's filter stops for the
+ * path modules, and what a module that rewrites paths has to consider). */
+export { PATH_SYSCALLS, CWD_SYSCALLS } from './paths/path-syscalls.js';
+export type { PathArg } from './paths/path-syscalls.js';
