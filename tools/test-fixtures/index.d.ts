@@ -23,3 +23,5 @@ export interface ReadmeExample {
 /** The examples a package's README embeds: each `<!-- example: FILE -->` comment followed by a
  * fenced code block that must hold FILE verbatim. */
 export function readmeExamples(packageDir: string): ReadmeExample[];
+/** mulberry32 seeded with `seed`: numbers in [0, 1), the same sequence for the same seed. */
+export function seededRandom(seed: number): () => number;

@@ -57,3 +57,16 @@ export function readmeExamples(packageDir) {
   }
   return found;
 }
+
+// mulberry32: a small seeded PRNG, so that a randomized test (fault points, input mutations)
+// can be replayed from its seed.
+export function seededRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

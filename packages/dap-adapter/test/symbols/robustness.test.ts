@@ -2,20 +2,10 @@
 // TypeError, a stack overflow or a hang: seeded random mutations of a real binary.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@umview/test-fixtures';
 import { CorruptElfError, ElfFile, NotElfError, SymbolFile, SymbolsError, typeName } from '../../src/symbols/index.js';
 import { compileFixture, compileProgram } from './helpers.js';
 
-/** mulberry32: a small deterministic PRNG, so that a failing mutation can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** UMVIEW_FUZZ_SCALE=20 multiplies the iteration counts for a longer local run. */
 const scale = Number(process.env.UMVIEW_FUZZ_SCALE ?? 1);
@@ -149,7 +139,7 @@ describe.each(subjects)('robustness against malformed versions of $label', ({ pa
   });
 
   it('survives 100 seeded truncations with typed errors only', () => {
-    const next = random(seedBase + 1);
+    const next = seededRandom(seedBase + 1);
     for (let index = 0; index < 100 * scale; index++) {
       const length = Math.floor(next() * original.length);
       expectOnlyTypedErrors(exercise(original.subarray(0, length), addresses), `truncation at ${length}`);
@@ -157,7 +147,7 @@ describe.each(subjects)('robustness against malformed versions of $label', ({ pa
   });
 
   it('survives 300 seeded byte mutations with typed errors only', () => {
-    const next = random(seedBase + 2);
+    const next = seededRandom(seedBase + 2);
     let failures = 0;
     for (let index = 0; index < 300 * scale; index++) {
       const mutant = Buffer.from(original);
@@ -175,7 +165,7 @@ describe.each(subjects)('robustness against malformed versions of $label', ({ pa
   });
 
   it('rejects random bytes, with or without an ELF identification, with typed errors', () => {
-    const next = random(seedBase + 3);
+    const next = seededRandom(seedBase + 3);
     for (let index = 0; index < 50 * scale; index++) {
       const bytes = Buffer.alloc(64 + Math.floor(next() * 4096));
       for (let position = 0; position < bytes.length; position++) bytes[position] = Math.floor(next() * 256);

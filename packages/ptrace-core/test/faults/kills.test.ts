@@ -8,6 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryAccessError, TraceeGoneError, Tracer, type Stop } from '@umview/ptrace-core';
+import { seededRandom } from '@umview/test-fixtures';
 import { fixture, outputFile, processState, runToEnd } from '../helpers.js';
 
 let tracer: Tracer | undefined;
@@ -20,17 +21,7 @@ const SCALE = Math.max(1, Number(process.env.FAULT_ITERATIONS ?? 1));
 const iterations = (base: number): number => Math.ceil(base * SCALE);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** mulberry32, seeded (FAULT_SEED replays a run). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** FAULT_SEED replays a run. */
 const SEED = Number(process.env.FAULT_SEED ?? 2006);
 
 /** Every stop resumed (signals delivered); counts kinds. */
@@ -105,7 +96,7 @@ describe('64 threads in waves', () => {
 
 describe('a tracee killed while the tracer works on it', () => {
   it('every request fails with TraceeGoneError (or a memory error), then its death is reported once', () => {
-    const next = random(SEED);
+    const next = seededRandom(SEED);
     for (let i = 0; i < iterations(30); i++) {
       tracer = new Tracer();
       const tracee = tracer.spawn(fixture('getppid-loop'), ['100000000']);
@@ -179,7 +170,7 @@ describe('the tracer killed between the spawn and the seize', () => {
 describe('the tracer process killed with SIGKILL at a random point', () => {
   const script = fileURLToPath(new URL('../scripts/tracer-random-death.mjs', import.meta.url));
   it.each(['run', 'hold'])('leaves no tracee alive or stopped (tracees %s)', async (mode) => {
-    const next = random(SEED + (mode === 'hold' ? 1 : 0));
+    const next = seededRandom(SEED + (mode === 'hold' ? 1 : 0));
     for (let i = 0; i < iterations(10); i++) {
       const child = spawn(process.execPath, [script, mode, fixture('fork-kill', ['-O0', '-pthread']), '200'], { stdio: ['ignore', 'pipe', 'pipe'] });
       const pids = new Set<number>();

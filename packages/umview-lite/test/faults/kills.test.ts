@@ -5,23 +5,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@umview/test-fixtures';
 import { exec, fixture, sleep, tempDir, umview } from '../helpers.js';
 import { iterations, leftovers, marker, processesMarked, start } from './fault-helpers.js';
 
 const busy = fixture('busy-calls');
 const forkKill = fixture('fork-kill');
 
-/** mulberry32, seeded: a failing iteration can be replayed with FAULT_SEED. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const SEED = Number(process.env.FAULT_SEED ?? 1906);
 
 function scenarioDir(tag: string): string {
@@ -38,7 +28,7 @@ const MODES: [string, string[]][] = [
 
 describe('a tracee killed with SIGKILL at a random point', () => {
   it.each(MODES)('during virtualized calls and their batches (%s): status 137, nothing left', async (_label, cliArgs) => {
-    const next = random(SEED);
+    const next = seededRandom(SEED);
     for (let i = 0; i < iterations(8); i++) {
       const tag = marker();
       const dir = scenarioDir(tag);
@@ -84,7 +74,7 @@ async function firstProcess(tag: string, timeoutMs = 10_000): Promise<void> {
 
 describe('the monitor killed with SIGKILL at a random point', () => {
   it('while it starts its first tracee (trampoline, seize, filter): nothing left', async () => {
-    const next = random(SEED + 1);
+    const next = seededRandom(SEED + 1);
     for (let i = 0; i < iterations(12); i++) {
       const tag = marker();
       const dir = scenarioDir(tag);
@@ -99,7 +89,7 @@ describe('the monitor killed with SIGKILL at a random point', () => {
   });
 
   it.each(MODES)('while it serves a busy tree (%s): nothing left', async (_label, cliArgs) => {
-    const next = random(SEED + 2);
+    const next = seededRandom(SEED + 2);
     for (let i = 0; i < iterations(8); i++) {
       const tag = marker();
       const dir = scenarioDir(tag);
