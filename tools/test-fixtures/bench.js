@@ -47,3 +47,37 @@ export function printTable(title, rows) {
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   });
 }
+
+// The soak benches' verdicts over their samples ({ t, rssKiB, fds, [rate] }): memory flat within
+// 10% from the first warm sample to the last, no fd growth, no slowdown. Warm-up is the first
+// tenth of the run (at least one sample), while the JIT compiles and the heap finds its size.
+// An fd count is a snapshot (a file open at that instant counts too); a leak raises the floor,
+// so the lowest counts of the first and the last quarter are compared.
+export function soakVerdicts(samples, seconds, rate) {
+  const warmFrom = Math.max(1, samples.findIndex((s) => s.t >= seconds / 10));
+  const warm = samples.slice(warmFrom);
+  const quarter = Math.max(1, Math.floor(warm.length / 4));
+  const mean = (list) => list.reduce((sum, s) => sum + s[rate], 0) / list.length;
+  const minFds = (list) => Math.min(...list.map((s) => s.fds));
+  const first = warm[0] ?? samples[0];
+  const last = samples[samples.length - 1];
+  const fdsStart = minFds(warm.slice(0, quarter));
+  const fdsEnd = minFds(warm.slice(-quarter));
+  return {
+    first,
+    last,
+    verdicts: {
+      rssAtFirstSampleKiB: samples[0].rssKiB,
+      rssStartKiB: first.rssKiB,
+      rssEndKiB: last.rssKiB,
+      rssGrowthPercent: Math.round((1000 * (last.rssKiB - first.rssKiB)) / first.rssKiB) / 10,
+      rssFlat: last.rssKiB <= first.rssKiB * 1.1,
+      fdsStart,
+      fdsEnd,
+      fdGrowth: fdsEnd - fdsStart,
+      fdsFlat: fdsEnd <= fdsStart,
+      throughputRatio: warm.length >= 2 ? Math.round((100 * mean(warm.slice(-quarter))) / mean(warm.slice(0, quarter))) / 100 : 1,
+      noSlowdown: warm.length < 2 || mean(warm.slice(-quarter)) >= 0.9 * mean(warm.slice(0, quarter)),
+    },
+  };
+}

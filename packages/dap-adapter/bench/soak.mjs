@@ -9,7 +9,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compileC } from '@umview/test-fixtures';
-import { parseArgs, printTable } from '@umview/test-fixtures/bench';
+import { parseArgs, printTable, soakVerdicts } from '@umview/test-fixtures/bench';
 import { DapClient } from './dap-client.mjs';
 
 const args = parseArgs(process.argv.slice(2), { minutes: 10, interval: 0 });
@@ -95,26 +95,9 @@ const alive = (() => {
   }
 })();
 
-const warmFrom = Math.max(1, samples.findIndex((s) => s.t >= seconds / 10));
-const warm = samples.slice(warmFrom);
-const quarter = Math.max(1, Math.floor(warm.length / 4));
-const mean = (list) => list.reduce((sum, s) => sum + s.hitsPerSecond, 0) / list.length;
-// A snapshot may catch a descriptor in use for an instant; a leak raises the floor: compare the
-// lowest count of the first and of the last quarter.
-const minFds = (list) => Math.min(...list.map((s) => s.fds));
-const first = warm[0] ?? samples[0];
-const last = samples[samples.length - 1];
+const { first, last, verdicts: common } = soakVerdicts(samples, seconds, 'hitsPerSecond');
 const verdicts = {
-  rssAtFirstSampleKiB: samples[0].rssKiB,
-  rssStartKiB: first.rssKiB,
-  rssEndKiB: last.rssKiB,
-  rssGrowthPercent: Math.round((1000 * (last.rssKiB - first.rssKiB)) / first.rssKiB) / 10,
-  rssFlat: last.rssKiB <= first.rssKiB * 1.1,
-  fdsStart: minFds(warm.slice(0, quarter)),
-  fdsEnd: minFds(warm.slice(-quarter)),
-  fdsFlat: minFds(warm.slice(-quarter)) <= minFds(warm.slice(0, quarter)),
-  throughputRatio: warm.length >= 2 ? Math.round((100 * mean(warm.slice(-quarter))) / mean(warm.slice(0, quarter))) / 100 : 1,
-  noSlowdown: warm.length < 2 || mean(warm.slice(-quarter)) >= 0.9 * mean(warm.slice(0, quarter)),
+  ...common,
   hits,
   failedRequests: failures,
   debuggeeLeftAlive: alive,

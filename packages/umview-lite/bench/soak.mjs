@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileC } from '@umview/test-fixtures';
-import { parseArgs, printTable } from '@umview/test-fixtures/bench';
+import { parseArgs, printTable, soakVerdicts } from '@umview/test-fixtures/bench';
 
 const args = parseArgs(process.argv.slice(2), { minutes: 10, interval: 0, trace: 'seccomp', module: 'unreal' });
 const cli = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
@@ -93,30 +93,9 @@ if (end === undefined) monitor.kill('SIGKILL');
 await sleep(200);
 const left = tracees();
 
-// Warm-up: the first tenth of the run (at least one interval), while the JIT compiles and the
-// heap finds its size. "Start" is the first sample after it; the first sample of all is
-// reported too.
-const warmFrom = Math.max(1, samples.findIndex((s) => s.t >= seconds / 10));
-const warm = samples.slice(warmFrom > 0 ? warmFrom : 1);
-const quarter = Math.max(1, Math.floor(warm.length / 4));
-const mean = (list) => list.reduce((sum, s) => sum + s.roundsPerSecond, 0) / list.length;
-// An fd count is a snapshot: a proxied file open at that instant counts too. A leak raises the
-// floor: compare the lowest count of the first and of the last quarter.
-const minFds = (list) => Math.min(...list.map((s) => s.fds));
-const first = warm[0] ?? samples[0];
-const last = samples[samples.length - 1];
+const { first, last, verdicts: common } = soakVerdicts(samples, seconds, 'roundsPerSecond');
 const verdicts = {
-  rssAtFirstSampleKiB: samples[0].rssKiB,
-  rssStartKiB: first.rssKiB,
-  rssEndKiB: last.rssKiB,
-  rssGrowthPercent: Math.round((1000 * (last.rssKiB - first.rssKiB)) / first.rssKiB) / 10,
-  rssFlat: last.rssKiB <= first.rssKiB * 1.1,
-  fdsStart: minFds(warm.slice(0, quarter)),
-  fdsEnd: minFds(warm.slice(-quarter)),
-  fdGrowth: minFds(warm.slice(-quarter)) - minFds(warm.slice(0, quarter)),
-  fdsFlat: minFds(warm.slice(-quarter)) <= minFds(warm.slice(0, quarter)),
-  throughputRatio: warm.length >= 2 ? Math.round((100 * mean(warm.slice(-quarter))) / mean(warm.slice(0, quarter))) / 100 : 1,
-  noSlowdown: warm.length < 2 || mean(warm.slice(-quarter)) >= 0.9 * mean(warm.slice(0, quarter)),
+  ...common,
   workloadExit: end === undefined ? 'hung: killed' : `${end.code ?? end.signal}`,
   leftBehind: left,
 };
