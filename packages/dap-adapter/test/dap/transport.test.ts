@@ -1,45 +1,23 @@
 // The transport: stdio and --port on 127.0.0.1, one session per connection, and malformed input
 // answered with errors (or skipped with a log line) while the adapter keeps serving.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adapterCli, processAlive, program, source, lineOf, waitFor } from './helpers.js';
 import { RawClient, type DapMessage } from './raw-client.js';
+import { tcpAdapter } from './tcp-adapter.js';
 
-let server: ChildProcess;
-let port: number;
-const sockets: Socket[] = [];
-
-beforeAll(async () => {
-  server = spawn(process.execPath, [adapterCli, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  port = await new Promise<number>((resolve, reject) => {
-    let text = '';
-    server.stderr!.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const match = /listening on 127\.0\.0\.1:(\d+)/.exec(text);
-      if (match) resolve(Number(match[1]));
-    });
-    server.once('exit', (code) => reject(new Error(`the adapter exited (${code}): ${text}`)));
-  });
-});
-
-afterAll(() => {
-  for (const socket of sockets) socket.destroy();
-  server.kill('SIGKILL');
-});
+const tcp = tcpAdapter();
 
 async function connect(): Promise<RawClient> {
-  const { client, socket } = await RawClient.connect(port);
-  sockets.push(socket);
-  return client;
+  return (await tcp.connect()).client;
 }
 
 const request = (seq: number, command: string, args?: unknown): DapMessage => ({ seq, type: 'request', command, ...(args === undefined ? {} : { arguments: args }) }) as DapMessage;
 
 describe('transport', () => {
   it('listens on 127.0.0.1 only', () => {
-    const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+    const hexPort = tcp.port.toString(16).toUpperCase().padStart(4, '0');
     const listening = readFileSync('/proc/net/tcp', 'latin1').split('\n')
       .map((line) => line.trim().split(/\s+/))
       .filter((fields) => fields[1]?.endsWith(`:${hexPort}`) && fields[3] === '0A'); // 0A: LISTEN

@@ -2,14 +2,13 @@
 // terminate) at any moment of a session: a launched debuggee is killed, an attached one is let
 // go with its breakpoints removed, running; none is left stopped, and the adapter ends (stdio)
 // or keeps serving other connections (TCP).
-import { spawn, type ChildProcess } from 'node:child_process';
-import type { Socket } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { copyFileSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '@umview/test-fixtures';
-import { adapterCli, lineOf, program, source } from '../dap/helpers.js';
+import { lineOf, program, source } from '../dap/helpers.js';
 import { RawClient } from '../dap/raw-client.js';
+import { tcpAdapter } from '../dap/tcp-adapter.js';
 import { ask, processAlive, request, sleep, startAdapter, startSleeper, stateOf, tracerOf, waitGone, type StdioAdapter } from './stdio-adapter.js';
 
 const SCALE = Math.max(1, Number(process.env.FAULT_ITERATIONS ?? 1));
@@ -128,30 +127,8 @@ describe('over stdio', () => {
 });
 
 describe('over TCP', () => {
-  let server: ChildProcess;
-  let port: number;
-  const sockets: Socket[] = [];
-  beforeAll(async () => {
-    server = spawn(process.execPath, [adapterCli, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    port = await new Promise<number>((resolve, reject) => {
-      let text = '';
-      server.stderr!.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        const match = /listening on 127\.0\.0\.1:(\d+)/.exec(text);
-        if (match) resolve(Number(match[1]));
-      });
-      server.once('exit', (code) => reject(new Error(`the adapter exited (${code}): ${text}`)));
-    });
-  });
-  afterAll(() => {
-    for (const socket of sockets) socket.destroy();
-    server.kill('SIGKILL');
-  });
-  async function connect(): Promise<{ client: RawClient; socket: Socket }> {
-    const connection = await RawClient.connect(port);
-    sockets.push(connection.socket);
-    return connection;
-  }
+  const tcp = tcpAdapter();
+  const connect = () => tcp.connect();
 
   it('the socket drops while the launched debuggee is stopped: it is killed; the server serves the next client', async () => {
     const { client, socket } = await connect();
@@ -161,7 +138,7 @@ describe('over TCP', () => {
     const next = await connect();
     expect(await ask(next.client, 'initialize', { adapterID: 'raw' })).toMatchObject({ success: true });
     expect(await ask(next.client, 'threads')).toMatchObject({ success: true });
-    expect(server.exitCode).toBeNull();
+    expect(tcp.server.exitCode).toBeNull();
   });
 
   it('the socket drops while attached and stopped: the process is let go and finishes normally', async () => {
