@@ -351,17 +351,13 @@ class Evaluator {
       if (type === LONG_DOUBLE) return extendedArithmetic(operator, left, right);
       const a = Number(left.value);
       const b = Number(right.value);
+      const compared = comparison(operator, a, b);
+      if (compared) return compared;
       switch (operator) {
         case '+': return floatValue(a + b, type);
         case '-': return floatValue(a - b, type);
         case '*': return floatValue(a * b, type);
         case '/': return floatValue(a / b, type);
-        case '<': return truth(a < b);
-        case '>': return truth(a > b);
-        case '<=': return truth(a <= b);
-        case '>=': return truth(a >= b);
-        case '==': return truth(a === b);
-        case '!=': return truth(a !== b);
         default: throw new EvaluationError(`Integer only operation ${operator}.`);
       }
     }
@@ -378,6 +374,8 @@ class Evaluator {
     const unsigned = isUnsigned(type);
     const a = unsigned ? BigInt.asUintN(bits, left.value) : BigInt.asIntN(bits, left.value);
     const b = unsigned ? BigInt.asUintN(bits, right.value) : BigInt.asIntN(bits, right.value);
+    const compared = comparison(operator, a, b);
+    if (compared) return compared;
     switch (operator) {
       case '+': return integerValue(a + b, type);
       case '-': return integerValue(a - b, type);
@@ -391,12 +389,6 @@ class Evaluator {
       case '&': return integerValue(a & b, type);
       case '|': return integerValue(a | b, type);
       case '^': return integerValue(a ^ b, type);
-      case '<': return truth(a < b);
-      case '>': return truth(a > b);
-      case '<=': return truth(a <= b);
-      case '>=': return truth(a >= b);
-      case '==': return truth(a === b);
-      case '!=': return truth(a !== b);
       default: throw new EvaluationError(`unknown operator ${operator}`);
     }
   }
@@ -408,20 +400,9 @@ class Evaluator {
       if (size === 0) throw new EvaluationError(`arithmetic on a pointer to an incomplete type (${typeName(pointer)})`);
       return BigInt(size);
     };
-    const comparison = (a: bigint, b: bigint): Value | undefined => {
-      switch (operator) {
-        case '<': return truth(a < b);
-        case '>': return truth(a > b);
-        case '<=': return truth(a <= b);
-        case '>=': return truth(a >= b);
-        case '==': return truth(a === b);
-        case '!=': return truth(a !== b);
-        default: return undefined;
-      }
-    };
     if (left.kind === 'pointer' && right.kind === 'pointer') {
       if (operator === '-') return integerValue((left.value - right.value) / stride(left.type), LONG);
-      const compared = comparison(left.value, right.value);
+      const compared = comparison(operator, left.value, right.value);
       if (compared !== undefined) return compared;
       throw new EvaluationError(`invalid operands to binary ${operator} (two pointers)`);
     }
@@ -433,7 +414,7 @@ class Evaluator {
     if (operator === '-' && left.kind === 'pointer') return integerValue(BigInt.asUintN(64, pointer.value - offset * stride(pointer.type)), pointer.type);
     const a = left.kind === 'pointer' ? left.value : BigInt.asUintN(64, offset);
     const b = right.kind === 'pointer' ? right.value : BigInt.asUintN(64, offset);
-    const compared = comparison(a, b);
+    const compared = comparison(operator, a, b);
     if (compared !== undefined) return compared;
     if (operator === '&' || operator === '|' || operator === '^' || operator === '%' || operator === '/') {
       throw new EvaluationError(`invalid operands to binary ${operator} (a pointer and an integer)`);
@@ -456,3 +437,17 @@ function literalType(value: bigint, suffix: string, radix: number): DwarfType {
 }
 
 export { BOOL, decodeFloat, ValueError };
+
+/** The relational and equality operators (C's int 0 or 1) on two numbers or two bigints;
+ * undefined for every other operator. */
+function comparison<T extends number | bigint>(operator: BinaryOperator, a: T, b: T): Value | undefined {
+  switch (operator) {
+    case '<': return truth(a < b);
+    case '>': return truth(a > b);
+    case '<=': return truth(a <= b);
+    case '>=': return truth(a >= b);
+    case '==': return truth(a === b);
+    case '!=': return truth(a !== b);
+    default: return undefined;
+  }
+}
