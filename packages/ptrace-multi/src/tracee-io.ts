@@ -3,7 +3,7 @@
 import type { Tracee } from '@umview/ptrace-core';
 import { Batch, type Address, type BatchOptions } from './batch/batch.js';
 import { channelFor } from './io/channel.js';
-import { quickCString, quickRead, quickWrite } from './io/single-op.js';
+import { quickCString, quickCStringBytes, quickRead, quickWrite } from './io/single-op.js';
 
 /** Single ops up to this size skip the planner (one system call when they complete). */
 const QUICK_LIMIT = 1 << 20;
@@ -37,6 +37,15 @@ export class TraceeIO {
       if (quick !== undefined) return quick;
     }
     return this.one((b) => b.readCString(addr, maxLength));
+  }
+
+  /** readCString's bytes (NUL excluded), undecoded: for a caller that only inspects them. */
+  readCStringBytes(addr: Address, maxLength?: number): Buffer {
+    if (this.batching) {
+      const quick = quickCStringBytes(channelFor(this.tracee), Number(addr), maxLength ?? DEFAULT_STRING_MAX);
+      if (quick !== undefined) return quick;
+    }
+    return this.one((b) => b.readCStringBytes(addr, maxLength));
   }
 
   readWord(addr: Address): bigint {

@@ -50,6 +50,27 @@ describe('TraceeIO single ops', () => {
     expect(() => io.readCString(r!.page(0), 10)).toThrow(/longer than|too long/i);
   });
 
+  it('reads a string undecoded (readCStringBytes): its bytes, not UTF-8 text, the same way', () => {
+    r = startRegions();
+    const io = new TraceeIO(r.tracee);
+    const latin1 = Buffer.from([0x2f, 0x74, 0xe9, 0x6d, 0x70, 0]); // '/t\xe9mp': not valid UTF-8
+    const at = r.page(0) + 200;
+    io.write(at, latin1);
+    const before = countersFor(r.tracee).syscalls;
+    const bytes = io.readCStringBytes(at);
+    expect([...bytes]).toEqual([...latin1.subarray(0, 5)]);
+    expect(countersFor(r.tracee).syscalls - before).toBe(1);
+    // A copy: the next read does not change it.
+    io.write(at, Buffer.from('/other\0'));
+    io.readCStringBytes(at);
+    expect(bytes.toString('latin1')).toBe('/t\xe9mp');
+    // Across a page boundary (the batch path), and the same faults as readCString.
+    const edge = r.page(0) + PAGE_SIZE - 3;
+    io.write(edge, Buffer.from('/usr/lib\0'));
+    expect(io.readCStringBytes(edge).toString()).toBe('/usr/lib');
+    expect(() => io.readCStringBytes(r!.page(r!.hole))).toThrow(MemoryAccessError);
+  });
+
   it('does it the 2006 way without batching: one PEEK or POKE per word', () => {
     r = startRegions();
     const io = new TraceeIO(r.tracee, { batching: false });

@@ -6,6 +6,7 @@
 //
 // The bindings, and koffi itself, are loaded on first use, so that importing the package costs
 // nothing until a tracer is made (umview-lite's start-up is measured in milliseconds).
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 type Koffi = typeof import('koffi');
@@ -62,21 +63,42 @@ export function getLibc(): Libc {
 }
 
 /** koffi, loaded the quick way when possible: its own loader spends ~4 ms of every start-up
- * probing the platform (it reads the node binary's ELF headers to tell glibc from musl). On
- * glibc x86-64 its prebuilt binary is loaded directly, checked against koffi's version; on
- * any mismatch or failure, koffi's own loader decides. */
+ * probing the platform (it reads the node binary's ELF headers to tell glibc from musl), and
+ * resolving 'koffi' through its package exports costs ~3 ms more (Node loads its ES module
+ * resolver for it). On glibc x86-64, koffi's prebuilt binary is looked for in the node_modules
+ * directories Node would search and opened directly, checked against koffi's version; on any
+ * mismatch or failure, koffi's own loader decides. */
 function loadKoffi(): Koffi {
   const require = createRequire(import.meta.url);
   if (process.platform === 'linux' && process.arch === 'x64') {
-    try {
-      const fromKoffi = createRequire(require.resolve('koffi'));
-      const native = fromKoffi('@koromix/koffi-linux-x64/linux_x64/koffi.node') as Koffi & { version: string };
-      if (native.version === (fromKoffi('./package.json') as { version: string }).version) return native;
-    } catch {
-      /* musl, another layout, another version: koffi's loader below */
-    }
+    const native = prebuiltKoffi(require.resolve.paths('koffi') ?? []);
+    if (native) return native;
   }
   return require('koffi') as Koffi;
+}
+
+function prebuiltKoffi(nodeModules: readonly string[]): Koffi | undefined {
+  const BINARY = '@koromix/koffi-linux-x64/linux_x64/koffi.node';
+  for (const dir of nodeModules) {
+    let version: string;
+    try {
+      version = (JSON.parse(readFileSync(`${dir}/koffi/package.json`, 'utf8')) as { version: string }).version;
+    } catch {
+      continue; // no koffi here: Node would look in the next directory too
+    }
+    for (const file of [`${dir}/koffi/node_modules/${BINARY}`, `${dir}/${BINARY}`]) {
+      if (!existsSync(file)) continue;
+      try {
+        const module = { exports: {} as Koffi & { version?: string } };
+        process.dlopen(module, file);
+        return module.exports.version === version ? module.exports : undefined;
+      } catch {
+        return undefined; // musl, another layout: koffi's loader
+      }
+    }
+    return undefined;
+  }
+  return undefined;
 }
 
 function bind(): Libc {

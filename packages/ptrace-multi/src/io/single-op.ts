@@ -35,6 +35,17 @@ export function quickWrite(channel: TraceeChannel, address: number, data: Uint8A
 /** Reads a C string that ends before the end of its page, or undefined (longer, or not all
  * readable: the batch path reads on, page by page). */
 export function quickCString(channel: TraceeChannel, address: number, maxLength: number): string | undefined {
+  return scratchCString(channel, address, maxLength)?.toString('utf8');
+}
+
+/** quickCString's bytes (NUL excluded), as a copy: for a caller that only looks at them. */
+export function quickCStringBytes(channel: TraceeChannel, address: number, maxLength: number): Buffer | undefined {
+  const bytes = scratchCString(channel, address, maxLength);
+  return bytes && Buffer.from(bytes);
+}
+
+/** The string's bytes in the workspace's scratch area (valid until its next use). */
+function scratchCString(channel: TraceeChannel, address: number, maxLength: number): Buffer | undefined {
   const chunk = Math.min(PAGE_SIZE - (address % PAGE_SIZE), maxLength + 1);
   const { buffer, address: local } = channel.workspace.scratch(chunk);
   const n = transfer(channel, 'read', local, address, chunk);
@@ -42,7 +53,7 @@ export function quickCString(channel: TraceeChannel, address: number, maxLength:
   const nul = buffer.subarray(0, n).indexOf(0);
   if (nul < 0 || nul > maxLength) return undefined;
   count(channel, nul + 1, words(address, nul + 1));
-  return buffer.toString('utf8', 0, nul);
+  return buffer.subarray(0, nul);
 }
 
 function transfer(channel: TraceeChannel, direction: 'read' | 'write', local: number, remote: number, length: number): number {

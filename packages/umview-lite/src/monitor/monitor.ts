@@ -21,6 +21,7 @@ import { ProxyService } from '../proxy/proxy-service.js';
 import { fdLayout } from '../proxy/fd-limits.js';
 import type { TraceeIO } from '@umview/ptrace-multi';
 import type { SyscallLogger } from './syscall-logger.js';
+import { unservedPathCalls } from './let-through.js';
 
 /** How syscalls stop: every one at entry and exit (2006, no SYSVM); every one once (SYSVM);
  * only those the modules may claim (SYSVM + filter, the default). */
@@ -84,10 +85,20 @@ export class Monitor {
       : undefined;
     const trace = options.trace ?? 'seccomp';
     const backend: BackendName = trace === 'syscall' ? 'ptrace-syscall' : 'seccomp';
+    const filtered = trace === 'seccomp' && !options.straceLogger;
     this.vm = new SyscallTracer({
       backend,
-      filter: trace === 'seccomp' && !options.straceLogger ? this.filter() : SyscallFilter.all(),
+      filter: filtered ? this.filter() : SyscallFilter.all(),
       io: this.memory.factory,
+      // Not with --strace, which logs every call, nor when nothing serves paths.
+      letThrough: filtered && !this.translator.isEmpty
+        ? unservedPathCalls({
+          prefixHeads: this.translator.prefixHeads,
+          claimed: new Set(this.syscallClaims.keys()),
+          proxy: this.proxy !== undefined,
+          io: (tracee) => this.vm.io(tracee) as TraceeIO,
+        })
+        : undefined,
     });
     this.log = options.straceLogger;
     this.context = {
@@ -98,7 +109,7 @@ export class Monitor {
 
   /** Runs `program` under the monitor until every process of its tree has exited. */
   async run(program: string, args: readonly string[] = [], spawn: SpawnOptions = {}): Promise<MonitorResult> {
-    const started = performance.now();
+    const started = now();
     const launch = this.rootLaunch(program, args, spawn);
     const root = this.vm.spawn(launch.program, launch.args, launch.spawn);
     this.rootPid = root.pid;
@@ -109,7 +120,7 @@ export class Monitor {
       for (const event of this.vm.events({ interruptible: true })) {
         if (event.kind === 'interrupted') {
           await yieldToEventLoop();
-          lastYield = performance.now();
+          lastYield = now();
           continue;
         }
         try {
@@ -120,9 +131,9 @@ export class Monitor {
           // stop of its own; the other tracees go on.
           if ((error as Error).name !== 'TraceeGoneError') throw error;
         }
-        if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        if (now() - lastYield > YIELD_EVERY_MS) {
           await yieldToEventLoop(); // signals that arrived while we were not in waitpid
-          lastYield = performance.now();
+          lastYield = now();
         }
       }
     } finally {
@@ -131,7 +142,7 @@ export class Monitor {
       this.vm.close();
       for (const module of this.options.modules) module.close?.();
     }
-    this.stats.wallMs = performance.now() - started;
+    this.stats.wallMs = now() - started;
     mergeSysvm(this.stats, this.vm.stats);
     Object.assign(this.stats, this.memory.counters());
     if (this.proxy) this.stats.proxy = { ...this.proxy.stats };
@@ -313,6 +324,12 @@ export class Monitor {
 
 function readHostFdPath(pid: number, fd: number): string {
   return readlinkSync(`/proc/${pid}/fd/${fd}`);
+}
+
+/** Milliseconds, monotonic (process.hrtime: the global `performance` costs ~1 ms of start-up
+ * to load). */
+function now(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
 }
 
 /** A full turn of the event loop (two immediates: libuv reads pending signals in a poll phase). */

@@ -7,6 +7,8 @@ export interface MonitorStats {
   stops: number;
   /** Syscalls the monitor saw (stopped for). */
   syscalls: number;
+  /** Of those, path calls let go at the stop itself: no path in them can be served. */
+  letThrough: number;
   /** Calls a module changed: path rewritten, skipped or answered. */
   virtualized: number;
   /** Exit stops (what SKIPEXIT avoids). */
@@ -26,7 +28,7 @@ export interface MonitorStats {
 
 export function emptyStats(): MonitorStats {
   return {
-    stops: 0, syscalls: 0, virtualized: 0, exitStops: 0, injected: 0,
+    stops: 0, syscalls: 0, letThrough: 0, virtualized: 0, exitStops: 0, injected: 0,
     memorySyscalls: 0, memoryBytes: 0, memorySyscallsOneByOne: 0, processes: 0, wallMs: 0,
   };
 }
@@ -34,6 +36,7 @@ export function emptyStats(): MonitorStats {
 export function mergeSysvm(stats: MonitorStats, vm: SysvmStats): void {
   stats.stops = vm.stops;
   stats.syscalls = vm.calls;
+  stats.letThrough = vm.letThrough;
   stats.exitStops = vm.exitStops;
   stats.injected = vm.injected;
 }
@@ -44,6 +47,7 @@ export function formatStats(stats: MonitorStats): string {
     ['processes', String(stats.processes)],
     ['ptrace stops', String(stats.stops)],
     ['syscalls seen', String(stats.syscalls)],
+    ['  let through at the stop', `${stats.letThrough} (no path in them can be served)`],
     ['syscalls virtualized', String(stats.virtualized)],
     ['exit stops', String(stats.exitStops)],
     ['syscalls injected', String(stats.injected)],

@@ -1,0 +1,56 @@
+// letThrough, the second stage of the seccomp filter: a call it lets through runs untouched
+// and never reaches the handler; the others do, as without it.
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { syscallNumber, type Tracee } from '@umview/ptrace-core';
+import { TraceeIO } from '@umview/ptrace-multi';
+import { SyscallFilter, SyscallTracer } from '@umview/sysvm';
+import { fixture, outputFile } from './helpers.js';
+
+let vm: SyscallTracer | undefined;
+afterEach(() => {
+  vm?.close();
+  vm = undefined;
+});
+
+const OPENAT = syscallNumber('openat')!;
+
+/** Runs cat-file on `file` with openat stopped and `letThrough`; what the handler saw. */
+function run(backend: 'seccomp' | 'seccomp-setinfo', file: string, letThrough: (path: string) => boolean) {
+  const consulted: string[] = [];
+  vm = new SyscallTracer({
+    backend,
+    filter: SyscallFilter.of(['openat']),
+    letThrough: (tracee: Tracee, nr: number, args: readonly bigint[]) => {
+      expect(nr).toBe(OPENAT);
+      const path = new TraceeIO(tracee).readCStringBytes(args[1]!).toString();
+      consulted.push(path);
+      return letThrough(path);
+    },
+  });
+  const out = outputFile();
+  vm.spawn(fixture('cat-file'), [file], { stdout: { path: out.path } });
+  const handled: string[] = [];
+  const status = vm.run((e) => {
+    if (e.kind === 'syscall') handled.push(e.readString(1));
+  });
+  return { status, out: out.read(), consulted, handled, calls: vm.stats.calls };
+}
+
+describe.each(['seccomp', 'seccomp-setinfo'] as const)('letThrough (%s)', (backend) => {
+  it('lets a call through untouched: the handler never sees it, the program runs as natively', () => {
+    const r = run(backend, '/etc/hostname', () => true);
+    expect(r.status).toBe(0);
+    expect(r.out).toBe(readFileSync('/etc/hostname', 'utf8'));
+    expect(r.consulted).toContain('/etc/hostname');
+    expect(r.handled).toEqual([]);
+    expect(r.calls).toBe(r.consulted.length); // counted as calls all the same
+  });
+
+  it('reports the calls it does not let through, and only those', () => {
+    const r = run(backend, '/etc/hostname', (path) => path !== '/etc/hostname');
+    expect(r.status).toBe(0);
+    expect(r.handled).toEqual(['/etc/hostname']);
+    expect(r.consulted.filter((p) => p !== '/etc/hostname').length).toBe(r.consulted.length - 1);
+  });
+});

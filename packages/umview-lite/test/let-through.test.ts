@@ -1,0 +1,49 @@
+// The monitor's fast way out: path calls no module can serve go on at the seccomp stop itself
+// (sysvm's letThrough). What must hold: every call that may concern a module still reaches it,
+// and --stats says how many went through.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UNREAL, tempDir, umview } from './helpers.js';
+
+const letThrough = (stderr: string): number => Number(/let through at the stop\s+(\d+)/.exec(stderr)?.[1]);
+const virtualized = (stderr: string): number => Number(/syscalls virtualized\s+(\d+)/.exec(stderr)?.[1]);
+
+describe.each([UNREAL, 'unreal,mode=proxy'])('let through (-m %s)', (module) => {
+  it('unserved absolute paths go through; served, relative, ..-climbing and look-alike paths are served', async () => {
+    const dir = tempDir();
+    // A directory whose name contains the prefix's name without being under it.
+    mkdirSync(join(dir, 'not-unreal'));
+    writeFileSync(join(dir, 'not-unreal', 'f'), 'look-alike\n');
+    writeFileSync(join(dir, 'g'), 'real\n');
+    const script = [
+      `cat ${dir}/g`, // unserved, absolute: let through
+      `cat /unreal${dir}/g`, // served
+      `cat /usr/../unreal${dir}/g`, // climbs into the served prefix
+      `cat ${dir}/not-unreal/f`, // mentions the name, is not served: handled, and right
+      `cd /unreal${dir} && cat g not-unreal/f`, // relative to a served cwd
+    ].join('; ');
+    const r = await umview(['-m', module, '--stats'], ['sh', '-c', script]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('real\nreal\nreal\nlook-alike\nreal\nlook-alike\n');
+    expect(letThrough(r.stderr)).toBeGreaterThan(0);
+    expect(virtualized(r.stderr)).toBeGreaterThanOrEqual(3);
+  });
+
+  it('none with --strace (every call is logged) or for a syscall a module claims', async () => {
+    const logged = await umview(['-m', module, '--stats', '--strace=/dev/null'], ['cat', '/etc/hostname']);
+    expect(letThrough(logged.stderr)).toBe(0);
+    const file = join(tempDir(), 'count-opens.mjs');
+    // Claims openat by number: it must see every one, served or not.
+    writeFileSync(file, `let n = 0;
+      export default () => ({
+        name: 'count-opens',
+        syscalls: ['openat'],
+        handleSyscall(call) { if (call.readString(1) === '/etc/hostname') n++; return false; },
+        close() { process.stderr.write('hostname opens ' + n + '\\n'); },
+      });\n`);
+    const r = await umview(['-m', module, '-m', file, '--stats'], ['cat', '/etc/hostname', '/etc/hostname']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/hostname opens 2\n/);
+  });
+});
