@@ -2,6 +2,7 @@
 import { assertSupportedPlatform } from './arch/index.js';
 
 export { Tracer, DEFAULT_PTRACE_OPTIONS } from './tracer.js';
+export type { SeccompPass } from './tracer.js';
 export type { SpawnOptions, AttachOptions, TraceOptions } from './tracer.js';
 export { Tracee } from './tracee.js';
 export type { TraceeState, TraceeOrigin, SignalArg } from './tracee.js';

@@ -56,7 +56,12 @@ export class Tracee {
   private readonly infoBuf = pinnedBuffer(SYSCALL_INFO_SIZE);
   private readonly infoWords = new BigUint64Array(this.infoBuf.buffer, this.infoBuf.byteOffset, SYSCALL_INFO_SIZE / 8);
   private readonly msgBuf = new BigUint64Array(new ArrayBuffer(8));
-  private readonly infoView = { bytes: this.infoBuf, words: this.infoWords };
+  private readonly infoView = {
+    bytes: this.infoBuf,
+    words: this.infoWords,
+    /** The six syscall arguments of an entry or seccomp report. */
+    args: new BigUint64Array(this.infoBuf.buffer, this.infoBuf.byteOffset + 32, 6),
+  };
   private infoAddress: number | undefined;
   private knownPid: number | undefined;
   /** The thread was in 32-bit mode at the last register read. */
@@ -182,7 +187,7 @@ export class Tracee {
   }
 
   /** The raw syscall-info buffer, refreshed; for hot paths that decode only what they need. */
-  fetchSyscallInfoRaw(): { bytes: Buffer; words: BigUint64Array } {
+  fetchSyscallInfoRaw(): { bytes: Buffer; words: BigUint64Array; args: BigUint64Array } {
     // The buffer's address as a plain integer: koffi passes integers faster than buffers, and
     // this runs at every syscall stop.
     this.infoAddress ??= Number(this.libc.address(this.infoBuf));

@@ -67,9 +67,26 @@ interface HeldStop {
   parentPid: number;
 }
 
+/**
+ * The fast lane of a seccomp tracer: called at each seccomp stop before a Stop is made, with
+ * the call's number and its six arguments (a view of the PTRACE_GET_SYSCALL_INFO buffer, valid
+ * during the call only). True means "let it run": the thread is resumed at once (PTRACE_CONT)
+ * and wait() waits on, without reporting the stop.
+ */
+export type SeccompPass = (tracee: Tracee, nr: number, args: BigUint64Array) => boolean;
+
+/** A wait status's upper bits at a PTRACE_EVENT_SECCOMP stop. */
+const SECCOMP_STOP = SIGNALS.SIGTRAP | (PTRACE_EVENT.SECCOMP << 8);
+
 export class Tracer {
   /** Every live traced thread, by tid. */
   readonly tracees = new Map<number, Tracee>();
+  /**
+   * Seccomp stops this decides to let run never reach wait()'s caller (see SeccompPass). A
+   * tracer that stops many calls to look at most of them and change few (a path virtualizer)
+   * saves the decoding of each stop, and the stop object, for those few.
+   */
+  seccompPass: SeccompPass | undefined;
   private readonly libc: Libc;
   private readonly status = new Int32Array(new ArrayBuffer(4));
   private statusAddress = 0;
@@ -196,9 +213,35 @@ export class Tracer {
         }
         throw systemError('waitpid', errno);
       }
-      const stop = this.decode(tid, this.status[0]!);
+      const status = this.status[0]!;
+      if (this.seccompPass !== undefined && status >>> 8 === SECCOMP_STOP && this.passed(tid)) continue;
+      const stop = this.decode(tid, status);
       if (stop) return stop;
     }
+  }
+
+  /** Whether seccompPass let this seccomp stop run (it is resumed then). */
+  private passed(tid: number): boolean {
+    const tracee = this.tracees.get(tid);
+    if (tracee === undefined || tracee.isNewChild) return false; // its first stop: decode() knows
+    let info: ReturnType<Tracee['fetchSyscallInfoRaw']>;
+    try {
+      info = tracee.fetchSyscallInfoRaw();
+    } catch {
+      return false; // gone: decode() reports it
+    }
+    if (info.bytes[0] !== SYSCALL_INFO_OP.SECCOMP) return false;
+    const nr = Number(info.words[3]);
+    if (!this.seccompPass!(tracee, nr, info.args)) return false;
+    tracee.listening = false;
+    tracee.syscallNr = nr;
+    tracee.lastStop = undefined;
+    try {
+      tracee.cont(0);
+    } catch (error) {
+      if (!(error instanceof TraceeGoneError)) throw error; // killed meanwhile: its end is next
+    }
+    return true;
   }
 
   /** Blocks until this one thread stops or exits and returns that stop; stops of other threads

@@ -90,3 +90,37 @@ describe('syscall stops', () => {
     expect(paths.filter((p) => p === '/etc/hostname')).toHaveLength(18);
   });
 });
+
+describe('seccompPass, the fast lane for seccomp stops', () => {
+  const GETPPID = syscallNumber('getppid')!;
+  const GETPID = syscallNumber('getpid')!;
+
+  it('lets the calls it passes run untouched, unreported, and reports the others', () => {
+    tracer = new Tracer();
+    const passed: { nr: number; args: bigint[] }[] = [];
+    tracer.seccompPass = (tracee, nr, args) => {
+      expect(tracee.state).not.toBe('exited');
+      passed.push({ nr, args: [...args] });
+      return nr === GETPPID;
+    };
+    const out = outputFile();
+    const child = tracer.spawn(fixture('seccomp-trace-getppid'), ['25'], { stdout: { path: out.path } });
+    child.cont();
+    const reported = runToEnd(tracer, () => undefined, 'cont').filter((s) => s.kind === 'seccomp');
+    // Every seccomp stop went through the hook; the getppid ones ran as if never stopped.
+    expect(passed.filter((p) => p.nr === GETPPID)).toHaveLength(25);
+    expect(passed.filter((p) => p.nr === GETPID)).toHaveLength(25);
+    expect(reported.map((s) => (s.kind === 'seccomp' ? s.nr : -1))).toEqual(Array(25).fill(GETPID));
+    expect(out.read()).toBe(`ppid=${process.pid} pid=${child.pid}\n`);
+    // The arguments are the call's (syscall(SYS_getppid) passes whatever was in the registers:
+    // six of them, as words).
+    expect(passed[0]!.args).toHaveLength(6);
+  });
+
+  it('without a hook, every seccomp stop is reported', () => {
+    tracer = new Tracer();
+    tracer.spawn(fixture('seccomp-trace-getppid'), ['5'], { stdout: 'ignore' }).cont();
+    const seccomp = runToEnd(tracer, () => undefined, 'cont').filter((s) => s.kind === 'seccomp');
+    expect(seccomp).toHaveLength(10);
+  });
+});

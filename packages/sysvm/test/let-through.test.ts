@@ -21,7 +21,7 @@ function run(backend: 'seccomp' | 'seccomp-setinfo', file: string, letThrough: (
   vm = new SyscallTracer({
     backend,
     filter: SyscallFilter.of(['openat']),
-    letThrough: (tracee: Tracee, nr: number, args: readonly bigint[]) => {
+    letThrough: (tracee: Tracee, nr: number, args: ArrayLike<bigint>) => {
       expect(nr).toBe(OPENAT);
       const path = new TraceeIO(tracee).readCStringBytes(args[1]!).toString();
       consulted.push(path);

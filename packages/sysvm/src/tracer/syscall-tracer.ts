@@ -35,7 +35,7 @@ export interface SyscallTracerOptions {
    * pick calls by number and register values; this picks them by what their pointers point at
    * (a path no module serves), and saves the handler's work for the common case.
    */
-  letThrough?: (tracee: Tracee, nr: number, args: readonly bigint[]) => boolean;
+  letThrough?: (tracee: Tracee, nr: number, args: ArrayLike<bigint>) => boolean;
 }
 
 export interface SysvmStats {
@@ -81,6 +81,8 @@ export class SyscallTracer implements CallHost {
     this.filter = options.filter ?? SyscallFilter.all();
     this.ioFactory = options.io ?? ((tracee) => new TraceeIO(tracee));
     this.letThrough = options.letThrough;
+    // The tracer's fast lane: such a call is let go at the wait itself, with no Stop made.
+    if (this.letThrough && usesSeccomp(this.backend)) this.tracer.seccompPass = (tracee, nr, args) => this.passes(tracee, nr, args);
   }
 
   /** Starts a program under this tracer. It stays stopped until events() is iterated. */
@@ -114,7 +116,8 @@ export class SyscallTracer implements CallHost {
         this.pending = undefined;
         this.finish(event);
       }
-      const stop = this.deferredStops.shift() ?? this.tracer.wait({ interruptible: true });
+      const deferred = this.deferredStops.shift();
+      const stop = deferred ?? this.tracer.wait({ interruptible: true });
       if (stop === 'interrupted') {
         if (options.interruptible) yield INTERRUPTED;
         continue;
@@ -123,7 +126,8 @@ export class SyscallTracer implements CallHost {
       this.stats.stops++;
       let event: SyscallEvent | undefined;
       try {
-        event = this.handle(stop);
+        // A stop from the tracer's wait has been through letThrough already (the fast lane).
+        event = this.handle(stop, deferred !== undefined || this.tracer.seccompPass === undefined);
       } catch (error) {
         // Killed at the stop while we handled it (an exit stop's registers put back, its
         // resume): its death is the next stop we get for it.
@@ -179,7 +183,19 @@ export class SyscallTracer implements CallHost {
 
   // ---- stops to events ----
 
-  private handle(stop: Stop): SyscallEvent | undefined {
+  /** letThrough at the tracer's wait: only for a thread with nothing pending here (a signal
+   * to requeue, an exit stop asked for), which resume() would otherwise have to see to. */
+  private passes(tracee: Tracee, nr: number, args: ArrayLike<bigint>): boolean {
+    const thread = this.threads.get(tracee.tid);
+    if (thread !== undefined && (thread.pendingSignals.length > 0 || thread.pendingExit !== undefined)) return false;
+    if (!this.letThrough!(tracee, nr, args)) return false;
+    this.stats.stops++;
+    this.stats.calls++;
+    this.stats.letThrough++;
+    return true;
+  }
+
+  private handle(stop: Stop, consultLetThrough: boolean): SyscallEvent | undefined {
     switch (stop.kind) {
       case 'syscall-enter':
         if (usesSeccomp(this.backend) && !this.filter.stops(stop.nr, stop.args)) {
@@ -191,7 +207,7 @@ export class SyscallTracer implements CallHost {
         return new SyscallCall(this, stop.tracee, 'entry', stop.nr, stop.args, stop.sp);
       case 'seccomp':
         this.stats.calls++;
-        if (this.letThrough?.(stop.tracee, stop.nr, stop.args)) {
+        if (consultLetThrough && this.letThrough?.(stop.tracee, stop.nr, stop.args)) {
           this.stats.letThrough++;
           this.resume(stop.tracee);
           return undefined;

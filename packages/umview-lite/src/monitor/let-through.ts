@@ -35,7 +35,7 @@ export interface LetThroughOptions {
   io: (tracee: Tracee) => TraceeIO;
 }
 
-export type LetThrough = (tracee: Tracee, nr: number, args: readonly bigint[]) => boolean;
+export type LetThrough = (tracee: Tracee, nr: number, args: ArrayLike<bigint>) => boolean;
 
 /** sysvm's letThrough for path calls that cannot concern any module; undefined when every
  * path may (a module serving '/'). */
