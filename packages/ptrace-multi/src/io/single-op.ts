@@ -3,7 +3,6 @@
 // transfer that does not complete in that one call returns undefined: the caller then runs the
 // op as a batch, whose planner recovers the bytes that exist and reports the exact fault.
 import { PAGE_SIZE } from '../arch/x86_64.js';
-import { accumulate } from '../stats/counters.js';
 import type { TraceeChannel } from './channel.js';
 
 const words = (address: number, length: number): number =>
@@ -35,29 +34,33 @@ export function quickWrite(channel: TraceeChannel, address: number, data: Uint8A
 /** Reads a C string that ends before the end of its page, or undefined (longer, or not all
  * readable: the batch path reads on, page by page). */
 export function quickCString(channel: TraceeChannel, address: number, maxLength: number): string | undefined {
-  return scratchCString(channel, address, maxLength)?.toString('utf8');
+  const length = scratchCString(channel, address, maxLength);
+  return length < 0 ? undefined : channel.workspace.scratch(0).buffer.toString('utf8', 0, length);
 }
 
 /** quickCString's bytes (NUL excluded), as a copy: for a caller that only looks at them. */
 export function quickCStringBytes(channel: TraceeChannel, address: number, maxLength: number): Buffer | undefined {
-  const bytes = scratchCString(channel, address, maxLength);
+  const length = scratchCString(channel, address, maxLength);
   // TypedArray's own slice, a copy (a Buffer, by species): a builtin, where Buffer.from is a
   // large JavaScript function to compile on a hot path. (Buffer's own slice is a view.)
-  return bytes && (copy.call(bytes) as Buffer);
+  return length < 0 ? undefined : (copyBytes.call(channel.workspace.scratch(0).buffer, 0, length) as Buffer);
 }
 
-const copy = Uint8Array.prototype.slice;
+const copyBytes = Uint8Array.prototype.slice;
+const indexOfByte = Uint8Array.prototype.indexOf;
 
-/** The string's bytes in the workspace's scratch area (valid until its next use). */
-function scratchCString(channel: TraceeChannel, address: number, maxLength: number): Buffer | undefined {
+/** Reads the string into the workspace's scratch area; returns its length, or -1. */
+function scratchCString(channel: TraceeChannel, address: number, maxLength: number): number {
   const chunk = Math.min(PAGE_SIZE - (address % PAGE_SIZE), maxLength + 1);
   const { buffer, address: local } = channel.workspace.scratch(chunk);
   const n = transfer(channel, 'read', local, address, chunk);
-  if (n <= 0) return undefined;
-  const nul = buffer.subarray(0, n).indexOf(0);
-  if (nul < 0 || nul > maxLength) return undefined;
+  if (n <= 0) return -1;
+  // The builtin search, without a view for [0, n): a NUL found past n (in bytes left by an
+  // earlier read) means none within the string read.
+  const nul = indexOfByte.call(buffer, 0) as number;
+  if (nul < 0 || nul >= n || nul > maxLength) return -1;
   count(channel, nul + 1, words(address, nul + 1));
-  return buffer.subarray(0, nul);
+  return nul;
 }
 
 function transfer(channel: TraceeChannel, direction: 'read' | 'write', local: number, remote: number, length: number): number {
@@ -71,6 +74,13 @@ function transfer(channel: TraceeChannel, direction: 'read' | 'write', local: nu
     : channel.kernel.processVmWritev(localIov.address, 1, remoteIov.address, 1);
 }
 
+/** A batch of one op and one system call, counted as accumulate() would (without making the
+ * stats object it takes: this runs at every single read). */
 function count(channel: TraceeChannel, bytes: number, oneByOneSyscalls: number): void {
-  accumulate(channel.counters, { ops: 1, syscalls: 1, bytes, oneByOneSyscalls });
+  const c = channel.counters;
+  c.batches++;
+  c.ops++;
+  c.syscalls++;
+  c.bytes += bytes;
+  c.oneByOneSyscalls += oneByOneSyscalls;
 }

@@ -29,19 +29,22 @@ export class Workspace {
   /** One word, for PEEKs whose bytes are not all wanted. */
   readonly word = pinnedBuffer(WORD_SIZE);
   readonly wordAddress = addressOf(this.word);
-  private scratchBuffer = pinnedBuffer(INITIAL_SCRATCH);
-  private scratchAddress = addressOf(this.scratchBuffer);
+  /** The scratch area, one object for its life (scratch() runs at every single read). */
+  private scratchArea = scratchAt(pinnedBuffer(INITIAL_SCRATCH));
 
   /** A scratch area of at least `bytes`, valid until the next call. */
-  scratch(bytes: number): { buffer: Buffer; address: number } {
-    if (bytes > this.scratchBuffer.length) {
-      let size = this.scratchBuffer.length;
+  scratch(bytes: number): { readonly buffer: Buffer; readonly address: number } {
+    if (bytes > this.scratchArea.buffer.length) {
+      let size = this.scratchArea.buffer.length;
       while (size < bytes) size *= 2;
-      this.scratchBuffer = pinnedBuffer(size);
-      this.scratchAddress = addressOf(this.scratchBuffer);
+      this.scratchArea = scratchAt(pinnedBuffer(size));
     }
-    return { buffer: this.scratchBuffer, address: this.scratchAddress };
+    return this.scratchArea;
   }
+}
+
+function scratchAt(buffer: Buffer): { readonly buffer: Buffer; readonly address: number } {
+  return { buffer, address: addressOf(buffer) };
 }
 
 let shared: Workspace | undefined;
