@@ -2,12 +2,15 @@
 // `gcc -c hello.c`): timed natively, under a minimal C tracer that stops at exactly the calls
 // umview-lite's filter stops (the path syscalls, getcwd, fchdir) and only reads each path
 // (bench/remap-floor.c: GET_SYSCALL_INFO, one process_vm_readv, CONT per stop — no path
-// virtualizer can do less), and under umview-lite remap with the paths through /unreal.
+// virtualizer can do less), under the same loop written in JavaScript on koffi with none of
+// umview's layers (bench/remap-floor-js.mjs: what Node itself costs), and under umview-lite
+// remap with the paths through /unreal.
 // Pinned to one CPU, interleaved, medians; the stop counts of the floor and of umview-lite are
 // printed side by side, so that the two are seen to do the same number of stops.
 //   npm run remap-floor -w @umview/umview-lite -- [--runs 5] [--json]
-// Last line with --json: { "nativeSeconds", "cFloorSeconds", "umviewSeconds", "cFloorRatio",
-// "umviewRatio", "umviewOverFloor", "cFloorStops", "umviewStops" }
+// Last line with --json: { "nativeSeconds", "cFloorSeconds", "jsFloorSeconds", "umviewSeconds",
+// "cFloorRatio", "jsFloorRatio", "umviewRatio", "umviewOverFloor", "umviewOverJsFloor",
+// "cFloorStops", "jsFloorStops", "umviewStops" }
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,6 +50,7 @@ const loop = (at) => ['sh', '-c', `cd ${at} && for i in $(seq 20); do gcc -c hel
 const rows = [
   { name: 'native', argv: loop(dir) },
   { name: 'C tracer (floor)', argv: [floor, stopped, ...loop(dir)] },
+  { name: 'JS tracer, no layers (Node floor)', argv: ['node', fileURLToPath(new URL('./remap-floor-js.mjs', import.meta.url)), stopped, ...loop(dir)] },
   { name: 'umview-lite remap', argv: ['node', cli, '-m', 'unreal,mode=remap', '--stats', '--', ...loop(`/unreal${dir}`)] },
 ];
 
@@ -55,7 +59,7 @@ function time(argv) {
   const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (status ${r.status}): ${r.stderr}`);
-  const stops = /^stops (\d+)$/m.exec(r.stderr)?.[1] ?? /ptrace stops\s+(\d+)/.exec(r.stderr)?.[1];
+  const stops = /^stops (\d+)\b/m.exec(r.stderr)?.[1] ?? /ptrace stops\s+(\d+)/.exec(r.stderr)?.[1];
   return { seconds, stops: stops === undefined ? undefined : Number(stops) };
 }
 
@@ -69,7 +73,7 @@ for (let run = 0; run < args.runs; run++) {
     stops[i] = r.stops;
   });
 }
-const [nativeSeconds, cFloorSeconds, umviewSeconds] = samples.map(median);
+const [nativeSeconds, cFloorSeconds, jsFloorSeconds, umviewSeconds] = samples.map(median);
 printTable(`20 × gcc -c hello.c, every path call stopped: pinned to CPU ${process.env.UMVIEW_BENCH_CPU}, median of ${args.runs}`, [
   ['configuration', 'seconds', 'ratio to native', 'stops'],
   ...rows.map((row, i) => [row.name, median(samples[i]).toFixed(3), (median(samples[i]) / nativeSeconds).toFixed(2), stops[i] ?? '-']),
@@ -77,12 +81,16 @@ printTable(`20 × gcc -c hello.c, every path call stopped: pinned to CPU ${proce
 const result = {
   nativeSeconds,
   cFloorSeconds,
+  jsFloorSeconds,
   umviewSeconds,
   cFloorRatio: Number((cFloorSeconds / nativeSeconds).toFixed(3)),
+  jsFloorRatio: Number((jsFloorSeconds / nativeSeconds).toFixed(3)),
   umviewRatio: Number((umviewSeconds / nativeSeconds).toFixed(3)),
   umviewOverFloor: Number((umviewSeconds / cFloorSeconds).toFixed(3)),
+  umviewOverJsFloor: Number((umviewSeconds / jsFloorSeconds).toFixed(3)),
   cFloorStops: stops[1],
-  umviewStops: stops[2],
+  jsFloorStops: stops[2],
+  umviewStops: stops[3],
 };
-console.log(`\numview-lite remap over the C floor: ${result.umviewOverFloor} ×; the floor itself is ${result.cFloorRatio} × native.`);
+console.log(`\numview-lite remap over the C floor: ${result.umviewOverFloor} ×, over the JS floor: ${result.umviewOverJsFloor} ×; the floors themselves are ${result.cFloorRatio} × and ${result.jsFloorRatio} × native.`);
 if (args.json) console.log(JSON.stringify(result));
