@@ -22,7 +22,8 @@ interface Shebang {
 export function readShebang(hostPath: string): Shebang | undefined {
   let head: Buffer;
   try {
-    accessSync(hostPath, constants.X_OK); // not executable: the kernel's EACCES, not a script
+    // Opened first: most paths a shell tries while it searches $PATH do not exist (one system
+    // call), and most that do are ELF programs (not scripts: no access() needed).
     const fd = openSync(hostPath, 'r');
     try {
       head = Buffer.alloc(BINPRM_BUF_SIZE);
@@ -30,10 +31,11 @@ export function readShebang(hostPath: string): Shebang | undefined {
     } finally {
       closeSync(fd);
     }
+    if (head[0] !== 0x23 || head[1] !== 0x21) return undefined;
+    accessSync(hostPath, constants.X_OK); // not executable: the kernel's EACCES, not a script
   } catch {
     return undefined;
   }
-  if (head[0] !== 0x23 || head[1] !== 0x21) return undefined;
   let line = head.subarray(2).toString('latin1');
   const nl = line.indexOf('\n');
   if (nl >= 0) line = line.slice(0, nl);

@@ -7,10 +7,14 @@
 // seccomp filter cannot see strings, but the answer for almost all of them is "not served".
 // The test is the path resolver's own first one: an absolute path none of whose components is
 // the first component of a served prefix can never reach one (before or after a '..'; through
-// a symlink, the kernel resolves it on the host, as it would for the full path). Anything else
-// (a relative path other than '', whose meaning depends on a served cwd or dirfd; a NULL or unreadable
-// pointer; execve, chdir and calls a module claims by number; in proxy mode, /proc and /dev
-// paths, which may name a virtual fd) takes the full path through the monitor.
+// a symlink, the kernel resolves it on the host, as it would for the full path). In remap mode
+// the tracee's real cwd and dirfds are host directories already, so a relative path with no
+// such component and no '..' lands where the kernel takes it too, and so does '' (AT_EMPTY_PATH,
+// a call on the fd itself) — save an open of a directory, whose fd the monitor must learn.
+// Anything else (a relative path climbing with '..', which may leave a served directory; a NULL
+// or unreadable pointer; execve, chdir, openat2 and calls a module claims by number; in proxy
+// mode, relative paths, which may start at a virtual fd, and /proc and /dev paths, which may
+// name one) takes the full path through the monitor.
 //
 // It runs at ~16,000 stops a second: no allocation, no string decoding, a plain loop over the
 // bytes (small code, cheap for V8 to optimize — compiling is part of a short run's cost too).
@@ -19,9 +23,14 @@ import type { TraceeIO } from '@umview/ptrace-multi';
 import { PATH_SYSCALLS } from '../paths/path-syscalls.js';
 
 const SLASH = 0x2f;
+const DOT = 0x2e;
+const O_DIRECTORY = 0o200000;
+const O_PATH = 0o10000000;
 const PATH_MAX = 4096;
 /** Calls whose unserved paths still matter to the monitor (cwd tracking, #! scripts). */
-const ALWAYS_HANDLED = new Set(['chdir', 'execve', 'execveat']);
+const ALWAYS_HANDLED = new Set(['chdir', 'execve', 'execveat', 'openat2']);
+/** The flags argument of the opens whose directory fds the monitor tracks. */
+const OPEN_FLAGS: Readonly<Record<string, number>> = { open: 1, openat: 2 };
 /** First components that may name a virtual fd of proxy mode (/proc/self/fd/N, /dev/fd/N). */
 const PROXY_HEADS = ['proc', 'dev'];
 
@@ -45,12 +54,14 @@ export function unservedPathCalls(options: LetThroughOptions): LetThrough | unde
   const names = heads.map((head) => Buffer.from(head));
   // Per syscall number, the path argument indexes (an array indexed without hashing).
   const pathArgs: (readonly number[] | undefined)[] = [];
+  const flagsArg: number[] = [];
   for (const [name, args] of Object.entries(PATH_SYSCALLS)) {
     const nr = syscallNumber(name);
     if (nr === undefined || ALWAYS_HANDLED.has(name) || options.claimed.has(nr)) continue;
     pathArgs[nr] = args.map((a) => a.arg);
+    flagsArg[nr] = OPEN_FLAGS[name] ?? -1;
   }
-  const { io } = options;
+  const { io, proxy } = options;
   return (tracee, nr, args) => {
     const indexes = pathArgs[nr];
     if (indexes === undefined) return false;
@@ -63,29 +74,41 @@ export function unservedPathCalls(options: LetThroughOptions): LetThrough | unde
       } catch {
         return false; // unreadable: the full path reports it as the kernel would
       }
-      // '' (AT_EMPTY_PATH: the call is on the fd itself) reaches nothing a module serves, save
-      // a virtual fd of proxy mode.
-      if (bytes.length === 0 && !options.proxy) continue;
-      if (bytes[0] !== SLASH || namesAComponent(bytes, names)) return false;
+      if (bytes.length === 0 || bytes[0] !== SLASH) {
+        // Relative (or ''): only in remap mode, without '..', and not a directory's open.
+        if (proxy) return false;
+        const flags = flagsArg[nr]!;
+        if (flags >= 0 && (Number(BigInt.asIntN(32, args[flags]!)) & (O_DIRECTORY | O_PATH)) !== 0) return false;
+        if (scanComponents(bytes, names) !== CLEAN) return false;
+      } else if (scanComponents(bytes, names) === NAMES_A_PREFIX) {
+        return false;
+      }
     }
     return true;
   };
 }
 
-/** Whether one of the path's components (between slashes) is one of `names`. */
-export function namesAComponent(path: Uint8Array, names: readonly Uint8Array[]): boolean {
+const CLEAN = 0;
+const NAMES_A_PREFIX = 1;
+const CLIMBS = 2;
+
+/** NAMES_A_PREFIX if one of the path's components (between slashes) is one of `names`, else
+ * CLIMBS if one is '..', else CLEAN. */
+export function scanComponents(path: Uint8Array, names: readonly Uint8Array[]): number {
+  let result = CLEAN;
   let start = 0;
   for (let i = 0; i <= path.length; i++) {
     if (i < path.length && path[i] !== SLASH) continue;
     const length = i - start;
+    if (length === 2 && path[start] === DOT && path[start + 1] === DOT) result = CLIMBS;
     for (let n = 0; n < names.length; n++) {
       const name = names[n]!;
       if (name.length !== length) continue;
       let k = 0;
       while (k < length && path[start + k] === name[k]) k++;
-      if (k === length) return true;
+      if (k === length) return NAMES_A_PREFIX;
     }
     start = i + 1;
   }
-  return false;
+  return result;
 }
