@@ -49,6 +49,9 @@ export class Tracee {
   isNewChild = false;
   /** @internal Resumed with listen(): the next event stop says the group-stop ended. */
   listening = false;
+  /** How many times this thread was resumed: what was read from it at a stop is known to be
+   * unchanged (by the thread itself) for as long as this number is. */
+  resumes = 0;
 
   private readonly libc: Libc = getLibc();
   private readonly regs = new Registers();
@@ -187,6 +190,12 @@ export class Tracee {
   }
 
   /** The raw syscall-info buffer, refreshed; for hot paths that decode only what they need. */
+  /** @internal What the last fetchSyscallInfoRaw() got, without asking again (the tracer's
+   * fast lane fetched it at this stop already). */
+  fetchedSyscallInfoRaw(): { bytes: Buffer; words: BigUint64Array; args: BigUint64Array } {
+    return this.infoView;
+  }
+
   fetchSyscallInfoRaw(): { bytes: Buffer; words: BigUint64Array; args: BigUint64Array } {
     // The buffer's address as a plain integer: koffi passes integers faster than buffers, and
     // this runs at every syscall stop.
@@ -235,6 +244,7 @@ export class Tracee {
   listen(): void {
     checked(this.libc.ptrace(PTRACE.LISTEN, this.tid, 0, 0), 'PTRACE_LISTEN', this.tid);
     this.state = 'running';
+    this.resumes++;
     this.listening = true;
   }
 
@@ -265,6 +275,7 @@ export class Tracee {
     const r = this.libc.ptrace(request, this.tid, 0, typeof signal === 'number' ? signal : signalNumber(signal));
     if (r === -1) throw systemError(operation, this.libc.errno(), this.tid);
     this.state = 'running';
+    this.resumes++;
     // Only PTRACE_SYSCALL reports the exit of a call that has been entered.
     if (request !== PTRACE.SYSCALL) this.inSyscall = false;
   }

@@ -87,6 +87,9 @@ export class Tracer {
    * saves the decoding of each stop, and the stop object, for those few.
    */
   seccompPass: SeccompPass | undefined;
+  /** The thread whose syscall info the fast lane fetched at this stop without passing it: its
+   * Stop is decoded from that (one PTRACE_GET_SYSCALL_INFO per stop, not two). */
+  private prefetched: Tracee | undefined;
   private readonly libc: Libc;
   private readonly status = new Int32Array(new ArrayBuffer(4));
   private statusAddress = 0;
@@ -214,8 +217,10 @@ export class Tracer {
         throw systemError('waitpid', errno);
       }
       const status = this.status[0]!;
+      this.prefetched = undefined;
       if (this.seccompPass !== undefined && status >>> 8 === SECCOMP_STOP && this.passed(tid)) continue;
       const stop = this.decode(tid, status);
+      this.prefetched = undefined;
       if (stop) return stop;
     }
   }
@@ -230,9 +235,11 @@ export class Tracer {
     } catch {
       return false; // gone: decode() reports it
     }
+    this.prefetched = tracee;
     if (info.bytes[0] !== SYSCALL_INFO_OP.SECCOMP) return false;
     const nr = Number(info.words[3]);
     if (!this.seccompPass!(tracee, nr, info.args)) return false;
+    this.prefetched = undefined;
     tracee.listening = false;
     tracee.syscallNr = nr;
     tracee.lastStop = undefined;
@@ -422,7 +429,7 @@ export class Tracer {
       case PTRACE_EVENT.EXIT:
         return { kind: 'exiting', tid, tracee, status, exitStatus: Number(tracee.getEventMessage()) };
       case PTRACE_EVENT.SECCOMP: {
-        const { bytes, words } = tracee.fetchSyscallInfoRaw();
+        const { bytes, words } = this.prefetched === tracee ? tracee.fetchedSyscallInfoRaw() : tracee.fetchSyscallInfoRaw();
         tracee.inSyscall = true;
         if (bytes[0] === SYSCALL_INFO_OP.SECCOMP) {
           const nr = Number(words[3]);

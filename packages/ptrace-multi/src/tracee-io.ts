@@ -11,6 +11,14 @@ const DEFAULT_STRING_MAX = 4096;
 import type { TraceeCounters } from './stats/counters.js';
 
 export class TraceeIO {
+  /** The last string readCStringBytes read, while the thread has not run since and nothing was
+   * written through this object: a readCString of it decodes these bytes instead of reading
+   * them again (a tracer that looks at a path before deciding to handle the call reads it
+   * once). */
+  private lastAddress = -1;
+  private lastResumes = -1;
+  private lastBytes: Buffer | undefined;
+
   constructor(readonly tracee: Tracee, private readonly options: BatchOptions = {}) {}
 
   /** Whether batches of this tracee are planned (false: the 2006 way). */
@@ -20,6 +28,7 @@ export class TraceeIO {
 
   /** A new batch with this object's policy. */
   batch(): Batch {
+    this.lastBytes = undefined; // it may write
     return new Batch(this.tracee, this.options);
   }
 
@@ -32,6 +41,10 @@ export class TraceeIO {
   }
 
   readCString(addr: Address, maxLength?: number): string {
+    const last = this.lastBytes;
+    if (last !== undefined && Number(addr) === this.lastAddress && this.tracee.resumes === this.lastResumes && last.length <= (maxLength ?? DEFAULT_STRING_MAX)) {
+      return last.toString('utf8');
+    }
     if (this.batching) {
       const quick = quickCString(channelFor(this.tracee), Number(addr), maxLength ?? DEFAULT_STRING_MAX);
       if (quick !== undefined) return quick;
@@ -39,11 +52,17 @@ export class TraceeIO {
     return this.one((b) => b.readCString(addr, maxLength));
   }
 
-  /** readCString's bytes (NUL excluded), undecoded: for a caller that only inspects them. */
+  /** readCString's bytes (NUL excluded), undecoded: for a caller that only inspects them (and
+   * does not modify them: a readCString of the same string at the same stop decodes them). */
   readCStringBytes(addr: Address, maxLength?: number): Buffer {
     if (this.batching) {
       const quick = quickCStringBytes(channelFor(this.tracee), Number(addr), maxLength ?? DEFAULT_STRING_MAX);
-      if (quick !== undefined) return quick;
+      if (quick !== undefined) {
+        this.lastAddress = Number(addr);
+        this.lastResumes = this.tracee.resumes;
+        this.lastBytes = quick;
+        return quick;
+      }
     }
     return this.one((b) => b.readCStringBytes(addr, maxLength));
   }
@@ -53,6 +72,7 @@ export class TraceeIO {
   }
 
   write(addr: Address, data: Uint8Array): void {
+    this.lastBytes = undefined;
     if (this.batching && data.length <= QUICK_LIMIT && quickWrite(channelFor(this.tracee), Number(addr), data)) return;
     this.one((b) => b.write(addr, data));
   }

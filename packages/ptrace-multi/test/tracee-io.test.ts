@@ -71,6 +71,28 @@ describe('TraceeIO single ops', () => {
     expect(() => io.readCStringBytes(r!.page(r!.hole))).toThrow(MemoryAccessError);
   });
 
+  it('reads a string once when readCString follows readCStringBytes at the same stop', () => {
+    r = startRegions();
+    const io = new TraceeIO(r.tracee);
+    const at = r.page(0) + 300;
+    io.write(at, Buffer.from('/looked/at/first\0'));
+    const before = countersFor(r.tracee).syscalls;
+    expect(io.readCStringBytes(at).toString()).toBe('/looked/at/first');
+    expect(io.readCString(at)).toBe('/looked/at/first');
+    expect(countersFor(r.tracee).syscalls - before).toBe(1);
+    // Another address, a shorter limit, or a write in between: read again.
+    expect(() => io.readCString(at, 4)).toThrow(/longer than|too long/i);
+    io.readCStringBytes(at);
+    io.write(at, Buffer.from('/changed\0'));
+    expect(io.readCString(at)).toBe('/changed');
+    // Once the thread has run, what it holds may have changed: read again.
+    io.readCStringBytes(at);
+    const read = countersFor(r.tracee).syscalls;
+    r.tracee.resumes++; // as a resume and the next stop would leave it
+    expect(io.readCString(at)).toBe('/changed');
+    expect(countersFor(r.tracee).syscalls - read).toBe(1);
+  });
+
   it('does it the 2006 way without batching: one PEEK or POKE per word', () => {
     r = startRegions();
     const io = new TraceeIO(r.tracee, { batching: false });

@@ -1,7 +1,7 @@
 // The monitor's fast way out: path calls no module can serve go on at the seccomp stop itself
 // (sysvm's letThrough). What must hold: every call that may concern a module still reaches it,
 // and --stats says how many went through.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UNREAL, tempDir, umview } from './helpers.js';
@@ -34,6 +34,10 @@ describe.each([UNREAL, 'unreal,mode=proxy'])('let through (-m %s)', (module) => 
   it('none with --strace (every call is logged) or for a syscall a module claims', async () => {
     const logged = await umview(['-m', module, '--stats', '--strace=/dev/null'], ['cat', '/etc/hostname']);
     expect(letThrough(logged.stderr)).toBe(0);
+    // UMVIEW_NO_LET_THROUGH=1 turns it off (to compare).
+    const off = await umview(['-m', module, '--stats'], ['cat', '/etc/hostname'], { env: { ...process.env, UMVIEW_NO_LET_THROUGH: '1' } });
+    expect(off.stdout).toBe(readFileSync('/etc/hostname', 'utf8'));
+    expect(letThrough(off.stderr)).toBe(0);
     const file = join(tempDir(), 'count-opens.mjs');
     // Claims openat by number: it must see every one, served or not.
     writeFileSync(file, `let n = 0;

@@ -90,8 +90,9 @@ export class Monitor {
       backend,
       filter: filtered ? this.filter() : SyscallFilter.all(),
       io: this.memory.factory,
-      // Not with --strace, which logs every call, nor when nothing serves paths.
-      letThrough: filtered && !this.translator.isEmpty
+      // Not with --strace, which logs every call, nor when nothing serves paths;
+      // UMVIEW_NO_LET_THROUGH=1 turns it off, to compare.
+      letThrough: filtered && !this.translator.isEmpty && !process.env.UMVIEW_NO_LET_THROUGH
         ? unservedPathCalls({
           prefixHeads: this.translator.prefixHeads,
           claimed: new Set(this.syscallClaims.keys()),
