@@ -189,13 +189,13 @@ export class Tracee {
     return decodeSyscallInfo(this.infoBuf, this.infoWords);
   }
 
-  /** The raw syscall-info buffer, refreshed; for hot paths that decode only what they need. */
   /** @internal What the last fetchSyscallInfoRaw() got, without asking again (the tracer's
    * fast lane fetched it at this stop already). */
   fetchedSyscallInfoRaw(): { bytes: Buffer; words: BigUint64Array; args: BigUint64Array } {
     return this.infoView;
   }
 
+  /** The raw syscall-info buffer, refreshed; for hot paths that decode only what they need. */
   fetchSyscallInfoRaw(): { bytes: Buffer; words: BigUint64Array; args: BigUint64Array } {
     // The buffer's address as a plain integer: koffi passes integers faster than buffers, and
     // this runs at every syscall stop.
