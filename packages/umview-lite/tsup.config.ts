@@ -28,11 +28,16 @@ export default defineConfig([
     splitting: false,
     noExternal: [/^@umview\//],
     external: ['koffi'],
-    shims: true,
+    // No import.meta shim: tsup's computes `new URL(__filename)` when the bundle loads, and the
+    // first URL of a process costs ~3 ms (the bundled layers use __filename when they have it).
+    shims: false,
     minify: true,
     // Bundle the layers from their sources (not their single-file builds), so that what the
     // CLI does not use is left out and what it loads lazily (the --strace formatter) stays lazy.
     esbuildOptions(options) {
+      // import.meta.url is left empty in this CommonJS bundle: the code that reads it takes
+      // __filename when it exists.
+      options.logOverride = { 'empty-import-meta': 'silent' };
       options.alias = {
         '@umview/ptrace-core': fileURLToPath(new URL('../ptrace-core/src/index.ts', import.meta.url)),
         '@umview/ptrace-multi': fileURLToPath(new URL('../ptrace-multi/src/index.ts', import.meta.url)),

@@ -4,6 +4,7 @@
 // block the event loop). This side is a thin proxy: stops arrive as messages, requests are
 // promises. The per-stop hot path of a tracer that must be fast stays on one thread: use
 // Tracer directly for that.
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Registers } from '../registers.js';
@@ -274,8 +275,10 @@ export class AsyncTracee {
   async kill(): Promise<void> { await this.call('kill'); }
 }
 
+declare const __filename: string | undefined;
+
 function defaultWorkerUrl(): URL {
   // Built as dist/index.{js,cjs} next to dist/async/tracer-worker.{js,cjs}.
-  const here = import.meta.url;
+  const here = typeof __filename === 'string' ? pathToFileURL(__filename).href : import.meta.url;
   return new URL(here.endsWith('.cjs') ? './async/tracer-worker.cjs' : './async/tracer-worker.js', here);
 }
