@@ -52,3 +52,15 @@ describe.each([UNREAL, 'unreal,mode=proxy'])('let through (-m %s)', (module) => 
     expect(r.stderr).toMatch(/hostname opens 2\n/);
   });
 });
+
+describe('let through in proxy mode', () => {
+  it('a program that touches no served path is let through at every stop (fstat included)', async () => {
+    // (The program itself: an execve it made would be seen by the monitor.)
+    const r = await umview(['-m', 'unreal,mode=proxy', '--stats'], ['cat', '/etc/hostname']);
+    expect(r.code).toBe(0);
+    const seen = Number(/syscalls seen\s+(\d+)/.exec(r.stderr)?.[1]);
+    expect(seen).toBeGreaterThan(0);
+    expect(letThrough(r.stderr)).toBe(seen);
+  });
+});
+

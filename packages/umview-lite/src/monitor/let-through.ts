@@ -14,7 +14,7 @@
 // Anything else (a relative path climbing with '..', which may leave a served directory; a NULL
 // or unreadable pointer; execve, chdir, openat2 and calls a module claims by number; in proxy
 // mode, relative paths, which may start at a virtual fd, and /proc and /dev paths, which may
-// name one) takes the full path through the monitor.
+// name one; '' on a virtual fd or a served directory's) takes the full path through the monitor.
 //
 // It runs at ~16,000 stops a second: no allocation, no string decoding, a plain loop over the
 // bytes (small code, cheap for V8 to optimize — compiling is part of a short run's cost too).
@@ -41,6 +41,10 @@ export interface LetThroughOptions {
   claimed: ReadonlySet<number>;
   /** Proxy mode: /proc/<pid>/fd/N and /dev/fd/N may name a virtual fd. */
   proxy: boolean;
+  /** Proxy mode: whether an fd of the tracee is one the monitor serves or tracks (a virtual fd,
+   * a served directory's), undefined when it cannot tell. A call on '' (AT_EMPTY_PATH) relative
+   * to any other fd is the kernel's (glibc's fstat is newfstatat(fd, "", AT_EMPTY_PATH)). */
+  fdConcernsMonitor?: (tracee: Tracee, fd: number) => boolean | undefined;
   io: (tracee: Tracee) => TraceeIO;
 }
 
@@ -54,14 +58,16 @@ export function unservedPathCalls(options: LetThroughOptions): LetThrough | unde
   const names = heads.map((head) => Buffer.from(head));
   // Per syscall number, the path argument indexes (an array indexed without hashing).
   const pathArgs: (readonly number[] | undefined)[] = [];
+  const dirfdArgs: (readonly number[] | undefined)[] = [];
   const flagsArg: number[] = [];
   for (const [name, args] of Object.entries(PATH_SYSCALLS)) {
     const nr = syscallNumber(name);
     if (nr === undefined || ALWAYS_HANDLED.has(name) || options.claimed.has(nr)) continue;
     pathArgs[nr] = args.map((a) => a.arg);
+    dirfdArgs[nr] = args.map((a) => a.dirfd ?? -1);
     flagsArg[nr] = OPEN_FLAGS[name] ?? -1;
   }
-  const { io, proxy } = options;
+  const { io, proxy, fdConcernsMonitor } = options;
   return (tracee, nr, args) => {
     const indexes = pathArgs[nr];
     if (indexes === undefined) return false;
@@ -74,7 +80,12 @@ export function unservedPathCalls(options: LetThroughOptions): LetThrough | unde
       } catch {
         return false; // unreadable: the full path reports it as the kernel would
       }
-      if (bytes.length === 0 || bytes[0] !== SLASH) {
+      if (bytes.length === 0 && proxy) {
+        // '' in proxy mode: on an fd that is neither virtual nor a served directory's.
+        const dirfd = dirfdArgs[nr]![i]!;
+        const fd = dirfd < 0 ? -1 : Number(BigInt.asIntN(32, args[dirfd]!));
+        if (fd < 0 || fdConcernsMonitor?.(tracee, fd) !== false) return false;
+      } else if (bytes.length === 0 || bytes[0] !== SLASH) {
         // Relative (or ''): only in remap mode, without '..', and not a directory's open.
         if (proxy) return false;
         const flags = flagsArg[nr]!;

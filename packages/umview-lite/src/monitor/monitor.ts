@@ -97,6 +97,10 @@ export class Monitor {
           prefixHeads: this.translator.prefixHeads,
           claimed: new Set(this.syscallClaims.keys()),
           proxy: this.proxy !== undefined,
+          fdConcernsMonitor: (tracee, fd) => {
+            const process = this.processes.find(tracee.pid);
+            return process === undefined ? undefined : process.dirFd(fd) !== undefined; // virtual ones included
+          },
           io: (tracee) => this.vm.io(tracee) as TraceeIO,
         })
         : undefined,
