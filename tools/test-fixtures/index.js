@@ -16,12 +16,21 @@ function compilerVersion() {
   return ccVersion;
 }
 
+/** The source and the local headers it includes (`#include "x.h"`, next to it, recursively):
+ * what the cached binary depends on besides the flags and the compiler. */
+function sourceTexts(source, seen = new Set()) {
+  if (seen.has(source)) return [];
+  seen.add(source);
+  const text = readFileSync(source);
+  const headers = [...text.toString('latin1').matchAll(/^\s*#\s*include\s+"([^"]+)"/gm)].map((m) => join(dirname(source), m[1]));
+  return [text, ...headers.flatMap((header) => sourceTexts(header, seen))];
+}
+
 export function compileC(source, options = {}) {
   const flags = options.flags ?? ['-O0', '-g'];
-  const text = readFileSync(source);
-  const hash = createHash('sha256')
-    .update(text).update('\0').update(flags.join('\0')).update('\0').update(compilerVersion())
-    .digest('hex').slice(0, 16);
+  const hasher = createHash('sha256');
+  for (const text of sourceTexts(source)) hasher.update(text).update('\0');
+  const hash = hasher.update(flags.join('\0')).update('\0').update(compilerVersion()).digest('hex').slice(0, 16);
   const name = options.name ?? basename(source).replace(/\.c$/, '');
   const out = join(cacheDir, `${name}-${hash}`);
   if (existsSync(out)) return out;
