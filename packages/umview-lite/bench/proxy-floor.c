@@ -23,10 +23,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void die(const char *what) {
-  perror(what);
-  exit(2);
-}
+#include "floor-tracer.h"
+
 
 // read(0, ...) stops the tracee; everything else runs.
 static void install_filter(void) {
@@ -42,9 +40,7 @@ static void install_filter(void) {
     BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
     BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
   };
-  struct sock_fprog prog = { .len = sizeof code / sizeof code[0], .filter = code };
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) die("prctl");
-  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_SPEC_ALLOW, &prog)) die("seccomp");
+  set_filter(code, sizeof code / sizeof code[0]);
 }
 
 int main(int argc, char **argv) {

@@ -23,14 +23,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "floor-tracer.h"
+
 #define MAX_CALLS 128
 static int nrs[MAX_CALLS], path_arg[512];
 static int ncalls;
 
-static void die(const char *what) {
-  perror(what);
-  exit(2);
-}
 
 static void install_filter(void) {
   // arch check, then one JEQ per stopped number, then ALLOW.
@@ -45,9 +43,7 @@ static void install_filter(void) {
     code[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
   }
   code[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-  struct sock_fprog prog = { .len = n, .filter = code };
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) die("prctl");
-  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_SPEC_ALLOW, &prog)) die("seccomp");
+  set_filter(code, n);
 }
 
 int main(int argc, char **argv) {
