@@ -13,15 +13,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileC } from '@umview/test-fixtures';
 import { ensurePinned, median, parseArgs, printTable } from '@umview/test-fixtures/bench';
+import { benchEnv, requireBuilt, umviewLite } from './executable.mjs';
 
 const args = parseArgs(process.argv.slice(2), { mib: 256, runs: 5 });
 ensurePinned(import.meta.url);
 
-const cli = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
-if (!existsSync(cli)) {
-  console.error(`proxy-floor: ${cli} is missing; build first (npx tsup in packages/umview-lite)`);
-  process.exit(1);
-}
+requireBuilt('proxy-floor');
 const floor = compileC(fileURLToPath(new URL('./proxy-floor.c', import.meta.url)), { flags: ['-O2'] });
 
 const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'umview-floor-'));
@@ -39,12 +36,12 @@ const dd = ['dd', `of=${dest}`, 'bs=4k', 'status=none'];
 const rows = [
   { name: 'native', argv: [...dd, `if=${source}`] },
   { name: 'C tracer (floor)', argv: [floor, source, ...dd] },
-  { name: 'umview-lite proxy', argv: ['node', cli, '-m', 'unreal', '--', ...dd, `if=/unreal${source}`] },
+  { name: 'umview-lite proxy', argv: [umviewLite, '-m', 'unreal', '--', ...dd, `if=/unreal${source}`] },
 ];
 
 function time(argv) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: benchEnv });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (status ${r.status}): ${r.stderr}`);
   // Every configuration must have copied the whole file.

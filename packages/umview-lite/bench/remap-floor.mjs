@@ -12,7 +12,7 @@
 // "cFloorRatio", "jsFloorRatio", "umviewRatio", "umviewOverFloor", "umviewOverJsFloor",
 // "cFloorStops", "jsFloorStops", "umviewStops" }
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,15 +20,12 @@ import { syscallNumber } from '@umview/ptrace-core';
 import { CWD_SYSCALLS, PATH_SYSCALLS } from '@umview/umview-lite';
 import { compileC } from '@umview/test-fixtures';
 import { ensurePinned, median, parseArgs, printTable } from '@umview/test-fixtures/bench';
+import { benchEnv, nodeEnv, requireBuilt, umviewLite } from './executable.mjs';
 
 const args = parseArgs(process.argv.slice(2), { runs: 5 });
 ensurePinned(import.meta.url);
 
-const cli = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
-if (!existsSync(cli)) {
-  console.error(`remap-floor: ${cli} is missing; build first (npx tsup in packages/umview-lite)`);
-  process.exit(1);
-}
+requireBuilt('remap-floor');
 const floor = compileC(fileURLToPath(new URL('./remap-floor.c', import.meta.url)), { flags: ['-O2'] });
 
 // The calls umview-lite's filter stops in remap mode, each with its first path argument.
@@ -50,25 +47,27 @@ const loop = (at) => ['sh', '-c', `cd ${at} && for i in $(seq 20); do gcc -c hel
 const rows = [
   { name: 'native', argv: loop(dir) },
   { name: 'C tracer (floor)', argv: [floor, stopped, ...loop(dir)] },
-  { name: 'JS tracer, no layers (Node floor)', argv: ['node', fileURLToPath(new URL('./remap-floor-js.mjs', import.meta.url)), stopped, ...loop(dir)] },
-  { name: 'umview-lite remap', argv: ['node', cli, '-m', 'unreal,mode=remap', '--stats', '--', ...loop(`/unreal${dir}`)] },
+  // Node started as umview-lite's executable starts it (nodeEnv), so that the floor is Node's
+  // own price and not that of an environment variable.
+  { name: 'JS tracer, no layers (Node floor)', argv: [process.execPath, fileURLToPath(new URL('./remap-floor-js.mjs', import.meta.url)), stopped, ...loop(dir)], env: nodeEnv },
+  { name: 'umview-lite remap', argv: [umviewLite, '-m', 'unreal,mode=remap', '--stats', '--', ...loop(`/unreal${dir}`)] },
 ];
 
-function time(argv) {
+function time(argv, env = benchEnv) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (status ${r.status}): ${r.stderr}`);
   const stops = /^stops (\d+)\b/m.exec(r.stderr)?.[1] ?? /ptrace stops\s+(\d+)/.exec(r.stderr)?.[1];
   return { seconds, stops: stops === undefined ? undefined : Number(stops) };
 }
 
-rows.forEach((row) => time(row.argv)); // warm-up: page cache, code cache
+rows.forEach((row) => time(row.argv, row.env)); // warm-up: page cache, code cache
 const samples = rows.map(() => []);
 const stops = rows.map(() => undefined);
 for (let run = 0; run < args.runs; run++) {
   rows.forEach((row, i) => {
-    const r = time(row.argv);
+    const r = time(row.argv, row.env);
     samples[i].push(r.seconds);
     stops[i] = r.stops;
   });

@@ -6,11 +6,12 @@
 //     [--workloads find,tar,gcc,dd,true] [--module SPEC]
 // Last line with --json: { "workloads": { "<name>": { "native": s, "umview": s, "proot": s } } }
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensurePinned, median, parseArgs, printTable } from '@umview/test-fixtures/bench';
+import { benchEnv, requireBuilt, umviewLite } from './executable.mjs';
 
 const args = parseArgs(process.argv.slice(2), {
   runs: 5,
@@ -21,11 +22,7 @@ const args = parseArgs(process.argv.slice(2), {
 });
 ensurePinned(import.meta.url);
 
-const cli = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
-if (!existsSync(cli)) {
-  console.error(`bench: ${cli} is missing; build first (npx tsup in packages/umview-lite)`);
-  process.exit(1);
-}
+requireBuilt('bench');
 const log = (line) => process.stderr.write(`${line}\n`);
 
 // ---- PRoot ----
@@ -81,8 +78,8 @@ const unreal = (p) => `/unreal${p}`;
 const defaultIsRemap = /mode=remap/.test(args.module) || isRemapByDefault();
 const RUNNERS = {
   native: (w) => WORKLOADS[w].argv(native),
-  umview: (w) => [process.execPath, cli, '-m', args.module, '--', ...WORKLOADS[w].argv(unreal)],
-  ...(defaultIsRemap ? {} : { umviewRemap: (w) => [process.execPath, cli, '-m', 'unreal,mode=remap', '--', ...WORKLOADS[w].argv(unreal)] }),
+  umview: (w) => [umviewLite, '-m', args.module, '--', ...WORKLOADS[w].argv(unreal)],
+  ...(defaultIsRemap ? {} : { umviewRemap: (w) => [umviewLite, '-m', 'unreal,mode=remap', '--', ...WORKLOADS[w].argv(unreal)] }),
   ...(proot ? { proot: (w) => [proot, '-b', '/:/unreal', ...WORKLOADS[w].argv(unreal)] } : {}),
 };
 
@@ -100,7 +97,7 @@ function isRemapByDefault() {
 
 function time(argv) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir, maxBuffer: 1 << 24 });
+  const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir, env: benchEnv, maxBuffer: 1 << 24 });
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status ?? r.signal}): ${String(r.stderr).slice(0, 500)}`);
   return s;

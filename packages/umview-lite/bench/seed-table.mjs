@@ -12,14 +12,14 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ensurePinned, median, parseArgs, printTable } from '@umview/test-fixtures/bench';
+import { benchEnv, requireBuilt, umviewLite } from './executable.mjs';
 import { barChartSvg } from './svg-chart.mjs';
 
 const args = parseArgs(process.argv.slice(2), { size: '1G', runs: 5, chart: '', workloads: 'cp,cp-2006', configs: '', slowSeconds: 10 });
 ensurePinned(import.meta.url);
 
-const cli = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
+requireBuilt('seed-table');
 const size = parseSize(String(args.size));
 const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 const dir = mkdtempSync(join(base, 'umview-seed-'));
@@ -42,7 +42,7 @@ const smallSize = Math.max(1 << 20, Math.floor(size / 32));
 /** Every row: how to run it for a source path and a destination. */
 function configurations(workload) {
   const cmd = (src, dst) => (workload === 'cp' ? ['cp', src, dst] : ['dd', `if=${src}`, `of=${dst}`, 'bs=4k', 'status=none']);
-  const um = (flags, unreal) => (src, dst) => ['node', cli, ...flags, '--', ...cmd(unreal ? `/unreal${src}` : src, dst)];
+  const um = (flags, unreal) => (src, dst) => [umviewLite, ...flags, '--', ...cmd(unreal ? `/unreal${src}` : src, dst)];
   const rows = [
     { config: 'native', argv: (s, d) => cmd(s, d) },
     { config: 'unreal/no-multi/no-sysvm', argv: um(['-m', 'unreal', '--trace=syscall', '--no-multi'], true), small: workload === 'cp-2006' },
@@ -55,7 +55,7 @@ function configurations(workload) {
     { config: 'unreal-remap', argv: um(['-m', 'unreal,mode=remap'], true) },
   ];
   if (hasProot) rows.push({ config: 'proot', argv: (s, d) => ['proot', '-b', '/:/unreal', ...cmd(`/unreal${s}`, d)] });
-  rows.push({ config: 'startup', argv: () => ['node', cli, '--', '/bin/true'], startup: true });
+  rows.push({ config: 'startup', argv: () => [umviewLite, '--', '/bin/true'], startup: true });
   // --configs a,b: only those rows (native is always kept: the ratios need it).
   const only = String(args.configs).split(',').filter(Boolean);
   return only.length === 0 ? rows : rows.filter((r) => r.config === 'native' || only.includes(r.config));
@@ -76,7 +76,7 @@ function makeFile(path, bytes) {
 
 function timeRun(argv) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: benchEnv });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (status ${r.status}): ${r.stderr}`);
   return seconds;

@@ -1,0 +1,22 @@
+// The umview-lite command the benches time: the package's executable (dist/umview-lite, what a
+// user's `umview-lite` runs), on the Node that runs the bench.
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const umviewLite = fileURLToPath(new URL('../dist/umview-lite', import.meta.url));
+
+/** Exits with a clear message when the package is not built. */
+export function requireBuilt(bench) {
+  if (existsSync(umviewLite)) return;
+  console.error(`${bench}: ${umviewLite} is missing; build first (npx tsup in packages/umview-lite)`);
+  process.exit(1);
+}
+
+/** The environment for the timed commands: this Node first in PATH (the executable runs
+ * `node`). */
+export const benchEnv = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
+
+/** benchEnv without NODE_EXTRA_CA_CERTS: a Node process that is not umview-lite started as
+ * umview-lite's executable starts Node (see src/cli/umview-lite.sh). */
+export const nodeEnv = Object.fromEntries(Object.entries(benchEnv).filter(([name]) => name !== 'NODE_EXTRA_CA_CERTS'));

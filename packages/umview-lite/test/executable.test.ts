@@ -1,0 +1,86 @@
+// The package's executable (dist/umview-lite, a shell script that starts Node on cli.cjs):
+// found through npm's symlink, on the Node first in PATH, and NODE_EXTRA_CA_CERTS kept from the
+// monitor's Node (which Node 20 would parse at start) but handed to the command unchanged.
+import { existsSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exec, packageDir, tempDir } from './helpers.js';
+
+const executable = join(packageDir, 'dist', 'umview-lite');
+/** This Node first in PATH, as npm runs a package's bin; without the variables under test. */
+const baseEnv = (): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
+  delete env.NODE_EXTRA_CA_CERTS;
+  delete env.UMVIEW_NODE_EXTRA_CA_CERTS;
+  return env;
+};
+/** What the command sees, then the monitor's own start-up environment (its /proc environ:
+ * the monitor is the parent of the command). */
+const report = [
+  'sh',
+  '-c',
+  'echo "command: ${NODE_EXTRA_CA_CERTS-(unset)} ${UMVIEW_NODE_EXTRA_CA_CERTS-(unset)}"; ' +
+    'echo "monitor: $(tr "\\0" "\\n" </proc/$PPID/environ | grep "^NODE_EXTRA_CA_CERTS=" || echo "(unset)")"',
+];
+
+describe('the executable', () => {
+  it('runs through a symlink to it, as npm installs it in node_modules/.bin', async () => {
+    // A relative link to an absolute one, as npm's ../@umview/umview-lite/dist/umview-lite.
+    const bin = join(tempDir(), '.bin');
+    mkdirSync(bin);
+    symlinkSync(executable, join(bin, 'absolute'));
+    symlinkSync(relative(bin, join(bin, 'absolute')), join(bin, 'umview-lite'));
+    const r = await exec(join(bin, 'umview-lite'), ['--version'], { env: baseEnv() });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^umview-lite \d+\.\d+\.\d+\n$/);
+    expect(r.code).toBe(0);
+  });
+
+  it('passes the exit status and the arguments through', async () => {
+    const r = await exec(executable, ['--', 'sh', '-c', 'echo "$1|$2"; exit 7', 'sh', 'a b', ''], { env: baseEnv() });
+    expect(r.stdout).toBe('a b|\n');
+    expect(r.code).toBe(7);
+  });
+
+  it.each([
+    ['a path', '/etc/ssl/certs/ca-certificates.crt'],
+    ['empty', ''],
+  ])('NODE_EXTRA_CA_CERTS set (%s): not in the monitor, unchanged in the command', async (_, value) => {
+    const r = await exec(executable, ['-m', 'unreal', '--', ...report], { env: { ...baseEnv(), NODE_EXTRA_CA_CERTS: value } });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`command: ${value} (unset)\nmonitor: (unset)\n`);
+  });
+
+  it('NODE_EXTRA_CA_CERTS unset: unset in the command, and a stray carrier variable is not taken for it', async () => {
+    const r = await exec(executable, ['--', ...report], { env: { ...baseEnv(), UMVIEW_NODE_EXTRA_CA_CERTS: '/stray' } });
+    expect(r.stdout).toBe('command: (unset) (unset)\nmonitor: (unset)\n');
+  });
+
+  it('cli.cjs run directly leaves the environment alone', async () => {
+    const r = await exec(process.execPath, [join(packageDir, 'dist', 'cli.cjs'), '--', ...report], {
+      env: { ...baseEnv(), NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt' },
+    });
+    expect(r.stdout).toBe('command: /etc/ssl/certs/ca-certificates.crt (unset)\nmonitor: NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt\n');
+  });
+});
+
+describe('the code cache', () => {
+  it('is written at the first run, and caches of other builds not rewritten for a month go then', async () => {
+    const home = tempDir();
+    const caches = join(home, 'umview-lite');
+    mkdirSync(caches);
+    const old = join(caches, 'cli-v0.0.0-x64-1-1.v8');
+    const recent = join(caches, 'cli-v0.0.0-x64-2-2.v8');
+    const notOurs = join(caches, 'notes.txt');
+    for (const file of [old, recent, notOurs]) writeFileSync(file, 'x');
+    const fortyDaysAgo = (Date.now() - 40 * 24 * 3600 * 1000) / 1000;
+    utimesSync(old, fortyDaysAgo, fortyDaysAgo);
+    utimesSync(notOurs, fortyDaysAgo, fortyDaysAgo);
+    const r = await exec(executable, ['--', 'true'], { env: { ...baseEnv(), XDG_CACHE_HOME: home } });
+    expect(r.code).toBe(0);
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
+    expect(existsSync(notOurs)).toBe(true);
+    expect(readdirSync(caches).filter((name) => name.startsWith(`cli-${process.version}-`))).toHaveLength(1);
+  });
+});
