@@ -1,7 +1,7 @@
 // The monitor's fast way out: path calls no module can serve go on at the seccomp stop itself
 // (sysvm's letThrough). What must hold: every call that may concern a module still reaches it,
 // and --stats says how many went through.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UNREAL, tempDir, umview } from './helpers.js';
@@ -29,6 +29,18 @@ describe.each([UNREAL, 'unreal,mode=proxy'])('let through (-m %s)', (module) => 
     expect(r.stdout).toBe(`real\nreal\nreal\nlook-alike\nreal\nlook-alike\nreal\n../../${basename(dir)}/g\n`);
     expect(letThrough(r.stderr)).toBeGreaterThan(0);
     expect(virtualized(r.stderr)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('execve: an unserved #! script whose interpreter is served still runs through the monitor', async () => {
+    const dir = tempDir();
+    const script = join(dir, 'served-interpreter.sh');
+    writeFileSync(script, '#!/unreal/bin/sh\necho "script $0 $1"\n');
+    chmodSync(script, 0o755);
+    // Natively this is ENOENT (no /unreal/bin/sh on the host); a missing program stays missing.
+    const r = await umview(['-m', module, '--stats'], ['sh', '-c', `${script} arg; /no/such/program; echo $?`]);
+    expect(r.stdout).toBe(`script ${script} arg\n127\n`);
+    expect(r.stderr).toMatch(/\/no\/such\/program: (not found|No such file or directory)/);
+    expect(r.code).toBe(0);
   });
 
   it('none with --strace (every call is logged) or for a syscall a module claims', async () => {

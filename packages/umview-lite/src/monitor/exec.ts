@@ -19,7 +19,7 @@ interface Shebang {
 }
 
 /** The #! line of a host file, parsed as the kernel does, or undefined if it has none. */
-export function readShebang(hostPath: string): Shebang | undefined {
+export function readShebang(hostPath: string | Buffer): Shebang | undefined {
   let head: Buffer;
   try {
     // Opened first: most paths a shell tries while it searches $PATH do not exist (one system
@@ -90,7 +90,7 @@ export function rewriteScriptExec(call: SyscallCall, scriptGuestPath: string, sc
 /** True when the host file is a `#!` script whose interpreter a module serves: the kernel
  * would look for the interpreter on the host, so the monitor must run it (see
  * rewriteScriptExec) even though the script's own path needs no rewriting. */
-export function scriptNeedsMonitor(hostPath: string, translator: PathTranslator): boolean {
+export function scriptNeedsMonitor(hostPath: string | Buffer, translator: PathTranslator): boolean {
   const shebang = readShebang(hostPath);
   return shebang !== undefined && translator.translate(shebang.interpreter) !== undefined;
 }

@@ -12,9 +12,13 @@
 // such component and no '..' lands where the kernel takes it too, and so does '' (AT_EMPTY_PATH,
 // a call on the fd itself) — save an open of a directory, whose fd the monitor must learn.
 // Anything else (a relative path climbing with '..', which may leave a served directory; a NULL
-// or unreadable pointer; execve, chdir, openat2 and calls a module claims by number; in proxy
+// or unreadable pointer; chdir, execveat, openat2 and calls a module claims by number; in proxy
 // mode, relative paths, which may start at a virtual fd, and /proc and /dev paths, which may
 // name one; '' on a virtual fd or a served directory's) takes the full path through the monitor.
+// execve goes on only with an absolute path (a shell's $PATH search tries several, most of them
+// missing: 221 execves in the compile loop), and not when the file is a `#!` script whose
+// interpreter a module serves (the kernel would look for it on the host): `execNeedsMonitor`
+// reads the file to tell.
 //
 // It runs at ~16,000 stops a second: no allocation, no string decoding, a plain loop over the
 // bytes (small code, cheap for V8 to optimize — compiling is part of a short run's cost too).
@@ -27,8 +31,10 @@ const DOT = 0x2e;
 const O_DIRECTORY = 0o200000;
 const O_PATH = 0o10000000;
 const PATH_MAX = 4096;
-/** Calls whose unserved paths still matter to the monitor (cwd tracking, #! scripts). */
-const ALWAYS_HANDLED = new Set(['chdir', 'execve', 'execveat', 'openat2']);
+/** Calls whose unserved paths still matter to the monitor (cwd tracking; execveat's dirfd may
+ * be a virtual fd). */
+const ALWAYS_HANDLED = new Set(['chdir', 'execveat', 'openat2']);
+const EXECVE = syscallNumber('execve');
 /** The flags argument of the opens whose directory fds the monitor tracks. */
 const OPEN_FLAGS: Readonly<Record<string, number>> = { open: 1, openat: 2 };
 /** First components that may name a virtual fd of proxy mode (/proc/self/fd/N, /dev/fd/N). */
@@ -46,6 +52,9 @@ export interface LetThroughOptions {
    * to any other fd is the kernel's (glibc's fstat is newfstatat(fd, "", AT_EMPTY_PATH)). */
   fdConcernsMonitor?: (tracee: Tracee, fd: number) => boolean | undefined;
   io: (tracee: Tracee) => TraceeIO;
+  /** Whether an execve of this unserved host path still needs the monitor (a `#!` script whose
+   * interpreter is served); without it, execve always takes the full path. */
+  execNeedsMonitor?: (hostPath: Buffer) => boolean;
 }
 
 export type LetThrough = (tracee: Tracee, nr: number, args: ArrayLike<bigint>) => boolean;
@@ -63,24 +72,28 @@ export function unservedPathCalls(options: LetThroughOptions): LetThrough | unde
   for (const [name, args] of Object.entries(PATH_SYSCALLS)) {
     const nr = syscallNumber(name);
     if (nr === undefined || ALWAYS_HANDLED.has(name) || options.claimed.has(nr)) continue;
+    if (nr === EXECVE && options.execNeedsMonitor === undefined) continue;
     pathArgs[nr] = args.map((a) => a.arg);
     dirfdArgs[nr] = args.map((a) => a.dirfd ?? -1);
     flagsArg[nr] = OPEN_FLAGS[name] ?? -1;
   }
-  const { io, proxy, fdConcernsMonitor } = options;
+  const { io, proxy, fdConcernsMonitor, execNeedsMonitor } = options;
   return (tracee, nr, args) => {
     const indexes = pathArgs[nr];
     if (indexes === undefined) return false;
     for (let i = 0; i < indexes.length; i++) {
       const pointer = args[indexes[i]!]!;
       if (pointer === 0n) return false;
-      let bytes: Uint8Array;
+      let bytes: Buffer;
       try {
         bytes = io(tracee).readCStringBytes(pointer, PATH_MAX);
       } catch {
         return false; // unreadable: the full path reports it as the kernel would
       }
-      if (bytes.length === 0 && proxy) {
+      if (nr === EXECVE) {
+        // Absolute, unserved, and not a script the monitor must run.
+        if (bytes[0] !== SLASH || scanComponents(bytes, names) === NAMES_A_PREFIX || execNeedsMonitor!(bytes)) return false;
+      } else if (bytes.length === 0 && proxy) {
         // '' in proxy mode: on an fd that is neither virtual nor a served directory's.
         const dirfd = dirfdArgs[nr]![i]!;
         const fd = dirfd < 0 ? -1 : Number(BigInt.asIntN(32, args[dirfd]!));

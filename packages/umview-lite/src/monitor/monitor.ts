@@ -12,7 +12,7 @@ import { resolveFrom } from '../paths/guest-path.js';
 import { CWD_SYSCALLS, PATH_SYSCALLS } from '../paths/path-syscalls.js';
 import { PathTranslator } from '../paths/translator.js';
 import { answerGetcwd, settleCwd } from './cwd.js';
-import { readShebang, rewriteScriptExec } from './exec.js';
+import { readShebang, rewriteScriptExec, scriptNeedsMonitor } from './exec.js';
 import { PathRewriter } from './path-rewriter.js';
 import { ProcessTable, type ProcessState } from './process-table.js';
 import { emptyStats, mergeSysvm, type MonitorStats } from './stats.js';
@@ -102,6 +102,7 @@ export class Monitor {
             return process === undefined ? undefined : process.dirFd(fd) !== undefined; // virtual ones included
           },
           io: (tracee) => this.vm.io(tracee) as TraceeIO,
+          execNeedsMonitor: (hostPath) => scriptNeedsMonitor(hostPath, this.translator),
         })
         : undefined,
     });
