@@ -1,6 +1,6 @@
 // TraceeIO's single ops: one system call when they complete, the batch path (exact faults,
 // /proc/PID/mem for read-only pages) when they do not, and the same counters either way.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryAccessError, PAGE_SIZE } from '@umview/ptrace-core';
 import { TraceeIO, countersFor } from '@umview/ptrace-multi';
 import { startRegions, type Regions } from './helpers.js';
@@ -24,6 +24,27 @@ describe('TraceeIO single ops', () => {
     expect(after.syscalls - before.syscalls).toBe(3);
     expect(after.ops - before.ops).toBe(3);
     expect(after.bytes - before.bytes).toBe(17 + 17 + 5);
+  });
+
+  it('reads a string that crosses a page boundary with one system call per page', () => {
+    r = startRegions();
+    const io = new TraceeIO(r.tracee);
+    const edge = r.page(0) + PAGE_SIZE - 5;
+    io.write(edge, Buffer.from('/usr/include/stdio.h\0'));
+    const before = { ...countersFor(r.tracee) };
+    // Not through a batch (the planner's work is for many ops, not one string).
+    const batches = vi.spyOn(io, 'batch');
+    expect(io.readCStringBytes(edge).toString()).toBe('/usr/include/stdio.h');
+    expect(io.readCString(edge + 1)).toBe('usr/include/stdio.h');
+    expect(batches).not.toHaveBeenCalled();
+    const after = countersFor(r.tracee);
+    expect(after.syscalls - before.syscalls).toBe(4);
+    expect(after.ops - before.ops).toBe(2);
+    expect(after.bytes - before.bytes).toBe(21 + 20);
+    // Into a hole: a fault, reported where it is (the batch path), not a short string.
+    const hole = r.page(r.hole);
+    io.write(hole - 3, Buffer.from('abc'));
+    expect(() => io.readCString(hole - 3)).toThrow(MemoryAccessError);
   });
 
   it('falls back to the batch path: exact faults, strings across pages, read-only pages', () => {

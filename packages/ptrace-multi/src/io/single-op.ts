@@ -1,9 +1,13 @@
 // Single reads and writes without a batch: what a syscall handler does most (read a path, copy
-// a 4 KiB buffer), done with one process_vm_readv/writev and the same counting as a batch. A
-// transfer that does not complete in that one call returns undefined: the caller then runs the
-// op as a batch, whose planner recovers the bytes that exist and reports the exact fault.
+// a 4 KiB buffer), done with one process_vm_readv/writev (a string, one per page it spans) and
+// the same counting as a batch. A transfer that does not complete returns undefined: the caller
+// then runs the op as a batch, whose planner recovers the bytes that exist and reports the exact
+// fault.
 import { PAGE_SIZE } from '../arch/x86_64.js';
 import type { TraceeChannel } from './channel.js';
+
+/** Strings longer than this (with their NUL) take the batch path. */
+const QUICK_STRING_LIMIT = 64 * 1024;
 
 const words = (address: number, length: number): number =>
   length <= 0 ? 0 : Math.ceil((address + length) / 8) - Math.floor(address / 8);
@@ -31,8 +35,8 @@ export function quickWrite(channel: TraceeChannel, address: number, data: Uint8A
   return true;
 }
 
-/** Reads a C string that ends before the end of its page, or undefined (longer, or not all
- * readable: the batch path reads on, page by page). */
+/** Reads a C string, or undefined when it is longer than `maxLength` or not all readable (the
+ * batch path then reports which). */
 export function quickCString(channel: TraceeChannel, address: number, maxLength: number): string | undefined {
   const length = scratchCString(channel, address, maxLength);
   return length < 0 ? undefined : channel.workspace.scratch(0).buffer.toString('utf8', 0, length);
@@ -49,18 +53,36 @@ export function quickCStringBytes(channel: TraceeChannel, address: number, maxLe
 const copyBytes = Uint8Array.prototype.slice;
 const indexOfByte = Uint8Array.prototype.indexOf;
 
-/** Reads the string into the workspace's scratch area; returns its length, or -1. */
+/** Reads the string into the workspace's scratch area, a page at a time (one process_vm_readv
+ * each: a path that crosses a page boundary — 1 or 2 in 100 — takes two, not the planner);
+ * returns its length, or -1 when a read faults or it is longer than `maxLength` (the batch path
+ * then reports which). */
 function scratchCString(channel: TraceeChannel, address: number, maxLength: number): number {
-  const chunk = Math.min(PAGE_SIZE - (address % PAGE_SIZE), maxLength + 1);
-  const { buffer, address: local } = channel.workspace.scratch(chunk);
-  const n = transfer(channel, 'read', local, address, chunk);
-  if (n <= 0) return -1;
-  // The builtin search, without a view for [0, n): a NUL found past n (in bytes left by an
-  // earlier read) means none within the string read.
-  const nul = indexOfByte.call(buffer, 0) as number;
-  if (nul < 0 || nul >= n || nul > maxLength) return -1;
-  count(channel, nul + 1, words(address, nul + 1));
-  return nul;
+  const limit = Math.min(maxLength + 1, QUICK_STRING_LIMIT);
+  const { buffer, address: local } = channel.workspace.scratch(limit);
+  let length = 0;
+  let reads = 0;
+  while (length < limit) {
+    const at = address + length;
+    const chunk = Math.min(PAGE_SIZE - (at % PAGE_SIZE), limit - length);
+    const n = transfer(channel, 'read', local + length, at, chunk);
+    reads++;
+    if (n < chunk) {
+      channel.counters.syscalls += reads; // issued, though the batch path reads again
+      return -1; // within one page a read is whole or nothing: a fault
+    }
+    // The builtin search, without a view: a NUL found past what was read (bytes left by an
+    // earlier read) means none yet.
+    const nul = indexOfByte.call(buffer, 0, length) as number;
+    if (nul >= 0 && nul < length + n) {
+      if (nul > maxLength) break;
+      count(channel, nul + 1, words(address, nul + 1), reads);
+      return nul;
+    }
+    length += n;
+  }
+  channel.counters.syscalls += reads;
+  return -1;
 }
 
 function transfer(channel: TraceeChannel, direction: 'read' | 'write', local: number, remote: number, length: number): number {
@@ -76,11 +98,11 @@ function transfer(channel: TraceeChannel, direction: 'read' | 'write', local: nu
 
 /** A batch of one op and one system call, counted as accumulate() would (without making the
  * stats object it takes: this runs at every single read). */
-function count(channel: TraceeChannel, bytes: number, oneByOneSyscalls: number): void {
+function count(channel: TraceeChannel, bytes: number, oneByOneSyscalls: number, syscalls = 1): void {
   const c = channel.counters;
   c.batches++;
   c.ops++;
-  c.syscalls++;
+  c.syscalls += syscalls;
   c.bytes += bytes;
   c.oneByOneSyscalls += oneByOneSyscalls;
 }
