@@ -2,7 +2,7 @@
 // batching policy in one place, and the tracee's cumulative counters.
 import type { Tracee } from '@umview/ptrace-core';
 import { Batch, type Address, type BatchOptions } from './batch/batch.js';
-import { channelFor } from './io/channel.js';
+import { channelFor, type TraceeChannel } from './io/channel.js';
 import { quickCString, quickCStringBytes, quickRead, quickWrite } from './io/single-op.js';
 
 /** Single ops up to this size skip the planner (one system call when they complete). */
@@ -18,12 +18,14 @@ export class TraceeIO {
   private lastAddress = -1;
   private lastResumes = -1;
   private lastBytes: Buffer | undefined;
-
-  constructor(readonly tracee: Tracee, private readonly options: BatchOptions = {}) {}
-
   /** Whether batches of this tracee are planned (false: the 2006 way). */
-  get batching(): boolean {
-    return this.options.batching !== false;
+  readonly batching: boolean;
+  /** The tracee's channel, looked up once (single ops run at nearly every stop). */
+  private readonly channel: TraceeChannel;
+
+  constructor(readonly tracee: Tracee, private readonly options: BatchOptions = {}) {
+    this.batching = options.batching !== false;
+    this.channel = channelFor(tracee);
   }
 
   /** A new batch with this object's policy. */
@@ -34,7 +36,7 @@ export class TraceeIO {
 
   read(addr: Address, length: number): Buffer {
     if (this.batching && length <= QUICK_LIMIT) {
-      const quick = quickRead(channelFor(this.tracee), Number(addr), length);
+      const quick = quickRead(this.channel, Number(addr), length);
       if (quick) return quick;
     }
     return this.one((b) => b.read(addr, length));
@@ -46,7 +48,7 @@ export class TraceeIO {
       return last.toString('utf8');
     }
     if (this.batching) {
-      const quick = quickCString(channelFor(this.tracee), Number(addr), maxLength ?? DEFAULT_STRING_MAX);
+      const quick = quickCString(this.channel, Number(addr), maxLength ?? DEFAULT_STRING_MAX);
       if (quick !== undefined) return quick;
     }
     return this.one((b) => b.readCString(addr, maxLength));
@@ -56,7 +58,7 @@ export class TraceeIO {
    * does not modify them: a readCString of the same string at the same stop decodes them). */
   readCStringBytes(addr: Address, maxLength?: number): Buffer {
     if (this.batching) {
-      const quick = quickCStringBytes(channelFor(this.tracee), Number(addr), maxLength ?? DEFAULT_STRING_MAX);
+      const quick = quickCStringBytes(this.channel, Number(addr), maxLength ?? DEFAULT_STRING_MAX);
       if (quick !== undefined) {
         this.lastAddress = Number(addr);
         this.lastResumes = this.tracee.resumes;
@@ -73,7 +75,7 @@ export class TraceeIO {
 
   write(addr: Address, data: Uint8Array): void {
     this.lastBytes = undefined;
-    if (this.batching && data.length <= QUICK_LIMIT && quickWrite(channelFor(this.tracee), Number(addr), data)) return;
+    if (this.batching && data.length <= QUICK_LIMIT && quickWrite(this.channel, Number(addr), data)) return;
     this.one((b) => b.write(addr, data));
   }
 
@@ -89,7 +91,7 @@ export class TraceeIO {
 
   /** Cumulative over every batch of this tracee, whatever ran it. */
   get counters(): Readonly<TraceeCounters> {
-    return channelFor(this.tracee).counters;
+    return this.channel.counters;
   }
 
   /** Runs a batch of one op and returns its value, or throws its error. */
