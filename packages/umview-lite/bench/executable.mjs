@@ -17,6 +17,7 @@ export function requireBuilt(bench) {
  * `node`). */
 export const benchEnv = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
 
-/** benchEnv without NODE_EXTRA_CA_CERTS: a Node process that is not umview-lite started as
- * umview-lite's executable starts Node (see src/cli/umview-lite.sh). */
+/** benchEnv without NODE_EXTRA_CA_CERTS: for another Node program timed next to umview-lite
+ * (the JS floor), so that it starts the way umview-lite's executable starts Node (see
+ * src/cli/umview-lite.sh). */
 export const nodeEnv = Object.fromEntries(Object.entries(benchEnv).filter(([name]) => name !== 'NODE_EXTRA_CA_CERTS'));
