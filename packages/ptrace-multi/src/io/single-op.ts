@@ -67,21 +67,18 @@ function scratchCString(channel: TraceeChannel, address: number, maxLength: numb
     const chunk = Math.min(PAGE_SIZE - (at % PAGE_SIZE), limit - length);
     const n = transfer(channel, 'read', local + length, at, chunk);
     reads++;
-    if (n < chunk) {
-      channel.counters.syscalls += reads; // issued, though the batch path reads again
-      return -1; // within one page a read is whole or nothing: a fault
-    }
+    if (n < chunk) break; // within one page a read is whole or nothing: a fault
     // The builtin search, without a view: a NUL found past what was read (bytes left by an
-    // earlier read) means none yet.
+    // earlier read) means none yet. (What was read stops at maxLength + 1 bytes, so a NUL in it
+    // is within the limit.)
     const nul = indexOfByte.call(buffer, 0, length) as number;
     if (nul >= 0 && nul < length + n) {
-      if (nul > maxLength) break;
       count(channel, nul + 1, words(address, nul + 1), reads);
       return nul;
     }
     length += n;
   }
-  channel.counters.syscalls += reads;
+  channel.counters.syscalls += reads; // issued, though the batch path reads again
   return -1;
 }
 
