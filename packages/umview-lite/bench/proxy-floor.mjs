@@ -36,7 +36,7 @@ const dd = ['dd', `of=${dest}`, 'bs=4k', 'status=none'];
 const rows = [
   { name: 'native', argv: [...dd, `if=${source}`] },
   { name: 'C tracer (floor)', argv: [floor, source, ...dd] },
-  { name: 'umview-lite proxy', argv: [umviewLite, '-m', 'unreal', '--', ...dd, `if=/unreal${source}`] },
+  { name: 'umview-lite proxy', argv: [umviewLite, '-m', 'unreal,mode=proxy', '--', ...dd, `if=/unreal${source}`] },
 ];
 
 function time(argv) {

@@ -1,10 +1,12 @@
 // umview-lite against PRoot: whole commands timed natively, under `umview-lite -m unreal` with
 // their paths through /unreal (default trace mode), and under `proot -b /:/unreal` (Debian's
-// proot, installed with apt-get when missing), plus `-m unreal,mode=remap` (PRoot's own way) when
-// the default mode of unreal is another. Pinned to one CPU, configurations interleaved, medians.
+// proot, installed with apt-get when missing), plus unreal's other mode beside them (proxy, where
+// the monitor serves the data, when the module runs in remap mode, and the other way round).
+// Pinned to one CPU, configurations interleaved, medians.
 //   npm run bench -w @umview/umview-lite -- [--json] [--runs N] [--tree DIR] [--mib N]
 //     [--workloads find,tar,gcc,dd,true] [--module SPEC]
-// Last line with --json: { "workloads": { "<name>": { "native": s, "umview": s, "proot": s } } }
+// Last line with --json: { "workloads": { "<name>": { "native": s, "umview": s, "proot": s,
+//   "umviewProxy" or "umviewRemap": s } } }
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,24 +77,28 @@ for (const w of workloads) if (!WORKLOADS[w]) throw new Error(`unknown workload 
 
 const native = (p) => p;
 const unreal = (p) => `/unreal${p}`;
-const defaultIsRemap = /mode=remap/.test(args.module) || isRemapByDefault();
+const moduleMode = modeOf(String(args.module));
+/** The other mode of unreal, timed beside the module's own: its runner's name and spec. */
+const other = moduleMode === undefined ? undefined
+  : moduleMode === 'remap' ? { key: 'umviewProxy', label: 'umview-lite proxy', spec: 'unreal,mode=proxy' }
+    : { key: 'umviewRemap', label: 'umview-lite remap', spec: 'unreal,mode=remap' };
 const RUNNERS = {
   native: (w) => WORKLOADS[w].argv(native),
   umview: (w) => [umviewLite, '-m', args.module, '--', ...WORKLOADS[w].argv(unreal)],
-  ...(defaultIsRemap ? {} : { umviewRemap: (w) => [umviewLite, '-m', 'unreal,mode=remap', '--', ...WORKLOADS[w].argv(unreal)] }),
+  ...(other ? { [other.key]: (w) => [umviewLite, '-m', other.spec, '--', ...WORKLOADS[w].argv(unreal)] } : {}),
   ...(proot ? { proot: (w) => [proot, '-b', '/:/unreal', ...WORKLOADS[w].argv(unreal)] } : {}),
 };
 
-function isRemapByDefault() {
-  // The unreal module's default mode, asked of the library itself.
-  try {
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e',
-      "import { unreal } from '@umview/umview-lite'; console.log(unreal({}).proxy ? 'proxy' : 'remap')"],
-    { encoding: 'utf8', cwd: fileURLToPath(new URL('..', import.meta.url)) });
-    return out.trim() === 'remap';
-  } catch {
-    return false;
-  }
+/** 'remap' or 'proxy' for an unreal module spec (its default asked of the library itself),
+ * undefined for any other module. */
+function modeOf(spec) {
+  if (!/^unreal(,|$)/.test(spec)) return undefined;
+  const given = /(?:^|,)mode=(\w+)/.exec(spec)?.[1];
+  if (given) return given;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e',
+    "import { unreal } from '@umview/umview-lite'; console.log(unreal({}).proxy ? 'proxy' : 'remap')"],
+  { encoding: 'utf8', cwd: fileURLToPath(new URL('..', import.meta.url)) });
+  return out.trim();
 }
 
 function time(argv) {
@@ -114,17 +120,17 @@ for (let i = 0; i < args.runs; i++) {
 const med = Object.fromEntries(workloads.map((w) => [w, Object.fromEntries(runnerNames.map((r) => [r, median(times[w][r])]))]));
 const fmt = (s) => (s >= 1 ? `${s.toFixed(2)} s` : `${(s * 1000).toFixed(1)} ms`);
 const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
-const header = ['workload', 'native', 'umview-lite', 'ratio'];
-if (RUNNERS.umviewRemap) header.push('umview-lite remap', 'ratio');
+const header = ['workload', 'native', `umview-lite${moduleMode ? ` ${moduleMode}` : ''}`, 'ratio'];
 if (RUNNERS.proot) header.push(`proot ${prootVersion}`, 'ratio', 'umview/proot');
-if (RUNNERS.umviewRemap && RUNNERS.proot) header.push('remap/proot');
+if (other) header.push(other.label, 'ratio');
+if (other && RUNNERS.proot) header.push(`${other.key === 'umviewProxy' ? 'proxy' : 'remap'}/proot`);
 const rows = [header];
 for (const w of workloads) {
   const m = med[w];
   const row = [WORKLOADS[w].label, fmt(m.native), fmt(m.umview), ratio(m.umview, m.native)];
-  if (RUNNERS.umviewRemap) row.push(fmt(m.umviewRemap), ratio(m.umviewRemap, m.native));
   if (RUNNERS.proot) row.push(fmt(m.proot), ratio(m.proot, m.native), ratio(m.umview, m.proot));
-  if (RUNNERS.umviewRemap && RUNNERS.proot) row.push(ratio(m.umviewRemap, m.proot));
+  if (other) row.push(fmt(m[other.key]), ratio(m[other.key], m.native));
+  if (other && RUNNERS.proot) row.push(ratio(m[other.key], m.proot));
   rows.push(row);
 }
 printTable(`umview-lite (-m ${args.module}) vs PRoot (-b /:/unreal): median of ${args.runs}, interleaved, pinned to CPU ${process.env.UMVIEW_BENCH_CPU}; paths through /unreal`, rows);
@@ -134,7 +140,7 @@ if (args.json) {
   const out = { workloads: {} };
   for (const w of workloads) {
     const entry = { native: round(med[w].native), umview: round(med[w].umview), proot: RUNNERS.proot ? round(med[w].proot) : null };
-    if (RUNNERS.umviewRemap) entry.umviewRemap = round(med[w].umviewRemap);
+    if (other) entry[other.key] = round(med[w][other.key]);
     out.workloads[w] = entry;
   }
   console.log(JSON.stringify(out));

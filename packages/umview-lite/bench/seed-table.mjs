@@ -45,10 +45,10 @@ function configurations(workload) {
   const um = (flags, unreal) => (src, dst) => [umviewLite, ...flags, '--', ...cmd(unreal ? `/unreal${src}` : src, dst)];
   const rows = [
     { config: 'native', argv: (s, d) => cmd(s, d) },
-    { config: 'unreal/no-multi/no-sysvm', argv: um(['-m', 'unreal', '--trace=syscall', '--no-multi'], true), small: workload === 'cp-2006' },
-    { config: 'unreal/multi', argv: um(['-m', 'unreal', '--trace=syscall'], true) },
-    { config: 'unreal/multi+sysvm', argv: um(['-m', 'unreal', '--trace=seccomp-all'], true) },
-    { config: 'unreal/multi+sysvm+filter', argv: um(['-m', 'unreal'], true) },
+    { config: 'unreal/no-multi/no-sysvm', argv: um(['-m', 'unreal,mode=proxy', '--trace=syscall', '--no-multi'], true), small: workload === 'cp-2006' },
+    { config: 'unreal/multi', argv: um(['-m', 'unreal,mode=proxy', '--trace=syscall'], true) },
+    { config: 'unreal/multi+sysvm', argv: um(['-m', 'unreal,mode=proxy', '--trace=seccomp-all'], true) },
+    { config: 'unreal/multi+sysvm+filter', argv: um(['-m', 'unreal,mode=proxy'], true) },
     { config: 'none/multi', argv: um(['--trace=syscall'], false) },
     { config: 'none/multi+sysvm', argv: um(['--trace=seccomp-all'], false) },
     { config: 'none/multi+sysvm+filter', argv: um([], false) },

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { compileC } from '@umview/test-fixtures';
 import { parseArgs, printTable, soakVerdicts } from '@umview/test-fixtures/bench';
 
-const args = parseArgs(process.argv.slice(2), { minutes: 10, interval: 0, trace: 'seccomp', module: 'unreal' });
+const args = parseArgs(process.argv.slice(2), { minutes: 10, interval: 0, trace: 'seccomp', module: 'unreal,mode=proxy' });
 const cli = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 if (!existsSync(cli)) {
   console.error(`soak: ${cli} is missing; build first (npx tsup in packages/umview-lite)`);

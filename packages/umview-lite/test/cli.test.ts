@@ -1,6 +1,6 @@
 // The command line and the library: usage errors and exit codes a shell would give, modules by
 // name and by file, the bind module, and run().
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UNREAL, exec, cli, tempDir, umview } from './helpers.js';
@@ -69,6 +69,26 @@ describe('modules', () => {
     const r = await umview(['-m', UNREAL, '-m', `bind,${host}=/bound`], ['/unreal/bin/sh', '-c', 'cat /bound/f /unreal/bound/f /unreal/unreal/bound/f']);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('bound\nbound\nbound\n');
+  });
+
+  // Remap mode: the program's fd is its own host file and the monitor keeps nothing; proxy
+  // mode: the monitor keeps the file and serves its reads (the program sees the same data).
+  it.each([
+    ['unreal', 'remap', null],
+    ['unreal,mode=remap', 'remap', null],
+    ['unreal,mode=proxy', 'proxy', '1'],
+  ])('-m %s runs in %s mode', async (spec, _mode, filesKept) => {
+    const script = 'exec 7</unreal/etc/hostname; readlink /proc/self/fd/7; cat <&7';
+    const r = await umview(['-m', spec, '--stats'], ['sh', '-c', script]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`/etc/hostname\n${readFileSync('/etc/hostname', 'utf8')}`);
+    expect(/proxy: files opened\s+(\d+)/.exec(r.stderr)?.[1] ?? null).toBe(filesKept);
+  });
+
+  it('an unknown mode of unreal exits with 2 and names the modes', async () => {
+    const r = await exec(process.execPath, [cli, '-m', 'unreal,mode=fast', '--', 'true']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown mode 'fast' \(modes: proxy, remap\)/);
   });
 });
 

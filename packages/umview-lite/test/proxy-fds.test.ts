@@ -39,10 +39,10 @@ describe('unreal in proxy mode: file descriptors the monitor serves', () => {
   });
 
   for (const [name, args] of [
-    ['default (seccomp filter)', ['-m', 'unreal']],
-    ['seccomp-all', ['-m', 'unreal', '--trace=seccomp-all']],
-    ['ptrace-syscall', ['-m', 'unreal', '--trace=syscall']],
-    ['no-multi', ['-m', 'unreal', '--no-multi']],
+    ['default (seccomp filter)', ['-m', 'unreal,mode=proxy']],
+    ['seccomp-all', ['-m', 'unreal,mode=proxy', '--trace=seccomp-all']],
+    ['ptrace-syscall', ['-m', 'unreal,mode=proxy', '--trace=syscall']],
+    ['no-multi', ['-m', 'unreal,mode=proxy', '--no-multi']],
   ] as const) {
     it(`behaves as natively through /unreal: ${name}`, () => {
       expect(transcript('/unreal', [...args])).toBe(native);
@@ -50,7 +50,7 @@ describe('unreal in proxy mode: file descriptors the monitor serves', () => {
   }
 
   it('behaves as natively through /unreal/unreal', () => {
-    expect(transcript('/unreal/unreal', ['-m', 'unreal'])).toBe(native);
+    expect(transcript('/unreal/unreal', ['-m', 'unreal,mode=proxy'])).toBe(native);
   });
 
   it('never lets a tracee change the placeholder it holds (after every run above)', () => {
@@ -60,7 +60,7 @@ describe('unreal in proxy mode: file descriptors the monitor serves', () => {
   it('says in --stats how the data moved', () => {
     const dir = tempDir('umview-proxy-');
     execFileSync('sh', ['-c', `head -c 100000 /dev/urandom > ${dir}/src`]);
-    const stats = (script: string) => execFileSync('sh', ['-c', `node ${cli} -m unreal --stats -- sh -c '${script}' 2>&1 >/dev/null`], { encoding: 'utf8' });
+    const stats = (script: string) => execFileSync('sh', ['-c', `node ${cli} -m unreal,mode=proxy --stats -- sh -c '${script}' 2>&1 >/dev/null`], { encoding: 'utf8' });
     // coreutils cp uses copy_file_range: the monitor copies in the kernel.
     expect(stats(`cp /unreal${dir}/src ${dir}/cp`)).toMatch(/proxy: data in the kernel\s+[1-9]\d* calls, 100000 bytes/);
     // dd reads with read(2): the data goes through tracee memory.
@@ -100,8 +100,8 @@ describe('unreal in proxy mode: splice and sendfile with a pipe that is not read
   });
 
   it.each([
-    ['default (seccomp filter)', ['-m', 'unreal']],
-    ['ptrace-syscall', ['-m', 'unreal', '--trace=syscall']],
+    ['default (seccomp filter)', ['-m', 'unreal,mode=proxy']],
+    ['ptrace-syscall', ['-m', 'unreal,mode=proxy', '--trace=syscall']],
   ])('the tracee waits, the monitor keeps serving, signals act as natively: %s', (_name, args) => {
     expect(run('/unreal', args)).toBe(native);
   });
@@ -109,7 +109,7 @@ describe('unreal in proxy mode: splice and sendfile with a pipe that is not read
   it('says so in --stats', () => {
     const dir = join(tempDir('umview-copy-wait-'), 'd');
     mkdirSync(dir);
-    const r = spawnSync('node', [cli, '-m', 'unreal', '--stats', '--', copyWait, '/unreal', dir], { encoding: 'utf8', timeout: 20_000 });
+    const r = spawnSync('node', [cli, '-m', 'unreal,mode=proxy', '--stats', '--', copyWait, '/unreal', dir], { encoding: 'utf8', timeout: 20_000 });
     expect(r.stdout).toBe(native);
     expect(r.stderr).toMatch(/proxy: waits in the tracee\s+[1-9]/);
   });

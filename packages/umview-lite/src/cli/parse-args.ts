@@ -63,7 +63,8 @@ modules, on a stock Linux kernel. Not a sandbox: see the README.
 
 Options:
   -m, --module NAME[,opts]   load a module (repeatable): a built-in name or ./file.js
-                               unreal            /unreal/X is X (mode=remap: the kernel does the work)
+                               unreal            /unreal/X is X; the kernel serves the files
+                               unreal,mode=proxy the monitor serves them (umview's way)
                                bind,HOST=GUEST   GUEST paths are HOST paths, like proot -b
   --trace=MODE               how syscalls stop:
                                seccomp      only those the modules may claim (default)

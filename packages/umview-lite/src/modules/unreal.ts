@@ -1,16 +1,17 @@
 // The seed's test module: every path that starts with /unreal is the same path with that
 // prefix stripped (/unreal/X is X, /unreal alone is /, /unreal/unreal/X is X too).
 //
-// mode=proxy (the default): the monitor performs path calls itself and serves the files opened
-// through /unreal, whose data passes through the monitor (umview's way).
-// mode=remap: the monitor rewrites the path and the kernel does the rest (PRoot's way).
+// mode=remap (the default): the monitor rewrites the path and the kernel does the rest (PRoot's
+// way). /unreal names host files, so the kernel serving their data is exact and the fastest.
+// mode=proxy: the monitor performs path calls itself and serves the files opened through
+// /unreal, whose data passes through the monitor (umview's way; the seed table measures it).
 import { below } from '../paths/guest-path.js';
 import type { ModuleOptions, UmviewModule } from './module.js';
 
 export const UNREAL_PREFIX = '/unreal';
 
 export function unreal(options: ModuleOptions = {}): UmviewModule {
-  const mode = options.mode ?? (options.remap ? 'remap' : options.proxy ? 'proxy' : 'proxy');
+  const mode = options.mode ?? (options.remap ? 'remap' : options.proxy ? 'proxy' : 'remap');
   if (mode !== 'remap' && mode !== 'proxy') throw new Error(`unreal: unknown mode '${String(mode)}' (modes: proxy, remap)`);
   return {
     name: 'unreal',

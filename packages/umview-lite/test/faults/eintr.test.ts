@@ -1,6 +1,6 @@
 // Signals storming a process blocked on a FIFO opened through /unreal: EINTR and SA_RESTART
-// behave as they do natively, in every trace mode, in proxy mode (the default) and in remap
-// mode. The FIFO's blocking calls must block in the tracee (where signals interrupt them), not
+// behave as they do natively, in every trace mode, in proxy mode and in remap mode (the default).
+// The FIFO's blocking calls must block in the tracee (where signals interrupt them), not
 // in the monitor on the tracee's behalf (where they would not, and where the whole tree would
 // wait with it).
 import { execFileSync } from 'node:child_process';
@@ -53,9 +53,9 @@ async function transcript(blocking: Blocking, restart: boolean, cliArgs?: string
 }
 
 const MODES: [string, string[]][] = [
-  ['proxy, seccomp', ['-m', 'unreal']],
-  ['proxy, seccomp-all', ['-m', 'unreal', '--trace=seccomp-all']],
-  ['proxy, syscall', ['-m', 'unreal', '--trace=syscall']],
+  ['proxy, seccomp', ['-m', 'unreal,mode=proxy']],
+  ['proxy, seccomp-all', ['-m', 'unreal,mode=proxy', '--trace=seccomp-all']],
+  ['proxy, syscall', ['-m', 'unreal,mode=proxy', '--trace=syscall']],
   ['remap, seccomp', ['-m', 'unreal,mode=remap']],
   ['remap, syscall', ['-m', 'unreal,mode=remap', '--trace=syscall']],
 ];
@@ -82,7 +82,7 @@ describe.each(['read', 'open'] as const)('a process blocked in %s on a FIFO open
 
 describe('two tracees meeting at a FIFO opened through /unreal', () => {
   it.each([
-    ['proxy', ['-m', 'unreal']],
+    ['proxy', ['-m', 'unreal,mode=proxy']],
     ['remap', ['-m', 'unreal,mode=remap']],
   ])('do not wait for each other forever (%s): the reader gets the writer\'s data', async (_label, cliArgs) => {
     for (let i = 0; i < iterations(3); i++) {

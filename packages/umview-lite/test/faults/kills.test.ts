@@ -21,8 +21,8 @@ function scenarioDir(tag: string): string {
 }
 
 const MODES: [string, string[]][] = [
-  ['proxy, seccomp', ['-m', 'unreal']],
-  ['proxy, --no-multi', ['-m', 'unreal', '--no-multi']],
+  ['proxy, seccomp', ['-m', 'unreal,mode=proxy']],
+  ['proxy, --no-multi', ['-m', 'unreal,mode=proxy', '--no-multi']],
   ['remap, syscall', ['-m', 'unreal,mode=remap', '--trace=syscall']],
 ];
 
@@ -50,7 +50,7 @@ describe('children killed between their fork and their first stop', () => {
     const r = await exec(forkKill, [dir, '25']);
     expect(r.stdout).toBe('rounds=25 parent-kills=25 self-kills=25 orphans=25 orphan-files=25\n');
   });
-  it.each([...MODES, ['proxy, seccomp-all', ['-m', 'unreal', '--trace=seccomp-all']]] as [string, string[]][])('under umview-lite (%s): the same transcript, nothing left', async (_label, cliArgs) => {
+  it.each([...MODES, ['proxy, seccomp-all', ['-m', 'unreal,mode=proxy', '--trace=seccomp-all']]] as [string, string[]][])('under umview-lite (%s): the same transcript, nothing left', async (_label, cliArgs) => {
     for (let i = 0; i < iterations(2); i++) {
       const tag = marker();
       const dir = scenarioDir(tag);
@@ -78,7 +78,7 @@ describe('the monitor killed with SIGKILL at a random point', () => {
     for (let i = 0; i < iterations(12); i++) {
       const tag = marker();
       const dir = scenarioDir(tag);
-      const run = start([busy, `/unreal${dir}`, '4096'], ['-m', 'unreal']);
+      const run = start([busy, `/unreal${dir}`, '4096'], ['-m', 'unreal,mode=proxy']);
       await firstProcess(tag);
       // Within the first milliseconds of the tracee's life.
       if (next() < 0.5) await sleep(next() * 6);

@@ -20,8 +20,8 @@ function fdCount(pid: number): number {
 
 describe('the monitor does not leak', () => {
   it.each([
-    ['proxy, seccomp', ['-m', 'unreal']],
-    ['proxy, syscall', ['-m', 'unreal', '--trace=syscall']],
+    ['proxy, seccomp', ['-m', 'unreal,mode=proxy']],
+    ['proxy, syscall', ['-m', 'unreal,mode=proxy', '--trace=syscall']],
   ])('file descriptors when tracees are killed mid-call (%s)', async (_label, cliArgs) => {
     const tag = marker();
     const dir = join(tempDir(), tag);

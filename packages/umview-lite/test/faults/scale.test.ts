@@ -19,7 +19,7 @@ function scenarioDir(tag: string): string {
 
 describe('a 1000-process tree', () => {
   it.each([
-    ['proxy, seccomp', ['-m', 'unreal', '--stats']],
+    ['proxy, seccomp', ['-m', 'unreal,mode=proxy', '--stats']],
     ['remap, seccomp-all', ['-m', 'unreal,mode=remap', '--trace=seccomp-all', '--stats']],
   ])('32 children x 32 (fork, vfork + exec) through /unreal (%s): the native result', async (_label, cliArgs) => {
     const nativeDir = scenarioDir(marker());
@@ -41,8 +41,8 @@ describe('a 1000-process tree', () => {
 
 describe('64 threads hammering virtualized calls', () => {
   it.each([
-    ['proxy, seccomp', ['-m', 'unreal']],
-    ['proxy, --no-multi', ['-m', 'unreal', '--no-multi']],
+    ['proxy, seccomp', ['-m', 'unreal,mode=proxy']],
+    ['proxy, --no-multi', ['-m', 'unreal,mode=proxy', '--no-multi']],
     ['remap, syscall', ['-m', 'unreal,mode=remap', '--trace=syscall']],
   ])('64 threads x 8 rounds of open/write/stat/read through /unreal (%s): the native result', async (_label, cliArgs) => {
     const nativeDir = scenarioDir(marker());
@@ -62,7 +62,7 @@ describe('64 threads hammering virtualized calls', () => {
 
 describe('exec from a multithreaded tracee', () => {
   it.each([
-    ['proxy, seccomp', ['-m', 'unreal']],
+    ['proxy, seccomp', ['-m', 'unreal,mode=proxy']],
     ['remap, syscall', ['-m', 'unreal,mode=remap', '--trace=syscall']],
   ])('a thread execs while 8 others stat through /unreal (%s), repeated: the native result', async (_label, cliArgs) => {
     const nativeDir = scenarioDir(marker());
