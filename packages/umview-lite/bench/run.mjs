@@ -16,7 +16,9 @@ import { ensurePinned, median, parseArgs, printTable } from '@umview/test-fixtur
 import { benchEnv, requireBuilt, umviewLite } from './executable.mjs';
 
 const args = parseArgs(process.argv.slice(2), {
-  runs: 5,
+  // A median of 9 (a whole run takes about two minutes): on a VM whose speed drifts, a median
+  // of 5 moved the gcc loop's ratio by ±5 % from one run to the next.
+  runs: 9,
   tree: '/usr/include',
   mib: 256,
   workloads: 'find,tar,gcc,dd,true',

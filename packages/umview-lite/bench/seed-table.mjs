@@ -2,7 +2,8 @@
 //
 // Renzo Davoli's 2006 mail measured a virtualized `cp` of the linux-2.6.16 tarball on a G4:
 // the unreal module with neither patch, with PTRACE_MULTI, with PTRACE_SYSVM too, umview with no
-// module, and native. This runs the same configurations of umview-lite on a test file for two
+// module, and native. This runs the same configurations of umview-lite (the unreal module in
+// proxy mode, where the data passes through the monitor as in 2006) on a test file for two
 // workloads: `cp` (today's coreutils: copy_file_range, the data in the kernel) and `cp-2006`
 // (`dd bs=4k`: 4 KiB read/write pairs, the 2006 cp's pattern, the data through the monitor).
 // Pinned to one CPU, configurations interleaved, medians.
