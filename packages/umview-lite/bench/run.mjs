@@ -80,14 +80,13 @@ for (const w of workloads) if (!WORKLOADS[w]) throw new Error(`unknown workload 
 const native = (p) => p;
 const unreal = (p) => `/unreal${p}`;
 const moduleMode = modeOf(String(args.module));
-/** The other mode of unreal, timed beside the module's own: its runner's name and spec. */
+/** The other mode of unreal, timed beside the module's own: its runner's name and mode. */
 const other = moduleMode === undefined ? undefined
-  : moduleMode === 'remap' ? { key: 'umviewProxy', label: 'umview-lite proxy', spec: 'unreal,mode=proxy' }
-    : { key: 'umviewRemap', label: 'umview-lite remap', spec: 'unreal,mode=remap' };
+  : moduleMode === 'remap' ? { key: 'umviewProxy', mode: 'proxy' } : { key: 'umviewRemap', mode: 'remap' };
 const RUNNERS = {
   native: (w) => WORKLOADS[w].argv(native),
   umview: (w) => [umviewLite, '-m', args.module, '--', ...WORKLOADS[w].argv(unreal)],
-  ...(other ? { [other.key]: (w) => [umviewLite, '-m', other.spec, '--', ...WORKLOADS[w].argv(unreal)] } : {}),
+  ...(other ? { [other.key]: (w) => [umviewLite, '-m', `unreal,mode=${other.mode}`, '--', ...WORKLOADS[w].argv(unreal)] } : {}),
   ...(proot ? { proot: (w) => [proot, '-b', '/:/unreal', ...WORKLOADS[w].argv(unreal)] } : {}),
 };
 
@@ -124,8 +123,8 @@ const fmt = (s) => (s >= 1 ? `${s.toFixed(2)} s` : `${(s * 1000).toFixed(1)} ms`
 const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
 const header = ['workload', 'native', `umview-lite${moduleMode ? ` ${moduleMode}` : ''}`, 'ratio'];
 if (RUNNERS.proot) header.push(`proot ${prootVersion}`, 'ratio', 'umview/proot');
-if (other) header.push(other.label, 'ratio');
-if (other && RUNNERS.proot) header.push(`${other.key === 'umviewProxy' ? 'proxy' : 'remap'}/proot`);
+if (other) header.push(`umview-lite ${other.mode}`, 'ratio');
+if (other && RUNNERS.proot) header.push(`${other.mode}/proot`);
 const rows = [header];
 for (const w of workloads) {
   const m = med[w];

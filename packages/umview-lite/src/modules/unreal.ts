@@ -11,7 +11,7 @@ import type { ModuleOptions, UmviewModule } from './module.js';
 export const UNREAL_PREFIX = '/unreal';
 
 export function unreal(options: ModuleOptions = {}): UmviewModule {
-  const mode = options.mode ?? (options.remap ? 'remap' : options.proxy ? 'proxy' : 'remap');
+  const mode = options.mode ?? (options.proxy ? 'proxy' : 'remap');
   if (mode !== 'remap' && mode !== 'proxy') throw new Error(`unreal: unknown mode '${String(mode)}' (modes: proxy, remap)`);
   return {
     name: 'unreal',
