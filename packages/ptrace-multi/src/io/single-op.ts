@@ -4,6 +4,7 @@
 // then runs the op as a batch, whose planner recovers the bytes that exist and reports the exact
 // fault.
 import { PAGE_SIZE } from '../arch/x86_64.js';
+import { addBatch } from '../stats/counters.js';
 import type { TraceeChannel } from './channel.js';
 
 /** Strings longer than this (with their NUL) take the batch path. */
@@ -93,13 +94,7 @@ function transfer(channel: TraceeChannel, direction: 'read' | 'write', local: nu
     : channel.kernel.processVmWritev(localIov.address, 1, remoteIov.address, 1);
 }
 
-/** A batch of one op and one system call, counted as accumulate() would (without making the
- * stats object it takes: this runs at every single read). */
+/** A batch of one op. */
 function count(channel: TraceeChannel, bytes: number, oneByOneSyscalls: number, syscalls = 1): void {
-  const c = channel.counters;
-  c.batches++;
-  c.ops++;
-  c.syscalls += syscalls;
-  c.bytes += bytes;
-  c.oneByOneSyscalls += oneByOneSyscalls;
+  addBatch(channel.counters, 1, syscalls, bytes, oneByOneSyscalls);
 }

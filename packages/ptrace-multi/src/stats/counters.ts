@@ -25,9 +25,14 @@ export function emptyStats(): BatchStats {
 }
 
 export function accumulate(into: TraceeCounters, stats: BatchStats): void {
+  addBatch(into, stats.ops, stats.syscalls, stats.bytes, stats.oneByOneSyscalls);
+}
+
+/** accumulate() without a BatchStats object, for the single ops that run at nearly every stop. */
+export function addBatch(into: TraceeCounters, ops: number, syscalls: number, bytes: number, oneByOneSyscalls: number): void {
   into.batches++;
-  into.ops += stats.ops;
-  into.syscalls += stats.syscalls;
-  into.bytes += stats.bytes;
-  into.oneByOneSyscalls += stats.oneByOneSyscalls;
+  into.ops += ops;
+  into.syscalls += syscalls;
+  into.bytes += bytes;
+  into.oneByOneSyscalls += oneByOneSyscalls;
 }
