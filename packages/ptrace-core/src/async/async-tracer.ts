@@ -16,6 +16,7 @@ import type { Address } from '../memory.js';
 import { WORKER_STATE } from './worker-host.js';
 import { fromWireError, type Reply, type Request, type TraceeInfo, type TraceeMethod, type WireStop } from './protocol.js';
 import { assertSupportedPlatform } from '../arch/index.js';
+import { moduleLocation } from '../native/module-location.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -275,10 +276,9 @@ export class AsyncTracee {
   async kill(): Promise<void> { await this.call('kill'); }
 }
 
-declare const __filename: string | undefined;
-
 function defaultWorkerUrl(): URL {
   // Built as dist/index.{js,cjs} next to dist/async/tracer-worker.{js,cjs}.
-  const here = typeof __filename === 'string' ? pathToFileURL(__filename).href : import.meta.url;
+  const location = moduleLocation();
+  const here = location.startsWith('file:') ? location : pathToFileURL(location).href;
   return new URL(here.endsWith('.cjs') ? './async/tracer-worker.cjs' : './async/tracer-worker.js', here);
 }

@@ -8,6 +8,7 @@
 // nothing until a tracer is made (umview-lite's start-up is measured in milliseconds).
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { moduleLocation } from './module-location.js';
 
 type Koffi = typeof import('koffi');
 
@@ -69,21 +70,12 @@ export function getLibc(): Libc {
  * directories Node would search and opened directly, checked against koffi's version; on any
  * mismatch or failure, koffi's own loader decides. */
 function loadKoffi(): Koffi {
-  const require = createRequire(thisModule());
+  const require = createRequire(moduleLocation()); // a path or a file: URL, it takes either
   if (process.platform === 'linux' && process.arch === 'x64') {
     const native = prebuiltKoffi(require.resolve.paths('koffi') ?? []);
     if (native) return native;
   }
   return require('koffi') as Koffi;
-}
-
-declare const __filename: string | undefined;
-
-/** This module's file: `__filename` in a CommonJS build (umview-lite's CLI bundle has no
- * import.meta shim, whose `new URL()` at load costs ~3 ms of every start-up), else
- * import.meta.url (createRequire takes either). */
-function thisModule(): string {
-  return typeof __filename === 'string' ? __filename : import.meta.url;
 }
 
 function prebuiltKoffi(nodeModules: readonly string[]): Koffi | undefined {
