@@ -7,11 +7,10 @@
 //     [--workloads find,tar,gcc,dd,true] [--module SPEC]
 // Last line with --json: { "workloads": { "<name>": { "native": s, "umview": s, "proot": s,
 //   "umviewProxy" or "umviewRemap": s } } }
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ensurePinned, median, parseArgs, printTable } from '@umview/test-fixtures/bench';
 import { benchEnv, requireBuilt, umviewLite } from './executable.mjs';
 
@@ -27,6 +26,8 @@ const args = parseArgs(process.argv.slice(2), {
 ensurePinned(import.meta.url);
 
 requireBuilt('bench');
+// Imported once the build is known to be there (a static import would fail first, less clearly).
+const { unreal: unrealModule } = await import('@umview/umview-lite');
 const log = (line) => process.stderr.write(`${line}\n`);
 
 // ---- PRoot ----
@@ -90,16 +91,11 @@ const RUNNERS = {
   ...(proot ? { proot: (w) => [proot, '-b', '/:/unreal', ...WORKLOADS[w].argv(unreal)] } : {}),
 };
 
-/** 'remap' or 'proxy' for an unreal module spec (its default asked of the library itself),
- * undefined for any other module. */
+/** 'remap' or 'proxy' for an unreal module spec (its default is the library's), undefined for
+ * any other module. */
 function modeOf(spec) {
   if (!/^unreal(,|$)/.test(spec)) return undefined;
-  const given = /(?:^|,)mode=(\w+)/.exec(spec)?.[1];
-  if (given) return given;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e',
-    "import { unreal } from '@umview/umview-lite'; console.log(unreal({}).proxy ? 'proxy' : 'remap')"],
-  { encoding: 'utf8', cwd: fileURLToPath(new URL('..', import.meta.url)) });
-  return out.trim();
+  return /(?:^|,)mode=(\w+)/.exec(spec)?.[1] ?? (unrealModule({}).proxy ? 'proxy' : 'remap');
 }
 
 function time(argv) {
