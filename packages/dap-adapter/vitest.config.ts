@@ -1,11 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { baseTestConfig } from '@umview/test-fixtures/vitest-base';
 
 export default defineConfig({
   test: {
-    // Each test file in its own process: a tracer is bound to the thread that attached.
-    pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    ...baseTestConfig,
     globalSetup: ['test/global-setup.ts'],
   },
 });

@@ -1,10 +1,4 @@
 import { defineConfig } from 'vitest/config';
+import { baseTestConfig } from '@umview/test-fixtures/vitest-base';
 
-export default defineConfig({
-  test: {
-    // Each test file in its own process: a tracer is bound to the thread that attached.
-    pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-  },
-});
+export default defineConfig({ test: { ...baseTestConfig } });

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { baseTestConfig } from '@umview/test-fixtures/vitest-base';
 
 /** The part-1 correctness suites (path families, real programs, processes and signals): run
  * once with the unreal module in remap mode, as every other test, and once more in proxy mode,
@@ -7,10 +8,7 @@ const BOTH_MODES = ['test/path-families.test.ts', 'test/programs.test.ts', 'test
 
 export default defineConfig({
   test: {
-    // Each test file in its own process: a tracer is bound to the thread that attached.
-    pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    ...baseTestConfig,
     projects: [
       { extends: true, test: { name: 'remap', include: ['test/**/*.test.ts'], env: { UMVIEW_TEST_UNREAL: 'unreal,mode=remap' } } },
       { extends: true, test: { name: 'proxy', include: BOTH_MODES, env: { UMVIEW_TEST_UNREAL: 'unreal,mode=proxy' } } },
