@@ -14,6 +14,7 @@ import {
   Batch, PTRACE_PEEKCHARDATA, PTRACE_PEEKSTRINGDATA, PTRACE_POKECHARDATA, USER_DEBUGREG_OFFSET,
   ptraceMulti, type Handle, type PtraceMultiOp, type PtraceMultiResult,
 } from '@umview/ptrace-multi';
+import { missing } from '@umview/test-fixtures/machine';
 import { restoreRegion, snapshotRegion, startRegions, type Regions } from './helpers.js';
 
 // Registers go through PTRACE_GETREGS/SETREGS, which always use the 64-bit layout: a random
@@ -247,6 +248,26 @@ function observe(ops: PtraceMultiOp[], result: PtraceMultiResult) {
   };
 }
 
+/** Runs the specs once the 2006 way and once batched, from the same state, and expects the same
+ * results, buffers, errors and final state. Returns the batched result and the counts. */
+function expectEquivalent(specs: Spec[]) {
+  reset();
+  const slowOps = toOps(specs);
+  const slow = ptraceMulti(r.tracee, slowOps, { batching: false });
+  const slowState = finalState();
+  reset();
+  const fastOps = toOps(specs);
+  const fast = ptraceMulti(r.tracee, fastOps);
+  const fastState = finalState();
+  expect(observe(fastOps, fast)).toEqual(observe(slowOps, slow));
+  expect(fastState.registers.toString('hex')).toBe(slowState.registers.toString('hex'));
+  expect(fastState.debug).toEqual(slowState.debug);
+  fastState.memory.forEach((page, p) => expect(page?.toString('hex'), `page ${p}`).toBe(slowState.memory[p]?.toString('hex')));
+  // The 2006 mode issues exactly what the counter says one-by-one costs.
+  expect(slow.stats.syscalls).toBe(slow.stats.oneByOneSyscalls);
+  return { fast, slow, slowOps };
+}
+
 describe('batched and one-by-one execution are equivalent', () => {
   it(`on random PTRACE_MULTI arrays (seed ${SEED}, ${RUNS} runs)`, () => {
     let batchedCalls = 0;
@@ -254,20 +275,7 @@ describe('batched and one-by-one execution are equivalent', () => {
     let failures = 0;
     fc.assert(
       fc.property(fc.boolean().chain((tame) => fc.array(specArb(r.pages, tame), { minLength: 1, maxLength: 30, size: 'max' })), (specs) => {
-        reset();
-        const slowOps = toOps(specs);
-        const slow = ptraceMulti(r.tracee, slowOps, { batching: false });
-        const slowState = finalState();
-        reset();
-        const fastOps = toOps(specs);
-        const fast = ptraceMulti(r.tracee, fastOps);
-        const fastState = finalState();
-        expect(observe(fastOps, fast)).toEqual(observe(slowOps, slow));
-        expect(fastState.registers.toString('hex')).toBe(slowState.registers.toString('hex'));
-        expect(fastState.debug).toEqual(slowState.debug);
-        fastState.memory.forEach((page, p) => expect(page?.toString('hex'), `page ${p}`).toBe(slowState.memory[p]?.toString('hex')));
-        // The 2006 mode issues exactly what the counter says one-by-one costs.
-        expect(slow.stats.syscalls).toBe(slow.stats.oneByOneSyscalls);
+        const { fast, slow } = expectEquivalent(specs);
         batchedCalls += fast.stats.syscalls;
         oneByOneCalls += slow.stats.syscalls;
         if (fast.failed) failures++;
@@ -277,6 +285,27 @@ describe('batched and one-by-one execution are equivalent', () => {
     // The runs must have exercised failures and saved calls, or the test proves little.
     expect(failures).toBeGreaterThan(RUNS / 10);
     expect(batchedCalls * 5).toBeLessThan(oneByOneCalls);
+  });
+
+  // Found on a CPU without FSGSBASE (seed 20060518, case 128): there the kernel reads fs_base
+  // and gs_base through the descriptor of a non-zero fs or gs selector, so after fs = 0x2b
+  // one-by-one PEEKUSER gives fs_base 0 where a register snapshot taken before the write gave
+  // the thread's TLS base. On a CPU with FSGSBASE both read the stored base; the planner's own
+  // test (planner.test.ts) pins the cut on every machine.
+  it.each([
+    ['fs', 'fs_base'],
+    ['gs', 'gs_base'],
+  ] as const)('reads %s\'s base after a write of the %s selector as the kernel does', (selector, base) => {
+    const { slowOps } = expectEquivalent([
+      { t: 'pokeuser', first: REG[selector], values: [0x2bn] },
+      { t: 'peekuser', first: REG.ss, words: 3 },
+      { t: 'getregs' },
+    ]);
+    const read = Buffer.from(slowOps[1]!.localaddr as Uint8Array).readBigUInt64LE(8 * (REG[base] - REG.ss));
+    // The kernel's truth, whichever the CPU: the stored base with FSGSBASE, the base of the
+    // descriptor that selector 0x2b names (the flat user data segment: 0) without it.
+    const stored = initialRegisters.words[REG[base]]!;
+    expect(read).toBe(missing.fsgsbase() === undefined ? stored : 0n);
   });
 });
 

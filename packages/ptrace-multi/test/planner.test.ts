@@ -96,6 +96,15 @@ describe('groupEnd', () => {
     expect(groupEnd([regWrite(3, 1), regRead(4, 1), regRead(3, 1)], 0)).toBe(2);
   });
 
+  it('cuts at a read of fs_base or gs_base after a write of the fs or gs selector (no FSGSBASE: the base is read through the selector)', () => {
+    const [fs, gs, fsBase, gsBase] = [25, 26, 21, 22];
+    expect(groupEnd([regWrite(fs, 1), regRead(fsBase, 1)], 0)).toBe(1);
+    expect(groupEnd([regWrite(gs, 1), regRead(20, 3)], 0)).toBe(1);
+    expect(groupEnd([regWrite(24, 3), regRead(gsBase, 1)], 0)).toBe(1);
+    // fs_base does not depend on gs, nor a selector on a base: these stay in one group.
+    expect(groupEnd([regWrite(fs, 1), regRead(gsBase, 1), regWrite(fsBase, 1), regRead(24, 1)], 0)).toBe(4);
+  });
+
   it('cuts at a second write of a register and between memory and register writes', () => {
     expect(groupEnd([regWrite(3, 2), regWrite(4, 1)], 0)).toBe(1);
     expect(groupEnd([write(0, new Uint8Array(1)), regWrite(4, 1)], 0)).toBe(1);

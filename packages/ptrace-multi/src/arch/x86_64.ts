@@ -1,5 +1,8 @@
 // Everything x86-64 specific that ptrace-multi needs, in one file, so that another architecture
 // is a sibling file exporting the same names.
+import { arch } from '@umview/ptrace-core';
+
+const REG = arch.REGISTER_INDEX;
 
 /** Bytes in a tracee word: what one PTRACE_PEEKDATA/POKEDATA moves. */
 export const WORD_SIZE = 8;
@@ -23,6 +26,19 @@ export const IOV_MAX = 1024;
  * offsets 0..26*8 are the general registers. */
 export const USER_REGS_SIZE = 27 * WORD_SIZE;
 export const USER_REGS_WORDS = 27;
+
+/** Register words whose value, as the kernel reads it back, a write to another word can change:
+ * word -> the words that may read differently after it is written. On a CPU without FSGSBASE
+ * (or a kernel booted with `nofsgsbase`) the kernel reads fs_base and gs_base through the
+ * descriptor of a non-zero fs or gs selector (arch/x86/kernel/process_64.c,
+ * x86_fsbase_read_task), so writing fs = 0x2b makes fs_base read 0 although the stored base did
+ * not change. With FSGSBASE the words are independent; the planner assumes the dependency on
+ * every machine, which costs one GETREGS in the rare batch that writes a selector and then
+ * reads a base. */
+export const REGISTER_READ_DEPENDENTS: ReadonlyMap<number, readonly number[]> = new Map([
+  [REG.fs, [REG.fs_base]],
+  [REG.gs, [REG.gs_base]],
+]);
 
 /** `offsetof(struct user, u_debugreg)`: debug registers, which PEEKUSER/POKEUSER reach and no
  * regset batches. */

@@ -3,8 +3,10 @@
 //
 //   - a read that overlaps a memory write earlier in the group starts a new group (it must see
 //     the written bytes, and reads run before writes);
-//   - a register read of a word written earlier in the group starts a new group (the kernel may
-//     normalise what was written, e.g. eflags, so the value must come back from the kernel);
+//   - a register read of a word written earlier in the group, or of a word whose value such a
+//     write may change (fs_base after fs, gs_base after gs, on CPUs without FSGSBASE), starts a
+//     new group (the kernel may normalise what was written, e.g. eflags, so the value must come
+//     back from the kernel);
 //   - a register write to a word already written in the group starts a new group (each value
 //     must reach the kernel, which validates it, in its turn);
 //   - memory writes and register writes never share a group, so that the side effects of a
@@ -16,7 +18,7 @@
 //     group of its own: it may resume the tracee or depend on anything before it.
 //
 // Reads have no side effects, so running them early is invisible; writes keep their order.
-import { USER_REGS_WORDS } from '../arch/x86_64.js';
+import { REGISTER_READ_DEPENDENTS, USER_REGS_WORDS } from '../arch/x86_64.js';
 import { isBarrier, readExtent, type Intent } from '../ops/intents.js';
 import { IntervalSet } from './interval-set.js';
 import { LocalBuffers } from './local-buffers.js';
@@ -25,6 +27,18 @@ import { LocalBuffers } from './local-buffers.js';
 export function registerMask(first: number, count: number): number {
   if (count >= USER_REGS_WORDS) return (2 ** USER_REGS_WORDS - 1) >>> 0;
   return (((2 ** count) - 1) * 2 ** first) >>> 0;
+}
+
+/** The register words whose read-back value writing `first..first+count` may change: the
+ * written words and their dependents (REGISTER_READ_DEPENDENTS). */
+export function registerWriteShadow(first: number, count: number): number {
+  let mask = registerMask(first, count);
+  for (const [word, dependents] of REGISTER_READ_DEPENDENTS) {
+    if (word >= first && word < first + count) {
+      for (const dependent of dependents) mask = (mask | registerMask(dependent, 1)) >>> 0;
+    }
+  }
+  return mask;
 }
 
 /** Records the buffers of ours an op uses (for checks across groups). */
@@ -62,6 +76,7 @@ export function groupEnd(intents: readonly Intent[], start: number): number {
   let memoryWrites = false;
   let registerWrites = false;
   let registersWritten = 0;
+  let registersChanged = 0; // written words and the words whose read-back they may change
   for (let i = start; i < intents.length; i++) {
     const intent = intents[i]!;
     switch (intent.kind) {
@@ -84,7 +99,7 @@ export function groupEnd(intents: readonly Intent[], start: number): number {
         local.addSource(intent.data);
         break;
       case 'reg-read':
-        if (registersWritten & registerMask(intent.first, intent.count)) return i;
+        if (registersChanged & registerMask(intent.first, intent.count)) return i;
         if (local.conflictsAsTarget(intent.target)) return i;
         local.addTarget(intent.target);
         break;
@@ -94,6 +109,7 @@ export function groupEnd(intents: readonly Intent[], start: number): number {
         if (local.conflictsAsSource(intent.source)) return i;
         registerWrites = true;
         registersWritten = (registersWritten | mask) >>> 0;
+        registersChanged = (registersChanged | registerWriteShadow(intent.first, intent.count)) >>> 0;
         local.addSource(intent.source);
         break;
       }
