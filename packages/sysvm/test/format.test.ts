@@ -1,9 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileC, tempDir } from '@umview/test-fixtures';
+import { missing } from '@umview/test-fixtures/machine';
+import { skipEachWhen } from '@umview/test-fixtures/skip';
 import { Tracer, syscallName, syscallNumber, type SyscallEnterStop } from '@umview/ptrace-core';
 import {
   beginSyscall, bufferMemory, decodeFlags, formatSyscall, formatSyscallEntry, formatSyscallExit,
@@ -76,16 +78,9 @@ function compareWithStrace(name: string, calls: readonly string[]): { ours: stri
   return { ours, theirs };
 }
 
-const hasStrace = (() => {
-  try {
-    execFileSync('strace', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+describe('the same lines as strace', () => {
+  skipEachWhen(missing.tool('strace'));
 
-describe.skipIf(!hasStrace)('the same lines as strace', () => {
   it('for file, memory and descriptor calls (format-calls.c and its dynamic loader)', () => {
     const calls = [
       'openat', 'open', 'read', 'write', 'pwrite64', 'pread64', 'close', 'fsync', 'ftruncate', 'lseek',

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { syscallNumber, type Tracee } from '@umview/ptrace-core';
 import { TraceeIO } from '@umview/ptrace-multi';
 import { SyscallFilter, SyscallTracer } from '@umview/sysvm';
-import { fixture, outputFile } from './helpers.js';
+import { skipEachWhen } from '@umview/test-fixtures/skip';
+import { backendMissing, fixture, outputFile } from './helpers.js';
 
 let vm: SyscallTracer | undefined;
 afterEach(() => {
@@ -38,6 +39,8 @@ function run(backend: 'seccomp' | 'seccomp-setinfo', file: string, letThrough: (
 }
 
 describe.each(['seccomp', 'seccomp-setinfo'] as const)('letThrough (%s)', (backend) => {
+  skipEachWhen(backendMissing(backend));
+
   it('lets a call through untouched: the handler never sees it, the program runs as natively', () => {
     const r = run(backend, '/etc/hostname', () => true);
     expect(r.status).toBe(0);

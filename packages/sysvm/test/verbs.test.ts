@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '@umview/test-fixtures';
 import { ERRNO, syscallNumber } from '@umview/ptrace-core';
-import { BACKENDS, SyscallFilter, SyscallTracer, hasSetSyscallInfo, type BackendName, type SyscallCall } from '@umview/sysvm';
-import { fixture, outputFile } from './helpers.js';
+import { BACKENDS, SyscallFilter, SyscallTracer, type BackendName, type SyscallCall } from '@umview/sysvm';
+import { skipEachWhen } from '@umview/test-fixtures/skip';
+import { backendMissing, fixture, outputFile } from './helpers.js';
 
 let vm: SyscallTracer | undefined;
 afterEach(() => {
@@ -23,23 +24,10 @@ function start(backend: BackendName, program: string, args: string[] = [], filte
   return { vm, out, err };
 }
 
-/** Whether the kernel has PTRACE_SET_SYSCALL_INFO (Linux 6.16). */
-function kernelHasSetInfo(): boolean {
-  const probe = new SyscallTracer({ backend: 'ptrace-syscall' });
-  try {
-    return hasSetSyscallInfo(probe.spawn('/bin/true'));
-  } finally {
-    probe.close();
-  }
-}
-const setInfoSupported = kernelHasSetInfo();
-
 describe.each(BACKENDS)('backend %s', (backend) => {
-  const skipReason = backend === 'seccomp-setinfo' && !setInfoSupported;
-  const test = it.skipIf(skipReason);
-  if (skipReason) it('is skipped: this kernel has no PTRACE_SET_SYSCALL_INFO (Linux 6.16+)', () => expect(setInfoSupported).toBe(false));
+  skipEachWhen(backendMissing(backend));
 
-  test('skips getpid, which returns 4242', () => {
+  it('skips getpid, which returns 4242', () => {
     const { vm, out } = start(backend, fixture('getpid'));
     let calls = 0;
     const status = vm.run((e) => {
@@ -53,7 +41,7 @@ describe.each(BACKENDS)('backend %s', (backend) => {
     expect(out.read()).toBe(`getpid=4242 getppid=${process.pid}\n`);
   });
 
-  test('skips openat with -ENOENT: the program perror()s', () => {
+  it('skips openat with -ENOENT: the program perror()s', () => {
     const { vm, out, err } = start(backend, fixture('cat-file'), ['/etc/hostname']);
     const status = vm.run((e) => {
       if (e.kind === 'syscall' && e.nr === nr('openat') && e.readString(1) === '/etc/hostname') e.skip(-ERRNO.ENOENT);
@@ -63,7 +51,7 @@ describe.each(BACKENDS)('backend %s', (backend) => {
     expect(err.read()).toBe('open: No such file or directory\n');
   });
 
-  test('rewrites an openat path: the program reads the other file', () => {
+  it('rewrites an openat path: the program reads the other file', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'other.txt'), 'the other file\n');
     const { vm, out } = start(backend, fixture('cat-file'), ['/no/such/file']);
@@ -75,7 +63,7 @@ describe.each(BACKENDS)('backend %s', (backend) => {
     expect(out.read()).toBe('the other file\n');
   });
 
-  test('restores rewritten argument registers after the call (the program relies on them)', () => {
+  it('restores rewritten argument registers after the call (the program relies on them)', () => {
     const { vm, out } = start(backend, fixture('preserve-args'), ['/no/such/file']);
     vm.run((e) => {
       if (e.kind === 'syscall' && e.nr === nr('openat') && e.readString(1) === '/no/such/file') {
@@ -86,7 +74,7 @@ describe.each(BACKENDS)('backend %s', (backend) => {
     expect(out.read()).toBe('opened:1 rdi:1 rsi:1 rdx:1\n');
   });
 
-  test('shows the rewritten call at its return', () => {
+  it('shows the rewritten call at its return', () => {
     const { vm } = start(backend, fixture('cat-file'), ['/no/such/file']);
     let seen = '';
     vm.run((e) => {
@@ -101,7 +89,7 @@ describe.each(BACKENDS)('backend %s', (backend) => {
     expect(seen).toBe('/etc/hostname');
   });
 
-  test('sets a result at the exit stop', () => {
+  it('sets a result at the exit stop', () => {
     const { vm, out } = start(backend, fixture('getpid'));
     vm.run((e) => {
       if (e.kind === 'syscall' && e.nr === nr('getppid')) e.runToExit();
@@ -113,7 +101,7 @@ describe.each(BACKENDS)('backend %s', (backend) => {
     expect(out.read()).toMatch(/ getppid=77\n$/);
   });
 
-  test('injects getpid, openat, mmap and close: the tracee continues exactly as before', () => {
+  it('injects getpid, openat, mmap and close: the tracee continues exactly as before', () => {
     const native = execFileSync(fixture('steady'), { encoding: 'utf8' });
     const { vm, out } = start(backend, fixture('steady'));
     let round = 0;
@@ -136,7 +124,7 @@ describe.each(BACKENDS)('backend %s', (backend) => {
     expect(out.read()).toBe(native);
   });
 
-  test('injects at an exit stop too', () => {
+  it('injects at an exit stop too', () => {
     const { vm, out } = start(backend, fixture('getpid'));
     vm.run((e) => {
       if (e.kind === 'syscall' && e.nr === nr('getpid')) e.runToExit();
@@ -151,7 +139,7 @@ describe.each(BACKENDS)('backend %s', (backend) => {
   // The fixture's read(pipe, buf, 15) is the only read of 15 bytes it makes.
   const isFixtureRead = (e: SyscallCall) => e.nr === nr('read') && e.args[2] === 15n;
 
-  test('restartCall: a read rewritten into getppid runs again as the read at its exit', () => {
+  it('restartCall: a read rewritten into getppid runs again as the read at its exit', () => {
     const { vm, out } = start(backend, fixture('restart-call'), ['plain']);
     let reads = 0;
     const status = vm.run((e) => {
@@ -168,7 +156,7 @@ describe.each(BACKENDS)('backend %s', (backend) => {
     expect(out.read()).toBe('read=5 [hello] handled=0\n');
   });
 
-  test.each([
+  it.each([
     ['sa-restart', 'read=5 [hello] handled=1\n'],
     ['no-sa-restart', 'read=-1 Interrupted system call handled=1\n'],
   ])('restartCall of a call a signal interrupted follows SA_RESTART as natively: %s', (mode, expected) => {

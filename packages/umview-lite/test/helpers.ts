@@ -1,7 +1,7 @@
 // Test helpers for umview-lite: the CLI run as a child process (the monitor is the child, its
 // tracees are its own children), native runs to compare with, C fixtures compiled on the fly,
 // and tree snapshots.
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -67,11 +67,6 @@ export function umview(cliArgs: readonly string[], command: readonly string[], o
   return exec(process.execPath, [cli, ...cliArgs, '--', ...command], options);
 }
 
-/** True when `name` is a program on PATH. */
-export function have(name: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
-}
-
 /** Replaces every occurrence of each key by its value, longest key first. */
 export function tokenize(text: string, replacements: Record<string, string>): string {
   const keys = Object.keys(replacements).filter(Boolean).sort((a, b) => b.length - a.length);
@@ -128,11 +123,3 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** The version line of a tool, for skip messages. */
-export function toolVersion(command: string): string {
-  try {
-    return execFileSync('sh', ['-c', command], { encoding: 'utf8' }).split('\n')[0]!;
-  } catch {
-    return 'missing';
-  }
-}

@@ -4,15 +4,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UNREAL, exec, have, snapshot, tempDir, tokenize, toolVersion, umview } from './helpers.js';
+import { missing } from '@umview/test-fixtures/machine';
+import { skipEachWhen } from '@umview/test-fixtures/skip';
+import { UNREAL, exec, snapshot, tempDir, tokenize, umview } from './helpers.js';
 import { makeTree } from './tree.js';
-
-/** A test that says why the tests of `what` were skipped on this machine (never silently). */
-function reportSkip(what: string, why: string): void {
-  it(`${what}: skipped because ${why}`, () => {
-    console.warn(`umview-lite programs suite: ${what} skipped: ${why}`);
-  });
-}
 
 interface Compare {
   /** Entries (relative paths in the tree) whose content legitimately differs. */
@@ -180,7 +175,9 @@ describe('tar', () => {
   });
 });
 
-describe.skipIf(!have('gcc') || !have('make'))('gcc and make', () => {
+describe('gcc and make', () => {
+  skipEachWhen(missing.tool('gcc') ?? missing.tool('make'));
+
   it('gcc compiles and links a small program', async () => {
     const { stdout } = await compare(`
       set -e
@@ -210,7 +207,6 @@ describe.skipIf(!have('gcc') || !have('make'))('gcc and make', () => {
     expect(stdout).toContain('twice 21 = 42');
   });
 });
-if (!have('gcc') || !have('make')) reportSkip('gcc and make', `gcc: ${toolVersion('gcc --version')}, make: ${toolVersion('make --version')}`);
 
 const gitEnv = {
   GIT_CONFIG_NOSYSTEM: '1',
@@ -223,7 +219,9 @@ const gitEnv = {
   GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z',
 };
 
-describe.skipIf(!have('git'))('git', () => {
+describe('git', () => {
+  skipEachWhen(missing.tool('git'));
+
   it('init, add, commit, log, diff, status', async () => {
     const { stdout } = await compare(`
       set -e
@@ -247,9 +245,10 @@ describe.skipIf(!have('git'))('git', () => {
     expect(stdout).toMatch(/^[0-9a-f]{40} Test first$/m);
   });
 });
-if (!have('git')) reportSkip('git', 'git is not installed');
 
-describe.skipIf(!have('python3'))('python3', () => {
+describe('python3', () => {
+  skipEachWhen(missing.tool('python3'));
+
   it('reads and writes files, walks the tree, renames, chdirs', async () => {
     const program = `
 import os, shutil, pathlib, json, sys
@@ -282,4 +281,3 @@ sys.exit(4)
     expect(code).toBe(4);
   });
 });
-if (!have('python3')) reportSkip('python3', 'python3 is not installed');

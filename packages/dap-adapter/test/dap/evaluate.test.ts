@@ -4,9 +4,11 @@
 // use the same evaluator.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { missing } from '@umview/test-fixtures/machine';
+import { skipEachWhen } from '@umview/test-fixtures/skip';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  byName, children, collect, gdbValues, hasGdb, launch, launchTo, lineOf, program, scopeVariables, source, startClient, stopClient, stoppedAfter,
+  byName, children, collect, gdbValues, launch, launchTo, lineOf, program, scopeVariables, source, startClient, stopClient, stoppedAfter,
 } from './helpers.js';
 
 let client: DebugClient;
@@ -105,7 +107,9 @@ async function evaluate(frameId: number, expression: string, context: string): P
   return (await client.evaluateRequest({ expression, frameId, context })).body;
 }
 
-describe.skipIf(!hasGdb())('evaluate', () => {
+describe('evaluate', () => {
+  skipEachWhen(missing.tool('gdb'));
+
   it.each(['watch', 'hover', 'repl'])('computes every operator as gdb does (%s)', async (context) => {
     const { frameId } = await launchTo(client, 'values', BREAK);
     const expected = gdbValues(program('values'), `values.c:${lineOf('values.c', BREAK)}`, EXPRESSIONS);
