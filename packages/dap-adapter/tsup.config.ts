@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 export default defineConfig({
   // The engine worker is a separate file: the session starts it with `new Worker(...)`; the
@@ -11,4 +14,5 @@ export default defineConfig({
   target: 'node20',
   platform: 'node',
   splitting: false,
+  define: { __UMVIEW_DAP_VERSION__: JSON.stringify(version) },
 });

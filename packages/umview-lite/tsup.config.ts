@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'tsup';
 
@@ -48,16 +48,12 @@ export default defineConfig([
     define: { __UMVIEW_LITE_VERSION__: JSON.stringify(version) },
   },
   {
-    // The launcher, a small loader that runs cli-main.cjs through V8's code cache, and the
-    // executable that starts Node on it (a shell script: see umview-lite.sh).
+    // The launcher, a small loader that runs cli-main.cjs through V8's code cache; the
+    // executable that starts Node on it is bin/umview-lite (a shell script: see there why).
     entry: { cli: 'src/cli/launcher.ts' },
     format: ['cjs'],
     outExtension: () => ({ js: '.cjs' }),
     target: 'node20',
     platform: 'node',
-    async onSuccess() {
-      copyFileSync('src/cli/umview-lite.sh', 'dist/umview-lite');
-      chmodSync('dist/umview-lite', 0o755);
-    },
   },
 ]);

@@ -1,4 +1,4 @@
-// The package's executable (dist/umview-lite, a shell script that starts Node on cli.cjs):
+// The package's executable (bin/umview-lite, a shell script that starts Node on dist/cli.cjs):
 // found through npm's symlink, on the Node first in PATH, and NODE_EXTRA_CA_CERTS kept from the
 // monitor's Node (which Node 20 would parse at start) but handed to the command unchanged.
 import { existsSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exec, packageDir, tempDir } from './helpers.js';
 
-const executable = join(packageDir, 'dist', 'umview-lite');
+const executable = join(packageDir, 'bin', 'umview-lite');
 /** This Node first in PATH, as npm runs a package's bin; without the variables under test. */
 const baseEnv = (): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
@@ -25,7 +25,7 @@ const report = [
 
 describe('the executable', () => {
   it('runs through a symlink to it, as npm installs it in node_modules/.bin', async () => {
-    // A relative link to an absolute one, as npm's ../@umview/umview-lite/dist/umview-lite.
+    // A relative link to an absolute one, as npm's ../@umview/umview-lite/bin/umview-lite.
     const bin = join(tempDir(), '.bin');
     mkdirSync(bin);
     symlinkSync(executable, join(bin, 'absolute'));

@@ -31,13 +31,14 @@ afterAll(() => {
 });
 
 describe.each(packages.map((p) => [p.name, p] as const))('%s as an installed tarball', (name, pkg) => {
-  it('holds only the build output and the docs', () => {
+  it('holds only the build output, its executables and the docs', () => {
     const installed = join(project, 'node_modules', ...name.split('/'));
     const files = execFileSync('find', ['.', '-type', 'f'], { cwd: installed, encoding: 'utf8' }).split('\n').filter(Boolean);
+    const bins = Object.values((pkg.json.bin ?? {}) as Record<string, string>).map((file) => `./${file.replace(/^\.\//, '')}`);
     expect(files.filter((f) => /\/(test|tests|bench|src|examples|fixtures|scripts)\//.test(f))).toEqual([]);
     expect(files.filter((f) => /\.(c|h|o|ts|tsbuildinfo|vsix|tgz)$/.test(f) && !/\.d\.c?ts$/.test(f))).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['./README.md', './LICENSE', './package.json']));
-    expect(files.every((f) => ['./README.md', './LICENSE', './package.json'].includes(f) || f.startsWith('./dist/'))).toBe(true);
+    expect(files).toEqual(expect.arrayContaining(['./README.md', './LICENSE', './package.json', ...bins]));
+    expect(files.filter((f) => !['./README.md', './LICENSE', './package.json', ...bins].includes(f) && !f.startsWith('./dist/'))).toEqual([]);
     expect(files.some((f) => f.startsWith('./dist/'))).toBe(true);
   });
 
@@ -179,6 +180,14 @@ describe.each(packages.map((p) => [p.name, p] as const))('%s on an unsupported p
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(`ran without loading ${name}\n`);
   });
+});
+
+const executables = packages.flatMap((p) => Object.keys((p.json.bin ?? {}) as Record<string, string>).map((bin) => [bin, p] as const));
+
+it.each(executables)('%s is on the consumer\'s PATH after the install and prints its version', (bin, pkg) => {
+  const run = spawnSync('npx', ['--no-install', bin, '--version'], { cwd: project, encoding: 'utf8' });
+  expect(run.stderr).toBe('');
+  expect(run.stdout).toBe(`${bin} ${(pkg.json as { version: string }).version}\n`);
 });
 
 it("umview-lite's CLI says in one line that the platform is not supported", () => {

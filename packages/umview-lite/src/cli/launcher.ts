@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// umview-lite's launcher (started by the executable, umview-lite.sh; `node cli.cjs` works too):
+// umview-lite's launcher (started by the executable, bin/umview-lite; `node cli.cjs` works too):
 // runs the bundled CLI (cli-main.cjs) through V8's code cache.
 //
 // Start-up is part of every run (`umview-lite -- /bin/true` should cost little more than Node
@@ -16,7 +16,7 @@ import vm from 'node:vm';
 
 const main = join(__dirname, 'cli-main.cjs');
 
-// The executable (umview-lite.sh) started Node without NODE_EXTRA_CA_CERTS, which Node 20 would
+// The executable (bin/umview-lite) started Node without NODE_EXTRA_CA_CERTS, which Node 20 would
 // have parsed for nothing: the command gets it back as it was.
 const carried = process.env.UMVIEW_NODE_EXTRA_CA_CERTS;
 if (carried !== undefined) {
