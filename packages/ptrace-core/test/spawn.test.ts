@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '@umview/test-fixtures';
@@ -101,6 +101,27 @@ describe('spawn', () => {
       expect((error as SpawnError).code).toBe('ENOENT');
     }
     expect(tracer.tracees.size).toBe(0);
+  });
+
+  it('searches PATH as a shell does: an unsearchable directory is a miss, a non-executable file is permission denied', () => {
+    tracer = new Tracer();
+    const root = tempDir();
+    // Unsearchable for this user (root passes through it: then it is an ordinary miss).
+    const closed = join(root, 'closed');
+    mkdirSync(closed, { mode: 0o000 });
+    const plain = join(root, 'plain');
+    mkdirSync(plain);
+    for (const name of ['tool', 'true']) {
+      writeFileSync(join(plain, name), '#!/bin/sh\n');
+      chmodSync(join(plain, name), 0o644);
+    }
+    const env = (path: string) => ({ env: { PATH: path } });
+    expect(() => tracer.spawn('no-such-command-xyz', [], env(`${closed}:/usr/bin`))).toThrow(/^cannot run no-such-command-xyz: command not found$/);
+    expect(() => tracer.spawn('tool', [], env(`${closed}:${plain}`))).toThrow(/^cannot run tool: permission denied$/);
+    // A non-executable match is passed over when an executable one follows, as execvp does.
+    const tracee = tracer.spawn('true', [], env(`${plain}:${closed}:/usr/bin:/bin`));
+    expect(readlinkSync(`/proc/${tracee.pid}/exe`)).toMatch(/^\/(usr\/)?bin\/true$/);
+    tracee.kill();
   });
 
   it('reports a non-ELF executable file as an exec format error', () => {

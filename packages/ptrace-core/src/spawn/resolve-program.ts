@@ -16,15 +16,24 @@ export function resolveProgram(program: string, pathVariable: string | undefined
     checkExecutable(program, full);
     return full;
   }
+  // As a shell searches: a file found but not executable makes "permission denied" if nothing
+  // later in PATH runs; a directory this user cannot search (root's /root/.local/bin in an
+  // inherited PATH) hides nothing it can know of, so it is skipped as a miss.
   let sawDenied = false;
   for (const dir of (pathVariable ?? DEFAULT_PATH).split(':')) {
     const candidate = resolve(cwd, join(dir || '.', program));
+    let isFile: boolean;
     try {
-      if (!statSync(candidate).isFile()) continue;
+      isFile = statSync(candidate).isFile();
+    } catch {
+      continue;
+    }
+    if (!isFile) continue;
+    try {
       accessSync(candidate, constants.X_OK);
       return candidate;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EACCES') sawDenied = true;
+    } catch {
+      sawDenied = true;
     }
   }
   throw sawDenied
