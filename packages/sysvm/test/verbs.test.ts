@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '@umview/test-fixtures';
 import { ERRNO, syscallNumber } from '@umview/ptrace-core';
 import { BACKENDS, SyscallFilter, SyscallTracer, type BackendName, type SyscallCall } from '@umview/sysvm';
+import { missing } from '@umview/test-fixtures/machine';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
 import { backendMissing, fixture, outputFile } from './helpers.js';
 
@@ -176,5 +177,15 @@ describe.each(BACKENDS)('backend %s', (backend) => {
     expect(interrupted).toBe(-514n); // ERESTARTNOHAND: what pause() leaves for the kernel's signal code
     expect(reads).toBe(mode === 'sa-restart' ? 2 : 1);
     expect(out.read()).toBe(expected);
+  });
+});
+
+describe("the 'seccomp-setinfo' backend on a kernel without PTRACE_SET_SYSCALL_INFO", () => {
+  it('is refused at spawn, before the program runs, with the way out in the message', (ctx) => {
+    if (missing.setSyscallInfo() === undefined) ctx.skip('this kernel has PTRACE_SET_SYSCALL_INFO: nothing to refuse');
+    vm = new SyscallTracer({ backend: 'seccomp-setinfo' });
+    const out = outputFile();
+    expect(() => vm!.spawn('/bin/sh', ['-c', `echo ran > ${out.path}`])).toThrow(/needs PTRACE_SET_SYSCALL_INFO \(Linux 6\.16 or later\).*use 'seccomp'/);
+    expect(existsSync(out.path)).toBe(false);
   });
 });

@@ -14,7 +14,7 @@ import type { CallHost } from './call-host.js';
 import type { InterruptedEvent, ProcessEvent, SyscallEvent } from './events.js';
 
 const INTERRUPTED: InterruptedEvent = { kind: 'interrupted' };
-import { RegisterEdits, setSyscallInfo } from './register-edits.js';
+import { RegisterEdits, hasSetSyscallInfo, setSyscallInfo } from './register-edits.js';
 import { SyscallCall } from './syscall-call.js';
 import { SyscallReturn } from './syscall-return.js';
 import { ThreadState, type PendingExit } from './thread-state.js';
@@ -89,6 +89,10 @@ export class SyscallTracer implements CallHost {
   spawn(program: string, args: readonly string[] = [], options: SpawnOptions = {}): Tracee {
     const tracee = this.tracer.spawn(program, args, options);
     try {
+      // Refused here, before the program runs, rather than at the first rewrite mid-run.
+      if (this.backend === 'seccomp-setinfo' && this.root === undefined && !hasSetSyscallInfo(tracee)) {
+        throw new Error(`the 'seccomp-setinfo' backend needs PTRACE_SET_SYSCALL_INFO (Linux 6.16 or later), which this kernel lacks: use 'seccomp'`);
+      }
       if (usesSeccomp(this.backend)) this.prepareSeccomp(tracee);
     } catch (error) {
       tracee.kill();
