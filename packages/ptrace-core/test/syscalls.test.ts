@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '@umview/test-fixtures';
 import { Tracer, syscallName, syscallNumber, type Stop } from '@umview/ptrace-core';
+import { missing } from '@umview/test-fixtures/machine';
 import { fixture, outputFile, runToEnd } from './helpers.js';
 
 let tracer: Tracer;
@@ -23,7 +24,9 @@ function straceCounts(program: string): Map<string, number> {
 }
 
 describe('syscall stops', () => {
-  it('counts every syscall of a forking program exactly as strace -f -c does', () => {
+  it('counts every syscall of a forking program exactly as strace -f -c does', (ctx) => {
+    const noStrace = missing.tool('strace');
+    if (noStrace) ctx.skip(noStrace);
     const program = fixture('syscall-mix');
     const expected = straceCounts(program);
     tracer = new Tracer();

@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { SymbolFile } from '../../src/symbols/index.js';
+import { missing } from '@umview/test-fixtures/machine';
+import { skipEachWhen } from '@umview/test-fixtures/skip';
 import {
   compileFixture, compileProgram, dumpDies, dumpedPcRanges, fixture, hex, quotedName, run, type DumpedDie,
 } from './helpers.js';
@@ -28,6 +30,8 @@ const builds = [
 ];
 
 describe.each(builds)('functions of $label', ({ path }) => {
+  skipEachWhen(missing.tool('llvm-dwarfdump', 'Debian package llvm'));
+
   const program = path();
 
   it('finds every subprogram with code, with the name and ranges llvm-dwarfdump shows', () => {
@@ -83,6 +87,8 @@ describe.each(builds)('functions of $label', ({ path }) => {
 });
 
 describe('functions split into hot and cold parts (DW_AT_ranges)', () => {
+  skipEachWhen(missing.tool('llvm-addr2line', 'Debian package llvm'));
+
   const program = compileFixture('optimized.c', ['-g', '-O2', '-ffunction-sections']);
 
   it('finds scale by any address of either part', () => {

@@ -42,15 +42,6 @@ export function run(command: string, args: string[]): string {
   return result.stdout;
 }
 
-export function hasTool(command: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** gdb in batch mode on a program that is not run; `commands` are -ex arguments. */
 export function gdbBatch(program: string, commands: string[]): string {
   return run('gdb', ['-nx', '-batch', ...commands.flatMap((command) => ['-ex', command]), program]);

@@ -3,6 +3,8 @@ import {
   DW_AT, formatExpression, locationDescriptionOf, registersByDwarfNumber, sizeOfType, SymbolFile, X86_64,
   type Die, type ExpressionContext, type FunctionInfo, type Location, type VariableInfo,
 } from '../../src/symbols/index.js';
+import { missing } from '@umview/test-fixtures/machine';
+import { skipEachWhen } from '@umview/test-fixtures/skip';
 import {
   compileFixture, dumpDies, dumpedRanges, fixture, gdbBatch, gdbScope, hex, parseGdbMappings, parseGdbRegisters, quotedName,
 } from './helpers.js';
@@ -29,6 +31,8 @@ function frameContext(file: SymbolFile, fn: FunctionInfo, pc: bigint, cfa: bigin
 }
 
 describe('locations of an -O0 program', () => {
+  skipEachWhen(missing.tool('gdb') ?? missing.tool('llvm-dwarfdump', 'Debian package llvm'));
+
   const program = compileFixture('locals.c', ['-g', '-O0']);
 
   it.each([['locals.c:21', 21], ['locals.c:26', 26], ['main', undefined]])('finds the variables in scope at %s as gdb info scope does', (where, line) => {
@@ -100,6 +104,8 @@ describe.each([
   { label: 'DWARF 3 (.debug_loc through data4)', flags: ['-g', '-gdwarf-3', '-O2', '-ffunction-sections'] },
   { label: '64-bit DWARF 5', flags: ['-g', '-gdwarf64', '-O2', '-ffunction-sections'] },
 ])('location lists of an -O2 program, $label', ({ flags }) => {
+  skipEachWhen(missing.tool('gdb') ?? missing.tool('llvm-dwarfdump', 'Debian package llvm'));
+
   const program = compileFixture('optimized.c', flags);
 
   it('decodes every location list (ranges and expressions) as llvm-dwarfdump does', () => {

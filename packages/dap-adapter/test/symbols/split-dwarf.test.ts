@@ -4,6 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   formatExpression, locationDescriptionOf, sizeOfType, SymbolFile, typeName, DW_AT, DW_UT, type ExpressionContext,
 } from '../../src/symbols/index.js';
+import { missing } from '@umview/test-fixtures/machine';
+import { skipEachWhen } from '@umview/test-fixtures/skip';
 import { compileProgram, fixture, gdbBatch, gdbScope, hex } from './helpers.js';
 
 const opened: SymbolFile[] = [];
@@ -18,6 +20,8 @@ describe.each([
   { label: 'DWARF 5', flags: ['-g'], skeletonType: DW_UT.skeleton, splitType: DW_UT.split_compile },
   { label: 'DWARF 4 (GNU extension)', flags: ['-g', '-gdwarf-4'], skeletonType: DW_UT.compile, splitType: DW_UT.compile },
 ])('split DWARF, $label', ({ label, flags, skeletonType, splitType }) => {
+  skipEachWhen(missing.tool('gdb'));
+
   const tag = label.replace(/\W/g, '');
   const locals = compileProgram(`split-locals-${tag}`, ['locals.c'], [...flags, '-gsplit-dwarf', '-O0']);
   const optimized = compileProgram(`split-optimized-${tag}`, ['optimized.c'], [...flags, '-gsplit-dwarf', '-O2', '-ffunction-sections']);

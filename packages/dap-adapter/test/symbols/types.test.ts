@@ -2,6 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   declarationOf, sizeOfType, stripTypedefs, SymbolFile, typeName, type DwarfType, type RecordType, type VariableInfo,
 } from '../../src/symbols/index.js';
+import { missing } from '@umview/test-fixtures/machine';
+import { skipEachWhen } from '@umview/test-fixtures/skip';
 import { compileFixture, gdbBatch } from './helpers.js';
 
 const opened: SymbolFile[] = [];
@@ -50,6 +52,8 @@ describe.each([
   { label: 'DWARF 5 type units (DW_UT_type, ref_sig8)', flags: ['-g', '-fdebug-types-section', '-O0'] },
   { label: 'DWARF 4 .debug_types', flags: ['-g', '-gdwarf-4', '-fdebug-types-section', '-O0'] },
 ])('types ($label)', ({ flags }) => {
+  skipEachWhen(missing.tool('gdb'));
+
   const program = compileFixture('types.c', flags);
   const file = SymbolFile.open(program);
   opened.push(file);

@@ -4,6 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   registersByDwarfNumber, SymbolFile, unwindStack, type MemoryMapping, type UnwindModule, type UnwindResult,
 } from '../../src/symbols/index.js';
+import { missing } from '@umview/test-fixtures/machine';
+import { skipEachWhen } from '@umview/test-fixtures/skip';
 import { compileFixture, compileProgram, gdbBatch, parseGdbMappings, parseGdbMemoryDump, parseGdbRegisters } from './helpers.js';
 
 const opened = new Map<string, SymbolFile>();
@@ -77,6 +79,8 @@ function functionName(process: StoppedProcess, pc: bigint): string | undefined {
 }
 
 describe('unwinding a stopped process', () => {
+  skipEachWhen(missing.tool('gdb'));
+
   it('unwinds a qsort callback through libc back to main and _start, as gdb bt does', () => {
     const program = compileFixture('qsort.c', ['-g', '-O2']);
     const process = stopAndUnwind(program, 'cmp');
