@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { MemoryAccessError, TraceeGoneError, Tracer } from '@umview/ptrace-core';
 import { fixture, processAlive } from './helpers.js';
+import { allAsleep, inWaitForAny, threads, until } from './proc-state.js';
 
 let tracer: Tracer;
 afterEach(() => tracer?.close());
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('robustness', () => {
   it('a tracee killed by SIGKILL mid-operation gives TraceeGoneError, then a killed stop', () => {
@@ -54,6 +53,7 @@ describe('robustness', () => {
     it(`the tracer process killed with SIGKILL leaves no tracee behind (tracees ${mode})`, async () => {
       const script = fileURLToPath(new URL('./scripts/tracer-victim.mjs', import.meta.url));
       const child = spawn(process.execPath, [script, fixture('sleeper', ['-O0', '-pthread']), mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+      onTestFinished(() => void child.kill('SIGKILL')); // a failed test leaves no tracer behind (its tracees die with it)
       const line = await new Promise<string>((resolve, reject) => {
         let text = '';
         child.stdout.on('data', (d) => {
@@ -67,27 +67,44 @@ describe('robustness', () => {
       for (const pid of pids) expect(processAlive(pid)).toBe(true);
       child.kill('SIGKILL');
       await new Promise((r) => child.on('exit', r));
-      for (let i = 0; i < 100 && pids.some(processAlive); i++) await sleep(20);
-      expect(pids.filter(processAlive)).toEqual([]);
+      // The kernel kills them as the tracer dies (PTRACE_O_EXITKILL). They are not our children:
+      // no event says they are gone, /proc is polled. One that never goes fails the test at
+      // vitest's timeout, the hang guard, which prints the pids still alive (then kills them).
+      await until('no tracee alive', () => pids.filter(processAlive), (alive) => alive.length === 0, {
+        onFail: (alive) => alive.forEach((pid) => processAlive(pid) && process.kill(pid, 'SIGKILL')),
+      });
     });
   }
 
   it('a signal interrupts the blocking wait, so a main-thread tracer can forward it', async () => {
     const script = fileURLToPath(new URL('./scripts/interruptible.mjs', import.meta.url));
     const child = spawn(process.execPath, [script, fixture('sleeper', ['-O0', '-pthread'])], { stdio: ['ignore', 'pipe', 'inherit'] });
+    onTestFinished(() => void child.kill('SIGKILL')); // a failed test leaves no tracer behind (its tracee dies with it)
     const lines: string[] = [];
     let buffer = '';
+    let firstLine: () => void;
+    const started = new Promise<void>((resolve, reject) => {
+      firstLine = resolve;
+      child.on('exit', () => reject(new Error('tracer exited early')));
+    });
     child.stdout.on('data', (d) => {
       buffer += d;
       const parts = buffer.split('\n');
       buffer = parts.pop()!;
       lines.push(...parts);
+      if (lines.length > 0) firstLine();
     });
-    while (lines.length === 0) await sleep(10);
-    expect(JSON.parse(lines[0]!).changed).toEqual([15]);
-    await sleep(100); // the tracer is blocked in waitpid now
+    const closed = new Promise((r) => child.on('close', r)); // exited, its last line read
+    await started;
+    const { changed, pid } = JSON.parse(lines[0]!) as { changed: number[]; pid: number };
+    expect(changed).toEqual([15]);
+    // The tracer must be blocked in waitpid when the signal comes, with nothing left to handle:
+    // every thread of the tracee asleep in its own calls (past the stops of its start, which the
+    // tracer resumed), then the tracer's main thread in wait4(-1).
+    await until('the tracee\'s 3 threads asleep in pause/usleep', () => threads(pid), (list) => allAsleep(list, 3));
+    await until('the tracer blocked in waitpid', () => threads(child.pid!).find((t) => t.tid === child.pid), inWaitForAny);
     child.kill('SIGTERM');
-    const code = await new Promise((r) => child.on('exit', r));
+    const code = await closed;
     expect(code).toBe(0);
     expect(JSON.parse(lines[1]!)).toEqual({ forwarded: true, kind: 'killed', signal: 15 });
   });

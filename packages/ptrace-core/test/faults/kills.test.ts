@@ -6,10 +6,11 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { MemoryAccessError, TraceeGoneError, Tracer, type Stop } from '@umview/ptrace-core';
 import { seededRandom } from '@umview/test-fixtures';
 import { fixture, outputFile, processState, runToEnd } from '../helpers.js';
+import { until } from '../proc-state.js';
 
 let tracer: Tracer | undefined;
 afterEach(() => {
@@ -138,13 +139,22 @@ function descendantsOf(pids: Set<number>): { pid: number; state: string }[] {
   return out;
 }
 
-async function leftovers(pids: Set<number>, timeoutMs = 5000): Promise<{ pid: number; state: string }[]> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const left = descendantsOf(pids);
-    if (left.length === 0 || Date.now() > end) return left;
-    await sleep(20);
-  }
+/** Waits until none of `pids` is alive or stopped. They are not our children: no event says
+ * they are gone, so /proc is polled, with no deadline of its own. One that never goes fails the
+ * test at vitest's timeout, the hang guard, which prints what was left; the test then kills it. */
+async function noLeftovers(pids: Set<number>): Promise<void> {
+  await until('no process of the scenario alive or stopped', () => descendantsOf(pids), (left) => left.length === 0, {
+    everyMs: 20,
+    onFail: (left) => {
+      for (const { pid } of left) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+    },
+  });
 }
 
 describe('the tracer killed between the spawn and the seize', () => {
@@ -162,7 +172,7 @@ describe('the tracer killed between the spawn and the seize', () => {
           return false;
         }
       }));
-      expect(await leftovers(left)).toEqual([]);
+      await noLeftovers(left);
     }
   });
 });
@@ -173,20 +183,35 @@ describe('the tracer process killed with SIGKILL at a random point', () => {
     const next = seededRandom(SEED + (mode === 'hold' ? 1 : 0));
     for (let i = 0; i < iterations(10); i++) {
       const child = spawn(process.execPath, [script, mode, fixture('fork-kill', ['-O0', '-pthread']), '200'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      onTestFinished(() => void child.kill('SIGKILL')); // a failed test leaves no tracer behind
       const pids = new Set<number>();
       let text = '';
+      let traced: () => void;
+      const started = new Promise<void>((resolve, reject) => {
+        traced = resolve;
+        child.once('exit', () => reject(new Error(`the tracer exited before tracing anything; stderr ${JSON.stringify(stderr)}`)));
+      });
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk;
+      });
       child.stdout!.on('data', (chunk: Buffer) => {
         text += chunk;
         for (const match of text.matchAll(/traced (\d+)/g)) pids.add(Number(match[1]));
+        if (pids.size > 0) traced();
       });
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      // Start-up, then a random point of the run (forks, kills and threads in flight).
-      while (pids.size === 0) await sleep(2);
+      const exited = Promise.all([
+        new Promise((resolve) => child.once('exit', resolve)),
+        new Promise((resolve) => child.stdout!.once('end', resolve)), // its last "traced" line read (its tracees' stdout is /dev/null)
+      ]);
+      // Start-up (its first tracee), then a random point of the run (forks, kills and threads
+      // in flight): the delay is the test's input, where the kill lands.
+      await started;
       await sleep(next() * 100);
       child.kill('SIGKILL');
       await exited;
       for (const match of text.matchAll(/traced (\d+)/g)) pids.add(Number(match[1]));
-      expect(await leftovers(pids)).toEqual([]);
+      await noLeftovers(pids);
     }
   });
 });
