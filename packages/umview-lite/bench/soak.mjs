@@ -42,6 +42,9 @@ monitor.stderr.on('data', (chunk) => {
   stderr += chunk;
 });
 const exited = new Promise((resolve) => monitor.once('exit', (code, signal) => resolve({ code, signal })));
+// Its exit, and its output pipes closed: every process that shared them (the workload and all
+// its children, which inherit its stdout) is gone too.
+const closed = new Promise((resolve) => monitor.once('close', (code, signal) => resolve({ code, signal })));
 
 function status(pid) {
   const text = readFileSync(`/proc/${pid}/status`, 'latin1');
@@ -67,8 +70,12 @@ const samples = [];
 const started = performance.now();
 let lastRounds = 0;
 let lastTime = started;
-// The first sample right away (the monitor is up once the workload has written its first line).
-for (let i = 0; i < 500 && rounds === 0 && monitor.exitCode === null; i++) await sleep(10);
+// The first sample right away once the monitor is up: the workload has written its first line
+// (or the monitor has ended).
+await new Promise((resolve) => {
+  monitor.stdout.on('data', () => rounds > 0 && resolve());
+  monitor.once('exit', resolve);
+});
 process.stderr.write(`soak: ${seconds} s, a sample every ${interval} s (monitor pid ${monitor.pid})\n`);
 for (;;) {
   const now = performance.now();
@@ -86,11 +93,16 @@ for (;;) {
   if (elapsed >= seconds) break;
   await sleep(Math.min(interval, seconds - elapsed) * 1000);
 }
-// The end: SIGTERM is forwarded to the workload, which dies of it; nothing may be left.
+// The end: SIGTERM is forwarded to the workload, which dies of it; nothing may be left. Waited
+// for until the pipes close, i.e. until the monitor and everything that shared its output is
+// gone; a bench must end, so after a minute (a hang: no machine is that slow) the monitor is
+// killed and the verdict says so.
 monitor.kill('SIGTERM');
-const end = await Promise.race([exited, sleep(10_000).then(() => undefined)]);
-if (end === undefined) monitor.kill('SIGKILL');
-await sleep(200);
+const end = await Promise.race([closed, sleep(60_000).then(() => undefined)]);
+if (end === undefined) {
+  monitor.kill('SIGKILL');
+  await exited;
+}
 const left = tracees();
 
 const { first, last, verdicts: common } = soakVerdicts(samples, seconds, 'roundsPerSecond');

@@ -4,8 +4,9 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { UNREAL, cli, exec, fixture, processesWith, sleep, tempDir, umview } from './helpers.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { UNREAL, cli, exec, fixture, processesWith, tempDir, umview } from './helpers.js';
+import { noLeftovers, until } from './faults/fault-helpers.js';
 
 const threads = fixture('threads', ['-O1', '-pthread']);
 const forkTree = fixture('fork-tree', ['-O1']);
@@ -74,11 +75,20 @@ function sleepers(marker: string): number[] {
 }
 
 /** Starts the CLI on a long command whose sleep processes carry `marker`; waits until `count`
- * of them run (so the monitor is in its stop loop, its signal handlers installed). */
+ * of them run (so the monitor is in its stop loop, its signal handlers installed). They are
+ * its grandchildren: no event says they started, /proc is polled (no deadline: vitest's timeout
+ * is the hang guard; a CLI that ends first fails the test). */
 async function startLong(marker: string, count: number, script: string): Promise<ReturnType<typeof spawn>> {
   const child = spawn(process.execPath, [cli, '-m', UNREAL, '--', '/unreal/bin/sh', '-c', script], { stdio: ['pipe', 'pipe', 'pipe'] });
-  for (let i = 0; i < 400 && safeCount(() => sleepers(marker).length) < count; i++) await sleep(25);
-  expect(sleepers(marker).length).toBeGreaterThanOrEqual(count);
+  onTestFinished(() => void child.kill('SIGKILL')); // a failed test leaves no monitor behind (its tracees die with it)
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk;
+  });
+  await until(`${count} sleep processes carrying ${marker}`, () => {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the CLI ended first: ${child.exitCode ?? child.signalCode}; stderr ${JSON.stringify(stderr)}`);
+    return safeCount(() => sleepers(marker).length);
+  }, (running) => running >= count, { everyMs: 25 });
   return child;
 }
 
@@ -97,15 +107,6 @@ function exited(child: ReturnType<typeof spawn>): Promise<{ code: number | null;
   });
 }
 
-async function gone(marker: string): Promise<number[]> {
-  for (let i = 0; i < 200; i++) {
-    const left = processesWith(marker);
-    if (left.length === 0) return left;
-    await sleep(25);
-  }
-  return processesWith(marker);
-}
-
 describe('signals', () => {
   it('the monitor killed with SIGKILL leaves no process behind', async () => {
     const marker = `7${process.pid}.${Date.now() % 100000}`;
@@ -113,7 +114,9 @@ describe('signals', () => {
     expect(processesWith(marker).length).toBeGreaterThanOrEqual(6); // monitor, sh, subshell, 3 sleeps
     child.kill('SIGKILL');
     expect((await exited(child)).signal).toBe('SIGKILL');
-    expect(await gone(marker)).toEqual([]);
+    // Killed by the kernel as the monitor dies (PTRACE_O_EXITKILL), then reaped by whoever
+    // inherits them: no event of ours, /proc is polled.
+    await noLeftovers(marker);
   });
 
   it.each(['SIGTERM', 'SIGHUP', 'SIGINT'] as const)('%s sent to the monitor is forwarded to the command', async (signal) => {
@@ -124,6 +127,7 @@ describe('signals', () => {
     child.kill(signal);
     const { code } = await exited(child);
     expect(code).toBe(128 + numbers[signal]);
-    expect(await gone(marker)).toEqual([]);
+    // The monitor ends after the last process of its tree: nothing may be left once it has.
+    expect(processesWith(marker)).toEqual([]);
   });
 });

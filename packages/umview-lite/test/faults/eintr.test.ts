@@ -7,22 +7,25 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, writeSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixture, sleep, tempDir, umview } from '../helpers.js';
-import { iterations, leftovers, marker, start, storm } from './fault-helpers.js';
+import { syscallNumber } from '@umview/ptrace-core';
+import { fixture, tempDir, umview } from '../helpers.js';
+import { blockedIn, iterations, marker, noLeftovers, start, storm, until, type Running } from './fault-helpers.js';
 
 const program = fixture('fifo-signals');
 
-/** Opens the FIFO for writing once its reader is there (O_NONBLOCK: ENXIO until then). */
-async function openWriter(path: string, timeoutMs = 10_000): Promise<number> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
+/** Opens the FIFO for writing once its reader is there (O_NONBLOCK: ENXIO until then; a reader
+ * between two attempts at its open, after an EINTR, is not there). No event says so: polled. */
+async function openWriter(path: string, run: Running): Promise<number> {
+  const fd = await until(`a reader on ${path}`, () => {
     try {
       return openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENXIO' || Date.now() > end) throw error;
-      await sleep(5);
+      if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
+      if (run.child.exitCode !== null || run.child.signalCode !== null) throw new Error(`the reader ended without opening ${path}: stdout ${JSON.stringify(run.stdout())} stderr ${JSON.stringify(run.stderr())}`);
+      return -1;
     }
-  }
+  }, (fd) => fd >= 0);
+  return fd;
 }
 
 type Blocking = 'open' | 'read';
@@ -40,10 +43,14 @@ async function transcript(blocking: Blocking, restart: boolean, cliArgs?: string
   const run = start([program, path, restart ? 'restart' : 'norestart', blocking], cliArgs);
   try {
     const pid = Number((await run.line(/^ready (\d+)$/))[1]);
-    await sleep(150); // well inside the blocking call
+    const call = blocking === 'open' ? 'openat' : 'read';
+    // Inside the blocking call: asleep in it in the kernel, where a signal interrupts it.
+    await blockedIn(pid, call);
     expect(await storm(pid, 'SIGUSR1', 60, 1)).toBe(60);
-    await sleep(30);
-    if (held < 0) held = await openWriter(fifo);
+    // Every signal of the storm handled (none pending) and the program back in its call, so that
+    // none can land in the read that comes after the open.
+    await blockedIn(pid, call);
+    if (held < 0) held = await openWriter(fifo, run);
     writeSync(held, 'hello\n');
   } finally {
     if (held >= 0) closeSync(held);
@@ -74,7 +81,7 @@ describe.each(['read', 'open'] as const)('a process blocked in %s on a FIFO open
         const monitored = await transcript(blocking, restart, cliArgs);
         expect(monitored.stdout).toBe(native.stdout);
         expect(monitored.code).toBe(0);
-        expect(await leftovers(monitored.tag)).toEqual([]);
+        await noLeftovers(monitored.tag);
       }
     });
   }
@@ -91,13 +98,19 @@ describe('two tracees meeting at a FIFO opened through /unreal', () => {
       const fifo = join(dir, `${tag}.fifo`);
       execFileSync('mkfifo', [fifo]);
       // The reader opens first and blocks until the writer opens: under a proxy that opened
-      // the FIFO in the monitor, the writer's open would never be served.
-      const script = `cat /unreal${fifo} & sleep 0.1; echo through-the-fifo > /unreal${fifo}; wait; echo ${tag} done`;
-      const r = await umview(cliArgs, ['/bin/sh', '-c', script], { timeout: 15_000 });
+      // the FIFO in the monitor, the writer's open would never be served. The shell waits until
+      // cat is blocked in that open, openat(..., O_RDONLY) (/proc/PID/syscall: "257 dirfd path
+      // 0x0 ..." while it is blocked in it), before it opens the FIFO for writing.
+      const openat = syscallNumber('openat')!;
+      const script = `cat /unreal${fifo} & until read -r nr dirfd path flags rest < /proc/$!/syscall && [ "$nr" = ${openat} ] && [ "$flags" = 0x0 ]; do :; done; `
+        + `echo through-the-fifo > /unreal${fifo}; wait; echo ${tag} done`;
+      // No wall-clock limit: a deadlock fails the test at vitest's timeout, and marker() kills
+      // what it left.
+      const r = await umview(cliArgs, ['/bin/sh', '-c', script], { timeout: 0 });
       expect(r.signal).toBeNull();
       expect(r.stdout).toBe(`through-the-fifo\n${tag} done\n`);
       expect(r.code).toBe(0);
-      expect(await leftovers(tag)).toEqual([]);
+      await noLeftovers(tag);
     }
   });
 });

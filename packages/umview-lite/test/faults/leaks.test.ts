@@ -1,21 +1,54 @@
 // Nothing leaks in the monitor: children killed while they open, dup and close files through a
-// proxy module leave the monitor with the file descriptors it had before them (a thread killed
+// proxy module leave the monitor, once idle, with the file descriptors of a run without them (a thread killed
 // between a proxied open and its return used to leave the real file open in the monitor for
 // good: the return hook that hands it to the table never ran, or threw half-way); and the
 // objects of threads that ended are let go (the monitor's memory counters used to keep every
 // tracee of the run alive: ~9 MiB a minute in the soak).
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 import { describe, expect, it } from 'vitest';
+import { syscallNumber } from '@umview/ptrace-core';
 import { run, type UmviewModule } from '@umview/umview-lite';
 import { fixture, tempDir } from '../helpers.js';
-import { iterations, leftovers, marker, start } from './fault-helpers.js';
+import { iterations, marker, noLeftovers, start, until } from './fault-helpers.js';
 
 const program = fixture('kill-openers');
+const WAIT4 = syscallNumber('wait4')!;
 
-function fdCount(pid: number): number {
-  return readdirSync(`/proc/${pid}/fd`).length;
+/** The monitor's file descriptors, by what they point to (numbers of pipes, sockets and /proc
+ * entries left out, the scenario's directory as $DIR), sorted. */
+function descriptors(pid: number, dir: string): string[] {
+  return readdirSync(`/proc/${pid}/fd`).map((fd) => {
+    try {
+      return readlinkSync(`/proc/${pid}/fd/${fd}`).split(dir).join('$DIR').replace(/\d+/g, 'N');
+    } catch {
+      return '(closed while listed)';
+    }
+  }).sort();
+}
+
+/** Runs kill-openers with `rounds` children under the CLI and returns the monitor's descriptors
+ * once it is idle: the program has reaped its last child and waits on its stdin, and the monitor
+ * is back in waitpid(-1). A traced child's death reaches its parent only once its tracer has
+ * reaped it; the monitor handles a death (and lets go of that child's files) on the thread that
+ * reaped it before it waits again. So once "done" is out and the monitor waits, every death has
+ * been handled, and what it holds is what it keeps. */
+async function idleDescriptors(cliArgs: readonly string[], rounds: number): Promise<string[]> {
+  const tag = marker();
+  const dir = join(tempDir(), tag);
+  mkdirSync(dir);
+  const run = start([program, `/unreal${dir}`, String(rounds)], cliArgs, { stdin: true });
+  const monitor = run.child.pid!;
+  await run.line(/^done \d+$/);
+  expect(run.stdout()).toBe(`start\ndone ${rounds}\n`);
+  await until('the monitor back in waitpid(-1)', () => readFileSync(`/proc/${monitor}/syscall`, 'latin1').split(' '), ([nr, pid]) => Number(nr) === WAIT4 && (BigInt(pid!) & 0xffffffffn) === 0xffffffffn);
+  const fds = descriptors(monitor, dir);
+  run.child.stdin!.end();
+  expect(await run.exited).toEqual({ code: 0, signal: null });
+  expect(run.stderr()).toBe('');
+  await noLeftovers(tag);
+  return fds;
 }
 
 describe('the monitor does not leak', () => {
@@ -23,33 +56,12 @@ describe('the monitor does not leak', () => {
     ['proxy, seccomp', ['-m', 'unreal,mode=proxy']],
     ['proxy, syscall', ['-m', 'unreal,mode=proxy', '--trace=syscall']],
   ])('file descriptors when tracees are killed mid-call (%s)', async (_label, cliArgs) => {
-    const tag = marker();
-    const dir = join(tempDir(), tag);
-    mkdirSync(dir);
-    const rounds = iterations(40);
-    const run = start([program, `/unreal${dir}`, String(rounds)], cliArgs, { stdin: true });
-    await run.line(/^start$/);
-    const monitor = run.child.pid!;
-    // A count is a snapshot (Node opens a descriptor of its own now and then): the lowest of a
-    // few before, and after, a count that comes back down to it.
-    let before = fdCount(monitor);
-    for (let i = 0; i < 10; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      before = Math.min(before, fdCount(monitor));
-    }
-    await run.line(/^done \d+$/, 60_000);
-    // The last child's death may still be on its way through the monitor (the parent learns of
-    // it first): a leak is a count that never comes back down.
-    let after = fdCount(monitor);
-    for (let i = 0; i < 100 && after > before; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      after = fdCount(monitor);
-    }
-    expect(run.stdout()).toContain(`done ${rounds}\n`);
-    run.child.stdin!.end();
-    expect(after).toBeLessThanOrEqual(before);
-    expect((await run.exited).code).toBe(0);
-    expect(await leftovers(tag)).toEqual([]);
+    // Side by side, idle: a run whose program kills no child, and one that kills `rounds` of
+    // them while they open, dup and close files through the proxy. The same descriptors.
+    const peer = await idleDescriptors(cliArgs, 0);
+    const after = await idleDescriptors(cliArgs, iterations(40));
+    expect(after).toEqual(peer);
+    expect(after.filter((target) => target.includes('$DIR'))).toEqual([]);
   });
 });
 
