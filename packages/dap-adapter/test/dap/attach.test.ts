@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '@umview/test-fixtures';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
-import { frames, lineOf, processAlive, program, source, startClient, stopClient, stoppedAfter, waitFor } from './helpers.js';
+import { execed, frames, lineOf, processAlive, processGone, program, source, startClient, stopClient, stoppedAfter, until } from './helpers.js';
 
 let client: DebugClient;
 let pid: number | undefined;
@@ -19,22 +19,28 @@ afterEach(async () => {
   pid = undefined;
 });
 
-/** Starts sleeper in the background through sh, so that it is not a child of this process. */
-function startSleeper(): { pid: number; result: string } {
+/** Starts sleeper in the background through sh, so that it is not a child of this process; returns once it runs. */
+async function startSleeper(): Promise<{ pid: number; result: string }> {
   const result = join(tempDir('umview-dap-attach-'), 'result.txt');
   const out = execFileSync('sh', ['-c', `"$0" "$1" >/dev/null 2>&1 & echo $!`, program('sleeper'), result], { encoding: 'utf8' });
-  return { pid: Number(out.trim()), result };
+  const sleeper = { pid: Number(out.trim()), result };
+  await execed(sleeper.pid, program('sleeper'));
+  return sleeper;
 }
 
+/** The pid of the process's tracer, 0 when it has none (or is gone). */
 function tracerOf(target: number): number {
-  return Number(/^TracerPid:\s*(\d+)/m.exec(readFileSync(`/proc/${target}/status`, 'latin1'))![1]);
+  try {
+    return Number(/^TracerPid:\s*(\d+)/m.exec(readFileSync(`/proc/${target}/status`, 'latin1'))![1]);
+  } catch {
+    return 0;
+  }
 }
 
 describe('attach', () => {
   it('attaches, stops at a breakpoint, steps, and detaches leaving the process to finish normally', async () => {
-    const sleeper = startSleeper();
+    const sleeper = await startSleeper();
     pid = sleeper.pid;
-    await waitFor(() => processAlive(sleeper.pid));
     const initialized = client.waitForEvent('initialized');
     await client.initializeRequest();
     await client.attachRequest({ pid: sleeper.pid } as never);
@@ -50,15 +56,14 @@ describe('attach', () => {
     expect(step.body.reason).toBe('step');
     // Detach with the breakpoint still set: it must be taken out, or the process dies of SIGTRAP.
     await client.disconnectRequest({});
-    await waitFor(() => !processAlive(sleeper.pid) || tracerOf(sleeper.pid) === 0);
-    await waitFor(() => !processAlive(sleeper.pid), 10_000);
+    await until('the detach', () => tracerOf(sleeper.pid), (tracer) => tracer === 0);
+    await processGone(sleeper.pid);
     expect(readFileSync(sleeper.result, 'utf8')).toBe('finished 149\n');
   });
 
   it('detaches from a running process too', async () => {
-    const sleeper = startSleeper();
+    const sleeper = await startSleeper();
     pid = sleeper.pid;
-    await waitFor(() => processAlive(sleeper.pid));
     await client.initializeRequest();
     await client.attachRequest({ pid: String(sleeper.pid) } as never);
     await client.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'tick' }] });
@@ -67,7 +72,7 @@ describe('attach', () => {
     await client.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'tick', hitCondition: '>1000' }] });
     await client.continueRequest({ threadId: sleeper.pid });
     await client.disconnectRequest({});
-    await waitFor(() => !processAlive(sleeper.pid), 10_000);
+    await processGone(sleeper.pid);
     expect(readFileSync(sleeper.result, 'utf8')).toBe('finished 149\n');
   });
 

@@ -1,9 +1,12 @@
 // Shared by the DAP tests: C fixtures compiled on the fly, the built adapter driven by
-// DebugClient (as VS Code drives it), and small waits.
+// DebugClient (as VS Code drives it), and waits. No wait has a deadline of its own: each ends on
+// the event or the state it waits for, and vitest's per-test timeout is the hang guard (a test
+// that fails while a wait is on prints what the wait was for).
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onTestFailed, onTestFinished } from 'vitest';
 import { compileC, tempDir } from '@umview/test-fixtures';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -42,24 +45,105 @@ export function lineOf(name: string, text: string): number {
   return index + 1;
 }
 
+/**
+ * Registers what a wait is for, printed if the test fails (times out) while it is still on.
+ * Returns the function that says the wait is over. Outside a test (no test to fail) it does nothing.
+ */
+export function whileWaiting(what: () => string): () => void {
+  let waiting = true;
+  try {
+    onTestFailed(() => {
+      if (waiting) console.error(`still waiting for ${what()}`);
+    });
+  } catch {
+    // not inside a test
+  }
+  return () => {
+    waiting = false;
+  };
+}
+
+/**
+ * DebugClient whose waits (waitForEvent, assertOutput, and the library's helpers built on them)
+ * have no deadline: the library's (`defaultTimeout`, counted from the call, not from the moment
+ * the event is due) fails on a busy machine a test that would have passed.
+ */
+export class PatientDebugClient extends DebugClient {
+  override waitForEvent(eventType: string): Promise<DebugProtocol.Event> {
+    const done = whileWaiting(() => `the event '${eventType}'`);
+    return new Promise((resolve) => {
+      this.once(eventType, (event: DebugProtocol.Event) => {
+        done();
+        resolve(event);
+      });
+    });
+  }
+
+  /** Output of `category` from now on, which must be `expected` (rejected as soon as it cannot be). */
+  override assertOutput(category: string, expected: string): Promise<DebugProtocol.Event> {
+    let output = '';
+    const done = whileWaiting(() => `${category} output ${JSON.stringify(expected)}, got ${JSON.stringify(output)} so far`);
+    return new Promise((resolve, reject) => {
+      const listener = (event: DebugProtocol.OutputEvent): void => {
+        if (event.body.category !== category) return;
+        output += event.body.output;
+        if (output.startsWith(expected)) {
+          this.off('output', listener);
+          done();
+          resolve(event);
+        } else if (!expected.startsWith(output)) {
+          this.off('output', listener);
+          done();
+          reject(new Error(`received ${category} ${JSON.stringify(output)}, which is not a prefix of ${JSON.stringify(expected)}`));
+        }
+      };
+      this.on('output', listener);
+    });
+  }
+}
+
 /** A DebugClient talking to a fresh `node dist/cli.js` over stdio. */
 export async function startClient(): Promise<DebugClient> {
-  const client = new DebugClient(process.execPath, adapterCli, 'umview');
-  client.defaultTimeout = 10_000;
+  const client = new PatientDebugClient(process.execPath, adapterCli, 'umview');
   await client.start();
   return client;
 }
 
-/** Disconnects (if the adapter still answers) and ends the adapter process. */
+/** Disconnects (if the adapter still answers), ends the adapter process and waits for its exit. */
 export async function stopClient(client: DebugClient): Promise<void> {
   const internals = client as unknown as { _adapterProcess?: ChildProcess | null; stopAdapter(): void };
   const adapter = internals._adapterProcess;
-  // After a test's own disconnect the adapter has exited (or is exiting): nothing to ask.
-  if (adapter != null && adapter.exitCode === null && adapter.signalCode === null) {
-    const exited = new Promise((resolve) => adapter.once('exit', resolve));
-    await Promise.race([client.disconnectRequest().catch(() => undefined), exited, sleep(3000)]);
+  if (adapter == null) {
+    internals.stopAdapter();
+    return;
   }
-  internals.stopAdapter();
+  const running = adapter.exitCode === null && adapter.signalCode === null;
+  const exited = running ? new Promise((resolve) => adapter.once('exit', resolve)) : Promise.resolve();
+  // After a test's own disconnect the adapter has exited (or is exiting, and will not answer).
+  if (running) await Promise.race([client.disconnectRequest().catch(() => undefined), exited]);
+  internals.stopAdapter(); // SIGTERM: the adapter lets its debuggee go as disconnect would, and exits
+  await exited;
+}
+
+/**
+ * The debuggee's stdout from now on, once it matches `pattern` (a pipe is block-buffered: the
+ * program's lines come together, usually at its exit). The adapter sends the last output before
+ * `exited`, but only waits so long for it; waiting for the text itself needs no such promise.
+ */
+export function stdoutUntil(client: DebugClient, pattern: RegExp): Promise<string> {
+  let text = '';
+  const done = whileWaiting(() => `stdout matching ${pattern}, got ${JSON.stringify(text)} so far`);
+  return new Promise((resolve) => {
+    const listener = (event: DebugProtocol.OutputEvent): void => {
+      if (event.body.category !== 'stdout') return;
+      text += event.body.output;
+      if (!pattern.test(text)) return;
+      client.off('output', listener);
+      done();
+      resolve(text);
+    };
+    client.on('output', listener);
+  });
 }
 
 /** initialize + launch (the client waits for `initialized` before configuring). */
@@ -97,6 +181,33 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/**
+ * Polls `probe` until `done` holds for what it returns, and returns that: for a state that has
+ * no event of its own (a process that is not our child going away). No deadline: if the test
+ * times out meanwhile, what was seen last is printed and the polling stops.
+ */
+export async function until<T>(what: string, probe: () => T, done: (value: T) => boolean = Boolean, everyMs = 10): Promise<T> {
+  let last: T | undefined;
+  let finished = false;
+  const over = whileWaiting(() => `${what}; last seen: ${JSON.stringify(last)}`);
+  try {
+    onTestFinished(() => {
+      finished = true;
+    });
+  } catch {
+    // not inside a test
+  }
+  for (;;) {
+    last = probe();
+    if (done(last)) {
+      over();
+      return last;
+    }
+    if (finished) return new Promise<never>(() => {}); // the test is over: nobody is waiting
+    await sleep(everyMs);
+  }
+}
+
 /** The state letter of /proc/PID/task/TID/stat (R, S, t...). */
 export function threadState(pid: number, tid: number): string | undefined {
   try {
@@ -117,12 +228,23 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('timed out waiting for a condition');
-    await sleep(10);
-  }
+/** Polls /proc until `pid` runs `executable`: a process started in the background by sh is sh
+ * until it has exec'd (attaching before would find sh). */
+export async function execed(pid: number, executable: string): Promise<void> {
+  const wanted = realpathSync(executable);
+  const exe = (): string | undefined => {
+    try {
+      return readlinkSync(`/proc/${pid}/exe`);
+    } catch {
+      return undefined;
+    }
+  };
+  await until(`process ${pid} to exec ${wanted}`, exe, (path) => path === wanted);
+}
+
+/** Polls /proc until `pid` is gone (or a zombie): a process that is not our child has no exit event for us. */
+export async function processGone(pid: number): Promise<void> {
+  await until(`process ${pid} to end`, () => processAlive(pid), (alive) => !alive);
 }
 
 /**

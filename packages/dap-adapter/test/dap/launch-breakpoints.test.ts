@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  collect, launch, lineOf, processAlive, program, programWithLibrary, source, startClient, stopClient, stoppedAfter, topFrame, waitFor,
+  frames, launch, lineOf, processAlive, processGone, program, programWithLibrary, source, startClient, stopClient, stoppedAfter, topFrame,
 } from './helpers.js';
 
 let client: DebugClient;
@@ -50,18 +50,16 @@ describe('launch and breakpoints', () => {
     const line = lineOf('basics.c', 'int sum = a + b;');
     await launch(client, { program: program('basics') });
     await client.setBreakpointsRequest({ source: { path: basics }, breakpoints: [{ line, hitCondition }] });
-    const stops = collect<DebugProtocol.StoppedEvent>(client, 'stopped');
-    const exited = client.waitForEvent('exited');
+    const stops: DebugProtocol.StoppedEvent[] = [];
+    const exited = client.waitForEvent('exited').then(() => undefined);
+    let stopped = client.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
     await client.configurationDoneRequest();
-    // Continue after every stop until the program exits.
-    let handled = 0;
-    await Promise.race([exited, (async () => {
-      for (;;) {
-        await waitFor(() => stops.length > handled || false, 10_000);
-        handled++;
-        await client.continueRequest({ threadId: stops[handled - 1]!.body.threadId! });
-      }
-    })()]);
+    // Continue after every stop until the program exits (its exit comes after its last stop).
+    for (let next = await Promise.race([stopped, exited]); next !== undefined; next = await Promise.race([stopped, exited])) {
+      stops.push(next);
+      stopped = client.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+      await client.continueRequest({ threadId: next.body.threadId! });
+    }
     expect(stops.length).toBe(expectedStops);
     expect(stops.every((stop) => stop.body.reason === 'breakpoint')).toBe(true);
   });
@@ -120,12 +118,22 @@ describe('launch and breakpoints', () => {
     // Again from the same place: the breakpoint is stepped over, the loop comes back to it.
     const again = await stoppedAfter(client, () => client.continueRequest({ threadId }));
     expect(again.body.reason).toBe('breakpoint');
-    // Removed: the program runs on (until paused).
+    // Removed: the program runs on. The proof is a later stop: spin.c sleeps once every million
+    // rounds of its loop, and a catchpoint on that call must be the next stop, with the counter
+    // at the next million: the loop ran over the removed breakpoint's line every time.
+    const counter = async (): Promise<number> => {
+      const main = (await frames(client, threadId)).find((frame) => frame.name === 'main')!;
+      return Number((await client.evaluateRequest({ expression: 'counter', frameId: main.id, context: 'watch' })).body.result);
+    };
+    const before = await counter();
     await client.setBreakpointsRequest({ source: { path: source('spin.c') }, breakpoints: [] });
-    const stops = collect<DebugProtocol.StoppedEvent>(client, 'stopped');
+    await client.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'syscall', condition: 'clock_nanosleep' }] });
+    const slept = await stoppedAfter(client, () => client.continueRequest({ threadId }));
+    expect(slept.body).toMatchObject({ reason: 'exception', description: expect.stringMatching(/^syscall clock_nanosleep\(/) });
+    expect(await counter()).toBe(Math.ceil((before + 1) / 1_000_000) * 1_000_000);
+    // Without the catchpoint either, it runs until paused.
+    await client.setExceptionBreakpointsRequest({ filters: [] });
     await client.continueRequest({ threadId });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(stops).toEqual([]);
     const paused = await stoppedAfter(client, () => client.pauseRequest({ threadId }));
     expect(paused.body.reason).toBe('pause');
   });
@@ -173,7 +181,7 @@ describe('launch and breakpoints', () => {
     const pid = (await client.threadsRequest()).body.threads[0]!.id;
     expect(processAlive(pid)).toBe(true);
     await client.disconnectRequest({});
-    await waitFor(() => !processAlive(pid));
+    await processGone(pid);
   });
 
   it('answers a launch of a missing program with an error', async () => {

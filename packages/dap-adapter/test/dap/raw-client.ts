@@ -2,6 +2,7 @@
 // collects whatever messages come back.
 import { connect, type Socket } from 'node:net';
 import type { Writable } from 'node:stream';
+import { whileWaiting } from './helpers.js';
 
 export interface DapMessage {
   type: string;
@@ -56,18 +57,19 @@ export class RawClient {
     this.raw(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   }
 
-  /** The first message (already received or to come) that passes `test`. */
-  next(test: (message: DapMessage) => boolean, timeoutMs = 5000): Promise<DapMessage> {
+  /** The first message (already received or to come) that passes `test`. No deadline: if the
+   * test times out meanwhile, what came instead is printed. */
+  next(test: (message: DapMessage) => boolean, what = 'a matching message'): Promise<DapMessage> {
     const seen = this.received.find(test);
     if (seen !== undefined) {
       this.received.splice(this.received.indexOf(seen), 1);
       return Promise.resolve(seen);
     }
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching message after ${timeoutMs} ms; got ${JSON.stringify(this.received)}`)), timeoutMs);
+    const done = whileWaiting(() => `${what}; got ${JSON.stringify(this.received).slice(0, 4000)}`);
+    return new Promise((resolve) => {
       this.waiters.push({
         test, resolve: (message) => {
-          clearTimeout(timer);
+          done();
           this.received.splice(this.received.indexOf(message), 1);
           resolve(message);
         },
@@ -76,10 +78,10 @@ export class RawClient {
   }
 
   response(requestSeq: number): Promise<DapMessage> {
-    return this.next((message) => message.type === 'response' && message.request_seq === requestSeq);
+    return this.next((message) => message.type === 'response' && message.request_seq === requestSeq, `the response to request ${requestSeq}`);
   }
 
-  event(name: string, timeoutMs?: number): Promise<DapMessage> {
-    return this.next((message) => message.type === 'event' && message.event === name, timeoutMs);
+  event(name: string): Promise<DapMessage> {
+    return this.next((message) => message.type === 'event' && message.event === name, `the event '${name}'`);
   }
 }

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  collect, frames, launch, lineOf, program, sleep, source, startClient, stopClient, stoppedAfter, threadState, topFrame,
+  collect, frames, launch, lineOf, program, source, startClient, stopClient, stoppedAfter, threadState, topFrame,
 } from './helpers.js';
 
 let client: DebugClient;
@@ -52,10 +52,29 @@ describe('threads', () => {
   it('pauses every thread of a running program, and pauses it again after continue', async () => {
     await launch(client, { program: program('spin-threads', ['-g', '-O0', '-pthread']) });
     await client.configurationDoneRequest();
-    for (let round = 0; round < 2; round++) {
-      await sleep(50);
+    const pause = async (): Promise<DebugProtocol.StoppedEvent> => {
       const paused = await stoppedAfter(client, () => client.pauseRequest({ threadId: 0 }));
       expect(paused.body).toMatchObject({ reason: 'pause', allThreadsStopped: true });
+      return paused;
+    };
+    // A thread is in spin() for good once its counter moved (the program's own proof): until
+    // all three are, pause and let it run again.
+    const spinning = async (threadId: number): Promise<boolean> => {
+      const main = (await frames(client, threadId)).find((frame) => frame.name === 'main');
+      if (main === undefined) return false;
+      for (let i = 0; i < 3; i++) {
+        const value = (await client.evaluateRequest({ expression: `counters[${i}]`, frameId: main.id, context: 'watch' })).body.result;
+        if (value === '0') return false;
+      }
+      return true;
+    };
+    let paused = await pause();
+    while (!(await spinning(paused.body.threadId!))) {
+      await client.continueRequest({ threadId: paused.body.threadId! });
+      paused = await pause();
+    }
+    for (let round = 0; round < 2; round++) {
+      if (round > 0) paused = await pause();
       const threads = (await client.threadsRequest()).body.threads;
       expect(threads.length).toBe(4);
       const pid = Math.min(...threads.map((thread) => thread.id));

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { adapterCli, processAlive, program, source, lineOf, waitFor } from './helpers.js';
+import { adapterCli, processAlive, processGone, program, source, lineOf } from './helpers.js';
 import { RawClient, type DapMessage } from './raw-client.js';
 import { tcpAdapter } from './tcp-adapter.js';
 
@@ -106,7 +106,7 @@ describe('transport', () => {
     expect(processAlive(threads.threads[0]!.id)).toBe(true);
     a.send(request(5, 'disconnect', {}));
     await a.response(5);
-    await waitFor(() => !processAlive(threads.threads[0]!.id));
+    await processGone(threads.threads[0]!.id);
   });
 
   it('over stdio, skips garbage and then answers; when the adapter dies, the launched debuggee dies too', async () => {
@@ -128,7 +128,7 @@ describe('transport', () => {
       expect(processAlive(pid)).toBe(true);
       adapter.kill('SIGKILL');
       // PTRACE_O_EXITKILL: no stopped orphan is left behind.
-      await waitFor(() => !processAlive(pid));
+      await processGone(pid);
     } finally {
       adapter.kill('SIGKILL');
     }

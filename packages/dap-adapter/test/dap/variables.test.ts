@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  byName, children, gdbValues, hasGdb, launchTo, lineOf, program, scopeVariables, startClient, stopClient,
+  byName, children, gdbValues, hasGdb, launchTo, lineOf, program, scopeVariables, startClient, stdoutUntil, stopClient,
 } from './helpers.js';
 
 let client: DebugClient;
@@ -208,14 +208,13 @@ describe('setVariable', () => {
     // Errors a user can make: a message, nothing changed.
     await expect(set(localsReference, 'i', 'nosuch + 1')).rejects.toThrow(/No symbol "nosuch"/);
     await expect(set(localsReference, 'nothere', '1')).rejects.toThrow(/no variable named nothere/);
-    const output: string[] = [];
-    client.on('output', (event: DebugProtocol.OutputEvent) => { if (event.body.category === 'stdout') output.push(event.body.output); });
+    // Its last line printed, the program has printed what it saw.
+    const output = stdoutUntil(client, /^total=.*\n/m);
     const exited = client.waitForEvent('exited');
     await client.continueRequest({ threadId });
-    await exited;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const text = output.join('');
+    const text = await output;
     expect(text).toContain('i=15 counter=100 name=Alice who=bob age=30 shade=5 ratio=0.125');
     expect(text).toContain('bits=1 3 -16 fedcba9876');
+    await exited;
   });
 });

@@ -6,10 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { copyFileSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '@umview/test-fixtures';
-import { lineOf, program, source } from '../dap/helpers.js';
+import { lineOf, program, source, until } from '../dap/helpers.js';
 import { RawClient } from '../dap/raw-client.js';
 import { tcpAdapter } from '../dap/tcp-adapter.js';
-import { ask, processAlive, request, sleep, startAdapter, startSleeper, stateOf, tracerOf, waitGone, type StdioAdapter } from './stdio-adapter.js';
+import { ask, processAlive, processGone, request, sleep, startAdapter, startSleeper, stateOf, tracerOf, type StdioAdapter } from './stdio-adapter.js';
 
 const SCALE = Math.max(1, Number(process.env.FAULT_ITERATIONS ?? 1));
 const pids: number[] = [];
@@ -36,7 +36,7 @@ async function launchStopped(client: RawClient, name: string, text: string): Pro
 
 /** Attaches to a sleeper and stops it at its tick breakpoint. */
 async function attachStopped(client: RawClient): Promise<{ pid: number; result: string }> {
-  const sleeper = startSleeper();
+  const sleeper = await startSleeper();
   pids.push(sleeper.pid);
   expect(await ask(client, 'initialize', { adapterID: 'raw' })).toMatchObject({ success: true });
   expect(await ask(client, 'attach', { pid: sleeper.pid })).toMatchObject({ success: true });
@@ -54,7 +54,7 @@ describe('over stdio', () => {
     const pid = await launchStopped(adapter.client, 'basics', 'int sum');
     adapter.process.stdin!.end();
     expect(await adapter.exited).toEqual({ code: 0, signal: null });
-    await waitGone(pid, 5000);
+    await processGone(pid);
   });
 
   it('stdin closes in the middle of a message while the debuggee runs: the same', async () => {
@@ -68,7 +68,7 @@ describe('over stdio', () => {
     client.raw('Content-Length: 80\r\n\r\n{"seq":99,"type":"requ');
     adapter.process.stdin!.end();
     expect(await adapter.exited).toEqual({ code: 0, signal: null });
-    await waitGone(pid, 5000);
+    await processGone(pid);
   });
 
   it('stdin closes while attached and stopped at a breakpoint: the process is let go and finishes normally', async () => {
@@ -76,7 +76,7 @@ describe('over stdio', () => {
     const sleeper = await attachStopped(adapter.client);
     adapter.process.stdin!.end();
     expect(await adapter.exited).toEqual({ code: 0, signal: null });
-    await waitGone(sleeper.pid, 10_000);
+    await processGone(sleeper.pid);
     expect(readFileSync(sleeper.result, 'utf8')).toBe('finished 149\n');
   });
 
@@ -85,7 +85,7 @@ describe('over stdio', () => {
     const sleeper = await attachStopped(adapter.client);
     adapter.process.kill('SIGTERM');
     await adapter.exited;
-    await waitGone(sleeper.pid, 10_000);
+    await processGone(sleeper.pid);
     expect(readFileSync(sleeper.result, 'utf8')).toBe('finished 149\n');
   });
 
@@ -111,17 +111,17 @@ describe('over stdio', () => {
       client.send(request('initialize', { adapterID: 'raw' }));
       client.send(request('launch', { program: spin }));
       const stage = Math.floor(next() * 4);
-      if (stage >= 1) pid = ((await client.event('process', 20_000)).body as { systemProcessId: number }).systemProcessId;
+      if (stage >= 1) pid = ((await client.event('process')).body as { systemProcessId: number }).systemProcessId;
       if (pid !== undefined) pids.push(pid);
       if (stage >= 2) client.send(request('configurationDone'));
       if (stage >= 3) client.send(request('pause', { threadId: pid }));
-      await sleep(next() * 50);
+      await sleep(next() * 50); // the random point: the test's input, not a wait for anything
       a.process.stdin!.end();
       expect(await a.exited, `iteration ${i}, stage ${stage}: ${a.stderr()}`).toEqual({ code: 0, signal: null });
-      if (pid !== undefined) await waitGone(pid, 15_000);
-      // A launch that was still under way when the input ended: its debuggee is gone too.
-      for (let wait = 0; wait < 750 && running().length > 0; wait++) await sleep(20);
-      expect(running(), `iteration ${i}, stage ${stage}`).toEqual([]);
+      if (pid !== undefined) await processGone(pid);
+      // A launch that was still under way when the input ended: its debuggee is gone too. (One
+      // left behind keeps this wait on until the test times out, printing its pid.)
+      await until(`iteration ${i}, stage ${stage}: every process of ${spin} to end`, running, (left) => left.length === 0);
     }
   });
 });
@@ -134,7 +134,7 @@ describe('over TCP', () => {
     const { client, socket } = await connect();
     const pid = await launchStopped(client, 'basics', 'int sum');
     socket.destroy();
-    await waitGone(pid, 5000);
+    await processGone(pid);
     const next = await connect();
     expect(await ask(next.client, 'initialize', { adapterID: 'raw' })).toMatchObject({ success: true });
     expect(await ask(next.client, 'threads')).toMatchObject({ success: true });
@@ -145,7 +145,7 @@ describe('over TCP', () => {
     const { client, socket } = await connect();
     const sleeper = await attachStopped(client);
     socket.destroy();
-    await waitGone(sleeper.pid, 10_000);
+    await processGone(sleeper.pid);
     expect(readFileSync(sleeper.result, 'utf8')).toBe('finished 149\n');
     expect(tracerOf(sleeper.pid)).toBe(0);
   });
@@ -158,9 +158,9 @@ describe('over TCP', () => {
       const pid = ((await client.event('process')).body as { systemProcessId: number }).systemProcessId;
       pids.push(pid);
       if (i % 3 !== 0) client.send(request('configurationDone'));
-      await sleep((i * 37) % 60);
+      await sleep((i * 37) % 60); // a point to drop at: the test's input
       socket.destroy();
-      await waitGone(pid, 10_000);
+      await processGone(pid);
     });
     await Promise.all(runs);
     const last = await connect();

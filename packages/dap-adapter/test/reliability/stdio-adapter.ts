@@ -4,7 +4,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '@umview/test-fixtures';
-import { adapterCli, processAlive, program, sleep, waitFor } from '../dap/helpers.js';
+import { adapterCli, execed, processAlive, processGone, program, sleep } from '../dap/helpers.js';
 import { RawClient, type DapMessage } from '../dap/raw-client.js';
 
 export interface StdioAdapter {
@@ -34,10 +34,10 @@ export const request = (command: string, args?: unknown, s = ++seq): DapMessage 
   ({ seq: s, type: 'request', command, ...(args === undefined ? {} : { arguments: args }) }) as DapMessage;
 
 /** Sends a request and returns its response. */
-export async function ask(client: RawClient, command: string, args?: unknown, timeoutMs = 10_000): Promise<DapMessage> {
+export async function ask(client: RawClient, command: string, args?: unknown): Promise<DapMessage> {
   const message = request(command, args);
   client.send(message);
-  return client.next((m) => m.type === 'response' && m.request_seq === message.seq, timeoutMs);
+  return client.response(message.seq);
 }
 
 /** The process's state letter (R, S, t, T, Z) or undefined when it is gone. */
@@ -59,15 +59,13 @@ export function tracerOf(pid: number): number {
 }
 
 /** A sleeper started through sh, so that it is not our child: ticks for 1.5 s, then writes
- * "finished 149" to its result file. */
-export function startSleeper(): { pid: number; result: string } {
+ * "finished 149" to its result file. Returns once it runs (sh has exec'd it). */
+export async function startSleeper(): Promise<{ pid: number; result: string }> {
   const result = join(tempDir('umview-dap-reliability-'), 'result.txt');
   const out = execFileSync('sh', ['-c', `"$0" "$1" >/dev/null 2>&1 & echo $!`, program('sleeper'), result], { encoding: 'utf8' });
-  return { pid: Number(out.trim()), result };
+  const sleeper = { pid: Number(out.trim()), result };
+  await execed(sleeper.pid, program('sleeper'));
+  return sleeper;
 }
 
-export async function waitGone(pid: number, timeoutMs = 10_000): Promise<void> {
-  await waitFor(() => !processAlive(pid), timeoutMs);
-}
-
-export { processAlive, sleep, waitFor };
+export { processAlive, processGone, sleep };

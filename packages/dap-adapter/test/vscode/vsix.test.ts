@@ -8,10 +8,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '@umview/test-fixtures';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { lineOf, program, source, stopClient } from '../dap/helpers.js';
+import { lineOf, PatientDebugClient, program, source, stopClient } from '../dap/helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
@@ -79,8 +78,7 @@ describe('the .vsix', () => {
   });
 
   it('runs the adapter from the unpacked extension alone: a breakpoint, a variable, disassembly', async () => {
-    const client = new DebugClient(process.execPath, join(unpacked, 'extension/dist/cli.js'), 'umview', { cwd: unpacked });
-    client.defaultTimeout = 10_000;
+    const client = new PatientDebugClient(process.execPath, join(unpacked, 'extension/dist/cli.js'), 'umview', { cwd: unpacked });
     await client.start();
     try {
       const initialized = client.waitForEvent('initialized');
