@@ -20,22 +20,22 @@ export class DapClient {
     return new Promise((resolve, reject) => this.pending.set(seq, { resolve, reject, command }));
   }
 
-  /** The next event named `event` (and passing `test`), from now on. */
+  /** The next event named `event` (and passing `test`), from now on; rejected after `timeoutMs`
+   * (a bench's hang guard), or never with 0 (a test's: vitest's timeout is the guard there). */
   event(event, test = () => true, timeoutMs = 30000) {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${event} event within ${timeoutMs} ms`)), timeoutMs);
+      const timer = timeoutMs > 0 ? setTimeout(() => reject(new Error(`no ${event} event within ${timeoutMs} ms`)), timeoutMs) : undefined;
       this.waiters.push({ event, test, resolve: (message) => { clearTimeout(timer); resolve(message); } });
     });
   }
 
-  async close() {
-    try {
-      await Promise.race([this.request('disconnect', { terminateDebuggee: true }), new Promise((r) => setTimeout(r, 3000))]);
-    } catch {
-      // gone already
-    }
+  /** disconnect (terminating the debuggee), end of input, and the adapter's exit. A bench does not
+   * wait more than 3 s for each (lldb-dap may never answer); `patient` waits for both. */
+  async close({ patient = false } = {}) {
+    const disconnected = this.request('disconnect', { terminateDebuggee: true }).catch(() => undefined); // gone already
+    await (patient ? Promise.race([disconnected, this.exited]) : Promise.race([disconnected, this.exited, new Promise((r) => setTimeout(r, 3000))]));
     this.process.stdin.end();
-    const killer = setTimeout(() => this.process.kill('SIGKILL'), 3000);
+    const killer = patient ? undefined : setTimeout(() => this.process.kill('SIGKILL'), 3000);
     await this.exited;
     clearTimeout(killer);
   }

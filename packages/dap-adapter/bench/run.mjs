@@ -10,8 +10,12 @@
 // and the whole sequence a stop causes (threads, stackTrace, scopes, variables, evaluate): the
 // adapter prepares Locals and watches with the scopes, so their cost shows there, not in the
 // requests that follow; and, apart, the variables request at the first stop of each session
-// (debug information read cold).
-//   npm run bench -w @umview/dap-adapter -- [--json] [--runs N] [--steps N]
+// (debug information read cold); and a whole breakpoint hit as the soak (bench/soak.mjs) makes
+// them: continue, the stop, then that sequence.
+// A third session does `next` over a call of 20 million iterations (bench/busy.c), 5 times: a
+// debugger runs over it at full speed; the call's own time, natively, is printed beside it.
+// Then the symbol readers beside readelf and addr2line (bench/symbols.mjs).
+//   npm run bench -w @umview/dap-adapter -- [--json] [--runs N] [--steps N] [--symbolRuns N]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +23,9 @@ import { compileC } from '@umview/test-fixtures';
 import { ensurePinned, median, parseArgs, printTable } from '@umview/test-fixtures/bench';
 import { DapClient } from './dap-client.mjs';
 
-const args = parseArgs(process.argv.slice(2), { runs: 7, steps: 20 });
+const args = parseArgs(process.argv.slice(2), { runs: 7, steps: 20, symbolRuns: 15 });
 ensurePinned(import.meta.url);
+const { symbolsBench } = await import('./symbols.mjs');
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const source = here('./loop.c');
@@ -31,6 +36,9 @@ const framesSource = here('./frames.c');
 const framesProgram = compileC(framesSource, { flags: ['-g', '-O0'], name: 'dap-bench-frames' });
 const localsLine = readFileSync(framesSource, 'utf8').split('\n').findIndex((line) => line.includes('/* locals */')) + 1;
 const WATCH = 'p.x';
+const busySource = here('./busy.c');
+const busyProgram = compileC(busySource, { flags: ['-g', '-O0'], name: 'dap-bench-busy' });
+const busyLine = readFileSync(busySource, 'utf8').split('\n').findIndex((line) => line.includes('/* breakpoint */')) + 1;
 
 function findLldbDap() {
   const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
@@ -111,6 +119,8 @@ async function inspectSession(adapter) {
     const variables = [];
     const evaluate = [];
     const chain = [];
+    const cycle = [];
+    let cycleStart;
     for (let i = 0; i < args.steps; i++) {
       const event = await stopped;
       const threadId = event.body.threadId;
@@ -137,24 +147,67 @@ async function inspectSession(adapter) {
       evaluate.push(now() - t);
       if (result.body.result !== '1') throw new Error(`${adapter.label}: ${WATCH} = ${result.body.result}, expected 1`);
       chain.push(now() - chainStart);
+      if (cycleStart !== undefined) cycle.push(now() - cycleStart);
       if (i + 1 === args.steps) break;
       stopped = client.event('stopped', (e) => e.body.reason === 'breakpoint');
+      cycleStart = now();
       await client.request('continue', { threadId });
     }
-    return { stackTrace, variables, evaluate, chain };
+    return { stackTrace, variables, evaluate, chain, cycle };
   } finally {
     await client.close();
   }
+}
+
+/** Stops at the call of busy() and steps over it with `next`, at each of its 5 calls. */
+async function busySession(adapter) {
+  const client = new DapClient(adapter.command, adapter.argv);
+  try {
+    await client.request('initialize', { clientID: 'bench', adapterID: adapter.key, linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+    const initialized = client.event('initialized');
+    let stopped = client.event('stopped', (event) => event.body.reason === 'breakpoint');
+    const launched = client.request('launch', { program: busyProgram, args: [], cwd: here('.'), stopOnEntry: false });
+    await initialized;
+    await client.request('setBreakpoints', { source: { path: busySource }, breakpoints: [{ line: busyLine }] });
+    await client.request('configurationDone');
+    await launched;
+    const next = [];
+    for (let round = 0; round < 5; round++) {
+      const event = await stopAndLook(client, stopped, busyLine);
+      const threadId = event.body.threadId;
+      const stepped = client.event('stopped');
+      const t = now();
+      await client.request('next', { threadId });
+      await stopAndLook(client, stepped.then((e) => { next.push(now() - t); return e; }), busyLine + 1);
+      if (round === 4) break;
+      stopped = client.event('stopped', (e) => e.body.reason === 'breakpoint');
+      await client.request('continue', { threadId });
+    }
+    return next;
+  } finally {
+    await client.close();
+  }
+}
+
+/** busy() without a debugger: the program times each of its 5 calls itself. */
+function busyNative() {
+  const lines = execFileSync(busyProgram, ['--time'], { encoding: 'utf8' }).trim().split('\n');
+  if (lines.length !== 5) throw new Error(`busy --time printed ${lines.length} lines`);
+  return lines.map((line) => Number(line) / 1e6);
 }
 
 // Warm-up (page cache, JIT of the adapter's first run is part of every run anyway).
 for (const adapter of adapters) {
   await session(adapter);
   await inspectSession(adapter);
+  await busySession(adapter);
 }
-const samples = Object.fromEntries(adapters.map((adapter) => [adapter.key, { launch: [], next: [], cont: [], stackTrace: [], variables: [], firstVariables: [], evaluate: [], chain: [] }]));
+busyNative();
+const samples = Object.fromEntries(adapters.map((adapter) => [adapter.key, { launch: [], next: [], cont: [], stackTrace: [], variables: [], firstVariables: [], evaluate: [], chain: [], cycle: [], busy: [] }]));
+const nativeBusy = [];
 for (let run = 0; run < args.runs; run++) {
   const order = run % 2 === 0 ? adapters : [...adapters].reverse();
+  nativeBusy.push(...busyNative());
   for (const adapter of order) {
     const result = await session(adapter);
     samples[adapter.key].launch.push(result.launchMs);
@@ -166,6 +219,8 @@ for (let run = 0; run < args.runs; run++) {
     samples[adapter.key].firstVariables.push(inspected.variables[0]);
     samples[adapter.key].evaluate.push(...inspected.evaluate);
     samples[adapter.key].chain.push(...inspected.chain);
+    samples[adapter.key].cycle.push(...inspected.cycle);
+    samples[adapter.key].busy.push(...await busySession(adapter));
   }
 }
 
@@ -176,6 +231,7 @@ const summary = Object.fromEntries(adapters.map((adapter) => {
     launchToBreakpointMs: round(median(s.launch)), nextMs: round(median(s.next)), continueMs: round(median(s.cont)),
     stackTraceMs: round(median(s.stackTrace)), variablesMs: round(median(s.variables)), evaluateMs: round(median(s.evaluate)),
     afterStopMs: round(median(s.chain)), firstVariablesMs: round(median(s.firstVariables)),
+    hitCycleMs: round(median(s.cycle)), nextOverBusyMs: round(median(s.busy)),
   }];
 }));
 const rows = [['', ...adapters.map((adapter) => `${adapter.label} (ms)`), ...(adapters.length > 1 ? ['ratio', 'target'] : [])]];
@@ -184,6 +240,8 @@ for (const [name, key] of [
   ['stackTrace (20 frames)', 'stackTraceMs'], ['variables (Locals, 12)', 'variablesMs'], [`evaluate (${WATCH})`, 'evaluateMs'],
   ['after a stop: threads..evaluate', 'afterStopMs'],
   ['variables at a session\'s first stop', 'firstVariablesMs'],
+  ['a hit as the soak makes it: continue..evaluate', 'hitCycleMs'],
+  ['next over busy() (20M iterations)', 'nextOverBusyMs'],
 ]) {
   const values = adapters.map((adapter) => summary[adapter.key][key]);
   const ratio = values.length > 1 ? values[0] / values[1] : undefined;
@@ -192,4 +250,12 @@ for (const [name, key] of [
 const cpu = process.env.UMVIEW_BENCH_CPU;
 const version = (() => { try { return execFileSync(lldbDap ?? 'true', ['--version'], { encoding: 'utf8' }).split('\n')[0]; } catch { return ''; } })();
 printTable(`dap-adapter: medians of ${args.runs} sessions (${args.steps} next and continue each), pinned to CPU ${cpu}${version ? `; ${version}` : ''}`, rows);
-if (args.json) console.log(JSON.stringify({ ours: summary.ours, lldbDap: summary.lldbDap ?? null }));
+// `next` over busy() against busy() itself: near 1 means it ran at full speed (single-stepping
+// would be thousands of times slower).
+const busyNativeMs = round(median(nativeBusy));
+console.log(`next over busy(): busy() alone takes ${busyNativeMs.toFixed(3)} ms natively; ${adapters.map((adapter) => `${adapter.label} ${(summary[adapter.key].nextOverBusyMs / busyNativeMs).toFixed(2)}x that`).join(', ')}`);
+console.log('');
+const symbols = symbolsBench(args.symbolRuns);
+printTable(symbols.title, symbols.rows);
+for (const reason of symbols.skipped) console.log(`skipped: ${reason}`);
+if (args.json) console.log(JSON.stringify({ ours: summary.ours, lldbDap: summary.lldbDap ?? null, busyNativeMs, symbols: symbols.summary }));

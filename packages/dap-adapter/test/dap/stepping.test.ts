@@ -39,10 +39,9 @@ describe('stepping by line', () => {
     expect(await stack(thread)).toEqual([`main:${line('int result')}`]);
     expect(await step('next', thread)).toEqual([`main:${line('printf')}`]);
     expect(await step('next', thread)).toEqual([`main:${line('busy();')}`]);
-    // 20 million iterations: run over at full speed, not single-stepped (that would take minutes).
-    const started = Date.now();
+    // 20 million iterations: run over at full speed, not single-stepped (that would take many
+    // minutes, past the test's timeout). How fast, beside lldb-dap: bench/run.mjs.
     expect(await step('next', thread)).toEqual([`main:${line('return 0')}`]);
-    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('stepIn enters the function after its prologue, stepOut returns to the caller', async () => {

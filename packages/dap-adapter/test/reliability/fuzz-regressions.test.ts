@@ -1,5 +1,6 @@
 // Every input the fuzzer (tools/fuzz) found a bug with, replayed through the readers' sources:
-// each must now give only the readers' typed errors, quickly. The inputs live in
+// each must now give only the readers' typed errors (a runaway loop or allocation would show as
+// the test's timeout; how long a replay takes is measured by bench/symbols.mjs). The inputs live in
 // tools/fuzz/regressions/<target>/ (*.b64: base64; others: raw bytes); the dwarf target's are
 // debugging sections packed by tools/fuzz/lib/sections.cjs, the elf target's whole files.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -68,9 +69,8 @@ function expectTyped(errors: unknown[], label: string): void {
 describe('fuzzer regressions: dwarf target', () => {
   const cases = inputs('dwarf');
   it('has its inputs', () => expect(cases.length).toBeGreaterThan(0));
-  it.each(cases.map((c) => [c.name, c.bytes] as const))('%s: typed errors only, in well under a second', (_name, bytes) => {
+  it.each(cases.map((c) => [c.name, c.bytes] as const))('%s: typed errors only', (_name, bytes) => {
     const { sections, ehFrameAddress } = unpack(bytes);
-    const started = performance.now();
     const errors: unknown[] = [];
     const dwarf = new DwarfInfo((name: DwarfSectionName) => sections.get(name));
     exerciseDwarf(dwarf, errors);
@@ -82,7 +82,6 @@ describe('fuzzer regressions: dwarf target', () => {
       });
     }
     expectTyped(errors, _name);
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('line-table-entries-without-bytes: a DWARF 5 file table of empty entries is corrupt, not 2 GB of them', () => {

@@ -154,19 +154,17 @@ describe('.eh_frame', () => {
     elf.close();
   });
 
-  it('opens libc and finds the FDE for a pc well under 50 ms', () => {
+  it('opens libc and finds the FDE for a pc reading only the headers, .eh_frame_hdr and .eh_frame', () => {
     const probe = ElfFile.open(LIBC);
     const qsort = probe.symbolByName('qsort')!;
     probe.close();
-    const started = performance.now();
     const file = SymbolFile.open(LIBC);
     const row = file.cfiFor(qsort.value + 4n);
-    const elapsed = performance.now() - started;
-    // Only the headers, .eh_frame_hdr and .eh_frame were read.
+    // Only the headers, .eh_frame_hdr and .eh_frame were read. (How fast: bench/symbols.mjs.)
     expect(file.elf.loadedSectionNames().sort()).toEqual(['.eh_frame', '.eh_frame_hdr']);
     file.close();
     expect(row?.fde.pcBegin).toBeLessThanOrEqual(qsort.value);
-    expect(elapsed).toBeLessThan(50);
+    expect(row?.fde.pcEnd).toBeGreaterThan(qsort.value + 4n);
   });
 });
 

@@ -185,19 +185,17 @@ describe('laziness of line lookups', () => {
     expect(file.dwarf!.statistics()).toEqual({ unitTreesParsed: 0, lineTablesParsed: 1 });
   });
 
-  it('reads one unit of libc\'s separate debug file to find a line', () => {
+  it('reads one unit of libc\'s separate debug file to find a line', (ctx) => {
     const libc = open('/lib/x86_64-linux-gnu/libc.so.6');
-    if (libc.dwarf === undefined) return; // libc6-dbg not installed: nothing to look at
+    if (libc.dwarf === undefined) return ctx.skip('no separate debug file for libc (Debian: apt-get install libc6-dbg)');
     const qsort = libc.symbolByName('qsort')!;
-    const started = performance.now();
     const position = libc.lineForAddress(qsort.value);
-    const elapsed = performance.now() - started;
     // comp_dir is "./stdlib" (reproducible builds) and DWARF 5 directory 0 is that same
     // directory: gdb shows ./stdlib/msort.c (binutils and LLVM join it twice).
     expect(position?.file).toBe('stdlib/msort.c');
     expect(libc.dwarf.statistics()).toEqual({ unitTreesParsed: 0, lineTablesParsed: 1 });
+    // One line program of the hundreds there are (how fast, beside addr2line: bench/symbols.mjs).
     expect(libc.dwarf.units.compileUnits().length).toBeGreaterThan(100);
-    expect(elapsed).toBeLessThan(2000);
   });
 });
 
