@@ -293,18 +293,20 @@ describe('batched and one-by-one execution are equivalent', () => {
   // the thread's TLS base. On a CPU with FSGSBASE both read the stored base; the planner's own
   // test (planner.test.ts) pins the cut on every machine.
   it.each([
-    ['fs', 'fs_base'],
-    ['gs', 'gs_base'],
-  ] as const)('reads %s\'s base after a write of the %s selector as the kernel does', (selector, base) => {
+    ['fs_base', 'fs'],
+    ['gs_base', 'gs'],
+  ] as const)('reads %s after a write of the %s selector as the kernel does', (base, selector) => {
+    const stored = 0x1234_5000n;
     const { slowOps } = expectEquivalent([
+      { t: 'pokeuser', first: REG[base], values: [stored] },
+      { t: 'getsiginfo' }, // a barrier: the selector's write and the read below start a group
       { t: 'pokeuser', first: REG[selector], values: [0x2bn] },
       { t: 'peekuser', first: REG.ss, words: 3 },
       { t: 'getregs' },
     ]);
-    const read = Buffer.from(slowOps[1]!.localaddr as Uint8Array).readBigUInt64LE(8 * (REG[base] - REG.ss));
+    const read = Buffer.from(slowOps[3]!.localaddr as Uint8Array).readBigUInt64LE(8 * (REG[base] - REG.ss));
     // The kernel's truth, whichever the CPU: the stored base with FSGSBASE, the base of the
     // descriptor that selector 0x2b names (the flat user data segment: 0) without it.
-    const stored = initialRegisters.words[REG[base]]!;
     expect(read).toBe(missing.fsgsbase() === undefined ? stored : 0n);
   });
 });
