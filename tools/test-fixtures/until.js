@@ -9,14 +9,18 @@ export async function until(what, probe, done = Boolean, options = {}) {
   let last;
   let waiting = true;
   let finished = false;
-  onTestFailed(() => {
-    if (!waiting) return;
-    console.error(`still waiting for ${what}; last seen: ${JSON.stringify(last)}`);
-    if (last !== undefined) options.onFail?.(last);
-  });
-  onTestFinished(() => {
-    finished = true;
-  });
+  try {
+    onTestFailed(() => {
+      if (!waiting) return;
+      console.error(`still waiting for ${what}; last seen: ${JSON.stringify(last)}`);
+      if (last !== undefined) options.onFail?.(last);
+    });
+    onTestFinished(() => {
+      finished = true;
+    });
+  } catch {
+    // Called from a hook, outside a test: the hook's own timeout is the guard.
+  }
   for (;;) {
     last = probe();
     if (done(last)) {

@@ -8,8 +8,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onTestFailed, onTestFinished } from 'vitest';
 import { compileC, tempDir } from '@umview/test-fixtures';
+import { until } from '@umview/test-fixtures/until';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+
+export { until };
 
 export const adapterCli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const fixtures = fileURLToPath(new URL('../fixtures/dap/', import.meta.url));
@@ -181,33 +184,6 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/**
- * Polls `probe` until `done` holds for what it returns, and returns that: for a state that has
- * no event of its own (a process that is not our child going away). No deadline: if the test
- * times out meanwhile, what was seen last is printed and the polling stops.
- */
-export async function until<T>(what: string, probe: () => T, done: (value: T) => boolean = Boolean, everyMs = 10): Promise<T> {
-  let last: T | undefined;
-  let finished = false;
-  const over = whileWaiting(() => `${what}; last seen: ${JSON.stringify(last)}`);
-  try {
-    onTestFinished(() => {
-      finished = true;
-    });
-  } catch {
-    // not inside a test
-  }
-  for (;;) {
-    last = probe();
-    if (done(last)) {
-      over();
-      return last;
-    }
-    if (finished) return new Promise<never>(() => {}); // the test is over: nobody is waiting
-    await sleep(everyMs);
-  }
-}
-
 /** The state letter of /proc/PID/task/TID/stat (R, S, t...). */
 export function threadState(pid: number, tid: number): string | undefined {
   try {
@@ -247,6 +223,41 @@ export async function processGone(pid: number): Promise<void> {
   await until(`process ${pid} to end`, () => processAlive(pid), (alive) => !alive);
 }
 
+/** The pid of the process tracing `pid` (TracerPid), 0 when none or when `pid` is gone. */
+export function tracerOf(pid: number): number {
+  try {
+    return Number(/^TracerPid:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))![1]);
+  } catch {
+    return 0;
+  }
+}
+
+export interface Sleeper {
+  pid: number;
+  /** The file it writes "finished N" to when it ends normally. */
+  result: string;
+}
+
+/** Starts fixtures/dap/sleeper.c through sh, so that it is not a child of this process, and
+ * returns once it has allowed tracers (PR_SET_PTRACER) and is ticking. */
+export async function startSleeper(): Promise<Sleeper> {
+  const result = join(tempDir('umview-dap-sleeper-'), 'result.txt');
+  const out = execFileSync('sh', ['-c', `"$0" "$1" >/dev/null 2>&1 & echo $!`, program('sleeper'), result], { encoding: 'utf8' });
+  const sleeper = { pid: Number(out.trim()), result };
+  await until(`sleeper ${sleeper.pid} ready`, () => existsSync(`${result}.ready`));
+  return sleeper;
+}
+
+/** Once no debugger holds it, asks the sleeper to finish (SIGUSR1) and returns what it wrote
+ * when it ended: "finished N" when it ran on normally, nothing when a breakpoint left in it
+ * killed it. */
+export async function finishSleeper(sleeper: Sleeper): Promise<string | undefined> {
+  await until(`sleeper ${sleeper.pid} let go`, () => tracerOf(sleeper.pid), (tracer) => tracer === 0);
+  if (processAlive(sleeper.pid)) process.kill(sleeper.pid, 'SIGUSR1');
+  await processGone(sleeper.pid);
+  return existsSync(sleeper.result) ? readFileSync(sleeper.result, 'utf8') : undefined;
+}
+
 /**
  * gdb as the oracle: runs `program` to `file:line` (its hit number `skipHits + 1`) and prints
  * each expression; returns the values as gdb prints them (`$1 = ` removed), by expression.
@@ -260,15 +271,6 @@ export function gdbValues(program: string, location: string, expressions: readon
   const values = [...output.matchAll(/^\$\d+ = (.*)$/gm)].map((match) => match[1]!);
   if (values.length !== expressions.length) throw new Error(`gdb printed ${values.length} values for ${expressions.length} expressions:\n${output}`);
   return new Map(expressions.map((expression, index) => [expression, values[index]!]));
-}
-
-export function hasGdb(): boolean {
-  try {
-    execFileSync('sh', ['-c', 'command -v gdb'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Launches `name` (compiled with `flags`) to the line holding `text`; returns the thread and the top frame's id. */

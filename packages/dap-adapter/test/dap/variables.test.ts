@@ -3,9 +3,11 @@
 // pointers and arrays (paged), registers, and setVariable seen in the program's own output.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { missing } from '@umview/test-fixtures/machine';
+import { skipEachWhen } from '@umview/test-fixtures/skip';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  byName, children, gdbValues, hasGdb, launchTo, lineOf, program, scopeVariables, startClient, stdoutUntil, stopClient,
+  byName, children, gdbValues, launchTo, lineOf, program, scopeVariables, startClient, stdoutUntil, stopClient,
 } from './helpers.js';
 
 let client: DebugClient;
@@ -24,7 +26,9 @@ const ORACLE_LOCALS = [
   'c', 'uc', 'sc', 's', 'us', 'i', 'u', 'l', 'ul', 'll', 'f', 'd', 'ld', 'b', 'shade', 'mode', 'size', 'ci', 'vi', 'matrix', 'origin', 'bits',
 ];
 
-describe.skipIf(!hasGdb())('variables against gdb', () => {
+describe('variables against gdb', () => {
+  skipEachWhen(missing.tool('gdb'));
+
   it('shows every base, enum, typedef, qualified, array, struct and bitfield local as gdb prints it', async () => {
     const { frameId } = await launchTo(client, 'values', BREAK);
     const locals = await scopeVariables(client, frameId, 'Locals');

@@ -9,7 +9,7 @@ import { tempDir } from '@umview/test-fixtures';
 import { lineOf, program, source, until } from '../dap/helpers.js';
 import { RawClient } from '../dap/raw-client.js';
 import { tcpAdapter } from '../dap/tcp-adapter.js';
-import { ask, processAlive, processGone, request, sleep, startAdapter, startSleeper, stateOf, tracerOf, type StdioAdapter } from './stdio-adapter.js';
+import { ask, finishSleeper, processAlive, processGone, request, sleep, startAdapter, startSleeper, stateOf, tracerOf, type StdioAdapter } from './stdio-adapter.js';
 
 const SCALE = Math.max(1, Number(process.env.FAULT_ITERATIONS ?? 1));
 const pids: number[] = [];
@@ -76,8 +76,7 @@ describe('over stdio', () => {
     const sleeper = await attachStopped(adapter.client);
     adapter.process.stdin!.end();
     expect(await adapter.exited).toEqual({ code: 0, signal: null });
-    await processGone(sleeper.pid);
-    expect(readFileSync(sleeper.result, 'utf8')).toBe('finished 149\n');
+    expect(await finishSleeper(sleeper)).toMatch(/^finished \d+\n$/);
   });
 
   it('SIGTERM to the adapter while attached and stopped: the process is let go and finishes normally', async () => {
@@ -85,8 +84,7 @@ describe('over stdio', () => {
     const sleeper = await attachStopped(adapter.client);
     adapter.process.kill('SIGTERM');
     await adapter.exited;
-    await processGone(sleeper.pid);
-    expect(readFileSync(sleeper.result, 'utf8')).toBe('finished 149\n');
+    expect(await finishSleeper(sleeper)).toMatch(/^finished \d+\n$/);
   });
 
   it('stdin closes at a random point of a session, repeatedly: the debuggee never outlives the adapter', { timeout: 120_000 }, async () => {
@@ -145,8 +143,7 @@ describe('over TCP', () => {
     const { client, socket } = await connect();
     const sleeper = await attachStopped(client);
     socket.destroy();
-    await processGone(sleeper.pid);
-    expect(readFileSync(sleeper.result, 'utf8')).toBe('finished 149\n');
+    expect(await finishSleeper(sleeper)).toMatch(/^finished \d+\n$/);
     expect(tracerOf(sleeper.pid)).toBe(0);
   });
 

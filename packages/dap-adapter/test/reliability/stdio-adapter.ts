@@ -4,7 +4,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '@umview/test-fixtures';
-import { adapterCli, execed, processAlive, processGone, program, sleep } from '../dap/helpers.js';
+import { adapterCli, finishSleeper, processAlive, processGone, sleep, startSleeper, tracerOf } from '../dap/helpers.js';
 import { RawClient, type DapMessage } from '../dap/raw-client.js';
 
 export interface StdioAdapter {
@@ -50,22 +50,4 @@ export function stateOf(pid: number): string | undefined {
   }
 }
 
-export function tracerOf(pid: number): number {
-  try {
-    return Number(/^TracerPid:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))![1]);
-  } catch {
-    return 0;
-  }
-}
-
-/** A sleeper started through sh, so that it is not our child: ticks for 1.5 s, then writes
- * "finished 149" to its result file. Returns once it runs (sh has exec'd it). */
-export async function startSleeper(): Promise<{ pid: number; result: string }> {
-  const result = join(tempDir('umview-dap-reliability-'), 'result.txt');
-  const out = execFileSync('sh', ['-c', `"$0" "$1" >/dev/null 2>&1 & echo $!`, program('sleeper'), result], { encoding: 'utf8' });
-  const sleeper = { pid: Number(out.trim()), result };
-  await execed(sleeper.pid, program('sleeper'));
-  return sleeper;
-}
-
-export { processAlive, processGone, sleep };
+export { finishSleeper, processAlive, processGone, sleep, startSleeper, tracerOf };
