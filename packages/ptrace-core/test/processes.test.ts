@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Tracer, type Stop } from '@umview/ptrace-core';
+import { missing } from '@umview/test-fixtures/machine';
+import { PermissionError, Tracer, type Stop } from '@umview/ptrace-core';
 import { fixture, outputFile, processExists, runToEnd } from './helpers.js';
+import { until } from './proc-state.js';
 
 let tracer: Tracer;
 afterEach(() => tracer?.close());
@@ -99,21 +101,17 @@ describe('processes and threads', () => {
 });
 
 describe('attach and detach', () => {
-  /** Starts a process that is not our child (so that libuv never waits for it). */
-  function startDetached(program: string): number {
-    const pid = Number(execFileSync('/bin/sh', ['-c', `"${program}" >/dev/null 2>&1 & echo $!`], { encoding: 'utf8' }).trim());
-    // Wait until it runs its threads.
-    for (let i = 0; i < 200; i++) {
-      try {
-        if (readdirSync(`/proc/${pid}/task`).length >= 3) break;
-      } catch { /* not yet */ }
-      execFileSync('sleep', ['0.01']);
-    }
+  /** Starts a process that is not our child (so that libuv never waits for it), and returns
+   * once it runs its threads (it prints "ready" then). */
+  async function startDetached(program: string): Promise<number> {
+    const out = outputFile();
+    const pid = Number(execFileSync('/bin/sh', ['-c', '"$0" >"$1" 2>&1 & echo $!', program, out.path], { encoding: 'utf8' }).trim());
+    await until(`process ${pid} ready`, () => (existsSync(out.path) ? out.read() : ''), (text) => text === 'ready\n');
     return pid;
   }
 
-  it('attaches to a running process with all its threads, and detaches leaving it running', () => {
-    const pid = startDetached(fixture('sleeper', ['-O0', '-pthread']));
+  it('attaches to a running process with all its threads, and detaches leaving it running', async () => {
+    const pid = await startDetached(fixture('sleeper', ['-O0', '-pthread']));
     try {
       tracer = new Tracer();
       const leader = tracer.attach(pid);
@@ -135,14 +133,29 @@ describe('attach and detach', () => {
     }
   });
 
-  it('close() detaches attached processes instead of killing them', () => {
-    const pid = startDetached(fixture('sleeper', ['-O0', '-pthread']));
+  it('close() detaches attached processes instead of killing them', async () => {
+    const pid = await startDetached(fixture('sleeper', ['-O0', '-pthread']));
     try {
       tracer = new Tracer();
       const leader = tracer.attach(pid);
       leader.cont();
       tracer.close();
       expect(processExists(pid)).toBe(true);
+      expect(readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(/TracerPid:\s+0/);
+    } finally {
+      process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  it('under Yama, refuses a process that is not a descendant and did not allow it, with the reason', async (ctx) => {
+    if (missing.attach() === undefined) ctx.skip('attaching to non-descendants is allowed here (no Yama restriction, or CAP_SYS_PTRACE): nothing to refuse');
+    // sleep(1) calls no prctl: only its descendants (none) may trace it.
+    const pid = Number(execFileSync('/bin/sh', ['-c', 'sleep 1000 >/dev/null 2>&1 & echo $!'], { encoding: 'utf8' }).trim());
+    try {
+      tracer = new Tracer();
+      expect(() => tracer.attach(pid)).toThrow(PermissionError);
+      expect(() => tracer.attach(pid)).toThrow(/operation not permitted \(check ptrace_scope and capabilities\)/);
+      expect(tracer.tracees.size).toBe(0);
       expect(readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(/TracerPid:\s+0/);
     } finally {
       process.kill(pid, 'SIGKILL');
