@@ -454,6 +454,7 @@ export class RunControl {
   private resume(thread: ThreadState, mode: ResumeMode, signal = 0): void {
     thread.mode = mode;
     thread.running = true;
+    if (mode === 'step') thread.stepTrapOwed = true;
     try {
       if (mode === 'step') thread.tracee.singleStep(0);
       else if (this.traceSyscalls) thread.tracee.syscall(signal);

@@ -27,6 +27,13 @@ export type ThreadEvent =
 type LiveStop = Exclude<Stop, { kind: 'exited' | 'killed' }>;
 
 export function classifyStop(stop: LiveStop, thread: ThreadState | undefined, breakpoints: SoftwareBreakpoints): ThreadEvent {
+  const event = classify(stop, thread, breakpoints);
+  // A step trap of ours can only be queued behind interrupts: any other stop means none is.
+  if (thread !== undefined && event.kind !== 'interrupt') thread.stepTrapOwed = false;
+  return event;
+}
+
+function classify(stop: LiveStop, thread: ThreadState | undefined, breakpoints: SoftwareBreakpoints): ThreadEvent {
   switch (stop.kind) {
     case 'signal': {
       if (stop.signal !== SIGNALS.SIGTRAP) return { kind: 'signal', signal: stop.signal, info: stop.siginfo };
@@ -41,7 +48,12 @@ export function classifyStop(stop: LiveStop, thread: ThreadState | undefined, br
         }
       }
       // A single-step trap: TRAP_TRACE, or TRAP_BRKPT after stepping over a syscall instruction.
-      if (thread?.mode === 'step' && stop.siginfo.code > 0 && stop.siginfo.code !== SI_CODE.SI_KERNEL) return { kind: 'step' };
+      const stepTrap = stop.siginfo.code > 0 && stop.siginfo.code !== SI_CODE.SI_KERNEL;
+      if (thread?.mode === 'step' && stepTrap) return { kind: 'step' };
+      // The trap of a step we asked for, which finished while our interrupt was reported first,
+      // delivered now that the thread was resumed with PTRACE_CONT: ours, dropped (the thread
+      // runs on without it). Reported, it would be a SIGTRAP "exception" of the program's.
+      if (thread?.mode === 'cont' && thread.stepTrapOwed && stepTrap) return { kind: 'other' };
       return { kind: 'signal', signal: stop.signal, info: stop.siginfo };
     }
     case 'interrupt':

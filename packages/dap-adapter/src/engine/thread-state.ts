@@ -16,6 +16,12 @@ export class ThreadState {
   running = false;
   /** How it was last resumed (a stale interrupt stop is answered by resuming it the same way). */
   mode: ResumeMode = 'cont';
+  /**
+   * It was resumed with PTRACE_SINGLESTEP and its step trap has not been seen. When our
+   * interrupt is reported first, the finished step's SIGTRAP (TRAP_TRACE) stays queued and is
+   * delivered after the next PTRACE_CONT: a trap of ours, not the program's.
+   */
+  stepTrapOwed = false;
   /** A signal to deliver at the next PTRACE_CONT (one that arrived while it was held). */
   pendingSignal = 0;
   pendingReport: PendingSignalReport | undefined;

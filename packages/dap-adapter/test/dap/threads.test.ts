@@ -54,7 +54,7 @@ describe('threads', () => {
     await client.configurationDoneRequest();
     const pause = async (): Promise<DebugProtocol.StoppedEvent> => {
       const paused = await stoppedAfter(client, () => client.pauseRequest({ threadId: 0 }));
-      expect(paused.body).toMatchObject({ reason: 'pause', allThreadsStopped: true });
+      expect(paused.body, JSON.stringify(paused.body)).toMatchObject({ reason: 'pause', allThreadsStopped: true });
       return paused;
     };
     // A thread is in spin() for good once its counter moved (the program's own proof): until
