@@ -122,7 +122,9 @@ export async function stopClient(client: DebugClient): Promise<void> {
   }
   const running = adapter.exitCode === null && adapter.signalCode === null;
   const exited = running ? new Promise((resolve) => adapter.once('exit', resolve)) : Promise.resolve();
-  // After a test's own disconnect the adapter has exited (or is exiting, and will not answer).
+  // After a test's own disconnect the adapter has exited (or is exiting, and will not answer):
+  // this disconnect may then meet a closed pipe (EPIPE), which is no failure of the test.
+  adapter.stdin?.on('error', () => undefined);
   if (running) await Promise.race([client.disconnectRequest().catch(() => undefined), exited]);
   internals.stopAdapter(); // SIGTERM: the adapter lets its debuggee go as disconnect would, and exits
   await exited;
