@@ -2,27 +2,16 @@
 // PTRACE_TRACEME; a zero-size request is refused with EINVAL by a kernel that knows the request
 // and with EIO by one that does not. Exits 0 (known), 1 (unknown), 2 (the probe itself failed).
 #include <errno.h>
-#include <signal.h>
-#include <sys/ptrace.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "stopped-child.h"
 
 #define PTRACE_SET_SYSCALL_INFO_REQUEST 0x4212
 
 int main(void) {
-  pid_t child = fork();
+  pid_t child = stopped_child();
   if (child < 0) return 2;
-  if (child == 0) {
-    if (ptrace(PTRACE_TRACEME, 0, 0, 0) != 0) _exit(3);
-    raise(SIGSTOP);
-    _exit(0);
-  }
-  int status;
-  if (waitpid(child, &status, 0) != child || !WIFSTOPPED(status)) return 2;
   char info[128] = {0};
   long r = ptrace((enum __ptrace_request)PTRACE_SET_SYSCALL_INFO_REQUEST, child, 0, info);
   int known = !(r == -1 && errno == EIO);
-  kill(child, SIGKILL);
-  waitpid(child, &status, 0);
+  end_child(child);
   return known ? 0 : 1;
 }
