@@ -103,18 +103,25 @@ async function session(adapter) {
   }
 }
 
+/** initialize, launch `program` with a breakpoint at `source`:`line`, configurationDone; returns
+ * the promise of the first breakpoint stop. */
+async function launchWithBreakpoint(client, adapter, program, source, line) {
+  await client.request('initialize', { clientID: 'bench', adapterID: adapter.key, linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+  const initialized = client.event('initialized');
+  const stopped = client.event('stopped', (event) => event.body.reason === 'breakpoint');
+  const launched = client.request('launch', { program, args: [], cwd: here('.'), stopOnEntry: false });
+  await initialized;
+  await client.request('setBreakpoints', { source: { path: source }, breakpoints: [{ line }] });
+  await client.request('configurationDone');
+  await launched;
+  return stopped;
+}
+
 /** Stops at the leaf 20 frames deep, `args.steps` times; after each stop: stackTrace, scopes + variables of Locals, evaluate. */
 async function inspectSession(adapter) {
   const client = new DapClient(adapter.command, adapter.argv);
   try {
-    await client.request('initialize', { clientID: 'bench', adapterID: adapter.key, linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-    const initialized = client.event('initialized');
-    let stopped = client.event('stopped', (event) => event.body.reason === 'breakpoint');
-    const launched = client.request('launch', { program: framesProgram, args: [], cwd: here('.'), stopOnEntry: false });
-    await initialized;
-    await client.request('setBreakpoints', { source: { path: framesSource }, breakpoints: [{ line: localsLine }] });
-    await client.request('configurationDone');
-    await launched;
+    let stopped = await launchWithBreakpoint(client, adapter, framesProgram, framesSource, localsLine);
     const stackTrace = [];
     const variables = [];
     const evaluate = [];
@@ -163,14 +170,7 @@ async function inspectSession(adapter) {
 async function busySession(adapter) {
   const client = new DapClient(adapter.command, adapter.argv);
   try {
-    await client.request('initialize', { clientID: 'bench', adapterID: adapter.key, linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-    const initialized = client.event('initialized');
-    let stopped = client.event('stopped', (event) => event.body.reason === 'breakpoint');
-    const launched = client.request('launch', { program: busyProgram, args: [], cwd: here('.'), stopOnEntry: false });
-    await initialized;
-    await client.request('setBreakpoints', { source: { path: busySource }, breakpoints: [{ line: busyLine }] });
-    await client.request('configurationDone');
-    await launched;
+    let stopped = await launchWithBreakpoint(client, adapter, busyProgram, busySource, busyLine);
     const next = [];
     for (let round = 0; round < 5; round++) {
       const event = await stopAndLook(client, stopped, busyLine);
