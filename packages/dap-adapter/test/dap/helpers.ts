@@ -3,7 +3,7 @@
 // the event or the state it waits for, and vitest's per-test timeout is the hang guard (a test
 // that fails while a wait is on prints what the wait was for).
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onTestFailed, onTestFinished } from 'vitest';
@@ -204,20 +204,6 @@ export function processAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** Polls /proc until `pid` runs `executable`: a process started in the background by sh is sh
- * until it has exec'd (attaching before would find sh). */
-export async function execed(pid: number, executable: string): Promise<void> {
-  const wanted = realpathSync(executable);
-  const exe = (): string | undefined => {
-    try {
-      return readlinkSync(`/proc/${pid}/exe`);
-    } catch {
-      return undefined;
-    }
-  };
-  await until(`process ${pid} to exec ${wanted}`, exe, (path) => path === wanted);
 }
 
 /** Polls /proc until `pid` is gone (or a zombie): a process that is not our child has no exit event for us. */
