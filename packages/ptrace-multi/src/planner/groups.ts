@@ -29,12 +29,16 @@ export function registerMask(first: number, count: number): number {
   return (((2 ** count) - 1) * 2 ** first) >>> 0;
 }
 
-/** The register words whose read-back value writing `first..first+count` may change: the
- * written words and their dependents (REGISTER_READ_DEPENDENTS). */
-export function registerWriteShadow(first: number, count: number): number {
-  let mask = registerMask(first, count);
+/** The words that have dependents (a bit each): most writes touch none and skip the lookup. */
+const WORDS_WITH_DEPENDENTS = [...REGISTER_READ_DEPENDENTS.keys()].reduce((bits, word) => (bits | registerMask(word, 1)) >>> 0, 0);
+
+/** The register words whose read-back value a write of the words in `written` (a mask) may
+ * change: those words and their dependents (REGISTER_READ_DEPENDENTS). */
+export function registerWriteShadow(written: number): number {
+  if ((written & WORDS_WITH_DEPENDENTS) === 0) return written;
+  let mask = written;
   for (const [word, dependents] of REGISTER_READ_DEPENDENTS) {
-    if (word >= first && word < first + count) {
+    if (written & registerMask(word, 1)) {
       for (const dependent of dependents) mask = (mask | registerMask(dependent, 1)) >>> 0;
     }
   }
@@ -109,7 +113,7 @@ export function groupEnd(intents: readonly Intent[], start: number): number {
         if (local.conflictsAsSource(intent.source)) return i;
         registerWrites = true;
         registersWritten = (registersWritten | mask) >>> 0;
-        registersChanged = (registersChanged | registerWriteShadow(intent.first, intent.count)) >>> 0;
+        registersChanged = (registersChanged | registerWriteShadow(mask)) >>> 0;
         local.addSource(intent.source);
         break;
       }
