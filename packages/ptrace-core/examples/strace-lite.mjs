@@ -2,7 +2,7 @@
 // A tiny strace: runs a command traced and prints each system call it makes with its raw
 // arguments and result, one line per call, following children and threads.
 //   node examples/strace-lite.mjs [--] command [args...]
-import { Tracer, SpawnError, syscallArgCount, syscallName, shellExitCode } from '@umview/ptrace-core';
+import { Tracer, SpawnError, isTraceeGone, syscallArgCount, syscallName, shellExitCode } from '@umview/ptrace-core';
 
 const argv = process.argv.slice(2);
 if (argv[0] === '--') argv.shift();
@@ -52,7 +52,7 @@ for (const stop of tracer.stops()) {
   try {
     stop.tracee.syscall(stop.kind === 'signal' ? stop.signal : 0);
   } catch (error) {
-    if (error.name !== 'TraceeGoneError') throw error;
+    if (!isTraceeGone(error)) throw error;
   }
 }
 process.exit(exitStatus);

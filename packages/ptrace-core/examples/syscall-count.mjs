@@ -1,7 +1,7 @@
 // Runs a command traced and counts its system calls by name, following its children and
 // threads; prints the counts, most frequent first, and exits with the command's status.
 //   node examples/syscall-count.mjs ls -l /
-import { Tracer, shellExitCode, syscallName } from '@umview/ptrace-core';
+import { Tracer, isTraceeGone, shellExitCode, syscallName } from '@umview/ptrace-core';
 
 const [program = 'ls', ...args] = process.argv.slice(2);
 const tracer = new Tracer();
@@ -21,7 +21,7 @@ for (const stop of tracer.stops()) {                             // until every 
   try {
     stop.tracee.syscall(stop.kind === 'signal' ? stop.signal : 0); // deliver signals, nothing else
   } catch (error) {
-    if (error.name !== 'TraceeGoneError') throw error;             // a thread that vanished: its exit follows
+    if (!isTraceeGone(error)) throw error;                         // a thread that vanished: its exit follows
   }
 }
 for (const [name, n] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`${String(n).padStart(6)} ${name}`);

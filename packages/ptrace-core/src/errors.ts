@@ -35,6 +35,16 @@ export class TraceeGoneError extends PtraceError {
   override name = 'TraceeGoneError';
 }
 
+/** True when `error` is a {@link TraceeGoneError}: the thread vanished (ESRCH), a normal outcome
+ * whose exit the stop loop reports next. Use it in a `catch` instead of comparing names:
+ * `if (!isTraceeGone(error)) throw error;`. It also recognises one raised by another copy of
+ * this package (an ESM and a CJS copy loaded side by side, or two installed versions), whose
+ * class is a different object, by its `name` and its ESRCH `code`. */
+export function isTraceeGone(error: unknown): error is TraceeGoneError {
+  if (error instanceof TraceeGoneError) return true;
+  return error instanceof Error && error.name === 'TraceeGoneError' && (error as { code?: unknown }).code === 'ESRCH';
+}
+
 /** The kernel refused: no permission to trace or to touch the target (EPERM, EACCES). */
 export class PermissionError extends PtraceError {
   override name = 'PermissionError';

@@ -2,11 +2,11 @@
 import { assertSupportedPlatform } from './arch/index.js';
 
 export { Tracer, DEFAULT_PTRACE_OPTIONS } from './tracer.js';
-export type { SeccompPass } from './tracer.js';
+export type { LetThrough } from './tracer.js';
 export type { SpawnOptions, AttachOptions, TraceOptions } from './tracer.js';
 export { Tracee } from './tracee.js';
 export type { TraceeState, TraceeOrigin, SignalArg } from './tracee.js';
-export type { StdioOption } from './spawn/launch.js';
+export type { StdioOption, StdioOptions } from './spawn/launch.js';
 export { TraceeMemory, PAGE_SIZE } from './memory.js';
 export type { Address } from './memory.js';
 export { Registers } from './registers.js';
@@ -17,11 +17,11 @@ export { describeStop } from './describe-stop.js';
 export { decodeSigInfo, SI_CODE, SIGINFO_SIZE } from './siginfo.js';
 export type { SigInfo } from './siginfo.js';
 export { decodeSyscallInfo } from './syscall-info.js';
-export type { SyscallInfo } from './syscall-info.js';
+export type { SyscallInfo, SyscallInfoChange } from './syscall-info.js';
 export type { SystemErrorDetails } from './errors.js';
 export {
   PtraceError, TraceeGoneError, PermissionError, NotTraceableError, InvalidArgumentError,
-  MemoryAccessError, SpawnError, UnsupportedPlatformError, systemError,
+  MemoryAccessError, SpawnError, UnsupportedPlatformError, systemError, isTraceeGone,
 } from './errors.js';
 export { PTRACE, PTRACE_O, PTRACE_EVENT, WAIT, NT } from './native/constants.js';
 export { ERRNO, errnoName } from './native/errno.js';
@@ -31,12 +31,10 @@ export type { SignalName } from './native/signals.js';
 export { shellExitCode } from './wait-status.js';
 export * as arch from './arch/index.js';
 export { syscallName, syscallNumber, syscallArgCount, assertSupportedPlatform, SUPPORTED_PLATFORMS } from './arch/index.js';
-export { getLibc, pinnedBuffer } from './native/libc.js';
 export { makeSignalsInterruptWait, interruptWaitEvery } from './native/interruptible-signals.js';
-export type { Libc } from './native/libc.js';
 export { AsyncTracer, AsyncTracee } from './async/async-tracer.js';
 export type { AsyncStop, AsyncTracerOptions } from './async/async-tracer.js';
-export type { WireStop, TraceeInfo } from './async/protocol.js';
+export type { TraceeInfo } from './async/protocol.js';
 export { hostTracer } from './async/worker-host.js';
 export type { TracerExtension, WorkerContext, WorkerData } from './async/worker-host.js';
 

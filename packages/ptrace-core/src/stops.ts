@@ -1,4 +1,5 @@
-// Every kind of ptrace stop and exit a tracer can observe, as one discriminated union.
+// Every kind of ptrace stop and exit a tracer can observe, as one discriminated union
+// (decoded from wait statuses by stop-decoder.ts).
 //
 // The kind is decided from the whole wait status before WSTOPSIG is looked at, as ptrace(2)
 // requires: a syscall stop (SIGTRAP|0x80), an event stop (status >> 16), a group-stop and a
@@ -29,7 +30,10 @@ export interface SyscallEnterStop extends StopBase {
 /** Stopped at syscall exit; `result` is signed (-errno on failure). */
 export interface SyscallExitStop extends StopBase {
   readonly kind: 'syscall-exit';
-  /** The number seen at entry (-1 when the entry was not observed). */
+  /** The call's number: the one seen at its entry (or seccomp) stop. When the entry was not
+   * observed (the tracee was spawned or attached inside this call, or entered it under
+   * PTRACE_CONT), the number the kernel still holds for the call (orig_rax), read from the
+   * registers at this stop; never -1. */
   readonly nr: number;
   readonly result: bigint;
   readonly isError: boolean;

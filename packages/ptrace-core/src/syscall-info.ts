@@ -14,6 +14,31 @@ export type SyscallInfo =
   | { op: 'exit'; arch: number; ip: bigint; sp: bigint; result: bigint; isError: boolean }
   | { op: 'seccomp'; arch: number; ip: bigint; sp: bigint; nr: number; args: bigint[]; data: number };
 
+/** What PTRACE_SET_SYSCALL_INFO changes (Tracee.setSyscallInfo): at an entry or seccomp stop
+ * the call's number and arguments, at an exit stop its result (`isError` defaults to whether
+ * `result` is a -errno, -4095..-1). */
+export type SyscallInfoChange =
+  | { op: 'entry' | 'seccomp'; nr: number; args: readonly bigint[] }
+  | { op: 'exit'; result: bigint; isError?: boolean };
+
+/** Encodes a change as the `struct ptrace_syscall_info` PTRACE_SET_SYSCALL_INFO reads, into
+ * `out` (SYSCALL_INFO_SIZE bytes). flags and reserved must be 0; the kernel ignores arch, ip and
+ * sp, and the seccomp stop's ret_data. */
+export function encodeSyscallInfo(change: SyscallInfoChange, arch: number, out: Buffer): Buffer {
+  out.fill(0, 0, SYSCALL_INFO_SIZE);
+  out.writeUInt32LE(arch >>> 0, 4);
+  if (change.op === 'exit') {
+    out[0] = SYSCALL_INFO_OP.EXIT;
+    out.writeBigInt64LE(BigInt.asIntN(64, change.result), 24);
+    out[32] = (change.isError ?? (change.result < 0n && change.result >= -4095n)) ? 1 : 0;
+    return out;
+  }
+  out[0] = change.op === 'entry' ? SYSCALL_INFO_OP.ENTRY : SYSCALL_INFO_OP.SECCOMP;
+  out.writeBigUInt64LE(BigInt.asUintN(64, BigInt(change.nr)), 24);
+  for (let i = 0; i < 6; i++) out.writeBigUInt64LE(BigInt.asUintN(64, change.args[i] ?? 0n), 32 + 8 * i);
+  return out;
+}
+
 /** The six argument words, as unsigned 64-bit values. */
 export function readArgs(words: BigUint64Array, first: number): bigint[] {
   return [words[first]!, words[first + 1]!, words[first + 2]!, words[first + 3]!, words[first + 4]!, words[first + 5]!];

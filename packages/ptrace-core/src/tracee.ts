@@ -4,8 +4,8 @@
 // child) and is only usable from the thread that created the Tracer. Every request may throw
 // TraceeGoneError (ESRCH): the thread can be killed at any moment, and the Tracer will then
 // report its exit as a stop. That is a normal outcome, not a bug.
-import { readFileSync } from 'node:fs';
-import { FPREGS_SIZE, REGS_SIZE, SYS_ptrace, SYS_tgkill } from './arch/index.js';
+import type { Readable, Writable } from 'node:stream';
+import { AUDIT_ARCH, FPREGS_SIZE, REGS_SIZE, SYS_ptrace, SYS_tgkill } from './arch/index.js';
 import { TraceeGoneError, checked, systemError } from './errors.js';
 import { NT, PTRACE } from './native/constants.js';
 import { ERRNO } from './native/errno.js';
@@ -14,8 +14,10 @@ import { signalNumber } from './native/signals.js';
 import { TraceeMemory, type Address } from './memory.js';
 import { Registers } from './registers.js';
 import { SIGINFO_SIZE, decodeSigInfo, type SigInfo } from './siginfo.js';
-import { SYSCALL_INFO_SIZE, decodeSyscallInfo, type SyscallInfo } from './syscall-info.js';
+import { SYSCALL_INFO_SIZE, decodeSyscallInfo, encodeSyscallInfo, type SyscallInfo, type SyscallInfoChange } from './syscall-info.js';
+import { readProcStatusNumber } from './proc-status.js';
 import type { Stop } from './stops.js';
+import { PipeStreams } from './spawn/pipe-stream.js';
 import type { Tracer } from './tracer.js';
 
 /** Where a tracee is in its life, as far as the tracer knows. */
@@ -30,28 +32,43 @@ export type SignalArg = number | string;
 const MAX_XSTATE_SIZE = 16384;
 /** The 64-bit user code segment selector on x86-64 Linux. */
 const USER64_CS = 0x33n;
+const PTRACE_SINGLEBLOCK = 33;
+/** Requests after which the thread runs (or dies): what a resume method records. */
+const RESUMING = new Set<number>([
+  PTRACE.CONT, PTRACE.SYSCALL, PTRACE.SINGLESTEP, PTRACE.SYSEMU, PTRACE.SYSEMU_SINGLESTEP,
+  PTRACE_SINGLEBLOCK, PTRACE.KILL,
+]);
+
+/** @internal What the Tracer knows of a thread between its stops. The Tracer and the resume
+ * methods write it; users read it through Tracee's getters. */
+export interface TraceeBookkeeping {
+  state: TraceeState;
+  lastStop: Stop | undefined;
+  /** Between a syscall-enter (or seccomp) stop and the call's exit. */
+  inSyscall: boolean;
+  syscallNr: number;
+  resumes: number;
+  /** The next interrupt stop is the one attach() asked for. */
+  awaitingAttachStop: boolean;
+  /** Traced automatically; its first stop has not been reported yet. */
+  isNewChild: boolean;
+  /** Resumed with listen(): the next event stop says the group-stop ended. */
+  listening: boolean;
+}
 
 export class Tracee {
   readonly memory: TraceeMemory;
-  /** Set by the tracer: the last stop reported for this thread. */
-  lastStop: Stop | undefined;
-  state: TraceeState = 'running';
-  /** Per-thread syscall bookkeeping, so entry and exit are never confused. */
-  inSyscall = false;
-  syscallNr = -1;
-  /** The tid of the thread that created this one (fork, vfork or clone), if known. */
-  parentTid: number | undefined;
-  /** Pipe ends created by spawn() for stdio 'pipe' (the tracer's side). */
-  stdio: { stdin?: number; stdout?: number; stderr?: number } = {};
-  /** @internal The next interrupt stop is the one attach() asked for. */
-  awaitingAttachStop = false;
-  /** @internal Traced automatically; its first stop has not been reported yet. */
-  isNewChild = false;
-  /** @internal Resumed with listen(): the next event stop says the group-stop ended. */
-  listening = false;
-  /** How many times this thread was resumed: what was read from it at a stop is known to be
-   * unchanged (by the thread itself) for as long as this number is. */
-  resumes = 0;
+  /** The tracer's ends of the pipes spawn() made for stdio 'pipe', as fds of this process
+   * (see stdin, stdout and stderr for them as streams). */
+  readonly stdio: { readonly stdin?: number; readonly stdout?: number; readonly stderr?: number } = {};
+  /** @internal Written by the Tracer and the resume methods; read the getters. */
+  readonly bookkeeping: TraceeBookkeeping = {
+    state: 'running', lastStop: undefined, inSyscall: false, syscallNr: -1, resumes: 0,
+    awaitingAttachStop: false, isNewChild: false, listening: false,
+  };
+  private parent: number | undefined;
+  private originKind: TraceeOrigin;
+  private pipes: PipeStreams | undefined;
 
   private readonly libc: Libc = getLibc();
   private readonly regs = new Registers();
@@ -66,6 +83,7 @@ export class Tracee {
     args: new BigUint64Array(this.infoBuf.buffer, this.infoBuf.byteOffset + 32, 6),
   };
   private infoAddress: number | undefined;
+  private setInfoBuf: Buffer | undefined;
   private knownPid: number | undefined;
   /** The thread was in 32-bit mode at the last register read. */
   private compatMode = false;
@@ -73,14 +91,51 @@ export class Tracee {
   constructor(
     readonly tracer: Tracer,
     readonly tid: number,
-    /** Spawned tracees (and their descendants) are killed when the tracer closes; attached
-     * ones (and theirs) are detached. */
-    public origin: TraceeOrigin,
+    origin: TraceeOrigin,
     pid?: number,
   ) {
     this.memory = new TraceeMemory(tid);
     this.knownPid = pid;
+    this.originKind = origin;
   }
+
+  /** Where the thread is, as far as the tracer knows: 'stopped' from a stop until a resume,
+   * 'exited' once its end was reported (or it was detached). */
+  get state(): TraceeState { return this.bookkeeping.state; }
+
+  /** The last stop reported for this thread (its exec stop right after spawn()). */
+  get lastStop(): Stop | undefined { return this.bookkeeping.lastStop; }
+
+  /** Inside a system call: between its syscall-enter (or seccomp) stop and its exit, as far as
+   * the stops seen tell. */
+  get inSyscall(): boolean { return this.bookkeeping.inSyscall; }
+
+  /** The number of the call the thread is in or last made (-1 before any was seen). */
+  get syscallNr(): number { return this.bookkeeping.syscallNr; }
+
+  /** How many times this thread was resumed: what was read from it at a stop is known to be
+   * unchanged (by the thread itself) for as long as this number is. */
+  get resumes(): number { return this.bookkeeping.resumes; }
+
+  /** Its stdin when spawned with stdin 'pipe', as child_process gives it: a Writable whose
+   * end() gives the tracee end-of-file; null otherwise. Made on first use; from then on it owns
+   * the fd `stdio.stdin`. Its data flows when the event loop runs: a Tracer blocked in wait()
+   * does not let it (wait({ nonBlocking: true }), or AsyncTracer, whose tracees have the same). */
+  get stdin(): Writable | null { return (this.pipes ??= new PipeStreams(this.stdio)).stdin; }
+
+  /** Its stdout when spawned with stdout 'pipe': a Readable that ends when the tracee's last
+   * writer closes it; null otherwise. As stdin: made on first use, flows with the event loop. */
+  get stdout(): Readable | null { return (this.pipes ??= new PipeStreams(this.stdio)).stdout; }
+
+  /** Its stderr when spawned with stderr 'pipe' (see stdout); null otherwise. */
+  get stderr(): Readable | null { return (this.pipes ??= new PipeStreams(this.stdio)).stderr; }
+
+  /** The tid of the thread that created this one (fork, vfork or clone), if known. */
+  get parentTid(): number | undefined { return this.parent; }
+
+  /** Spawned tracees (and their descendants) are killed when the tracer closes; attached
+   * ones (and theirs) are detached. */
+  get origin(): TraceeOrigin { return this.originKind; }
 
   /** The process (thread group) id; read from /proc the first time for auto-attached clones. */
   get pid(): number {
@@ -95,8 +150,8 @@ export class Tracee {
   /** @internal Links a new child to the thread that created it. `pid` is its own tid for a
    * fork or vfork child; unknown for clone (a thread or a process, depending on flags). */
   adoptFrom(parent: Tracee, pid: number | undefined): void {
-    this.parentTid = parent.tid;
-    this.origin = parent.origin;
+    this.parent = parent.tid;
+    this.originKind = parent.origin;
     if (pid !== undefined) this.knownPid = pid;
   }
 
@@ -189,6 +244,28 @@ export class Tracee {
     return decodeSyscallInfo(this.infoBuf, this.infoWords);
   }
 
+  /** PTRACE_SET_SYSCALL_INFO (Linux 6.16+), the counterpart of getSyscallInfo(): changes the
+   * call at this syscall stop in one request. At an entry or seccomp stop (`op` 'entry' or
+   * 'seccomp'), its number and six arguments (missing ones are 0; a number of -1 skips the
+   * call); at an exit stop ('exit'), its result. `op` must be the stop's own: the kernel does
+   * not change a stop's kind (InvalidArgumentError, EINVAL). On a kernel without the request,
+   * InvalidArgumentError with errno EIO (see canSetSyscallInfo()). */
+  setSyscallInfo(change: SyscallInfoChange): void {
+    const buf = encodeSyscallInfo(change, AUDIT_ARCH, this.setInfoBuf ??= pinnedBuffer(SYSCALL_INFO_SIZE));
+    checked(this.libc.ptraceBuf(PTRACE.SET_SYSCALL_INFO, this.tid, SYSCALL_INFO_SIZE, buf), 'PTRACE_SET_SYSCALL_INFO', this.tid);
+  }
+
+  /** Whether this kernel has PTRACE_SET_SYSCALL_INFO (Linux 6.16+), asked with an empty
+   * request on this thread, which must be in a ptrace-stop: a kernel that knows the request
+   * rejects it with EINVAL, one that does not with EIO. Any other failure is thrown. */
+  canSetSyscallInfo(): boolean {
+    if (this.libc.ptraceBuf(PTRACE.SET_SYSCALL_INFO, this.tid, 0, this.infoBuf) !== -1) return true;
+    const errno = this.libc.errno();
+    if (errno === ERRNO.EIO) return false;
+    if (errno === ERRNO.EINVAL) return true;
+    throw systemError('PTRACE_SET_SYSCALL_INFO', errno, this.tid);
+  }
+
   /** @internal What the last fetchSyscallInfoRaw() got, without asking again (the tracer's
    * fast lane fetched it at this stop already). */
   fetchedSyscallInfoRaw(): { bytes: Buffer; words: BigUint64Array; args: BigUint64Array } {
@@ -243,9 +320,7 @@ export class Tracee {
   /** At a group-stop: stay stopped but report a SIGCONT or another stop (SEIZE semantics). */
   listen(): void {
     checked(this.libc.ptrace(PTRACE.LISTEN, this.tid, 0, 0), 'PTRACE_LISTEN', this.tid);
-    this.state = 'running';
-    this.resumes++;
-    this.listening = true;
+    this.noteRequest(PTRACE.LISTEN);
   }
 
   /** Asks a running thread to stop; an `interrupt` stop follows. */
@@ -274,10 +349,28 @@ export class Tracee {
   private resume(request: number, operation: string, signal: SignalArg): void {
     const r = this.libc.ptrace(request, this.tid, 0, typeof signal === 'number' ? signal : signalNumber(signal));
     if (r === -1) throw systemError(operation, this.libc.errno(), this.tid);
-    this.state = 'running';
-    this.resumes++;
+    const book = this.bookkeeping;
+    book.state = 'running';
+    book.resumes++;
     // Only PTRACE_SYSCALL reports the exit of a call that has been entered.
-    if (request !== PTRACE.SYSCALL) this.inSyscall = false;
+    if (request !== PTRACE.SYSCALL) book.inSyscall = false;
+  }
+
+  /** @internal Records a request that succeeded on this thread, as the resume, listen() and
+   * detach() methods do: for a request issued by other means (a ptrace-multi batch). */
+  noteRequest(request: number): void {
+    const book = this.bookkeeping;
+    if (request === PTRACE.DETACH) {
+      this.tracer.forget(this);
+    } else if (request === PTRACE.LISTEN) {
+      book.state = 'running';
+      book.resumes++;
+      book.listening = true;
+    } else if (RESUMING.has(request)) {
+      book.state = 'running';
+      book.resumes++;
+      if (request !== PTRACE.SYSCALL) book.inSyscall = false;
+    }
   }
 
   toString(): string {
@@ -286,10 +379,7 @@ export class Tracee {
 }
 
 function readTgid(tid: number): number {
-  try {
-    const status = readFileSync(`/proc/${tid}/status`, 'latin1');
-    const m = /^Tgid:\s*(\d+)/m.exec(status);
-    if (m) return Number(m[1]);
-  } catch { /* gone */ }
+  const tgid = readProcStatusNumber(tid, 'Tgid');
+  if (tgid !== undefined) return tgid;
   throw new TraceeGoneError(`tid ${tid} is gone`, { errno: ERRNO.ESRCH, operation: 'read /proc/TID/status', tid });
 }

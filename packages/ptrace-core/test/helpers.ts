@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileC, tempDir } from '@umview/test-fixtures';
-import type { Stop, Tracer } from '@umview/ptrace-core';
+import { isTraceeGone, type Stop, type Tracer } from '@umview/ptrace-core';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -33,7 +33,7 @@ export function runToEnd(tracer: Tracer, onStop: StopHandler = () => {}, mode: '
       if (mode === 'syscall') stop.tracee.syscall(signal);
       else stop.tracee.cont(signal);
     } catch (error) {
-      if ((error as Error).name !== 'TraceeGoneError') throw error;
+      if (!isTraceeGone(error)) throw error;
     }
   }
   return seen;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { MemoryAccessError, TraceeGoneError, Tracer } from '@umview/ptrace-core';
+import { MemoryAccessError, TraceeGoneError, Tracer, isTraceeGone } from '@umview/ptrace-core';
 import { fixture, processAlive } from './helpers.js';
 import { allAsleep, inWaitForAny, threads, until } from './proc-state.js';
 
@@ -28,6 +28,7 @@ describe('robustness', () => {
       }
     }
     expect(error).toBeInstanceOf(TraceeGoneError);
+    expect(isTraceeGone(error)).toBe(true);
     expect((error as TraceeGoneError).code).toBe('ESRCH');
     expect((error as TraceeGoneError).tid).toBe(tracee.tid);
     expect(() => tracee.syscall()).toThrow(TraceeGoneError);
@@ -107,5 +108,19 @@ describe('robustness', () => {
     const code = await closed;
     expect(code).toBe(0);
     expect(JSON.parse(lines[1]!)).toEqual({ forwarded: true, kind: 'killed', signal: 15 });
+  });
+});
+
+describe('isTraceeGone', () => {
+  it('recognises TraceeGoneError, also from another copy of the package, and nothing else', () => {
+    const gone = new TraceeGoneError('tid 1 is gone', { errno: 3, operation: 'test', tid: 1 });
+    expect(isTraceeGone(gone)).toBe(true);
+    // As another copy's class would make it (ESM and CJS side by side): same name and code.
+    const foreign = Object.assign(new Error('tid 1 is gone'), { name: 'TraceeGoneError', code: 'ESRCH' });
+    expect(isTraceeGone(foreign)).toBe(true);
+    expect(isTraceeGone(new MemoryAccessError('x', { errno: 14, operation: 'read', address: 0n, transferred: 0 }))).toBe(false);
+    expect(isTraceeGone(Object.assign(new Error('x'), { name: 'TraceeGoneError' }))).toBe(false);
+    expect(isTraceeGone({ name: 'TraceeGoneError', code: 'ESRCH' })).toBe(false);
+    expect(isTraceeGone(undefined)).toBe(false);
   });
 });

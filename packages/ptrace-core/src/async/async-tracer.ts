@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Registers } from '../registers.js';
 import type { SigInfo } from '../siginfo.js';
-import type { SyscallInfo } from '../syscall-info.js';
+import type { SyscallInfo, SyscallInfoChange } from '../syscall-info.js';
 import type { AttachOptions, SpawnOptions } from '../tracer.js';
 import type { SignalArg } from '../tracee.js';
 import type { Address } from '../memory.js';
@@ -17,6 +17,9 @@ import { WORKER_STATE } from './worker-host.js';
 import { fromWireError, type Reply, type Request, type TraceeInfo, type TraceeMethod, type WireStop } from './protocol.js';
 import { assertSupportedPlatform } from '../arch/index.js';
 import { moduleLocation } from '../native/module-location.js';
+import { resolveStdio } from '../spawn/launch.js';
+import { PipeStreams } from '../spawn/pipe-stream.js';
+import type { Readable, Writable } from 'node:stream';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -83,7 +86,9 @@ export class AsyncTracer {
 
   /** Starts a program traced, stopped at its exec event (see Tracer.spawn). */
   async spawn(program: string, args: readonly string[] = [], options: SpawnOptions = {}): Promise<AsyncTracee> {
-    const info = (await this.request({ op: 'spawn', program, args: [...args], options })) as TraceeInfo;
+    // Streams do not cross to the worker: their fds do (fds are the process's, not a thread's).
+    const cloneable = { ...options, stdio: resolveStdio(options), stdin: undefined, stdout: undefined, stderr: undefined };
+    const info = (await this.request({ op: 'spawn', program, args: [...args], options: cloneable })) as TraceeInfo;
     return this.handle(info);
   }
 
@@ -227,6 +232,15 @@ export class AsyncTracee {
     readonly stdio: TraceeInfo['stdio'],
   ) {}
 
+  private pipes: PipeStreams | undefined;
+
+  /** Its stdin when spawned with stdin 'pipe', as a Writable (see Tracee.stdin); else null. */
+  get stdin(): Writable | null { return (this.pipes ??= new PipeStreams(this.stdio)).stdin; }
+  /** Its stdout when spawned with stdout 'pipe', as a Readable (see Tracee.stdout); else null. */
+  get stdout(): Readable | null { return (this.pipes ??= new PipeStreams(this.stdio)).stdout; }
+  /** Its stderr when spawned with stderr 'pipe', as a Readable (see Tracee.stderr); else null. */
+  get stderr(): Readable | null { return (this.pipes ??= new PipeStreams(this.stdio)).stderr; }
+
   private call(method: TraceeMethod, ...args: unknown[]): Promise<unknown> {
     return this.tracer.request({ op: 'tracee', tid: this.tid, method, args });
   }
@@ -257,6 +271,9 @@ export class AsyncTracee {
     return (await this.call('readCString', address, maxLength)) as string;
   }
   async getSyscallInfo(): Promise<SyscallInfo> { return (await this.call('getSyscallInfo')) as SyscallInfo; }
+  /** See Tracee.setSyscallInfo (PTRACE_SET_SYSCALL_INFO, Linux 6.16+). */
+  async setSyscallInfo(change: SyscallInfoChange): Promise<void> { await this.call('setSyscallInfo', change); }
+  async canSetSyscallInfo(): Promise<boolean> { return (await this.call('canSetSyscallInfo')) as boolean; }
   async getSigInfo(): Promise<SigInfo> {
     const info = (await this.call('getSigInfo')) as SigInfo;
     return { ...info, raw: Buffer.from(info.raw) };

@@ -10,7 +10,7 @@ import type { Stop } from '../stops.js';
 /** Tracee methods the main thread may call in the worker. */
 export const TRACEE_METHODS = [
   'getRegisters', 'setRegisters', 'getFpRegisters', 'setFpRegisters', 'getXState', 'setXState',
-  'peekUser', 'pokeUser', 'peek', 'poke', 'read', 'write', 'readCString', 'getSyscallInfo', 'getSigInfo', 'setSigInfo', 'getEventMessage', 'setOptions',
+  'peekUser', 'pokeUser', 'peek', 'poke', 'read', 'write', 'readCString', 'getSyscallInfo', 'setSyscallInfo', 'canSetSyscallInfo', 'getSigInfo', 'setSigInfo', 'getEventMessage', 'setOptions',
   'cont', 'syscall', 'singleStep', 'sysemu', 'sysemuSingleStep', 'listen', 'interrupt', 'detach',
   'signal', 'kill',
 ] as const;

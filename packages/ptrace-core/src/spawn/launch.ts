@@ -4,26 +4,47 @@
 // block signals, and a traced program must start with the defaults a shell would give it.
 import { fstatSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { checked, systemError } from '../errors.js';
+import type { Stream } from 'node:stream';
+import { InvalidArgumentError, checked, systemError } from '../errors.js';
 import { O_CLOEXEC, O_CREAT, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY } from '../native/constants.js';
 import { ERRNO } from '../native/errno.js';
 import { getLibc } from '../native/libc.js';
 import { trampolinePath } from './trampoline.js';
 
-/** What a standard stream of the tracee is connected to. */
+/**
+ * What one file descriptor of the tracee is connected to, as in child_process.spawn's `stdio`:
+ * - `'inherit'`: this process's own fd of the same number;
+ * - `'ignore'`: /dev/null;
+ * - `'pipe'`: a pipe to the tracer (fds 0-2 only), whose end is `tracee.stdin`/`stdout`/
+ *   `stderr` as a stream (and `tracee.stdio` as an fd);
+ * - a number: that fd of this process, duplicated;
+ * - a Stream that has an fd (`process.stderr`, a socket, a file stream after its 'open'):
+ *   its fd, duplicated;
+ * - `{ path, flags, mode }`: that file, opened for the tracee (flags default 'r' for fd 0, 'w'
+ *   otherwise).
+ */
 export type StdioOption =
   | 'inherit'
   | 'ignore'
   | 'pipe'
   | number
+  | Stream
   | { path: string; flags?: 'r' | 'w' | 'a' | 'r+'; mode?: number };
+
+/** `stdio` as child_process.spawn takes it: one value for fds 0, 1 and 2, or one per fd from
+ * 0 (null or undefined: the default, 'inherit'). */
+export type StdioOptions = 'inherit' | 'ignore' | 'pipe' | readonly (StdioOption | null | undefined)[];
+
+/** A StdioOption with its stream replaced by the fd: what can cross to a worker thread. */
+export type ResolvedStdio = Exclude<StdioOption, Stream>;
 
 export interface LaunchRequest {
   path: string;
   argv: string[];
   env: string[];
   cwd?: string;
-  stdio: [StdioOption, StdioOption, StdioOption];
+  /** One per fd, from 0. */
+  stdio: readonly ResolvedStdio[];
 }
 
 export interface Launched {
@@ -40,6 +61,49 @@ const POSIX_SPAWN_SETSIGMASK = 0x08;
 
 const FLAGS = { r: O_RDONLY, w: O_WRONLY | O_CREAT | O_TRUNC, a: O_WRONLY | O_CREAT | 0o2000, 'r+': O_RDWR };
 const PIPE_NAMES = ['stdin', 'stdout', 'stderr'] as const;
+
+/** Where each fd of the tracee goes, from spawn's options: `stdio` (as child_process.spawn
+ * takes it) wins over `stdin`/`stdout`/`stderr`; the default is 'inherit'. Streams are
+ * replaced by their fds. Throws InvalidArgumentError for a value spawn cannot use. */
+export function resolveStdio(options: {
+  stdio?: StdioOptions; stdin?: StdioOption; stdout?: StdioOption; stderr?: StdioOption;
+}): ResolvedStdio[] {
+  const { stdio } = options;
+  const entries: (StdioOption | null | undefined)[] = typeof stdio === 'string' ? [stdio, stdio, stdio] : [...(stdio ?? [])];
+  const named = [options.stdin, options.stdout, options.stderr];
+  for (let fd = 0; fd < 3; fd++) entries[fd] ??= named[fd];
+  return Array.from(entries, (entry, fd) => resolveOne(entry ?? 'inherit', fd));
+}
+
+function resolveOne(option: StdioOption, fd: number): ResolvedStdio {
+  const invalid = (why: string) => new InvalidArgumentError(`spawn: stdio[${fd}] ${why}`, { errno: ERRNO.EINVAL, operation: 'spawn' });
+  if (option === 'inherit' || option === 'ignore') return option;
+  if (option === 'pipe') {
+    if (fd > 2) throw invalid("is 'pipe': pipes are for fds 0, 1 and 2 (pass a pipe's fd as a number for the others)");
+    return option;
+  }
+  if (typeof option === 'number') {
+    if (!Number.isInteger(option) || option < 0) throw invalid(`is ${option}, not a file descriptor`);
+    return option;
+  }
+  // A stream before { path }: an fs stream has a `path` too, but what counts is its fd.
+  if (typeof option === 'object' && option !== null && typeof (option as Stream).pipe === 'function') {
+    const fdOf = streamFd(option as Stream);
+    if (fdOf === undefined) throw invalid('is a stream without a file descriptor (a file stream has one after its \'open\' event)');
+    return fdOf;
+  }
+  if (typeof option === 'object' && option !== null && 'path' in option && typeof option.path === 'string') return option;
+  throw invalid(`is ${JSON.stringify(option)}: expected 'inherit', 'ignore', 'pipe', an fd, a stream with an fd, or { path }`);
+}
+
+/** The fd under a stream: `fd` of fs and tty streams (process.stdout), the handle's of sockets
+ * and pipes. */
+function streamFd(stream: Stream): number | undefined {
+  const s = stream as unknown as { fd?: unknown; _handle?: { fd?: unknown } | null };
+  if (typeof s.fd === 'number' && s.fd >= 0) return s.fd;
+  const fd = s._handle?.fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : undefined;
+}
 
 export function launchTrampoline(request: LaunchRequest): Launched {
   const libc = getLibc();

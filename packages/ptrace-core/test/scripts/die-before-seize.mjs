@@ -1,7 +1,8 @@
 // A tracer that dies at the worst moment of a spawn: the trampoline has stopped itself and has
 // not been seized yet (its PTRACE_SEIZE is replaced by a SIGKILL of this process).
 //   node die-before-seize.mjs PROGRAM MARKER
-import { Tracer, getLibc } from '@umview/ptrace-core';
+import { Tracer } from '@umview/ptrace-core';
+import { getLibc } from '@umview/ptrace-core/internal';
 
 const [program, marker] = process.argv.slice(2);
 const libc = getLibc();

@@ -2,7 +2,7 @@
 // fork, clone and exec followed, resumes every stop with PTRACE_SYSCALL (or holds them: MODE
 // 'hold' leaves every new stop in its ptrace-stop), and prints "traced N" for each new pid,
 // until it is killed.
-import { Tracer } from '@umview/ptrace-core';
+import { Tracer, isTraceeGone } from '@umview/ptrace-core';
 
 const [mode, program, ...args] = process.argv.slice(2);
 const tracer = new Tracer();
@@ -16,6 +16,6 @@ for (const stop of tracer.stops()) {
   try {
     stop.tracee.syscall(stop.kind === 'signal' ? stop.signal : 0);
   } catch (error) {
-    if (error.name !== 'TraceeGoneError') throw error;
+    if (!isTraceeGone(error)) throw error;
   }
 }

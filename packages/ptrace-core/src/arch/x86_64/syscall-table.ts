@@ -1,10 +1,19 @@
 // x86-64 Linux syscall table: number -> [name, argument count].
 // x86-64 (64-bit ABI) only: no i386 compat numbers, no x32 range (512+, __X32_SYSCALL_BIT).
-// Names: the kernel's uapi asm/unistd_64.h (__NR_* as installed at generation time, 0..450).
-// Argument counts: strace's src/linux/x86_64/syscallent.h (+ src/linux/generic/syscallent-common.h for 424+).
-// 451..469 (Linux 6.6 .. 6.17) were added by hand from the kernel's syscall_64.tbl, past the
-// installed headers.
-// Generated once; unused numbers are explicit `undefined` holes so that index == syscall number.
+// Unused numbers are explicit `undefined` holes so that index == syscall number.
+//
+// Where each part comes from (the table is edited by hand now; nothing regenerates it):
+// - Numbers and names 0..450: generated once from the kernel's uapi header asm/unistd_64.h
+//   (`#define __NR_<name> <nr>`) as Debian's linux-libc-dev 6.1 installs it
+//   (/usr/include/x86_64-linux-gnu/asm/unistd_64.h).
+// - Numbers and names 451..469 (Linux 6.6 .. 6.17): added by hand from the kernel's
+//   arch/x86/entry/syscalls/syscall_64.tbl, being past that header.
+// - Argument counts: no header has them. For 0..450, from strace's src/linux/x86_64/syscallent.h
+//   (and src/linux/generic/syscallent-common.h for 424 and up); for 451..469, written by hand
+//   with the names, their source not recorded (each call's SYSCALL_DEFINEn in the kernel is
+//   the reference to check them against). Nothing tests them against the machine.
+// test/syscall-table.test.ts checks every number and name against the machine's
+// asm/unistd_64.h, for the calls that header knows.
 export const X86_64_SYSCALLS: readonly (readonly [name: string, nargs: number] | undefined)[] = [
   /*   0 */ ['read', 3],
   /*   1 */ ['write', 3],
