@@ -3,8 +3,9 @@
 // failed system calls.
 import {
   InvalidArgumentError, MemoryAccessError, PermissionError, PtraceError, TraceeGoneError,
-  errnoName, getLibc, ERRNO,
+  errnoName, ERRNO,
 } from '@umview/ptrace-core';
+import { getLibc } from '@umview/ptrace-core/internal';
 
 /** The handle of an op that never ran: an earlier op of its batch failed, or run() was not
  * called yet. */

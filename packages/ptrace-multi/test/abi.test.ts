@@ -289,6 +289,7 @@ describe.each(modes)('PTRACE_MULTI with batching=$batching', (mode) => {
   it('after a resuming request the memory ops fail with ESRCH; the stop loop goes on', () => {
     const regions = start();
     const { tracee, tracer, base } = regions;
+    const resumes = tracee.resumes;
     const res = ptraceMulti(tracee, [
       { request: PTRACE.CONT, addr: 0, localaddr: 0, length: 0 },
       { request: PTRACE.PEEKDATA, addr: base, length: 1 },
@@ -297,6 +298,8 @@ describe.each(modes)('PTRACE_MULTI with batching=$batching', (mode) => {
     expect(res.failed?.index).toBe(1);
     expect(res.failed?.error).toBeInstanceOf(TraceeGoneError);
     expect(tracee.state).toBe('running');
+    // Counted as a resume, as cont() counts it: what was read at the stop may be stale now.
+    expect(tracee.resumes).toBe(resumes + 1);
     const kinds: string[] = [];
     for (const stop of tracer.stops()) {
       kinds.push(stop.kind);

@@ -9,7 +9,8 @@
 // failure fast-check prints the seed and the shrunk sequence.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MemoryAccessError, PAGE_SIZE, PTRACE, PtraceError, Registers, arch, getLibc, pinnedBuffer } from '@umview/ptrace-core';
+import { MemoryAccessError, PAGE_SIZE, PTRACE, PtraceError, Registers, arch } from '@umview/ptrace-core';
+import { getLibc, pinnedBuffer } from '@umview/ptrace-core/internal';
 import {
   Batch, PTRACE_PEEKCHARDATA, PTRACE_PEEKSTRINGDATA, PTRACE_POKECHARDATA, USER_DEBUGREG_OFFSET,
   ptraceMulti, type Handle, type PtraceMultiOp, type PtraceMultiResult,

@@ -1,7 +1,7 @@
 // TraceeIO's single ops: one system call when they complete, the batch path (exact faults,
 // /proc/PID/mem for read-only pages) when they do not, and the same counters either way.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MemoryAccessError, PAGE_SIZE } from '@umview/ptrace-core';
+import { MemoryAccessError, PAGE_SIZE, SIGNALS } from '@umview/ptrace-core';
 import { TraceeIO, countersFor } from '@umview/ptrace-multi';
 import { startRegions, type Regions } from './helpers.js';
 
@@ -109,7 +109,8 @@ describe('TraceeIO single ops', () => {
     // Once the thread has run, what it holds may have changed: read again.
     io.readCStringBytes(at);
     const read = countersFor(r.tracee).syscalls;
-    r.tracee.resumes++; // as a resume and the next stop would leave it
+    r.tracee.singleStep(); // the thread runs (one instruction) and stops again
+    expect(r.tracer.waitFor(r.tracee)).toMatchObject({ kind: 'signal', signal: SIGNALS.SIGTRAP });
     expect(io.readCString(at)).toBe('/changed');
     expect(countersFor(r.tracee).syscalls - read).toBe(1);
   });

@@ -15,9 +15,10 @@ const { readFileSync, mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const core = require('@umview/ptrace-core');
+const { getLibc, pinnedBuffer } = require('@umview/ptrace-core/internal');
 const multi = require('@umview/ptrace-multi');
 
-const { PAGE_SIZE, PTRACE, SIGNALS, Tracer, Registers, arch, getLibc, pinnedBuffer, MemoryAccessError, PtraceError } = core;
+const { PAGE_SIZE, PTRACE, SIGNALS, Tracer, Registers, arch, MemoryAccessError, PtraceError } = core;
 const { ptraceMulti, PTRACE_PEEKCHARDATA, PTRACE_POKECHARDATA, PTRACE_PEEKSTRINGDATA, USER_DEBUGREG_OFFSET } = multi;
 
 const program = process.env.FUZZ_REGIONS_BIN;

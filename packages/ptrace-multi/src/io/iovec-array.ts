@@ -2,7 +2,7 @@
 //
 // Writing halves into a Uint32Array avoids a BigInt per field: a batch of 64 scattered reads
 // fills 256 fields, and BigInt conversions would cost more than the system call they describe.
-import { getLibc, pinnedBuffer } from '@umview/ptrace-core';
+import { getLibc, pinnedBuffer } from '@umview/ptrace-core/internal';
 import { IOV_MAX } from '../arch/x86_64.js';
 
 const TWO_32 = 0x1_0000_0000;

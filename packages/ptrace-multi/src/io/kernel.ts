@@ -5,7 +5,7 @@
 // Everything goes through ptrace-core's libc bindings on the calling thread (ptrace is per
 // thread). Pointers are passed as plain integers so that iovec arrays and destination words
 // can point anywhere in memory we own.
-import { getLibc, type Libc } from '@umview/ptrace-core';
+import { getLibc, type Libc } from '@umview/ptrace-core/internal';
 import { SYS } from '../arch/x86_64.js';
 
 export class Kernel {

@@ -7,7 +7,8 @@
 //   - a flush that the kernel refuses (an invalid selector, a non-canonical fs_base...) has been
 //     applied partly, in struct order. To learn which op would have failed one by one, the
 //     snapshot is restored and the group's register writes are replayed one call each.
-import { PTRACE, pinnedBuffer } from '@umview/ptrace-core';
+import { PTRACE } from '@umview/ptrace-core';
+import { pinnedBuffer } from '@umview/ptrace-core/internal';
 import { USER_REGS_SIZE, WORD_SIZE } from '../arch/x86_64.js';
 import type { RegisterWriteIntent } from '../ops/intents.js';
 import type { Kernel } from './kernel.js';

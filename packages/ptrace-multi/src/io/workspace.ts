@@ -6,7 +6,7 @@
 // The buffers are held here for as long as the kernel may see their addresses (a collected
 // buffer would be written after it was freed), and reused so that they stay warm: no page
 // faults in the hot path.
-import { getLibc, pinnedBuffer } from '@umview/ptrace-core';
+import { getLibc, pinnedBuffer } from '@umview/ptrace-core/internal';
 import { IOV_MAX, WORD_SIZE } from '../arch/x86_64.js';
 import { MAX_GAP, SegmentList, StreamPlan } from '../planner/stream-plan.js';
 import { IovecArray } from './iovec-array.js';
