@@ -36,7 +36,7 @@ function sysvm(backend, filter) {
   const vm = new SyscallTracer({ backend, filter });
   const ms = time(() => {
     vm.spawn(workload, argv);
-    vm.run();
+    vm.runSync();
   });
   vm.close();
   return ms;

@@ -7,7 +7,7 @@ import { SyscallFilter, SyscallTracer } from '@umview/sysvm';
 const command = process.argv.length > 2 ? process.argv.slice(2) : ['sh', '-c', 'echo "pid $$"; cat /etc/motd'];
 const vm = new SyscallTracer({ backend: 'seccomp', filter: SyscallFilter.of(['getpid', 'openat']) });
 vm.spawn(command[0], command.slice(1));
-const status = vm.run((event) => {
+const status = vm.runSync((event) => {
   if (event.kind !== 'syscall') return;
   if (event.name === 'getpid') event.skip(4242); // SKIPCALL: the kernel runs nothing
   if (event.name === 'openat') {

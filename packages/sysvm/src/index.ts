@@ -2,23 +2,21 @@
 export { SyscallTracer } from './tracer/syscall-tracer.js';
 export type { SyscallTracerOptions, SysvmStats } from './tracer/syscall-tracer.js';
 export { SyscallCall } from './tracer/syscall-call.js';
-export type { CallHost } from './tracer/call-host.js';
 export type { CallDecision } from './tracer/syscall-call.js';
 export { SyscallReturn } from './tracer/syscall-return.js';
 export { SyscallArgs } from './tracer/syscall-args.js';
 export type { SyscallEvent, ProcessEvent, InterruptedEvent } from './tracer/events.js';
-export { BACKENDS, usesSeccomp } from './tracer/backend.js';
+export { BACKENDS } from './tracer/backend.js';
 export type { BackendName } from './tracer/backend.js';
 export { hasSetSyscallInfo } from './tracer/register-edits.js';
 export { SyscallFilter } from './filter/syscall-filter.js';
 export type { ForeignArchAction, SyscallRef } from './filter/syscall-filter.js';
-export { SECCOMP_RET, encodeProgram, runProgram } from './filter/bpf.js';
+export { SECCOMP_RET } from './filter/bpf.js';
 export type { BpfInstruction } from './filter/bpf.js';
-export { installFilter, FilterInstallError } from './filter/install.js';
-export type { InstallResult } from './filter/install.js';
-export { injectSyscall } from './inject/inject.js';
-export type { InjectionContext, StopPosition } from './inject/inject.js';
-export { Scratch } from './inject/scratch.js';
+export { FilterInstallError } from './filter/install.js';
+// Not exported, since 0.2: the tracer's own machinery (CallHost, injectSyscall, InjectionContext,
+// StopPosition, Scratch, installFilter, InstallResult, encodeProgram, runProgram, usesSeccomp).
+// A handler reaches it through the verbs (inject, placeBytes, addFilter) and SyscallFilter.
 export type { DataIO, DataIOFactory } from './io/data-io.js';
 export { directIO } from './io/direct-io.js';
 // The strace-like formatter is the subpath '@umview/sysvm/format' (its tables are big).

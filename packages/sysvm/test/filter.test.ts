@@ -54,7 +54,7 @@ describe.each(SECCOMP_BACKENDS)('seccomp filter in a real tracee (%s)', (backend
     vm = new SyscallTracer({ backend, filter: SyscallFilter.of(['openat']) });
     vm.spawn(fixture('mixed'));
     const seen = new Map<string, number>();
-    vm.run((e) => {
+    vm.runSync((e) => {
       if (e.kind === 'syscall') seen.set(e.name, (seen.get(e.name) ?? 0) + 1);
     });
     // 3 by the program, 2 by the dynamic loader (ld.so.cache, libc), nothing else.
@@ -67,7 +67,7 @@ describe.each(SECCOMP_BACKENDS)('seccomp filter in a real tracee (%s)', (backend
     const out = outputFile();
     vm.spawn('/bin/sh', ['-c', 'grep -E "^Seccomp:" /proc/self/status'], { stdout: { path: out.path } });
     let calls = 0;
-    vm.run((e) => {
+    vm.runSync((e) => {
       if (e.kind === 'syscall') calls++;
     });
     expect(calls).toBe(0);
@@ -78,7 +78,7 @@ describe.each(SECCOMP_BACKENDS)('seccomp filter in a real tracee (%s)', (backend
     vm = new SyscallTracer({ backend });
     vm.spawn(fixture('mixed'));
     let getppid = 0;
-    vm.run((e) => {
+    vm.runSync((e) => {
       if (e.kind === 'syscall' && e.nr === nr('getppid')) getppid++;
     });
     expect(getppid).toBe(1000);
@@ -90,7 +90,7 @@ describe.each(SECCOMP_BACKENDS)('seccomp filter in a real tracee (%s)', (backend
     const out = outputFile();
     vm.spawn(fixture('fd-threshold'), [], { stdout: { path: out.path } });
     const fds: number[] = [];
-    vm.run((e) => {
+    vm.runSync((e) => {
       if (e.kind === 'syscall' && e.nr === nr('read')) fds.push(e.int(0));
     });
     expect(fds).toEqual([1000]);
@@ -104,7 +104,7 @@ describe.each(SECCOMP_BACKENDS)('seccomp filter in a real tracee (%s)', (backend
     vm = new SyscallTracer({ backend, filter: SyscallFilter.of(['openat']) });
     const out = outputFile();
     vm.spawn(fixture('int80'), [], { stdout: { path: out.path } });
-    vm.run();
+    vm.runSync();
     expect(out.read()).toBe(`int80=${-ERRNO.ENOSYS}\n`);
   });
 
@@ -114,7 +114,7 @@ describe.each(SECCOMP_BACKENDS)('seccomp filter in a real tracee (%s)', (backend
     const root = vm.spawn(fixture('family', ['-O0', '-pthread']), [], { stdout: { path: out.path } });
     const byTid = new Map<number, number>();
     const filtersOf = new Map<number, string>();
-    vm.run((e) => {
+    vm.runSync((e) => {
       if (e.kind === 'syscall' && e.nr === nr('openat') && e.readString(1) === '/etc/hostname') {
         byTid.set(e.tid, (byTid.get(e.tid) ?? 0) + 1);
         filtersOf.set(e.tid, /Seccomp_filters:\s*(\d+)/.exec(readFileSync(`/proc/${e.tid}/status`, 'utf8'))![1]!);
@@ -130,7 +130,7 @@ describe.each(SECCOMP_BACKENDS)('seccomp filter in a real tracee (%s)', (backend
     vm = new SyscallTracer({ backend, filter: SyscallFilter.of(['openat']) });
     const out = outputFile();
     vm.spawn('/bin/sh', ['-c', 'grep -E "NoNewPrivs|^Seccomp:" /proc/self/status'], { stdout: { path: out.path } });
-    vm.run();
+    vm.runSync();
     const expectedNnp = process.getuid?.() === 0 ? '0' : '1';
     expect(out.read()).toMatch(new RegExp(`NoNewPrivs:\\s+${expectedNnp}\\nSeccomp:\\s+2\\n`));
   });

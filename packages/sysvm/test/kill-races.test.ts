@@ -31,7 +31,7 @@ describe.each(['seccomp', 'ptrace-syscall'] as BackendName[])('backend %s', (bac
       const tracee = vm.spawn(fixture('bench-workload'), ['100000000', '0']);
       const killer = killLater(tracee.pid, 1 + (i % 15));
       let calls = 0;
-      const status = vm.run((event) => {
+      const status = vm.runSync((event) => {
         if (event.kind !== 'syscall' || event.nr !== getppid) return;
         calls++;
         // A rewritten argument and scratch memory: an exit stop with work to undo.

@@ -32,7 +32,7 @@ function run(backend: 'seccomp' | 'seccomp-setinfo', file: string, letThrough: (
   const out = outputFile();
   vm.spawn(fixture('cat-file'), [file], { stdout: { path: out.path } });
   const handled: string[] = [];
-  const status = vm.run((e) => {
+  const status = vm.runSync((e) => {
     if (e.kind === 'syscall') handled.push(e.readString(1));
   });
   return { status, out: out.read(), consulted, handled, calls: vm.stats.calls };

@@ -24,7 +24,7 @@ describe.each(BACKENDS)('backend %s', (backend) => {
     const out = outputFile();
     const tracee = vm.spawn(fixture('signal-during-call'), [], { stdout: { path: out.path } });
     let seen = 0;
-    const status = vm.run((event) => {
+    const status = vm.runSync((event) => {
       if (event.kind !== 'syscall' || event.nr !== nr('getppid')) return;
       seen++;
       process.kill(tracee.pid, 'SIGUSR1'); // queued: the tracee is stopped
@@ -39,7 +39,7 @@ describe.each(BACKENDS)('backend %s', (backend) => {
     vm = new SyscallTracer({ backend, filter: SyscallFilter.of(['getppid']) });
     const out = outputFile();
     const tracee = vm.spawn(fixture('signal-during-call'), [], { stdout: { path: out.path } });
-    vm.run((event) => {
+    vm.runSync((event) => {
       if (event.kind !== 'syscall' || event.nr !== nr('getppid')) return;
       process.kill(tracee.pid, 'SIGUSR1');
       event.inject(nr('getpid'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '@umview/test-fixtures';
 import { ERRNO, syscallNumber } from '@umview/ptrace-core';
-import { BACKENDS, SyscallFilter, SyscallTracer, type BackendName, type SyscallCall } from '@umview/sysvm';
+import { BACKENDS, SyscallFilter, SyscallTracer, type BackendName, type SyscallCall, type SysvmStats } from '@umview/sysvm';
 import { missing } from '@umview/test-fixtures/machine';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
 import { backendMissing, fixture, outputFile } from './helpers.js';
@@ -31,7 +31,7 @@ describe.each(BACKENDS)('backend %s', (backend) => {
   it('skips getpid, which returns 4242', () => {
     const { vm, out } = start(backend, fixture('getpid'));
     let calls = 0;
-    const status = vm.run((e) => {
+    const status = vm.runSync((e) => {
       if (e.kind === 'syscall' && e.nr === nr('getpid')) {
         calls++;
         e.skip(4242);
@@ -42,9 +42,28 @@ describe.each(BACKENDS)('backend %s', (backend) => {
     expect(out.read()).toBe(`getpid=4242 getppid=${process.pid}\n`);
   });
 
+  it('the last verb counts, and the call reads back what was decided; stats are a copy', () => {
+    const { vm, out } = start(backend, fixture('getpid'));
+    const seen: unknown[] = [];
+    vm.runSync((e) => {
+      if (e.kind !== 'syscall' || e.nr !== nr('getpid')) return;
+      e.skip(4242);
+      seen.push(e.decision);
+      e.setNumber(nr('getppid'));
+      seen.push([e.rewritten, e.effectiveNr === nr('getppid')]);
+      e.run(); // takes the skip back: the rewritten call runs
+      seen.push(e.decision);
+    });
+    expect(seen).toEqual([{ kind: 'skip', result: 4242n }, [true, true], { kind: 'run', toExit: false }]);
+    expect(out.read()).toBe(`getpid=${process.pid} getppid=${process.pid}\n`);
+    const stats = vm.stats as SysvmStats;
+    stats.skipped = 99;
+    expect(vm.stats.skipped).toBe(0);
+  });
+
   it('skips openat with -ENOENT: the program perror()s', () => {
     const { vm, out, err } = start(backend, fixture('cat-file'), ['/etc/hostname']);
-    const status = vm.run((e) => {
+    const status = vm.runSync((e) => {
       if (e.kind === 'syscall' && e.nr === nr('openat') && e.readString(1) === '/etc/hostname') e.skip(-ERRNO.ENOENT);
     });
     expect(status).toBe(1);
@@ -56,7 +75,7 @@ describe.each(BACKENDS)('backend %s', (backend) => {
     const dir = tempDir();
     writeFileSync(join(dir, 'other.txt'), 'the other file\n');
     const { vm, out } = start(backend, fixture('cat-file'), ['/no/such/file']);
-    vm.run((e) => {
+    vm.runSync((e) => {
       if (e.kind === 'syscall' && e.nr === nr('openat') && e.readString(1) === '/no/such/file') {
         e.setArg(1, e.placeString(join(dir, 'other.txt')));
       }
@@ -66,7 +85,7 @@ describe.each(BACKENDS)('backend %s', (backend) => {
 
   it('restores rewritten argument registers after the call (the program relies on them)', () => {
     const { vm, out } = start(backend, fixture('preserve-args'), ['/no/such/file']);
-    vm.run((e) => {
+    vm.runSync((e) => {
       if (e.kind === 'syscall' && e.nr === nr('openat') && e.readString(1) === '/no/such/file') {
         e.setArg(1, e.placeString('/etc/hostname'));
         e.setArg(2, 0); // same value: still restored
@@ -78,7 +97,7 @@ describe.each(BACKENDS)('backend %s', (backend) => {
   it('shows the rewritten call at its return', () => {
     const { vm } = start(backend, fixture('cat-file'), ['/no/such/file']);
     let seen = '';
-    vm.run((e) => {
+    vm.runSync((e) => {
       if (e.kind === 'syscall' && e.nr === nr('openat') && e.readString(1) === '/no/such/file') {
         e.setArg(1, e.placeString('/etc/hostname'));
         e.runToExit();
@@ -92,7 +111,7 @@ describe.each(BACKENDS)('backend %s', (backend) => {
 
   it('sets a result at the exit stop', () => {
     const { vm, out } = start(backend, fixture('getpid'));
-    vm.run((e) => {
+    vm.runSync((e) => {
       if (e.kind === 'syscall' && e.nr === nr('getppid')) e.runToExit();
       if (e.kind === 'syscall-return' && e.nr === nr('getppid')) {
         expect(e.result).toBe(BigInt(process.pid));
@@ -106,7 +125,7 @@ describe.each(BACKENDS)('backend %s', (backend) => {
     const native = execFileSync(fixture('steady'), { encoding: 'utf8' });
     const { vm, out } = start(backend, fixture('steady'));
     let round = 0;
-    vm.run((e) => {
+    vm.runSync((e) => {
       if (e.kind !== 'syscall' || e.nr !== nr('getppid') || round++ !== 2) return;
       const before = e.tracee.getRegisters().clone();
       const path = e.placeString('/etc/hostname');
@@ -127,7 +146,7 @@ describe.each(BACKENDS)('backend %s', (backend) => {
 
   it('injects at an exit stop too', () => {
     const { vm, out } = start(backend, fixture('getpid'));
-    vm.run((e) => {
+    vm.runSync((e) => {
       if (e.kind === 'syscall' && e.nr === nr('getpid')) e.runToExit();
       if (e.kind === 'syscall-return' && e.nr === nr('getpid')) {
         const before = e.tracee.getRegisters().clone();
@@ -143,7 +162,7 @@ describe.each(BACKENDS)('backend %s', (backend) => {
   it('restartCall: a read rewritten into getppid runs again as the read at its exit', () => {
     const { vm, out } = start(backend, fixture('restart-call'), ['plain']);
     let reads = 0;
-    const status = vm.run((e) => {
+    const status = vm.runSync((e) => {
       if (e.kind === 'syscall' && isFixtureRead(e) && ++reads === 1) {
         e.setNumber(nr('getppid'));
         e.runToExit();
@@ -164,7 +183,7 @@ describe.each(BACKENDS)('backend %s', (backend) => {
     const { vm, out } = start(backend, fixture('restart-call'), [mode]);
     let reads = 0;
     let interrupted: bigint | undefined;
-    const status = vm.run((e) => {
+    const status = vm.runSync((e) => {
       if (e.kind === 'syscall' && isFixtureRead(e) && ++reads === 1) {
         e.setNumber(nr('pause')); // waits in the tracee until the timer's SIGALRM
         e.runToExit();

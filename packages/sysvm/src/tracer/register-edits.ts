@@ -1,10 +1,7 @@
 // Register writes with as few ptrace calls as possible: one PTRACE_POKEUSER for a single
 // register, GETREGSET + SETREGSET for more, or PTRACE_SET_SYSCALL_INFO for a call's number and
 // arguments at an entry or seccomp stop where the kernel has it.
-import { PTRACE, arch, getLibc, pinnedBuffer, type RegisterName, type Tracee } from '@umview/ptrace-core';
-
-const SYSCALL_INFO_SIZE = 88;
-const OP = { entry: 1, seccomp: 3 } as const;
+import { arch, type RegisterName, type Tracee } from '@umview/ptrace-core';
 
 export class RegisterEdits {
   private readonly edits = new Map<RegisterName, bigint>();
@@ -38,24 +35,13 @@ export class RegisterEdits {
   }
 }
 
-/** PTRACE_SET_SYSCALL_INFO (Linux 6.16+) at an entry or seccomp stop: number and arguments. */
+/** PTRACE_SET_SYSCALL_INFO (Linux 6.16+) at an entry or seccomp stop: number and arguments.
+ * ptrace-core's Tracee.setSyscallInfo does the request (and throws its typed errors). */
 export function setSyscallInfo(tracee: Tracee, op: 'entry' | 'seccomp', nr: number, args: readonly bigint[]): void {
-  const buf = pinnedBuffer(SYSCALL_INFO_SIZE);
-  buf[0] = OP[op];
-  buf.writeUInt32LE(arch.AUDIT_ARCH >>> 0, 4);
-  buf.writeBigUInt64LE(BigInt.asUintN(64, BigInt(nr)), 24);
-  for (let i = 0; i < 6; i++) buf.writeBigUInt64LE(BigInt.asUintN(64, args[i] ?? 0n), 32 + 8 * i);
-  const libc = getLibc();
-  if (libc.ptraceBuf(PTRACE.SET_SYSCALL_INFO, tracee.tid, SYSCALL_INFO_SIZE, buf) === -1) {
-    throw new Error(`PTRACE_SET_SYSCALL_INFO failed (errno ${libc.errno()}): this kernel may predate Linux 6.16`);
-  }
+  tracee.setSyscallInfo({ op, nr, args });
 }
 
-/** Whether this kernel has PTRACE_SET_SYSCALL_INFO (probed on a stopped tracee: EIO = no). */
+/** Whether this kernel has PTRACE_SET_SYSCALL_INFO (probed on a stopped tracee). */
 export function hasSetSyscallInfo(tracee: Tracee): boolean {
-  const libc = getLibc();
-  // A zero-size request is rejected with EINVAL by a kernel that knows the request, and with
-  // EIO by one that does not.
-  const r = libc.ptraceBuf(PTRACE.SET_SYSCALL_INFO, tracee.tid, 0, pinnedBuffer(SYSCALL_INFO_SIZE));
-  return !(r === -1 && libc.errno() === 5);
+  return tracee.canSetSyscallInfo();
 }

@@ -1,7 +1,11 @@
 // A syscall at its entry (or seccomp) stop: what was called, and the verbs of PTRACE_SYSVM.
 //
-// The verbs only record the decision; the SyscallTracer carries it out when the handler is
-// done (one register write, one resume), so a handler may change its mind freely.
+// Two kinds of verbs. skip, run, runToExit, setNumber and setArg only record a decision: the
+// SyscallTracer carries it out when the handler is done (one register write, one resume), so a
+// handler may change its mind freely, and the last word counts. The others act on the tracee
+// at once: placeBytes and placeString write into its memory below the stack pointer (what was
+// there is saved and put back when the call is over, or at once if it is skipped); inject runs
+// a syscall in it before returning; addFilter installs a filter in it (by injection too).
 import { syscallName, type Tracee } from '@umview/ptrace-core';
 import type { DataIO } from '../io/data-io.js';
 import { Scratch } from '../inject/scratch.js';
@@ -9,23 +13,27 @@ import type { SyscallFilter } from '../filter/syscall-filter.js';
 import type { CallHost } from './call-host.js';
 import { SyscallArgs } from './syscall-args.js';
 
+/** What the verbs decided so far: run the call (and report its return, or not), or skip it
+ * with a result. */
 export type CallDecision =
-  | { kind: 'run'; toExit: boolean }
-  | { kind: 'skip'; result: bigint };
+  | { readonly kind: 'run'; readonly toExit: boolean }
+  | { readonly kind: 'skip'; readonly result: bigint };
+
+const RUN: CallDecision = { kind: 'run', toExit: false };
+const RUN_TO_EXIT: CallDecision = { kind: 'run', toExit: true };
 
 const PATH_MAX = 4096;
 
 export class SyscallCall extends SyscallArgs {
   readonly kind = 'syscall' as const;
   readonly name: string;
-  /** Decided by the verbs; read by the tracer when it resumes the tracee. */
-  decision: CallDecision = { kind: 'run', toExit: false };
-  /** Rewritten number and arguments, if any. */
-  newNr: number | undefined;
-  readonly newArgs: (bigint | undefined)[] = [];
-  scratch: Scratch | undefined;
+  private decided: CallDecision = RUN;
+  private replacedNr: number | undefined;
+  private readonly replacedArgs: (bigint | undefined)[] = [];
+  private scratchArea: Scratch | undefined;
 
-  constructor(
+  /** Calls are made by their SyscallTracer only (SyscallCall.atStop). */
+  private constructor(
     private readonly host: CallHost,
     readonly tracee: Tracee,
     /** 'entry' under PTRACE_SYSCALL, 'seccomp' under a filter: the call has not run yet. */
@@ -37,6 +45,11 @@ export class SyscallCall extends SyscallArgs {
   ) {
     super(args);
     this.name = syscallName(nr);
+  }
+
+  /** @internal The call at a syscall stop (for the tracer). */
+  static atStop(host: CallHost, tracee: Tracee, phase: 'entry' | 'seccomp', nr: number, args: readonly bigint[], sp: bigint): SyscallCall {
+    return new SyscallCall(host, tracee, phase, nr, args, sp);
   }
 
   get tid(): number {
@@ -61,41 +74,42 @@ export class SyscallCall extends SyscallArgs {
   /** SKIPCALL: the kernel does not run the call; the tracee sees `result` (a negative value is
    * -errno). No exit stop follows. */
   skip(result: bigint | number): void {
-    this.decision = { kind: 'skip', result: BigInt(result) };
+    this.decided = { kind: 'skip', result: BigInt(result) };
   }
 
   /** SKIPEXIT: run the call, with no exit stop for it (the default). */
   run(): void {
-    this.decision = { kind: 'run', toExit: false };
+    this.decided = RUN;
   }
 
   /** Run the call and report its return (a 'syscall-return' event), to see or change it. */
   runToExit(): void {
-    this.decision = { kind: 'run', toExit: true };
+    this.decided = RUN_TO_EXIT;
   }
 
   /** Makes the tracee run another syscall instead. */
   setNumber(nr: number): void {
-    this.newNr = nr;
+    this.replacedNr = nr;
   }
 
   /** Rewrites argument `i`. The original register is restored after the call, since the
    * program may rely on argument registers surviving a syscall. */
   setArg(i: number, value: bigint | number): void {
     if (i < 0 || i > 5) throw new RangeError(`argument index ${i} is not 0..5`);
-    this.newArgs[i] = BigInt.asUintN(64, BigInt(value));
+    this.replacedArgs[i] = BigInt.asUintN(64, BigInt(value));
   }
 
-  /** Puts data below the tracee's stack for this call; returns its address. */
+  /** Writes data into the tracee now, below its stack pointer and red zone, and returns its
+   * address, valid for this call; what was there is put back when the call is over. */
   placeBytes(data: Uint8Array): bigint {
-    this.scratch ??= new Scratch(this.io, this.sp);
-    return this.scratch.place(data);
+    this.scratchArea ??= new Scratch(this.io, this.sp);
+    return this.scratchArea.place(data);
   }
 
-  /** Puts a C string below the tracee's stack for this call (e.g. a rewritten path). */
+  /** Writes a C string into the tracee now, as placeBytes does (e.g. a rewritten path). */
   placeString(text: string): bigint {
-    this.scratch ??= new Scratch(this.io, this.sp);
-    return this.scratch.placeString(text);
+    this.scratchArea ??= new Scratch(this.io, this.sp);
+    return this.scratchArea.placeString(text);
   }
 
   /** Runs a syscall of the monitor's choosing in the tracee now, before this call, and
@@ -104,18 +118,39 @@ export class SyscallCall extends SyscallArgs {
     return this.host.inject(this.tracee, this.phase, nr, args);
   }
 
+  /** What the verbs decided so far (skip, run, runToExit; run by default). */
+  get decision(): CallDecision {
+    return this.decided;
+  }
+
   /** The number that will run. */
   get effectiveNr(): number {
-    return this.newNr ?? this.nr;
+    return this.replacedNr ?? this.nr;
   }
 
   /** The arguments that will be passed. */
   get effectiveArgs(): bigint[] {
-    return this.args.map((a, i) => this.newArgs[i] ?? a);
+    return this.args.map((a, i) => this.replacedArgs[i] ?? a);
   }
 
+  /** Whether setNumber or setArg was called. */
   get rewritten(): boolean {
-    return this.newNr !== undefined || this.newArgs.some((a) => a !== undefined);
+    return this.replacedNr !== undefined || this.replacedArgs.some((a) => a !== undefined);
+  }
+
+  /** @internal The number setNumber asked for, if any (for the tracer). */
+  get newNr(): number | undefined {
+    return this.replacedNr;
+  }
+
+  /** @internal The arguments setArg rewrote, by index, the others undefined (for the tracer). */
+  get newArgs(): readonly (bigint | undefined)[] {
+    return this.replacedArgs;
+  }
+
+  /** @internal The memory placeBytes and placeString used, to restore (for the tracer). */
+  get scratch(): Scratch | undefined {
+    return this.scratchArea;
   }
 
   /** Adds a seccomp filter to this process (all its threads): more calls stop from now on.

@@ -10,11 +10,11 @@ const MAX_ERRNO = 4095n;
 export class SyscallReturn extends SyscallArgs {
   readonly kind = 'syscall-return' as const;
   readonly name: string;
-  newResult: bigint | undefined;
-  /** Set by restartCall. */
-  restart = false;
+  private replacedResult: bigint | undefined;
+  private restarting = false;
 
-  constructor(
+  /** Returns are made by their SyscallTracer only (SyscallReturn.atExit). */
+  private constructor(
     private readonly host: CallHost,
     readonly tracee: Tracee,
     /** The call that ran (after any rewrite). */
@@ -25,6 +25,11 @@ export class SyscallReturn extends SyscallArgs {
   ) {
     super(args);
     this.name = syscallName(nr);
+  }
+
+  /** @internal The return at a syscall's exit stop (for the tracer). */
+  static atExit(host: CallHost, tracee: Tracee, nr: number, args: readonly bigint[], result: bigint): SyscallReturn {
+    return new SyscallReturn(host, tracee, nr, args, result);
   }
 
   get tid(): number {
@@ -49,7 +54,7 @@ export class SyscallReturn extends SyscallArgs {
 
   /** Changes what the tracee sees as the result. */
   setResult(value: bigint | number): void {
-    this.newResult = BigInt(value);
+    this.replacedResult = BigInt(value);
   }
 
   /** The tracee makes its original call again (its own number and arguments, whatever the
@@ -59,12 +64,22 @@ export class SyscallReturn extends SyscallArgs {
    * in the tracee for something the monitor must not block on: rewrite the call into a
    * ppoll, then restart it when the ppoll returns. */
   restartCall(): void {
-    this.restart = true;
+    this.restarting = true;
   }
 
   /** The result the tracee will see. */
   get effectiveResult(): bigint {
-    return this.newResult ?? this.result;
+    return this.replacedResult ?? this.result;
+  }
+
+  /** @internal The result setResult asked for, if any (for the tracer). */
+  get newResult(): bigint | undefined {
+    return this.replacedResult;
+  }
+
+  /** @internal Whether restartCall was called (for the tracer). */
+  get restart(): boolean {
+    return this.restarting;
   }
 
   /** Runs a syscall of the monitor's choosing in the tracee now (after this call). */

@@ -2,7 +2,7 @@
 // verbs, on one of three backends (see backend.ts). It owns a ptrace-core Tracer; a handler
 // decides per call, and the tracer carries the decision out when the handler is done.
 import {
-  Tracer, arch, shellExitCode,
+  Tracer, arch, isTraceeGone, shellExitCode,
   type RegisterName, type SpawnOptions, type Stop, type Tracee,
 } from '@umview/ptrace-core';
 import { installFilter } from '../filter/install.js';
@@ -61,16 +61,26 @@ const PC: RegisterName = arch.PC_REGISTER;
 const ERESTARTSYS = -512n;
 const isRestartCode = (result: bigint): boolean => result <= -512n && result >= -516n && result !== -515n;
 
-export class SyscallTracer implements CallHost {
-  readonly tracer = new Tracer();
+export class SyscallTracer {
   readonly backend: BackendName;
   readonly filter: SyscallFilter;
-  readonly stats: SysvmStats = { stops: 0, calls: 0, letThrough: 0, skipped: 0, exitStops: 0, injected: 0 };
+  private readonly tracer = new Tracer();
+  private readonly counts: SysvmStats = { stops: 0, calls: 0, letThrough: 0, skipped: 0, exitStops: 0, injected: 0 };
+  /** What the events need of their tracer (io, inject, addFilter), kept off its public face. */
+  private readonly host: CallHost = {
+    io: (tracee) => this.io(tracee),
+    inject: (tracee, position, nr, args) => this.inject(tracee, position, nr, args),
+    addFilter: (tracee, position, filter) => this.addFilter(tracee, position, filter),
+  };
   private readonly ioFactory: DataIOFactory;
   private readonly letThrough: SyscallTracerOptions['letThrough'];
   private readonly ios = new Map<number, DataIO>();
   private readonly threads = new Map<number, ThreadState>();
   private readonly deferredStops: Stop[] = [];
+  /** What the entry of the reported return (the pending event, one at a time) left to undo.
+   * A field rather than a WeakMap keyed by the return: a proxy monitor reports a return for
+   * most of its calls, and a WeakMap entry for each cost a proxy-mode `find` 8 % (measured). */
+  private pendingReturnExit: PendingExit | undefined;
   private readonly toStart: Tracee[] = [];
   private pending: SyscallEvent | undefined;
   private root: Tracee | undefined;
@@ -82,7 +92,7 @@ export class SyscallTracer implements CallHost {
     this.ioFactory = options.io ?? ((tracee) => new TraceeIO(tracee));
     this.letThrough = options.letThrough;
     // The tracer's fast lane: such a call is let go at the wait itself, with no Stop made.
-    if (this.letThrough && usesSeccomp(this.backend)) this.tracer.seccompPass = (tracee, nr, args) => this.passes(tracee, nr, args);
+    if (this.letThrough && usesSeccomp(this.backend)) this.tracer.letThrough = (tracee, nr, args) => this.passes(tracee, nr, args);
   }
 
   /** Starts a program under this tracer. It stays stopped until events() is iterated. */
@@ -101,6 +111,11 @@ export class SyscallTracer implements CallHost {
     this.root ??= tracee;
     this.toStart.push(tracee);
     return tracee;
+  }
+
+  /** A copy of the counters so far. */
+  get stats(): Readonly<SysvmStats> {
+    return { ...this.counts };
   }
 
   /** The shell-style exit status of the first spawned program, once it has exited. */
@@ -127,15 +142,15 @@ export class SyscallTracer implements CallHost {
         continue;
       }
       if (!stop) return;
-      this.stats.stops++;
+      this.counts.stops++;
       let event: SyscallEvent | undefined;
       try {
         // A stop from the tracer's wait has been through letThrough already (the fast lane).
-        event = this.handle(stop, deferred !== undefined || this.tracer.seccompPass === undefined);
+        event = this.handle(stop, deferred !== undefined || this.tracer.letThrough === undefined);
       } catch (error) {
         // Killed at the stop while we handled it (an exit stop's registers put back, its
         // resume): its death is the next stop we get for it.
-        if ((error as Error).name !== 'TraceeGoneError') throw error;
+        if (!isTraceeGone(error)) throw error;
         continue;
       }
       if (!event) continue;
@@ -144,15 +159,16 @@ export class SyscallTracer implements CallHost {
     }
   }
 
-  /** Runs every tracee to its end, calling `handler` for each event; returns the first
-   * program's shell-style exit status. A TraceeGoneError from the handler (its tracee was
-   * killed while the handler worked on it) ends that event only: the death is reported next. */
-  run(handler: (event: SyscallEvent) => void = () => {}): number {
+  /** Runs every tracee to its end, calling `handler` for each event, and blocks the thread
+   * until then (hence `Sync`, as in Node's fs); returns the first program's shell-style exit
+   * status. A TraceeGoneError from the handler (its tracee was killed while the handler worked
+   * on it) ends that event only: the death is reported next. */
+  runSync(handler: (event: SyscallEvent) => void = () => {}): number {
     for (const event of this.events()) {
       try {
         handler(event);
       } catch (error) {
-        if ((error as Error).name !== 'TraceeGoneError') throw error;
+        if (!isTraceeGone(error)) throw error;
       }
     }
     return this.rootStatus ?? 0;
@@ -163,8 +179,7 @@ export class SyscallTracer implements CallHost {
     this.tracer.close();
   }
 
-  // ---- CallHost ----
-
+  /** The data I/O of a tracee (the one its events' `io` is). */
   io(tracee: Tracee): DataIO {
     let io = this.ios.get(tracee.tid);
     if (!io) {
@@ -174,14 +189,16 @@ export class SyscallTracer implements CallHost {
     return io;
   }
 
-  inject(tracee: Tracee, position: StopPosition, nr: number, args: readonly (bigint | number)[]): bigint {
-    this.stats.injected++;
+  // ---- for the events (CallHost) ----
+
+  private inject(tracee: Tracee, position: StopPosition, nr: number, args: readonly (bigint | number)[]): bigint {
+    this.counts.injected++;
     return injectSyscall(this.injectionContext(tracee), position, nr, args);
   }
 
-  addFilter(tracee: Tracee, position: StopPosition, filter: SyscallFilter): void {
+  private addFilter(tracee: Tracee, position: StopPosition, filter: SyscallFilter): void {
     if (!usesSeccomp(this.backend)) return; // every syscall stops already
-    this.stats.injected++;
+    this.counts.injected++;
     installFilter(this.injectionContext(tracee), this.io(tracee), position, tracee.getRegisters().sp, filter, { allThreads: true });
   }
 
@@ -193,9 +210,9 @@ export class SyscallTracer implements CallHost {
     const thread = this.threads.get(tracee.tid);
     if (thread !== undefined && (thread.pendingSignals.length > 0 || thread.pendingExit !== undefined)) return false;
     if (!this.letThrough!(tracee, nr, args)) return false;
-    this.stats.stops++;
-    this.stats.calls++;
-    this.stats.letThrough++;
+    this.counts.stops++;
+    this.counts.calls++;
+    this.counts.letThrough++;
     return true;
   }
 
@@ -207,18 +224,18 @@ export class SyscallTracer implements CallHost {
           this.resume(stop.tracee);
           return undefined;
         }
-        this.stats.calls++;
-        return new SyscallCall(this, stop.tracee, 'entry', stop.nr, stop.args, stop.sp);
+        this.counts.calls++;
+        return SyscallCall.atStop(this.host, stop.tracee, 'entry', stop.nr, stop.args, stop.sp);
       case 'seccomp':
-        this.stats.calls++;
+        this.counts.calls++;
         if (consultLetThrough && this.letThrough?.(stop.tracee, stop.nr, stop.args)) {
-          this.stats.letThrough++;
+          this.counts.letThrough++;
           this.resume(stop.tracee);
           return undefined;
         }
-        return new SyscallCall(this, stop.tracee, 'seccomp', stop.nr, stop.args, stop.sp);
+        return SyscallCall.atStop(this.host, stop.tracee, 'seccomp', stop.nr, stop.args, stop.sp);
       case 'syscall-exit':
-        this.stats.exitStops++;
+        this.counts.exitStops++;
         return this.exitStop(stop.tracee, stop.result);
       default:
         return { kind: 'process', stop, tracee: stop.tracee, deliverSignal: true } satisfies ProcessEvent;
@@ -233,7 +250,10 @@ export class SyscallTracer implements CallHost {
       this.resume(tracee); // an exit we did not ask to see (execve's, after spawn)
       return undefined;
     }
-    if (pending.report) return new ReturnWithPending(this, tracee, pending, result);
+    if (pending.report) {
+      this.pendingReturnExit = pending;
+      return SyscallReturn.atExit(this.host, tracee, pending.nr, pending.args, result);
+    }
     const edits = this.restoreEdits(pending);
     if (pending.skipResult !== undefined) edits.set(RESULT, pending.skipResult);
     edits.apply(tracee);
@@ -247,11 +267,15 @@ export class SyscallTracer implements CallHost {
   private finish(event: SyscallEvent): void {
     try {
       if (event.kind === 'syscall') this.finishCall(event);
-      else if (event.kind === 'syscall-return') this.finishReturn(event as ReturnWithPending);
+      else if (event.kind === 'syscall-return') {
+        const pending = this.pendingReturnExit!;
+        this.pendingReturnExit = undefined;
+        this.finishReturn(event, pending);
+      }
       else this.finishProcessEvent(event);
     } catch (error) {
       // The tracee died while we were at it: its exit stop reports that.
-      if ((error as Error).name !== 'TraceeGoneError') throw error;
+      if (!isTraceeGone(error)) throw error;
     }
   }
 
@@ -261,7 +285,7 @@ export class SyscallTracer implements CallHost {
     const decision = call.decision;
     const edits = new RegisterEdits();
     if (decision.kind === 'skip') {
-      this.stats.skipped++;
+      this.counts.skipped++;
       call.scratch?.restore();
       edits.set(SYSCALL_NR, -1n);
       if (this.backend === 'ptrace-syscall') {
@@ -301,15 +325,15 @@ export class SyscallTracer implements CallHost {
     this.resume(tracee);
   }
 
-  private finishReturn(ret: ReturnWithPending): void {
+  private finishReturn(ret: SyscallReturn, pending: PendingExit): void {
     if (ret.restart) {
-      this.restartAtExit(ret);
+      this.restartAtExit(ret, pending);
       return;
     }
-    const edits = this.restoreEdits(ret.pending);
+    const edits = this.restoreEdits(pending);
     if (ret.newResult !== undefined) edits.set(RESULT, ret.newResult);
     edits.apply(ret.tracee);
-    ret.pending.scratch?.restore();
+    pending.scratch?.restore();
     this.resume(ret.tracee);
   }
 
@@ -317,8 +341,8 @@ export class SyscallTracer implements CallHost {
    * either the pc moved back onto the `syscall` instruction (run it again now) or, for a call a
    * signal interrupted, -ERESTARTSYS with the original number in orig_rax, so that the kernel's
    * signal code restarts it or fails it with EINTR as SA_RESTART says. */
-  private restartAtExit(ret: ReturnWithPending): void {
-    const { tracee, pending } = ret;
+  private restartAtExit(ret: SyscallReturn, pending: PendingExit): void {
+    const { tracee } = ret;
     const regs = tracee.getRegisters();
     for (const [name, value] of pending.restore ?? []) regs.set(name, value);
     if (isRestartCode(ret.result)) {
@@ -423,7 +447,7 @@ export class SyscallTracer implements CallHost {
     const stop = this.tracer.waitFor(tracee);
     if (stop.kind !== 'syscall-exit') throw new Error(`expected execve's exit stop after spawn, got ${stop.kind}`);
     installFilter(this.injectionContext(tracee), this.io(tracee), 'exit', tracee.getRegisters().sp, this.filter);
-    this.stats.injected++;
+    this.counts.injected++;
   }
 }
 
@@ -433,13 +457,6 @@ function requeueSignal(tracee: Tracee, signal: number): void {
   try {
     tracee.signal(signal);
   } catch (error) {
-    if ((error as Error).name !== 'TraceeGoneError') throw error;
-  }
-}
-
-/** A reported return, with what its entry left to undo. */
-class ReturnWithPending extends SyscallReturn {
-  constructor(host: CallHost, tracee: Tracee, readonly pending: PendingExit, result: bigint) {
-    super(host, tracee, pending.nr, pending.args, result);
+    if (!isTraceeGone(error)) throw error;
   }
 }
