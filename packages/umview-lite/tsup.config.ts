@@ -39,6 +39,7 @@ export default defineConfig([
       // __filename when it exists.
       options.logOverride = { 'empty-import-meta': 'silent' };
       options.alias = {
+        '@umview/ptrace-core/internal': fileURLToPath(new URL('../ptrace-core/src/internal.ts', import.meta.url)),
         '@umview/ptrace-core': fileURLToPath(new URL('../ptrace-core/src/index.ts', import.meta.url)),
         '@umview/ptrace-multi': fileURLToPath(new URL('../ptrace-multi/src/index.ts', import.meta.url)),
         '@umview/sysvm/format': fileURLToPath(new URL('../sysvm/src/format/index.ts', import.meta.url)),

@@ -5,6 +5,10 @@ import { baseTestConfig } from '@umview/test-fixtures/vitest-base';
  * once with the unreal module in remap mode, as every other test, and once more in proxy mode,
  * where the monitor serves the files. */
 const BOTH_MODES = ['test/path-families.test.ts', 'test/programs.test.ts', 'test/processes.test.ts'];
+/** The same suites once more in each mode with the let-through off (--no-let-through, added by
+ * test/helpers.ts; --trace=seccomp only, the one mode that has it): passing against the native
+ * runs, they show that the fast lane changes no result (~15 s). */
+const NO_LET_THROUGH = { UMVIEW_TEST_NO_LET_THROUGH: '1' };
 
 export default defineConfig({
   test: {
@@ -12,6 +16,8 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'remap', include: ['test/**/*.test.ts'], env: { UMVIEW_TEST_UNREAL: 'unreal,mode=remap' } } },
       { extends: true, test: { name: 'proxy', include: BOTH_MODES, env: { UMVIEW_TEST_UNREAL: 'unreal,mode=proxy' } } },
+      { extends: true, test: { name: 'no-let-through', include: BOTH_MODES, env: { UMVIEW_TEST_UNREAL: 'unreal,mode=remap', ...NO_LET_THROUGH } } },
+      { extends: true, test: { name: 'no-let-through-proxy', include: BOTH_MODES, env: { UMVIEW_TEST_UNREAL: 'unreal,mode=proxy', ...NO_LET_THROUGH } } },
     ],
   },
 });

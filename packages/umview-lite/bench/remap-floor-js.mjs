@@ -6,7 +6,8 @@
 // calls); what umview-lite costs over this is its own.
 //   node remap-floor-js.mjs NR:ARG[,NR:ARG...] PROGRAM [ARGS...]
 // Prints "stops N" on stderr at the end; exits with PROGRAM's status.
-import { getLibc, pinnedBuffer, shellExitCode } from '@umview/ptrace-core';
+import { shellExitCode } from '@umview/ptrace-core';
+import { getLibc, pinnedBuffer } from '@umview/ptrace-core/internal';
 import { SyscallFilter, SyscallTracer } from '@umview/sysvm';
 
 const [spec, program, ...programArgs] = process.argv.slice(2);

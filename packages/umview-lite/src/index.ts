@@ -4,6 +4,8 @@ export type { RunOptions } from './run.js';
 export { Monitor } from './monitor/monitor.js';
 export type { MonitorOptions, MonitorResult, TraceMode } from './monitor/monitor.js';
 export type { MonitorStats } from './monitor/stats.js';
+export { RoutingTable, ModuleConflictError, describeRouting } from './monitor/routing.js';
+export type { CallRoute, PathRoute, Mode, Follows, LetThroughRule } from './monitor/routing.js';
 export { formatStats } from './monitor/stats.js';
 export type { ProxyStats } from './proxy/proxy-stats.js';
 export type { SyscallLogger } from './monitor/syscall-logger.js';

@@ -4,7 +4,8 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UNREAL, tempDir, umview } from './helpers.js';
+import { UNREAL, fixture, tempDir, tokenize, umview } from './helpers.js';
+import { makeTree } from './tree.js';
 
 const letThrough = (stderr: string): number => Number(/let through at the stop\s+(\d+)/.exec(stderr)?.[1]);
 const virtualized = (stderr: string): number => Number(/syscalls virtualized\s+(\d+)/.exec(stderr)?.[1]);
@@ -46,8 +47,8 @@ describe.each([UNREAL, 'unreal,mode=proxy'])('let through (-m %s)', (module) => 
   it('none with --strace (every call is logged) or for a syscall a module claims', async () => {
     const logged = await umview(['-m', module, '--stats', '--strace=/dev/null'], ['cat', '/etc/hostname']);
     expect(letThrough(logged.stderr)).toBe(0);
-    // UMVIEW_NO_LET_THROUGH=1 turns it off (to compare).
-    const off = await umview(['-m', module, '--stats'], ['cat', '/etc/hostname'], { env: { ...process.env, UMVIEW_NO_LET_THROUGH: '1' } });
+    // --no-let-through turns it off (to compare).
+    const off = await umview(['-m', module, '--stats', '--no-let-through'], ['cat', '/etc/hostname']);
     expect(off.stdout).toBe(readFileSync('/etc/hostname', 'utf8'));
     expect(letThrough(off.stderr)).toBe(0);
     const file = join(tempDir(), 'count-opens.mjs');
@@ -79,3 +80,44 @@ describe('let through in proxy mode', () => {
   });
 });
 
+
+/** The same program under the monitor with the let-through on and off (--no-let-through): the
+ * outputs must be the same byte for byte, each run on its own tree (two names of one length,
+ * given as $T). The full suites also run a subset with it off: vitest.config.ts's project
+ * no-let-through. */
+describe.each([UNREAL, 'unreal,mode=proxy'])('the same results with and without let-through (-m %s)', (module) => {
+  const both = async (command: (tree: string) => string[], setup: (tree: string) => void, cwd = false): Promise<string> => {
+    const root = tempDir('umview-lt-');
+    const runs = [];
+    for (const [i, flags] of [['--stats'], ['--stats', '--no-let-through']].entries()) {
+      const tree = join(root, `t${i}`);
+      mkdirSync(tree);
+      setup(tree);
+      const guest = `/unreal${tree}`;
+      const r = await umview(['-m', module, ...flags], command(guest), { cwd: cwd ? tree : undefined });
+      const stats = /umview-lite stats:[\s\S]*$/.exec(r.stderr)?.[0] ?? '';
+      runs.push({ code: r.code, stdout: tokenize(r.stdout, { [guest]: '$T', [tree]: '$HOST' }), stderr: tokenize(r.stderr.slice(0, r.stderr.length - stats.length), { [guest]: '$T', [tree]: '$HOST' }), letThrough: letThrough(stats) });
+    }
+    const [on, off] = runs;
+    expect(on!.letThrough).toBeGreaterThan(0);
+    expect(off!.letThrough).toBe(0);
+    expect(off!.stdout).toBe(on!.stdout);
+    expect(off!.stderr).toBe(on!.stderr);
+    expect(off!.code).toBe(on!.code);
+    expect(on!.code).toBe(0);
+    return on!.stdout;
+  };
+
+  it('the path-families fixture: every path-taking family', async () => {
+    const program = fixture('path-families', ['-O0']);
+    const out = await both((tree) => [`/unreal${program}`, '/unreal', tree.slice('/unreal'.length)], () => {}, true);
+    expect(out.trimEnd().endsWith('== done')).toBe(true);
+  });
+
+  it('a shell session on a tree (cp, find, ls, stat, cd, readlink)', async () => {
+    const script = `set -e; cd "$0"; cp -a src cp1; find . | sort; ls -lR --time-style=+%s src; stat -c '%n %s %a %F %h' src/a.txt src/link-a cp1/sub1;
+      cd src/sub1 && pwd && cat ../a.txt c.txt; readlink -f ../link-a; cd / && /bin/ls "$0/cp1" && du -ab "$0/src" | sort -k2`;
+    const out = await both((tree) => ['/unreal/bin/bash', '-c', script, tree], makeTree);
+    expect(out).toContain('$T/src/sub1\n');
+  });
+});

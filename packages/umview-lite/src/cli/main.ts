@@ -2,6 +2,7 @@
 import { openSync, writeSync } from 'node:fs';
 import { PermissionError, PtraceError, SpawnError, interruptWaitEvery, makeSignalsInterruptWait, SIGNALS } from '@umview/ptrace-core';
 import { Monitor } from '../monitor/monitor.js';
+import { ModuleConflictError, describeRouting } from '../monitor/routing.js';
 import { formatStats } from '../monitor/stats.js';
 import type { SyscallLogger } from '../monitor/syscall-logger.js';
 import { loadModule } from '../modules/registry.js';
@@ -38,7 +39,21 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   const straceLogger = await openStraceLog(options.strace);
-  const monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger });
+  let monitor: Monitor;
+  try {
+    monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger, letThrough: options.letThrough });
+  } catch (error) {
+    if (error instanceof ModuleConflictError) fail(error.message, 2);
+    throw error;
+  }
+  if (options.routing) {
+    const table = `${describeRouting(monitor.routing)}\n`;
+    if (options.command.length === 0) {
+      process.stdout.write(table);
+      return 0;
+    }
+    process.stderr.write(table);
+  }
   // Forward termination signals to the command. SIGINT from a terminal already reached it
   // (same process group), so it is forwarded only when there is no terminal.
   const forwarded = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;

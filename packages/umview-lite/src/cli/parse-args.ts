@@ -6,6 +6,10 @@ export interface CliOptions {
   trace: TraceMode;
   multi: boolean;
   stats: boolean;
+  /** --routing: print the routing table (on stderr before the command; alone, on stdout). */
+  routing: boolean;
+  /** false with --no-let-through. */
+  letThrough: boolean;
   /** undefined: off; '-': stderr; else a file path. */
   strace: string | undefined;
   help: boolean;
@@ -20,7 +24,7 @@ export class UsageError extends Error {
 const TRACE_MODES: readonly TraceMode[] = ['syscall', 'seccomp-all', 'seccomp'];
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { modules: [], trace: 'seccomp', multi: true, stats: false, strace: undefined, help: false, version: false, command: [] };
+  const o: CliOptions = { modules: [], trace: 'seccomp', multi: true, stats: false, routing: false, letThrough: true, strace: undefined, help: false, version: false, command: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (name: string): string => {
@@ -44,6 +48,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       o.trace = mode;
     } else if (arg === '--no-multi') o.multi = false;
     else if (arg === '--stats') o.stats = true;
+    else if (arg === '--routing') o.routing = true;
+    else if (arg === '--no-let-through') o.letThrough = false;
     else if (arg === '--strace') o.strace = '-';
     else if (arg.startsWith('--strace=')) o.strace = arg.slice('--strace='.length) || '-';
     else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'`);
@@ -52,7 +58,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       break;
     }
   }
-  if (!o.help && !o.version && o.command.length === 0) throw new UsageError('no command given');
+  if (!o.help && !o.version && !o.routing && o.command.length === 0) throw new UsageError('no command given');
   return o;
 }
 
@@ -72,6 +78,11 @@ Options:
                                syscall      every syscall at entry and exit (2006, no SYSVM)
   --no-multi                 copy tracee memory one PEEK/POKE per word (2006, no PTRACE_MULTI)
   --stats                    print the monitor's work on stderr at exit
+  --routing                  print the routing table (which module serves which path prefix
+                               or syscall, in which mode; which calls are let through at
+                               their stop): on stderr before the command, or alone on stdout
+  --no-let-through           every path call takes the monitor's full way, none is let
+                               through at its stop (same results, slower: for comparing)
   --strace[=FILE]            log each syscall the monitor saw (default: stderr)
   -h, --help                 show this help
   -V, --version              show the version

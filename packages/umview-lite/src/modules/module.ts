@@ -5,6 +5,18 @@
 // longest match; a call listed in a module's `syscalls` goes to that module. A module is a
 // plain object; load your own with `-m ./my-module.js[,key=value...]`, a file whose default
 // export is such an object or a factory `(options) => object`.
+//
+// The order for one call (the routing table, monitor/routing.ts; `--routing` prints it):
+//   1. the module that lists the syscall in `syscalls` (one at most) gets `handleSyscall`, with
+//      the call as the program made it. If it returns true, the call is the module's: the
+//      monitor does nothing more with it (no path rewriting, no proxy, no cwd tracking).
+//   2. otherwise (false, or no handleSyscall) the monitor goes on with the call as the module
+//      left it: the proxy (virtual fds, paths of `proxy: true` modules), then path rewriting
+//      through mapPath (the longest prefix), then the cwd (getcwd, fchdir).
+// Claims that conflict are refused when the modules load (a ModuleConflictError naming both
+// modules): two modules listing the same syscall, or serving the same path prefix. A module
+// may list a path syscall (openat) while another serves paths: by the order above, it sees
+// every such call first.
 import type { SyscallCall } from '@umview/sysvm';
 
 export interface ModuleOptions {
@@ -38,10 +50,12 @@ export interface UmviewModule {
   /** The guest path under which this module shows a host path, if it does: what getcwd says
    * after a chdir into a served directory. */
   unmapPath?(hostPath: string): string | undefined;
-  /** Syscalls (by name) this module wants to see, whatever their arguments. */
+  /** Syscalls (by name) this module wants to see, whatever their arguments: every one reaches
+   * it, first (none is let through at its stop). No other module may list the same syscall. */
   readonly syscalls?: readonly string[];
-  /** Handles a call it claimed. Return true when it decided the call (skip, rewrite, inject);
-   * the monitor then does nothing more with it. */
+  /** Handles a call it claimed, before the monitor's own handling. Return true when it decided
+   * the call (skip, rewrite, inject, or let it run as it is): the monitor then does nothing
+   * more with it. Return false (or nothing) to let the monitor go on with it. */
   handleSyscall?(call: SyscallCall, context: ModuleContext): boolean | void;
   /** Called when the monitor stops. */
   close?(): void;

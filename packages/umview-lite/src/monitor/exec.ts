@@ -6,11 +6,10 @@ import { accessSync, closeSync, constants, openSync, readSync } from 'node:fs';
 import { syscallNumber } from '@umview/ptrace-core';
 import type { SyscallCall } from '@umview/sysvm';
 import type { PathTranslator } from '../paths/translator.js';
+import { AT_EMPTY_PATH, AT_FDCWD } from '../linux.js';
 
 const BINPRM_BUF_SIZE = 256; // what the kernel reads of a #! line
 const MAX_ARGS = 1 << 16;
-const AT_FDCWD = -100;
-const AT_EMPTY_PATH = 0x1000;
 const EXECVE_NR = syscallNumber('execve')!;
 
 interface Shebang {

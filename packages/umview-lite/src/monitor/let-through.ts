@@ -20,33 +20,27 @@
 // interpreter a module serves (the kernel would look for it on the host): `execNeedsMonitor`
 // reads the file to tell.
 //
+// Which calls may be let through at all, and which components a path may not name, come from
+// the routing table (routing.ts: CallRoute.letThrough, RoutingTable.letThroughHeads), the
+// same table the monitor dispatches from; this file only reads the path bytes.
+//
 // It runs at ~16,000 stops a second: no allocation, no string decoding, a plain loop over the
 // bytes (small code, cheap for V8 to optimize — compiling is part of a short run's cost too).
-import { syscallNumber, type Tracee } from '@umview/ptrace-core';
+import type { Tracee } from '@umview/ptrace-core';
 import type { TraceeIO } from '@umview/ptrace-multi';
-import { PATH_SYSCALLS } from '../paths/path-syscalls.js';
+import { O_DIRECTORY, O_PATH, PATH_MAX } from '../linux.js';
+import type { RoutingTable } from './routing.js';
 
 const SLASH = 0x2f;
 const DOT = 0x2e;
-const O_DIRECTORY = 0o200000;
-const O_PATH = 0o10000000;
-const PATH_MAX = 4096;
-/** Calls whose unserved paths still matter to the monitor (cwd tracking; execveat's dirfd may
- * be a virtual fd). */
-const ALWAYS_HANDLED = new Set(['chdir', 'execveat', 'openat2']);
-const EXECVE = syscallNumber('execve');
-/** The flags argument of the opens whose directory fds the monitor tracks. */
-const OPEN_FLAGS: Readonly<Record<string, number>> = { open: 1, openat: 2 };
-/** First components that may name a virtual fd of proxy mode (/proc/self/fd/N, /dev/fd/N). */
-const PROXY_HEADS = ['proc', 'dev'];
+/** A call's letThrough rule ('unserved', 'exec'), as numbers (a plain array lookup at the
+ * stop); a call whose rule is 'never' has none. */
+const UNSERVED = 1;
+const EXEC = 2;
 
 export interface LetThroughOptions {
-  /** First components of every served prefix (PathTranslator.prefixHeads). */
-  prefixHeads: ReadonlySet<string>;
-  /** Syscall numbers a module claims for itself. */
-  claimed: ReadonlySet<number>;
-  /** Proxy mode: /proc/<pid>/fd/N and /dev/fd/N may name a virtual fd. */
-  proxy: boolean;
+  /** Which calls may go on, and the components their paths may not name. */
+  routing: RoutingTable;
   /** Proxy mode: whether an fd of the tracee is one the monitor serves or tracks (a virtual fd,
    * a served directory's), undefined when it cannot tell. A call on '' (AT_EMPTY_PATH) relative
    * to any other fd is the kernel's (glibc's fstat is newfstatat(fd, "", AT_EMPTY_PATH)). */
@@ -61,26 +55,31 @@ export type LetThrough = (tracee: Tracee, nr: number, args: ArrayLike<bigint>) =
 
 /** sysvm's letThrough for path calls that cannot concern any module; undefined when every
  * path may (a module serving '/'). */
-export function unservedPathCalls(options: LetThroughOptions): LetThrough | undefined {
-  const heads = [...options.prefixHeads, ...(options.proxy ? PROXY_HEADS : [])];
+export function letThroughPredicate(options: LetThroughOptions): LetThrough | undefined {
+  const { routing } = options;
+  const heads = routing.letThroughHeads;
   if (heads.some((head) => head === '')) return undefined;
   const names = heads.map((head) => Buffer.from(head));
-  // Per syscall number, the path argument indexes (an array indexed without hashing).
+  // Per syscall number (arrays indexed without hashing): the rule, the path argument indexes,
+  // their dirfd arguments, the flags argument of an open.
+  const rules: number[] = [];
   const pathArgs: (readonly number[] | undefined)[] = [];
   const dirfdArgs: (readonly number[] | undefined)[] = [];
   const flagsArg: number[] = [];
-  for (const [name, args] of Object.entries(PATH_SYSCALLS)) {
-    const nr = syscallNumber(name);
-    if (nr === undefined || ALWAYS_HANDLED.has(name) || options.claimed.has(nr)) continue;
-    if (nr === EXECVE && options.execNeedsMonitor === undefined) continue;
-    pathArgs[nr] = args.map((a) => a.arg);
-    dirfdArgs[nr] = args.map((a) => a.dirfd ?? -1);
-    flagsArg[nr] = OPEN_FLAGS[name] ?? -1;
+  for (const route of routing.calls) {
+    if (route === undefined || route.paths === undefined || route.letThrough === 'never') continue;
+    if (route.letThrough === 'exec' && options.execNeedsMonitor === undefined) continue;
+    rules[route.nr] = route.letThrough === 'exec' ? EXEC : UNSERVED;
+    pathArgs[route.nr] = route.paths.map((a) => a.arg);
+    dirfdArgs[route.nr] = route.paths.map((a) => a.dirfd ?? -1);
+    flagsArg[route.nr] = route.flagsArg ?? -1;
   }
-  const { io, proxy, fdConcernsMonitor, execNeedsMonitor } = options;
+  const { io, fdConcernsMonitor, execNeedsMonitor } = options;
+  const proxy = routing.proxy;
   return (tracee, nr, args) => {
-    const indexes = pathArgs[nr];
-    if (indexes === undefined) return false;
+    const rule = rules[nr];
+    if (rule === undefined) return false;
+    const indexes = pathArgs[nr]!;
     for (let i = 0; i < indexes.length; i++) {
       const pointer = args[indexes[i]!]!;
       if (pointer === 0n) return false;
@@ -90,7 +89,7 @@ export function unservedPathCalls(options: LetThroughOptions): LetThrough | unde
       } catch {
         return false; // unreadable: the full path reports it as the kernel would
       }
-      if (nr === EXECVE) {
+      if (rule === EXEC) {
         // Absolute, unserved, and not a script the monitor must run.
         if (bytes[0] !== SLASH || scanComponents(bytes, names) === NAMES_A_PREFIX || execNeedsMonitor!(bytes)) return false;
       } else if (bytes.length === 0 && proxy) {

@@ -1,15 +1,15 @@
 // The monitor: runs a process tree under a SyscallTracer and lets modules virtualize its
-// syscalls. Each call is dispatched to the module that claims it (the longest path prefix, or
-// a syscall a module listed); the monitor itself keeps the per-process state (guest cwd,
-// directory fds) that path virtualization needs across fork, exec and exit.
+// syscalls. Each call is dispatched through the routing table (routing.ts: the module that
+// claims it by number, the proxy, the longest path prefix); the monitor itself keeps the
+// per-process state (guest cwd, directory fds) that path virtualization needs across fork,
+// exec and exit.
 import { existsSync, readlinkSync } from 'node:fs';
-import { syscallNumber, type SpawnOptions, type Stop } from '@umview/ptrace-core';
+import { isTraceeGone, type SpawnOptions, type Stop } from '@umview/ptrace-core';
 import {
   SyscallFilter, SyscallTracer, type BackendName, type SyscallCall, type SyscallEvent, type SyscallReturn,
 } from '@umview/sysvm';
 import type { ModuleContext, UmviewModule } from '../modules/module.js';
 import { resolveFrom } from '../paths/guest-path.js';
-import { CWD_SYSCALLS, PATH_SYSCALLS } from '../paths/path-syscalls.js';
 import { PathTranslator } from '../paths/translator.js';
 import { answerGetcwd, settleCwd } from './cwd.js';
 import { readShebang, rewriteScriptExec, scriptNeedsMonitor } from './exec.js';
@@ -21,7 +21,9 @@ import { ProxyService } from '../proxy/proxy-service.js';
 import { fdLayout } from '../proxy/fd-limits.js';
 import type { TraceeIO } from '@umview/ptrace-multi';
 import type { SyscallLogger } from './syscall-logger.js';
-import { unservedPathCalls } from './let-through.js';
+import { letThroughPredicate } from './let-through.js';
+import { RoutingTable, type CallRoute } from './routing.js';
+import { O_DIRECTORY, O_PATH } from '../linux.js';
 
 /** How syscalls stop: every one at entry and exit (2006, no SYSVM); every one once (SYSVM);
  * only those the modules may claim (SYSVM + filter, the default). */
@@ -37,6 +39,10 @@ export interface MonitorOptions {
   strace?: (line: string) => void;
   /** The --strace logger (made from `strace` by run(); the CLI loads it only when asked). */
   straceLogger?: SyscallLogger;
+  /** Let path calls that no module can serve go on at their seccomp stop (sysvm's letThrough;
+   * default true). Off (`--no-let-through`), every path call takes the full way: the results
+   * must be the same, only slower. */
+  letThrough?: boolean;
 }
 
 export interface MonitorResult {
@@ -45,13 +51,13 @@ export interface MonitorResult {
   stats: MonitorStats;
 }
 
-const O_DIRECTORY = 0o200000;
-const O_PATH = 0o10000000;
 /** How often a busy monitor lets the event loop run (signal handlers), at most. */
 const YIELD_EVERY_MS = 50;
 
 export class Monitor {
   readonly stats = emptyStats();
+  /** Who handles what: modules by path prefix and by syscall, the proxy, the let-through. */
+  readonly routing: RoutingTable;
   private readonly vm: SyscallTracer;
   private readonly translator: PathTranslator;
   private readonly rewriter: PathRewriter;
@@ -59,7 +65,6 @@ export class Monitor {
   /** Per thread: what to do at the return of its current call, and what to undo if the
    * thread dies before (a reference the hook would have dropped). */
   private readonly onReturn = new Map<number, { hook: (ret: SyscallReturn) => void; abandon?: () => void }>();
-  private readonly syscallClaims = new Map<number, UmviewModule>();
   private readonly log: SyscallLogger | undefined;
   private readonly context: ModuleContext;
   private rootPid: number | undefined;
@@ -67,17 +72,11 @@ export class Monitor {
   private readonly proxy: ProxyService | undefined;
 
   constructor(private readonly options: MonitorOptions) {
-    this.translator = new PathTranslator(options.modules);
+    this.routing = new RoutingTable(options.modules);
+    this.translator = new PathTranslator(this.routing.paths, this.routing.prefixHeads);
     this.rewriter = new PathRewriter(this.translator);
-    for (const module of options.modules) {
-      for (const name of module.syscalls ?? []) {
-        const nr = syscallNumber(name);
-        if (nr === undefined) throw new Error(`module ${module.name}: unknown syscall ${name}`);
-        this.syscallClaims.set(nr, module);
-      }
-    }
     this.memory = new MonitorMemory(options.multi ?? true);
-    this.proxy = options.modules.some((m) => m.proxy)
+    this.proxy = this.routing.proxy
       ? new ProxyService(this.translator, this.rewriter, fdLayout(), (call) => call.io as TraceeIO, {
         expectReturn: (call, hook, abandon) => this.expectReturn(call, hook, abandon),
         traced: (pid) => this.processes.find(pid),
@@ -90,13 +89,10 @@ export class Monitor {
       backend,
       filter: filtered ? this.filter() : SyscallFilter.all(),
       io: this.memory.factory,
-      // Not with --strace, which logs every call, nor when nothing serves paths;
-      // UMVIEW_NO_LET_THROUGH=1 turns it off, to compare.
-      letThrough: filtered && !this.translator.isEmpty && !process.env.UMVIEW_NO_LET_THROUGH
-        ? unservedPathCalls({
-          prefixHeads: this.translator.prefixHeads,
-          claimed: new Set(this.syscallClaims.keys()),
-          proxy: this.proxy !== undefined,
+      // Not with --strace, which logs every call, nor when nothing serves paths.
+      letThrough: filtered && this.routing.servesPaths && (options.letThrough ?? true)
+        ? letThroughPredicate({
+          routing: this.routing,
           fdConcernsMonitor: (tracee, fd) => {
             const process = this.processes.find(tracee.pid);
             return process === undefined ? undefined : process.dirFd(fd) !== undefined; // virtual ones included
@@ -135,7 +131,7 @@ export class Monitor {
           // The tracee was killed while its call was being handled (SIGKILL takes it out of
           // its ptrace-stop: every request on it fails with ESRCH). Its death comes next as a
           // stop of its own; the other tracees go on.
-          if ((error as Error).name !== 'TraceeGoneError') throw error;
+          if (!isTraceeGone(error)) throw error;
         }
         if (now() - lastYield > YIELD_EVERY_MS) {
           await yieldToEventLoop(); // signals that arrived while we were not in waitpid
@@ -181,13 +177,9 @@ export class Monitor {
     }
   }
 
-  /** The seccomp filter: the syscalls a module may claim, and nothing else. */
+  /** The seccomp filter: the syscalls the routing table routes, and nothing else. */
   private filter(): SyscallFilter {
-    const names = new Set<string>(this.options.modules.flatMap((m) => m.syscalls ?? []));
-    if (!this.translator.isEmpty) {
-      for (const name of [...Object.keys(PATH_SYSCALLS), ...CWD_SYSCALLS]) if (syscallNumber(name) !== undefined) names.add(name);
-    }
-    const filter = SyscallFilter.of(names);
+    const filter = SyscallFilter.of(this.routing.stopAlways());
     return this.proxy ? this.proxy.addToFilter(filter) : filter;
   }
 
@@ -212,28 +204,34 @@ export class Monitor {
   }
 
   private handleCall(call: SyscallCall): void {
-    const process = this.processes.get(call.pid);
-    let virtualized = false;
-    const pathArgs = PATH_SYSCALLS[call.name];
-    if (this.proxy?.handle(call, process)) virtualized = true;
-    else if (pathArgs && !this.translator.isEmpty) virtualized = this.handlePaths(call, process, pathArgs);
-    else if (call.name === 'getcwd' && process.guestCwd !== undefined) {
-      answerGetcwd(call, process.guestCwd);
-      virtualized = true;
-    } else if (call.name === 'fchdir') this.handleFchdir(call, process);
-    const module = this.syscallClaims.get(call.nr);
-    if (module?.handleSyscall?.(call, this.context)) virtualized = true;
-    if (virtualized) this.stats.virtualized++;
+    const route = this.routing.calls[call.nr];
+    if (route !== undefined && this.route(call, route)) this.stats.virtualized++;
     this.log?.called(call);
   }
 
+  /** One call along its route, in the order of the module contract (module.ts): the module
+   * that claims it by number (true: nothing more), the proxy, path rewriting, the cwd. True
+   * when the call was virtualized. */
+  private route(call: SyscallCall, route: CallRoute): boolean {
+    if (route.module?.handleSyscall?.(call, this.context)) return true;
+    const process = this.processes.get(call.pid);
+    if (route.proxy && this.proxy!.handle(call, process)) return true;
+    if (route.paths) return this.handlePaths(call, process, route);
+    if (route.follows === 'getcwd' && process.guestCwd !== undefined) {
+      answerGetcwd(call, process.guestCwd);
+      return true;
+    }
+    if (route.follows === 'cwd') this.handleFchdir(call, process);
+    return false;
+  }
+
   /** Rewrites served paths; chdir, execve and directory opens need a little more. */
-  private handlePaths(call: SyscallCall, process: ProcessState, pathArgs: (typeof PATH_SYSCALLS)[string]): boolean {
-    const paths = this.rewriter.rewrite(call, process, pathArgs);
+  private handlePaths(call: SyscallCall, process: ProcessState, route: CallRoute): boolean {
+    const paths = this.rewriter.rewrite(call, process, route.paths!);
     const first = paths[0];
     const served = paths.some((p) => p.host !== undefined);
-    switch (call.name) {
-      case 'chdir': {
+    switch (route.follows) {
+      case 'cwd': {
         if (!first) break;
         const guest = first.guest ?? (process.guestCwd !== undefined ? resolveFrom(process.guestCwd, first.original) : undefined);
         const target = guest !== undefined && this.translator.claimOf(guest) !== undefined ? guest : undefined;
@@ -244,15 +242,13 @@ export class Monitor {
         }
         break;
       }
-      case 'execve':
-      case 'execveat':
+      case 'exec':
         if (first?.host !== undefined) rewriteScriptExec(call, first.original, first.host, this.translator);
         break;
-      case 'open':
-      case 'openat':
-      case 'openat2': {
+      case 'dir-open': {
         if (!first?.host || first.guest === undefined) break;
-        const flags = call.name === 'open' ? call.int(1) : call.name === 'openat' ? call.int(2) : Number(call.io.readWord(call.ptr(2)));
+        // openat2's flags are the first word of its struct open_how.
+        const flags = route.flagsArg !== undefined ? call.int(route.flagsArg) : Number(call.io.readWord(call.ptr(2)));
         if ((flags & (O_DIRECTORY | O_PATH)) === 0) break;
         const guestPath = first.guest;
         this.expectReturn(call, (ret) => {

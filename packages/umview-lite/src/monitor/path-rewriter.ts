@@ -17,9 +17,8 @@ import type { PathArg } from '../paths/path-syscalls.js';
 import type { PathTranslator } from '../paths/translator.js';
 import { scriptNeedsMonitor } from './exec.js';
 import type { ProcessState } from './process-table.js';
+import { AT_FDCWD, PATH_MAX } from '../linux.js';
 
-const AT_FDCWD = -100;
-const PATH_MAX = 4096;
 const MAX_LINKS = 40; // the kernel's limit on symlinks in one lookup
 
 export interface RewrittenPath {

@@ -1,7 +1,8 @@
 // Per-process state the monitor keeps, by thread group: the guest view of the cwd, directory
-// fds opened through served paths, and credentials. Threads share their process's state;
-// fork copies it; exec keeps it; the last thread's exit drops it.
-import { closeSync, readFileSync, readlinkSync } from 'node:fs';
+// fds opened through served paths, and (proxy modules) virtual fds. Threads share their
+// process's state; fork copies it; exec keeps it; the last thread's exit drops it.
+import { closeSync, readlinkSync } from 'node:fs';
+import { readProcStatusField } from '@umview/ptrace-core/internal';
 import { VirtualFdTable } from '../proxy/virtual-fds.js';
 
 export interface DirFd {
@@ -9,11 +10,6 @@ export interface DirFd {
   guestPath: string;
   /** The host path it really is, to tell whether the fd number was reused since. */
   hostPath: string;
-}
-
-export interface Credentials {
-  uid: number;
-  gid: number;
 }
 
 export class ProcessState {
@@ -32,11 +28,11 @@ export class ProcessState {
   /** pidfd of the process, for pidfd_getfd. */
   private pidfdValue: number | undefined;
 
-  constructor(readonly pid: number, public credentials: Credentials) {}
+  constructor(readonly pid: number) {}
 
   /** A copy for a forked child. */
   forkedAs(pid: number): ProcessState {
-    const child = new ProcessState(pid, { ...this.credentials });
+    const child = new ProcessState(pid);
     child.guestCwd = this.guestCwd;
     for (const [fd, dir] of this.dirFds) child.dirFds.set(fd, { ...dir });
     child.vfds = this.vfds.fork();
@@ -47,12 +43,8 @@ export class ProcessState {
 
   /** The process's umask (from /proc; Linux 4.7+). */
   umask(): number | undefined {
-    try {
-      const m = /^Umask:\s*([0-7]+)/m.exec(readFileSync(`/proc/${this.pid}/status`, 'latin1'));
-      return m ? parseInt(m[1]!, 8) : undefined;
-    } catch {
-      return undefined;
-    }
+    const value = readProcStatusField(this.pid, 'Umask');
+    return value !== undefined && /^[0-7]+$/.test(value) ? parseInt(value, 8) : undefined;
   }
 
   /** A pidfd on the process, opened once. */
@@ -105,7 +97,7 @@ export class ProcessTable {
   get(pid: number): ProcessState {
     let state = this.byPid.get(pid);
     if (!state) {
-      state = new ProcessState(pid, { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 });
+      state = new ProcessState(pid);
       this.byPid.set(pid, state);
     }
     return state;

@@ -4,34 +4,22 @@
 // path; that path may itself be served by a module (`/unreal/unreal/X` is `X`), so mapping
 // repeats until no module claims the result.
 import type { UmviewModule } from '../modules/module.js';
+import type { PathRoute } from '../monitor/routing.js';
 import { below } from './guest-path.js';
 
 const MAX_HOPS = 40; // like the kernel's limit on nested symlinks
 
-interface Claim {
-  prefix: string;
-  module: UmviewModule;
-}
-
 export class PathTranslator {
-  private readonly claims: Claim[];
-  /** First components of every prefix: a path that names none of them can never reach a
-   * served prefix (save through a symlink, which the kernel resolves on the host). */
-  readonly prefixHeads: ReadonlySet<string>;
-
-  constructor(modules: readonly UmviewModule[]) {
-    this.claims = modules
-      .flatMap((module) => (module.paths ?? []).map((prefix) => ({ prefix, module })))
-      .sort((a, b) => b.prefix.length - a.prefix.length);
-    this.prefixHeads = new Set(this.claims.map((c) => c.prefix.split('/').filter(Boolean)[0] ?? ''));
-  }
+  /** @param claims the routing table's path prefixes, longest first (RoutingTable.paths).
+   * @param prefixHeads their first components (RoutingTable.prefixHeads). */
+  constructor(private readonly claims: readonly PathRoute[], readonly prefixHeads: ReadonlySet<string>) {}
 
   get isEmpty(): boolean {
     return this.claims.length === 0;
   }
 
   /** The module serving an absolute guest path, if any. */
-  claimOf(path: string): Claim | undefined {
+  claimOf(path: string): PathRoute | undefined {
     return this.claims.find((c) => below(path, c.prefix) !== undefined);
   }
 

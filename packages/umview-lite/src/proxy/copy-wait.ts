@@ -6,7 +6,7 @@
 // rewritten into, then makes its call again (SyscallReturn.restartCall): blocked in the tracee,
 // where a signal interrupts it as natively, and the monitor free meanwhile.
 import { fstatSync } from 'node:fs';
-import { pinnedBuffer } from '@umview/ptrace-core';
+import { pinnedBuffer } from '@umview/ptrace-core/internal';
 import type { SyscallCall } from '@umview/sysvm';
 import { sys } from './host-syscalls.js';
 

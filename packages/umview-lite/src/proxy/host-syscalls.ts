@@ -1,7 +1,8 @@
 // System calls the monitor makes on its own behalf (on the real files it keeps for the
 // tracees), raw, so that the monitor re-issues exactly the call the tracee made with only the
 // path or fd swapped. Results follow the kernel's convention: >= 0, or -errno.
-import { getLibc, pinnedBuffer, syscallNumber } from '@umview/ptrace-core';
+import { syscallNumber } from '@umview/ptrace-core';
+import { getLibc, pinnedBuffer } from '@umview/ptrace-core/internal';
 
 export type SysArg = number | bigint | Buffer | null;
 

@@ -2,16 +2,17 @@
 // monitor's real ones and paths by host paths; the buffers it reads are copied out of the
 // tracee before, the buffers it writes copied into the tracee after, each in one ptrace-multi
 // batch. The tracee's call is then skipped with the monitor's result.
-import { ERRNO, pinnedBuffer, syscallNumber } from '@umview/ptrace-core';
+import { ERRNO, syscallNumber } from '@umview/ptrace-core';
+import { pinnedBuffer } from '@umview/ptrace-core/internal';
 import type { SyscallCall } from '@umview/sysvm';
 import type { TraceeIO } from '@umview/ptrace-multi';
 import type { ArgSize, ArgSpec } from './call-specs.js';
 import { cString, sysnr, type SysArg } from './host-syscalls.js';
+import { PATH_MAX } from '../linux.js';
 
 /** Transfers larger than this are cut short (a short read or write, which the kernel may do
  * too), so that one call never needs an unbounded buffer in the monitor. */
 export const MAX_TRANSFER = 16 << 20;
-const PATH_MAX = 4096;
 const XATTR_NAME_MAX = 255;
 
 export interface ReissuePlan {

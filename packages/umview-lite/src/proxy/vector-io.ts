@@ -1,9 +1,10 @@
 // readv/writev and their positioned variants on a virtual fd: the monitor issues the same call
 // with one iovec over its own buffer, and scatters the data into (or gathers it from) the
 // tracee's iovecs in one ptrace-multi batch.
-import { ERRNO, getLibc, pinnedBuffer } from '@umview/ptrace-core';
+import { ERRNO } from '@umview/ptrace-core';
+import { getLibc, pinnedBuffer } from '@umview/ptrace-core/internal';
 import type { TraceeIO } from '@umview/ptrace-multi';
-import type { SyscallCall } from '@umview/sysvm';
+import { IOVEC_SIZE, decodeIovecs, type Iovec, type SyscallCall } from '@umview/sysvm';
 import { sysnr } from './host-syscalls.js';
 import { MAX_TRANSFER } from './reissue.js';
 
@@ -12,23 +13,17 @@ const IOV_MAX = 1024;
 export const READ_VECTORS: ReadonlySet<string> = new Set(['readv', 'preadv', 'preadv2']);
 export const WRITE_VECTORS: ReadonlySet<string> = new Set(['writev', 'pwritev', 'pwritev2']);
 
-interface Iovec {
-  base: bigint;
-  length: number;
-}
-
 /** Serves a vector call (fd, iov, iovcnt, [pos_l, pos_h, flags]) on the monitor's fd. */
 export function vectorIO(call: SyscallCall, realFd: number, io: TraceeIO): { result: number; bytes: number } {
   const count = call.int(2);
   if (count < 0 || count > IOV_MAX) return { result: -ERRNO.EINVAL, bytes: 0 };
   let iovecs: Iovec[];
   try {
-    const raw = count === 0 ? Buffer.alloc(0) : io.read(call.ptr(1), count * 16);
-    iovecs = Array.from({ length: count }, (_, i) => ({ base: raw.readBigUInt64LE(i * 16), length: Number(raw.readBigUInt64LE(i * 16 + 8)) }));
+    iovecs = count === 0 ? [] : decodeIovecs(io.read(call.ptr(1), count * IOVEC_SIZE), count);
   } catch {
     return { result: -ERRNO.EFAULT, bytes: 0 };
   }
-  const total = Math.min(iovecs.reduce((sum, v) => sum + v.length, 0), MAX_TRANSFER);
+  const total = Math.min(iovecs.reduce((sum, v) => sum + Number(v.len), 0), MAX_TRANSFER);
   const buffer = pinnedBuffer(total);
   const reading = READ_VECTORS.has(call.name);
   if (!reading && !gather(iovecs, buffer, io)) return { result: -ERRNO.EFAULT, bytes: 0 };
@@ -47,7 +42,7 @@ function gather(iovecs: Iovec[], into: Buffer, io: TraceeIO): boolean {
   const parts: { at: number; handle: { readonly value: Buffer } }[] = [];
   let at = 0;
   for (const v of iovecs) {
-    const n = Math.min(v.length, into.length - at);
+    const n = Math.min(Number(v.len), into.length - at);
     if (n <= 0) break;
     parts.push({ at, handle: batch.read(v.base, n) });
     at += n;
@@ -61,7 +56,7 @@ function scatter(iovecs: Iovec[], data: Buffer, io: TraceeIO): boolean {
   const batch = io.batch();
   let at = 0;
   for (const v of iovecs) {
-    const n = Math.min(v.length, data.length - at);
+    const n = Math.min(Number(v.len), data.length - at);
     if (n <= 0) break;
     batch.write(v.base, data.subarray(at, at + n));
     at += n;

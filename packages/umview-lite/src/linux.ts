@@ -1,0 +1,17 @@
+// Linux constants (x86-64 values) the monitor and the proxy share: one definition each.
+
+/** The dirfd that means "the cwd". */
+export const AT_FDCWD = -100;
+/** A call on the dirfd itself when its path is ''. */
+export const AT_EMPTY_PATH = 0x1000;
+
+export const O_WRONLY = 1;
+export const O_RDWR = 2;
+export const O_CREAT = 0o100;
+export const O_TRUNC = 0o1000;
+export const O_DIRECTORY = 0o200000;
+export const O_CLOEXEC = 0o2000000;
+export const O_PATH = 0o10000000;
+
+/** What the kernel reads of a path at most. */
+export const PATH_MAX = 4096;

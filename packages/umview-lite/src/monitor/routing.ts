@@ -1,0 +1,213 @@
+// The routing table: which module serves which path prefix (in which mode, remap or proxy) and
+// which syscalls by number, and for every syscall the monitor stops, who handles it and in which
+// order. The monitor dispatches from it (monitor.ts), the seccomp filter is made from it, and
+// the let-through predicate (let-through.ts) is derived from it: they cannot disagree.
+// `umview-lite -m MODULE... --routing` prints it (describeRouting).
+//
+// Order for one call (the module contract, module.ts): the module that claims the syscall by
+// number first; if it returns true the monitor does nothing more. Then the proxy (virtual fds,
+// paths of proxy-mode modules), then path rewriting (remap-mode modules, and what the proxy
+// leaves: execve, chdir), then the cwd (getcwd, fchdir).
+import { syscallNumber } from '@umview/ptrace-core';
+import type { UmviewModule } from '../modules/module.js';
+import { components } from '../paths/guest-path.js';
+import { CWD_SYSCALLS, PATH_SYSCALLS, type PathArg } from '../paths/path-syscalls.js';
+import { ProxyService } from '../proxy/proxy-service.js';
+
+export type Mode = 'remap' | 'proxy';
+
+export interface PathRoute {
+  readonly prefix: string;
+  readonly module: UmviewModule;
+  readonly mode: Mode;
+}
+
+/** What the monitor keeps track of through a call, whatever its paths. */
+export type Follows = 'cwd' | 'getcwd' | 'exec' | 'dir-open';
+
+/** When a call may go on at its seccomp stop, without the monitor (sysvm's letThrough):
+ * never; when none of its paths can be served ('unserved', decided from the path bytes by
+ * let-through.ts); for execve, when its path is absolute, unserved and not a `#!` script whose
+ * interpreter is served ('exec'). */
+export type LetThroughRule = 'never' | 'unserved' | 'exec';
+
+export interface CallRoute {
+  readonly nr: number;
+  readonly name: string;
+  /** The module that claims the call by number: it sees every one, first. */
+  readonly module: UmviewModule | undefined;
+  /** Its path arguments, when a module serves paths. */
+  readonly paths: readonly PathArg[] | undefined;
+  readonly follows: Follows | undefined;
+  /** The flags argument of an open whose directory fds the monitor tracks ('dir-open'). */
+  readonly flagsArg: number | undefined;
+  /** The proxy may serve it (a proxy-mode module is loaded). */
+  readonly proxy: boolean;
+  readonly letThrough: LetThroughRule;
+}
+
+export class ModuleConflictError extends Error {
+  override name = 'ModuleConflictError';
+}
+
+const FOLLOWS: Readonly<Record<string, Follows>> = {
+  chdir: 'cwd', fchdir: 'cwd', getcwd: 'getcwd', execve: 'exec', execveat: 'exec', open: 'dir-open', openat: 'dir-open', openat2: 'dir-open',
+};
+/** The flags argument of the opens (openat2's are in its struct: not an argument). */
+const OPEN_FLAGS: Readonly<Record<string, number>> = { open: 1, openat: 2 };
+/** First components that may name a virtual fd of proxy mode (/proc/self/fd/N, /dev/fd/N). */
+const PROXY_HEADS = ['proc', 'dev'];
+
+export class RoutingTable {
+  /** Path prefixes, longest first. */
+  readonly paths: readonly PathRoute[];
+  /** Per syscall number, its route (an array indexed without hashing); none for a syscall
+   * nothing handles. */
+  readonly calls: readonly (CallRoute | undefined)[];
+  /** A proxy-mode module is loaded. */
+  readonly proxy: boolean;
+  /** First components of every served prefix: a path that names none of them can never reach
+   * one (save through a symlink, which the kernel resolves on the host). */
+  readonly prefixHeads: ReadonlySet<string>;
+  /** The components a path may not name to be let through: the prefix heads, and in proxy mode
+   * those of /proc/self/fd/N and /dev/fd/N. Empty string: a module serves '/', nothing can. */
+  readonly letThroughHeads: readonly string[];
+
+  constructor(modules: readonly UmviewModule[]) {
+    const paths: PathRoute[] = [];
+    const byPrefix = new Map<string, UmviewModule>();
+    for (const module of modules) {
+      for (const prefix of module.paths ?? []) {
+        const key = `/${components(prefix).join('/')}`;
+        const other = byPrefix.get(key);
+        if (other === module) continue;
+        if (other) throw new ModuleConflictError(`modules ${other.name} and ${module.name} both serve the path prefix ${key}`);
+        byPrefix.set(key, module);
+        paths.push({ prefix, module, mode: module.proxy ? 'proxy' : 'remap' });
+      }
+    }
+    this.paths = paths.sort((a, b) => b.prefix.length - a.prefix.length);
+    this.proxy = paths.some((p) => p.mode === 'proxy');
+    this.prefixHeads = new Set(paths.map((p) => components(p.prefix)[0] ?? ''));
+    this.letThroughHeads = [...this.prefixHeads, ...(this.proxy ? PROXY_HEADS : [])];
+
+    const claims = new Map<number, { module: UmviewModule; name: string }>();
+    for (const module of modules) {
+      for (const name of module.syscalls ?? []) {
+        const nr = syscallNumber(name);
+        if (nr === undefined) throw new Error(`module ${module.name}: unknown syscall ${name}`);
+        const other = claims.get(nr)?.module;
+        if (other && other !== module) throw new ModuleConflictError(`modules ${other.name} and ${module.name} both claim the syscall ${name}`);
+        claims.set(nr, { module, name });
+      }
+    }
+    const servesPaths = paths.length > 0;
+    const names = new Set<string>([...claims.values()].map((c) => c.name));
+    if (servesPaths) for (const name of [...Object.keys(PATH_SYSCALLS), ...CWD_SYSCALLS]) names.add(name);
+    const proxied = new Set(this.proxy ? ProxyService.calls : []);
+    for (const name of proxied) names.add(name);
+    const calls: (CallRoute | undefined)[] = [];
+    for (const name of names) {
+      const nr = syscallNumber(name);
+      if (nr === undefined) continue;
+      const module = claims.get(nr)?.module;
+      const pathArgs = servesPaths ? PATH_SYSCALLS[name] : undefined;
+      const follows = servesPaths ? FOLLOWS[name] : undefined;
+      const flagsArg = OPEN_FLAGS[name];
+      calls[nr] = {
+        nr, name, module, paths: pathArgs, follows, flagsArg, proxy: proxied.has(name),
+        letThrough: letThroughRule(module, pathArgs, follows, flagsArg),
+      };
+    }
+    this.calls = calls;
+  }
+
+  get servesPaths(): boolean {
+    return this.paths.length > 0;
+  }
+
+  /** The syscalls a path module or a claim needs stopped, whatever their arguments (the proxy
+   * adds its fd calls with their argument tests). */
+  stopAlways(): string[] {
+    return this.calls.filter((r): r is CallRoute => r !== undefined && (r.module !== undefined || r.paths !== undefined || r.follows !== undefined)).map((r) => r.name);
+  }
+}
+
+/** The one place that decides which calls may be let through, from what the monitor does with
+ * them: a call a module claims by number is the module's (it sees every one); chdir moves the
+ * guest cwd, in or out of a served directory; execveat may be relative to a directory fd the
+ * monitor serves; openat2's flags (a directory open, whose fd the monitor tracks) are in its
+ * struct. An open is let through only when it is no directory open of a relative path
+ * (let-through.ts reads `flagsArg`). */
+function letThroughRule(module: UmviewModule | undefined, paths: readonly PathArg[] | undefined, follows: Follows | undefined, flagsArg: number | undefined): LetThroughRule {
+  if (module !== undefined || paths === undefined) return 'never';
+  switch (follows) {
+    case 'cwd':
+    case 'getcwd':
+      return 'never';
+    case 'exec':
+      return paths[0]?.dirfd === null ? 'exec' : 'never';
+    case 'dir-open':
+      return flagsArg !== undefined ? 'unserved' : 'never';
+    default:
+      return 'unserved';
+  }
+}
+
+/** The routing table in a readable form: path prefixes, then syscalls grouped by how they are
+ * handled and when they may be let through. */
+export function describeRouting(table: RoutingTable): string {
+  const lines = ['routing table', '  path prefix  module  mode'];
+  const prefixWidth = Math.max(11, ...table.paths.map((p) => p.prefix.length));
+  const moduleWidth = Math.max(6, ...table.paths.map((p) => p.module.name.length));
+  lines[1] = `  ${'path prefix'.padEnd(prefixWidth)}  ${'module'.padEnd(moduleWidth)}  mode`;
+  for (const p of table.paths) lines.push(`  ${p.prefix.padEnd(prefixWidth)}  ${p.module.name.padEnd(moduleWidth)}  ${p.mode}`);
+  if (table.paths.length === 0) lines.push('  (none)');
+  const groups = new Map<string, string[]>();
+  for (const route of table.calls) {
+    if (!route) continue;
+    const handlers = [
+      route.module ? `module ${route.module.name}` : undefined,
+      route.proxy ? 'proxy' : undefined,
+      route.paths ? 'paths' : undefined,
+      route.follows,
+    ].filter(Boolean).join(' > ');
+    const key = `${handlers}\t${describeRule(route, table)}`;
+    groups.set(key, [...(groups.get(key) ?? []), route.name]);
+  }
+  lines.push(
+    '',
+    '  syscalls by route: handled by, in this order  |  let through at the seccomp stop when',
+    '    (module M: claims the syscall, sees it first, true from handleSyscall ends it; proxy: virtual fds',
+    '    and paths of proxy-mode modules, fd calls stop only on a virtual fd; paths: path rewriting;',
+    '    cwd, getcwd, dir-open, exec: what the monitor follows whatever the paths)',
+  );
+  for (const [key, names] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const [handlers, rule] = key.split('\t');
+    lines.push(`  ${handlers}  |  ${rule}`);
+    lines.push(...wrap(names.sort(), 90).map((l) => `      ${l}`));
+  }
+  return lines.join('\n');
+}
+
+function describeRule(route: CallRoute, table: RoutingTable): string {
+  if (route.letThrough === 'never' || table.letThroughHeads.includes('')) return 'never';
+  const heads = table.letThroughHeads.join(', ');
+  if (route.letThrough === 'exec') return `absolute path naming none of ${heads}, not a #! script with a served interpreter`;
+  const relative = table.proxy ? `absolute path (or '' on an fd the monitor does not serve)` : `path without '..'`;
+  const dir = route.flagsArg !== undefined && !table.proxy ? ' (relative: not a directory open)' : '';
+  return `${relative} naming none of ${heads}${dir}`;
+}
+
+function wrap(words: readonly string[], width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const w of words) {
+    if (line && line.length + 1 + w.length > width) {
+      out.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) out.push(line);
+  return out;
+}
