@@ -24,10 +24,10 @@ const require = createRequire(import.meta.url);
 const { pack } = require('./lib/sections.cjs');
 
 export const TARGETS = {
-  elf: { maxInput: 64 * 1024, versifier: false, package: 'dap-adapter', scopes: ['src/symbols/'], what: 'ELF reader (+ DWARF, CFI through it)' },
-  dwarf: { maxInput: 64 * 1024, versifier: false, package: 'dap-adapter', scopes: ['src/symbols/dwarf/', 'src/symbols/cfi/', 'src/symbols/binary/'], what: 'DWARF + CFI readers' },
+  elf: { maxInput: 64 * 1024, versifier: false, package: 'dap-adapter', bundle: 'internal.cjs', scopes: ['src/symbols/'], what: 'ELF reader (+ DWARF, CFI through it)' },
+  dwarf: { maxInput: 64 * 1024, versifier: false, package: 'dap-adapter', bundle: 'internal.cjs', scopes: ['src/symbols/dwarf/', 'src/symbols/cfi/', 'src/symbols/binary/'], what: 'DWARF + CFI readers' },
   'ptrace-multi': { maxInput: 4096, versifier: false, package: 'ptrace-multi', scopes: ['src/'], what: 'PTRACE_MULTI decoder + executor (differential)' },
-  'dap-message': { maxInput: 16 * 1024, versifier: false, package: 'dap-adapter', scopes: ['src/transport/', 'src/session/debug-session.ts'], what: 'DAP framing, validation, session dispatch' },
+  'dap-message': { maxInput: 16 * 1024, versifier: false, package: 'dap-adapter', bundle: 'internal.cjs', scopes: ['src/transport/', 'src/session/debug-session.ts'], what: 'DAP framing, validation, session dispatch' },
 };
 
 function parseArgs(argv) {
@@ -196,8 +196,9 @@ function replayRegressions(target, env) {
 
 /** Statements and branches hit, by source file of the bundle (tsup keeps `// src/...` markers). */
 function scopeCoverage(coverageFile, target) {
-  const { package: pkg, scopes } = TARGETS[target];
-  const bundle = join(root, 'packages', pkg, 'dist', 'index.cjs');
+  const { package: pkg, scopes, bundle: entry = 'index.cjs' } = TARGETS[target];
+  // The dap-adapter targets load `@umview/dap-adapter/internal` (dist/internal.cjs).
+  const bundle = join(root, 'packages', pkg, 'dist', entry);
   if (!existsSync(coverageFile)) return undefined;
   const all = JSON.parse(readFileSync(coverageFile, 'utf8'));
   const data = Object.entries(all).find(([name]) => name === bundle)?.[1];

@@ -4,7 +4,8 @@
 // overflow) is a bug, and a hang or a runaway allocation is one too.
 'use strict';
 
-const dap = require('@umview/dap-adapter');
+// The internal entry: the readers' machinery (DwarfInfo, FrameSection, locate...) is not public.
+const dap = require('@umview/dap-adapter/internal');
 
 const { SymbolsError } = dap;
 

@@ -15,7 +15,7 @@
 
 const { PassThrough } = require('node:stream');
 const { join } = require('node:path');
-const { MessageReader, serveConnection } = require('@umview/dap-adapter');
+const { MessageReader, serveConnection } = require('@umview/dap-adapter/internal'); // MessageReader is not public
 
 const stubWorker = join(__dirname, '..', 'lib', 'no-tracer-worker.cjs');
 

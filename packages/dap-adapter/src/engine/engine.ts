@@ -3,7 +3,7 @@
 // the loaded modules and the stack, and turns what happens into events for the session.
 import { writeSync } from 'node:fs';
 import {
-  TraceeGoneError, describeStop, signalName, syscallName, syscallNumber, type Stop, type SyscallEnterStop, type Tracee, type Tracer,
+  describeStop, isTraceeGone, signalName, syscallName, syscallNumber, type Stop, type SyscallEnterStop, type Tracee, type Tracer,
 } from '@umview/ptrace-core';
 import { formatSyscallEntry, signatureFor, syscallMemory } from '@umview/sysvm/format';
 import { Disassembler } from '../disassembly/disassembler.js';
@@ -354,7 +354,7 @@ export class Engine implements EngineApi, RunControlHost {
     try {
       this.run.onStop(stop);
     } catch (error) {
-      if (error instanceof TraceeGoneError) return; // its exit is the next stop
+      if (isTraceeGone(error)) return; // its exit is the next stop
       this.log(`internal error on a stop of thread ${stop.tid}: ${(error as Error).stack ?? error}`);
       // Whatever was going on is abandoned; if everything is stopped, say so, or the user
       // would wait for a stop that never comes.

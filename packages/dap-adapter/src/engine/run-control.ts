@@ -10,8 +10,8 @@
 // - A thread is resumed over an int3 of ours only by single-stepping it alone, with the original
 //   byte put back for that one instruction, while every other thread is stopped.
 // - A breakpoint SIGTRAP is never delivered to the debuggee.
-import { TraceeGoneError, signalName, type Registers, type Stop, type SyscallEnterStop, type Tracee } from '@umview/ptrace-core';
-import { readFileSync } from 'node:fs';
+import { isTraceeGone, signalName, type Registers, type Stop, type SyscallEnterStop, type Tracee } from '@umview/ptrace-core';
+import { readProcStatusField } from '@umview/ptrace-core/internal';
 import type { SoftwareBreakpoints } from '../breakpoints/software-breakpoints.js';
 import type { StopReason } from './protocol.js';
 import { describeSignal, signalStops } from './signals.js';
@@ -224,7 +224,7 @@ export class RunControl {
     try {
       event = classifyStop(stop, thread, this.breakpoints);
     } catch (error) {
-      if (error instanceof TraceeGoneError) return; // killed meanwhile: its exit comes next
+      if (isTraceeGone(error)) return; // killed meanwhile: its exit comes next
       throw error;
     }
     switch (this.activity.kind) {
@@ -436,7 +436,7 @@ export class RunControl {
         thread.tracee.interrupt();
         thread.interruptPending = true;
       } catch (error) {
-        if (!(error instanceof TraceeGoneError)) throw error;
+        if (!isTraceeGone(error)) throw error;
       }
     }
     this.checkAllStopped();
@@ -461,7 +461,7 @@ export class RunControl {
       else thread.tracee.cont(signal);
     } catch (error) {
       // Killed meanwhile: its exit is the stop that will come.
-      if (!(error instanceof TraceeGoneError)) throw error;
+      if (!isTraceeGone(error)) throw error;
     }
   }
 
@@ -472,7 +472,7 @@ export class RunControl {
     try {
       this.breakpoints.resume(address);
     } catch (error) {
-      if (!(error instanceof TraceeGoneError)) throw error;
+      if (!isTraceeGone(error)) throw error;
     }
   }
 
@@ -483,7 +483,7 @@ export class RunControl {
       const pc = thread.pc;
       return this.breakpoints.isInserted(pc) && pc !== thread.pendingHitAt;
     } catch (error) {
-      if (error instanceof TraceeGoneError) return false;
+      if (isTraceeGone(error)) return false;
       throw error;
     }
   }
@@ -523,10 +523,6 @@ function pidOf(tracee: Tracee): number | undefined {
 
 /** Whether SIGTRAP is queued for the thread (SigPnd in /proc/PID/task/TID/status). */
 function hasQueuedTrap(pid: number, tid: number): boolean {
-  try {
-    const match = /^SigPnd:\s*([0-9a-f]+)/m.exec(readFileSync(`/proc/${pid}/task/${tid}/status`, 'latin1'));
-    return match !== null && (BigInt(`0x${match[1]}`) & (1n << 4n)) !== 0n;
-  } catch {
-    return false;
-  }
+  const pending = readProcStatusField(pid, 'SigPnd', tid);
+  return pending !== undefined && /^[0-9a-f]+$/.test(pending) && (BigInt(`0x${pending}`) & (1n << 4n)) !== 0n;
 }

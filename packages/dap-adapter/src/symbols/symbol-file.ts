@@ -68,7 +68,7 @@ export class SymbolFile {
     return this.debugElfCache ?? undefined;
   }
 
-  /** The DWARF reader, or undefined when there is no debugging information anywhere. */
+  /** @internal The DWARF reader, or undefined when there is no debugging information anywhere. */
   get dwarf(): DwarfInfo | undefined {
     if (this.dwarfCache === undefined) {
       const source = this.debugElf;
@@ -77,6 +77,7 @@ export class SymbolFile {
     return this.dwarfCache ?? undefined;
   }
 
+  /** @internal The CFI reader (`.eh_frame`, `.debug_frame`). */
   get callFrameInfo(): CallFrameInfo {
     this.cfiCache ??= new CallFrameInfo(this.elf);
     return this.cfiCache;
@@ -165,11 +166,12 @@ export class SymbolFile {
     return all.find((fn) => fn.isExternal) ?? all[0];
   }
 
-  /** Parameters, locals and globals visible at a file address (see DwarfInfo.variablesAt). */
+  /** @internal Parameters, locals and globals visible at a file address (see DwarfInfo.variablesAt). */
   variablesAt(pc: bigint, inlineDepth = 0): VariableScopes {
     return this.dwarf?.variablesAt(pc, inlineDepth) ?? NO_VARIABLES;
   }
 
+  /** @internal The type of a variable or DIE. */
   typeOf(entity: VariableInfo | Die): DwarfType {
     const dwarf = this.dwarf;
     if (dwarf === undefined) return { kind: 'unknown', tag: 0, name: undefined };
@@ -177,7 +179,7 @@ export class SymbolFile {
   }
 
   /**
-   * Where a variable's value is when stopped at `pc` (file address). The context gives
+   * @internal Where a variable's value is when stopped at `pc` (file address). The context gives
    * registers, memory, the load bias, and `frameBase` (see `frameBaseAt`) for DW_OP_fbreg.
    */
   locateVariable(variable: VariableInfo, pc: bigint, context: ExpressionContext): Location {
@@ -185,17 +187,17 @@ export class SymbolFile {
     return locate(variable.location, pc, { addressAtIndex: (index) => unit.addressAtIndex(index), ...context }, sizeOfType(this.typeOf(variable)) ?? 8);
   }
 
-  /** The value of a function's frame base at `pc` (file address), given the frame's CFA in `context.cfa`. */
+  /** @internal The value of a function's frame base at `pc` (file address), given the frame's CFA in `context.cfa`. */
   frameBaseAt(fn: FunctionInfo, pc: bigint, context: ExpressionContext): bigint | undefined {
     return evaluateFrameBase(fn, pc, context);
   }
 
-  /** The CFI row in effect at a file address. */
+  /** @internal The CFI row in effect at a file address. */
   cfiFor(pc: bigint): UnwindRow | undefined {
     return this.callFrameInfo.rowFor(pc);
   }
 
-  /** This file as a module for the unwinder, once its load bias in the process is known. */
+  /** @internal This file as a module for the unwinder, once its load bias in the process is known. */
   unwindModule(loadBias: bigint): UnwindModule {
     return { cfi: this.callFrameInfo, loadBias };
   }

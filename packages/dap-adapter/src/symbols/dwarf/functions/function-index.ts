@@ -12,14 +12,21 @@ import type { DwarfUnit } from '../units/unit.js';
 export type FileNameResolver = (unit: DwarfUnit, fileIndex: number) => string | undefined;
 
 /** Code of one function: either the out-of-line function itself or an inlined copy of a call. */
-abstract class CodeScope {
+export abstract class CodeScope {
   /** Address ranges, sorted by start. */
   readonly ranges: readonly AddressRange[];
   /** Where execution enters the code (the first listed range for split functions). */
   readonly entryPc: bigint;
   readonly inlined: InlinedCall[] = [];
+  /** @internal The DIE (the DWARF model stays out of the package's public types). */
+  readonly die: Die;
+  /** @internal */
+  protected readonly fileName: FileNameResolver;
 
-  constructor(readonly die: Die, listedRanges: AddressRange[], protected readonly fileName: FileNameResolver) {
+  /** @internal */
+  constructor(die: Die, listedRanges: AddressRange[], fileName: FileNameResolver) {
+    this.die = die;
+    this.fileName = fileName;
     this.entryPc = entryPcOf(die, listedRanges) ?? listedRanges[0]!.start;
     this.ranges = sortRanges([...listedRanges]);
   }
@@ -76,7 +83,7 @@ export class FunctionInfo extends CodeScope {
     return this.die.inherited((die) => (die.has(DW_AT.external) ? die.flag(DW_AT.external) : undefined)) ?? false;
   }
 
-  /** DW_AT_frame_base: usually DW_OP_call_frame_cfa. */
+  /** @internal DW_AT_frame_base: usually DW_OP_call_frame_cfa. */
   get frameBase(): LocationDescription | undefined {
     return locationDescriptionOf(this.die, DW_AT.frame_base);
   }
