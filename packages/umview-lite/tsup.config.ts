@@ -56,5 +56,13 @@ export default defineConfig([
     outExtension: () => ({ js: '.cjs' }),
     target: 'node20',
     platform: 'node',
+    // The private-directory rule comes from ptrace-core's sources, inlined: the launcher loads
+    // no other module before the cache.
+    noExternal: [/^@umview\//],
+    esbuildOptions(options) {
+      options.alias = {
+        '@umview/ptrace-core/internal': fileURLToPath(new URL('../ptrace-core/src/private-directory.ts', import.meta.url)),
+      };
+    },
   },
 ]);

@@ -2,13 +2,46 @@
 // nothing compiled is ever committed and parallel test files never see a half-written binary.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const cacheDir = process.env.UMVIEW_FIXTURE_CACHE ?? join(root, 'node_modules', '.cache', 'umview-fixtures');
+const temps = [];
+export function tempDir(prefix = 'umview-test-') {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (temps.length === 0) process.on('exit', () => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  temps.push(dir);
+  return dir;
+}
+
+const sharedCache = process.env.UMVIEW_FIXTURE_CACHE ?? join(root, 'node_modules', '.cache', 'umview-fixtures');
+
+/** Why `dir` may hold programs that the tests run, or undefined when it may: the rule of
+ * ptrace-core's private-directory.ts (a directory owned by this user that neither its group nor
+ * others can write), restated here because a test tool cannot depend on the package it tests. */
+function cacheProblem(dir) {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stats = lstatSync(dir);
+    if (!stats.isDirectory()) return `${dir} is not a directory`;
+    if (stats.uid !== process.geteuid()) return `${dir} belongs to uid ${stats.uid}`;
+    if ((stats.mode & 0o022) !== 0) return `${dir} is writable by its group or others (mode ${(stats.mode & 0o777).toString(8)})`;
+    return undefined;
+  } catch (error) {
+    return `${dir} cannot be made (${error.code ?? error.message})`;
+  }
+}
+
+/** Where compiled fixtures are kept: the shared cache when only this user can write to it,
+ * otherwise a private directory of this process (said once on stderr). */
+export const cacheDir = (() => {
+  const problem = cacheProblem(sharedCache);
+  if (problem === undefined) return sharedCache;
+  process.stderr.write(`test-fixtures: not caching compiled fixtures in ${sharedCache}: ${problem}\n`);
+  return tempDir('umview-fixtures-');
+})();
 
 let ccVersion;
 function compilerVersion() {
@@ -34,7 +67,6 @@ export function compileC(source, options = {}) {
   const name = options.name ?? basename(source).replace(/\.c$/, '');
   const out = join(cacheDir, `${name}-${hash}`);
   if (existsSync(out)) return out;
-  mkdirSync(cacheDir, { recursive: true });
   const partial = `${out}.${process.pid}.tmp`;
   try {
     execFileSync('cc', [...flags, '-o', partial, source], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -43,14 +75,6 @@ export function compileC(source, options = {}) {
     rmSync(partial, { force: true });
   }
   return out;
-}
-
-const temps = [];
-export function tempDir(prefix = 'umview-test-') {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  if (temps.length === 0) process.on('exit', () => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
-  temps.push(dir);
-  return dir;
 }
 
 // README examples: a package README embeds a runnable file of examples/ verbatim, in the fenced

@@ -14,3 +14,4 @@ export { readProcStatusField, readProcStatusNumber } from './proc-status.js';
 export { SYSCALL_INFO_SIZE } from './syscall-info.js';
 export { afterPtraceRequest } from './tracee-bookkeeping.js';
 export type { TraceeRef } from './tracee-bookkeeping.js';
+export { makePrivateDirectory, privateDirectoryProblem } from './private-directory.js';

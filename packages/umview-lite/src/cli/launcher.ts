@@ -8,9 +8,16 @@
 // kept in a cache file, written after a run (so that it holds every function that run
 // compiled) and checked by V8 on load. UMVIEW_NO_COMPILE_CACHE=1 turns it off; a cache that
 // cannot be read or written is simply not used; caches of other builds are removed after a month.
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+//
+// V8 does not verify a code cache: loading one runs the code it holds. So the cache is kept only
+// in a directory that no one else can write ($XDG_CACHE_HOME/umview-lite or
+// ~/.cache/umview-lite, created 0700; the rule is ptrace-core's private-directory.ts), never in
+// a shared temporary directory; when the directory does not pass, the CLI runs without a cache.
+// UMVIEW_DEBUG_COMPILE_CACHE=1 prints on stderr why a cache is not used.
+import { readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
-import { homedir, tmpdir } from 'node:os';
+import { homedir } from 'node:os';
+import { makePrivateDirectory } from '@umview/ptrace-core/internal';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
 
@@ -24,12 +31,29 @@ if (carried !== undefined) {
   delete process.env.UMVIEW_NODE_EXTRA_CA_CERTS;
 }
 
+function noCache(why: string): undefined {
+  if (process.env.UMVIEW_DEBUG_COMPILE_CACHE) process.stderr.write(`umview-lite: no compile cache: ${why}\n`);
+  return undefined;
+}
+
 function cacheFile(): string | undefined {
-  if (process.env.UMVIEW_NO_COMPILE_CACHE) return undefined;
+  if (process.env.UMVIEW_NO_COMPILE_CACHE) return noCache('UMVIEW_NO_COMPILE_CACHE is set');
+  let home = '';
+  try {
+    home = homedir();
+  } catch {
+    /* no home directory (a uid without a passwd entry) */
+  }
+  // XDG: a relative XDG_CACHE_HOME is invalid and ignored.
+  const xdg = process.env.XDG_CACHE_HOME;
+  const base = xdg?.startsWith('/') ? xdg : home ? join(home, '.cache') : undefined;
+  if (!base) return noCache('no XDG_CACHE_HOME and no home directory');
+  const dir = join(base, 'umview-lite');
+  const problem = makePrivateDirectory(dir);
+  if (problem) return noCache(problem);
   try {
     const { size, mtimeMs } = statSync(main);
-    const base = process.env.XDG_CACHE_HOME || (homedir() ? join(homedir(), '.cache') : tmpdir());
-    return join(base, 'umview-lite', `cli-${process.version}-${process.arch}-${size}-${Math.floor(mtimeMs)}.v8`);
+    return join(dir, `cli-${process.version}-${process.arch}-${size}-${Math.floor(mtimeMs)}.v8`);
   } catch {
     return undefined;
   }
@@ -66,9 +90,8 @@ const script = new vm.Script(Module.wrap(source), { filename: main, cachedData: 
 if (file && (!cached || script.cachedDataRejected)) {
   process.once('exit', () => {
     try {
-      mkdirSync(dirname(file), { recursive: true });
       const partial = `${file}.${process.pid}`;
-      writeFileSync(partial, script.createCachedData());
+      writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
       renameSync(partial, file); // atomic: a concurrent run never reads half a cache
       removeStaleCaches(dirname(file));
     } catch {
