@@ -1,8 +1,8 @@
 // @umview/dap-adapter: a Debug Adapter Protocol server for native Linux programs, and the ELF,
 // DWARF and call-frame readers it is built on.
 //
-// The public surface is what a user of the package needs: the session and the two ways to
-// serve it (a stream pair, a TCP port), the launch and attach arguments, and the part of the
+// The public surface is what a user of the package needs: the session and the ways to
+// serve it (a stream pair, a TCP port, a unix socket), the launch and attach arguments, and the part of the
 // symbol readers the README shows (SymbolFile and ElfFile for symbols, lines and functions, the
 // maps that give a load bias, typed errors). The rest (the engine's worker protocol, the DAP
 // framing, the DWARF and CFI machinery) is internal: `@umview/dap-adapter/internal`, for this
@@ -13,6 +13,8 @@ export { UmviewDebugSession, type SessionOptions } from './session/debug-session
 export type { AttachArguments, LaunchArguments } from './session/launch-config.js';
 export { serveConnection } from './transport/connection.js';
 export { listen, type ListenOptions } from './transport/tcp-server.js';
+export { listenOnSocket, type ListenSocketOptions } from './transport/unix-server.js';
+export type { PeerPolicyOptions } from './transport/connection-policy.js';
 
 // The symbol readers
 export { SymbolFile, type SymbolFileOptions } from './symbols/symbol-file.js';

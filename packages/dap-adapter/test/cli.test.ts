@@ -17,10 +17,10 @@ describe('umview-dap', () => {
   it('--help lists every option', () => {
     const r = run('--help');
     expect(r.status).toBe(0);
-    for (const option of ['--port N', '--version', '--help']) expect(r.stdout).toContain(option);
+    for (const option of ['--port N', '--socket PATH', '--allow-uid UID', '--version', '--help']) expect(r.stdout).toContain(option);
   });
 
-  it.each([['--bogus', 'unknown argument --bogus'], ['--port', '--port needs a number'], ['--port=70000', 'invalid port 70000']])(
+  it.each([['--bogus', 'unknown argument --bogus'], ['--port', '--port needs a value'], ['--port=70000', 'invalid port 70000']])(
     'refuses %s with exit status 2 and the usage', (arg, message) => {
       const r = run(arg);
       expect(r.status).toBe(2);

@@ -17,9 +17,20 @@ export class RawClient {
 
   constructor(private readonly output: Writable) {}
 
+  /** Connects to 127.0.0.1:`port`. */
   static connect(port: number): Promise<{ client: RawClient; socket: Socket }> {
+    return RawClient.open(() => connect(port, '127.0.0.1'));
+  }
+
+  /** Connects to the unix socket at `path`. */
+  static connectTo(path: string): Promise<{ client: RawClient; socket: Socket }> {
+    return RawClient.open(() => connect(path));
+  }
+
+  private static open(connection: () => Socket): Promise<{ client: RawClient; socket: Socket }> {
     return new Promise((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => {
+      const socket = connection();
+      socket.once('connect', () => {
         const client = new RawClient(socket);
         socket.on('data', (chunk: Buffer) => client.feed(chunk));
         resolve({ client, socket });
