@@ -42,6 +42,20 @@ function planted(mode: number): { dir: string; cacheHome: string; file: string }
   return { dir, cacheHome, file };
 }
 
+/** Why this run cannot give a file to `uid` (not root, or a root in a user namespace that does
+ * not map it), or undefined when it can. */
+function cannotChownTo(uid: number): string | undefined {
+  if (process.geteuid!() !== 0) return 'needs root: it gives a directory to another uid';
+  const file = join(tempDir(), 'probe');
+  writeFileSync(file, '');
+  try {
+    chownSync(file, uid, uid);
+    return undefined;
+  } catch (error) {
+    return `cannot give a file to uid ${uid} here (${(error as NodeJS.ErrnoException).code})`;
+  }
+}
+
 describe('the code cache directory', () => {
   it('is made 0700 and the cache in it 0600, then used', () => {
     const cacheHome = tempDir();
@@ -79,10 +93,10 @@ describe('the code cache directory', () => {
     });
 
     describe('in a directory another user owns', () => {
-      skipEachWhen(process.geteuid!() === 0 ? undefined : 'needs root: it gives a directory to another uid');
+      const otherUid = 3_000_000 + (process.pid % 100_000);
+      skipEachWhen(cannotChownTo(otherUid));
 
       it('a planted cache is never opened', () => {
-        const otherUid = 3_000_000 + (process.pid % 100_000);
         const { dir, cacheHome, file } = planted(0o755);
         chownSync(file, otherUid, otherUid);
         chownSync(dir, otherUid, otherUid);

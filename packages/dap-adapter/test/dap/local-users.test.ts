@@ -14,6 +14,18 @@ import { RawClient } from './raw-client.js';
 // A uid no account uses: the process that runs as it is the whole of that "user".
 const otherUid = 3_000_000 + (process.pid % 100_000);
 
+/** Why this run cannot start a process as `otherUid` (not root, or a root without the right to
+ * change uid, as in a user namespace that does not map it), or undefined when it can. */
+function cannotRunAsOtherUid(): string | undefined {
+  if (process.geteuid!() !== 0) return 'needs root: it runs a client as another uid';
+  const probe = spawnSync('/bin/true', { uid: otherUid, gid: otherUid });
+  if (probe.error !== undefined || probe.status !== 0) {
+    return `cannot run a process as uid ${otherUid} here (${probe.error?.message ?? `status ${probe.status}`})`;
+  }
+  return undefined;
+}
+const otherUidMissing = cannotRunAsOtherUid();
+
 interface Adapter {
   readonly child: ChildProcess;
   /** Everything the adapter wrote on stderr so far. */
@@ -113,7 +125,7 @@ function sharedDir(): string {
 }
 
 describe('the adapter on 127.0.0.1 serves its own user only', () => {
-  skipEachWhen(process.geteuid!() === 0 ? undefined : 'needs root: it runs a client as another uid');
+  skipEachWhen(otherUidMissing);
 
   it('closes a connection from another uid before reading it, and runs nothing it asked for', async () => {
     const adapter = startAdapter(['--port', '0']);
@@ -174,7 +186,7 @@ describe('the adapter on a unix socket', () => {
   });
 
   describe('as another uid', () => {
-    skipEachWhen(process.geteuid!() === 0 ? undefined : 'needs root: it runs a client as another uid');
+    skipEachWhen(otherUidMissing);
 
     it('the socket mode keeps another uid out, and SO_PEERCRED refuses it even through a socket opened to all', async () => {
       const dir = sharedDir();
