@@ -18,13 +18,15 @@ import { fromWireError, type Reply, type Request, type TraceeInfo, type TraceeMe
 import { assertSupportedPlatform } from '../arch/index.js';
 import { moduleLocation } from '../native/module-location.js';
 import { resolveStdio } from '../spawn/launch.js';
+import type { Stop } from '../stops.js';
 import { PipeStreams } from '../spawn/pipe-stream.js';
 import type { Readable, Writable } from 'node:stream';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-/** A stop as seen by the main thread: like Stop, with AsyncTracee handles. */
-export type AsyncStop = DistributiveOmit<WireStop, 'child'> & { tracee: AsyncTracee; child?: AsyncTracee };
+/** A stop as seen by the main thread: like Stop, with AsyncTracee handles (and the pid the
+ * worker reports). Written from Stop, not from the worker's wire type, which is not public. */
+export type AsyncStop = DistributiveOmit<Stop, 'tracee' | 'child'> & { pid: number; tracee: AsyncTracee; child?: AsyncTracee };
 
 export interface AsyncTracerOptions {
   /** Path of the worker script (default: ptrace-core's own, next to this module). A script of
