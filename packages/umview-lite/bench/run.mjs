@@ -1,12 +1,17 @@
 // umview-lite against PRoot: whole commands timed natively, under `umview-lite -m unreal` with
-// their paths through /unreal (default trace mode), and under `proot -b /:/unreal` (Debian's
-// proot, installed with apt-get when missing), plus unreal's other mode beside them (proxy, where
-// the monitor serves the data, when the module runs in remap mode, and the other way round).
-// Pinned to one CPU, configurations interleaved, medians.
-//   npm run bench -w @umview/umview-lite -- [--json] [--runs N] [--tree DIR] [--mib N]
-//     [--workloads find,tar,gcc,dd,true] [--module SPEC]
+// their paths through /unreal (default trace mode), and under `proot -b /:/unreal`: Debian's
+// proot (installed with apt-get when missing; it stops at every system call), and the PRoot
+// users run today, built with seccomp acceleration (`seccomp_filter = yes` in `proot -V`), when
+// its path is given: build it from proot-me/proot in a scratch folder (never in this
+// repository) and pass --proot-seccomp PATH or PROOT_SECCOMP=PATH. Plus unreal's other mode
+// beside them (proxy, where the monitor serves the data, when the module runs in remap mode,
+// and the other way round). Pinned to one CPU, configurations interleaved, medians. A command
+// that fails under one tool (Debian's proot has no statx) is shown as "fails", not timed.
+//   npm run bench -w @umview/umview-lite -- [--json] [--runs N] [--tree DIR] [--ls-tree DIR]
+//     [--mib N] [--workloads find,ls,tar,gcc,dd,forkexec,true] [--module SPEC]
+//     [--proot-seccomp PATH]
 // Last line with --json: { "workloads": { "<name>": { "native": s, "umview": s, "proot": s,
-//   "umviewProxy" or "umviewRemap": s } } }
+//   "prootSeccomp": s, "umviewProxy" or "umviewRemap": s } } } (null: absent or failed)
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,9 +24,11 @@ const args = parseArgs(process.argv.slice(2), {
   // of 5 moved the gcc loop's ratio by ±5 % from one run to the next.
   runs: 9,
   tree: '/usr/include',
+  'ls-tree': '/usr/share/doc',
   mib: 256,
-  workloads: 'find,tar,gcc,dd,true',
+  workloads: 'find,ls,tar,gcc,dd,forkexec,true',
   module: 'unreal',
+  'proot-seccomp': process.env.PROOT_SECCOMP ?? '',
 });
 ensurePinned(import.meta.url);
 
@@ -45,6 +52,22 @@ if (!proot) {
 }
 const prootVersion = proot ? (spawnSync(proot, ['--version'], { encoding: 'utf8' }).stdout.match(/v?(\d+\.\d+\.\d+)/)?.[1] ?? '?') : undefined;
 
+/** The seccomp-accelerated PRoot, when its path is given and `-V` says it has the filter. */
+function findSeccompProot(path) {
+  if (!path) {
+    log('bench: no seccomp PRoot given (--proot-seccomp PATH or PROOT_SECCOMP=PATH; build it from proot-me/proot): its column is left out');
+    return undefined;
+  }
+  const v = spawnSync(path, ['-V'], { encoding: 'utf8' });
+  const text = `${v.stdout ?? ''}${v.stderr ?? ''}`;
+  if (v.error || !/seccomp_filter = yes/.test(text)) {
+    log(`bench: ${path} is not a PRoot with seccomp_filter = yes (${v.error?.message ?? text.trim().split('\n').pop()}): its column is left out`);
+    return undefined;
+  }
+  return { path, version: /v(\S+)/.exec(text)?.[1] ?? '?' };
+}
+const prootSeccomp = findSeccompProot(String(args['proot-seccomp']));
+
 // ---- the data ----
 const dir = mkdtempSync(join(tmpdir(), 'umview-bench-'));
 const cleanup = () => rmSync(dir, { recursive: true, force: true });
@@ -63,17 +86,23 @@ if (workloads.includes('dd')) {
   closeSync(fd);
 }
 const tree = String(args.tree);
+const lsTree = String(args['ls-tree']);
 
 /** Each workload as a command line, given how a path is named (natively: as it is; under
  * umview-lite and PRoot: through /unreal). */
 const WORKLOADS = {
   find: { label: `find ${tree} -type f >/dev/null`, argv: (p) => ['find', p(tree), '-type', 'f'] },
+  ls: { label: `ls -laR ${lsTree} >/dev/null`, argv: (p) => ['ls', '-laR', p(lsTree)] },
   tar: { label: `tar -cf - ${tree} | cat >/dev/null`, argv: (p) => ['sh', '-c', `tar -cf - ${p(tree)} 2>/dev/null | cat >/dev/null`] },
   gcc: {
     label: 'sh -c \'for i in $(seq 20); do gcc -c hello.c -o hello.o; done\'',
     argv: (p) => ['sh', '-c', `cd ${p(dir)} && for i in $(seq 20); do gcc -c hello.c -o hello.o; done`],
   },
   dd: { label: `dd if=<${args.mib} MiB file> of=<dest> bs=4k`, argv: (p) => ['dd', `if=${p(big)}`, `of=${p(dest)}`, 'bs=4k'] },
+  forkexec: {
+    label: "sh -c 'i=0; while [ $i -lt 1000 ]; do /bin/true; i=$((i+1)); done'",
+    argv: (p) => ['sh', '-c', `i=0; while [ $i -lt 1000 ]; do ${p('/bin/true')}; i=$((i+1)); done`],
+  },
   true: { label: '/bin/true (start-up)', argv: (p) => [p('/bin/true')] },
 };
 for (const w of workloads) if (!WORKLOADS[w]) throw new Error(`unknown workload ${w} (have: ${Object.keys(WORKLOADS).join(', ')})`);
@@ -89,6 +118,7 @@ const RUNNERS = {
   umview: (w) => [umviewLite, '-m', args.module, '--', ...WORKLOADS[w].argv(unreal)],
   ...(other ? { [other.key]: (w) => [umviewLite, '-m', `unreal,mode=${other.mode}`, '--', ...WORKLOADS[w].argv(unreal)] } : {}),
   ...(proot ? { proot: (w) => [proot, '-b', '/:/unreal', ...WORKLOADS[w].argv(unreal)] } : {}),
+  ...(prootSeccomp ? { prootSeccomp: (w) => [prootSeccomp.path, '-b', '/:/unreal', ...WORKLOADS[w].argv(unreal)] } : {}),
 };
 
 /** 'remap' or 'proxy' for an unreal module spec (its default is the library's), undefined for
@@ -98,27 +128,40 @@ function modeOf(spec) {
   return /(?:^|,)mode=(\w+)/.exec(spec)?.[1] ?? (unrealModule({}).proxy ? 'proxy' : 'remap');
 }
 
-function time(argv) {
+/** Seconds, or NaN when the command failed (said once per runner and workload). */
+const failures = new Set();
+function time(argv, runner, workload) {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir, env: benchEnv, maxBuffer: 1 << 24 });
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status ?? r.signal}): ${String(r.stderr).slice(0, 500)}`);
-  return s;
+  if (r.status === 0) return s;
+  // Natively and under umview-lite a failure is a broken bench; under a peer, a finding.
+  if (runner === 'native' || runner.startsWith('umview')) throw new Error(`${argv.join(' ')} failed (${r.status ?? r.signal}): ${String(r.stderr).slice(0, 500)}`);
+  const key = `${runner}/${workload}`;
+  if (!failures.has(key)) log(`bench: ${workload} fails under ${runner} (${r.status ?? r.signal}): ${String(r.stderr).trim().split('\n').pop()?.slice(0, 200)}`);
+  failures.add(key);
+  return Number.NaN;
 }
 
 const runnerNames = Object.keys(RUNNERS);
 const times = Object.fromEntries(workloads.map((w) => [w, Object.fromEntries(runnerNames.map((r) => [r, []]))]));
 log(`bench: ${args.runs} runs of ${workloads.join(', ')} as ${runnerNames.join(', ')}, pinned to CPU ${process.env.UMVIEW_BENCH_CPU}`);
-for (const w of workloads) for (const r of runnerNames) time(RUNNERS[r](w)); // warm-up: page cache, code cache
+for (const w of workloads) for (const r of runnerNames) time(RUNNERS[r](w), r, w); // warm-up: page cache, code cache
 for (let i = 0; i < args.runs; i++) {
-  for (const w of workloads) for (const r of runnerNames) times[w][r].push(time(RUNNERS[r](w)));
+  for (const w of workloads) for (const r of runnerNames) times[w][r].push(time(RUNNERS[r](w), r, w));
 }
 
-const med = Object.fromEntries(workloads.map((w) => [w, Object.fromEntries(runnerNames.map((r) => [r, median(times[w][r])]))]));
-const fmt = (s) => (s >= 1 ? `${s.toFixed(2)} s` : `${(s * 1000).toFixed(1)} ms`);
-const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
+// A runner that failed a workload once has no time for it.
+const med = Object.fromEntries(workloads.map((w) => [w, Object.fromEntries(runnerNames.map((r) => [r, times[w][r].some(Number.isNaN) ? Number.NaN : median(times[w][r])]))]));
+const fmt = (s) => (Number.isNaN(s) ? 'fails' : s >= 1 ? `${s.toFixed(2)} s` : `${(s * 1000).toFixed(1)} ms`);
+const ratio = (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? '-' : `${(a / b).toFixed(2)}x`);
+/** umview-lite against the seccomp PRoot with each one's own start-up (its /bin/true time in
+ * this run) taken off both: the work per workload, apart from starting the tool. */
+const startUp = workloads.includes('true') ? med.true : undefined;
+const ratioAfterStart = (w) => (startUp && w !== 'true' ? ratio(med[w].umview - startUp.umview, med[w].prootSeccomp - startUp.prootSeccomp) : '-');
 const header = ['workload', 'native', `umview-lite${moduleMode ? ` ${moduleMode}` : ''}`, 'ratio'];
 if (RUNNERS.proot) header.push(`proot ${prootVersion}`, 'ratio', 'umview/proot');
+if (RUNNERS.prootSeccomp) header.push(`proot ${prootSeccomp.version} seccomp`, 'ratio', 'umview/proot-s', 'without start-up');
 if (other) header.push(`umview-lite ${other.mode}`, 'ratio');
 if (other && RUNNERS.proot) header.push(`${other.mode}/proot`);
 const rows = [header];
@@ -126,6 +169,7 @@ for (const w of workloads) {
   const m = med[w];
   const row = [WORKLOADS[w].label, fmt(m.native), fmt(m.umview), ratio(m.umview, m.native)];
   if (RUNNERS.proot) row.push(fmt(m.proot), ratio(m.proot, m.native), ratio(m.umview, m.proot));
+  if (RUNNERS.prootSeccomp) row.push(fmt(m.prootSeccomp), ratio(m.prootSeccomp, m.native), ratio(m.umview, m.prootSeccomp), ratioAfterStart(w));
   if (other) row.push(fmt(m[other.key]), ratio(m[other.key], m.native));
   if (other && RUNNERS.proot) row.push(ratio(m[other.key], m.proot));
   rows.push(row);
@@ -136,7 +180,8 @@ if (args.json) {
   const round = (s) => Number(s.toFixed(4));
   const out = { workloads: {} };
   for (const w of workloads) {
-    const entry = { native: round(med[w].native), umview: round(med[w].umview), proot: RUNNERS.proot ? round(med[w].proot) : null };
+    const time = (runner) => (RUNNERS[runner] && !Number.isNaN(med[w][runner]) ? round(med[w][runner]) : null);
+    const entry = { native: time('native'), umview: time('umview'), proot: time('proot'), prootSeccomp: time('prootSeccomp') };
     if (other) entry[other.key] = round(med[w][other.key]);
     out.workloads[w] = entry;
   }
