@@ -2,6 +2,7 @@
 // umview-dap: the Debug Adapter Protocol on stdio (what VS Code starts), on 127.0.0.1 with
 // --port N, or on a unix socket with --socket PATH (one session per connection, served to the
 // adapter's own user only: see transport/connection-policy.ts).
+import { servedUids } from './transport/connection-policy.js';
 import { serveConnection } from './transport/connection.js';
 import { listen } from './transport/tcp-server.js';
 import { listenOnSocket } from './transport/unix-server.js';
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
     return;
   }
   if (command.kind === 'port' || command.kind === 'socket') {
-    const served = [process.geteuid!(), ...command.allowUids.filter((uid) => uid !== process.geteuid!())].join(', ');
+    const served = servedUids(command.allowUids).join(', ');
     if (command.kind === 'port') {
       const server = await listen(command.port, { allowUids: command.allowUids });
       const address = server.address();

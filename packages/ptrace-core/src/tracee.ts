@@ -349,6 +349,11 @@ export class Tracee {
   private resume(request: number, operation: string, signal: SignalArg): void {
     const r = this.libc.ptrace(request, this.tid, 0, typeof signal === 'number' ? signal : signalNumber(signal));
     if (r === -1) throw systemError(operation, this.libc.errno(), this.tid);
+    this.markResumed(request);
+  }
+
+  /** The bookkeeping of a resuming request that succeeded (the resume methods', a batch's). */
+  private markResumed(request: number): void {
     const book = this.bookkeeping;
     book.state = 'running';
     book.resumes++;
@@ -367,9 +372,7 @@ export class Tracee {
       book.resumes++;
       book.listening = true;
     } else if (RESUMING.has(request)) {
-      book.state = 'running';
-      book.resumes++;
-      if (request !== PTRACE.SYSCALL) book.inSyscall = false;
+      this.markResumed(request);
     }
   }
 

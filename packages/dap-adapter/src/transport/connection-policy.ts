@@ -12,12 +12,17 @@ export interface PeerPolicyOptions {
   readonly log?: (line: string) => void;
 }
 
+/** The uids an adapter serves: its own (effective) uid first, then those allowed, once each. */
+export function servedUids(allowUids: readonly number[] = []): number[] {
+  return [...new Set([process.geteuid!(), ...allowUids])];
+}
+
 export class PeerPolicy {
   private readonly allowed: ReadonlySet<number>;
   private readonly log: (line: string) => void;
 
   constructor(options: PeerPolicyOptions = {}) {
-    this.allowed = new Set([process.geteuid!(), ...(options.allowUids ?? [])]);
+    this.allowed = new Set(servedUids(options.allowUids));
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
   }
 
