@@ -5,9 +5,10 @@ import { baseTestConfig } from '@umview/test-fixtures/vitest-base';
  * once with the unreal module in remap mode, as every other test, and once more in proxy mode,
  * where the monitor serves the files. */
 const BOTH_MODES = ['test/path-families.test.ts', 'test/programs.test.ts', 'test/processes.test.ts'];
-/** The same suites once more in each mode with the let-through off (--no-let-through, added by
- * test/helpers.ts; --trace=seccomp only, the one mode that has it): passing against the native
- * runs, they show that the fast lane changes no result (~15 s). */
+/** The same suites once more in each mode the slow, exact way: the let-through off
+ * (--no-let-through; --trace=seccomp only, the one mode that has it) and every rewritten call's
+ * registers put back (--exact-registers), both added by test/helpers.ts. Passing against the
+ * native runs, they show that the fast lane and the exit stops saved change no result (~15 s). */
 const NO_LET_THROUGH = { UMVIEW_TEST_NO_LET_THROUGH: '1' };
 
 export default defineConfig({

@@ -8,6 +8,7 @@ export { SyscallArgs } from './tracer/syscall-args.js';
 export type { SyscallEvent, ProcessEvent, InterruptedEvent } from './tracer/events.js';
 export { BACKENDS } from './tracer/backend.js';
 export type { BackendName } from './tracer/backend.js';
+export type { ArgumentRestore } from './tracer/argument-restore.js';
 export { hasSetSyscallInfo } from './tracer/register-edits.js';
 export { SyscallFilter } from './filter/syscall-filter.js';
 export type { ForeignArchAction, SyscallRef } from './filter/syscall-filter.js';

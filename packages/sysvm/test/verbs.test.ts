@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '@umview/test-fixtures';
 import { ERRNO, syscallNumber } from '@umview/ptrace-core';
-import { BACKENDS, SyscallFilter, SyscallTracer, type BackendName, type SyscallCall, type SysvmStats } from '@umview/sysvm';
+import { BACKENDS, SyscallFilter, SyscallTracer, type ArgumentRestore, type BackendName, type SyscallCall, type SyscallEvent, type SysvmStats } from '@umview/sysvm';
 import { missing } from '@umview/test-fixtures/machine';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
 import { backendMissing, fixture, outputFile } from './helpers.js';
@@ -17,8 +17,8 @@ afterEach(() => {
 
 const nr = (name: string) => syscallNumber(name)!;
 
-function start(backend: BackendName, program: string, args: string[] = [], filter?: SyscallFilter) {
-  vm = new SyscallTracer({ backend, filter });
+function start(backend: BackendName, program: string, args: string[] = [], filter?: SyscallFilter, restoreArguments?: ArgumentRestore) {
+  vm = new SyscallTracer({ backend, filter, restoreArguments });
   const out = outputFile();
   const err = outputFile();
   vm.spawn(program, args, { stdout: { path: out.path }, stderr: { path: err.path } });
@@ -92,6 +92,32 @@ describe.each(BACKENDS)('backend %s', (backend) => {
       }
     });
     expect(out.read()).toBe('opened:1 rdi:1 rsi:1 rdx:1\n');
+  });
+
+  describe.each(['openat', 'newfstatat'])("restoreArguments, for a rewritten %s", (call) => {
+    const rewrite = (e: SyscallEvent) => {
+      if (e.kind === 'syscall' && e.nr === nr(call) && e.readString(1) === '/no/such/file') e.setArg(1, e.placeString('/etc/hostname'));
+    };
+    const done = call === 'openat' ? 'opened' : 'stated';
+
+    it("'always' (the default): the registers are put back at an exit stop", () => {
+      const { vm, out } = start(backend, fixture('preserve-args'), ['/no/such/file', call]);
+      vm.runSync(rewrite);
+      expect(out.read()).toBe(`${done}:1 rdi:1 rsi:1 rdx:1\n`);
+      if (backend !== 'ptrace-syscall') expect(vm.stats.exitStops).toBeGreaterThanOrEqual(1);
+    });
+
+    // openat can sleep (a FIFO) and be restarted by the kernel after a signal, with the same
+    // registers: it is put back under either policy. A stat call goes on with no exit stop,
+    // except under 'ptrace-syscall', whose exit stop comes anyway and puts it back.
+    const restartable = call === 'openat';
+    it(`'when-restartable': ${restartable ? 'put back too' : 'no exit stop, the rewritten register left as PRoot leaves it'}`, () => {
+      const { vm, out } = start(backend, fixture('preserve-args'), ['/no/such/file', call], undefined, 'when-restartable');
+      vm.runSync(rewrite);
+      const putBack = restartable || backend === 'ptrace-syscall';
+      expect(out.read()).toBe(`${done}:1 rdi:1 rsi:${putBack ? 1 : 0} rdx:1\n`);
+      if (backend !== 'ptrace-syscall') expect(vm.stats.exitStops).toBe(restartable ? 1 : 0);
+    });
   });
 
   it('shows the rewritten call at its return', () => {

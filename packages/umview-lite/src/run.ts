@@ -13,6 +13,8 @@ export interface RunOptions {
   multi?: boolean;
   /** Let unserved path calls go on at their stop (default true; see MonitorOptions). */
   letThrough?: boolean;
+  /** Put every rewritten call's argument registers back (default false; see MonitorOptions). */
+  exactRegisters?: boolean;
   /** Receives --strace lines. */
   strace?: (line: string) => void;
   /** Standard streams, cwd and environment of the command. */
@@ -23,6 +25,6 @@ export async function run(command: readonly string[], options: RunOptions = {}):
   if (command.length === 0) throw new TypeError('run: no command given');
   const modules = await Promise.all((options.modules ?? []).map((m) => (typeof m === 'string' ? loadModule(m) : m)));
   const straceLogger = options.strace ? new (await import('./monitor/syscall-log.js')).SyscallLog(options.strace) : undefined;
-  const monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger, letThrough: options.letThrough });
+  const monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger, letThrough: options.letThrough, exactRegisters: options.exactRegisters });
   return monitor.run(command[0]!, command.slice(1), options.spawn);
 }

@@ -18,9 +18,9 @@ if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npx tsup 
  * UMVIEW_TEST_UNREAL says otherwise; vitest.config.ts runs the part-1 suites in both modes. */
 export const UNREAL = process.env.UMVIEW_TEST_UNREAL ?? 'unreal,mode=remap';
 /** UMVIEW_TEST_NO_LET_THROUGH=1 (vitest.config.ts's project no-let-through): every monitor the
- * suites start runs with --no-let-through, so that the correctness cases check that the fast
- * lane changes no result; only --trace=seccomp has a fast lane, so the other modes are left
- * out there. */
+ * suites start runs with --no-let-through and --exact-registers, so that the correctness cases
+ * check that the fast lane and the exit stops saved change no result; only --trace=seccomp has
+ * a fast lane, so the other modes are left out there. */
 export const NO_LET_THROUGH = process.env.UMVIEW_TEST_NO_LET_THROUGH === '1';
 export const TRACE_MODES = NO_LET_THROUGH ? (['seccomp'] as const) : (['seccomp', 'seccomp-all', 'syscall'] as const);
 
@@ -69,7 +69,7 @@ export function exec(file: string, args: readonly string[], options: ExecOptions
 
 /** Runs `command` under the umview-lite CLI with `cliArgs` (modules, --trace, ...). */
 export function umview(cliArgs: readonly string[], command: readonly string[], options: ExecOptions = {}): Promise<Result> {
-  return exec(process.execPath, [cli, ...(NO_LET_THROUGH ? ['--no-let-through'] : []), ...cliArgs, '--', ...command], options);
+  return exec(process.execPath, [cli, ...(NO_LET_THROUGH ? ['--no-let-through', '--exact-registers'] : []), ...cliArgs, '--', ...command], options);
 }
 
 /** Replaces every occurrence of each key by its value, longest key first. */

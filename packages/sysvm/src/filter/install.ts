@@ -37,7 +37,7 @@ export function installFilter(
   options: { allThreads?: boolean } = {},
 ): InstallResult {
   const program = filter.encode();
-  const scratch = new Scratch(io, stackPointer);
+  const scratch = new Scratch(io, stackPointer, true); // rare: put back exactly
   try {
     const filterAddress = scratch.place(program);
     // struct sock_fprog { unsigned short len; struct sock_filter *filter; }

@@ -8,4 +8,6 @@ export interface CallHost {
   io(tracee: Tracee): DataIO;
   inject(tracee: Tracee, position: StopPosition, nr: number, args: readonly (bigint | number)[]): bigint;
   addFilter(tracee: Tracee, position: StopPosition, filter: SyscallFilter): void;
+  /** Whether call `nr`, once rewritten, has its arguments and scratch memory put back. */
+  restoresArguments(nr: number): boolean;
 }

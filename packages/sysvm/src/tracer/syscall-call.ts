@@ -4,7 +4,8 @@
 // SyscallTracer carries it out when the handler is done (one register write, one resume), so a
 // handler may change its mind freely, and the last word counts. The others act on the tracee
 // at once: placeBytes and placeString write into its memory below the stack pointer (what was
-// there is saved and put back when the call is over, or at once if it is skipped); inject runs
+// there is saved and put back when the call is over, or at once if it is skipped, when the
+// tracer's `restoreArguments` says so); inject runs
 // a syscall in it before returning; addFilter installs a filter in it (by injection too).
 import { syscallName, type Tracee } from '@umview/ptrace-core';
 import type { DataIO } from '../io/data-io.js';
@@ -93,23 +94,27 @@ export class SyscallCall extends SyscallArgs {
   }
 
   /** Rewrites argument `i`. The original register is restored after the call, since the
-   * program may rely on argument registers surviving a syscall. */
+   * program may rely on argument registers surviving a syscall (unless the tracer's
+   * `restoreArguments` lets this call go without it). */
   setArg(i: number, value: bigint | number): void {
     if (i < 0 || i > 5) throw new RangeError(`argument index ${i} is not 0..5`);
     this.replacedArgs[i] = BigInt.asUintN(64, BigInt(value));
   }
 
   /** Writes data into the tracee now, below its stack pointer and red zone, and returns its
-   * address, valid for this call; what was there is put back when the call is over. */
+   * address, valid for this call; what was there is put back when the call is over (as its
+   * arguments are: see the tracer's `restoreArguments`). */
   placeBytes(data: Uint8Array): bigint {
-    this.scratchArea ??= new Scratch(this.io, this.sp);
-    return this.scratchArea.place(data);
+    return this.scratchMemory().place(data);
   }
 
   /** Writes a C string into the tracee now, as placeBytes does (e.g. a rewritten path). */
   placeString(text: string): bigint {
-    this.scratchArea ??= new Scratch(this.io, this.sp);
-    return this.scratchArea.placeString(text);
+    return this.scratchMemory().placeString(text);
+  }
+
+  private scratchMemory(): Scratch {
+    return this.scratchArea ??= new Scratch(this.io, this.sp, this.host.restoresArguments(this.nr));
   }
 
   /** Runs a syscall of the monitor's choosing in the tracee now, before this call, and

@@ -9,6 +9,7 @@ import { installFilter } from '../filter/install.js';
 import { SyscallFilter } from '../filter/syscall-filter.js';
 import { injectSyscall, type InjectionContext, type StopPosition } from '../inject/inject.js';
 import type { DataIO, DataIOFactory } from '../io/data-io.js';
+import { restoresArguments, type ArgumentRestore } from './argument-restore.js';
 import { usesSeccomp, type BackendName } from './backend.js';
 import type { CallHost } from './call-host.js';
 import type { InterruptedEvent, ProcessEvent, SyscallEvent } from './events.js';
@@ -36,6 +37,19 @@ export interface SyscallTracerOptions {
    * (a path no module serves), and saves the handler's work for the common case.
    */
   letThrough?: (tracee: Tracee, nr: number, args: ArrayLike<bigint>) => boolean;
+  /**
+   * Whether a rewritten call (setArg, placeString, placeBytes) has its argument registers and
+   * the memory below the stack put back after it runs, at an exit stop of its own. 'always'
+   * (the default) keeps the syscall ABI's promise that argument registers survive a syscall.
+   * 'when-restartable' does so only for the calls that a signal can interrupt and the kernel
+   * restart with the same registers (the open family, connect, sendto, sendmsg) and for execve;
+   * the others go on with no exit stop, their rewritten registers left pointing at dead memory
+   * below the stack, as the seccomp-accelerated PRoot leaves them: half the stops of a
+   * path-heavy run, for a program that reads an argument register after an inline `syscall`
+   * seeing the rewritten value. An exit stop taken anyway (runToExit, or every call under
+   * 'ptrace-syscall') always puts the registers back.
+   */
+  restoreArguments?: ArgumentRestore;
 }
 
 export interface SysvmStats {
@@ -71,9 +85,11 @@ export class SyscallTracer {
     io: (tracee) => this.io(tracee),
     inject: (tracee, position, nr, args) => this.inject(tracee, position, nr, args),
     addFilter: (tracee, position, filter) => this.addFilter(tracee, position, filter),
+    restoresArguments: (nr) => restoresArguments(this.argumentRestore, nr),
   };
   private readonly ioFactory: DataIOFactory;
   private readonly letThrough: SyscallTracerOptions['letThrough'];
+  private readonly argumentRestore: ArgumentRestore;
   private readonly ios = new Map<number, DataIO>();
   private readonly threads = new Map<number, ThreadState>();
   private readonly deferredStops: Stop[] = [];
@@ -91,6 +107,7 @@ export class SyscallTracer {
     this.filter = options.filter ?? SyscallFilter.all();
     this.ioFactory = options.io ?? ((tracee) => new TraceeIO(tracee));
     this.letThrough = options.letThrough;
+    this.argumentRestore = options.restoreArguments ?? 'always';
     // The tracer's fast lane: such a call is let go at the wait itself, with no Stop made.
     if (this.letThrough && usesSeccomp(this.backend)) this.tracer.letThrough = (tracee, nr, args) => this.passes(tracee, nr, args);
   }
@@ -316,7 +333,9 @@ export class SyscallTracer {
         if (value !== undefined) restore.set(arch.SYSCALL_ARG_REGISTERS[i]!, call.args[i]!);
       });
     }
-    const needExit = decision.toExit || restore.size > 0 || call.scratch !== undefined;
+    // Arguments are put back at an exit stop taken for them, or at one taken anyway.
+    const putBack = (restore.size > 0 || call.scratch !== undefined) && restoresArguments(this.argumentRestore, call.nr);
+    const needExit = decision.toExit || putBack;
     if (needExit || this.backend === 'ptrace-syscall') {
       thread.pendingExit = {
         report: decision.toExit, restore, scratch: call.scratch, nr: call.effectiveNr, args: call.effectiveArgs, madeNr: call.nr,

@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
   const straceLogger = await openStraceLog(options.strace);
   let monitor: Monitor;
   try {
-    monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger, letThrough: options.letThrough });
+    monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger, letThrough: options.letThrough, exactRegisters: options.exactRegisters });
   } catch (error) {
     if (error instanceof ModuleConflictError) fail(error.message, 2);
     throw error;

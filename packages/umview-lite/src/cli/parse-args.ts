@@ -10,6 +10,8 @@ export interface CliOptions {
   routing: boolean;
   /** false with --no-let-through. */
   letThrough: boolean;
+  /** --exact-registers: every rewritten call's argument registers put back after it. */
+  exactRegisters: boolean;
   /** undefined: off; '-': stderr; else a file path. */
   strace: string | undefined;
   help: boolean;
@@ -24,7 +26,7 @@ export class UsageError extends Error {
 const TRACE_MODES: readonly TraceMode[] = ['syscall', 'seccomp-all', 'seccomp'];
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { modules: [], trace: 'seccomp', multi: true, stats: false, routing: false, letThrough: true, strace: undefined, help: false, version: false, command: [] };
+  const o: CliOptions = { modules: [], trace: 'seccomp', multi: true, stats: false, routing: false, letThrough: true, exactRegisters: false, strace: undefined, help: false, version: false, command: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (name: string): string => {
@@ -50,6 +52,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     else if (arg === '--stats') o.stats = true;
     else if (arg === '--routing') o.routing = true;
     else if (arg === '--no-let-through') o.letThrough = false;
+    else if (arg === '--exact-registers') o.exactRegisters = true;
     else if (arg === '--strace') o.strace = '-';
     else if (arg.startsWith('--strace=')) o.strace = arg.slice('--strace='.length) || '-';
     else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'`);
@@ -83,6 +86,10 @@ Options:
                                their stop): on stderr before the command, or alone on stdout
   --no-let-through           every path call takes the monitor's full way, none is let
                                through at its stop (same results, slower: for comparing)
+  --exact-registers          put a rewritten path call's argument registers back after it
+                               (an exit stop per call), as the syscall ABI promises; by
+                               default only calls a signal can restart (open, connect,
+                               execve...) are put back, as the seccomp PRoot does
   --strace[=FILE]            log each syscall the monitor saw (default: stderr)
   -h, --help                 show this help
   -V, --version              show the version

@@ -43,6 +43,10 @@ export interface MonitorOptions {
    * default true). Off (`--no-let-through`), every path call takes the full way: the results
    * must be the same, only slower. */
   letThrough?: boolean;
+  /** Put a rewritten call's argument registers back after every call (`--exact-registers`),
+   * not only after those a signal can restart (sysvm's `restoreArguments`; default false:
+   * PRoot's trade, an exit stop saved on most path calls). */
+  exactRegisters?: boolean;
 }
 
 export interface MonitorResult {
@@ -89,6 +93,7 @@ export class Monitor {
       backend,
       filter: filtered ? this.filter() : SyscallFilter.all(),
       io: this.memory.factory,
+      restoreArguments: options.exactRegisters ? 'always' : 'when-restartable',
       // Not with --strace, which logs every call, nor when nothing serves paths.
       letThrough: filtered && this.routing.servesPaths && (options.letThrough ?? true)
         ? letThroughPredicate({
