@@ -31,7 +31,8 @@ export default defineConfig([
     // No import.meta shim: tsup's computes `new URL(__filename)` when the bundle loads, and the
     // first URL of a process costs ~3 ms (the bundled layers use __filename when they have it).
     shims: false,
-    minify: true,
+    // UMVIEW_NO_MINIFY=1 npx tsup: a bundle whose CPU profiles (--cpu-prof) name the functions.
+    minify: !process.env.UMVIEW_NO_MINIFY,
     // Bundle the layers from their sources (not their single-file builds), so that what the
     // CLI does not use is left out and what it loads lazily (the --strace formatter) stays lazy.
     esbuildOptions(options) {
