@@ -68,12 +68,14 @@ export interface AttachOptions extends TraceOptions {
 /**
  * The fast lane of a seccomp tracer. To "let through" a call is to resume its seccomp stop at
  * the wait itself, without reporting it, because this hook says no one needs it: the hook is
- * called at each seccomp stop before a Stop is made, with the call's number and its six
- * arguments (a view of the PTRACE_GET_SYSCALL_INFO buffer, valid during the call only). True
- * means "let it through": the thread is resumed at once (PTRACE_CONT), the call runs untouched,
- * and wait() waits on; false means the stop is decoded and reported as usual.
+ * called at each seccomp stop before a Stop is made, with the call's number, its six arguments
+ * (a view of the PTRACE_GET_SYSCALL_INFO buffer, valid during the call only) and the thread's
+ * stack pointer. True means "let it through": the thread is resumed at once (PTRACE_CONT), the
+ * call runs as the hook left it (untouched, or with registers and memory the hook rewrote while
+ * the thread was stopped), and wait() waits on; false means the stop is decoded and reported as
+ * usual.
  */
-export type LetThrough = (tracee: Tracee, nr: number, args: BigUint64Array) => boolean;
+export type LetThrough = (tracee: Tracee, nr: number, args: BigUint64Array, stackPointer: bigint) => boolean;
 
 export class Tracer {
   /** Every live traced thread, by tid. */

@@ -94,7 +94,7 @@ export class WaitLoop implements StopDecoderHost {
     this.prefetched = tracee;
     if (info.bytes[0] !== SYSCALL_INFO_OP.SECCOMP) return false;
     const nr = Number(info.words[3]);
-    if (!letThrough(tracee, nr, info.args)) return false;
+    if (!letThrough(tracee, nr, info.args, info.words[2]!)) return false;
     this.prefetched = undefined;
     const book = tracee.bookkeeping;
     book.listening = false;

@@ -9,6 +9,7 @@ export type { SyscallEvent, ProcessEvent, InterruptedEvent } from './tracer/even
 export { BACKENDS } from './tracer/backend.js';
 export type { BackendName } from './tracer/backend.js';
 export type { ArgumentRestore } from './tracer/argument-restore.js';
+export type { StopRewrite } from './tracer/stop-rewrite.js';
 export { hasSetSyscallInfo } from './tracer/register-edits.js';
 export { SyscallFilter } from './filter/syscall-filter.js';
 export type { ForeignArchAction, SyscallRef } from './filter/syscall-filter.js';

@@ -57,3 +57,54 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('letThrough (%s)', (backe
     expect(r.consulted.filter((p) => p !== '/etc/hostname').length).toBe(r.consulted.length - 1);
   });
 });
+
+describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewritten at the stop (%s)', (backend) => {
+  skipEachWhen(backendMissing(backend));
+
+  /** preserve-args makes one raw `call` on /no/such/file; the hook rewrites it to /etc/hostname
+   * at the stop when it may, the handler otherwise. */
+  function rewriteRun(call: 'openat' | 'newfstatat', restoreArguments: 'always' | 'when-restartable') {
+    const allowed: boolean[] = [];
+    vm = new SyscallTracer({
+      backend,
+      filter: SyscallFilter.of([call]),
+      restoreArguments,
+      letThrough: (tracee, nr, args, rewrite) => {
+        if (new TraceeIO(tracee).readCStringBytes(args[1]!).toString() !== '/no/such/file') return true;
+        allowed.push(rewrite.allowed);
+        if (!rewrite.allowed) return false;
+        rewrite.setArgToCString(1, Buffer.from('/etc/hostname'));
+        return true;
+      },
+    });
+    const out = outputFile();
+    vm.spawn(fixture('preserve-args'), ['/no/such/file', call], { stdout: { path: out.path } });
+    const handled: string[] = [];
+    vm.runSync((e) => {
+      if (e.kind !== 'syscall' || e.readString(1) !== '/no/such/file') return;
+      handled.push(e.name);
+      e.setArg(1, e.placeString('/etc/hostname'));
+    });
+    return { out: out.read(), allowed, handled, stats: vm.stats };
+  }
+
+  it("rewrites a stat call at its stop under 'when-restartable': no SyscallCall, no exit stop", () => {
+    const r = rewriteRun('newfstatat', 'when-restartable');
+    expect(r.allowed).toEqual([true]);
+    expect(r.handled).toEqual([]);
+    expect(r.out).toBe('stated:1 rdi:1 rsi:0 rdx:1\n'); // the register left rewritten, as PRoot leaves it
+    expect(r.stats.rewrittenAtStop).toBe(1);
+    expect(r.stats.exitStops).toBe(0);
+  });
+
+  it.each([
+    ['openat', 'when-restartable'],
+    ['newfstatat', 'always'],
+  ] as const)('refuses %s under %s (its registers are put back): the full way rewrites it', (call, policy) => {
+    const r = rewriteRun(call, policy);
+    expect(r.allowed).toEqual([false]);
+    expect(r.handled).toEqual([call]);
+    expect(r.out).toBe(`${call === 'openat' ? 'opened' : 'stated'}:1 rdi:1 rsi:1 rdx:1\n`);
+    expect(r.stats.rewrittenAtStop).toBe(0);
+  });
+});

@@ -18,6 +18,7 @@ const INTERRUPTED: InterruptedEvent = { kind: 'interrupted' };
 import { RegisterEdits, hasSetSyscallInfo, setSyscallInfo } from './register-edits.js';
 import { SyscallCall } from './syscall-call.js';
 import { SyscallReturn } from './syscall-return.js';
+import { StopRewriter, type StopRewrite } from './stop-rewrite.js';
 import { ThreadState, type PendingExit } from './thread-state.js';
 import { TraceeIO } from '@umview/ptrace-multi';
 
@@ -34,9 +35,11 @@ export interface SyscallTracerOptions {
    * seccomp stop before anything else, it returns true for a call the handler has nothing to
    * do with, which then goes on at once (counted in `calls`, never reported). A filter can only
    * pick calls by number and register values; this picks them by what their pointers point at
-   * (a path no module serves), and saves the handler's work for the common case.
+   * (a path no module serves), and saves the handler's work for the common case. It may also
+   * rewrite a path argument before letting the call go (`rewrite`, when `rewrite.allowed`: the
+   * call needs no exit stop under `restoreArguments`), counted in `rewrittenAtStop`.
    */
-  letThrough?: (tracee: Tracee, nr: number, args: ArrayLike<bigint>) => boolean;
+  letThrough?: (tracee: Tracee, nr: number, args: ArrayLike<bigint>, rewrite: StopRewrite) => boolean;
   /**
    * Whether a rewritten call (setArg, placeString, placeBytes) has its argument registers and
    * the memory below the stack put back after it runs, at an exit stop of its own. 'always'
@@ -59,6 +62,8 @@ export interface SysvmStats {
   calls: number;
   /** Of those, calls `letThrough` let go on at once, unreported. */
   letThrough: number;
+  /** Of those, calls it rewrote before letting them go (StopRewrite). */
+  rewrittenAtStop: number;
   /** Calls skipped (SKIPCALL). */
   skipped: number;
   /** Exit stops the kernel reported (each one a stop that SKIPEXIT would avoid). */
@@ -79,7 +84,7 @@ export class SyscallTracer {
   readonly backend: BackendName;
   readonly filter: SyscallFilter;
   private readonly tracer = new Tracer();
-  private readonly counts: SysvmStats = { stops: 0, calls: 0, letThrough: 0, skipped: 0, exitStops: 0, injected: 0 };
+  private readonly counts: SysvmStats = { stops: 0, calls: 0, letThrough: 0, rewrittenAtStop: 0, skipped: 0, exitStops: 0, injected: 0 };
   /** What the events need of their tracer (io, inject, addFilter), kept off its public face. */
   private readonly host: CallHost = {
     io: (tracee) => this.io(tracee),
@@ -90,6 +95,7 @@ export class SyscallTracer {
   private readonly ioFactory: DataIOFactory;
   private readonly letThrough: SyscallTracerOptions['letThrough'];
   private readonly argumentRestore: ArgumentRestore;
+  private readonly stopRewriter = new StopRewriter((tracee) => this.io(tracee));
   private readonly ios = new Map<number, DataIO>();
   private readonly threads = new Map<number, ThreadState>();
   private readonly deferredStops: Stop[] = [];
@@ -109,7 +115,7 @@ export class SyscallTracer {
     this.letThrough = options.letThrough;
     this.argumentRestore = options.restoreArguments ?? 'always';
     // The tracer's fast lane: such a call is let go at the wait itself, with no Stop made.
-    if (this.letThrough && usesSeccomp(this.backend)) this.tracer.letThrough = (tracee, nr, args) => this.passes(tracee, nr, args);
+    if (this.letThrough && usesSeccomp(this.backend)) this.tracer.letThrough = (tracee, nr, args, sp) => this.passes(tracee, nr, args, sp);
   }
 
   /** Starts a program under this tracer. It stays stopped until events() is iterated. */
@@ -223,13 +229,27 @@ export class SyscallTracer {
 
   /** letThrough at the tracer's wait: only for a thread with nothing pending here (a signal
    * to requeue, an exit stop asked for), which resume() would otherwise have to see to. */
-  private passes(tracee: Tracee, nr: number, args: ArrayLike<bigint>): boolean {
+  private passes(tracee: Tracee, nr: number, args: ArrayLike<bigint>, sp: bigint): boolean {
     const thread = this.threads.get(tracee.tid);
     if (thread !== undefined && (thread.pendingSignals.length > 0 || thread.pendingExit !== undefined)) return false;
-    if (!this.letThrough!(tracee, nr, args)) return false;
+    if (!this.asksLetThrough(tracee, nr, args, sp)) return false;
     this.counts.stops++;
     this.counts.calls++;
+    return true;
+  }
+
+  /** The letThrough hook's answer for a seccomp stop, with the StopRewrite bound to it. */
+  private asksLetThrough(tracee: Tracee, nr: number, args: ArrayLike<bigint>, sp: bigint): boolean {
+    const rewrite = this.stopRewriter;
+    rewrite.bind(tracee, !restoresArguments(this.argumentRestore, nr), sp);
+    try {
+      if (!this.letThrough!(tracee, nr, args, rewrite)) return false;
+    } catch (error) {
+      if (isTraceeGone(error)) return false; // its death is the next stop
+      throw error;
+    }
     this.counts.letThrough++;
+    if (rewrite.count > 0) this.counts.rewrittenAtStop++;
     return true;
   }
 
@@ -245,8 +265,7 @@ export class SyscallTracer {
         return SyscallCall.atStop(this.host, stop.tracee, 'entry', stop.nr, stop.args, stop.sp);
       case 'seccomp':
         this.counts.calls++;
-        if (consultLetThrough && this.letThrough?.(stop.tracee, stop.nr, stop.args)) {
-          this.counts.letThrough++;
+        if (consultLetThrough && this.letThrough && this.asksLetThrough(stop.tracee, stop.nr, stop.args, stop.sp)) {
           this.resume(stop.tracee);
           return undefined;
         }

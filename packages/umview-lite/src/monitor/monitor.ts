@@ -104,6 +104,7 @@ export class Monitor {
           },
           io: (tracee) => this.vm.io(tracee) as TraceeIO,
           execNeedsMonitor: (hostPath) => scriptNeedsMonitor(hostPath, this.translator),
+          translate: this.proxy ? undefined : (guestPath) => this.translator.translate(guestPath),
         })
         : undefined,
     });

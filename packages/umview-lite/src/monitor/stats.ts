@@ -7,9 +7,12 @@ export interface MonitorStats {
   stops: number;
   /** Syscalls the monitor saw (stopped for). */
   syscalls: number;
-  /** Of those, path calls let go at the stop itself: no path in them can be served. */
+  /** Of those, path calls let go at the stop itself: no path in them can be served, or (remap
+   * mode) their served paths were rewritten there (`rewrittenAtStop`). */
   letThrough: number;
-  /** Calls a module changed: path rewritten, skipped or answered. */
+  /** Of the calls let go at the stop, those whose paths were rewritten there first. */
+  rewrittenAtStop: number;
+  /** Calls a module changed: path rewritten (at the stop too), skipped or answered. */
   virtualized: number;
   /** Exit stops (what SKIPEXIT avoids). */
   exitStops: number;
@@ -28,7 +31,7 @@ export interface MonitorStats {
 
 export function emptyStats(): MonitorStats {
   return {
-    stops: 0, syscalls: 0, letThrough: 0, virtualized: 0, exitStops: 0, injected: 0,
+    stops: 0, syscalls: 0, letThrough: 0, rewrittenAtStop: 0, virtualized: 0, exitStops: 0, injected: 0,
     memorySyscalls: 0, memoryBytes: 0, memorySyscallsOneByOne: 0, processes: 0, wallMs: 0,
   };
 }
@@ -37,6 +40,8 @@ export function mergeSysvm(stats: MonitorStats, vm: SysvmStats): void {
   stats.stops = vm.stops;
   stats.syscalls = vm.calls;
   stats.letThrough = vm.letThrough;
+  stats.rewrittenAtStop = vm.rewrittenAtStop;
+  stats.virtualized += vm.rewrittenAtStop;
   stats.exitStops = vm.exitStops;
   stats.injected = vm.injected;
 }
@@ -47,7 +52,8 @@ export function formatStats(stats: MonitorStats): string {
     ['processes', String(stats.processes)],
     ['ptrace stops', String(stats.stops)],
     ['syscalls seen', String(stats.syscalls)],
-    ['  let through at the stop', `${stats.letThrough} (no path in them can be served)`],
+    ['  let through at the stop', `${stats.letThrough - stats.rewrittenAtStop} (no path in them can be served)`],
+    ['  rewritten at the stop', `${stats.rewrittenAtStop} (served paths rewritten, then let through)`],
     ['syscalls virtualized', String(stats.virtualized)],
     ['exit stops', String(stats.exitStops)],
     ['syscalls injected', String(stats.injected)],

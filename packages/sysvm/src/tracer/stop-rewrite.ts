@@ -1,0 +1,53 @@
+// Rewriting a call at its seccomp stop, for a letThrough hook: a path argument replaced by
+// bytes placed below the stack, and the call let go at once, with no SyscallCall and no exit
+// stop. Only where the tracer's restoreArguments lets the call go without putting its registers
+// back (argument-restore.ts); elsewhere the hook lets the call take the full way.
+import { arch, type Tracee } from '@umview/ptrace-core';
+import type { DataIO } from '../io/data-io.js';
+
+/** What a letThrough hook may do to the call it lets through: a hook that rewrites a call must
+ * then let it through (return true). */
+export interface StopRewrite {
+  /** Whether this call may be rewritten at its stop (false: its registers must be put back
+   * after it, at an exit stop: the hook must let it take the full way). */
+  readonly allowed: boolean;
+  /** Places `bytes` and a NUL below the stack pointer and the red zone (below anything placed
+   * before at this stop) and points argument `i` at them. Only when `allowed`. */
+  setArgToCString(i: number, bytes: Uint8Array): void;
+}
+
+const ALIGN = ~15n;
+const PLACE_MAX = 4097; // PATH_MAX and its NUL: larger strings get a buffer of their own
+
+/** The tracer's one StopRewrite, bound to each stop before its hook runs (nothing is
+ * allocated per stop). */
+export class StopRewriter implements StopRewrite {
+  allowed = false;
+  /** Arguments rewritten at the current stop. */
+  count = 0;
+  private tracee: Tracee | undefined;
+  private cursor = 0n;
+  private readonly buffer = Buffer.alloc(PLACE_MAX);
+
+  constructor(private readonly io: (tracee: Tracee) => DataIO) {}
+
+  bind(tracee: Tracee, allowed: boolean, stackPointer: bigint): void {
+    this.tracee = tracee;
+    this.allowed = allowed;
+    this.count = 0;
+    this.cursor = stackPointer - BigInt(arch.RED_ZONE_SIZE);
+  }
+
+  setArgToCString(i: number, bytes: Uint8Array): void {
+    if (!this.allowed || this.tracee === undefined) throw new Error('setArgToCString: this call must take the full way (its registers are put back after it)');
+    if (i < 0 || i > 5) throw new RangeError(`argument index ${i} is not 0..5`);
+    const length = bytes.length + 1;
+    const data = length <= PLACE_MAX ? this.buffer : Buffer.alloc(length);
+    data.set(bytes);
+    data[bytes.length] = 0;
+    this.cursor = (this.cursor - BigInt(length)) & ALIGN;
+    this.io(this.tracee).write(this.cursor, data.subarray(0, length));
+    this.tracee.pokeUser(arch.userOffset(arch.SYSCALL_ARG_REGISTERS[i]!), this.cursor);
+    this.count++;
+  }
+}
