@@ -27,9 +27,10 @@
 // In remap mode it also rewrites, at the stop, the calls whose only business with the monitor
 // is an absolute path to rewrite (a stat, an xattr call, access, readlink: no cwd, directory fd
 // or exec to follow), when sysvm says the call may go on without its registers put back
-// (StopRewrite.allowed, sysvm's restoreArguments): the path is translated as the full way
-// translates it and placed below the stack, and the call goes on, with no SyscallCall. A path
-// with a '..' component (which the full way walks) or a byte beyond ASCII takes the full way.
+// (StopRewrite.allowed, sysvm's restoreArguments): the path is resolved by the full way's own
+// resolver (PathRewriter.resolveAbsolute) and placed below the stack, and the call goes on,
+// with no SyscallCall. A path with a byte beyond ASCII (decoded as UTF-8 there) takes the full
+// way.
 // That is most of an `ls -laR` through /unreal: the full way's objects cost twice the stop.
 //
 // It runs at ~16,000 stops a second: no allocation, no string decoding, a plain loop over the
@@ -59,9 +60,10 @@ export interface LetThroughOptions {
   /** Whether an execve of this unserved host path still needs the monitor (a `#!` script whose
    * interpreter is served); without it, execve always takes the full path. */
   execNeedsMonitor?: (hostPath: Buffer) => boolean;
-  /** Remap mode: the host path of an absolute guest path (undefined when no module serves it),
-   * for the calls rewritten at the stop; without it, none is. */
-  translate?: (guestPath: string) => string | undefined;
+  /** Remap mode: the host path to give the kernel for an absolute guest path (undefined when
+   * the kernel takes the path as it is), for the calls rewritten at the stop; without it, none
+   * is. */
+  hostPath?: (guestPath: string) => string | undefined;
 }
 
 export type LetThrough = (tracee: Tracee, nr: number, args: ArrayLike<bigint>, rewrite: StopRewrite) => boolean;
@@ -88,9 +90,9 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
     pathArgs[route.nr] = route.paths.map((a) => a.arg);
     dirfdArgs[route.nr] = route.paths.map((a) => a.dirfd ?? -1);
     flagsArg[route.nr] = route.flagsArg ?? -1;
-    rewritable[route.nr] = options.translate !== undefined && !routing.proxy && route.letThrough === 'unserved' && route.follows === undefined && route.module === undefined;
+    rewritable[route.nr] = options.hostPath !== undefined && !routing.proxy && route.letThrough === 'unserved' && route.follows === undefined && route.module === undefined;
   }
-  const { io, fdConcernsMonitor, execNeedsMonitor, translate } = options;
+  const { io, fdConcernsMonitor, execNeedsMonitor, hostPath } = options;
   const proxy = routing.proxy;
   /** Host paths to place, by path argument, once every path of the call is known to allow it. */
   const hosts: (Buffer | undefined)[] = [];
@@ -124,7 +126,7 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
         if (scanComponents(bytes, names) !== CLEAN) return false;
       } else if (scanComponents(bytes, names) === NAMES_A_PREFIX) {
         if (rewritable[nr] !== true || !rewrite.allowed) return false;
-        const host = hostPathAtStop(bytes, translate!);
+        const host = hostPathAtStop(bytes, hostPath!);
         if (host === FULL_WAY) return false;
         hosts[i] = host;
         if (host !== undefined) toRewrite++;
@@ -144,17 +146,12 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
 
 const FULL_WAY = null;
 
-/** The host path of an absolute path that names a prefix head, as the full way's rewriter
- * finds it (PathRewriter.resolve: translated as it is), or undefined when no module serves it
- * (it goes on untouched); FULL_WAY when the full way must decide: a '..' component (walked
- * there) or a byte beyond ASCII (decoded as UTF-8 there). */
-function hostPathAtStop(bytes: Buffer, translate: (guestPath: string) => string | undefined): Buffer | undefined | typeof FULL_WAY {
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    if (b >= 0x80) return FULL_WAY;
-    if (b === DOT && bytes[i - 1] === SLASH && bytes[i + 1] === DOT && (i + 2 === bytes.length || bytes[i + 2] === SLASH)) return FULL_WAY;
-  }
-  const host = translate(bytes.toString('latin1'));
+/** The host path to place for an absolute path that names a prefix head, or undefined when
+ * the kernel takes it as it is; FULL_WAY for a byte beyond ASCII (the full way decodes it as
+ * UTF-8). */
+function hostPathAtStop(bytes: Buffer, hostPath: (guestPath: string) => string | undefined): Buffer | undefined | typeof FULL_WAY {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return FULL_WAY;
+  const host = hostPath(bytes.toString('latin1'));
   return host === undefined ? undefined : Buffer.from(host, 'latin1');
 }
 

@@ -104,7 +104,10 @@ export class Monitor {
           },
           io: (tracee) => this.vm.io(tracee) as TraceeIO,
           execNeedsMonitor: (hostPath) => scriptNeedsMonitor(hostPath, this.translator),
-          translate: this.proxy ? undefined : (guestPath) => this.translator.translate(guestPath),
+          hostPath: this.proxy ? undefined : (guestPath) => {
+            const resolution = this.rewriter.resolveAbsolute(guestPath);
+            return resolution.rewrite ? resolution.host : undefined;
+          },
         })
         : undefined,
     });

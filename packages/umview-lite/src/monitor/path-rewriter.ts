@@ -73,17 +73,7 @@ export class PathRewriter {
    * interpreter is served: the monitor must run that interpreter itself. */
   resolve(path: string, dirfd: number, process: ProcessState, forExec = false): Resolution {
     if (path.startsWith('/')) {
-      let resolution: Resolution;
-      if (path.includes('/..') && this.mentionsPrefix(components(path))) {
-        // '..' may cross a served prefix (`/unreal/../unreal/x`, `/tmp/../unreal/x`, a bind
-        // root): walk it from the root.
-        const root = this.translator.translate('/');
-        resolution = this.walk('/', root ?? '/', components(path), path.endsWith('/'));
-        if (!resolution.rewrite) resolution = { guest: path, host: undefined, rewrite: false };
-      } else {
-        const host = this.translator.translate(path);
-        resolution = { guest: path, host, rewrite: host !== undefined };
-      }
+      const resolution = this.resolveAbsolute(path);
       if (forExec && resolution.host === undefined && scriptNeedsMonitor(path, this.translator)) return { guest: path, host: path, rewrite: false };
       return resolution;
     }
@@ -106,6 +96,20 @@ export class PathRewriter {
     // The host path of the start, exactly (not as it was named when the cwd was set).
     const host = dirfd === AT_FDCWD ? safe(() => process.hostCwd()) ?? start.host : start.host;
     return this.walk(start.guest, host, parts, path.endsWith('/'));
+  }
+
+  /** Where an absolute path lands (resolve() for one; the let-through's rewrites at the stop
+   * use it too, so that both ways give one answer). */
+  resolveAbsolute(path: string): Resolution {
+    if (path.includes('/..') && this.mentionsPrefix(components(path))) {
+      // '..' may cross a served prefix (`/unreal/../unreal/x`, `/tmp/../unreal/x`, a bind
+      // root): walk it from the root.
+      const root = this.translator.translate('/');
+      const walked = this.walk('/', root ?? '/', components(path), path.endsWith('/'));
+      return walked.rewrite ? walked : { guest: path, host: undefined, rewrite: false };
+    }
+    const host = this.translator.translate(path);
+    return { guest: path, host, rewrite: host !== undefined };
   }
 
   private mentionsPrefix(parts: readonly string[]): boolean {
