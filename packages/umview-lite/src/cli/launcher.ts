@@ -20,6 +20,7 @@ import { homedir } from 'node:os';
 import { makePrivateDirectory } from '@umview/ptrace-core/internal';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
+import { tuneV8 } from './v8-tuning.js';
 
 const main = join(__dirname, 'cli-main.cjs');
 
@@ -74,6 +75,7 @@ function removeStaleCaches(dir: string): void {
   }
 }
 
+tuneV8();
 const file = cacheFile();
 let cached: Buffer | undefined;
 try {
