@@ -66,6 +66,27 @@ describe.each([UNREAL, 'unreal,mode=proxy'])('let through (-m %s)', (module) => 
   });
 });
 
+describe('let through of directory opens (remap)', () => {
+  it('from an unserved start they go through; from a served cwd the monitor follows them', async () => {
+    const dir = tempDir();
+    for (const sub of ['a', 'a/b', 'a/b/c', 'd', 'd/e']) mkdirSync(join(dir, sub));
+    const seen = (stderr: string) => Number(/syscalls seen\s+(\d+)/.exec(stderr)?.[1]);
+    const fullWay = (stderr: string) => seen(stderr) - letThrough(stderr);
+    // find opens `a` relative to the cwd, then each directory relative to its parent's fd.
+    const unserved = await umview(['-m', UNREAL, '--stats'], ['sh', '-c', `cd ${dir} && find a d`]);
+    const served = await umview(['-m', UNREAL, '--stats'], ['sh', '-c', `cd /unreal${dir} && find a d`]);
+    expect(unserved.code).toBe(0);
+    expect(served.code).toBe(0);
+    expect(served.stdout).toBe(unserved.stdout);
+    expect(unserved.stdout.split('\n').filter(Boolean).sort()).toEqual(['a', 'a/b', 'a/b/c', 'd', 'd/e']);
+    // Unserved: only the shell's chdir and find's fchdir take the full way (they are never let
+    // through), not one directory open. Served: the opens of a and d (relative to the served
+    // cwd) take it too, so that the monitor learns their fds.
+    expect(fullWay(unserved.stderr)).toBeLessThanOrEqual(3);
+    expect(fullWay(served.stderr)).toBeGreaterThanOrEqual(fullWay(unserved.stderr) + 2);
+  });
+});
+
 describe('let through in proxy mode', () => {
   it('a program that touches no served path is let through at every stop (fstat included)', async () => {
     // (The program itself: an execve it made would be seen by the monitor.)

@@ -39,7 +39,7 @@
 import type { Tracee } from '@umview/ptrace-core';
 import type { TraceeIO } from '@umview/ptrace-multi';
 import type { StopRewrite } from '@umview/sysvm';
-import { O_DIRECTORY, O_PATH, PATH_MAX } from '../linux.js';
+import { AT_FDCWD, O_DIRECTORY, O_PATH, PATH_MAX } from '../linux.js';
 import type { RoutingTable } from './routing.js';
 
 const SLASH = 0x2f;
@@ -56,6 +56,9 @@ export interface LetThroughOptions {
    * a served directory's), undefined when it cannot tell. A call on '' (AT_EMPTY_PATH) relative
    * to any other fd is the kernel's (glibc's fstat is newfstatat(fd, "", AT_EMPTY_PATH)). */
   fdConcernsMonitor?: (tracee: Tracee, fd: number) => boolean | undefined;
+  /** Whether the tracee's cwd is a served directory (undefined when it cannot tell): a
+   * directory opened from any other start needs nothing of the monitor in remap mode. */
+  cwdConcernsMonitor?: (tracee: Tracee) => boolean | undefined;
   io: (tracee: Tracee) => TraceeIO;
   /** Whether an execve of this unserved host path still needs the monitor (a `#!` script whose
    * interpreter is served); without it, execve always takes the full path. */
@@ -92,7 +95,7 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
     flagsArg[route.nr] = route.flagsArg ?? -1;
     rewritable[route.nr] = options.hostPath !== undefined && !routing.proxy && route.letThrough === 'unserved' && route.follows === undefined && route.module === undefined;
   }
-  const { io, fdConcernsMonitor, execNeedsMonitor, hostPath } = options;
+  const { io, fdConcernsMonitor, cwdConcernsMonitor, execNeedsMonitor, hostPath } = options;
   const proxy = routing.proxy;
   /** Host paths to place, by path argument, once every path of the call is known to allow it. */
   const hosts: (Buffer | undefined)[] = [];
@@ -119,10 +122,15 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
         const fd = dirfd < 0 ? -1 : Number(BigInt.asIntN(32, args[dirfd]!));
         if (fd < 0 || fdConcernsMonitor?.(tracee, fd) !== false) return false;
       } else if (bytes.length === 0 || bytes[0] !== SLASH) {
-        // Relative (or ''): only in remap mode, without '..', and not a directory's open.
+        // Relative (or ''): only in remap mode, without '..', and a directory's open only from
+        // a start the monitor does not follow (it learns the fds of served directories only).
         if (proxy) return false;
         const flags = flagsArg[nr]!;
-        if (flags >= 0 && (Number(BigInt.asIntN(32, args[flags]!)) & (O_DIRECTORY | O_PATH)) !== 0) return false;
+        if (flags >= 0 && (Number(BigInt.asIntN(32, args[flags]!)) & (O_DIRECTORY | O_PATH)) !== 0) {
+          const dirfd = dirfdArgs[nr]![i]!;
+          const fd = dirfd < 0 ? AT_FDCWD : Number(BigInt.asIntN(32, args[dirfd]!));
+          if ((fd === AT_FDCWD ? cwdConcernsMonitor?.(tracee) : fd < 0 ? true : fdConcernsMonitor?.(tracee, fd)) !== false) return false;
+        }
         if (scanComponents(bytes, names) !== CLEAN) return false;
       } else if (scanComponents(bytes, names) === NAMES_A_PREFIX) {
         if (rewritable[nr] !== true || !rewrite.allowed) return false;

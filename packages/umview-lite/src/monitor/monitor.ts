@@ -98,6 +98,10 @@ export class Monitor {
       letThrough: filtered && this.routing.servesPaths && (options.letThrough ?? true)
         ? letThroughPredicate({
           routing: this.routing,
+          cwdConcernsMonitor: (tracee) => {
+            const process = this.processes.find(tracee.pid);
+            return process === undefined ? undefined : process.guestCwd !== undefined;
+          },
           fdConcernsMonitor: (tracee, fd) => {
             const process = this.processes.find(tracee.pid);
             return process === undefined ? undefined : process.dirFd(fd) !== undefined; // virtual ones included
