@@ -21,19 +21,21 @@ const WORD = 8;
 /** Memory of one traced thread's address space. */
 export class TraceeMemory {
   private readonly libc: Libc = getLibc();
-  private readonly word = pinnedBuffer(WORD);
-  private readonly wordView = new BigUint64Array(this.word.buffer, this.word.byteOffset, 1);
-  private readonly localIov = new BigUint64Array(new ArrayBuffer(16));
-  private readonly remoteIov = new BigUint64Array(new ArrayBuffer(16));
+  // Made at first use (a tracee that is never read or written costs none of them).
+  private wordStore: Buffer | undefined;
+  private wordViewStore: BigUint64Array | undefined;
+  private iovs: { local: BigUint64Array; remote: BigUint64Array } | undefined;
   private memFd: number | undefined;
 
   constructor(readonly tid: number) {}
 
   /** Reads one word with PTRACE_PEEKDATA (the tracee must be in a ptrace-stop). */
   peek(address: Address): bigint {
-    const r = this.libc.syscallPtr(SYS_ptrace, PTRACE.PEEKDATA, this.tid, address, this.word);
+    this.wordStore ??= pinnedBuffer(WORD);
+    this.wordViewStore ??= new BigUint64Array(this.wordStore.buffer, this.wordStore.byteOffset, 1);
+    const r = this.libc.syscallPtr(SYS_ptrace, PTRACE.PEEKDATA, this.tid, address, this.wordStore);
     if (r === -1) throw this.accessError('PTRACE_PEEKDATA', address, 0);
-    return this.wordView[0]!;
+    return this.wordViewStore[0]!;
   }
 
   /** Writes one word with PTRACE_POKEDATA (works on read-only pages too). */
@@ -124,13 +126,14 @@ export class TraceeMemory {
   }
 
   private vmTransfer(direction: 'read' | 'write', address: Address, buffer: Uint8Array): number {
-    this.localIov[0] = this.libc.address(buffer);
-    this.localIov[1] = BigInt(buffer.length);
-    this.remoteIov[0] = BigInt(address);
-    this.remoteIov[1] = BigInt(buffer.length);
+    const iovs = this.iovs ??= { local: new BigUint64Array(new ArrayBuffer(16)), remote: new BigUint64Array(new ArrayBuffer(16)) };
+    iovs.local[0] = this.libc.address(buffer);
+    iovs.local[1] = BigInt(buffer.length);
+    iovs.remote[0] = BigInt(address);
+    iovs.remote[1] = BigInt(buffer.length);
     const r = direction === 'read'
-      ? this.libc.processVmReadv(this.tid, this.localIov, 1, this.remoteIov, 1, 0)
-      : this.libc.processVmWritev(this.tid, this.localIov, 1, this.remoteIov, 1, 0);
+      ? this.libc.processVmReadv(this.tid, iovs.local, 1, iovs.remote, 1, 0)
+      : this.libc.processVmWritev(this.tid, iovs.local, 1, iovs.remote, 1, 0);
     if (r >= 0) return r;
     const errno = this.libc.errno();
     if (errno === ERRNO.ESRCH) throw systemError(`process_vm_${direction}v`, errno, this.tid);

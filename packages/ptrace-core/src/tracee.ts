@@ -71,11 +71,12 @@ export class Tracee {
   private pipes: PipeStreams | undefined;
 
   private readonly libc: Libc = getLibc();
-  private readonly regs = new Registers();
-  private readonly regsIov = new BigUint64Array(new ArrayBuffer(16));
+  /** Made at the first register access: many tracees (a shell loop's short-lived children)
+   * never need them, and each pinned buffer costs its allocation. */
+  private regsStore: Registers | undefined;
+  private regsIovStore: BigUint64Array | undefined;
   private readonly infoBuf = pinnedBuffer(SYSCALL_INFO_SIZE);
   private readonly infoWords = new BigUint64Array(this.infoBuf.buffer, this.infoBuf.byteOffset, SYSCALL_INFO_SIZE / 8);
-  private readonly msgBuf = new BigUint64Array(new ArrayBuffer(8));
   private readonly infoView = {
     bytes: this.infoBuf,
     words: this.infoWords,
@@ -97,6 +98,14 @@ export class Tracee {
     this.memory = new TraceeMemory(tid);
     this.knownPid = pid;
     this.originKind = origin;
+  }
+
+  private get regs(): Registers {
+    return this.regsStore ??= new Registers();
+  }
+
+  private get regsIov(): BigUint64Array {
+    return this.regsIovStore ??= new BigUint64Array(new ArrayBuffer(16));
   }
 
   /** Where the thread is, as far as the tracer knows: 'stopped' from a stop until a resume,
@@ -164,14 +173,16 @@ export class Tracee {
   /** Reads the general-purpose registers (PTRACE_GETREGSET, NT_PRSTATUS) into this tracee's
    * reusable Registers view and returns it: valid until the next getRegisters() call. */
   getRegisters(): Registers {
-    this.regsIov[0] = this.libc.address(this.regs.bytes);
-    this.regsIov[1] = BigInt(REGS_SIZE);
-    checked(this.libc.ptraceBuf(PTRACE.GETREGSET, this.tid, NT.PRSTATUS, this.regsIov), 'PTRACE_GETREGSET', this.tid);
+    const regs = this.regs;
+    const iov = this.regsIov;
+    iov[0] = this.libc.address(regs.bytes);
+    iov[1] = BigInt(REGS_SIZE);
+    checked(this.libc.ptraceBuf(PTRACE.GETREGSET, this.tid, NT.PRSTATUS, iov), 'PTRACE_GETREGSET', this.tid);
     // A thread running 32-bit code (cs 0x23) gets the 32-bit regset view: the kernel picks
     // the view from the tracee's mode. PTRACE_GETREGS always answers with the 64-bit layout.
-    this.compatMode = this.regsIov[1] !== BigInt(REGS_SIZE);
-    if (this.compatMode) checked(this.libc.ptraceBuf(PTRACE.GETREGS, this.tid, 0, this.regs.bytes), 'PTRACE_GETREGS', this.tid);
-    return this.regs;
+    this.compatMode = iov[1] !== BigInt(REGS_SIZE);
+    if (this.compatMode) checked(this.libc.ptraceBuf(PTRACE.GETREGS, this.tid, 0, regs.bytes), 'PTRACE_GETREGS', this.tid);
+    return regs;
   }
 
   /** Writes general-purpose registers (default: the view getRegisters() returned). */
@@ -180,9 +191,10 @@ export class Tracee {
       checked(this.libc.ptraceBuf(PTRACE.SETREGS, this.tid, 0, regs.bytes), 'PTRACE_SETREGS', this.tid);
       return;
     }
-    this.regsIov[0] = this.libc.address(regs.bytes);
-    this.regsIov[1] = BigInt(REGS_SIZE);
-    checked(this.libc.ptraceBuf(PTRACE.SETREGSET, this.tid, NT.PRSTATUS, this.regsIov), 'PTRACE_SETREGSET', this.tid);
+    const iov = this.regsIov;
+    iov[0] = this.libc.address(regs.bytes);
+    iov[1] = BigInt(REGS_SIZE);
+    checked(this.libc.ptraceBuf(PTRACE.SETREGSET, this.tid, NT.PRSTATUS, iov), 'PTRACE_SETREGSET', this.tid);
   }
 
   /** The FP/SSE registers (NT_PRFPREG: the 512-byte FXSAVE area: x87, MXCSR, xmm0-15). */
@@ -282,9 +294,9 @@ export class Tracee {
   }
 
   getSigInfo(): SigInfo {
-    const buf = pinnedBuffer(SIGINFO_SIZE);
-    checked(this.libc.ptraceBuf(PTRACE.GETSIGINFO, this.tid, 0, buf), 'PTRACE_GETSIGINFO', this.tid);
-    return decodeSigInfo(buf);
+    const shared = sharedBuffers();
+    checked(this.libc.ptrace(PTRACE.GETSIGINFO, this.tid, 0, shared.sigInfoAt), 'PTRACE_GETSIGINFO', this.tid);
+    return decodeSigInfo(shared.sigInfo); // a copy
   }
 
   /** Replaces the pending signal's siginfo (at a signal-delivery-stop). */
@@ -296,8 +308,9 @@ export class Tracee {
 
   /** PTRACE_GETEVENTMSG: the new child's tid, the exit status, the former tid at exec... */
   getEventMessage(): bigint {
-    checked(this.libc.ptraceBuf(PTRACE.GETEVENTMSG, this.tid, 0, this.msgBuf), 'PTRACE_GETEVENTMSG', this.tid);
-    return this.msgBuf[0]!;
+    const shared = sharedBuffers();
+    checked(this.libc.ptrace(PTRACE.GETEVENTMSG, this.tid, 0, shared.messageAt), 'PTRACE_GETEVENTMSG', this.tid);
+    return shared.message[0]!;
   }
 
   /** Changes the ptrace options of this thread (inherited by children traced later). */
@@ -385,4 +398,18 @@ function readTgid(tid: number): number {
   const tgid = readProcStatusNumber(tid, 'Tgid');
   if (tgid !== undefined) return tgid;
   throw new TraceeGoneError(`tid ${tid} is gone`, { errno: ERRNO.ESRCH, operation: 'read /proc/TID/status', tid });
+}
+
+/** Out-buffers of the requests whose result is copied out at once (GETSIGINFO, GETEVENTMSG):
+ * one set for every tracee of the thread, since a request completes before the next begins,
+ * passed by address (koffi passes an integer faster than a buffer). */
+let shared: { sigInfo: Buffer; sigInfoAt: number; message: BigUint64Array; messageAt: number } | undefined;
+function sharedBuffers(): NonNullable<typeof shared> {
+  if (shared === undefined) {
+    const libc = getLibc();
+    const sigInfo = pinnedBuffer(SIGINFO_SIZE);
+    const message = new BigUint64Array(new ArrayBuffer(8));
+    shared = { sigInfo, sigInfoAt: Number(libc.address(sigInfo)), message, messageAt: Number(libc.address(message)) };
+  }
+  return shared;
 }

@@ -13,14 +13,19 @@ import { workspace, type Workspace } from './workspace.js';
 export class TraceeChannel {
   readonly kernel: Kernel;
   readonly stream: VmStream;
-  readonly registers: RegisterFile;
+  private registerFile: RegisterFile | undefined;
   readonly workspace: Workspace = workspace();
   readonly counters: TraceeCounters = { batches: 0, ops: 0, syscalls: 0, bytes: 0, oneByOneSyscalls: 0 };
 
   constructor(readonly tracee: Tracee) {
     this.kernel = new Kernel(tracee.tid);
     this.stream = new VmStream(this.kernel, this.workspace, () => this.procMem());
-    this.registers = new RegisterFile(this.kernel);
+  }
+
+  /** Made at the first batch that touches registers (three pinned buffers: most tracees'
+   * batches only move memory). */
+  get registers(): RegisterFile {
+    return this.registerFile ??= new RegisterFile(this.kernel);
   }
 
   /** The /proc/PID/mem descriptor; its first open counts as a system call. */
