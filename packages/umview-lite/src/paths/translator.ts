@@ -8,11 +8,17 @@ import type { PathRoute } from '../monitor/routing.js';
 import { below } from './guest-path.js';
 
 const MAX_HOPS = 40; // like the kernel's limit on nested symlinks
+const SLASH = 0x2f;
+const DOT = 0x2e;
 
 export class PathTranslator {
   /** @param claims the routing table's path prefixes, longest first (RoutingTable.paths).
    * @param prefixHeads their first components (RoutingTable.prefixHeads). */
-  constructor(private readonly claims: readonly PathRoute[], readonly prefixHeads: ReadonlySet<string>) {}
+  private readonly servesRoot: boolean;
+
+  constructor(private readonly claims: readonly PathRoute[], readonly prefixHeads: ReadonlySet<string>) {
+    this.servesRoot = prefixHeads.has('');
+  }
 
   get isEmpty(): boolean {
     return this.claims.length === 0;
@@ -20,6 +26,15 @@ export class PathTranslator {
 
   /** The module serving an absolute guest path, if any. */
   claimOf(path: string): PathRoute | undefined {
+    // Most paths name no prefix's first component: a lookup of that component says so (a path
+    // starting '//', '/.' or '/..' takes the full test, as does every path when '/' is served).
+    if (!this.servesRoot && path.charCodeAt(0) === SLASH) {
+      const second = path.charCodeAt(1);
+      if (second !== SLASH && second !== DOT) {
+        const end = path.indexOf('/', 1);
+        if (!this.prefixHeads.has(end < 0 ? path.slice(1) : path.slice(1, end))) return undefined;
+      }
+    }
     return this.claims.find((c) => below(path, c.prefix) !== undefined);
   }
 
