@@ -3,9 +3,13 @@
 // learn the call (PTRACE_GET_SYSCALL_INFO), read its path from the tracee (one
 // process_vm_readv), and let it go on (PTRACE_CONT) — without ever rewriting anything. What
 // this costs over native is the price of any ptrace-based path virtualizer on this machine.
+// With REMAP_FLOOR_PREFIX=/unreal in its environment it also does the least a remap must do
+// to a path under that prefix: the path without the prefix written below the stack and the
+// red zone (one process_vm_writev) and the argument register pointed at it (one
+// PTRACE_POKEUSER), nothing put back — PRoot's way with seccomp, minus its path resolution.
 //   remap-floor NR:ARG[,NR:ARG...] PROGRAM [ARGS...]
 // NR:ARG is a syscall number to stop and the index of its path argument (-1: none to read).
-// Prints "stops N" on stderr at the end; exits with PROGRAM's status.
+// Prints "stops N" (and "rewrites N") on stderr at the end; exits with PROGRAM's status.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/audit.h>
@@ -20,6 +24,7 @@
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,6 +33,13 @@
 #define MAX_CALLS 128
 static int nrs[MAX_CALLS], path_arg[512];
 static int ncalls;
+/** struct user offsets of the six syscall argument registers. */
+static const size_t ARG_OFFSET[6] = {
+  offsetof(struct user_regs_struct, rdi), offsetof(struct user_regs_struct, rsi),
+  offsetof(struct user_regs_struct, rdx), offsetof(struct user_regs_struct, r10),
+  offsetof(struct user_regs_struct, r8), offsetof(struct user_regs_struct, r9),
+};
+#define RED_ZONE 128
 
 
 static void install_filter(void) {
@@ -76,7 +88,9 @@ int main(int argc, char **argv) {
                  PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
   if (ptrace(PTRACE_SETOPTIONS, root, 0, options)) die("PTRACE_SETOPTIONS");
   if (ptrace(PTRACE_CONT, root, 0, 0)) die("PTRACE_CONT");
-  long stops = 0;
+  long stops = 0, rewrites = 0;
+  const char *prefix = getenv("REMAP_FLOOR_PREFIX");
+  size_t prefix_length = prefix ? strlen(prefix) : 0;
   int root_status = 0;
   static char path[4096];
   struct __ptrace_syscall_info info;
@@ -101,7 +115,21 @@ int main(int argc, char **argv) {
           unsigned long address = info.seccomp.args[arg];
           size_t length = 4096 - (address & 4095);
           struct iovec local = { path, length }, remote = { (void *)address, length };
-          process_vm_readv(pid, &local, 1, &remote, 1, 0);
+          ssize_t got = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+          if (prefix_length > 0 && got == (ssize_t)length && memchr(path, 0, length) == NULL && length < sizeof path) {
+            // The path goes on in the next page: the rest of it, to rewrite it whole.
+            struct iovec more = { path + length, sizeof path - length }, next = { (void *)(address + length), sizeof path - length };
+            ssize_t extra = process_vm_readv(pid, &more, 1, &next, 1, 0);
+            if (extra > 0) got += extra;
+          }
+          if (prefix_length > 0 && got > 0 && memchr(path, 0, (size_t)got) != NULL && strncmp(path, prefix, prefix_length) == 0 &&
+              (path[prefix_length] == '/' || path[prefix_length] == 0)) {
+            const char *rest = path[prefix_length] ? path + prefix_length : "/";
+            size_t size = strlen(rest) + 1;
+            unsigned long at = (info.stack_pointer - RED_ZONE - size) & ~15UL;
+            struct iovec from = { (void *)rest, size }, to = { (void *)at, size };
+            if (process_vm_writev(pid, &from, 1, &to, 1, 0) == (ssize_t)size && ptrace(PTRACE_POKEUSER, pid, ARG_OFFSET[arg], at) == 0) rewrites++;
+          }
         }
       }
     } else if (sig == SIGSTOP && event == 0) {
@@ -112,5 +140,6 @@ int main(int argc, char **argv) {
     ptrace(PTRACE_CONT, pid, 0, deliver);
   }
   fprintf(stderr, "stops %ld\n", stops);
+  if (prefix_length > 0) fprintf(stderr, "rewrites %ld\n", rewrites);
   return root_status;
 }

@@ -7,7 +7,13 @@
 // remap with the paths through /unreal.
 // Pinned to one CPU, interleaved, medians; the stop counts of the floor and of umview-lite are
 // printed side by side, so that the two are seen to do the same number of stops.
-//   npm run remap-floor -w @umview/umview-lite -- [--runs 5] [--json]
+// --workload ls: `ls -laR /usr/share/doc` (--ls-tree) instead, whose paths all go through
+// /unreal and are rewritten: the floors then do the least a remap must do to each
+// (REMAP_FLOOR_PREFIX=/unreal: the path without the prefix below the stack, one write and one
+// PTRACE_POKEUSER), and the seccomp-accelerated PRoot (--proot-seccomp PATH or PROOT_SECCOMP,
+// built from proot-me/proot in a scratch folder) is timed beside them when given.
+//   npm run remap-floor -w @umview/umview-lite -- [--runs 5] [--json] [--workload gcc|ls]
+//     [--ls-tree DIR] [--proot-seccomp PATH]
 // Last line with --json: { "nativeSeconds", "cFloorSeconds", "jsFloorSeconds", "umviewSeconds",
 // "cFloorRatio", "jsFloorRatio", "umviewRatio", "umviewOverFloor", "umviewOverJsFloor",
 // "cFloorStops", "jsFloorStops", "umviewStops" }
@@ -22,7 +28,8 @@ import { compileC } from '@umview/test-fixtures';
 import { ensurePinned, median, parseArgs, printTable } from '@umview/test-fixtures/bench';
 import { benchEnv, nodeEnv, requireBuilt, umviewLite } from './executable.mjs';
 
-const args = parseArgs(process.argv.slice(2), { runs: 5 });
+const args = parseArgs(process.argv.slice(2), { runs: 5, workload: 'gcc', 'ls-tree': '/usr/share/doc', 'proot-seccomp': process.env.PROOT_SECCOMP ?? '' });
+if (args.workload !== 'gcc' && args.workload !== 'ls') throw new Error(`--workload is gcc or ls, not ${args.workload}`);
 ensurePinned(import.meta.url);
 
 requireBuilt('remap-floor');
@@ -44,14 +51,26 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exi
 writeFileSync(join(dir, 'hello.c'), '#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n');
 const loop = (at) => ['sh', '-c', `cd ${at} && for i in $(seq 20); do gcc -c hello.c -o hello.o; done`];
 
-const rows = [
+const lsTree = String(args['ls-tree']);
+const ls = (at) => ['sh', '-c', `ls -laR ${at}${lsTree} >/dev/null`];
+const jsFloor = fileURLToPath(new URL('./remap-floor-js.mjs', import.meta.url));
+const prootSeccomp = String(args['proot-seccomp']);
+const rewriting = { REMAP_FLOOR_PREFIX: '/unreal' };
+// Node started as umview-lite's executable starts it (nodeEnv), so that the floor is Node's
+// own price and not that of an environment variable.
+const rows = args.workload === 'gcc' ? [
   { name: 'native', argv: loop(dir) },
   { name: 'C tracer (floor)', argv: [floor, stopped, ...loop(dir)] },
-  // Node started as umview-lite's executable starts it (nodeEnv), so that the floor is Node's
-  // own price and not that of an environment variable.
-  { name: 'JS tracer, no layers (Node floor)', argv: [process.execPath, fileURLToPath(new URL('./remap-floor-js.mjs', import.meta.url)), stopped, ...loop(dir)], env: nodeEnv },
+  { name: 'JS tracer, no layers (Node floor)', argv: [process.execPath, jsFloor, stopped, ...loop(dir)], env: nodeEnv },
   { name: 'umview-lite remap', argv: [umviewLite, '-m', 'unreal,mode=remap', '--stats', '--', ...loop(`/unreal${dir}`)] },
+] : [
+  { name: 'native', argv: ls('') },
+  { name: 'C tracer, rewriting (floor)', argv: [floor, stopped, ...ls('/unreal')], env: { ...benchEnv, ...rewriting } },
+  { name: 'JS tracer, rewriting, no layers (Node floor)', argv: [process.execPath, jsFloor, stopped, ...ls('/unreal')], env: { ...nodeEnv, ...rewriting } },
+  { name: 'umview-lite remap', argv: [umviewLite, '-m', 'unreal,mode=remap', '--stats', '--', ...ls('/unreal')] },
+  ...(prootSeccomp ? [{ name: 'PRoot, seccomp', argv: [prootSeccomp, '-b', '/:/unreal', ...ls('/unreal')] }] : []),
 ];
+if (args.workload === 'ls' && !prootSeccomp) process.stderr.write('remap-floor: no seccomp PRoot given (--proot-seccomp PATH or PROOT_SECCOMP=PATH): its row is left out\n');
 
 function time(argv, env = benchEnv) {
   const t0 = process.hrtime.bigint();
@@ -73,7 +92,8 @@ for (let run = 0; run < args.runs; run++) {
   });
 }
 const [nativeSeconds, cFloorSeconds, jsFloorSeconds, umviewSeconds] = samples.map(median);
-printTable(`20 × gcc -c hello.c, every path call stopped: pinned to CPU ${process.env.UMVIEW_BENCH_CPU}, median of ${args.runs}`, [
+const title = args.workload === 'gcc' ? '20 × gcc -c hello.c' : `ls -laR ${lsTree} (through /unreal; natively, the host path)`;
+printTable(`${title}, every path call stopped: pinned to CPU ${process.env.UMVIEW_BENCH_CPU}, median of ${args.runs}`, [
   ['configuration', 'seconds', 'ratio to native', 'stops'],
   ...rows.map((row, i) => [row.name, median(samples[i]).toFixed(3), (median(samples[i]) / nativeSeconds).toFixed(2), stops[i] ?? '-']),
 ]);
@@ -90,6 +110,8 @@ const result = {
   cFloorStops: stops[1],
   jsFloorStops: stops[2],
   umviewStops: stops[3],
+  ...(rows[4] ? { prootSeccompSeconds: median(samples[4]), prootSeccompRatio: Number((median(samples[4]) / nativeSeconds).toFixed(3)), umviewOverProotSeccomp: Number((umviewSeconds / median(samples[4])).toFixed(3)) } : {}),
 };
 console.log(`\numview-lite remap over the C floor: ${result.umviewOverFloor} ×, over the JS floor: ${result.umviewOverJsFloor} ×; the floors themselves are ${result.cFloorRatio} × and ${result.jsFloorRatio} × native.`);
+if (result.prootSeccompSeconds !== undefined) console.log(`The seccomp PRoot is ${result.prootSeccompRatio} × native; umview-lite is ${result.umviewOverProotSeccomp} × it.`);
 if (args.json) console.log(JSON.stringify(result));
