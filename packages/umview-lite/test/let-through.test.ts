@@ -87,6 +87,22 @@ describe('let through of directory opens (remap)', () => {
   });
 });
 
+describe('rewrites at the stop (remap)', () => {
+  it('a call that takes the full way leaves nothing for the next one', async () => {
+    // mv's rename: its first path is rewritten at the stop, its second ('../x', relative and
+    // climbing) sends it the full way. ln's link then has an unserved first path and a served
+    // second one: only the second may be rewritten.
+    const dir = tempDir();
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'a'), 'a\n');
+    writeFileSync(join(dir, 'f'), 'f\n');
+    const r = await umview(['-m', UNREAL], ['sh', '-c', `cd ${dir}/sub && mv /unreal${dir}/a ../x && ln ${dir}/f /unreal${dir}/g && cat ${dir}/g ${dir}/x`]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('f\na\n');
+    expect(r.code).toBe(0);
+  });
+});
+
 describe('let through in proxy mode', () => {
   it('a program that touches no served path is let through at every stop (fstat included)', async () => {
     // (The program itself: an execve it made would be seen by the monitor.)

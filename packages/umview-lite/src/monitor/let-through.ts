@@ -105,6 +105,7 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
     const indexes = pathArgs[nr]!;
     let toRewrite = 0;
     for (let i = 0; i < indexes.length; i++) {
+      hosts[i] = undefined; // a call that went the full way may have left one
       const pointer = args[indexes[i]!]!;
       if (pointer === 0n) return false;
       let bytes: Buffer;
@@ -143,9 +144,7 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
     if (toRewrite > 0) {
       for (let i = 0; i < indexes.length; i++) {
         const host = hosts[i];
-        if (host === undefined) continue;
-        hosts[i] = undefined;
-        rewrite.setArgToCString(indexes[i]!, host);
+        if (host !== undefined) rewrite.setArgToCString(indexes[i]!, host);
       }
     }
     return true;
