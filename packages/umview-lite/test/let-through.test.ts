@@ -101,6 +101,17 @@ describe('rewrites at the stop (remap)', () => {
     expect(r.stdout).toBe('f\na\n');
     expect(r.code).toBe(0);
   });
+
+  it('places a host path beyond ASCII as the full way does (UTF-8)', async () => {
+    const host = join(tempDir(), 'café');
+    mkdirSync(host);
+    writeFileSync(join(host, 'f'), 'from café\n');
+    const guest = `/srv-${basename(host.slice(0, -'/café'.length))}`;
+    const r = await umview(['-m', `bind,${host}=${guest}`, '--stats'], ['sh', '-c', `cat ${guest}/f && stat -c %s ${guest}/f`]);
+    expect(r.stdout).toBe('from café\n11\n'); // é is two bytes
+    expect(r.code).toBe(0);
+    expect(Number(/rewritten at the stop\s+(\d+)/.exec(r.stderr)?.[1])).toBeGreaterThan(0); // stat's
+  });
 });
 
 describe('let through in proxy mode', () => {

@@ -159,7 +159,7 @@ const FULL_WAY = null;
 function hostPathAtStop(bytes: Buffer, hostPath: (guestPath: string) => string | undefined): Buffer | undefined | typeof FULL_WAY {
   for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return FULL_WAY;
   const host = hostPath(bytes.toString('latin1'));
-  return host === undefined ? undefined : Buffer.from(host, 'latin1');
+  return host === undefined ? undefined : Buffer.from(host, 'utf8'); // as the full way places it (a module may map to any name)
 }
 
 const CLEAN = 0;
