@@ -17,37 +17,49 @@ export interface StopRewrite {
 }
 
 const ALIGN = ~15n;
+const RED_ZONE = BigInt(arch.RED_ZONE_SIZE);
 const PLACE_MAX = 4097; // PATH_MAX and its NUL: larger strings get a buffer of their own
 
 /** The tracer's one StopRewrite, bound to each stop before its hook runs (nothing is
- * allocated per stop). */
+ * allocated per stop, and the policy is asked only by a hook that would rewrite). */
 export class StopRewriter implements StopRewrite {
-  allowed = false;
   /** Arguments rewritten at the current stop. */
   count = 0;
   private tracee: Tracee | undefined;
-  private cursor = 0n;
+  private nr = -1;
+  private stackPointer = 0n;
+  /** Below the red zone at the first placement of the stop, lower after each. */
+  private cursor: bigint | undefined;
   private readonly buffer = Buffer.alloc(PLACE_MAX);
 
-  constructor(private readonly io: (tracee: Tracee) => DataIO) {}
+  /** @param putsBack the tracer's restoreArguments: whether call `nr` has its arguments put
+   * back after it (then it cannot be rewritten here). */
+  constructor(private readonly io: (tracee: Tracee) => DataIO, private readonly putsBack: (nr: number) => boolean) {}
 
-  bind(tracee: Tracee, allowed: boolean, stackPointer: bigint): void {
+  bind(tracee: Tracee, nr: number, stackPointer: bigint): void {
     this.tracee = tracee;
-    this.allowed = allowed;
+    this.nr = nr;
     this.count = 0;
-    this.cursor = stackPointer - BigInt(arch.RED_ZONE_SIZE);
+    this.stackPointer = stackPointer;
+    this.cursor = undefined;
+  }
+
+  get allowed(): boolean {
+    return this.tracee !== undefined && !this.putsBack(this.nr);
   }
 
   setArgToCString(i: number, bytes: Uint8Array): void {
-    if (!this.allowed || this.tracee === undefined) throw new Error('setArgToCString: this call must take the full way (its registers are put back after it)');
+    const tracee = this.tracee;
+    if (tracee === undefined || this.putsBack(this.nr)) throw new Error('setArgToCString: this call must take the full way (its registers are put back after it)');
     if (i < 0 || i > 5) throw new RangeError(`argument index ${i} is not 0..5`);
     const length = bytes.length + 1;
     const data = length <= PLACE_MAX ? this.buffer : Buffer.alloc(length);
     data.set(bytes);
     data[bytes.length] = 0;
-    this.cursor = (this.cursor - BigInt(length)) & ALIGN;
-    this.io(this.tracee).write(this.cursor, data.subarray(0, length));
-    this.tracee.pokeUser(arch.userOffset(arch.SYSCALL_ARG_REGISTERS[i]!), this.cursor);
+    const at = ((this.cursor ?? this.stackPointer - RED_ZONE) - BigInt(length)) & ALIGN;
+    this.cursor = at;
+    this.io(tracee).write(at, data.subarray(0, length));
+    tracee.pokeUser(arch.userOffset(arch.SYSCALL_ARG_REGISTERS[i]!), at);
     this.count++;
   }
 }

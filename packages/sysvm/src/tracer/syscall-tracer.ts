@@ -90,12 +90,12 @@ export class SyscallTracer {
     io: (tracee) => this.io(tracee),
     inject: (tracee, position, nr, args) => this.inject(tracee, position, nr, args),
     addFilter: (tracee, position, filter) => this.addFilter(tracee, position, filter),
-    restoresArguments: (nr) => restoresArguments(this.argumentRestore, nr),
+    restoresArguments: (nr) => this.putsBack(nr),
   };
   private readonly ioFactory: DataIOFactory;
   private readonly letThrough: SyscallTracerOptions['letThrough'];
   private readonly argumentRestore: ArgumentRestore;
-  private readonly stopRewriter = new StopRewriter((tracee) => this.io(tracee));
+  private readonly stopRewriter = new StopRewriter((tracee) => this.io(tracee), (nr) => this.putsBack(nr));
   private readonly ios = new Map<number, DataIO>();
   private readonly threads = new Map<number, ThreadState>();
   private readonly deferredStops: Stop[] = [];
@@ -241,7 +241,7 @@ export class SyscallTracer {
   /** The letThrough hook's answer for a seccomp stop, with the StopRewrite bound to it. */
   private asksLetThrough(tracee: Tracee, nr: number, args: ArrayLike<bigint>, sp: bigint): boolean {
     const rewrite = this.stopRewriter;
-    rewrite.bind(tracee, !restoresArguments(this.argumentRestore, nr), sp);
+    rewrite.bind(tracee, nr, sp);
     try {
       if (!this.letThrough!(tracee, nr, args, rewrite)) return false;
     } catch (error) {
@@ -353,7 +353,7 @@ export class SyscallTracer {
       });
     }
     // Arguments are put back at an exit stop taken for them, or at one taken anyway.
-    const putBack = (restore.size > 0 || call.scratch !== undefined) && restoresArguments(this.argumentRestore, call.nr);
+    const putBack = (restore.size > 0 || call.scratch !== undefined) && this.putsBack(call.nr);
     const needExit = decision.toExit || putBack;
     if (needExit || this.backend === 'ptrace-syscall') {
       thread.pendingExit = {
@@ -449,6 +449,11 @@ export class SyscallTracer {
     }
     if (this.backend === 'ptrace-syscall' || thread.pendingExit) tracee.syscall(sig);
     else tracee.cont(sig);
+  }
+
+  /** Whether a rewritten call `nr` has its arguments put back (restoreArguments). */
+  private putsBack(nr: number): boolean {
+    return restoresArguments(this.argumentRestore, nr);
   }
 
   private restoreEdits(pending: PendingExit): RegisterEdits {
