@@ -119,18 +119,17 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
         if (bytes[0] !== SLASH || scanComponents(bytes, names) === NAMES_A_PREFIX || execNeedsMonitor!(bytes)) return false;
       } else if (bytes.length === 0 && proxy) {
         // '' in proxy mode: on an fd that is neither virtual nor a served directory's.
-        const dirfd = dirfdArgs[nr]![i]!;
-        const fd = dirfd < 0 ? -1 : Number(BigInt.asIntN(32, args[dirfd]!));
+        const fd = startFd(dirfdArgs[nr]![i]!, args);
         if (fd < 0 || fdConcernsMonitor?.(tracee, fd) !== false) return false;
       } else if (bytes.length === 0 || bytes[0] !== SLASH) {
         // Relative (or ''): only in remap mode, without '..', and a directory's open only from
         // a start the monitor does not follow (it learns the fds of served directories only).
         if (proxy) return false;
         const flags = flagsArg[nr]!;
-        if (flags >= 0 && (Number(BigInt.asIntN(32, args[flags]!)) & (O_DIRECTORY | O_PATH)) !== 0) {
-          const dirfd = dirfdArgs[nr]![i]!;
-          const fd = dirfd < 0 ? AT_FDCWD : Number(BigInt.asIntN(32, args[dirfd]!));
-          if ((fd === AT_FDCWD ? cwdConcernsMonitor?.(tracee) : fd < 0 ? true : fdConcernsMonitor?.(tracee, fd)) !== false) return false;
+        if (flags >= 0 && (int32(args[flags]!) & (O_DIRECTORY | O_PATH)) !== 0) {
+          const fd = startFd(dirfdArgs[nr]![i]!, args);
+          const followed = fd === AT_FDCWD ? cwdConcernsMonitor?.(tracee) : fd < 0 ? undefined : fdConcernsMonitor?.(tracee, fd);
+          if (followed !== false) return false;
         }
         if (scanComponents(bytes, names) !== CLEAN) return false;
       } else if (scanComponents(bytes, names) === NAMES_A_PREFIX) {
@@ -152,6 +151,12 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
 }
 
 const FULL_WAY = null;
+
+/** An fd or flags argument as the kernel reads it: the low 32 bits, signed. */
+const int32 = (value: bigint): number => Number(BigInt.asIntN(32, value));
+
+/** Where a path argument starts: its dirfd argument, or AT_FDCWD for a call without one. */
+const startFd = (dirfdArg: number, args: ArrayLike<bigint>): number => (dirfdArg < 0 ? AT_FDCWD : int32(args[dirfdArg]!));
 
 /** The host path to place for an absolute path that names a prefix head, or undefined when
  * the kernel takes it as it is; FULL_WAY for a byte beyond ASCII (the full way decodes it as
