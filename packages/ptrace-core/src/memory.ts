@@ -22,8 +22,7 @@ const WORD = 8;
 export class TraceeMemory {
   private readonly libc: Libc = getLibc();
   // Made at first use (a tracee that is never read or written costs none of them).
-  private wordStore: Buffer | undefined;
-  private wordViewStore: BigUint64Array | undefined;
+  private word: { bytes: Buffer; view: BigUint64Array } | undefined;
   private iovs: { local: BigUint64Array; remote: BigUint64Array } | undefined;
   private memFd: number | undefined;
 
@@ -31,11 +30,10 @@ export class TraceeMemory {
 
   /** Reads one word with PTRACE_PEEKDATA (the tracee must be in a ptrace-stop). */
   peek(address: Address): bigint {
-    this.wordStore ??= pinnedBuffer(WORD);
-    this.wordViewStore ??= new BigUint64Array(this.wordStore.buffer, this.wordStore.byteOffset, 1);
-    const r = this.libc.syscallPtr(SYS_ptrace, PTRACE.PEEKDATA, this.tid, address, this.wordStore);
+    const word = this.word ??= wordBuffer();
+    const r = this.libc.syscallPtr(SYS_ptrace, PTRACE.PEEKDATA, this.tid, address, word.bytes);
     if (r === -1) throw this.accessError('PTRACE_PEEKDATA', address, 0);
-    return this.wordViewStore[0]!;
+    return word.view[0]!;
   }
 
   /** Writes one word with PTRACE_POKEDATA (works on read-only pages too). */
@@ -184,4 +182,9 @@ export class TraceeMemory {
       { errno: ERRNO.EFAULT, operation: `${direction} memory`, tid: this.tid, address: at, transferred },
     );
   }
+}
+
+function wordBuffer(): { bytes: Buffer; view: BigUint64Array } {
+  const bytes = pinnedBuffer(WORD);
+  return { bytes, view: new BigUint64Array(bytes.buffer, bytes.byteOffset, 1) };
 }
