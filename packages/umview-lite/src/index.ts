@@ -17,3 +17,7 @@ export { bind } from './modules/bind.js';
  * path modules, and what a module that rewrites paths has to consider). */
 export { PATH_SYSCALLS, CWD_SYSCALLS } from './paths/path-syscalls.js';
 export type { PathArg } from './paths/path-syscalls.js';
+export { GuestRootError } from './guest/guest-root.js';
+export type { GuestRootOptions } from './guest/guest-root.js';
+export type { Bind } from './guest/namespace.js';
+export type { GuestRootSpec } from './guest/guest-root-options.js';

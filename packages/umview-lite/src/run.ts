@@ -4,6 +4,7 @@ import type { SpawnOptions } from '@umview/ptrace-core';
 import { Monitor, type MonitorResult, type TraceMode } from './monitor/monitor.js';
 import type { UmviewModule } from './modules/module.js';
 import { loadModule } from './modules/registry.js';
+import { guestRootOptions, type GuestRootSpec } from './guest/guest-root-options.js';
 
 export interface RunOptions {
   /** Modules: built-in specs ('unreal', 'bind,/srv=/data'), file specs, or module objects. */
@@ -17,6 +18,8 @@ export interface RunOptions {
   exactRegisters?: boolean;
   /** Receives --strace lines. */
   strace?: (line: string) => void;
+  /** A guest root: `rootfs` is the command's '/', as `umview-lite -r` (binds and cwd too). */
+  guestRoot?: GuestRootSpec;
   /** Standard streams, cwd and environment of the command. */
   spawn?: SpawnOptions;
 }
@@ -25,6 +28,8 @@ export async function run(command: readonly string[], options: RunOptions = {}):
   if (command.length === 0) throw new TypeError('run: no command given');
   const modules = await Promise.all((options.modules ?? []).map((m) => (typeof m === 'string' ? loadModule(m) : m)));
   const straceLogger = options.strace ? new (await import('./monitor/syscall-log.js')).SyscallLog(options.strace) : undefined;
-  const monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger, letThrough: options.letThrough, exactRegisters: options.exactRegisters });
+  const monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger, letThrough: options.letThrough, exactRegisters: options.exactRegisters,
+    guestRoot: options.guestRoot === undefined ? undefined : guestRootOptions(options.guestRoot),
+  });
   return monitor.run(command[0]!, command.slice(1), options.spawn);
 }

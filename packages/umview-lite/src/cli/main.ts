@@ -8,6 +8,14 @@ import type { SyscallLogger } from '../monitor/syscall-logger.js';
 import { loadModule } from '../modules/registry.js';
 import { USAGE, UsageError, parseArgs, type CliOptions } from './parse-args.js';
 import { VERSION } from './version.js';
+import { GuestRootError } from '../guest/guest-root.js';
+import { guestRootOptions } from '../guest/guest-root-options.js';
+
+/** `-b HOST[:GUEST]` without -r: the bind module's HOST=GUEST. */
+const bindModuleSpec = (text: string): string => {
+  const colon = text.indexOf(':');
+  return colon < 0 ? `${text}=${text}` : `${text.slice(0, colon)}=${text.slice(colon + 1)}`;
+};
 
 const fail = (message: string, code: number): never => {
   process.stderr.write(`umview-lite: ${message}\n`);
@@ -38,12 +46,16 @@ async function main(argv: string[]): Promise<number> {
       fail((error as Error).message, 2);
     }
   }
+  if (options.rootfs === undefined && options.binds.length > 0) {
+    modules.push(await loadModule(`bind,${options.binds.map(bindModuleSpec).join(',')}`));
+  }
   const straceLogger = await openStraceLog(options.strace);
   let monitor: Monitor;
   try {
-    monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger, letThrough: options.letThrough, exactRegisters: options.exactRegisters });
+    const guestRoot = options.rootfs === undefined ? undefined : guestRootOptions({ rootfs: options.rootfs, binds: options.binds, cwd: options.cwd });
+    monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger, letThrough: options.letThrough, exactRegisters: options.exactRegisters, guestRoot });
   } catch (error) {
-    if (error instanceof ModuleConflictError) fail(error.message, 2);
+    if (error instanceof ModuleConflictError || error instanceof GuestRootError) fail(error.message, 2);
     throw error;
   }
   if (options.routing) {
@@ -76,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
     // plainly, without a stack trace.
     if (error instanceof PermissionError) fail(`${error.message}: this system does not let umview-lite trace the command`, 1);
     if (error instanceof PtraceError) fail(error.message, 1);
+    if (error instanceof GuestRootError) fail(error.message, error.exitStatus);
     throw error;
   }
   stopTicker();

@@ -14,6 +14,12 @@ export interface CliOptions {
   exactRegisters: boolean;
   /** undefined: off; '-': stderr; else a file path. */
   strace: string | undefined;
+  /** -r/--rootfs DIR: the guest's '/'. */
+  rootfs: string | undefined;
+  /** -b/--bind HOST[:GUEST], in order. */
+  binds: string[];
+  /** -w/--cwd DIR: the first program's guest cwd. */
+  cwd: string | undefined;
   help: boolean;
   version: boolean;
   command: string[];
@@ -26,7 +32,7 @@ export class UsageError extends Error {
 const TRACE_MODES: readonly TraceMode[] = ['syscall', 'seccomp-all', 'seccomp'];
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { modules: [], trace: 'seccomp', multi: true, stats: false, routing: false, letThrough: true, exactRegisters: false, strace: undefined, help: false, version: false, command: [] };
+  const o: CliOptions = { modules: [], trace: 'seccomp', multi: true, stats: false, routing: false, letThrough: true, exactRegisters: false, strace: undefined, rootfs: undefined, binds: [], cwd: undefined, help: false, version: false, command: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (name: string): string => {
@@ -48,7 +54,10 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       const mode = value('--trace') as TraceMode;
       if (!TRACE_MODES.includes(mode)) throw new UsageError(`--trace must be one of ${TRACE_MODES.join(', ')} (not '${mode}')`);
       o.trace = mode;
-    } else if (arg === '--no-multi') o.multi = false;
+    } else if (arg === '-r' || arg === '--rootfs' || arg.startsWith('--rootfs=')) o.rootfs = value('--rootfs');
+    else if (arg === '-b' || arg === '--bind' || arg.startsWith('--bind=')) o.binds.push(value('--bind'));
+    else if (arg === '-w' || arg === '--cwd' || arg.startsWith('--cwd=') || arg === '--pwd' || arg.startsWith('--pwd=')) o.cwd = value('--cwd');
+    else if (arg === '--no-multi') o.multi = false;
     else if (arg === '--stats') o.stats = true;
     else if (arg === '--routing') o.routing = true;
     else if (arg === '--no-let-through') o.letThrough = false;
@@ -75,6 +84,12 @@ Options:
                                unreal            /unreal/X is X; the kernel serves the files
                                unreal,mode=proxy the monitor serves them (umview's way)
                                bind,HOST=GUEST   GUEST paths are HOST paths, like proot -b
+  -r, --rootfs DIR           DIR is the guest's '/', as with proot -r: every path is
+                               resolved inside it (its absolute symlinks too), programs run
+                               with the guest's own dynamic loader and #! interpreters
+  -b, --bind HOST[:GUEST]    show HOST at GUEST (default: the same path), as proot -b; with
+                               -r a mount in the guest, else the bind module
+  -w, --cwd DIR              the command's working directory in the guest (default /)
   --trace=MODE               how syscalls stop:
                                seccomp      only those the modules may claim (default)
                                seccomp-all  every syscall, once (SYSVM: no exit stops)

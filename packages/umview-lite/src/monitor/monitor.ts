@@ -24,6 +24,7 @@ import type { SyscallLogger } from './syscall-logger.js';
 import { letThroughPredicate } from './let-through.js';
 import { RoutingTable, type CallRoute } from './routing.js';
 import { O_DIRECTORY, O_PATH } from '../linux.js';
+import { GuestRoot, type GuestRootOptions } from '../guest/guest-root.js';
 
 /** How syscalls stop: every one at entry and exit (2006, no SYSVM); every one once (SYSVM);
  * only those the modules may claim (SYSVM + filter, the default). */
@@ -47,6 +48,9 @@ export interface MonitorOptions {
    * not only after those a signal can restart (sysvm's `restoreArguments`; default false:
    * PRoot's trade, an exit stop saved on most path calls). */
   exactRegisters?: boolean;
+  /** A guest root (`-r DIR`): DIR is the tree's '/', with binds, every path resolved in the
+   * guest's view. Path modules cannot be loaded beside it. */
+  guestRoot?: GuestRootOptions;
 }
 
 export interface MonitorResult {
@@ -74,9 +78,10 @@ export class Monitor {
   private rootPid: number | undefined;
   private readonly memory: MonitorMemory;
   private readonly proxy: ProxyService | undefined;
+  private readonly guestRoot: GuestRoot | undefined;
 
   constructor(private readonly options: MonitorOptions) {
-    this.routing = new RoutingTable(options.modules);
+    this.routing = new RoutingTable(options.modules, { guestRoot: options.guestRoot !== undefined });
     this.translator = new PathTranslator(this.routing.paths, this.routing.prefixHeads);
     this.rewriter = new PathRewriter(this.translator);
     this.memory = new MonitorMemory(options.multi ?? true);
@@ -116,9 +121,17 @@ export class Monitor {
         : undefined,
     });
     this.log = options.straceLogger;
+    const log = (message: string): void => (options.strace ?? ((line: string) => process.stderr.write(`${line}\n`)))(message);
+    this.guestRoot = options.guestRoot
+      ? new GuestRoot(options.guestRoot, {
+        expectReturn: (call, hook) => this.expectReturn(call, hook),
+        traced: (pid) => this.processes.find(pid),
+        log,
+      })
+      : undefined;
     this.context = {
-      guestCwd: (pid) => this.processes.get(pid).cwd(),
-      log: (message) => (options.strace ?? ((line: string) => process.stderr.write(`${line}\n`)))(message),
+      guestCwd: (pid) => (this.guestRoot ? this.guestRoot.cwdOf(pid) : this.processes.get(pid).cwd()),
+      log,
     };
   }
 
@@ -129,6 +142,7 @@ export class Monitor {
     const root = this.vm.spawn(launch.program, launch.args, launch.spawn);
     this.rootPid = root.pid;
     this.processes.addThread(root.pid, root.tid);
+    this.processes.get(root.pid).guestExe = launch.guestExe;
     this.stats.processes = 1;
     let lastYield = started;
     try {
@@ -167,7 +181,8 @@ export class Monitor {
   /** The first program is started before any filter exists, so a served path is translated
    * here, the way the exec handler would (a #! script is run by its interpreter, with the path
    * the user gave as its argument). */
-  private rootLaunch(program: string, args: readonly string[], spawn: SpawnOptions): { program: string; args: readonly string[]; spawn: SpawnOptions } {
+  private rootLaunch(program: string, args: readonly string[], spawn: SpawnOptions): { program: string; args: readonly string[]; spawn: SpawnOptions; guestExe?: string } {
+    if (this.guestRoot) return this.guestRoot.launch(program, args, spawn);
     const host = program.startsWith('/') ? this.translator.translate(program) : undefined;
     if (host === undefined || !existsSync(host)) return { program, args, spawn }; // errors name the user's path
     const shebang = readShebang(host);
@@ -228,6 +243,7 @@ export class Monitor {
   private route(call: SyscallCall, route: CallRoute): boolean {
     if (route.module?.handleSyscall?.(call, this.context)) return true;
     const process = this.processes.get(call.pid);
+    if (this.guestRoot && (route.paths !== undefined || route.follows === 'getcwd')) return this.guestRoot.handle(call, process, route.paths);
     if (route.proxy && this.proxy!.handle(call, process)) return true;
     if (route.paths) return this.handlePaths(call, process, route);
     if (route.follows === 'getcwd' && process.guestCwd !== undefined) {
@@ -313,17 +329,20 @@ export class Monitor {
         this.processes.addThread(childPid, stop.child.tid);
         break;
       }
-      case 'exec':
-        this.proxy?.exec(this.processes.get(stop.tracee.pid));
+      case 'exec': {
+        const state = this.processes.get(stop.tracee.pid);
+        state.guestExe = state.pendingExe;
+        state.pendingExe = undefined;
+        this.proxy?.exec(state);
         if (stop.formerTid !== stop.tid) {
           this.memory.retire(stop.formerTid);
           this.dropReturn(stop.formerTid);
           this.dropReturn(stop.tid); // the former leader, whose tid the exec'ing thread took
-          const state = this.processes.get(stop.tracee.pid);
           state.threads.delete(stop.formerTid);
           state.threads.add(stop.tid);
         }
         break;
+      }
       case 'exited':
       case 'killed':
         this.dropReturn(stop.tid);

@@ -25,6 +25,11 @@ export class ProcessState {
   /** Virtual fds below the threshold that an added filter already stops (inherited by
    * children and across exec, like the filter itself). */
   filteredLowFds = new Set<number>();
+  /** Under a guest root: the guest program the process runs when the monitor started it
+   * through the guest's loader (/proc/PID/exe names the loader), and the one its execve in
+   * flight will run. */
+  guestExe: string | undefined;
+  pendingExe: string | undefined;
   /** pidfd of the process, for pidfd_getfd. */
   private pidfdValue: number | undefined;
 
@@ -34,6 +39,7 @@ export class ProcessState {
   forkedAs(pid: number): ProcessState {
     const child = new ProcessState(pid);
     child.guestCwd = this.guestCwd;
+    child.guestExe = this.guestExe;
     for (const [fd, dir] of this.dirFds) child.dirFds.set(fd, { ...dir });
     child.vfds = this.vfds.fork();
     child.templateFd = this.templateFd;

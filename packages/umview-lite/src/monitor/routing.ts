@@ -73,7 +73,11 @@ export class RoutingTable {
    * those of /proc/self/fd/N and /dev/fd/N. Empty string: a module serves '/', nothing can. */
   readonly letThroughHeads: readonly string[];
 
-  constructor(modules: readonly UmviewModule[]) {
+  /** A guest root (`-r DIR`) resolves every path: nothing is let through. */
+  readonly guestRoot: boolean;
+
+  constructor(modules: readonly UmviewModule[], options: { guestRoot?: boolean } = {}) {
+    this.guestRoot = options.guestRoot === true;
     const paths: PathRoute[] = [];
     const byPrefix = new Map<string, UmviewModule>();
     for (const module of modules) {
@@ -89,6 +93,10 @@ export class RoutingTable {
     this.paths = paths.sort((a, b) => b.prefix.length - a.prefix.length);
     this.proxy = paths.some((p) => p.mode === 'proxy');
     this.prefixHeads = new Set(paths.map((p) => components(p.prefix)[0] ?? ''));
+    if (this.guestRoot) {
+      if (paths.length > 0) throw new ModuleConflictError(`a guest root (-r) serves every path: module ${paths[0]!.module.name} cannot serve ${paths[0]!.prefix} beside it (use -b HOST:GUEST for binds)`);
+      this.prefixHeads = new Set(['']);
+    }
     this.letThroughHeads = [...this.prefixHeads, ...(this.proxy ? PROXY_HEADS : [])];
 
     const claims = new Map<number, { module: UmviewModule; name: string }>();
@@ -101,7 +109,7 @@ export class RoutingTable {
         claims.set(nr, { module, name });
       }
     }
-    const servesPaths = paths.length > 0;
+    const servesPaths = paths.length > 0 || this.guestRoot;
     const names = new Set<string>([...claims.values()].map((c) => c.name));
     if (servesPaths) for (const name of [...Object.keys(PATH_SYSCALLS), ...CWD_SYSCALLS]) names.add(name);
     const proxied = new Set(this.proxy ? ProxyService.calls : []);
@@ -123,7 +131,7 @@ export class RoutingTable {
   }
 
   get servesPaths(): boolean {
-    return this.paths.length > 0;
+    return this.paths.length > 0 || this.guestRoot;
   }
 
   /** The syscalls a path module or a claim needs stopped, whatever their arguments (the proxy
@@ -162,7 +170,8 @@ export function describeRouting(table: RoutingTable): string {
   const moduleWidth = Math.max(6, ...table.paths.map((p) => p.module.name.length));
   lines[1] = `  ${'path prefix'.padEnd(prefixWidth)}  ${'module'.padEnd(moduleWidth)}  mode`;
   for (const p of table.paths) lines.push(`  ${p.prefix.padEnd(prefixWidth)}  ${p.module.name.padEnd(moduleWidth)}  ${p.mode}`);
-  if (table.paths.length === 0) lines.push('  (none)');
+  if (table.guestRoot) lines.push(`  ${'/'.padEnd(prefixWidth)}  ${'guest root (-r)'.padEnd(moduleWidth)}  every path resolved in the guest's view`);
+  else if (table.paths.length === 0) lines.push('  (none)');
   const groups = new Map<string, string[]>();
   for (const route of table.calls) {
     if (!route) continue;

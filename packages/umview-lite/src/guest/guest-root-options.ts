@@ -1,0 +1,46 @@
+// The guest root's options as the user gives them (`-r DIR`, `-b HOST[:GUEST]`, `-w DIR`),
+// checked and made absolute: a clear error for a rootfs or a bind that is not there, before
+// anything runs.
+import { realpathSync, statSync } from 'node:fs';
+import { GuestRootError, type GuestRootOptions } from './guest-root.js';
+import type { Bind } from './namespace.js';
+
+export interface GuestRootSpec {
+  /** The guest's '/': a host directory. */
+  rootfs: string;
+  /** `HOST[:GUEST]`, as `proot -b` takes them (GUEST defaults to HOST). */
+  binds?: readonly string[];
+  /** The first program's cwd in the guest (default '/'). */
+  cwd?: string;
+}
+
+export function guestRootOptions(spec: GuestRootSpec): GuestRootOptions {
+  const root = existingDirectory(spec.rootfs, 'the guest root file system');
+  const binds: Bind[] = (spec.binds ?? []).map((text) => {
+    const colon = text.indexOf(':');
+    const host = colon < 0 ? text : text.slice(0, colon);
+    const guest = colon < 0 ? text : text.slice(colon + 1);
+    if (host === '' || !guest.startsWith('/')) throw new GuestRootError(`bind '${text}': give HOST[:GUEST], GUEST an absolute path`);
+    let real: string;
+    try {
+      real = realpathSync(host);
+    } catch {
+      throw new GuestRootError(`bind '${text}': ${host} does not exist`);
+    }
+    return { host: real, guest };
+  });
+  const cwd = spec.cwd ?? '/';
+  if (!cwd.startsWith('/')) throw new GuestRootError(`the guest cwd must be an absolute guest path, not '${cwd}'`);
+  return { root, binds, cwd };
+}
+
+function existingDirectory(path: string, what: string): string {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    throw new GuestRootError(`${what} ${path} does not exist`);
+  }
+  if (!statSync(real).isDirectory()) throw new GuestRootError(`${what} ${path} is not a directory`);
+  return real;
+}

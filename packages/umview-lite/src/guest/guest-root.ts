@@ -1,0 +1,218 @@
+// The guest root (`-r DIR`): every path call of the tree is resolved in the guest's view
+// (resolver.ts) and handed to the kernel as a host path with nothing left to resolve; execve
+// runs the guest's own interpreters (exec-plan.ts); getcwd and the /proc links answer with
+// guest paths (proc-links.ts). The guest cwd is the real one, named through the namespace: it
+// needs no state of its own across fork, exec, chdir and fchdir.
+import { accessSync, constants, readlinkSync, statSync } from 'node:fs';
+import { errnoName, syscallNumber } from '@umview/ptrace-core';
+import type { SpawnOptions } from '@umview/ptrace-core';
+import type { SyscallCall, SyscallReturn } from '@umview/sysvm';
+import { AT_EMPTY_PATH, AT_FDCWD } from '../linux.js';
+import type { PathArg } from '../paths/path-syscalls.js';
+import { answerGetcwd } from '../monitor/cwd.js';
+import type { ProcessState } from '../monitor/process-table.js';
+import { planExec, type ExecArg, type ExecPlan } from './exec-plan.js';
+import { followsLast } from './final-component.js';
+import { GuestNamespace, type Bind } from './namespace.js';
+import { guestTarget, procLinkOf } from './proc-links.js';
+import { resolveInGuest } from './resolver.js';
+
+export interface GuestRootOptions {
+  /** The host directory that is the guest's '/'. */
+  readonly root: string;
+  readonly binds: readonly Bind[];
+  /** The first program's cwd, a guest path (default '/'). */
+  readonly cwd?: string;
+}
+
+export interface GuestRootHost {
+  expectReturn(call: SyscallCall, hook: (ret: SyscallReturn) => void): void;
+  /** The traced process `pid` belongs to, if any. */
+  traced(pid: number): ProcessState | undefined;
+  log(message: string): void;
+}
+
+export class GuestRootError extends Error {
+  override name = 'GuestRootError';
+  /** The exit status a shell gives for it: 2 for bad options, 126 for a command that cannot
+   * run, 127 for one not found. */
+  constructor(message: string, readonly exitStatus = 2) {
+    super(message);
+  }
+}
+
+const EXECVE_NR = syscallNumber('execve')!;
+const MAX_ARGS = 1 << 16;
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export class GuestRoot {
+  readonly namespace: GuestNamespace;
+
+  constructor(private readonly options: GuestRootOptions, private readonly host: GuestRootHost) {
+    this.namespace = new GuestNamespace(options.root, options.binds);
+  }
+
+  /** The first program, as the kernel must be asked to start it: its path searched in the
+   * guest's PATH, run through the guest's interpreters, in the guest cwd. */
+  launch(command: string, args: readonly string[], spawn: SpawnOptions): { program: string; args: readonly string[]; spawn: SpawnOptions; guestExe: string } {
+    const cwd = this.options.cwd ?? '/';
+    const dir = resolveInGuest(this.namespace, '/', cwd, true);
+    if ('errno' in dir) throw new GuestRootError(`cannot enter the guest directory ${cwd}: too many levels of symbolic links`, 126);
+    const path = command.includes('/') ? command : this.searchPath(command, spawn.env);
+    const plan = planExec(this.namespace, dir.guest, path, undefined);
+    if ('errno' in plan) throw new GuestRootError(plan.message ?? `cannot run ${command} in the guest (${errnoName(plan.errno) ?? plan.errno})`, 126);
+    const argv = materialize(plan, [command, ...args]);
+    return { program: plan.host, args: argv.slice(1), spawn: { ...spawn, argv0: argv[0], cwd: dir.host }, guestExe: plan.guestExe };
+  }
+
+  /** A path call, getcwd or execve of a guest process: always the monitor's (true). */
+  handle(call: SyscallCall, process: ProcessState, paths: readonly PathArg[] | undefined): boolean {
+    if (call.name === 'getcwd') {
+      answerGetcwd(call, this.cwdOf(process.pid));
+      return true;
+    }
+    if (call.name === 'execve' || call.name === 'execveat') return this.exec(call, process);
+    for (const { arg, dirfd } of paths ?? []) {
+      const resolved = this.resolveArg(call, process, arg, dirfd);
+      if (resolved === undefined) continue;
+      if ('errno' in resolved) {
+        call.skip(-resolved.errno);
+        return true;
+      }
+      call.setArg(arg, call.placeString(resolved.host));
+      if (call.name === 'readlink' || call.name === 'readlinkat') this.fixProcLink(call, resolved.host);
+    }
+    return true;
+  }
+
+  /** The guest cwd of a process: its real cwd, named through the namespace. */
+  cwdOf(pid: number): string {
+    const host = readlinkSync(`/proc/${pid}/cwd`);
+    return this.namespace.toGuest(host) ?? host;
+  }
+
+  /** A path argument resolved in the guest; undefined when the kernel takes it as it is ('',
+   * a NULL or unreadable pointer, or a directory fd the guest cannot name). */
+  private resolveArg(call: SyscallCall, process: ProcessState, arg: number, dirfd: number | null) {
+    const pointer = call.ptr(arg);
+    if (pointer === 0n) return undefined;
+    let path: string;
+    try {
+      path = call.readString(arg);
+    } catch {
+      return undefined; // EFAULT, ENAMETOOLONG: the kernel says so
+    }
+    if (path === '') return undefined; // the fd itself (AT_EMPTY_PATH) or ENOENT
+    const start = path.startsWith('/') ? '/' : this.startOf(process, dirfd === null ? AT_FDCWD : call.int(dirfd));
+    if (start === undefined) return undefined;
+    return resolveInGuest(this.namespace, start, path, followsLast(call, arg), { pid: process.pid, tid: call.tid });
+  }
+
+  /** The guest directory a relative path starts from: the cwd, or a directory fd. */
+  private startOf(process: ProcessState, dirfd: number): string | undefined {
+    if (dirfd === AT_FDCWD) return this.cwdOf(process.pid);
+    try {
+      return this.namespace.toGuest(readlinkSync(`/proc/${process.pid}/fd/${dirfd}`));
+    } catch {
+      return undefined; // not open: EBADF from the kernel
+    }
+  }
+
+  private exec(call: SyscallCall, process: ProcessState): boolean {
+    const at = call.name === 'execveat';
+    const pathArg = at ? 1 : 0;
+    process.pendingExe = undefined;
+    let path: string;
+    try {
+      path = call.readString(pathArg);
+    } catch {
+      return true; // EFAULT: the kernel says so
+    }
+    if (at && path === '' && (call.int(4) & AT_EMPTY_PATH) !== 0) return true; // an fd: not a path the guest resolves
+    const start = path.startsWith('/') ? '/' : this.startOf(process, at ? call.int(0) : AT_FDCWD);
+    if (start === undefined) return true;
+    const plan = planExec(this.namespace, start, path);
+    if ('errno' in plan) {
+      if (plan.message !== undefined) this.host.log(`umview-lite: ${plan.message}`);
+      call.skip(-plan.errno);
+      return true;
+    }
+    process.pendingExe = plan.guestExe;
+    const argvArg = at ? 2 : 1;
+    if (plan.argv !== undefined) call.setArg(argvArg, this.placeArgv(call, call.ptr(argvArg), plan));
+    if (at) {
+      // execveat(dirfd, path, argv, envp, flags) becomes execve(host, argv, envp): the host
+      // path is absolute and resolved.
+      call.setNumber(EXECVE_NR);
+      call.setArg(1, call.ptr(argvArg));
+      call.setArg(2, call.ptr(3));
+    }
+    call.setArg(0, call.placeString(plan.host));
+    return true;
+  }
+
+  /** The plan's argv, in the tracee: its strings placed, the program's own argv pointers
+   * kept. */
+  private placeArgv(call: SyscallCall, argvPointer: bigint, plan: ExecPlan): bigint {
+    const old: bigint[] = [];
+    for (let i = 0; argvPointer !== 0n && i < MAX_ARGS; i++) {
+      const p = call.io.readWord(argvPointer + BigInt(i * 8));
+      if (p === 0n) break;
+      old.push(p);
+    }
+    const pointers = plan.argv!.map((a) => (typeof a === 'string' ? call.placeString(a) : old[a.old] ?? call.placeString('')));
+    const all = [...pointers, ...old.slice(plan.restFrom), 0n];
+    const table = Buffer.alloc(all.length * 8);
+    all.forEach((p, i) => table.writeBigUInt64LE(p, i * 8));
+    return call.placeBytes(table);
+  }
+
+  /** readlink of a /proc link: its answer rewritten to the guest's path at the return. */
+  private fixProcLink(call: SyscallCall, host: string): void {
+    const link = procLinkOf(host);
+    if (link === undefined) return;
+    const buffer = call.ptr(call.name === 'readlinkat' ? 2 : 1);
+    const size = call.size(call.name === 'readlinkat' ? 3 : 2);
+    const exe = link.kind === 'exe' ? this.host.traced(link.pid)?.guestExe : undefined;
+    this.host.expectReturn(call, (ret) => {
+      if (ret.isError) return;
+      const target = ret.io.read(buffer, Number(ret.effectiveResult)).toString('utf8');
+      const guest = Buffer.from(guestTarget(this.namespace, link, target, exe), 'utf8');
+      const shown = guest.subarray(0, Math.min(guest.length, size));
+      ret.io.write(buffer, shown);
+      ret.setResult(shown.length);
+    });
+  }
+
+  /** A command without '/' looked up in the guest's PATH (the caller's PATH, as a shell inside
+   * would), as execvp does: the first executable file. */
+  private searchPath(command: string, env: SpawnOptions['env']): string {
+    const path = pathOf(env) ?? DEFAULT_PATH;
+    for (const dir of path.split(':')) {
+      const candidate = `${dir === '' ? '.' : dir}/${command}`;
+      const file = resolveInGuest(this.namespace, '/', candidate, true);
+      if (!('errno' in file) && isExecutableFile(file.host)) return candidate;
+    }
+    throw new GuestRootError(`${command}: not found in the guest's PATH (${path})`, 127);
+  }
+}
+
+function materialize(plan: ExecPlan, argv: readonly string[]): string[] {
+  if (plan.argv === undefined) return [...argv];
+  return [...plan.argv.map((a: ExecArg) => (typeof a === 'string' ? a : argv[a.old] ?? '')), ...argv.slice(plan.restFrom)];
+}
+
+function pathOf(env: SpawnOptions['env']): string | undefined {
+  if (env === undefined) return process.env.PATH;
+  if (Array.isArray(env)) return env.find((e) => e.startsWith('PATH='))?.slice(5);
+  return (env as Record<string, string | undefined>).PATH;
+}
+
+function isExecutableFile(host: string): boolean {
+  try {
+    accessSync(host, constants.X_OK);
+    return statSync(host).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,116 @@
+// Path resolution in the guest's view, as the kernel would do it if DIR were '/': each
+// component is looked up on the host through the namespace, a symlink is read and followed in
+// the guest (an absolute target starts again at the guest's '/', never the host's), '..' is
+// the guest parent and stops at the guest's '/' (also from a bind's mount point). The kernel
+// is then handed a host path with nothing left to resolve, save what it must fail on as it
+// would natively (a missing or non-directory component, appended as it was).
+import { lstatSync, readlinkSync } from 'node:fs';
+import { ERRNO } from '@umview/ptrace-core';
+import { components } from '../paths/guest-path.js';
+import type { GuestNamespace } from './namespace.js';
+
+/** The kernel's limit on symlinks followed in one lookup (MAXSYMLINKS). */
+const MAX_LINKS = 40;
+
+export interface GuestPath {
+  /** Canonical absolute guest path (the last component unfollowed when asked so). */
+  readonly guest: string;
+  /** The host path the kernel should be given. */
+  readonly host: string;
+}
+
+export type Resolved = GuestPath | { readonly errno: number };
+
+/** The thread a path is resolved for: /proc/self is its process, not the monitor. */
+export interface Resolving {
+  readonly pid: number;
+  readonly tid: number;
+}
+
+/**
+ * Resolves `path` from the guest directory `start` (a canonical guest path; ignored for an
+ * absolute path). `followLast`: whether a symlink in the last component is followed (open,
+ * stat) or named itself (lstat, unlink, O_NOFOLLOW). A trailing '/' follows it always, as the
+ * kernel does.
+ */
+export function resolveInGuest(namespace: GuestNamespace, start: string, path: string, followLast: boolean, self?: Resolving): Resolved {
+  const queue = components(path);
+  const trailingSlash = path.length > 1 && path.endsWith('/');
+  let guest = path.startsWith('/') ? '/' : start;
+  let links = 0;
+  for (let i = 0; i < queue.length; i++) {
+    const name = queue[i]!;
+    if (name === '.') continue;
+    if (name === '..') {
+      guest = parentOf(guest);
+      continue;
+    }
+    const next = guest === '/' ? `/${name}` : `${guest}/${name}`;
+    const last = i === queue.length - 1;
+    if (last && !followLast && !trailingSlash) {
+      guest = next;
+      break;
+    }
+    const host = namespace.toHost(next);
+    const kind = kindOf(host);
+    if (kind === LINK) {
+      if (++links > MAX_LINKS) return { errno: ERRNO.ELOOP };
+      let target: string;
+      if (host === '/proc/self' || host === '/proc/thread-self') {
+        if (self === undefined) return { guest: next, host }; // the monitor's own: not asked for
+        target = host === '/proc/self' ? `${self.pid}` : `${self.pid}/task/${self.tid}`;
+      } else if (MAGIC_LINK.test(host)) {
+        // /proc/PID/fd/N, cwd, exe, root: the kernel follows them to the object itself (a
+        // pipe, a deleted file), which no path names; the rest is its to resolve.
+        const rest = queue.slice(i + 1).join('/');
+        const tail = (rest === '' ? '' : `/${rest}`) + (trailingSlash ? '/' : '');
+        return { guest: next + tail, host: host + tail };
+      } else {
+        try {
+          target = readlinkSync(host);
+        } catch {
+          return { guest: next, host }; // gone meanwhile: the kernel says what it is now
+        }
+      }
+      if (target.startsWith('/')) guest = '/';
+      // The target's components replace the link's; an empty target is ENOENT natively.
+      if (target === '') return { guest: next, host };
+      queue.splice(i + 1, 0, ...components(target));
+      continue;
+    }
+    if (kind === MISSING || (kind === OTHER && !last)) {
+      // The kernel fails the call here (ENOENT, ENOTDIR) or creates the last component: the
+      // rest goes to it as it is.
+      const rest = queue.slice(i + 1).join('/');
+      const tail = rest === '' ? '' : `/${rest}`;
+      const slash = trailingSlash ? '/' : '';
+      return { guest: next + tail + slash, host: host + tail + slash };
+    }
+    guest = next;
+  }
+  const slash = trailingSlash && guest !== '/' ? '/' : '';
+  return { guest: guest + slash, host: namespace.toHost(guest) + slash };
+}
+
+/** A symlink of procfs below a process (the host's /proc, seen through a bind). */
+const MAGIC_LINK = /^\/proc\/\d+\//;
+
+const MISSING = 0;
+const DIRECTORY = 1;
+const LINK = 2;
+const OTHER = 3;
+
+function kindOf(host: string): number {
+  try {
+    const st = lstatSync(host, { throwIfNoEntry: false });
+    if (st === undefined) return MISSING;
+    return st.isSymbolicLink() ? LINK : st.isDirectory() ? DIRECTORY : OTHER;
+  } catch {
+    return MISSING; // EACCES, ENOTDIR above: the kernel reports it
+  }
+}
+
+function parentOf(guest: string): string {
+  const i = guest.lastIndexOf('/');
+  return i <= 0 ? '/' : guest.slice(0, i);
+}

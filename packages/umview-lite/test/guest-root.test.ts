@@ -1,0 +1,124 @@
+// The guest root (-r DIR, -b, -w): a root file system of this machine's own programs, laid out
+// as Debian's (guest/mini-rootfs.ts), entered as the user who runs the suite. What it checks
+// is what a guest sees natively: its own files, its absolute symlinks resolved inside it, its
+// own loader running its programs, '..' stopping at its '/', its paths in getcwd and /proc.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, exec, tempDir, umview } from './helpers.js';
+import { MARKER, makeMiniRootfs, type MiniRootfs } from './guest/mini-rootfs.js';
+
+let rootfs: MiniRootfs;
+const inGuest = (script: string, extra: readonly string[] = []) => umview(['-r', rootfs.dir, '-b', '/proc', '-b', '/dev', ...extra], ['/bin/sh', '-c', script]);
+
+beforeAll(() => {
+  rootfs = makeMiniRootfs(join(tempDir('umview-rootfs-'), 'rootfs'));
+});
+
+describe('a guest root file system', () => {
+  it("is the guest's '/': its files, not the host's", async () => {
+    const r = await inGuest('cat /etc/guest-marker; ls /');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`${MARKER}bin\ndev\netc\nlib\nlib64\nmnt\nproc\nroot\ntmp\nusr\n`);
+  });
+
+  it('resolves its absolute symlinks inside it, and runs a program reached through them', async () => {
+    const r = await inGuest('readlink -f /usr/bin/kitty; kitty /etc/guest-marker; readlink -f /lib64/ld-linux-x86-64.so.2');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`/usr/bin/cat\n${MARKER}/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2\n`);
+  });
+
+  it("runs its programs with its own dynamic loader, and /proc/self/exe names the program", async () => {
+    const r = await inGuest('cat /proc/self/maps; readlink /proc/self/exe');
+    expect(r.stderr).toBe('');
+    const loaders = [...new Set(r.stdout.split('\n').filter((l) => l.includes('ld-linux')).map((l) => l.split(/\s+/).at(-1)))];
+    expect(loaders).toEqual([rootfs.loader]); // the guest's file, not the host's /lib64/ld-linux…
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('/usr/bin/readlink');
+  });
+
+  it("stops '..' at its '/'", async () => {
+    const r = await inGuest('cat /../../etc/guest-marker; cd /../..; pwd -P; ls -d ../../usr');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`${MARKER}/\n../../usr\n`);
+  });
+
+  it('names its cwd and open files with guest paths (getcwd, /proc/self/cwd, fd, root)', async () => {
+    const r = await inGuest('/bin/pwd; readlink /proc/self/cwd; exec 3</etc/guest-marker; readlink /proc/self/fd/3; readlink /proc/$$/fd/3; readlink /proc/self/root; cd /usr/bin && /bin/pwd', ['-w', '/tmp']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('/tmp\n/tmp\n/etc/guest-marker\n/etc/guest-marker\n/\n/usr/bin\n');
+  });
+
+  it('runs a #! script with the interpreter it names in the guest (env, then sh)', async () => {
+    const r = await inGuest('hello-script one; /usr/bin/hello-script two');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('script /usr/bin/hello-script one\nscript /usr/bin/hello-script two\n');
+  });
+
+  it("finds the first program in the guest's PATH and starts it in -w", async () => {
+    const r = await umview(['-r', rootfs.dir, '-b', '/proc', '-w', '/etc'], ['cat', 'guest-marker']);
+    expect(r).toMatchObject({ code: 0, stdout: MARKER, stderr: '' });
+  });
+
+  it("shows a bind's host directory at its guest path, '..' of it being the guest's", async () => {
+    const host = tempDir();
+    mkdirSync(join(host, 'inner'));
+    writeFileSync(join(host, 'inner', 'file'), 'from the host\n');
+    mkdirSync(join(rootfs.dir, 'mnt/data')); // its mount point, as a mount needs one (readdir of /mnt shows it)
+    const r = await inGuest('cat /mnt/data/inner/file; cd /mnt/data/inner; /bin/pwd; ls /mnt/data/..; readlink /proc/self/cwd', ['-b', `${host}:/mnt/data`]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('from the host\n/mnt/data/inner\ndata\n/mnt/data/inner\n');
+  });
+
+  it('fails a symlink loop with ELOOP, as natively', async () => {
+    const r = await inGuest('cat /tmp/loop-a');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/Too many levels of symbolic links/);
+  });
+});
+
+describe('a guest root, bad input', () => {
+  it('a rootfs that is missing, or not a directory: exit 2 and why', async () => {
+    const missing = await exec(process.execPath, [cli, '-r', '/no/such/rootfs', '--', 'true']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/guest root file system \/no\/such\/rootfs does not exist/);
+    const file = join(tempDir(), 'file');
+    writeFileSync(file, '');
+    const notDir = await exec(process.execPath, [cli, '-r', file, '--', 'true']);
+    expect(notDir.code).toBe(2);
+    expect(notDir.stderr).toMatch(/is not a directory/);
+    const bind = await exec(process.execPath, [cli, '-r', rootfs.dir, '-b', '/no/such/dir:/x', '--', 'true']);
+    expect(bind.code).toBe(2);
+    expect(bind.stderr).toMatch(/bind '\/no\/such\/dir:\/x': \/no\/such\/dir does not exist/);
+  });
+
+  it('a program built for another machine: ENOEXEC, and a message naming its architecture', async () => {
+    // An ELF header for AArch64 (e_machine 183), executable.
+    const header = Buffer.alloc(64);
+    header.writeUInt32BE(0x7f454c46, 0);
+    header[4] = 2; // 64-bit
+    header[5] = 1; // little-endian
+    header[6] = 1;
+    header.writeUInt16LE(2, 16); // ET_EXEC
+    header.writeUInt16LE(183, 18);
+    writeFileSync(join(rootfs.dir, 'usr/bin/foreign'), header, { mode: 0o755 });
+    const first = await umview(['-r', rootfs.dir], ['/usr/bin/foreign']);
+    expect(first.code).toBe(126);
+    expect(first.stderr).toMatch(/\/usr\/bin\/foreign: an ELF program for AArch64, not x86-64/);
+    const inside = await inGuest('exec /usr/bin/foreign');
+    expect(inside.code).not.toBe(0);
+    expect(inside.stderr).toMatch(/\/usr\/bin\/foreign: an ELF program for AArch64/);
+    expect(inside.stderr).toMatch(/Exec format error/);
+  });
+
+  it('a program not in the guest: 127, named', async () => {
+    const r = await umview(['-r', rootfs.dir], ['no-such-program']);
+    expect(r.code).toBe(127);
+    expect(r.stderr).toMatch(/no-such-program: not found in the guest/);
+  });
+
+  it('a path module beside it is refused: binds are -b', async () => {
+    const r = await exec(process.execPath, [cli, '-r', rootfs.dir, '-m', 'unreal', '--', 'true']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/a guest root \(-r\) serves every path/);
+  });
+});
