@@ -20,6 +20,8 @@ export interface RunOptions {
   strace?: (line: string) => void;
   /** A guest root: `rootfs` is the command's '/', as `umview-lite -r` (binds and cwd too). */
   guestRoot?: GuestRootSpec;
+  /** Fake root, as `umview-lite -0`. */
+  fakeRoot?: boolean;
   /** Standard streams, cwd and environment of the command. */
   spawn?: SpawnOptions;
 }
@@ -30,6 +32,7 @@ export async function run(command: readonly string[], options: RunOptions = {}):
   const straceLogger = options.strace ? new (await import('./monitor/syscall-log.js')).SyscallLog(options.strace) : undefined;
   const monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger, letThrough: options.letThrough, exactRegisters: options.exactRegisters,
     guestRoot: options.guestRoot === undefined ? undefined : guestRootOptions(options.guestRoot),
+    fakeRoot: options.fakeRoot,
   });
   return monitor.run(command[0]!, command.slice(1), options.spawn);
 }

@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
   let monitor: Monitor;
   try {
     const guestRoot = options.rootfs === undefined ? undefined : guestRootOptions({ rootfs: options.rootfs, binds: options.binds, cwd: options.cwd });
-    monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger, letThrough: options.letThrough, exactRegisters: options.exactRegisters, guestRoot });
+    monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger, letThrough: options.letThrough, exactRegisters: options.exactRegisters, guestRoot, fakeRoot: options.fakeRoot });
   } catch (error) {
     if (error instanceof ModuleConflictError || error instanceof GuestRootError) fail(error.message, 2);
     throw error;

@@ -20,6 +20,8 @@ export interface CliOptions {
   binds: string[];
   /** -w/--cwd DIR: the first program's guest cwd. */
   cwd: string | undefined;
+  /** -0/--root-id: fake root. */
+  fakeRoot: boolean;
   help: boolean;
   version: boolean;
   command: string[];
@@ -32,7 +34,7 @@ export class UsageError extends Error {
 const TRACE_MODES: readonly TraceMode[] = ['syscall', 'seccomp-all', 'seccomp'];
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { modules: [], trace: 'seccomp', multi: true, stats: false, routing: false, letThrough: true, exactRegisters: false, strace: undefined, rootfs: undefined, binds: [], cwd: undefined, help: false, version: false, command: [] };
+  const o: CliOptions = { modules: [], trace: 'seccomp', multi: true, stats: false, routing: false, letThrough: true, exactRegisters: false, strace: undefined, rootfs: undefined, binds: [], cwd: undefined, fakeRoot: false, help: false, version: false, command: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (name: string): string => {
@@ -57,6 +59,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     } else if (arg === '-r' || arg === '--rootfs' || arg.startsWith('--rootfs=')) o.rootfs = value('--rootfs');
     else if (arg === '-b' || arg === '--bind' || arg.startsWith('--bind=')) o.binds.push(value('--bind'));
     else if (arg === '-w' || arg === '--cwd' || arg.startsWith('--cwd=') || arg === '--pwd' || arg.startsWith('--pwd=')) o.cwd = value('--cwd');
+    else if (arg === '-0' || arg === '--root-id') o.fakeRoot = true;
     else if (arg === '--no-multi') o.multi = false;
     else if (arg === '--stats') o.stats = true;
     else if (arg === '--routing') o.routing = true;
@@ -90,6 +93,10 @@ Options:
   -b, --bind HOST[:GUEST]    show HOST at GUEST (default: the same path), as proot -b; with
                                -r a mount in the guest, else the bind module
   -w, --cwd DIR              the command's working directory in the guest (default /)
+  -0, --root-id              fake root, as proot -0: the command sees itself as root (uid
+                               0, set*id succeed), chown succeeds without changing the host's
+                               files, the user's files show as root's; real permissions stay
+                               the user's
   --trace=MODE               how syscalls stop:
                                seccomp      only those the modules may claim (default)
                                seccomp-all  every syscall, once (SYSVM: no exit stops)

@@ -25,6 +25,7 @@ import { letThroughPredicate } from './let-through.js';
 import { RoutingTable, type CallRoute } from './routing.js';
 import { O_DIRECTORY, O_PATH } from '../linux.js';
 import { GuestRoot, type GuestRootOptions } from '../guest/guest-root.js';
+import { FakeRoot } from '../fake-root/fake-root.js';
 
 /** How syscalls stop: every one at entry and exit (2006, no SYSVM); every one once (SYSVM);
  * only those the modules may claim (SYSVM + filter, the default). */
@@ -51,6 +52,8 @@ export interface MonitorOptions {
   /** A guest root (`-r DIR`): DIR is the tree's '/', with binds, every path resolved in the
    * guest's view. Path modules cannot be loaded beside it. */
   guestRoot?: GuestRootOptions;
+  /** Fake root (`-0`): the tree believes it runs as root (fake-root/fake-root.ts). */
+  fakeRoot?: boolean;
 }
 
 export interface MonitorResult {
@@ -79,9 +82,11 @@ export class Monitor {
   private readonly memory: MonitorMemory;
   private readonly proxy: ProxyService | undefined;
   private readonly guestRoot: GuestRoot | undefined;
+  private readonly fakeRoot: FakeRoot | undefined;
 
   constructor(private readonly options: MonitorOptions) {
-    this.routing = new RoutingTable(options.modules, { guestRoot: options.guestRoot !== undefined });
+    this.routing = new RoutingTable(options.modules, { guestRoot: options.guestRoot !== undefined, fakeRoot: options.fakeRoot });
+    this.fakeRoot = options.fakeRoot ? new FakeRoot({ expectReturn: (call, hook) => this.expectReturn(call, hook) }) : undefined;
     this.translator = new PathTranslator(this.routing.paths, this.routing.prefixHeads);
     this.rewriter = new PathRewriter(this.translator);
     this.memory = new MonitorMemory(options.multi ?? true);
@@ -243,6 +248,7 @@ export class Monitor {
   private route(call: SyscallCall, route: CallRoute): boolean {
     if (route.module?.handleSyscall?.(call, this.context)) return true;
     const process = this.processes.get(call.pid);
+    if (route.fakeRoot && this.fakeRoot!.handle(call, process)) return true;
     if (this.guestRoot && (route.paths !== undefined || route.follows === 'getcwd')) return this.guestRoot.handle(call, process, route.paths);
     if (route.proxy && this.proxy!.handle(call, process)) return true;
     if (route.paths) return this.handlePaths(call, process, route);

@@ -4,6 +4,7 @@
 import { closeSync, readlinkSync } from 'node:fs';
 import { readProcStatusField } from '@umview/ptrace-core/internal';
 import { VirtualFdTable } from '../proxy/virtual-fds.js';
+import { copyIds, type FakeIds } from '../fake-root/credentials.js';
 
 export interface DirFd {
   /** The guest path it was opened as. */
@@ -30,6 +31,8 @@ export class ProcessState {
    * flight will run. */
   guestExe: string | undefined;
   pendingExe: string | undefined;
+  /** Under fake root (`-0`): the ids the process believes it has (undefined: root's). */
+  fakeIds: FakeIds | undefined;
   /** pidfd of the process, for pidfd_getfd. */
   private pidfdValue: number | undefined;
 
@@ -40,6 +43,7 @@ export class ProcessState {
     const child = new ProcessState(pid);
     child.guestCwd = this.guestCwd;
     child.guestExe = this.guestExe;
+    child.fakeIds = this.fakeIds && copyIds(this.fakeIds);
     for (const [fd, dir] of this.dirFds) child.dirFds.set(fd, { ...dir });
     child.vfds = this.vfds.fork();
     child.templateFd = this.templateFd;

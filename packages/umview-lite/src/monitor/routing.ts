@@ -13,6 +13,7 @@ import type { UmviewModule } from '../modules/module.js';
 import { components } from '../paths/guest-path.js';
 import { CWD_SYSCALLS, PATH_SYSCALLS, type PathArg } from '../paths/path-syscalls.js';
 import { ProxyService } from '../proxy/proxy-service.js';
+import { FAKE_ROOT_SYSCALLS } from '../fake-root/fake-root.js';
 
 export type Mode = 'remap' | 'proxy';
 
@@ -43,6 +44,8 @@ export interface CallRoute {
   readonly flagsArg: number | undefined;
   /** The proxy may serve it (a proxy-mode module is loaded). */
   readonly proxy: boolean;
+  /** Fake root (`-0`) answers or adjusts it. */
+  readonly fakeRoot: boolean;
   readonly letThrough: LetThroughRule;
 }
 
@@ -76,8 +79,12 @@ export class RoutingTable {
   /** A guest root (`-r DIR`) resolves every path: nothing is let through. */
   readonly guestRoot: boolean;
 
-  constructor(modules: readonly UmviewModule[], options: { guestRoot?: boolean } = {}) {
+  /** Fake root (`-0`): its calls stop, whatever their arguments. */
+  readonly fakeRoot: boolean;
+
+  constructor(modules: readonly UmviewModule[], options: { guestRoot?: boolean; fakeRoot?: boolean } = {}) {
     this.guestRoot = options.guestRoot === true;
+    this.fakeRoot = options.fakeRoot === true;
     const paths: PathRoute[] = [];
     const byPrefix = new Map<string, UmviewModule>();
     for (const module of modules) {
@@ -114,6 +121,8 @@ export class RoutingTable {
     if (servesPaths) for (const name of [...Object.keys(PATH_SYSCALLS), ...CWD_SYSCALLS]) names.add(name);
     const proxied = new Set(this.proxy ? ProxyService.calls : []);
     for (const name of proxied) names.add(name);
+    const faked = new Set<string>(this.fakeRoot ? FAKE_ROOT_SYSCALLS : []);
+    for (const name of faked) names.add(name);
     const calls: (CallRoute | undefined)[] = [];
     for (const name of names) {
       const nr = syscallNumber(name);
@@ -123,8 +132,8 @@ export class RoutingTable {
       const follows = servesPaths ? FOLLOWS[name] : undefined;
       const flagsArg = OPEN_FLAGS[name];
       calls[nr] = {
-        nr, name, module, paths: pathArgs, follows, flagsArg, proxy: proxied.has(name),
-        letThrough: letThroughRule(module, pathArgs, follows, flagsArg),
+        nr, name, module, paths: pathArgs, follows, flagsArg, proxy: proxied.has(name), fakeRoot: faked.has(name),
+        letThrough: faked.has(name) ? 'never' : letThroughRule(module, pathArgs, follows, flagsArg),
       };
     }
     this.calls = calls;
@@ -137,7 +146,7 @@ export class RoutingTable {
   /** The syscalls a path module or a claim needs stopped, whatever their arguments (the proxy
    * adds its fd calls with their argument tests). */
   stopAlways(): string[] {
-    return this.calls.filter((r): r is CallRoute => r !== undefined && (r.module !== undefined || r.paths !== undefined || r.follows !== undefined)).map((r) => r.name);
+    return this.calls.filter((r): r is CallRoute => r !== undefined && (r.module !== undefined || r.paths !== undefined || r.follows !== undefined || r.fakeRoot)).map((r) => r.name);
   }
 }
 
@@ -177,6 +186,7 @@ export function describeRouting(table: RoutingTable): string {
     if (!route) continue;
     const handlers = [
       route.module ? `module ${route.module.name}` : undefined,
+      route.fakeRoot ? 'fake root' : undefined,
       route.proxy ? 'proxy' : undefined,
       route.paths ? 'paths' : undefined,
       route.follows,

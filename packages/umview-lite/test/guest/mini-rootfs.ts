@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, realpathSync, symlinkSync, writeFi
 import { basename, join } from 'node:path';
 
 /** Programs copied into the guest's /usr/bin (with the libraries ldd names). */
-const PROGRAMS = ['dash', 'cat', 'ls', 'readlink', 'pwd', 'env', 'true'];
+const PROGRAMS = ['dash', 'cat', 'ls', 'readlink', 'pwd', 'env', 'true', 'id', 'stat', 'touch', 'chown'];
 export const MARKER = 'this file is only in the guest\n';
 
 export interface MiniRootfs {
