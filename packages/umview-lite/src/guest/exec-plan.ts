@@ -10,6 +10,7 @@
 // program (spawned before any stop) and an execve at its stop share it.
 import { accessSync, closeSync, constants, openSync, readFileSync, readSync } from 'node:fs';
 import { ERRNO } from '@umview/ptrace-core';
+import { parseShebang } from '../monitor/exec.js';
 import type { GuestNamespace } from './namespace.js';
 import { resolveInGuest } from './resolver.js';
 
@@ -105,16 +106,6 @@ function readHead(host: string): Buffer | undefined {
   } catch {
     return undefined; // missing, a directory, not executable or readable: the kernel says so
   }
-}
-
-function parseShebang(head: Buffer): { interpreter: string; argument: string | undefined } | undefined {
-  let line = head.subarray(2).toString('latin1');
-  const nl = line.indexOf('\n');
-  if (nl >= 0) line = line.slice(0, nl);
-  line = line.replace(/^[ \t]+/, '').replace(/[ \t]+$/, '');
-  if (line === '') return undefined;
-  const m = /^(\S+)(?:[ \t]+(.*))?$/.exec(line)!;
-  return { interpreter: m[1]!, argument: m[2] || undefined };
 }
 
 /** An ELF file's PT_INTERP, or why it cannot run here; undefined when it is no ELF. */

@@ -1,7 +1,7 @@
 // The guest's file-system namespace under `-r DIR`: DIR is the guest's '/', and binds
 // (`-b HOST:GUEST`) show host directories at guest paths, as mounts would. Pure path
 // arithmetic on canonical paths (no '.', '..' or symlinks: resolver.ts makes them so).
-import { below } from '../paths/guest-path.js';
+import { below, trimSlashes } from '../paths/guest-path.js';
 
 export interface Bind {
   /** The host directory (or file) shown. */
@@ -18,7 +18,7 @@ export class GuestNamespace {
   private readonly byHost: readonly Bind[];
 
   constructor(readonly root: string, binds: readonly Bind[]) {
-    const all = [{ host: root, guest: '/' }, ...binds.map((b) => ({ host: trim(b.host), guest: trim(b.guest) }))];
+    const all = [{ host: root, guest: '/' }, ...binds.map((b) => ({ host: trimSlashes(b.host), guest: trimSlashes(b.guest) }))];
     this.byGuest = [...all].sort((a, b) => b.guest.length - a.guest.length);
     this.byHost = [...all].sort((a, b) => b.host.length - a.host.length);
   }
@@ -41,8 +41,4 @@ export class GuestNamespace {
     }
     return undefined;
   }
-}
-
-function trim(path: string): string {
-  return path.length > 1 ? path.replace(/\/+$/, '') : path;
 }

@@ -1,12 +1,12 @@
 // bind: mount-like remaps, as `proot -b host:guest` does. `-m bind,/host/dir=/guest/dir`
 // (several pairs allowed): a path below /guest/dir is the same path below /host/dir.
-import { below } from '../paths/guest-path.js';
+import { below, trimSlashes } from '../paths/guest-path.js';
 import type { ModuleOptions, UmviewModule } from './module.js';
 
 export function bind(options: ModuleOptions = {}): UmviewModule {
   const pairs = Object.entries(options)
     .filter(([key, value]) => key !== 'positional' && typeof value === 'string')
-    .map(([host, guest]) => ({ host: trimSlash(host), guest: trimSlash(guest as string) }));
+    .map(([host, guest]) => ({ host: trimSlashes(host), guest: trimSlashes(guest as string) }));
   if (pairs.length === 0) throw new Error('bind: give at least one HOST=GUEST pair, e.g. -m bind,/srv/data=/data');
   for (const { host, guest } of pairs) {
     if (!host.startsWith('/') || !guest.startsWith('/')) throw new Error(`bind: paths must be absolute: ${host}=${guest}`);
@@ -30,8 +30,4 @@ export function bind(options: ModuleOptions = {}): UmviewModule {
       return best ? (best.host === '/' ? best.rest || '/' : best.host + best.rest) : path;
     },
   };
-}
-
-function trimSlash(path: string): string {
-  return path.length > 1 ? path.replace(/\/+$/, '') : path;
 }

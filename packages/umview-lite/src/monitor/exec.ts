@@ -35,6 +35,12 @@ export function readShebang(hostPath: string | Buffer): Shebang | undefined {
   } catch {
     return undefined;
   }
+  return parseShebang(head);
+}
+
+/** The interpreter and optional argument of a file's first bytes that start with `#!`, as the
+ * kernel splits them; undefined for an empty line. */
+export function parseShebang(head: Buffer): Shebang | undefined {
   let line = head.subarray(2).toString('latin1');
   const nl = line.indexOf('\n');
   if (nl >= 0) line = line.slice(0, nl);

@@ -12,7 +12,7 @@
 // openat2's RESOLVE_BENEATH still sees a relative path.
 import { lstatSync, readlinkSync } from 'node:fs';
 import type { SyscallCall } from '@umview/sysvm';
-import { components } from '../paths/guest-path.js';
+import { components, trimSlashes } from '../paths/guest-path.js';
 import type { PathArg } from '../paths/path-syscalls.js';
 import type { PathTranslator } from '../paths/translator.js';
 import { scriptNeedsMonitor } from './exec.js';
@@ -240,10 +240,6 @@ function parent(path: string): string {
 function join(dir: string, rest: string): string {
   if (!rest) return dir;
   return dir.endsWith('/') ? dir + rest : `${dir}/${rest}`;
-}
-
-function trimSlashes(path: string): string {
-  return path.length > 1 ? path.replace(/\/+$/, '') : path;
 }
 
 function safe<T>(f: () => T): T | undefined {

@@ -17,6 +17,11 @@ export function normalize(path: string): string {
   return `/${out.join('/')}`;
 }
 
+/** A path without its trailing slashes ('/' stays '/'). */
+export function trimSlashes(path: string): string {
+  return path.length > 1 ? path.replace(/\/+$/, '') : path;
+}
+
 /** `base` joined with a relative `path`, normalized. */
 export function resolveFrom(base: string, path: string): string {
   return normalize(path.startsWith('/') ? path : `${base}/${path}`);
