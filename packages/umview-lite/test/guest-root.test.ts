@@ -2,10 +2,10 @@
 // as Debian's (guest/mini-rootfs.ts), entered as the user who runs the suite. What it checks
 // is what a guest sees natively: its own files, its absolute symlinks resolved inside it, its
 // own loader running its programs, '..' stopping at its '/', its paths in getcwd and /proc.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, exec, tempDir, umview } from './helpers.js';
+import { cli, exec, fixture, tempDir, umview } from './helpers.js';
 import { MARKER, makeMiniRootfs, type MiniRootfs } from './guest/mini-rootfs.js';
 
 let rootfs: MiniRootfs;
@@ -52,6 +52,12 @@ describe('a guest root file system', () => {
     const r = await inGuest('hello-script one; /usr/bin/hello-script two');
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('script /usr/bin/hello-script one\nscript /usr/bin/hello-script two\n');
+  });
+
+  it('runs a program started by execveat with the argv it was given', async () => {
+    copyFileSync(fixture('execveat-cat'), join(rootfs.dir, 'usr/bin/execveat-cat'));
+    const r = await inGuest('execveat-cat /etc/guest-marker');
+    expect(r).toMatchObject({ code: 0, stdout: MARKER, stderr: '' });
   });
 
   it("finds the first program in the guest's PATH and starts it in -w", async () => {

@@ -139,15 +139,13 @@ export class GuestRoot {
     }
     process.pendingExe = plan.guestExe;
     const argvArg = at ? 2 : 1;
-    if (plan.argv !== undefined) call.setArg(argvArg, this.placeArgv(call, call.ptr(argvArg), plan));
-    if (at) {
-      // execveat(dirfd, path, argv, envp, flags) becomes execve(host, argv, envp): the host
-      // path is absolute and resolved.
-      call.setNumber(EXECVE_NR);
-      call.setArg(1, call.ptr(argvArg));
-      call.setArg(2, call.ptr(3));
-    }
+    const argv = plan.argv === undefined ? call.ptr(argvArg) : this.placeArgv(call, call.ptr(argvArg), plan);
+    // execveat(dirfd, path, argv, envp, flags) becomes execve(host, argv, envp): the host path
+    // is absolute and resolved.
+    if (at) call.setNumber(EXECVE_NR);
     call.setArg(0, call.placeString(plan.host));
+    call.setArg(1, argv);
+    if (at) call.setArg(2, call.ptr(3));
     return true;
   }
 
