@@ -4,14 +4,14 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tempDir, umview } from './helpers.js';
-import { makeMiniRootfs, type MiniRootfs } from './guest/mini-rootfs.js';
+import { umview } from './helpers.js';
+import { newMiniRootfs, type MiniRootfs } from './guest/mini-rootfs.js';
 
 let rootfs: MiniRootfs;
 const asFakeRoot = (script: string) => umview(['-0', '-r', rootfs.dir, '-b', '/proc', '-b', '/dev'], ['/bin/sh', '-c', script]);
 
 beforeAll(() => {
-  rootfs = makeMiniRootfs(join(tempDir('umview-rootfs-'), 'rootfs'));
+  rootfs = newMiniRootfs();
 });
 
 describe('fake root (-0)', () => {

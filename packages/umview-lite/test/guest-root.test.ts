@@ -6,13 +6,13 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, exec, fixture, tempDir, umview } from './helpers.js';
-import { MARKER, makeMiniRootfs, type MiniRootfs } from './guest/mini-rootfs.js';
+import { MARKER, newMiniRootfs, type MiniRootfs } from './guest/mini-rootfs.js';
 
 let rootfs: MiniRootfs;
 const inGuest = (script: string, extra: readonly string[] = []) => umview(['-r', rootfs.dir, '-b', '/proc', '-b', '/dev', ...extra], ['/bin/sh', '-c', script]);
 
 beforeAll(() => {
-  rootfs = makeMiniRootfs(join(tempDir('umview-rootfs-'), 'rootfs'));
+  rootfs = newMiniRootfs();
 });
 
 describe('a guest root file system', () => {

@@ -9,12 +9,12 @@ import { loadModule } from '../modules/registry.js';
 import { USAGE, UsageError, parseArgs, type CliOptions } from './parse-args.js';
 import { VERSION } from './version.js';
 import { GuestRootError } from '../guest/guest-root.js';
-import { guestRootOptions } from '../guest/guest-root-options.js';
+import { guestRootOptions, parseBind } from '../guest/guest-root-options.js';
 
 /** `-b HOST[:GUEST]` without -r: the bind module's HOST=GUEST. */
 const bindModuleSpec = (text: string): string => {
-  const colon = text.indexOf(':');
-  return colon < 0 ? `${text}=${text}` : `${text.slice(0, colon)}=${text.slice(colon + 1)}`;
+  const { host, guest } = parseBind(text);
+  return `${host}=${guest}`;
 };
 
 const fail = (message: string, code: number): never => {

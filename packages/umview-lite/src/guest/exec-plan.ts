@@ -33,7 +33,11 @@ export interface ExecRefusal {
   readonly message?: string;
 }
 
+/** What the kernel reads of a `#!` line. */
 const BINPRM_BUF_SIZE = 256;
+/** What is read of a program at first: its ELF header, program headers and PT_INTERP string
+ * are nearly always in it (one read per execve; more only when they are not). */
+const HEAD_SIZE = 4096;
 /** The kernel's limit on nested interpreters (BINPRM_MAX_RECURSION + 1). */
 const MAX_DEPTH = 5;
 const EM_X86_64 = 62;
@@ -53,7 +57,7 @@ export function planExec(namespace: GuestNamespace, start: string, path: string,
   if (head === undefined) return asItIs;
   if (head[0] === 0x23 && head[1] === 0x21) {
     if (depth + 1 >= MAX_DEPTH) return { errno: ERRNO.ELOOP };
-    const shebang = parseShebang(head);
+    const shebang = parseShebang(head.subarray(0, BINPRM_BUF_SIZE));
     if (shebang === undefined) return { errno: ERRNO.ENOEXEC };
     const scriptArgv: ExecArg[] = [shebang.interpreter, ...(shebang.argument !== undefined ? [shebang.argument] : []), path];
     // The interpreter's plan is made on scriptArgv; the program's argv[1]... follow it.
@@ -98,8 +102,8 @@ function readHead(host: string): Buffer | undefined {
     accessSync(host, constants.X_OK);
     const fd = openSync(host, 'r');
     try {
-      const head = Buffer.alloc(BINPRM_BUF_SIZE);
-      return head.subarray(0, readSync(fd, head, 0, BINPRM_BUF_SIZE, 0));
+      const head = Buffer.alloc(HEAD_SIZE);
+      return head.subarray(0, readSync(fd, head, 0, HEAD_SIZE, 0));
     } finally {
       closeSync(fd);
     }
@@ -120,20 +124,22 @@ function readElf(host: string, head: Buffer): { interpreter: string | undefined 
   const phoff = Number(head.readBigUInt64LE(32));
   const phentsize = head.readUInt16LE(54);
   const phnum = head.readUInt16LE(56);
-  const table = readAt(host, phoff, phentsize * phnum);
+  const table = bytesAt(host, head, phoff, phentsize * phnum);
   for (let i = 0; i < phnum && (i + 1) * phentsize <= table.length; i++) {
     const entry = table.subarray(i * phentsize);
     if (entry.readUInt32LE(0) !== 3) continue; // PT_INTERP
     const offset = Number(entry.readBigUInt64LE(8));
     const size = Number(entry.readBigUInt64LE(32));
-    const bytes = readAt(host, offset, Math.min(size, 4096));
+    const bytes = bytesAt(host, head, offset, Math.min(size, 4096));
     const end = bytes.indexOf(0);
     return { interpreter: bytes.subarray(0, end < 0 ? bytes.length : end).toString('utf8') };
   }
   return { interpreter: undefined };
 }
 
-function readAt(host: string, offset: number, length: number): Buffer {
+/** `length` bytes of the file at `offset`: from its head when they are there. */
+function bytesAt(host: string, head: Buffer, offset: number, length: number): Buffer {
+  if (offset + length <= head.length) return head.subarray(offset, offset + length);
   const fd = openSync(host, 'r');
   try {
     const buffer = Buffer.alloc(length);

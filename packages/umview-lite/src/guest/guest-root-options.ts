@@ -14,12 +14,16 @@ export interface GuestRootSpec {
   cwd?: string;
 }
 
+/** `HOST[:GUEST]` as `proot -b` reads it: GUEST defaults to HOST. */
+export function parseBind(text: string): Bind {
+  const colon = text.indexOf(':');
+  return colon < 0 ? { host: text, guest: text } : { host: text.slice(0, colon), guest: text.slice(colon + 1) };
+}
+
 export function guestRootOptions(spec: GuestRootSpec): GuestRootOptions {
   const root = existingDirectory(spec.rootfs, 'the guest root file system');
   const binds: Bind[] = (spec.binds ?? []).map((text) => {
-    const colon = text.indexOf(':');
-    const host = colon < 0 ? text : text.slice(0, colon);
-    const guest = colon < 0 ? text : text.slice(colon + 1);
+    const { host, guest } = parseBind(text);
     if (host === '' || !guest.startsWith('/')) throw new GuestRootError(`bind '${text}': give HOST[:GUEST], GUEST an absolute path`);
     let real: string;
     try {

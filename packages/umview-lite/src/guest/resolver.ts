@@ -37,18 +37,22 @@ export function resolveInGuest(namespace: GuestNamespace, start: string, path: s
   const queue = components(path);
   const trailingSlash = path.length > 1 && path.endsWith('/');
   let guest = path.startsWith('/') ? '/' : start;
+  /** The host path of `guest`, when the walk looked it up (else computed at the end). */
+  let guestHost: string | undefined;
   let links = 0;
   for (let i = 0; i < queue.length; i++) {
     const name = queue[i]!;
     if (name === '.') continue;
     if (name === '..') {
       guest = parentOf(guest);
+      guestHost = undefined;
       continue;
     }
     const next = guest === '/' ? `/${name}` : `${guest}/${name}`;
     const last = i === queue.length - 1;
     if (last && !followLast && !trailingSlash) {
       guest = next;
+      guestHost = undefined;
       break;
     }
     const host = namespace.toHost(next);
@@ -72,7 +76,10 @@ export function resolveInGuest(namespace: GuestNamespace, start: string, path: s
           return { guest: next, host }; // gone meanwhile: the kernel says what it is now
         }
       }
-      if (target.startsWith('/')) guest = '/';
+      if (target.startsWith('/')) {
+        guest = '/';
+        guestHost = undefined;
+      }
       // The target's components replace the link's; an empty target is ENOENT natively.
       if (target === '') return { guest: next, host };
       queue.splice(i + 1, 0, ...components(target));
@@ -87,9 +94,10 @@ export function resolveInGuest(namespace: GuestNamespace, start: string, path: s
       return { guest: next + tail + slash, host: host + tail + slash };
     }
     guest = next;
+    guestHost = host;
   }
   const slash = trailingSlash && guest !== '/' ? '/' : '';
-  return { guest: guest + slash, host: namespace.toHost(guest) + slash };
+  return { guest: guest + slash, host: (guestHost ?? namespace.toHost(guest)) + slash };
 }
 
 /** A symlink of procfs below a process (the host's /proc, seen through a bind). */

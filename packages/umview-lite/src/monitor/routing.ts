@@ -133,7 +133,7 @@ export class RoutingTable {
       const flagsArg = OPEN_FLAGS[name];
       calls[nr] = {
         nr, name, module, paths: pathArgs, follows, flagsArg, proxy: proxied.has(name), fakeRoot: faked.has(name),
-        letThrough: faked.has(name) ? 'never' : letThroughRule(module, pathArgs, follows, flagsArg),
+        letThrough: letThroughRule(module !== undefined || faked.has(name), pathArgs, follows, flagsArg),
       };
     }
     this.calls = calls;
@@ -151,13 +151,13 @@ export class RoutingTable {
 }
 
 /** The one place that decides which calls may be let through, from what the monitor does with
- * them: a call a module claims by number is the module's (it sees every one); chdir moves the
+ * them: a call a module or fake root claims by number is theirs (they see every one); chdir moves the
  * guest cwd, in or out of a served directory; execveat may be relative to a directory fd the
  * monitor serves; openat2's flags (a directory open, whose fd the monitor tracks) are in its
  * struct. An open is let through only when it is no directory open of a relative path
  * (let-through.ts reads `flagsArg`). */
-function letThroughRule(module: UmviewModule | undefined, paths: readonly PathArg[] | undefined, follows: Follows | undefined, flagsArg: number | undefined): LetThroughRule {
-  if (module !== undefined || paths === undefined) return 'never';
+function letThroughRule(claimed: boolean, paths: readonly PathArg[] | undefined, follows: Follows | undefined, flagsArg: number | undefined): LetThroughRule {
+  if (claimed || paths === undefined) return 'never';
   switch (follows) {
     case 'cwd':
     case 'getcwd':

@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, realpathSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { tempDir } from '@umview/test-fixtures';
 
 /** Programs copied into the guest's /usr/bin (with the libraries ldd names). */
 const PROGRAMS = ['dash', 'cat', 'ls', 'readlink', 'pwd', 'env', 'true', 'id', 'stat', 'touch', 'chown'];
@@ -15,6 +16,11 @@ export interface MiniRootfs {
   readonly dir: string;
   /** The guest's loader, as a host path (the real file, not a link). */
   readonly loader: string;
+}
+
+/** A new one in a temporary directory of its own (removed when the tests exit). */
+export function newMiniRootfs(): MiniRootfs {
+  return makeMiniRootfs(join(tempDir('umview-rootfs-'), 'rootfs'));
 }
 
 export function makeMiniRootfs(dir: string): MiniRootfs {
