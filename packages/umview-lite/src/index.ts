@@ -13,6 +13,7 @@ export type { UmviewModule, ModuleFactory, ModuleOptions, ModuleContext } from '
 export { BUILTIN_MODULES, loadModule, parseModuleSpec, UnknownModuleError } from './modules/registry.js';
 export { unreal, UNREAL_PREFIX } from './modules/unreal.js';
 export { bind } from './modules/bind.js';
+export { uname } from './modules/uname.js';
 /** The syscalls that take paths, and which arguments (what the monitor's filter stops for the
  * path modules, and what a module that rewrites paths has to consider). */
 export { PATH_SYSCALLS, CWD_SYSCALLS } from './paths/path-syscalls.js';
@@ -21,3 +22,4 @@ export { GuestRootError } from './guest/guest-root.js';
 export type { GuestRootOptions } from './guest/guest-root.js';
 export type { Bind } from './guest/namespace.js';
 export type { GuestRootSpec } from './guest/guest-root-options.js';
+export type { BindPreset } from './guest/default-binds.js';

@@ -22,6 +22,8 @@ export interface RunOptions {
   guestRoot?: GuestRootSpec;
   /** Fake root, as `umview-lite -0`. */
   fakeRoot?: boolean;
+  /** Kill what the command left running when it exits, as `--kill-on-exit`. */
+  killOnExit?: boolean;
   /** Standard streams, cwd and environment of the command. */
   spawn?: SpawnOptions;
 }
@@ -33,6 +35,7 @@ export async function run(command: readonly string[], options: RunOptions = {}):
   const monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger, letThrough: options.letThrough, exactRegisters: options.exactRegisters,
     guestRoot: options.guestRoot === undefined ? undefined : guestRootOptions(options.guestRoot),
     fakeRoot: options.fakeRoot,
+    killOnExit: options.killOnExit,
   });
   return monitor.run(command[0]!, command.slice(1), options.spawn);
 }

@@ -2,11 +2,11 @@
 // as Debian's (guest/mini-rootfs.ts), entered as the user who runs the suite. What it checks
 // is what a guest sees natively: its own files, its absolute symlinks resolved inside it, its
 // own loader running its programs, '..' stopping at its '/', its paths in getcwd and /proc.
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, exec, fixture, tempDir, umview } from './helpers.js';
-import { MARKER, newMiniRootfs, type MiniRootfs } from './guest/mini-rootfs.js';
+import { GUEST_PASSWD, MARKER, newMiniRootfs, type MiniRootfs } from './guest/mini-rootfs.js';
 
 let rootfs: MiniRootfs;
 const inGuest = (script: string, extra: readonly string[] = []) => umview(['-r', rootfs.dir, '-b', '/proc', '-b', '/dev', ...extra], ['/bin/sh', '-c', script]);
@@ -82,6 +82,37 @@ describe('a guest root file system', () => {
   });
 });
 
+describe("PRoot's other options", () => {
+  it("-R binds what a system needs from the host, but never the host's /etc/passwd", async () => {
+    const r = await umview(['-R', rootfs.dir], ['/bin/sh', '-c', 'readlink /proc/self/exe; ls -d /dev/null /sys/kernel; cat /etc/passwd']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`/usr/bin/readlink\n/dev/null\n/sys/kernel\n${GUEST_PASSWD}`);
+  });
+
+  it('-S is fake root with the binds of package management', async () => {
+    const r = await umview(['-S', rootfs.dir], ['/bin/sh', '-c', 'id -u; ls -d /proc/self/fd; cat /etc/passwd']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`0\n/proc/self/fd\n${GUEST_PASSWD}`);
+  });
+
+  it('-k sets the release uname reports, and nothing else', async () => {
+    const native = await exec('uname', ['-s', '-n', '-v', '-m']);
+    const r = await inGuest('uname -r; uname -s -n -v -m', ['-k', '6.1.0-guest']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`6.1.0-guest\n${native.stdout}`);
+  });
+
+  it('--kill-on-exit: what the command left running is killed when it exits', async () => {
+    const r = await inGuest('sleep 1000 & echo $!', ['--kill-on-exit']);
+    expect(r.code).toBe(0);
+    const pid = Number(r.stdout.trim());
+    expect(pid).toBeGreaterThan(0);
+    // The monitor returned after its death: gone, or a zombie its new parent (init) has not
+    // reaped yet.
+    expect(processState(pid)).toMatch(/^(gone|Z)$/);
+  });
+});
+
 describe('a guest root, bad input', () => {
   it('a rootfs that is missing, or not a directory: exit 2 and why', async () => {
     const missing = await exec(process.execPath, [cli, '-r', '/no/such/rootfs', '--', 'true']);
@@ -128,3 +159,12 @@ describe('a guest root, bad input', () => {
     expect(r.stderr).toMatch(/a guest root \(-r\) serves every path/);
   });
 });
+
+/** A process's state letter from /proc, or 'gone'. */
+function processState(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0]!;
+  } catch {
+    return 'gone';
+  }
+}

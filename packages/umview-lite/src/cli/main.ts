@@ -6,6 +6,7 @@ import { ModuleConflictError, describeRouting } from '../monitor/routing.js';
 import { formatStats } from '../monitor/stats.js';
 import type { SyscallLogger } from '../monitor/syscall-logger.js';
 import { loadModule } from '../modules/registry.js';
+import { uname } from '../modules/uname.js';
 import { USAGE, UsageError, parseArgs, type CliOptions } from './parse-args.js';
 import { VERSION } from './version.js';
 import { GuestRootError } from '../guest/guest-root.js';
@@ -46,14 +47,21 @@ async function main(argv: string[]): Promise<number> {
       fail((error as Error).message, 2);
     }
   }
+  if (options.kernelRelease !== undefined) {
+    try {
+      modules.push(uname({ release: options.kernelRelease }));
+    } catch (error) {
+      fail((error as Error).message, 2);
+    }
+  }
   if (options.rootfs === undefined && options.binds.length > 0) {
     modules.push(await loadModule(`bind,${options.binds.map(bindModuleSpec).join(',')}`));
   }
   const straceLogger = await openStraceLog(options.strace);
   let monitor: Monitor;
   try {
-    const guestRoot = options.rootfs === undefined ? undefined : guestRootOptions({ rootfs: options.rootfs, binds: options.binds, cwd: options.cwd });
-    monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger, letThrough: options.letThrough, exactRegisters: options.exactRegisters, guestRoot, fakeRoot: options.fakeRoot });
+    const guestRoot = options.rootfs === undefined ? undefined : guestRootOptions({ rootfs: options.rootfs, binds: options.binds, cwd: options.cwd, preset: options.preset });
+    monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger, letThrough: options.letThrough, exactRegisters: options.exactRegisters, guestRoot, fakeRoot: options.fakeRoot, killOnExit: options.killOnExit });
   } catch (error) {
     if (error instanceof ModuleConflictError || error instanceof GuestRootError) fail(error.message, 2);
     throw error;

@@ -1,5 +1,6 @@
 // Command-line parsing: `umview-lite [options] -- command [args...]`.
 import type { TraceMode } from '../monitor/monitor.js';
+import type { BindPreset } from '../guest/default-binds.js';
 
 export interface CliOptions {
   modules: string[];
@@ -22,6 +23,12 @@ export interface CliOptions {
   cwd: string | undefined;
   /** -0/--root-id: fake root. */
   fakeRoot: boolean;
+  /** -R DIR / -S DIR: -r DIR with PRoot's binds for a system or for package management. */
+  preset: BindPreset | undefined;
+  /** -k/--kernel-release STRING: what uname reports. */
+  kernelRelease: string | undefined;
+  /** --kill-on-exit: the first process's exit kills the rest of the tree. */
+  killOnExit: boolean;
   help: boolean;
   version: boolean;
   command: string[];
@@ -34,7 +41,7 @@ export class UsageError extends Error {
 const TRACE_MODES: readonly TraceMode[] = ['syscall', 'seccomp-all', 'seccomp'];
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { modules: [], trace: 'seccomp', multi: true, stats: false, routing: false, letThrough: true, exactRegisters: false, strace: undefined, rootfs: undefined, binds: [], cwd: undefined, fakeRoot: false, help: false, version: false, command: [] };
+  const o: CliOptions = { modules: [], trace: 'seccomp', multi: true, stats: false, routing: false, letThrough: true, exactRegisters: false, strace: undefined, rootfs: undefined, binds: [], cwd: undefined, fakeRoot: false, preset: undefined, kernelRelease: undefined, killOnExit: false, help: false, version: false, command: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (name: string): string => {
@@ -60,6 +67,15 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     else if (arg === '-b' || arg === '--bind' || arg.startsWith('--bind=')) o.binds.push(value('--bind'));
     else if (arg === '-w' || arg === '--cwd' || arg.startsWith('--cwd=') || arg === '--pwd' || arg.startsWith('--pwd=')) o.cwd = value('--cwd');
     else if (arg === '-0' || arg === '--root-id') o.fakeRoot = true;
+    else if (arg === '-R') {
+      o.rootfs = value('-R');
+      o.preset = 'system';
+    } else if (arg === '-S') {
+      o.rootfs = value('-S');
+      o.preset = 'packages';
+      o.fakeRoot = true;
+    } else if (arg === '-k' || arg === '--kernel-release' || arg.startsWith('--kernel-release=')) o.kernelRelease = value('--kernel-release');
+    else if (arg === '--kill-on-exit') o.killOnExit = true;
     else if (arg === '--no-multi') o.multi = false;
     else if (arg === '--stats') o.stats = true;
     else if (arg === '--routing') o.routing = true;
@@ -92,11 +108,18 @@ Options:
                                with the guest's own dynamic loader and #! interpreters
   -b, --bind HOST[:GUEST]    show HOST at GUEST (default: the same path), as proot -b; with
                                -r a mount in the guest, else the bind module
+  -R DIR                     -r DIR with the binds a system inside needs, as proot -R
+                               (/dev, /proc, /sys, /tmp, /run, name resolution, your home)
+                               but never the host's /etc/passwd, /etc/group, /etc/shadow
+  -S DIR                     -0 -r DIR with proot -S's binds, for package management
   -w, --cwd DIR              the command's working directory in the guest (default /)
   -0, --root-id              fake root, as proot -0: the command sees itself as root (uid
                                0, set*id succeed), chown succeeds without changing the host's
                                files, the user's files show as root's; real permissions stay
                                the user's
+  -k, --kernel-release STR   the release uname reports (the uname module)
+  --kill-on-exit             when the command exits, kill what it left running (by
+                               default the monitor waits for the whole tree)
   --trace=MODE               how syscalls stop:
                                seccomp      only those the modules may claim (default)
                                seccomp-all  every syscall, once (SYSVM: no exit stops)

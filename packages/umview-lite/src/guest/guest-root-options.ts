@@ -4,6 +4,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { GuestRootError, type GuestRootOptions } from './guest-root.js';
 import type { Bind } from './namespace.js';
+import { presetBinds, type BindPreset } from './default-binds.js';
 
 export interface GuestRootSpec {
   /** The guest's '/': a host directory. */
@@ -12,6 +13,9 @@ export interface GuestRootSpec {
   binds?: readonly string[];
   /** The first program's cwd in the guest (default '/'). */
   cwd?: string;
+  /** Binds added before `binds`: PRoot's `-R` ('system') or `-S` ('packages'), less the
+   * host's account files (default-binds.ts). */
+  preset?: BindPreset;
 }
 
 /** `HOST[:GUEST]` as `proot -b` reads it: GUEST defaults to HOST. */
@@ -22,7 +26,7 @@ export function parseBind(text: string): Bind {
 
 export function guestRootOptions(spec: GuestRootSpec): GuestRootOptions {
   const root = existingDirectory(spec.rootfs, 'the guest root file system');
-  const binds: Bind[] = (spec.binds ?? []).map((text) => {
+  const binds: Bind[] = [...(spec.preset ? presetBinds(spec.preset) : []), ...(spec.binds ?? [])].map((text) => {
     const { host, guest } = parseBind(text);
     if (host === '' || !guest.startsWith('/')) throw new GuestRootError(`bind '${text}': give HOST[:GUEST], GUEST an absolute path`);
     let real: string;

@@ -1,12 +1,13 @@
-// Finding modules: built-in by name (`unreal`, `bind`), or a file of the user's
+// Finding modules: built-in by name (`unreal`, `bind`, `uname`), or a file of the user's
 // (`-m ./my-module.js`), with `,key=value` options after the name.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bind } from './bind.js';
 import type { ModuleFactory, ModuleOptions, UmviewModule } from './module.js';
 import { unreal } from './unreal.js';
+import { uname } from './uname.js';
 
-export const BUILTIN_MODULES: Readonly<Record<string, ModuleFactory>> = { unreal, bind };
+export const BUILTIN_MODULES: Readonly<Record<string, ModuleFactory>> = { unreal, bind, uname };
 
 export class UnknownModuleError extends Error {
   override name = 'UnknownModuleError';

@@ -54,6 +54,9 @@ export interface MonitorOptions {
   guestRoot?: GuestRootOptions;
   /** Fake root (`-0`): the tree believes it runs as root (fake-root/fake-root.ts). */
   fakeRoot?: boolean;
+  /** When the first program exits, kill the processes it left (`--kill-on-exit`); by default
+   * the monitor runs until the whole tree has exited. */
+  killOnExit?: boolean;
 }
 
 export interface MonitorResult {
@@ -198,6 +201,17 @@ export class Monitor {
       args: [...(shebang.argument ? [shebang.argument] : []), program, ...args],
       spawn: { argv0: shebang.interpreter, ...spawn },
     };
+  }
+
+  /** --kill-on-exit: every process still traced gets SIGKILL (their deaths end the run). */
+  private killTheRest(): void {
+    for (const pid of this.processes.pids()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
   }
 
   /** Sends a signal to the first program (the monitor forwards SIGTERM, SIGHUP, SIGINT). */
@@ -354,6 +368,7 @@ export class Monitor {
         this.dropReturn(stop.tid);
         this.memory.retire(stop.tid);
         this.processes.threadExited(stop.tracee.pidIfKnown ?? stop.tid, stop.tid);
+        if (stop.tid === this.rootPid && this.options.killOnExit) this.killTheRest();
         break;
       default:
         break;

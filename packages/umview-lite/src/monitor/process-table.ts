@@ -146,4 +146,9 @@ export class ProcessTable {
   get size(): number {
     return this.byPid.size;
   }
+
+  /** The processes traced now. */
+  pids(): IterableIterator<number> {
+    return this.byPid.keys();
+  }
 }

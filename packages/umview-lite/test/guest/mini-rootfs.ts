@@ -9,8 +9,10 @@ import { basename, join } from 'node:path';
 import { tempDir } from '@umview/test-fixtures';
 
 /** Programs copied into the guest's /usr/bin (with the libraries ldd names). */
-const PROGRAMS = ['dash', 'cat', 'ls', 'readlink', 'pwd', 'env', 'true', 'id', 'stat', 'touch', 'chown'];
+const PROGRAMS = ['dash', 'cat', 'ls', 'readlink', 'pwd', 'env', 'true', 'id', 'stat', 'touch', 'chown', 'uname', 'sleep'];
 export const MARKER = 'this file is only in the guest\n';
+/** The guest's account file: -R and -S must never show the host's instead. */
+export const GUEST_PASSWD = 'root:x:0:0:guest root:/root:/bin/sh\n';
 
 export interface MiniRootfs {
   readonly dir: string;
@@ -49,6 +51,7 @@ export function makeMiniRootfs(dir: string): MiniRootfs {
   symlinkSync('/usr/bin/cat', join(dir, 'etc/alternatives/kitty'));
   symlinkSync('/etc/alternatives/kitty', join(dir, 'usr/bin/kitty'));
   writeFileSync(join(dir, 'etc/guest-marker'), MARKER);
+  writeFileSync(join(dir, 'etc/passwd'), GUEST_PASSWD);
   writeFileSync(join(dir, 'usr/bin/hello-script'), '#!/usr/bin/env sh\necho "script $0 $1"\n', { mode: 0o755 });
   symlinkSync('loop-b', join(dir, 'tmp/loop-a'));
   symlinkSync('loop-a', join(dir, 'tmp/loop-b'));
