@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePinned, median, parseArgs, printTable } from '@umview/test-fixtures/bench';
 import { benchEnv, requireBuilt, umviewLite } from './executable.mjs';
+import { debianProot, seccompProot } from './peers.mjs';
 
 const args = parseArgs(process.argv.slice(2), {
   // A median of 9 (a whole run takes about two minutes): on a VM whose speed drifts, a median
@@ -38,35 +39,8 @@ const { unreal: unrealModule } = await import('@umview/umview-lite');
 const log = (line) => process.stderr.write(`${line}\n`);
 
 // ---- PRoot ----
-function findProot() {
-  const which = spawnSync('sh', ['-c', 'command -v proot'], { encoding: 'utf8' });
-  return which.status === 0 ? which.stdout.trim() : undefined;
-}
-let proot = findProot();
-if (!proot) {
-  log('bench: proot is missing; installing it with apt-get (Debian package proot)');
-  spawnSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  spawnSync('apt-get', ['install', '-y', '-qq', 'proot'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  proot = findProot();
-  if (!proot) log('bench: proot could not be installed: its column is left empty');
-}
-const prootVersion = proot ? (spawnSync(proot, ['--version'], { encoding: 'utf8' }).stdout.match(/v?(\d+\.\d+\.\d+)/)?.[1] ?? '?') : undefined;
-
-/** The seccomp-accelerated PRoot, when its path is given and `-V` says it has the filter. */
-function findSeccompProot(path) {
-  if (!path) {
-    log('bench: no seccomp PRoot given (--proot-seccomp PATH or PROOT_SECCOMP=PATH; build it from proot-me/proot): its column is left out');
-    return undefined;
-  }
-  const v = spawnSync(path, ['-V'], { encoding: 'utf8' });
-  const text = `${v.stdout ?? ''}${v.stderr ?? ''}`;
-  if (v.error || !/seccomp_filter = yes/.test(text)) {
-    log(`bench: ${path} is not a PRoot with seccomp_filter = yes (${v.error?.message ?? text.trim().split('\n').pop()}): its column is left out`);
-    return undefined;
-  }
-  return { path, version: /v(\S+)/.exec(text)?.[1] ?? '?' };
-}
-const prootSeccomp = findSeccompProot(String(args['proot-seccomp']));
+const { proot, prootVersion } = debianProot();
+const prootSeccomp = seccompProot(String(args['proot-seccomp']));
 
 // ---- the data ----
 const dir = mkdtempSync(join(tmpdir(), 'umview-bench-'));
