@@ -4,6 +4,8 @@
 export const AT_FDCWD = -100;
 /** A call on the dirfd itself when its path is ''. */
 export const AT_EMPTY_PATH = 0x1000;
+/** unlinkat's flag that makes it rmdir. */
+export const AT_REMOVEDIR = 0x200;
 
 export const O_WRONLY = 1;
 export const O_RDWR = 2;

@@ -75,6 +75,19 @@ describe('a guest root file system', () => {
     expect(r.stdout).toBe('from the host\n/mnt/data/inner\ndata\n/mnt/data/inner\n');
   });
 
+  it('sees a directory renamed or removed, and a symlink put in its place, at once', async () => {
+    // Each directory is walked (and remembered) first; then replaced by a symlink to /etc,
+    // which must be followed in the guest: a stale walk would hand the kernel the old host path.
+    const r = await inGuest([
+      'mkdir -p /tmp/moved/sub /tmp/gone /tmp/tree/a', 'ls /tmp/moved/sub /tmp/gone /tmp/tree/a >/dev/null',
+      'mv /tmp/moved /tmp/elsewhere && ln -s /etc /tmp/moved && cat /tmp/moved/guest-marker',
+      'rmdir /tmp/gone && ln -s /etc /tmp/gone && cat /tmp/gone/guest-marker',
+      'rm -r /tmp/tree && ln -s /etc /tmp/tree && cat /tmp/tree/guest-marker',
+    ].join('; '));
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(MARKER.repeat(3));
+  });
+
   it('fails a symlink loop with ELOOP, as natively', async () => {
     const r = await inGuest('cat /tmp/loop-a');
     expect(r.code).not.toBe(0);

@@ -11,8 +11,7 @@
 import { accessSync, closeSync, constants, openSync, readFileSync, readSync } from 'node:fs';
 import { ERRNO } from '@umview/ptrace-core';
 import { parseShebang } from '../monitor/exec.js';
-import type { GuestNamespace } from './namespace.js';
-import { resolveInGuest } from './resolver.js';
+import type { GuestResolver } from './resolver.js';
 
 /** An argument of the new argv: a string of the monitor's, or the program's own argv[i]. */
 export type ExecArg = string | { readonly old: number };
@@ -49,8 +48,8 @@ const MACHINES: Readonly<Record<number, string>> = {
 /** The plan for execve(path) from guest directory `start`. A file the kernel will refuse
  * anyway (missing, not executable, neither ELF nor script) is handed to it as it is: it fails
  * the call as it would natively. */
-export function planExec(namespace: GuestNamespace, start: string, path: string, argv: readonly ExecArg[] | undefined = undefined, depth = 0): ExecPlan | ExecRefusal {
-  const resolved = resolveInGuest(namespace, start, path, true);
+export function planExec(resolver: GuestResolver, start: string, path: string, argv: readonly ExecArg[] | undefined = undefined, depth = 0): ExecPlan | ExecRefusal {
+  const resolved = resolver.resolve(start, path, true);
   if ('errno' in resolved) return resolved;
   const asItIs: ExecPlan = { host: resolved.host, argv, restFrom: argv === undefined ? 0 : 1, guestExe: resolved.guest };
   const head = readHead(resolved.host);
@@ -61,14 +60,14 @@ export function planExec(namespace: GuestNamespace, start: string, path: string,
     if (shebang === undefined) return { errno: ERRNO.ENOEXEC };
     const scriptArgv: ExecArg[] = [shebang.interpreter, ...(shebang.argument !== undefined ? [shebang.argument] : []), path];
     // The interpreter's plan is made on scriptArgv; the program's argv[1]... follow it.
-    return planExec(namespace, '/', shebang.interpreter, scriptArgv, depth + 1);
+    return planExec(resolver, '/', shebang.interpreter, scriptArgv, depth + 1);
   }
   const elf = readElf(resolved.host, head);
   if (elf === undefined) return asItIs;
   if ('errno' in elf) return { errno: elf.errno, message: `${path}: ${elf.message}` };
   const programArgv = argv ?? [{ old: 0 }];
   if (elf.interpreter === undefined) return asItIs;
-  const loader = resolveInGuest(namespace, '/', elf.interpreter, true);
+  const loader = resolver.resolve('/', elf.interpreter, true);
   if ('errno' in loader) return loader;
   // A loader older than glibc 2.33 has no --argv0: the program then sees its path as argv[0].
   const argv0 = takesArgv0(loader.host) ? ['--argv0', programArgv[0]!] : [];

@@ -2,6 +2,7 @@
 // checked and made absolute: a clear error for a rootfs or a bind that is not there, before
 // anything runs.
 import { realpathSync, statSync } from 'node:fs';
+import { normalize } from '../paths/guest-path.js';
 import { GuestRootError, type GuestRootOptions } from './guest-root.js';
 import type { Bind } from './namespace.js';
 import { presetBinds, type BindPreset } from './default-binds.js';
@@ -35,7 +36,7 @@ export function guestRootOptions(spec: GuestRootSpec): GuestRootOptions {
     } catch {
       throw new GuestRootError(`bind '${text}': ${host} does not exist`);
     }
-    return { host: real, guest };
+    return { host: real, guest: normalize(guest) };
   });
   const cwd = spec.cwd ?? '/';
   if (!cwd.startsWith('/')) throw new GuestRootError(`the guest cwd must be an absolute guest path, not '${cwd}'`);

@@ -3,11 +3,11 @@
 // runs the guest's own interpreters (exec-plan.ts); getcwd and the /proc links answer with
 // guest paths (proc-links.ts). The guest cwd is the real one, named through the namespace: it
 // needs no state of its own across fork, exec, chdir and fchdir.
-import { accessSync, constants, readlinkSync, statSync } from 'node:fs';
+import { accessSync, constants, lstatSync, readlinkSync, statSync } from 'node:fs';
 import { errnoName, syscallNumber } from '@umview/ptrace-core';
 import type { SpawnOptions } from '@umview/ptrace-core';
 import type { SyscallCall, SyscallReturn } from '@umview/sysvm';
-import { AT_EMPTY_PATH, AT_FDCWD } from '../linux.js';
+import { AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR } from '../linux.js';
 import type { PathArg } from '../paths/path-syscalls.js';
 import { answerGetcwd } from '../monitor/cwd.js';
 import type { ProcessState } from '../monitor/process-table.js';
@@ -15,7 +15,7 @@ import { planExec, type ExecArg, type ExecPlan } from './exec-plan.js';
 import { followsLast } from './final-component.js';
 import { GuestNamespace, type Bind } from './namespace.js';
 import { guestTarget, procLinkOf } from './proc-links.js';
-import { resolveInGuest } from './resolver.js';
+import { GuestResolver } from './resolver.js';
 
 export interface GuestRootOptions {
   /** The host directory that is the guest's '/'. */
@@ -43,23 +43,26 @@ export class GuestRootError extends Error {
 
 const EXECVE_NR = syscallNumber('execve')!;
 const MAX_ARGS = 1 << 16;
+const RENAMES = new Set(['rename', 'renameat', 'renameat2']);
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export class GuestRoot {
   readonly namespace: GuestNamespace;
+  private readonly resolver: GuestResolver;
 
   constructor(private readonly options: GuestRootOptions, private readonly host: GuestRootHost) {
     this.namespace = new GuestNamespace(options.root, options.binds);
+    this.resolver = new GuestResolver(this.namespace);
   }
 
   /** The first program, as the kernel must be asked to start it: its path searched in the
    * guest's PATH, run through the guest's interpreters, in the guest cwd. */
   launch(command: string, args: readonly string[], spawn: SpawnOptions): { program: string; args: readonly string[]; spawn: SpawnOptions; guestExe: string } {
     const cwd = this.options.cwd ?? '/';
-    const dir = resolveInGuest(this.namespace, '/', cwd, true);
+    const dir = this.resolver.resolve('/', cwd, true);
     if ('errno' in dir) throw new GuestRootError(`cannot enter the guest directory ${cwd}: too many levels of symbolic links`, 126);
     const path = command.includes('/') ? command : this.searchPath(command, spawn.env);
-    const plan = planExec(this.namespace, dir.guest, path, undefined);
+    const plan = planExec(this.resolver, dir.guest, path, undefined);
     if ('errno' in plan) throw new GuestRootError(plan.message ?? `cannot run ${command} in the guest (${errnoName(plan.errno) ?? plan.errno})`, 126);
     const argv = materialize(plan, [command, ...args]);
     return { program: plan.host, args: argv.slice(1), spawn: { ...spawn, argv0: argv[0], cwd: dir.host }, guestExe: plan.guestExe };
@@ -72,6 +75,7 @@ export class GuestRoot {
       return true;
     }
     if (call.name === 'execve' || call.name === 'execveat') return this.exec(call, process);
+    let movesDirectory = call.name === 'rmdir' || (call.name === 'unlinkat' && (call.int(2) & AT_REMOVEDIR) !== 0);
     for (const { arg, dirfd } of paths ?? []) {
       const resolved = this.resolveArg(call, process, arg, dirfd);
       if (resolved === undefined) continue;
@@ -81,7 +85,11 @@ export class GuestRoot {
       }
       call.setArg(arg, call.placeString(resolved.host));
       if (call.name === 'readlink' || call.name === 'readlinkat') this.fixProcLink(call, resolved.host);
+      if (RENAMES.has(call.name) && isDirectory(resolved.host)) movesDirectory = true;
     }
+    // The resolver's known directories hold until a directory moves or goes: forgotten once it
+    // has (at the return, so that no stop of another thread meanwhile learns the old tree).
+    if (movesDirectory) this.host.expectReturn(call, () => this.resolver.known.forget());
     return true;
   }
 
@@ -105,7 +113,7 @@ export class GuestRoot {
     if (path === '') return undefined; // the fd itself (AT_EMPTY_PATH) or ENOENT
     const start = path.startsWith('/') ? '/' : this.startOf(process, dirfd === null ? AT_FDCWD : call.int(dirfd));
     if (start === undefined) return undefined;
-    return resolveInGuest(this.namespace, start, path, followsLast(call, arg), { pid: process.pid, tid: call.tid });
+    return this.resolver.resolve(start, path, followsLast(call, arg), { pid: process.pid, tid: call.tid });
   }
 
   /** The guest directory a relative path starts from: the cwd, or a directory fd. */
@@ -131,7 +139,7 @@ export class GuestRoot {
     if (at && path === '' && (call.int(4) & AT_EMPTY_PATH) !== 0) return true; // an fd: not a path the guest resolves
     const start = path.startsWith('/') ? '/' : this.startOf(process, at ? call.int(0) : AT_FDCWD);
     if (start === undefined) return true;
-    const plan = planExec(this.namespace, start, path);
+    const plan = planExec(this.resolver, start, path);
     if ('errno' in plan) {
       if (plan.message !== undefined) this.host.log(`umview-lite: ${plan.message}`);
       call.skip(-plan.errno);
@@ -188,7 +196,7 @@ export class GuestRoot {
     const path = pathOf(env) ?? DEFAULT_PATH;
     for (const dir of path.split(':')) {
       const candidate = `${dir === '' ? '.' : dir}/${command}`;
-      const file = resolveInGuest(this.namespace, '/', candidate, true);
+      const file = this.resolver.resolve('/', candidate, true);
       if (!('errno' in file) && isExecutableFile(file.host)) return candidate;
     }
     throw new GuestRootError(`${command}: not found in the guest's PATH (${path})`, 127);
@@ -204,6 +212,14 @@ function pathOf(env: SpawnOptions['env']): string | undefined {
   if (env === undefined) return process.env.PATH;
   if (Array.isArray(env)) return env.find((e) => e.startsWith('PATH='))?.slice(5);
   return (env as Record<string, string | undefined>).PATH;
+}
+
+function isDirectory(host: string): boolean {
+  try {
+    return lstatSync(host, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false; // ENOTDIR, EACCES: the kernel fails the rename
+  }
 }
 
 function isExecutableFile(host: string): boolean {

@@ -1,7 +1,9 @@
 // The guest's file-system namespace under `-r DIR`: DIR is the guest's '/', and binds
 // (`-b HOST:GUEST`) show host directories at guest paths, as mounts would. Pure path
-// arithmetic on canonical paths (no '.', '..' or symlinks: resolver.ts makes them so).
-import { below, trimSlashes } from '../paths/guest-path.js';
+// arithmetic on canonical paths (no '.', '..', '//' or symlinks: resolver.ts makes guest paths
+// so, and the kernel's /proc links give host paths so), which a string prefix test decides: this
+// runs for each component of each path the guest names.
+import { trimSlashes } from '../paths/guest-path.js';
 
 export interface Bind {
   /** The host directory (or file) shown. */
@@ -10,15 +12,20 @@ export interface Bind {
   readonly guest: string;
 }
 
+interface Mount {
+  readonly host: string;
+  readonly guest: string;
+}
+
 export class GuestNamespace {
   /** Guest '/' first, then the binds: longest guest path first (the innermost mount wins). */
-  private readonly byGuest: readonly Bind[];
+  private readonly byGuest: readonly Mount[];
   /** The same, longest host path first (a host path under a bind inside DIR is named through
    * the bind that shows the most of it). */
-  private readonly byHost: readonly Bind[];
+  private readonly byHost: readonly Mount[];
 
   constructor(readonly root: string, binds: readonly Bind[]) {
-    const all = [{ host: root, guest: '/' }, ...binds.map((b) => ({ host: trimSlashes(b.host), guest: trimSlashes(b.guest) }))];
+    const all = [{ host: trimSlashes(root), guest: '/' }, ...binds.map((b) => ({ host: trimSlashes(b.host), guest: trimSlashes(b.guest) }))];
     this.byGuest = [...all].sort((a, b) => b.guest.length - a.guest.length);
     this.byHost = [...all].sort((a, b) => b.host.length - a.host.length);
   }
@@ -26,19 +33,32 @@ export class GuestNamespace {
   /** The host path of a canonical absolute guest path. */
   toHost(guest: string): string {
     for (const mount of this.byGuest) {
-      const rest = below(guest, mount.guest);
-      if (rest !== undefined) return rest === '' ? mount.host : mount.host === '/' ? rest : mount.host + rest;
+      const rest = rebase(guest, mount.guest);
+      if (rest !== undefined) return join(mount.host, rest);
     }
     return guest; // unreachable: '/' is below the root mount
   }
 
-  /** The guest path of a host path, or undefined when the guest cannot name it (outside DIR
-   * and every bind). */
+  /** The guest path of a canonical host path, or undefined when the guest cannot name it
+   * (outside DIR and every bind). */
   toGuest(host: string): string | undefined {
     for (const mount of this.byHost) {
-      const rest = below(host, mount.host);
-      if (rest !== undefined) return rest === '' ? mount.guest : mount.guest === '/' ? rest : mount.guest + rest;
+      const rest = rebase(host, mount.host);
+      if (rest !== undefined) return join(mount.guest, rest);
     }
     return undefined;
   }
+}
+
+/** The part of `path` below `prefix` ('' for the prefix itself, '/x' below it), or undefined
+ * when it is not below it; both canonical. */
+function rebase(path: string, prefix: string): string | undefined {
+  if (prefix === '/') return path === '/' ? '' : path;
+  if (!path.startsWith(prefix)) return undefined;
+  if (path.length === prefix.length) return '';
+  return path.charCodeAt(prefix.length) === 0x2f ? path.slice(prefix.length) : undefined;
+}
+
+function join(base: string, rest: string): string {
+  return rest === '' ? base : base === '/' ? rest : base + rest;
 }

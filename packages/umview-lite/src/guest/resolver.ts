@@ -7,6 +7,7 @@
 import { lstatSync, readlinkSync } from 'node:fs';
 import { ERRNO } from '@umview/ptrace-core';
 import { components } from '../paths/guest-path.js';
+import { KnownDirectories } from './known-directories.js';
 import type { GuestNamespace } from './namespace.js';
 
 /** The kernel's limit on symlinks followed in one lookup (MAXSYMLINKS). */
@@ -27,77 +28,92 @@ export interface Resolving {
   readonly tid: number;
 }
 
-/**
- * Resolves `path` from the guest directory `start` (a canonical guest path; ignored for an
- * absolute path). `followLast`: whether a symlink in the last component is followed (open,
- * stat) or named itself (lstat, unlink, O_NOFOLLOW). A trailing '/' follows it always, as the
- * kernel does.
- */
-export function resolveInGuest(namespace: GuestNamespace, start: string, path: string, followLast: boolean, self?: Resolving): Resolved {
-  const queue = components(path);
-  const trailingSlash = path.length > 1 && path.endsWith('/');
-  let guest = path.startsWith('/') ? '/' : start;
-  /** The host path of `guest`, when the walk looked it up (else computed at the end). */
-  let guestHost: string | undefined;
-  let links = 0;
-  for (let i = 0; i < queue.length; i++) {
-    const name = queue[i]!;
-    if (name === '.') continue;
-    if (name === '..') {
-      guest = parentOf(guest);
-      guestHost = undefined;
-      continue;
-    }
-    const next = guest === '/' ? `/${name}` : `${guest}/${name}`;
-    const last = i === queue.length - 1;
-    if (last && !followLast && !trailingSlash) {
-      guest = next;
-      guestHost = undefined;
-      break;
-    }
-    const host = namespace.toHost(next);
-    const kind = kindOf(host);
-    if (kind === LINK) {
-      if (++links > MAX_LINKS) return { errno: ERRNO.ELOOP };
-      let target: string;
-      if (host === '/proc/self' || host === '/proc/thread-self') {
-        if (self === undefined) return { guest: next, host }; // the monitor's own: not asked for
-        target = host === '/proc/self' ? `${self.pid}` : `${self.pid}/task/${self.tid}`;
-      } else if (MAGIC_LINK.test(host)) {
-        // /proc/PID/fd/N, cwd, exe, root: the kernel follows them to the object itself (a
-        // pipe, a deleted file), which no path names; the rest is its to resolve.
-        const rest = queue.slice(i + 1).join('/');
-        const tail = (rest === '' ? '' : `/${rest}`) + (trailingSlash ? '/' : '');
-        return { guest: next + tail, host: host + tail };
-      } else {
-        try {
-          target = readlinkSync(host);
-        } catch {
-          return { guest: next, host }; // gone meanwhile: the kernel says what it is now
-        }
-      }
-      if (target.startsWith('/')) {
-        guest = '/';
+/** Resolves guest paths through a namespace, remembering the directories it walked (the
+ * tree's renames and rmdirs make it forget them: see KnownDirectories). */
+export class GuestResolver {
+  readonly known = new KnownDirectories();
+
+  constructor(readonly namespace: GuestNamespace) {}
+
+  /**
+   * Resolves `path` from the guest directory `start` (a canonical guest path; ignored for an
+   * absolute path), taking the directories in `known` as they were seen. `followLast`:
+   * whether a symlink in the last component is followed (open, stat) or named itself (lstat,
+   * unlink, O_NOFOLLOW). A trailing '/' follows it always, as the kernel does.
+   */
+  resolve(start: string, path: string, followLast: boolean, self?: Resolving): Resolved {
+    const queue = components(path);
+    const trailingSlash = path.length > 1 && path.endsWith('/');
+    let guest = path.startsWith('/') ? '/' : start;
+    /** The host path of `guest`, when the walk looked it up (else computed at the end). */
+    let guestHost: string | undefined;
+    let links = 0;
+    for (let i = 0; i < queue.length; i++) {
+      const name = queue[i]!;
+      if (name === '.') continue;
+      if (name === '..') {
+        guest = parentOf(guest);
         guestHost = undefined;
+        continue;
       }
-      // The target's components replace the link's; an empty target is ENOENT natively.
-      if (target === '') return { guest: next, host };
-      queue.splice(i + 1, 0, ...components(target));
-      continue;
+      const next = guest === '/' ? `/${name}` : `${guest}/${name}`;
+      const last = i === queue.length - 1;
+      if (last && !followLast && !trailingSlash) {
+        guest = next;
+        guestHost = undefined;
+        break;
+      }
+      const knownHost = this.known.get(next);
+      if (knownHost !== undefined) {
+        guest = next;
+        guestHost = knownHost;
+        continue;
+      }
+      const host = this.namespace.toHost(next);
+      const kind = kindOf(host);
+      if (kind === LINK) {
+        if (++links > MAX_LINKS) return { errno: ERRNO.ELOOP };
+        let target: string;
+        if (host === '/proc/self' || host === '/proc/thread-self') {
+          if (self === undefined) return { guest: next, host }; // the monitor's own: not asked for
+          target = host === '/proc/self' ? `${self.pid}` : `${self.pid}/task/${self.tid}`;
+        } else if (MAGIC_LINK.test(host)) {
+          // /proc/PID/fd/N, cwd, exe, root: the kernel follows them to the object itself (a
+          // pipe, a deleted file), which no path names; the rest is its to resolve.
+          const rest = queue.slice(i + 1).join('/');
+          const tail = (rest === '' ? '' : `/${rest}`) + (trailingSlash ? '/' : '');
+          return { guest: next + tail, host: host + tail };
+        } else {
+          try {
+            target = readlinkSync(host);
+          } catch {
+            return { guest: next, host }; // gone meanwhile: the kernel says what it is now
+          }
+        }
+        if (target.startsWith('/')) {
+          guest = '/';
+          guestHost = undefined;
+        }
+        // The target's components replace the link's; an empty target is ENOENT natively.
+        if (target === '') return { guest: next, host };
+        queue.splice(i + 1, 0, ...components(target));
+        continue;
+      }
+      if (kind === MISSING || (kind === OTHER && !last)) {
+        // The kernel fails the call here (ENOENT, ENOTDIR) or creates the last component: the
+        // rest goes to it as it is.
+        const rest = queue.slice(i + 1).join('/');
+        const tail = rest === '' ? '' : `/${rest}`;
+        const slash = trailingSlash ? '/' : '';
+        return { guest: next + tail + slash, host: host + tail + slash };
+      }
+      guest = next;
+      guestHost = host;
+      if (kind === DIRECTORY && !host.startsWith('/proc/')) this.known.add(next, host); // not /proc's: they come and go
     }
-    if (kind === MISSING || (kind === OTHER && !last)) {
-      // The kernel fails the call here (ENOENT, ENOTDIR) or creates the last component: the
-      // rest goes to it as it is.
-      const rest = queue.slice(i + 1).join('/');
-      const tail = rest === '' ? '' : `/${rest}`;
-      const slash = trailingSlash ? '/' : '';
-      return { guest: next + tail + slash, host: host + tail + slash };
-    }
-    guest = next;
-    guestHost = host;
+    const slash = trailingSlash && guest !== '/' ? '/' : '';
+    return { guest: guest + slash, host: (guestHost ?? this.namespace.toHost(guest)) + slash };
   }
-  const slash = trailingSlash && guest !== '/' ? '/' : '';
-  return { guest: guest + slash, host: (guestHost ?? namespace.toHost(guest)) + slash };
 }
 
 /** A symlink of procfs below a process (the host's /proc, seen through a bind). */
