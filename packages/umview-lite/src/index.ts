@@ -23,3 +23,4 @@ export type { GuestRootOptions } from './guest/guest-root.js';
 export type { Bind } from './guest/namespace.js';
 export type { GuestRootSpec } from './guest/guest-root-options.js';
 export type { BindPreset } from './guest/default-binds.js';
+export { MetadataStoreError } from './fake-root/metadata-store.js';

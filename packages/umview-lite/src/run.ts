@@ -20,8 +20,8 @@ export interface RunOptions {
   strace?: (line: string) => void;
   /** A guest root: `rootfs` is the command's '/', as `umview-lite -r` (binds and cwd too). */
   guestRoot?: GuestRootSpec;
-  /** Fake root, as `umview-lite -0`. */
-  fakeRoot?: boolean;
+  /** Fake root, as `umview-lite -0` (`meta`: as `--meta FILE`). */
+  fakeRoot?: boolean | { meta?: string };
   /** Kill what the command left running when it exits, as `--kill-on-exit`. */
   killOnExit?: boolean;
   /** Standard streams, cwd and environment of the command. */

@@ -1,10 +1,10 @@
 // Fake root (-0): the tree sees itself as root, and the host's files and permissions stay the
 // user's. Checked in the rootfs of this machine's programs (guest/mini-rootfs.ts) and, where
 // CI provides one, in a real Debian root file system (debian-rootfs.test.ts).
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { umview } from './helpers.js';
+import { tempDir, umview } from './helpers.js';
 import { newMiniRootfs, type MiniRootfs } from './guest/mini-rootfs.js';
 
 let rootfs: MiniRootfs;
@@ -13,6 +13,10 @@ const asFakeRoot = (script: string) => umview(['-0', '-r', rootfs.dir, '-b', '/p
 beforeAll(() => {
   rootfs = newMiniRootfs();
 });
+
+/** Where -0 keeps its store for `-r DIR` (the documented default). */
+const storeFile = () => join(dirname(rootfs.dir), `.${basename(rootfs.dir)}.umview-meta`);
+const storeEntries = () => (existsSync(storeFile()) ? (JSON.parse(readFileSync(storeFile(), 'utf8')) as { entries: Record<string, unknown> }).entries : {});
 
 describe('fake root (-0)', () => {
   it('the ids say root (getuid, getgid, getgroups)', async () => {
@@ -27,6 +31,52 @@ describe('fake root (-0)', () => {
     expect(r.stderr).toMatch(/no-such-file.*No such file or directory/);
     const host = statSync(join(rootfs.dir, 'tmp/made'));
     expect([host.uid, host.gid]).toEqual([process.getuid!(), process.getgid!()]);
+  });
+
+  it('remembers a chown across calls and runs, through hard links, and forgets it with the last link', async () => {
+    const before = storeEntries();
+    const first = await asFakeRoot('touch /tmp/owned; chown 12:34 /tmp/owned; stat -c %u:%g /tmp/owned; ln /tmp/owned /tmp/link');
+    expect(first).toMatchObject({ stdout: '12:34\n', stderr: '' });
+    const host = statSync(join(rootfs.dir, 'tmp/owned'));
+    expect([host.uid, host.gid]).toEqual([process.getuid!(), process.getgid!()]); // the host's file is the user's
+    const second = await asFakeRoot('stat -c %u:%g /tmp/owned; rm /tmp/owned; stat -c %u:%g /tmp/link; rm /tmp/link');
+    expect(second).toMatchObject({ stdout: '12:34\n12:34\n', stderr: '' });
+    expect(storeEntries()).toEqual(before); // the last link gone, its inode number free for another file
+  });
+
+  it('mknod of a device: an empty file on the host, a device in the guest, across runs', async () => {
+    const made = await asFakeRoot('mknod /tmp/tty0 c 4 5 && stat -c "%F %t:%T %u" /tmp/tty0');
+    expect(made).toMatchObject({ stdout: 'character special file 4:5 0\n', stderr: '' });
+    const host = statSync(join(rootfs.dir, 'tmp/tty0'));
+    expect(host.isFile() && host.size === 0).toBe(true);
+    const again = await asFakeRoot('stat -c "%F %t:%T" /tmp/tty0; rm /tmp/tty0');
+    expect(again.stdout).toBe('character special file 4:5\n');
+  });
+
+  it('keeps the store beside the rootfs, outside the guest, its own user\'s', async () => {
+    await asFakeRoot('touch /tmp/x; chown 7 /tmp/x');
+    const store = statSync(storeFile());
+    expect(store.mode & 0o777).toBe(0o600);
+    expect(store.uid).toBe(process.getuid!());
+    await asFakeRoot('rm /tmp/x');
+  });
+
+  it('two monitors on one rootfs at once: neither loses the other\'s changes', async () => {
+    const script = (who: string) => `for i in 1 2 3 4 5 6 7 8; do touch /tmp/${who}$i; chown $i:$i /tmp/${who}$i; done`;
+    await Promise.all([asFakeRoot(script('a')), asFakeRoot(script('b'))]);
+    const r = await asFakeRoot('stat -c %u /tmp/a* /tmp/b*; rm /tmp/a* /tmp/b*');
+    expect(r).toMatchObject({ stdout: '1\n2\n3\n4\n5\n6\n7\n8\n'.repeat(2), stderr: '' });
+  });
+
+  it('a store that is corrupt, or written by a newer version: exit 2 and why, the store left as it was', async () => {
+    const file = join(tempDir(), 'meta');
+    for (const [text, message] of [['{"format": "umview-lite fake-root metadata", "ver', /unreadable/], [JSON.stringify({ format: 'umview-lite fake-root metadata', version: 99, entries: {} }), /written by a newer umview-lite \(format version 99/]] as const) {
+      writeFileSync(file, text);
+      const r = await umview(['-0', '--meta', file, '-r', rootfs.dir], ['/bin/sh', '-c', 'touch /tmp/y; chown 1 /tmp/y']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(readFileSync(file, 'utf8')).toBe(text);
+    }
   });
 
   it('without it, the ids are the real ones', async () => {

@@ -10,6 +10,7 @@ import { uname } from '../modules/uname.js';
 import { USAGE, UsageError, parseArgs, type CliOptions } from './parse-args.js';
 import { VERSION } from './version.js';
 import { GuestRootError } from '../guest/guest-root.js';
+import { MetadataStoreError } from '../fake-root/metadata-store.js';
 import { guestRootOptions, parseBind } from '../guest/guest-root-options.js';
 
 /** `-b HOST[:GUEST]` without -r: the bind module's HOST=GUEST. */
@@ -61,9 +62,9 @@ async function main(argv: string[]): Promise<number> {
   let monitor: Monitor;
   try {
     const guestRoot = options.rootfs === undefined ? undefined : guestRootOptions({ rootfs: options.rootfs, binds: options.binds, cwd: options.cwd, preset: options.preset });
-    monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger, letThrough: options.letThrough, exactRegisters: options.exactRegisters, guestRoot, fakeRoot: options.fakeRoot, killOnExit: options.killOnExit });
+    monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger, letThrough: options.letThrough, exactRegisters: options.exactRegisters, guestRoot, fakeRoot: options.fakeRoot && { meta: options.meta }, killOnExit: options.killOnExit });
   } catch (error) {
-    if (error instanceof ModuleConflictError || error instanceof GuestRootError) fail(error.message, 2);
+    if (error instanceof ModuleConflictError || error instanceof GuestRootError || error instanceof MetadataStoreError) fail(error.message, 2);
     throw error;
   }
   if (options.routing) {

@@ -23,6 +23,8 @@ export interface CliOptions {
   cwd: string | undefined;
   /** -0/--root-id: fake root. */
   fakeRoot: boolean;
+  /** --meta FILE: fake root's metadata store. */
+  meta: string | undefined;
   /** -R DIR / -S DIR: -r DIR with PRoot's binds for a system or for package management. */
   preset: BindPreset | undefined;
   /** -k/--kernel-release STRING: what uname reports. */
@@ -41,7 +43,7 @@ export class UsageError extends Error {
 const TRACE_MODES: readonly TraceMode[] = ['syscall', 'seccomp-all', 'seccomp'];
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { modules: [], trace: 'seccomp', multi: true, stats: false, routing: false, letThrough: true, exactRegisters: false, strace: undefined, rootfs: undefined, binds: [], cwd: undefined, fakeRoot: false, preset: undefined, kernelRelease: undefined, killOnExit: false, help: false, version: false, command: [] };
+  const o: CliOptions = { modules: [], trace: 'seccomp', multi: true, stats: false, routing: false, letThrough: true, exactRegisters: false, strace: undefined, rootfs: undefined, binds: [], cwd: undefined, fakeRoot: false, meta: undefined, preset: undefined, kernelRelease: undefined, killOnExit: false, help: false, version: false, command: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (name: string): string => {
@@ -67,6 +69,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     else if (arg === '-b' || arg === '--bind' || arg.startsWith('--bind=')) o.binds.push(value('--bind'));
     else if (arg === '-w' || arg === '--cwd' || arg.startsWith('--cwd=') || arg === '--pwd' || arg.startsWith('--pwd=')) o.cwd = value('--cwd');
     else if (arg === '-0' || arg === '--root-id') o.fakeRoot = true;
+    else if (arg === '--meta' || arg.startsWith('--meta=')) o.meta = value('--meta');
     else if (arg === '-R') {
       o.rootfs = value('-R');
       o.preset = 'system';
@@ -116,7 +119,9 @@ Options:
   -0, --root-id              fake root, as proot -0: the command sees itself as root (uid
                                0, set*id succeed), chown succeeds without changing the host's
                                files, the user's files show as root's; real permissions stay
-                               the user's
+                               the user's. chown and mknod of devices are remembered
+  --meta FILE                where -0 remembers them (default: .DIR.umview-meta beside the
+                               -r DIR, else ~/.local/share/umview-lite/fake-root.meta)
   -k, --kernel-release STR   the release uname reports (the uname module)
   --kill-on-exit             when the command exits, kill what it left running (by
                                default the monitor waits for the whole tree)

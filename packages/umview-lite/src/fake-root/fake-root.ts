@@ -1,41 +1,63 @@
 // Fake root (`-0`, as proot -0 and fakeroot): the tree believes it runs as root. The id calls
 // answer from the process's fake ids (credentials.ts) and the set* calls change them; chown
-// succeeds and changes nothing on the host (its ids become -1: the kernel still checks the
-// path, and answers ENOENT or EACCES as natively); stat shows the user's own files as
-// root's (the files it creates in its rootfs). Real permissions are never widened: every other
-// call runs with the user's real ids.
-//
-// Not remembered yet: a chown, a chmod beyond the user's rights, mknod of a device.
+// succeeds without changing the host's file (its ids become -1: the kernel still checks the
+// path, and answers ENOENT or EACCES as natively) and is remembered; mknod of a device makes an
+// empty regular file on the host and remembers the device; stat shows what was remembered, and
+// the user's other files as root's. The metadata store (metadata-store.ts) keeps it across
+// runs. Real permissions are never widened: every call runs with the user's real ids.
 import type { SyscallCall, SyscallReturn } from '@umview/sysvm';
 import { ERRNO } from '@umview/ptrace-core';
 import type { ProcessState } from '../monitor/process-table.js';
-import { ROOT_IDS, setIds, setOne, type FakeIds } from './credentials.js';
+import { ROOT_IDS, setIds, setOne } from './credentials.js';
+import { STAT, STATX, splitDev, type FileIdentity, type StatLayout } from './file-identity.js';
+import type { MetadataStore } from './metadata-store.js';
 
-/** The calls fake root handles: ids, ownership, and the stat family it shows ownership in. */
+/** The calls fake root handles: ids, ownership, device nodes, the stat family it shows them
+ * in, and the calls that remove a file (its identity may then be reused). */
 export const FAKE_ROOT_SYSCALLS = [
   'getuid', 'geteuid', 'getgid', 'getegid', 'getresuid', 'getresgid', 'getgroups',
   'setuid', 'setgid', 'setreuid', 'setregid', 'setresuid', 'setresgid', 'setfsuid', 'setfsgid', 'setgroups',
-  'chown', 'lchown', 'fchown', 'fchownat',
+  'chown', 'lchown', 'fchown', 'fchownat', 'mknod', 'mknodat',
   'stat', 'lstat', 'fstat', 'newfstatat', 'statx',
+  'unlink', 'unlinkat', 'rmdir', 'rename', 'renameat', 'renameat2',
 ] as const;
 
-/** Where st_uid and st_gid are: struct stat (x86-64) and struct statx. */
-const STAT_IDS = 28;
-const STATX_IDS = 20;
-/** The owner and group arguments of the chowns. */
-const CHOWN_ARGS: Readonly<Record<string, number>> = { chown: 1, lchown: 1, fchown: 1, fchownat: 2 };
+/** The owner and group arguments of the chowns, and the file they name. */
+const CHOWNS: Readonly<Record<string, { ids: number; file: FileArg }>> = {
+  chown: { ids: 1, file: { path: 0, dirfd: null } }, lchown: { ids: 1, file: { path: 0, dirfd: null } },
+  fchown: { ids: 1, file: { fd: 0 } }, fchownat: { ids: 2, file: { path: 1, dirfd: 0 } },
+};
+/** mknod's and mknodat's mode argument (dev follows it), and the file they make. */
+const MKNODS: Readonly<Record<string, { mode: number; file: FileArg }>> = {
+  mknod: { mode: 1, file: { path: 0, dirfd: null } }, mknodat: { mode: 2, file: { path: 1, dirfd: 0 } },
+};
+/** The file a call removes or replaces: unlink's, rmdir's, rename's target. */
+const REMOVES: Readonly<Record<string, FileArg>> = {
+  unlink: { path: 0, dirfd: null }, unlinkat: { path: 1, dirfd: 0 }, rmdir: { path: 0, dirfd: null },
+  rename: { path: 1, dirfd: null }, renameat: { path: 3, dirfd: 2 }, renameat2: { path: 3, dirfd: 2 },
+};
+const S_IFMT = 0o170000;
+const S_IFCHR = 0o020000;
+const S_IFBLK = 0o060000;
+const S_IFREG = 0o100000;
 const UNCHANGED = 0xffffffffn;
 const NGROUPS_MAX = 65536;
 
+export type FileArg = { readonly path: number; readonly dirfd: number | null } | { readonly fd: number };
+
 export interface FakeRootHost {
   expectReturn(call: SyscallCall, hook: (ret: SyscallReturn) => void): void;
+  /** The identity of the file a call names: by path argument `path` (relative to the fd in
+   * argument `dirfd`, or the cwd), as the call would reach it (its last symlink followed or
+   * not as the call does); or by the fd in argument `fd`. */
+  identityOf(call: SyscallCall, process: ProcessState, file: FileArg): FileIdentity | undefined;
 }
 
 export class FakeRoot {
   private readonly realUid = process.getuid?.() ?? 0;
   private readonly realGid = process.getgid?.() ?? 0;
 
-  constructor(private readonly host: FakeRootHost) {}
+  constructor(private readonly host: FakeRootHost, private readonly store: MetadataStore) {}
 
   /** Handles one of FAKE_ROOT_SYSCALLS; true when the call was answered here (skipped). */
   handle(call: SyscallCall, process: ProcessState): boolean {
@@ -95,38 +117,93 @@ export class FakeRoot {
       case 'chown':
       case 'lchown':
       case 'fchown':
-      case 'fchownat': {
-        // The host's file keeps its owner; the kernel still resolves the path and checks it.
-        const at = CHOWN_ARGS[name]!;
-        call.setArg(at, UNCHANGED);
-        call.setArg(at + 1, UNCHANGED);
+      case 'fchownat':
+        this.chown(call, process);
         return false;
-      }
+      case 'mknod':
+      case 'mknodat':
+        this.mknod(call, process);
+        return false;
+      case 'unlink':
+      case 'unlinkat':
+      case 'rmdir':
+      case 'rename':
+      case 'renameat':
+      case 'renameat2':
+        this.forgetRemoved(call, process);
+        return false;
       default:
         this.showOwnersAtReturn(call);
         return false;
     }
   }
 
-  /** The stat family: the user's own files shown as root's. */
+  /** chown: the kernel checks the path with ids -1 (no change on the host); the ids are
+   * remembered for the file once it has answered. */
+  private chown(call: SyscallCall, process: ProcessState): void {
+    const spec = CHOWNS[call.name]!;
+    const file = this.host.identityOf(call, process, spec.file);
+    const uid = u32(call, spec.ids);
+    const gid = u32(call, spec.ids + 1);
+    call.setArg(spec.ids, UNCHANGED);
+    call.setArg(spec.ids + 1, UNCHANGED);
+    if (file === undefined) return; // missing: the kernel says so, nothing to remember
+    this.host.expectReturn(call, (ret) => {
+      if (!ret.isError) this.store.update(file.key, { uid: uid === 0xffffffff ? undefined : uid, gid: gid === 0xffffffff ? undefined : gid });
+    });
+  }
+
+  /** mknod of a character or block device: an empty regular file on the host (a user may not
+   * make devices), the device remembered for it. FIFOs and sockets are the kernel's. */
+  private mknod(call: SyscallCall, process: ProcessState): void {
+    const spec = MKNODS[call.name]!;
+    const mode = call.int(spec.mode);
+    const type = mode & S_IFMT;
+    if (type !== S_IFCHR && type !== S_IFBLK) return;
+    const [rdevMajor, rdevMinor] = splitDev(BigInt.asUintN(64, call.args[spec.mode + 1]!));
+    call.setArg(spec.mode, S_IFREG | (mode & 0o7777));
+    call.setArg(spec.mode + 1, 0);
+    this.host.expectReturn(call, (ret) => {
+      if (ret.isError) return;
+      const file = this.host.identityOf(call, process, spec.file);
+      if (file !== undefined) this.store.update(file.key, { device: { type: type === S_IFCHR ? 'char' : 'block', major: rdevMajor, minor: rdevMinor } });
+    });
+  }
+
+  /** A file an unlink, rmdir or rename removes for good (its last link): what is remembered of
+   * it goes with it, once the call has succeeded (its inode number may be reused). */
+  private forgetRemoved(call: SyscallCall, process: ProcessState): void {
+    const file = this.host.identityOf(call, process, REMOVES[call.name]!);
+    if (file === undefined || (file.nlink > 1 && !file.isDirectory) || this.store.get(file.key) === undefined) return;
+    this.host.expectReturn(call, (ret) => {
+      if (!ret.isError) this.store.drop(file.key);
+    });
+  }
+
+  /** The stat family: what the store remembers of the file, else the user's own ids shown as
+   * root's. */
   private showOwnersAtReturn(call: SyscallCall): void {
+    const layout: StatLayout = call.name === 'statx' ? STATX : STAT;
     const bufferArg = call.name === 'statx' ? 4 : call.name === 'newfstatat' ? 2 : 1;
     const buffer = call.ptr(bufferArg);
-    const offset = BigInt(call.name === 'statx' ? STATX_IDS : STAT_IDS);
     if (buffer === 0n) return;
     this.host.expectReturn(call, (ret) => {
       if (ret.isError) return;
-      const owners = ret.io.read(buffer + offset, 8);
-      let changed = false;
-      if (owners.readUInt32LE(0) === this.realUid) {
-        owners.writeUInt32LE(0, 0);
-        changed = true;
+      const fields = ret.io.read(buffer, layout.size);
+      const remembered = this.store.size === 0 ? undefined : this.store.get(layout.key(fields));
+      const uid = fields.readUInt32LE(layout.uid);
+      const gid = fields.readUInt32LE(layout.gid);
+      fields.writeUInt32LE(remembered?.uid ?? (uid === this.realUid ? 0 : uid), layout.uid);
+      fields.writeUInt32LE(remembered?.gid ?? (gid === this.realGid ? 0 : gid), layout.gid);
+      const device = remembered?.device;
+      if (device !== undefined) {
+        const mode = layout.modeSize === 2 ? fields.readUInt16LE(layout.mode) : fields.readUInt32LE(layout.mode);
+        const shown = (mode & ~S_IFMT) | (device.type === 'char' ? S_IFCHR : S_IFBLK);
+        if (layout.modeSize === 2) fields.writeUInt16LE(shown, layout.mode);
+        else fields.writeUInt32LE(shown, layout.mode);
+        layout.writeRdev(fields, device.major, device.minor);
       }
-      if (owners.readUInt32LE(4) === this.realGid) {
-        owners.writeUInt32LE(0, 4);
-        changed = true;
-      }
-      if (changed) ret.io.write(buffer + offset, owners);
+      ret.io.write(buffer, fields);
     });
   }
 }

@@ -93,6 +93,13 @@ export class GuestRoot {
     return true;
   }
 
+  /** The host path a path argument reaches (its last symlink followed when the call follows
+   * it), or undefined when the kernel takes the argument as it is or fails it. */
+  hostPathOf(call: SyscallCall, process: ProcessState, arg: number, dirfd: number | null): string | undefined {
+    const resolved = this.resolveArg(call, process, arg, dirfd);
+    return resolved === undefined || 'errno' in resolved ? undefined : resolved.host;
+  }
+
   /** The guest cwd of a process: its real cwd, named through the namespace. */
   cwdOf(pid: number): string {
     const host = readlinkSync(`/proc/${pid}/cwd`);

@@ -25,7 +25,12 @@ import { letThroughPredicate } from './let-through.js';
 import { RoutingTable, type CallRoute } from './routing.js';
 import { O_DIRECTORY, O_PATH } from '../linux.js';
 import { GuestRoot, type GuestRootOptions } from '../guest/guest-root.js';
-import { FakeRoot } from '../fake-root/fake-root.js';
+import { FakeRoot, type FileArg } from '../fake-root/fake-root.js';
+import { identityAt, type FileIdentity } from '../fake-root/file-identity.js';
+import { MetadataStore } from '../fake-root/metadata-store.js';
+import { defaultMetaFile } from '../fake-root/meta-location.js';
+import { followsLast } from '../guest/final-component.js';
+import { traceePath } from './tracee-paths.js';
 
 /** How syscalls stop: every one at entry and exit (2006, no SYSVM); every one once (SYSVM);
  * only those the modules may claim (SYSVM + filter, the default). */
@@ -52,8 +57,10 @@ export interface MonitorOptions {
   /** A guest root (`-r DIR`): DIR is the tree's '/', with binds, every path resolved in the
    * guest's view. Path modules cannot be loaded beside it. */
   guestRoot?: GuestRootOptions;
-  /** Fake root (`-0`): the tree believes it runs as root (fake-root/fake-root.ts). */
-  fakeRoot?: boolean;
+  /** Fake root (`-0`): the tree believes it runs as root (fake-root/fake-root.ts); what it
+   * remembers (chown, device nodes) is kept in `meta` (default: beside the guest root, or in
+   * the user's data directory: fake-root/meta-location.ts). */
+  fakeRoot?: boolean | { meta?: string };
   /** When the first program exits, kill the processes it left (`--kill-on-exit`); by default
    * the monitor runs until the whole tree has exited. */
   killOnExit?: boolean;
@@ -78,7 +85,7 @@ export class Monitor {
   private readonly processes = new ProcessTable();
   /** Per thread: what to do at the return of its current call, and what to undo if the
    * thread dies before (a reference the hook would have dropped). */
-  private readonly onReturn = new Map<number, { hook: (ret: SyscallReturn) => void; abandon?: () => void }>();
+  private readonly onReturn = new Map<number, { call: SyscallCall; hook: (ret: SyscallReturn) => void; abandon?: () => void }>();
   private readonly log: SyscallLogger | undefined;
   private readonly context: ModuleContext;
   private rootPid: number | undefined;
@@ -86,10 +93,17 @@ export class Monitor {
   private readonly proxy: ProxyService | undefined;
   private readonly guestRoot: GuestRoot | undefined;
   private readonly fakeRoot: FakeRoot | undefined;
+  private readonly metadata: MetadataStore | undefined;
 
   constructor(private readonly options: MonitorOptions) {
-    this.routing = new RoutingTable(options.modules, { guestRoot: options.guestRoot !== undefined, fakeRoot: options.fakeRoot });
-    this.fakeRoot = options.fakeRoot ? new FakeRoot({ expectReturn: (call, hook) => this.expectReturn(call, hook) }) : undefined;
+    this.routing = new RoutingTable(options.modules, { guestRoot: options.guestRoot !== undefined, fakeRoot: options.fakeRoot !== undefined && options.fakeRoot !== false });
+    this.metadata = options.fakeRoot ? MetadataStore.open((typeof options.fakeRoot === 'object' ? options.fakeRoot.meta : undefined) ?? defaultMetaFile(options.guestRoot?.root)) : undefined;
+    this.fakeRoot = this.metadata
+      ? new FakeRoot({
+        expectReturn: (call, hook) => this.expectReturn(call, hook),
+        identityOf: (call, process, file) => this.identityOf(call, process, file),
+      }, this.metadata)
+      : undefined;
     this.translator = new PathTranslator(this.routing.paths, this.routing.prefixHeads);
     this.rewriter = new PathRewriter(this.translator);
     this.memory = new MonitorMemory(options.multi ?? true);
@@ -178,6 +192,7 @@ export class Monitor {
       this.onReturn.clear();
       this.vm.close();
       for (const module of this.options.modules) module.close?.();
+      this.metadata?.save();
     }
     this.stats.wallMs = now() - started;
     mergeSysvm(this.stats, this.vm.stats);
@@ -201,6 +216,18 @@ export class Monitor {
       args: [...(shebang.argument ? [shebang.argument] : []), program, ...args],
       spawn: { argv0: shebang.interpreter, ...spawn },
     };
+  }
+
+  /** The identity of the file a call names, for fake root: the path as the guest root resolves
+   * it, or through the tracee's cwd and fds (tracee-paths.ts). */
+  private identityOf(call: SyscallCall, process: ProcessState, file: FileArg): FileIdentity | undefined {
+    if ('fd' in file) return identityAt(`/proc/${process.pid}/fd/${call.int(file.fd)}`, true);
+    if (this.guestRoot) {
+      const host = this.guestRoot.hostPathOf(call, process, file.path, file.dirfd);
+      return host === undefined ? undefined : identityAt(host, false); // its last symlink followed already when the call follows it
+    }
+    const path = traceePath(call, process.pid, file.path, file.dirfd);
+    return path === undefined ? undefined : identityAt(path, followsLast(call, file.path));
   }
 
   /** --kill-on-exit: every process still traced gets SIGKILL (their deaths end the run). */
@@ -323,10 +350,28 @@ export class Monitor {
     });
   }
 
+  /** Runs `hook` at the call's return. Several parts of the route may each ask it for one call
+   * (fake root and the guest root on a rename): their hooks run in order. */
   private expectReturn(call: SyscallCall, hook: (ret: SyscallReturn) => void, abandon?: () => void): void {
     call.runToExit();
-    this.dropReturn(call.tid);
-    this.onReturn.set(call.tid, { hook, abandon });
+    const pending = this.onReturn.get(call.tid);
+    if (pending !== undefined && pending.call === call) {
+      const { hook: first, abandon: firstAbandon } = pending;
+      this.onReturn.set(call.tid, {
+        call,
+        hook: (ret) => {
+          first(ret);
+          hook(ret);
+        },
+        abandon: () => {
+          firstAbandon?.();
+          abandon?.();
+        },
+      });
+      return;
+    }
+    this.dropReturn(call.tid); // a call that never returned (defensive: exits and execs drop theirs)
+    this.onReturn.set(call.tid, { call, hook, abandon });
   }
 
   /** A thread will never return from its call (it died, or exec replaced it). */
