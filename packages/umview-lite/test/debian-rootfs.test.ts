@@ -7,10 +7,11 @@ import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
-import { tempDir, umview } from './helpers.js';
+import { exec, tempDir, umview } from './helpers.js';
 
 const tarball = process.env.UMVIEW_TEST_DEBIAN_ROOTFS;
 const debs = process.env.UMVIEW_TEST_DEBS;
+const proot = findProot();
 
 describe('a Debian root file system, as fake root', () => {
   skipEachWhen(tarball === undefined || debs === undefined ? 'no Debian rootfs: UMVIEW_TEST_DEBIAN_ROOTFS and UMVIEW_TEST_DEBS are unset (.ci/debian-rootfs builds them, as root)' : undefined);
@@ -52,4 +53,48 @@ describe('a Debian root file system, as fake root', () => {
     expect(readFileSync(join(rootfs, 'etc/passwd'), 'utf8')).toMatch(/^alice:x:1000:1000:/m);
     expect(readFileSync('/etc/passwd', 'utf8')).not.toMatch(/^alice:/m);
   });
+
+  it("useradd -m gives the new home to its user, remembered (PRoot shows it root's)", async () => {
+    const r = await inDebian('useradd -m bob && stat -c %U:%G /home/bob /home/bob/.profile');
+    expect(r).toMatchObject({ stdout: 'bob:bob\nbob:bob\n', stderr: '' });
+  });
 });
+
+describe("the same jobs under Debian's PRoot (proot -S), each on a fresh copy", () => {
+  skipEachWhen(
+    tarball === undefined || debs === undefined ? 'no Debian rootfs: UMVIEW_TEST_DEBIAN_ROOTFS and UMVIEW_TEST_DEBS are unset (.ci/debian-rootfs builds them, as root)'
+      : proot === undefined ? 'no proot on this machine (Debian package proot; .ci/run installs it)' : undefined,
+  );
+  // Jobs without stat: Debian's proot 5.1 has no statx (`stat` and `ls -l` fail under it).
+  const JOBS = [
+    'id',
+    'readlink -f /bin/sh',
+    'dpkg -i /debs/hello_*.deb >/dev/null && hello && dpkg-query -W -f "\\${Status}\\n" hello',
+    'useradd -M carol && su carol -c "id -un" && id -un',
+  ].join('; ');
+  /** The one difference: PRoot's id also lists the groups of the user who runs it (the
+   * kernel's own supplementary groups); umview-lite's fake root has only root's. */
+  const withoutHostGroups = (text: string) => text.replace(/^(uid=0\(root\) gid=0\(root\) groups=0\(root\))(,\d+(\([^)]*\))?)+$/m, '$1');
+
+  it('give the same output', async () => {
+    const copy = (): string => {
+      const dir = join(tempDir('umview-debian-'), 'rootfs');
+      mkdirSync(dir);
+      execFileSync('tar', ['-xf', tarball!, '-C', dir, '--no-same-owner', '--no-same-permissions', '--exclude=./dev/*']);
+      return dir;
+    };
+    const ours = await umview(['-S', copy(), '-b', `${debs}:/debs`], ['/bin/sh', '-c', JOBS]);
+    const theirs = await exec(proot!, ['-S', copy(), '-w', '/', '-b', `${debs}:/debs`, '/bin/sh', '-c', JOBS]);
+    expect(ours.stdout).toBe('uid=0(root) gid=0(root) groups=0(root)\n/usr/bin/dash\nHello, world!\ninstall ok installed\ncarol\nroot\n');
+    expect(withoutHostGroups(theirs.stdout)).toBe(ours.stdout);
+  });
+});
+
+/** Debian's proot, when this machine has it. */
+function findProot(): string | undefined {
+  try {
+    return execFileSync('sh', ['-c', 'command -v proot'], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
