@@ -2,7 +2,7 @@
 // as Debian's (guest/mini-rootfs.ts), entered as the user who runs the suite. What it checks
 // is what a guest sees natively: its own files, its absolute symlinks resolved inside it, its
 // own loader running its programs, '..' stopping at its '/', its paths in getcwd and /proc.
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, exec, fixture, tempDir, umview } from './helpers.js';
@@ -58,6 +58,13 @@ describe('a guest root file system', () => {
     copyFileSync(fixture('execveat-cat'), join(rootfs.dir, 'usr/bin/execveat-cat'));
     const r = await inGuest('execveat-cat /etc/guest-marker');
     expect(r).toMatchObject({ code: 0, stdout: MARKER, stderr: '' });
+  });
+
+  it('binds and connects unix sockets at guest paths, and names them so', async () => {
+    copyFileSync(fixture('unix-socket'), join(rootfs.dir, 'usr/bin/unix-socket'));
+    const r = await inGuest('unix-socket /tmp/server.sock');
+    expect(r).toMatchObject({ code: 0, stdout: 'peer /tmp/server.sock\ngot hello\nname /tmp/server.sock\n', stderr: '' });
+    expect(statSync(join(rootfs.dir, 'tmp/server.sock')).isSocket()).toBe(true); // in DIR, not the host's /tmp
   });
 
   it("finds the first program in the guest's PATH and starts it in -w", async () => {

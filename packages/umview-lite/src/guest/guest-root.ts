@@ -16,6 +16,7 @@ import { followsLast } from './final-component.js';
 import { GuestNamespace, type Bind } from './namespace.js';
 import { guestTarget, procLinkOf } from './proc-links.js';
 import { GuestResolver } from './resolver.js';
+import { handleSocketAddress } from './unix-sockets.js';
 
 export interface GuestRootOptions {
   /** The host directory that is the guest's '/'. */
@@ -68,15 +69,25 @@ export class GuestRoot {
     return { program: plan.host, args: argv.slice(1), spawn: { ...spawn, argv0: argv[0], cwd: dir.host }, guestExe: plan.guestExe };
   }
 
-  /** A path call, getcwd or execve of a guest process: always the monitor's (true). */
+  /** A path call, getcwd, execve or a unix socket's address of a guest process: always the
+   * monitor's (true). */
   handle(call: SyscallCall, process: ProcessState, paths: readonly PathArg[] | undefined): boolean {
     if (call.name === 'getcwd') {
       answerGetcwd(call, this.cwdOf(process.pid));
       return true;
     }
     if (call.name === 'execve' || call.name === 'execveat') return this.exec(call, process);
+    if (paths === undefined) {
+      handleSocketAddress(call, {
+        resolve: (path, followLast) => this.resolver.resolve(path.startsWith('/') ? '/' : this.cwdOf(process.pid), path, followLast, { pid: process.pid, tid: call.tid }),
+        toGuest: (host) => this.namespace.toGuest(host),
+        expectReturn: this.host.expectReturn,
+        log: this.host.log,
+      });
+      return true;
+    }
     let movesDirectory = call.name === 'rmdir' || (call.name === 'unlinkat' && (call.int(2) & AT_REMOVEDIR) !== 0);
-    for (const { arg, dirfd } of paths ?? []) {
+    for (const { arg, dirfd } of paths) {
       const resolved = this.resolveArg(call, process, arg, dirfd);
       if (resolved === undefined) continue;
       if ('errno' in resolved) {

@@ -290,7 +290,7 @@ export class Monitor {
     if (route.module?.handleSyscall?.(call, this.context)) return true;
     const process = this.processes.get(call.pid);
     if (route.fakeRoot && this.fakeRoot!.handle(call, process)) return true;
-    if (this.guestRoot && (route.paths !== undefined || route.follows === 'getcwd')) return this.guestRoot.handle(call, process, route.paths);
+    if (route.guestRoot) return this.guestRoot!.handle(call, process, route.paths);
     if (route.proxy && this.proxy!.handle(call, process)) return true;
     if (route.paths) return this.handlePaths(call, process, route);
     if (route.follows === 'getcwd' && process.guestCwd !== undefined) {

@@ -14,6 +14,7 @@ import { components } from '../paths/guest-path.js';
 import { CWD_SYSCALLS, PATH_SYSCALLS, type PathArg } from '../paths/path-syscalls.js';
 import { ProxyService } from '../proxy/proxy-service.js';
 import { FAKE_ROOT_SYSCALLS } from '../fake-root/fake-root.js';
+import { SOCKET_ADDRESS_CALLS } from '../guest/unix-sockets.js';
 
 export type Mode = 'remap' | 'proxy';
 
@@ -46,6 +47,8 @@ export interface CallRoute {
   readonly proxy: boolean;
   /** Fake root (`-0`) answers or adjusts it. */
   readonly fakeRoot: boolean;
+  /** The guest root (`-r`) handles it: its paths, getcwd, a unix socket's address. */
+  readonly guestRoot: boolean;
   readonly letThrough: LetThroughRule;
 }
 
@@ -123,6 +126,7 @@ export class RoutingTable {
     for (const name of proxied) names.add(name);
     const faked = new Set<string>(this.fakeRoot ? FAKE_ROOT_SYSCALLS : []);
     for (const name of faked) names.add(name);
+    if (this.guestRoot) for (const name of SOCKET_ADDRESS_CALLS) names.add(name);
     const calls: (CallRoute | undefined)[] = [];
     for (const name of names) {
       const nr = syscallNumber(name);
@@ -133,6 +137,7 @@ export class RoutingTable {
       const flagsArg = OPEN_FLAGS[name];
       calls[nr] = {
         nr, name, module, paths: pathArgs, follows, flagsArg, proxy: proxied.has(name), fakeRoot: faked.has(name),
+        guestRoot: this.guestRoot && (pathArgs !== undefined || follows === 'getcwd' || SOCKET_ADDRESS_CALLS.includes(name)),
         letThrough: letThroughRule(module !== undefined || faked.has(name), pathArgs, follows, flagsArg),
       };
     }
@@ -146,7 +151,7 @@ export class RoutingTable {
   /** The syscalls a path module or a claim needs stopped, whatever their arguments (the proxy
    * adds its fd calls with their argument tests). */
   stopAlways(): string[] {
-    return this.calls.filter((r): r is CallRoute => r !== undefined && (r.module !== undefined || r.paths !== undefined || r.follows !== undefined || r.fakeRoot)).map((r) => r.name);
+    return this.calls.filter((r): r is CallRoute => r !== undefined && (r.module !== undefined || r.paths !== undefined || r.follows !== undefined || r.fakeRoot || r.guestRoot)).map((r) => r.name);
   }
 }
 
@@ -187,6 +192,7 @@ export function describeRouting(table: RoutingTable): string {
     const handlers = [
       route.module ? `module ${route.module.name}` : undefined,
       route.fakeRoot ? 'fake root' : undefined,
+      route.guestRoot ? 'guest root' : undefined,
       route.proxy ? 'proxy' : undefined,
       route.paths ? 'paths' : undefined,
       route.follows,
