@@ -19,7 +19,7 @@ import { debianProot, seccompProot } from './peers.mjs';
 const args = parseArgs(process.argv.slice(2), {
   runs: 5,
   jobs: 'true,id,ls,dpkg,apt,useradd',
-  'rootfs-tar': process.env.UMVIEW_TEST_DEBIAN_ROOTFS ?? '/var/cache/umview-ci/bookworm-minbase.tar',
+  'rootfs-tar': process.env.UMVIEW_TEST_DEBIAN_ROOTFS ?? '/var/cache/umview-ci/bookworm-minbase-gcc-python3.tar',
   debs: process.env.UMVIEW_TEST_DEBS ?? '/var/cache/umview-ci/debs',
   'proot-seccomp': process.env.PROOT_SECCOMP ?? '',
 });

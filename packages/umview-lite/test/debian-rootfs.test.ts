@@ -3,7 +3,7 @@
 // who runs the suite, entered with fake root. The jobs PRoot is used for: who am I, whose are
 // the files, a package installed with dpkg and with apt-get, a user added and switched to.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
@@ -52,6 +52,19 @@ describe('a Debian root file system, as fake root', () => {
     // The host's /etc/passwd is not the guest's: the user was added inside only.
     expect(readFileSync(join(rootfs, 'etc/passwd'), 'utf8')).toMatch(/^alice:x:1000:1000:/m);
     expect(readFileSync('/etc/passwd', 'utf8')).not.toMatch(/^alice:/m);
+  });
+
+  it('compiles and runs a C program inside, with the guest\'s compiler', async (ctx) => {
+    if (!existsSync(join(rootfs, 'usr/bin/cc'))) ctx.skip('this rootfs has no C compiler (/usr/bin/cc)');
+    const r = await inDebian('printf "#include <stdio.h>\\nint main(void) { puts(\\"compiled inside\\"); return 0; }\\n" >/tmp/c.c && cc -o /tmp/c /tmp/c.c && /tmp/c');
+    expect(r).toMatchObject({ code: 0, stdout: 'compiled inside\n', stderr: '' });
+  });
+
+  it('runs a #!/usr/bin/env python3 script with the guest\'s Python', async (ctx) => {
+    if (!existsSync(join(rootfs, 'usr/bin/python3'))) ctx.skip('this rootfs has no Python (/usr/bin/python3)');
+    writeFileSync(join(rootfs, 'tmp/hello.py'), '#!/usr/bin/env python3\nimport sys\nprint("python", sys.version_info[0], sys.executable)\n', { mode: 0o755 });
+    const r = await inDebian('/tmp/hello.py');
+    expect(r).toMatchObject({ code: 0, stdout: 'python 3 /usr/bin/python3\n', stderr: '' });
   });
 
   it("useradd -m gives the new home to its user, remembered (PRoot shows it root's)", async () => {
