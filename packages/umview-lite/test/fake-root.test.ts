@@ -68,6 +68,21 @@ describe('fake root (-0)', () => {
     expect(r).toMatchObject({ stdout: '1\n2\n3\n4\n5\n6\n7\n8\n'.repeat(2), stderr: '' });
   });
 
+  it("chmod: root's mode shown and remembered, the user's own access to the host's file kept", async () => {
+    const first = await asFakeRoot('touch /tmp/locked; chmod 000 /tmp/locked; stat -c %a /tmp/locked; cat /tmp/locked && echo readable; mkdir /tmp/shut; chmod 0 /tmp/shut; ls /tmp/shut && echo listable');
+    expect(first).toMatchObject({ stdout: '0\nreadable\nlistable\n', stderr: '' });
+    expect(statSync(join(rootfs.dir, 'tmp/locked')).mode & 0o777).toBe(0o600); // on the host: the user's read and write
+    const again = await asFakeRoot('stat -c %a /tmp/locked /tmp/shut; chmod 4755 /tmp/locked; stat -c %a /tmp/locked; rm -r /tmp/locked /tmp/shut');
+    expect(again).toMatchObject({ stdout: '0\n0\n4755\n', stderr: '' });
+  });
+
+  it("chmod of another user's file succeeds, remembered, the host's file unchanged", async (ctx) => {
+    if (process.getuid!() === 0) ctx.skip('needs a file of another user: root may chmod every file for real');
+    const r = await umview(['-0', '-r', rootfs.dir, '-b', `/etc/hostname:/mnt/hostname`], ['/bin/sh', '-c', 'chmod 600 /mnt/hostname && stat -c %a /mnt/hostname']);
+    expect(r).toMatchObject({ stdout: '600\n', stderr: '' });
+    expect(statSync('/etc/hostname').mode & 0o777).not.toBe(0o600);
+  });
+
   it('a store that is corrupt, or written by a newer version: exit 2 and why, the store left as it was', async () => {
     const file = join(tempDir(), 'meta');
     for (const [text, message] of [['{"format": "umview-lite fake-root metadata", "ver', /unreadable/], [JSON.stringify({ format: 'umview-lite fake-root metadata', version: 99, entries: {} }), /written by a newer umview-lite \(format version 99/]] as const) {

@@ -1,7 +1,8 @@
 // Fake root (`-0`, as proot -0 and fakeroot): the tree believes it runs as root. The id calls
 // answer from the process's fake ids (credentials.ts) and the set* calls change them; chown
 // succeeds without changing the host's file (its ids become -1: the kernel still checks the
-// path, and answers ENOENT or EACCES as natively) and is remembered; mknod of a device makes an
+// path, and answers ENOENT or EACCES as natively) and is remembered, as is a mode the host's
+// file cannot take (root's 000 would lock the user out of its own file); mknod of a device makes an
 // empty regular file on the host and remembers the device; stat shows what was remembered, and
 // the user's other files as root's. The metadata store (metadata-store.ts) keeps it across
 // runs. Real permissions are never widened: every call runs with the user's real ids.
@@ -17,7 +18,7 @@ import type { MetadataStore } from './metadata-store.js';
 export const FAKE_ROOT_SYSCALLS = [
   'getuid', 'geteuid', 'getgid', 'getegid', 'getresuid', 'getresgid', 'getgroups',
   'setuid', 'setgid', 'setreuid', 'setregid', 'setresuid', 'setresgid', 'setfsuid', 'setfsgid', 'setgroups',
-  'chown', 'lchown', 'fchown', 'fchownat', 'mknod', 'mknodat',
+  'chown', 'lchown', 'fchown', 'fchownat', 'chmod', 'fchmod', 'fchmodat', 'fchmodat2', 'mknod', 'mknodat',
   'stat', 'lstat', 'fstat', 'newfstatat', 'statx',
   'unlink', 'unlinkat', 'rmdir', 'rename', 'renameat', 'renameat2',
 ] as const;
@@ -27,6 +28,15 @@ const CHOWNS: Readonly<Record<string, { ids: number; file: FileArg }>> = {
   chown: { ids: 1, file: { path: 0, dirfd: null } }, lchown: { ids: 1, file: { path: 0, dirfd: null } },
   fchown: { ids: 1, file: { fd: 0 } }, fchownat: { ids: 2, file: { path: 1, dirfd: 0 } },
 };
+/** The mode argument of the chmods, and the file they name. */
+const CHMODS: Readonly<Record<string, { mode: number; file: FileArg }>> = {
+  chmod: { mode: 1, file: { path: 0, dirfd: null } }, fchmod: { mode: 1, file: { fd: 0 } },
+  fchmodat: { mode: 2, file: { path: 1, dirfd: 0 } }, fchmodat2: { mode: 2, file: { path: 1, dirfd: 0 } },
+};
+/** What the user keeps of a file whatever mode root gives it: read and write, and search for
+ * a directory (root passes every permission check; the user does not). */
+const KEPT_FILE = 0o600;
+const KEPT_DIRECTORY = 0o700;
 /** mknod's and mknodat's mode argument (dev follows it), and the file they make. */
 const MKNODS: Readonly<Record<string, { mode: number; file: FileArg }>> = {
   mknod: { mode: 1, file: { path: 0, dirfd: null } }, mknodat: { mode: 2, file: { path: 1, dirfd: 0 } },
@@ -120,6 +130,12 @@ export class FakeRoot {
       case 'fchownat':
         this.chown(call, process);
         return false;
+      case 'chmod':
+      case 'fchmod':
+      case 'fchmodat':
+      case 'fchmodat2':
+        this.chmod(call, process);
+        return false;
       case 'mknod':
       case 'mknodat':
         this.mknod(call, process);
@@ -150,6 +166,25 @@ export class FakeRoot {
     if (file === undefined) return; // missing: the kernel says so, nothing to remember
     this.host.expectReturn(call, (ret) => {
       if (!ret.isError) this.store.update(file.key, { uid: uid === 0xffffffff ? undefined : uid, gid: gid === 0xffffffff ? undefined : gid });
+    });
+  }
+
+  /** chmod: the host's file takes the mode with its owner's read and write (and search) kept,
+   * and where that differs, or the host refuses it (EPERM: another user's file), the mode
+   * root asked for is remembered and the call succeeds. */
+  private chmod(call: SyscallCall, process: ProcessState): void {
+    const spec = CHMODS[call.name]!;
+    const file = this.host.identityOf(call, process, spec.file);
+    if (file === undefined) return; // missing: the kernel says so
+    const wanted = call.int(spec.mode) & 0o7777;
+    const applied = wanted | (file.isDirectory ? KEPT_DIRECTORY : KEPT_FILE);
+    if (applied !== wanted) call.setArg(spec.mode, applied);
+    const remembered = this.store.get(file.key)?.mode !== undefined;
+    if (applied === wanted && !remembered && file.uid === this.realUid) return; // the host's file takes it as it is
+    this.host.expectReturn(call, (ret) => {
+      if (ret.isError && ret.errno !== ERRNO.EPERM) return;
+      if (ret.isError) ret.setResult(0);
+      this.store.update(file.key, { mode: wanted });
     });
   }
 
@@ -196,12 +231,13 @@ export class FakeRoot {
       fields.writeUInt32LE(remembered?.uid ?? (uid === this.realUid ? 0 : uid), layout.uid);
       fields.writeUInt32LE(remembered?.gid ?? (gid === this.realGid ? 0 : gid), layout.gid);
       const device = remembered?.device;
-      if (device !== undefined) {
+      if (device !== undefined || remembered?.mode !== undefined) {
         const mode = layout.modeSize === 2 ? fields.readUInt16LE(layout.mode) : fields.readUInt32LE(layout.mode);
-        const shown = (mode & ~S_IFMT) | (device.type === 'char' ? S_IFCHR : S_IFBLK);
+        const type = device === undefined ? mode & S_IFMT : device.type === 'char' ? S_IFCHR : S_IFBLK;
+        const shown = type | (remembered?.mode ?? mode & 0o7777);
         if (layout.modeSize === 2) fields.writeUInt16LE(shown, layout.mode);
         else fields.writeUInt32LE(shown, layout.mode);
-        layout.writeRdev(fields, device.major, device.minor);
+        if (device !== undefined) layout.writeRdev(fields, device.major, device.minor);
       }
       ret.io.write(buffer, fields);
     });

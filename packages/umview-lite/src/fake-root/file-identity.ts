@@ -8,6 +8,8 @@ export interface FileIdentity {
   readonly key: FileKey;
   readonly nlink: number;
   readonly isDirectory: boolean;
+  /** Its owner on the host. */
+  readonly uid: number;
 }
 
 /** glibc's gnu_dev_major/minor of a dev_t. */
@@ -25,7 +27,7 @@ export function identityAt(path: string, follow: boolean): FileIdentity | undefi
     return undefined; // ENOTDIR, EACCES, ELOOP: the call fails and changes nothing
   }
   if (st === undefined) return undefined;
-  return { key: keyOf(major(st.dev), minor(st.dev), st.ino), nlink: Number(st.nlink), isDirectory: st.isDirectory() };
+  return { key: keyOf(major(st.dev), minor(st.dev), st.ino), nlink: Number(st.nlink), isDirectory: st.isDirectory(), uid: Number(st.uid) };
 }
 
 /** Where a stat call's buffer holds what fake root reads and patches. */

@@ -1,5 +1,6 @@
 // What fake root remembers across calls and runs, as fakeroot's -s/-i files do (PRoot forgets
-// it): the owner and group a chown gave a file, and what mknod made a device node, keyed by the
+// it): the owner and group a chown gave a file, the mode a chmod gave it where the host's file
+// could not take it, and what mknod made a device node, keyed by the
 // host file's identity (device and inode: it follows the file through renames and hard links,
 // as the kernel's own ownership does). Kept in one JSON file of the user's (`--meta FILE`),
 // read when the monitor starts and merged back when it ends: under a lock file, read again,
@@ -18,6 +19,8 @@ const LOCK_TRIES = 500;
 export interface FileMetadata {
   uid?: number;
   gid?: number;
+  /** The permission bits a chmod gave (the host's file keeps its owner's read and write). */
+  mode?: number;
   /** A device node mknod made (the host has an empty regular file): its type and number. */
   device?: { type: 'char' | 'block'; major: number; minor: number };
 }

@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { tempDir } from '@umview/test-fixtures';
 
 /** Programs copied into the guest's /usr/bin (with the libraries ldd names). */
-const PROGRAMS = ['dash', 'cat', 'ls', 'readlink', 'pwd', 'env', 'true', 'id', 'stat', 'touch', 'chown', 'uname', 'sleep', 'mkdir', 'mv', 'ln', 'rmdir', 'rm', 'mknod'];
+const PROGRAMS = ['dash', 'cat', 'ls', 'readlink', 'pwd', 'env', 'true', 'id', 'stat', 'touch', 'chown', 'uname', 'sleep', 'mkdir', 'mv', 'ln', 'rmdir', 'rm', 'mknod', 'chmod'];
 export const MARKER = 'this file is only in the guest\n';
 /** The guest's account file: -R and -S must never show the host's instead. */
 export const GUEST_PASSWD = 'root:x:0:0:guest root:/root:/bin/sh\n';
