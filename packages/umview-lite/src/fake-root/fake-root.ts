@@ -10,8 +10,10 @@ import type { SyscallCall, SyscallReturn } from '@umview/sysvm';
 import { ERRNO } from '@umview/ptrace-core';
 import type { ProcessState } from '../monitor/process-table.js';
 import { ROOT_IDS, setIds, setOne } from './credentials.js';
-import { STAT, STATX, splitDev, type FileIdentity, type StatLayout } from './file-identity.js';
+import { STAT, STATX, identityAt, splitDev, type FileIdentity, type StatLayout } from './file-identity.js';
 import type { MetadataStore } from './metadata-store.js';
+import { MonitorStat } from './monitor-stat.js';
+import { AT_EMPTY_PATH } from '../linux.js';
 
 /** The calls fake root handles: ids, ownership, device nodes, the stat family it shows them
  * in, and the calls that remove a file (its identity may then be reused). */
@@ -41,6 +43,14 @@ const KEPT_DIRECTORY = 0o700;
 const MKNODS: Readonly<Record<string, { mode: number; file: FileArg }>> = {
   mknod: { mode: 1, file: { path: 0, dirfd: null } }, mknodat: { mode: 2, file: { path: 1, dirfd: 0 } },
 };
+/** The stat family: the file it names, its buffer argument, its flags argument (where an
+ * AT_EMPTY_PATH with an empty or NULL path names the fd in `dirfd`). */
+const STATS: Readonly<Record<string, { file: FileArg; buffer: number; flags?: number; layout: StatLayout }>> = {
+  stat: { file: { path: 0, dirfd: null }, buffer: 1, layout: STAT }, lstat: { file: { path: 0, dirfd: null }, buffer: 1, layout: STAT },
+  fstat: { file: { fd: 0 }, buffer: 1, layout: STAT },
+  newfstatat: { file: { path: 1, dirfd: 0 }, buffer: 2, flags: 3, layout: STAT },
+  statx: { file: { path: 1, dirfd: 0 }, buffer: 4, flags: 2, layout: STATX },
+};
 /** The file a call removes or replaces: unlink's, rmdir's, rename's target. */
 const REMOVES: Readonly<Record<string, FileArg>> = {
   unlink: { path: 0, dirfd: null }, unlinkat: { path: 1, dirfd: 0 }, rmdir: { path: 0, dirfd: null },
@@ -55,17 +65,28 @@ const NGROUPS_MAX = 65536;
 
 export type FileArg = { readonly path: number; readonly dirfd: number | null } | { readonly fd: number };
 
+/** A file a call names, as a path the monitor can use itself. */
+export interface MonitorPath {
+  readonly path: string;
+  /** Whether its last symlink is to be followed (the call's rule, when not done already). */
+  readonly follow: boolean;
+  /** It names exactly what the tracee's call would reach (the guest root resolved it, or an
+   * fd): the monitor may run the call itself on it. */
+  readonly exact: boolean;
+}
+
 export interface FakeRootHost {
   expectReturn(call: SyscallCall, hook: (ret: SyscallReturn) => void): void;
-  /** The identity of the file a call names: by path argument `path` (relative to the fd in
-   * argument `dirfd`, or the cwd), as the call would reach it (its last symlink followed or
-   * not as the call does); or by the fd in argument `fd`. */
-  identityOf(call: SyscallCall, process: ProcessState, file: FileArg): FileIdentity | undefined;
+  /** The file a call names: by path argument `path` (relative to the fd in argument `dirfd`,
+   * or the cwd), as the call would reach it; or by the fd in argument `fd`. */
+  pathOf(call: SyscallCall, process: ProcessState, file: FileArg): MonitorPath | undefined;
 }
 
 export class FakeRoot {
   private readonly realUid = process.getuid?.() ?? 0;
   private readonly realGid = process.getgid?.() ?? 0;
+
+  private readonly monitorStat = new MonitorStat();
 
   constructor(private readonly host: FakeRootHost, private readonly store: MetadataStore) {}
 
@@ -149,16 +170,20 @@ export class FakeRoot {
         this.forgetRemoved(call, process);
         return false;
       default:
-        this.showOwnersAtReturn(call);
-        return false;
+        return this.stat(call, process);
     }
+  }
+
+  private identityOf(call: SyscallCall, process: ProcessState, file: FileArg): FileIdentity | undefined {
+    const at = this.host.pathOf(call, process, file);
+    return at === undefined ? undefined : identityAt(at.path, at.follow);
   }
 
   /** chown: the kernel checks the path with ids -1 (no change on the host); the ids are
    * remembered for the file once it has answered. */
   private chown(call: SyscallCall, process: ProcessState): void {
     const spec = CHOWNS[call.name]!;
-    const file = this.host.identityOf(call, process, spec.file);
+    const file = this.identityOf(call, process, spec.file);
     const uid = u32(call, spec.ids);
     const gid = u32(call, spec.ids + 1);
     call.setArg(spec.ids, UNCHANGED);
@@ -174,7 +199,7 @@ export class FakeRoot {
    * root asked for is remembered and the call succeeds. */
   private chmod(call: SyscallCall, process: ProcessState): void {
     const spec = CHMODS[call.name]!;
-    const file = this.host.identityOf(call, process, spec.file);
+    const file = this.identityOf(call, process, spec.file);
     if (file === undefined) return; // missing: the kernel says so
     const wanted = call.int(spec.mode) & 0o7777;
     const applied = wanted | (file.isDirectory ? KEPT_DIRECTORY : KEPT_FILE);
@@ -200,7 +225,7 @@ export class FakeRoot {
     call.setArg(spec.mode + 1, 0);
     this.host.expectReturn(call, (ret) => {
       if (ret.isError) return;
-      const file = this.host.identityOf(call, process, spec.file);
+      const file = this.identityOf(call, process, spec.file);
       if (file !== undefined) this.store.update(file.key, { device: { type: type === S_IFCHR ? 'char' : 'block', major: rdevMajor, minor: rdevMinor } });
     });
   }
@@ -208,39 +233,73 @@ export class FakeRoot {
   /** A file an unlink, rmdir or rename removes for good (its last link): what is remembered of
    * it goes with it, once the call has succeeded (its inode number may be reused). */
   private forgetRemoved(call: SyscallCall, process: ProcessState): void {
-    const file = this.host.identityOf(call, process, REMOVES[call.name]!);
+    const file = this.identityOf(call, process, REMOVES[call.name]!);
     if (file === undefined || (file.nlink > 1 && !file.isDirectory) || this.store.get(file.key) === undefined) return;
     this.host.expectReturn(call, (ret) => {
       if (!ret.isError) this.store.drop(file.key);
     });
   }
 
-  /** The stat family: what the store remembers of the file, else the user's own ids shown as
-   * root's. */
-  private showOwnersAtReturn(call: SyscallCall): void {
-    const layout: StatLayout = call.name === 'statx' ? STATX : STAT;
-    const bufferArg = call.name === 'statx' ? 4 : call.name === 'newfstatat' ? 2 : 1;
-    const buffer = call.ptr(bufferArg);
-    if (buffer === 0n) return;
+  /** The stat family, run by the monitor where it can name the file exactly (monitor-stat.ts:
+   * no exit stop), else shown at the call's return. */
+  private stat(call: SyscallCall, process: ProcessState): boolean {
+    const spec = STATS[call.name]!;
+    const buffer = call.ptr(spec.buffer);
+    if (buffer === 0n) return false; // EFAULT from the kernel
+    const flags = spec.flags === undefined ? 0 : call.int(spec.flags);
+    const file = (flags & AT_EMPTY_PATH) !== 0 && 'path' in spec.file && namesNoPath(call, spec.file.path) ? { fd: 0 } : spec.file;
+    const at = this.host.pathOf(call, process, file);
+    if (at === undefined || !at.exact) {
+      this.showAtReturn(call, spec.layout, buffer);
+      return false;
+    }
+    const bytes = this.monitorStat.run(at.path, at.follow, call.name === 'statx' ? { flags, mask: call.int(3) } : undefined);
+    if (typeof bytes === 'number') return answer(call, bytes);
+    this.show(bytes, spec.layout);
+    try {
+      call.io.write(buffer, bytes);
+    } catch {
+      return answer(call, -ERRNO.EFAULT);
+    }
+    return answer(call, 0);
+  }
+
+  private showAtReturn(call: SyscallCall, layout: StatLayout, buffer: bigint): void {
     this.host.expectReturn(call, (ret) => {
       if (ret.isError) return;
       const fields = ret.io.read(buffer, layout.size);
-      const remembered = this.store.size === 0 ? undefined : this.store.get(layout.key(fields));
-      const uid = fields.readUInt32LE(layout.uid);
-      const gid = fields.readUInt32LE(layout.gid);
-      fields.writeUInt32LE(remembered?.uid ?? (uid === this.realUid ? 0 : uid), layout.uid);
-      fields.writeUInt32LE(remembered?.gid ?? (gid === this.realGid ? 0 : gid), layout.gid);
-      const device = remembered?.device;
-      if (device !== undefined || remembered?.mode !== undefined) {
-        const mode = layout.modeSize === 2 ? fields.readUInt16LE(layout.mode) : fields.readUInt32LE(layout.mode);
-        const type = device === undefined ? mode & S_IFMT : device.type === 'char' ? S_IFCHR : S_IFBLK;
-        const shown = type | (remembered?.mode ?? mode & 0o7777);
-        if (layout.modeSize === 2) fields.writeUInt16LE(shown, layout.mode);
-        else fields.writeUInt32LE(shown, layout.mode);
-        if (device !== undefined) layout.writeRdev(fields, device.major, device.minor);
-      }
+      this.show(fields, layout);
       ret.io.write(buffer, fields);
     });
+  }
+
+  /** Lays fake root's view over a stat struct's fields: what the store remembers of the file,
+   * else the user's own ids shown as root's. */
+  private show(fields: Buffer, layout: StatLayout): void {
+    const remembered = this.store.size === 0 ? undefined : this.store.get(layout.key(fields));
+    const uid = fields.readUInt32LE(layout.uid);
+    const gid = fields.readUInt32LE(layout.gid);
+    fields.writeUInt32LE(remembered?.uid ?? (uid === this.realUid ? 0 : uid), layout.uid);
+    fields.writeUInt32LE(remembered?.gid ?? (gid === this.realGid ? 0 : gid), layout.gid);
+    const device = remembered?.device;
+    if (device !== undefined || remembered?.mode !== undefined) {
+      const mode = layout.modeSize === 2 ? fields.readUInt16LE(layout.mode) : fields.readUInt32LE(layout.mode);
+      const type = device === undefined ? mode & S_IFMT : device.type === 'char' ? S_IFCHR : S_IFBLK;
+      const shown = type | (remembered?.mode ?? mode & 0o7777);
+      if (layout.modeSize === 2) fields.writeUInt16LE(shown, layout.mode);
+      else fields.writeUInt32LE(shown, layout.mode);
+      if (device !== undefined) layout.writeRdev(fields, device.major, device.minor);
+    }
+  }
+}
+
+/** True when path argument `arg` is NULL or '' (with AT_EMPTY_PATH: the fd itself). */
+function namesNoPath(call: SyscallCall, arg: number): boolean {
+  if (call.ptr(arg) === 0n) return true;
+  try {
+    return call.io.read(call.ptr(arg), 1)[0] === 0;
+  } catch {
+    return false; // EFAULT from the kernel
   }
 }
 

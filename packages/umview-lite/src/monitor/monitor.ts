@@ -25,8 +25,7 @@ import { letThroughPredicate } from './let-through.js';
 import { RoutingTable, type CallRoute } from './routing.js';
 import { O_DIRECTORY, O_PATH } from '../linux.js';
 import { GuestRoot, type GuestRootOptions } from '../guest/guest-root.js';
-import { FakeRoot, type FileArg } from '../fake-root/fake-root.js';
-import { identityAt, type FileIdentity } from '../fake-root/file-identity.js';
+import { FakeRoot, type FileArg, type MonitorPath } from '../fake-root/fake-root.js';
 import { MetadataStore } from '../fake-root/metadata-store.js';
 import { defaultMetaFile } from '../fake-root/meta-location.js';
 import { followsLast } from '../guest/final-component.js';
@@ -101,7 +100,7 @@ export class Monitor {
     this.fakeRoot = this.metadata
       ? new FakeRoot({
         expectReturn: (call, hook) => this.expectReturn(call, hook),
-        identityOf: (call, process, file) => this.identityOf(call, process, file),
+        pathOf: (call, process, file) => this.monitorPathOf(call, process, file),
       }, this.metadata)
       : undefined;
     this.translator = new PathTranslator(this.routing.paths, this.routing.prefixHeads);
@@ -218,16 +217,19 @@ export class Monitor {
     };
   }
 
-  /** The identity of the file a call names, for fake root: the path as the guest root resolves
-   * it, or through the tracee's cwd and fds (tracee-paths.ts). */
-  private identityOf(call: SyscallCall, process: ProcessState, file: FileArg): FileIdentity | undefined {
-    if ('fd' in file) return identityAt(`/proc/${process.pid}/fd/${call.int(file.fd)}`, true);
+  /** The file a call names, as a path the monitor can use itself, for fake root: the host path
+   * the guest root resolves (exact: its last symlink already followed when the call follows
+   * it), else through the tracee's cwd and fds (tracee-paths.ts; not exact: a symlink into
+   * /proc/self would name the monitor's). */
+  private monitorPathOf(call: SyscallCall, process: ProcessState, file: FileArg): MonitorPath | undefined {
+    // An fd through its /proc link: exact, but for the proxy's virtual fds (placeholders).
+    if ('fd' in file) return { path: `/proc/${process.pid}/fd/${call.int(file.fd)}`, follow: true, exact: this.proxy === undefined };
     if (this.guestRoot) {
       const host = this.guestRoot.hostPathOf(call, process, file.path, file.dirfd);
-      return host === undefined ? undefined : identityAt(host, false); // its last symlink followed already when the call follows it
+      return host === undefined ? undefined : { path: host, follow: false, exact: true };
     }
     const path = traceePath(call, process.pid, file.path, file.dirfd);
-    return path === undefined ? undefined : identityAt(path, followsLast(call, file.path));
+    return path === undefined ? undefined : { path, follow: followsLast(call, file.path), exact: false };
   }
 
   /** --kill-on-exit: every process still traced gets SIGKILL (their deaths end the run). */
