@@ -12,17 +12,12 @@ export interface Bind {
   readonly guest: string;
 }
 
-interface Mount {
-  readonly host: string;
-  readonly guest: string;
-}
-
 export class GuestNamespace {
   /** Guest '/' first, then the binds: longest guest path first (the innermost mount wins). */
-  private readonly byGuest: readonly Mount[];
+  private readonly byGuest: readonly Bind[];
   /** The same, longest host path first (a host path under a bind inside DIR is named through
    * the bind that shows the most of it). */
-  private readonly byHost: readonly Mount[];
+  private readonly byHost: readonly Bind[];
 
   constructor(readonly root: string, binds: readonly Bind[]) {
     const all = [{ host: trimSlashes(root), guest: '/' }, ...binds.map((b) => ({ host: trimSlashes(b.host), guest: trimSlashes(b.guest) }))];
