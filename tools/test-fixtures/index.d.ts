@@ -3,8 +3,10 @@ export interface CompileOptions {
   flags?: string[];
   /** Name of the produced executable (default: the source's base name). */
   name?: string;
+  /** The compiler (default `cc`); `c++` for a C++ source. */
+  compiler?: string;
 }
-/** Compiles a C source file with the system `cc` and returns the path of the cached executable. */
+/** Compiles a C (or, with `compiler: 'c++'`, C++) source file and returns the path of the cached executable. */
 export function compileC(source: string, options?: CompileOptions): string;
 /** The folder where compiled fixtures are cached. */
 export const cacheDir: string;

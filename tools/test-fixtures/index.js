@@ -43,10 +43,11 @@ export const cacheDir = (() => {
   return tempDir('umview-fixtures-');
 })();
 
-let ccVersion;
-function compilerVersion() {
-  ccVersion ??= execFileSync('cc', ['--version'], { encoding: 'utf8' }).split('\n')[0];
-  return ccVersion;
+const compilerVersions = new Map();
+function compilerVersion(compiler) {
+  let version = compilerVersions.get(compiler);
+  if (version === undefined) compilerVersions.set(compiler, (version = execFileSync(compiler, ['--version'], { encoding: 'utf8' }).split('\n')[0]));
+  return version;
 }
 
 /** The source and the local headers it includes (`#include "x.h"`, next to it, recursively):
@@ -61,15 +62,16 @@ function sourceTexts(source, seen = new Set()) {
 
 export function compileC(source, options = {}) {
   const flags = options.flags ?? ['-O0', '-g'];
+  const compiler = options.compiler ?? 'cc';
   const hasher = createHash('sha256');
   for (const text of sourceTexts(source)) hasher.update(text).update('\0');
-  const hash = hasher.update(flags.join('\0')).update('\0').update(compilerVersion()).digest('hex').slice(0, 16);
-  const name = options.name ?? basename(source).replace(/\.c$/, '');
+  const hash = hasher.update(flags.join('\0')).update('\0').update(compiler).update('\0').update(compilerVersion(compiler)).digest('hex').slice(0, 16);
+  const name = options.name ?? basename(source).replace(/\.(c|cc|cpp)$/, '');
   const out = join(cacheDir, `${name}-${hash}`);
   if (existsSync(out)) return out;
   const partial = `${out}.${process.pid}.tmp`;
   try {
-    execFileSync('cc', [...flags, '-o', partial, source], { stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync(compiler, [...flags, '-o', partial, source], { stdio: ['ignore', 'inherit', 'inherit'] });
     renameSync(partial, out); // atomic: a concurrent test never runs a half-written file
   } finally {
     rmSync(partial, { force: true });
