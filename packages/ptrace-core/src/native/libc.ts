@@ -57,6 +57,13 @@ export interface Libc {
 }
 
 let libc: Libc | undefined;
+let koffiModule: Koffi | undefined;
+
+/** koffi, loaded once (the quick way, see loadKoffi), for the sibling packages that bind a
+ * library of their own (dap-adapter: libstdc++'s demangler). */
+export function getKoffi(): Koffi {
+  return (koffiModule ??= loadKoffi());
+}
 
 /** The libc bindings, created on first use. */
 export function getLibc(): Libc {
@@ -103,7 +110,7 @@ function prebuiltKoffi(nodeModules: readonly string[]): Koffi | undefined {
 }
 
 function bind(): Libc {
-  const koffi = loadKoffi();
+  const koffi = getKoffi();
   const lib = koffi.load('libc.so.6');
   const fn = <F>(decl: string): F => lib.func(decl) as unknown as F;
   // glibc's ptrace and syscall are variadic; on x86-64 SysV and aarch64 Linux the fixed and
