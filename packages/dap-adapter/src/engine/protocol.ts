@@ -105,6 +105,8 @@ export interface VariableDescription {
   indexedVariables?: number;
   evaluateName?: string;
   memoryReference?: string;
+  /** DAP's VariablePresentationHint: a base class, a static member. */
+  presentationHint?: { kind?: string; attributes?: string[] };
 }
 
 export interface EvaluateDescription {

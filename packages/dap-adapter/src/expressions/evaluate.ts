@@ -5,10 +5,13 @@ import { DW_ATE, stripTypedefs, typeName, type ArrayType, type DwarfType, type P
 import { decodeFloat, encodeFloat } from '../values/float-format.js';
 import * as x87 from '../values/extended-float.js';
 import {
-  arrayLength, assign, BOOL, byteSizeOf, CHAR, dereference, DOUBLE, elementType, elementValue, findMember, FLOAT, floatOf, INT, integerBytes,
+  arrayLength, assign, BOOL, byteSizeOf, CHAR, dereference, referent, DOUBLE, elementType, elementValue, FLOAT, floatOf, INT, integerBytes,
   integerOf, isSignedEnum, LONG, LONG_DOUBLE, pointerTo, scalarClass, UNSIGNED_INT, UNSIGNED_LONG, baseType, valueBytes, ValueError,
   type Value, type ValueHost,
 } from '../values/value.js';
+import { withDynamicType } from '../values/dynamic-type.js';
+import { findMember } from '../values/record-parts.js';
+import { visualizerFor } from '../visualizers/registry.js';
 import type { BinaryOperator, Expression } from './parser.js';
 import type { FrameScope } from './scope.js';
 
@@ -218,7 +221,7 @@ class Evaluator {
       case 'name': {
         const found = this.context.scope.lookup(expression.name);
         if (found === undefined) throw new EvaluationError(`No symbol "${expression.name}" in current context.`);
-        return found;
+        return referent(withDynamicType(found, this.host), this.host);
       }
       case 'register': {
         const found = this.context.scope.register(expression.name);
@@ -229,22 +232,32 @@ class Evaluator {
         let object = this.value(expression.object);
         if (expression.arrow) {
           const type = stripTypedefs(object.type);
-          if (type.kind !== 'pointer') throw new EvaluationError(`The -> operator needs a pointer to a struct or union, not ${typeName(object.type)}.`);
-          object = dereference(object, this.host);
+          const smart = visualizerFor(type)?.pointee;
+          // A smart pointer's `->` is its pointee's (std::unique_ptr, shared_ptr, optional...).
+          if (smart !== undefined) object = referent(smart(object, this.host), this.host);
+          else if (type.kind !== 'pointer') throw new EvaluationError(`The -> operator needs a pointer to a struct or union, not ${typeName(object.type)}.`);
+          else object = dereference(withDynamicType(object, this.host), this.host);
         } else if (stripTypedefs(object.type).kind === 'pointer') {
           // gdb's (and lldb's) convenience: p.x on a pointer means p->x.
-          object = dereference(object, this.host);
+          object = dereference(withDynamicType(object, this.host), this.host);
         }
         const type = stripTypedefs(object.type);
         if (type.kind !== 'record') throw new EvaluationError(`Attempt to extract a component of a value that is not a structure (${typeName(object.type)}).`);
-        const member = findMember(object, expression.name);
+        const member = findMember(object, expression.name, this.host);
         if (member === undefined) throw new EvaluationError(`There is no member named ${expression.name}.`);
-        return member;
+        return referent(withDynamicType(member, this.host), this.host);
       }
       case 'index': {
         const array = this.value(expression.array);
         const index = this.value(expression.index);
         const arrayType = stripTypedefs(array.type);
+        const subscript = visualizerFor(arrayType)?.index;
+        if (subscript !== undefined) {
+          // `v[1]` on a container with a visualizer (vector, deque, array, string...).
+          const position = toOperand(index, this.host);
+          if (position.kind !== 'int') throw new EvaluationError('array subscript is not an integer');
+          return subscript(array, this.host, position.value);
+        }
         if (arrayType.kind === 'array' && array.place.kind !== 'memory') {
           const position = toOperand(index, this.host);
           if (position.kind !== 'int') throw new EvaluationError('array subscript is not an integer');
@@ -262,7 +275,13 @@ class Evaluator {
         return this.sizeOf(this.typeOnly(expression.operand));
       case 'cast': {
         const type = this.context.scope.type(expression.type);
-        return convertValue(this.value(expression.operand), type, this.host);
+        const operand = this.value(expression.operand);
+        if (expression.type.reference === true) {
+          // `(T &)x`: the same object seen as a T, as C++ reinterprets an lvalue.
+          if (operand.place.kind !== 'memory') throw new EvaluationError('Attempt to take address of value not located in memory.');
+          return { type, place: operand.place };
+        }
+        return convertValue(operand, type, this.host);
       }
       case 'binary': {
         if (expression.operator === '&&' || expression.operator === '||') {
@@ -318,6 +337,8 @@ class Evaluator {
     if (operator === '*') {
       const operand = this.value(operandExpression);
       if (stripTypedefs(operand.type).kind === 'function') return operand;
+      const smart = visualizerFor(operand.type)?.pointee;
+      if (smart !== undefined) return referent(smart(operand, this.host), this.host);
       const decayed = stripTypedefs(operand.type).kind === 'array' ? operand : operandValue(toOperand(operand, this.host));
       return this.deref(decayed);
     }

@@ -9,14 +9,17 @@
 //                | '(' type ')' unary | postfix
 //   postfix     := primary ('.' name | '->' name | '[' expression ']')*
 //   primary     := number | 'c' | "string" | name | $register | '(' expression ')'
-//   type        := qualifiers? (base-type words | struct/union/enum name | typedef-name) '*'*
+//   name        := '::'? identifier ('::' identifier)*          (C++: `geo::Shape::count`, `this`)
+//   type        := qualifiers? (base-type words | struct/union/enum name | typedef-name | class-name) '*'* '&'?
 //
 // Whether `(name)` starts a cast depends on `name` being a type: the parser asks `isTypeName`.
 
-export type TypeSpec =
+/** A type named in a cast or sizeof; `reference`: a C++ reference cast, `(geo::Rect &)shape`. */
+export type TypeSpec = (
   | { readonly kind: 'words'; readonly words: readonly string[]; readonly pointers: number }
   | { readonly kind: 'tagged'; readonly keyword: 'struct' | 'union' | 'enum'; readonly name: string; readonly pointers: number }
-  | { readonly kind: 'named'; readonly name: string; readonly pointers: number };
+  | { readonly kind: 'named'; readonly name: string; readonly pointers: number }
+) & { readonly reference?: boolean };
 
 export type BinaryOperator = '*' | '/' | '%' | '+' | '-' | '<<' | '>>' | '<' | '>' | '<=' | '>=' | '==' | '!=' | '&' | '^' | '|' | '&&' | '||';
 export type UnaryOperator = '-' | '+' | '!' | '~' | '*' | '&';
@@ -74,8 +77,9 @@ function tokenize(text: string): Token[] {
       at += match[0].length;
       continue;
     }
-    if (/[A-Za-z_]/.test(c)) {
-      const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(at))!;
+    if (/[A-Za-z_]/.test(c) || (text.startsWith('::', at) && /[A-Za-z_]/.test(text[at + 2] ?? ''))) {
+      // A C++ qualified name is one token: `std::string`, `geo::Shape::count`, `::global`.
+      const match = /^(?:::)?[A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*/.exec(text.slice(at))!;
       tokens.push({ kind: 'name', text: match[0], at: start });
       at += match[0].length;
       continue;
@@ -283,10 +287,13 @@ class Parser {
         break;
       }
     }
-    if (tagged !== undefined) return { kind: 'tagged', ...tagged, pointers };
-    if (named !== undefined) return { kind: 'named', name: named, pointers };
+    const reference = this.isPunct('&');
+    if (reference) this.next();
+    const shape = { pointers, ...(reference ? { reference } : {}) };
+    if (tagged !== undefined) return { kind: 'tagged', ...tagged, ...shape };
+    if (named !== undefined) return { kind: 'named', name: named, ...shape };
     if (words.length === 0) throw new ExpressionSyntaxError(`expected a type (column ${this.peek().at + 1})`);
-    return { kind: 'words', words, pointers };
+    return { kind: 'words', words, ...shape };
   }
 
   private postfix(): Expression {

@@ -6,10 +6,12 @@ import { canonicalIntegerName } from '../symbols/dwarf/types/type-name.js';
 import { DW_ATE, DW_TAG, type Die, type DwarfInfo, type DwarfType, type DwarfUnit, type EnumType, type VariableInfo } from '../symbols/index.js';
 import type { FrameState } from '../inspect/frame-state.js';
 import {
-  baseType, BOOL, CHAR, CODE_POINTER, DOUBLE, FLOAT, INT, LONG, LONG_DOUBLE, pointerTo, UNSIGNED_INT, UNSIGNED_LONG, VOID, VOID_POINTER,
-  type Value,
+  baseType, BOOL, CHAR, CODE_POINTER, dereference, DOUBLE, FLOAT, INT, integerBytes, LONG, LONG_DOUBLE, pointerTo, UNSIGNED_INT, UNSIGNED_LONG, VOID,
+  VOID_POINTER, type Value,
 } from '../values/value.js';
 import type { TypeSpec } from './parser.js';
+import { enumerationOf, typeNamed, variableNamed } from '../inspect/program-names.js';
+import { findMember } from '../values/record-parts.js';
 
 interface UnitNames {
   /** Type DIEs by name: `point_t`, `struct point`, `union value`, `enum color`. */
@@ -79,11 +81,19 @@ export class FrameScope {
 
   /** A variable, an enumerator or a function named `name`. */
   lookup(name: string): Value | undefined {
+    if (name.includes('::')) return this.qualified(name.startsWith('::') ? name.slice(2) : name);
     const scopes = this.frame.scopes;
     if (scopes !== undefined) {
-      const local = scopes.locals.find((variable) => variable.name === name) ?? scopes.parameters.find((variable) => variable.name === name)
-        ?? scopes.globals.find((variable) => variable.name === name);
+      const local = scopes.locals.find((variable) => variable.name === name) ?? scopes.parameters.find((variable) => variable.name === name);
       if (local !== undefined) return this.frame.variableValue(local);
+      // In a C++ method, a member's name alone means this->name.
+      const self = scopes.parameters.find((variable) => variable.name === 'this');
+      if (self !== undefined && name !== 'this') {
+        const member = safely(() => findMember(dereference(this.frame.variableValue(self), this.frame), name, this.frame));
+        if (member !== undefined) return member;
+      }
+      const global = scopes.globals.find((variable) => variable.name === name);
+      if (global !== undefined) return this.frame.variableValue(global);
     }
     const enumerator = this.enumerator(name);
     if (enumerator !== undefined) return enumerator;
@@ -106,17 +116,23 @@ export class FrameScope {
     return undefined;
   }
 
+  /** `ns::variable`, `Class::staticMember`, `Enum::value`. */
+  private qualified(name: string): Value | undefined {
+    const found = variableNamed(this.searchModules(), name);
+    if (found !== undefined) return this.frame.variableValue(found.variable, found.module);
+    const enumeration = enumerationOf(this.searchModules(), name);
+    if (enumeration?.kind !== 'enum') return undefined;
+    return enumeratorValue(enumeration, name.slice(name.lastIndexOf('::') + 2));
+  }
+
   private enumerator(name: string): Value | undefined {
     for (const [module, unit] of this.unitsToSearch()) {
       const found = namesOf(unit).enumerators.get(name);
       if (found === undefined) continue;
       const type = module.symbols.dwarf!.types.typeOf(found.die) as EnumType;
-      const enumerator = type.enumerators.find((candidate) => candidate.name === name);
-      if (enumerator === undefined) continue;
-      const size = type.byteSize ?? 4;
-      const bytes = Buffer.alloc(size);
-      for (let index = 0; index < size; index++) bytes[index] = Number((BigInt.asUintN(size * 8, enumerator.value) >> BigInt(8 * index)) & 0xffn);
-      return { type, place: { kind: 'bytes', bytes } };
+      if (type.scoped) continue; // C++ names a scoped enum's values through it only
+      const value = enumeratorValue(type, name);
+      if (value !== undefined) return value;
     }
     return undefined;
   }
@@ -145,7 +161,9 @@ export class FrameScope {
       const die = namesOf(unit).types.get(key);
       if (die !== undefined) return module.symbols.dwarf!.types.typeOf(die);
     }
-    return undefined;
+    // C++ classes, enums and typedefs in namespaces and classes, by qualified name.
+    const name = key.replace(/^(?:struct|union|enum) /, '').replace(/^::/, '');
+    return typeNamed(this.searchModules(), name);
   }
 
   /** The type a cast or sizeof names. */
@@ -188,6 +206,12 @@ export class FrameScope {
     }
     return sub(LEGACY32, INT) ?? sub(LEGACY16, SHORT) ?? sub(LEGACY8, INT8);
   }
+}
+
+function enumeratorValue(type: EnumType, name: string): Value | undefined {
+  const enumerator = type.enumerators.find((candidate) => candidate.name === name);
+  if (enumerator === undefined) return undefined;
+  return { type, place: { kind: 'bytes', bytes: integerBytes(enumerator.value, type.byteSize ?? 4) } };
 }
 
 /** A global or file static named `name` in a module (the given unit first). */

@@ -7,8 +7,10 @@ import type { LoadedModule, ModuleMap } from '../modules/module-map.js';
 import { dwarfRegisters } from '../stack/register-set.js';
 import {
   DW_AT, DW_TAG, DwarfExpressionError, evaluateValue, pltName, unwindStep, x86_64RegisterName, type Die, type ExpressionContext, type FunctionInfo,
-  type Location, type UnwindFrame, type VariableInfo, type VariableScopes,
+  type DwarfType, type Location, type StaticMember, type UnwindFrame, type VariableInfo, type VariableScopes,
 } from '../symbols/index.js';
+import { demangle } from '../symbols/elf/demangle.js';
+import { modulesFrom, staticMemberDefinition, typeNamed } from './program-names.js';
 import { OPTIMIZED_OUT, ValueError, type Place, type Value, type ValueHost } from '../values/value.js';
 
 /** DW_AT_GNU_call_site_value (DWARF 4 GNU extension of call_value). */
@@ -247,6 +249,15 @@ export class FrameState implements ValueHost {
     return symbolize(this.environment.modules, address);
   }
 
+  staticMemberValue(member: StaticMember): Value | undefined {
+    const found = staticMemberDefinition(modulesFrom(this.module, this.environment.modules), member);
+    return found === undefined ? undefined : this.variableValue(found.variable, found.module);
+  }
+
+  typeNamed(name: string): DwarfType | undefined {
+    return typeNamed(modulesFrom(this.module, this.environment.modules), name);
+  }
+
   /** The FXSAVE area of the thread (frame 0 only). */
   fpRegisters(): Buffer | undefined {
     if (this.index !== 0) return undefined;
@@ -324,12 +335,13 @@ export function symbolize(modules: ModuleMap, address: bigint): string | undefin
   let symbol;
   try {
     const plt = pltName(module.symbols.elf, address - module.bias);
-    if (plt !== undefined) return plt;
+    if (plt !== undefined) return plt.endsWith('@plt') ? `${demangle(plt.slice(0, -4))}@plt` : plt;
     symbol = module.symbols.nearestSymbol(address - module.bias);
   } catch {
     return undefined;
   }
   if (symbol === undefined || symbol.name === '') return undefined;
   const offset = address - module.bias - symbol.value;
-  return offset === 0n ? symbol.name : `${symbol.name}+${offset}`;
+  const name = demangle(symbol.name);
+  return offset === 0n ? name : `${name}+${offset}`;
 }

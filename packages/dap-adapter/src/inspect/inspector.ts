@@ -9,15 +9,12 @@ import type { ModuleMap } from '../modules/module-map.js';
 import { DwarfExpressionError, stripTypedefs, typeName, type UnwindResult, type VariableInfo } from '../symbols/index.js';
 import type { EvaluateDescription, ScopeDescription, VariableDescription } from '../engine/protocol.js';
 import { errorText, formatValue, type ValueFormat } from '../values/format-value.js';
-import {
-  arrayLength, assign, byteSizeOf, dereference, elementValue, integerOf, memberValue, offsetPlace, valueBytes, ValueError, visibleMembers,
-  type Value,
-} from '../values/value.js';
+import { withDynamicType } from '../values/dynamic-type.js';
+import { assign, integerOf, valueBytes, ValueError, type Value } from '../values/value.js';
+import { valueChildren, valueShape, type ChildFilter, type ChildHint, type ValueShape } from './value-children.js';
 import { FrameState, type FrameEnvironment } from './frame-state.js';
 import { registerEntries, REGISTER_GROUPS, vectorViews, type RegisterEntry, type RegisterGroup } from './registers.js';
 
-/** The most children a `variables` request without `count` returns. */
-const MAX_CHILDREN = 10_000;
 /** Parsed expressions kept (watch expressions are evaluated again at every stop). */
 const PARSE_CACHE_SIZE = 512;
 
@@ -27,7 +24,7 @@ type Container =
   | { readonly kind: 'register-group'; readonly group: RegisterGroup; readonly frame: FrameState }
   | { readonly kind: 'flags'; readonly value: bigint; readonly bits: readonly (readonly [number, string])[] }
   | { readonly kind: 'vector'; readonly register: number; readonly frame: FrameState }
-  | { readonly kind: 'value'; readonly value: Value; readonly frame: FrameState; readonly evaluateName: string | undefined };
+  | { readonly kind: 'value'; readonly value: Value; readonly frame: FrameState; readonly evaluateName: string | undefined; readonly raw: boolean };
 
 /** One child of a container, before it is described. */
 interface Child {
@@ -39,6 +36,9 @@ interface Child {
   readonly type?: string;
   readonly expand?: Container;
   readonly memoryReference?: string;
+  readonly containerName?: string;
+  readonly raw?: boolean;
+  readonly hint?: ChildHint;
 }
 
 export interface InspectorHost extends FrameEnvironment {
@@ -88,7 +88,7 @@ export class Inspector {
     return out;
   }
 
-  variables(reference: number, filter: 'indexed' | 'named' | undefined, start: number, count: number, format: ValueFormat): VariableDescription[] {
+  variables(reference: number, filter: ChildFilter, start: number, count: number, format: ValueFormat): VariableDescription[] {
     const container = this.container(reference);
     const children = this.children(container, filter, start, count);
     return children.map((child) => this.describe(child, container, format));
@@ -154,7 +154,7 @@ export class Inspector {
   }
 
   private describeResult(value: Value, frame: FrameState, expression: string, format: ValueFormat): EvaluateDescription {
-    const child = this.describe({ name: expression, value, evaluateName: expression }, { kind: 'value', value, frame, evaluateName: expression }, format);
+    const child = this.describe({ name: expression, value, evaluateName: expression }, { kind: 'value', value, frame, evaluateName: expression, raw: false }, format);
     if (child.value.startsWith('<error: ')) throw new Error(child.value.slice(8, -1));
     return {
       result: child.value, type: child.type, variablesReference: child.variablesReference, namedVariables: child.namedVariables,
@@ -176,7 +176,7 @@ export class Inspector {
     return container;
   }
 
-  private children(container: Container, filter: 'indexed' | 'named' | undefined, start: number, count: number): Child[] {
+  private children(container: Container, filter: ChildFilter, start: number, count: number): Child[] {
     switch (container.kind) {
       case 'scope': {
         const scopes = container.frame.scopes;
@@ -206,113 +206,66 @@ export class Inspector {
     return { name: entry.name, text: entry.value, type: entry.type, value: entry.lvalue, evaluateName: `$${entry.name}`, expand, memoryReference: entry.memoryReference };
   }
 
-  private valueChildren(container: Extract<Container, { kind: 'value' }>, filter: 'indexed' | 'named' | undefined, start: number, count: number): Child[] {
-    const { value, frame, evaluateName } = container;
-    const type = stripTypedefs(value.type);
-    const parent = evaluateName === undefined ? undefined : wrap(evaluateName);
-    if (type.kind === 'record') {
-      if (filter === 'indexed') return [];
-      return visibleMembers(type.members).map(({ member, offset }) => {
-        const name = member.name ?? '<anonymous>';
-        return {
-          name, value: memberValue({ type: value.type, place: offsetPlace(value.place, offset) }, member),
-          evaluateName: parent === undefined || member.name === undefined ? undefined : `${parent}.${name}`,
-        };
-      });
+  private valueChildren(container: Extract<Container, { kind: 'value' }>, filter: ChildFilter, start: number, count: number): Child[] {
+    try {
+      return valueChildren(container.value, container.frame, container.evaluateName, container.raw, filter, start, count);
+    } catch (error) {
+      return filter === 'indexed' ? [] : [{ name: '<error>', text: errorText(error) }];
     }
-    if (type.kind === 'array') {
-      if (filter === 'named') return [];
-      const length = arrayLength(type) ?? 0;
-      const first = Math.min(start, length);
-      const end = count > 0 ? Math.min(length, first + count) : Math.min(length, first + MAX_CHILDREN);
-      const children: Child[] = [];
-      for (let index = first; index < end; index++) {
-        children.push({ name: `[${index}]`, value: elementValue(value, index), evaluateName: parent === undefined ? undefined : `${parent}[${index}]` });
-      }
-      return children;
-    }
-    if (type.kind === 'pointer' || type.kind === 'reference') {
-      if (filter === 'indexed') return [];
-      let pointee: Value;
-      try {
-        pointee = dereference(value, frame);
-      } catch (error) {
-        return [{ name: '*', text: errorText(error) }];
-      }
-      const target = stripTypedefs(pointee.type);
-      if (target.kind === 'record') {
-        // A struct pointer expands to the struct's members, as lldb-dap and cpptools show it.
-        return visibleMembers(target.members).map(({ member, offset }) => {
-          const name = member.name ?? '<anonymous>';
-          return {
-            name, value: memberValue({ type: pointee.type, place: offsetPlace(pointee.place, offset) }, member),
-            evaluateName: evaluateName === undefined || member.name === undefined ? undefined : `${wrap(evaluateName)}->${name}`,
-          };
-        });
-      }
-      return [{ name: `*${evaluateName ?? ''}`, value: pointee, evaluateName: evaluateName === undefined ? undefined : `*${wrap(evaluateName)}` }];
-    }
-    return [];
   }
 
   private describe(child: Child, parent: Container, format: ValueFormat): VariableDescription {
     if (child.text !== undefined) {
       return {
-        name: child.name, value: child.text, ...(child.type === undefined ? {} : { type: child.type }),
+        name: child.name, value: child.text, ...(child.type === undefined ? {} : { type: child.type }), ...presentationOf(child.hint),
         variablesReference: child.expand === undefined ? 0 : this.reference(child.expand),
         ...(child.evaluateName === undefined ? {} : { evaluateName: child.evaluateName }),
         ...(child.memoryReference === undefined ? {} : { memoryReference: child.memoryReference }),
       };
     }
-    const value = child.value!;
     const frame = 'frame' in parent ? parent.frame : undefined;
-    const text = frame === undefined ? '' : formatValue(value, frame, format);
+    // A pointer or reference to a polymorphic class shows the object's dynamic type (gdb's `print object on`).
+    const value = frame === undefined ? child.value! : withDynamicType(child.value!, frame);
+    const raw = child.raw === true;
+    const text = frame === undefined ? '' : formatValue(value, frame, raw ? { ...format, raw } : format);
     const description: VariableDescription = {
       name: child.name, value: text, type: typeName(value.type), variablesReference: 0,
       ...(child.evaluateName === undefined ? {} : { evaluateName: child.evaluateName }),
+      ...presentationOf(child.hint),
     };
     if (frame === undefined || text.startsWith('<')) return description;
     const type = stripTypedefs(value.type);
     let memoryReference: bigint | undefined = value.place.kind === 'memory' && value.bits === undefined ? value.place.address : undefined;
-    let expandable = false;
-    let indexed: number | undefined;
-    let named: number | undefined;
-    switch (type.kind) {
-      case 'record':
-        named = visibleMembers(type.members).length;
-        expandable = type.byteSize !== undefined && named > 0;
-        break;
-      case 'array':
-        indexed = arrayLength(type) ?? 0;
-        expandable = indexed > 0;
-        break;
-      case 'pointer':
-      case 'reference': {
-        let address: bigint | undefined;
-        try {
-          address = integerOf(value, frame);
-        } catch {
-          address = undefined;
-        }
-        memoryReference = address;
-        const target = stripTypedefs(type.target);
-        expandable = address !== undefined && address !== 0n && target.kind !== 'void' && target.kind !== 'function'
-          && !(target.kind === 'record' && (target.byteSize === undefined || target.members.length === 0)) && target.kind !== 'unknown';
-        break;
+    if (type.kind === 'pointer' || type.kind === 'reference') {
+      try {
+        memoryReference = integerOf(value, frame);
+      } catch {
+        memoryReference = undefined;
       }
-      case 'base':
-        if (value.place.kind === 'register' && byteSizeOf(type) === 16 && /^uint128/.test(type.name)) expandable = false;
-        break;
-      default:
-        break;
     }
-    if (expandable) {
-      description.variablesReference = this.reference({ kind: 'value', value, frame, evaluateName: child.evaluateName });
-      if (indexed !== undefined) description.indexedVariables = indexed;
-      if (named !== undefined) description.namedVariables = named;
+    let shape: ValueShape;
+    try {
+      shape = valueShape(value, frame, raw);
+    } catch {
+      shape = { expandable: false };
+    }
+    if (shape.expandable) {
+      description.variablesReference = this.reference({ kind: 'value', value, frame, evaluateName: child.containerName ?? child.evaluateName, raw });
+      if (shape.indexed !== undefined) description.indexedVariables = shape.indexed;
+      if (shape.named !== undefined) description.namedVariables = shape.named;
     }
     if (memoryReference !== undefined) description.memoryReference = `0x${memoryReference.toString(16)}`;
     return description;
+  }
+}
+
+/** DAP's presentation hint of a base class, a static member, the raw view. */
+function presentationOf(hint: ChildHint | undefined): Pick<VariableDescription, 'presentationHint'> {
+  switch (hint) {
+    case 'baseClass': return { presentationHint: { kind: 'baseClass' } };
+    case 'static': return { presentationHint: { attributes: ['static'] } };
+    case 'raw': return { presentationHint: { kind: 'data', attributes: ['rawString'] } };
+    default: return {};
   }
 }
 
@@ -326,11 +279,6 @@ function uniqueNames(variables: readonly VariableInfo[]): VariableInfo[] {
     out.push(variable);
   }
   return out;
-}
-
-/** An evaluate name made safe to put before `.`, `->` or `[`. */
-function wrap(name: string): string {
-  return /^[A-Za-z_$][\w$]*(?:(?:\.|->)[A-Za-z_]\w*|\[\d+\])*$/.test(name) ? name : `(${name})`;
 }
 
 /** Errors a user caused, with the message only. */

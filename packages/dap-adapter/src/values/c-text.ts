@@ -1,5 +1,8 @@
 // Characters and strings as C (and gdb) write them: 'A', '\n', '\310', "alice".
 
+/** How many characters of a string are read and shown (gdb's `print elements`). */
+export const STRING_LIMIT = 200;
+
 const ESCAPES: Readonly<Record<number, string>> = {
   0x07: '\\a', 0x08: '\\b', 0x0c: '\\f', 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t', 0x0b: '\\v', 0x5c: '\\\\',
 };

@@ -2,20 +2,25 @@
 // `65 'A'`, `0.10000000000000001`, `RED`, `(FLAG_A | FLAG_B)`, `0x555555556004 "hi"`,
 // `0x555555555129 <add>`, `{x = 1, y = 2}`, `"alice"` for a char array.
 import { DW_ATE, stripTypedefs, type DwarfType, type EnumType } from '../symbols/index.js';
-import { charLiteral, stringLiteral } from './c-text.js';
+import { visualizerFor } from '../visualizers/registry.js';
+import type { Visualization } from '../visualizers/visualizer.js';
+import { charLiteral, STRING_LIMIT, stringLiteral } from './c-text.js';
+import { withDynamicType } from './dynamic-type.js';
+import { recordParts } from './record-parts.js';
 import { formatFloatBytes } from './float-format.js';
 import {
-  arrayLength, byteSizeOf, elementValue, integerOf, isCharType, memberValue, scalarClass, valueBytes, visibleMembers, ValueError,
+  arrayLength, byteSizeOf, dereference, elementValue, integerOf, isCharType, scalarClass, valueBytes, ValueError,
   type Value, type ValueHost,
 } from './value.js';
 
 export interface ValueFormat {
   /** Integers in hexadecimal (DAP's ValueFormat.hex). */
   readonly hex?: boolean;
+  /** The implementation's members, not the visualizer's view (gdb's `print/r`). */
+  readonly raw?: boolean;
 }
 
-/** How many characters of a string are read and shown (gdb's `print elements`). */
-export const STRING_LIMIT = 200;
+export { STRING_LIMIT };
 /** Elements of an array shown in its one-line summary. */
 const SUMMARY_ELEMENTS = 10;
 /** Beyond this length a summary is cut. */
@@ -60,15 +65,20 @@ function formatAt(value: Value, host: ValueHost, format: ValueFormat, depth: num
     case 'enum':
       return formatEnum(type, integerOf(value, host), format);
     case 'pointer':
-    case 'reference':
       return formatPointer(value, type.target, host);
+    case 'reference':
+      // gdb shows what a reference refers to (`(T &) @0x7ffe...: value`); the type column says it is a reference.
+      return formatPart(() => dereference(withDynamicType(value, host), host), host, format, depth);
     case 'record': {
       if (type.byteSize === undefined) return '<incomplete type>';
+      const visualizer = format.raw ? undefined : visualizerFor(type);
+      if (visualizer !== undefined) return formatVisualization(visualizer.visualize(value, host), host, format, depth);
       if (depth >= SUMMARY_DEPTH) return '{...}';
       const parts: string[] = [];
       let length = 2;
-      for (const { member, offset } of visibleMembers(type.members)) {
-        const part = `${member.name ?? '<anonymous>'} = ${formatPart(() => memberValue({ type: value.type, place: shift(value, offset) }, member), host, format, depth + 1)}`;
+      for (const recordPart of recordParts(value, host)) {
+        const label = recordPart.kind === 'base' ? `<${recordPart.name}>` : recordPart.kind === 'static' ? `static ${recordPart.name}` : recordPart.name ?? '<anonymous>';
+        const part = `${label} = ${formatPart(() => (recordPart.kind === 'static' ? recordPart.value() : recordPart.value), host, format, depth + 1)}`;
         length += part.length + 2;
         if (length > SUMMARY_LENGTH && parts.length > 0) {
           parts.push('...');
@@ -115,15 +125,22 @@ function formatAt(value: Value, host: ValueHost, format: ValueFormat, depth: num
   }
 }
 
-function shift(value: Value, offset: number): Value['place'] {
-  if (offset === 0) return value.place;
-  const place = value.place;
-  switch (place.kind) {
-    case 'memory': return { kind: 'memory', address: place.address + BigInt(offset) };
-    case 'register': return { kind: 'register', register: place.register, offset: place.offset + offset };
-    case 'bytes': return { kind: 'bytes', bytes: place.bytes.subarray(offset) };
-    default: return place;
+/** gdb's one-line print of a pretty-printed value: `header = {children}`, bounded like any summary. */
+function formatVisualization(visualization: Visualization, host: ValueHost, format: ValueFormat, depth: number): string {
+  const { header, hint, length } = visualization;
+  if (hint === 'none' || length === 0) return header;
+  if (depth >= SUMMARY_DEPTH) return `${header} = {...}`;
+  const parts: string[] = [];
+  let size = header.length + 5;
+  for (const child of visualization.children(0, SUMMARY_ELEMENTS)) {
+    if (size > SUMMARY_LENGTH) break;
+    const shown = formatPart(() => child.value, host, format, depth + 1);
+    const part = hint === 'array' ? shown : `${child.name ?? `[${formatPart(() => child.key!, host, format, depth + 1)}]`} = ${shown}`;
+    size += part.length + 2;
+    parts.push(part);
   }
+  if (parts.length < length) parts.push('...');
+  return `${header} = {${parts.join(', ')}}`;
 }
 
 function formatPart(make: () => Value, host: ValueHost, format: ValueFormat, depth: number): string {
@@ -152,14 +169,14 @@ export function hexOf(value: bigint, bits: number): string {
 
 export function formatEnum(type: EnumType, number: bigint, format: ValueFormat = {}): string {
   const exact = type.enumerators.find((enumerator) => enumerator.value === number);
-  if (exact !== undefined) return exact.name;
+  if (exact !== undefined) return type.enumeratorPrefix + exact.name;
   const plain = format.hex ? hexOf(number, (type.byteSize ?? 4) * 8) : number.toString();
   if (!isFlagEnum(type) || number <= 0n) return plain;
   const names: string[] = [];
   let rest = number;
   for (const enumerator of type.enumerators) {
     if (enumerator.value !== 0n && (rest & enumerator.value) === enumerator.value) {
-      names.push(enumerator.name);
+      names.push(type.enumeratorPrefix + enumerator.name);
       rest &= ~enumerator.value;
     }
   }
@@ -184,7 +201,9 @@ function formatPointer(value: Value, target: DwarfType, host: ValueHost): string
   const text = `0x${address.toString(16)}`;
   if (address === 0n) return text;
   const pointee = stripTypedefs(target);
-  if (pointee.kind === 'function') {
+  // A function pointer, or a C++ vtable pointer (`_vptr.Shape`, a pointer to function pointers):
+  // gdb names what it points to, `<vtable for geo::Rect+16>`.
+  if (pointee.kind === 'function' || (pointee.kind === 'pointer' && stripTypedefs(pointee.target).kind === 'function')) {
     const symbol = host.symbolize(address);
     return symbol === undefined ? text : `${text} <${symbol}>`;
   }

@@ -3,6 +3,7 @@
 // (optimized out). Reading and writing go through a ValueHost: the frame the value belongs to.
 import {
   DW_ATE, sizeOfType, stripTypedefs, type ArrayType, type BaseType, type DwarfType, type EnumType, type PointerType, type RecordMember,
+  type StaticMember,
 } from '../symbols/index.js';
 import { decodeFloat } from './float-format.js';
 
@@ -31,8 +32,12 @@ export interface ValueHost {
   registerBytes(register: number): Buffer | undefined;
   /** Writes a register of this frame; throws when the frame cannot (not the innermost one). */
   writeRegister(register: number, bytes: Buffer): void;
-  /** `main+4` for a code address, when a symbol covers it. */
+  /** `main+4` for a code address, when a symbol covers it (C++ names demangled: `vtable for geo::Rect+16`). */
   symbolize(address: bigint): string | undefined;
+  /** A C++ class's static data member (its definition, found by the debug information), or undefined when it has none. */
+  staticMemberValue?(member: StaticMember): Value | undefined;
+  /** The complete type of this qualified name (`geo::Rect`, `std::_Rb_tree_node<int>`), searched in the program's debug information. */
+  typeNamed?(name: string): DwarfType | undefined;
 }
 
 /** An error to show in place of a value (`Cannot access memory at address 0x0`). */
@@ -223,6 +228,11 @@ export function dereference(pointer: Value, host: ValueHost): Value {
   return { type: type.target, place: { kind: 'memory', address: integerOf(pointer, host) } };
 }
 
+/** A C++ reference stands for what it refers to (as in the language, and in gdb's expressions). */
+export function referent(value: Value, host: ValueHost): Value {
+  return stripTypedefs(value.type).kind === 'reference' ? dereference(value, host) : value;
+}
+
 /** A record's members with anonymous struct and union members flattened (C lets you name them directly). */
 export function visibleMembers(members: readonly RecordMember[], base = 0): { member: RecordMember; offset: number }[] {
   const out: { member: RecordMember; offset: number }[] = [];
@@ -232,15 +242,6 @@ export function visibleMembers(members: readonly RecordMember[], base = 0): { me
     else out.push({ member, offset: base });
   }
   return out;
-}
-
-/** The member named `name` (through anonymous members), as a value. */
-export function findMember(record: Value, name: string): Value | undefined {
-  const type = stripTypedefs(record.type);
-  if (type.kind !== 'record') return undefined;
-  const found = visibleMembers(type.members).find((candidate) => candidate.member.name === name);
-  if (found === undefined) return undefined;
-  return memberValue({ type: record.type, place: offsetPlace(record.place, found.offset) }, found.member);
 }
 
 // ---- writing ----

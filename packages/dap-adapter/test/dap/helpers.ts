@@ -27,6 +27,11 @@ export function program(name: string, flags: string[] = ['-g', '-O0']): string {
   return compileC(source(`${name}.c`), { flags, name: `dap-${name}${flags.join('').replace(/[^a-z0-9]/gi, '')}` });
 }
 
+/** Compiles test/fixtures/dap/NAME.cpp with the system C++ compiler (C++17; cached) and returns the executable. */
+export function cxxProgram(name: string, flags: string[] = ['-g', '-O0']): string {
+  return compileC(source(`${name}.cpp`), { compiler: 'c++', flags: ['-std=c++17', ...flags], name: `dap-${name}${flags.join('').replace(/[^a-z0-9]/gi, '')}` });
+}
+
 let libraryDir: string | undefined;
 
 /** uses-lib linked against libdemo.so (both -g -O0), built into a temporary folder. */

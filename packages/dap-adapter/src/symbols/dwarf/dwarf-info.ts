@@ -13,7 +13,8 @@ import { UnitAddressIndex } from './units/unit-address-index.js';
 import { UnitDirectory } from './units/unit-directory.js';
 import type { DwarfUnit } from './units/unit.js';
 import type { Die } from './units/die.js';
-import { scopeVariables, unitVariables, type VariableInfo, type VariableScopes } from './variables/variable-scopes.js';
+import { scopeVariables, unitVariables, variableOf, type VariableInfo, type VariableScopes } from './variables/variable-scopes.js';
+import { CplusplusNames } from './names/name-index.js';
 
 /** DIEs of objects whose type is their DW_AT_type (as opposed to functions and types). */
 const OBJECT_TAGS: ReadonlySet<number> = new Set([
@@ -36,6 +37,7 @@ export class DwarfInfo {
   private readonly functionIndexes = new WeakMap<DwarfUnit, FunctionIndex>();
   private readonly globalsByUnit = new WeakMap<DwarfUnit, VariableInfo[]>();
   private readonly splitUnits: SplitUnits;
+  private cplusplusNames: CplusplusNames | undefined;
 
   /** Turns a unit's file number (DW_AT_decl_file, DW_AT_call_file) into a path. */
   readonly fileName: FileNameResolver = (unit, index) => this.lineTable(unit)?.filePath(index);
@@ -148,6 +150,17 @@ export class DwarfInfo {
     const scope = depth === inlineChain.length ? fn : inlineChain[inlineChain.length - 1 - depth]!;
     const { parameters, locals } = scopeVariables(scope, pc, this.fileName);
     return { function: fn, inlineChain, parameters, locals, globals };
+  }
+
+  /** The C++ names of this file (types, namespace variables, static members), indexed on first use. */
+  get cplusplus(): CplusplusNames {
+    this.cplusplusNames ??= new CplusplusNames([...this.units.compileUnits()].map((unit) => this.codeUnit(unit)));
+    return this.cplusplusNames;
+  }
+
+  /** A variable DIE found by name (a namespace-scope variable, a static member's definition), as a global. */
+  globalVariable(die: Die): VariableInfo {
+    return variableOf(die, 'global', undefined, this.fileName);
   }
 
   /** Globals and file statics of a unit. */

@@ -1,6 +1,8 @@
 // The types of the debugged program, as a discriminated union. Objects are shared: the same DIE
 // always yields the same object, so recursive types (a list node pointing to itself) are cycles.
 
+import type { Die } from '../units/die.js';
+
 export type DwarfType =
   | VoidType
   | BaseType
@@ -51,6 +53,7 @@ export interface QualifiedType {
 
 export interface TypedefType {
   readonly kind: 'typedef';
+  /** Qualified in C++ (`std::string`). */
   readonly name: string;
   readonly target: DwarfType;
 }
@@ -67,15 +70,47 @@ export interface RecordMember {
   readonly bitOffset?: number;
 }
 
+/** A base class of a C++ class (DW_TAG_inheritance). */
+export interface RecordBase {
+  readonly type: DwarfType;
+  /** Offset of the base in the derived object; undefined for a virtual base (see `location`). */
+  readonly byteOffset: number | undefined;
+  readonly isVirtual: boolean;
+  /** A virtual base's DW_AT_data_member_location expression: run with the object's address pushed. */
+  readonly location?: Uint8Array;
+}
+
+/** A static data member: one object for the whole class, defined elsewhere. */
+export interface StaticMember {
+  readonly name: string;
+  readonly type: DwarfType;
+  /** @internal The member's declaration DIE (its definition is a variable that names it as its specification). */
+  readonly die: Die;
+}
+
+/** A template argument of a class template instance: a type, or a value (`std::array<int, 3>`'s 3). */
+export interface TemplateArgument {
+  readonly name: string | undefined;
+  readonly type: DwarfType;
+  readonly value?: bigint;
+}
+
 export interface RecordType {
   readonly kind: 'record';
   readonly keyword: 'struct' | 'union' | 'class';
-  /** Undefined for an anonymous struct or union. */
+  /** Undefined for an anonymous struct or union; qualified in C++ (`geo::Rect`, `std::vector<int, std::allocator<int> >`). */
   readonly name: string | undefined;
   /** Undefined for an incomplete (declared only) type. */
   readonly byteSize: number | undefined;
   readonly members: readonly RecordMember[];
   readonly isDeclaration: boolean;
+  /** C++: names are written without the `struct`/`class` keyword. */
+  readonly cplusplus: boolean;
+  readonly bases: readonly RecordBase[];
+  readonly staticMembers: readonly StaticMember[];
+  readonly templateArguments: readonly TemplateArgument[];
+  /** Has a virtual table pointer (its own or a base's): the dynamic type is found through it. */
+  readonly isPolymorphic: boolean;
 }
 
 export interface Enumerator {
@@ -85,7 +120,13 @@ export interface Enumerator {
 
 export interface EnumType {
   readonly kind: 'enum';
+  /** Qualified in C++. */
   readonly name: string | undefined;
+  readonly cplusplus: boolean;
+  /** C++ `enum class`: its enumerators are named through it (`Color::Red`). */
+  readonly scoped: boolean;
+  /** C++: what encloses the enumerators' names (`geo::` for an enum in namespace geo, `geo::Color::` for a scoped one). */
+  readonly enumeratorPrefix: string;
   readonly byteSize: number | undefined;
   /** The integer type that holds the values (DWARF 5 producers record it). */
   readonly underlying: DwarfType | undefined;

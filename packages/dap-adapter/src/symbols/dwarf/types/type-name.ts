@@ -25,8 +25,9 @@ function declare(type: DwarfType, declarator: string, depth: number): string {
     case 'unspecified': return withDeclarator(type.name, declarator);
     case 'unknown': return withDeclarator(type.name ?? '<unknown type>', declarator);
     case 'typedef': return withDeclarator(type.name, declarator);
-    case 'record': return withDeclarator(`${type.keyword} ${type.name ?? '{...}'}`, declarator);
-    case 'enum': return withDeclarator(`enum ${type.name ?? '{...}'}`, declarator);
+    // C++ names a class or an enum without its keyword, as gdb prints it in a C++ frame.
+    case 'record': return withDeclarator(type.cplusplus && type.name !== undefined ? type.name : `${type.keyword} ${type.name ?? '{...}'}`, declarator);
+    case 'enum': return withDeclarator(type.cplusplus && type.name !== undefined ? type.name : `enum ${type.name ?? '{...}'}`, declarator);
     case 'pointer': return declare(type.target, `*${spaceBeforeQualifier(declarator)}`, depth + 1);
     case 'reference': return declare(type.target, `${type.rvalue ? '&&' : '&'}${spaceBeforeQualifier(declarator)}`, depth + 1);
     case 'qualified': {

@@ -4,9 +4,10 @@ import { ByteReader } from '../../binary/byte-reader.js';
 import { CorruptDwarfError } from '../../errors.js';
 import { DW_AT, DW_ATE, DW_OP, DW_TAG } from '../constants/index.js';
 import type { Die } from '../units/die.js';
+import { isCplusplus, qualifiedName, scopePrefix } from '../names/qualified-name.js';
 import {
   stripTypedefs, type ArrayDimension, type ArrayType, type DwarfType, type EnumType, type Enumerator, type FunctionType, type Qualifier,
-  type RecordMember, type RecordType,
+  type RecordBase, type RecordMember, type RecordType, type StaticMember, type TemplateArgument,
 } from './type-model.js';
 
 const VOID: DwarfType = { kind: 'void' };
@@ -66,7 +67,7 @@ export class TypeReader {
           kind: 'reference', rvalue: die.tag === DW_TAG.rvalue_reference_type, byteSize: die.number(DW_AT.byte_size) ?? die.unit.addressSize, target: VOID,
         }, (type) => { type.target = this.targetOf(die); });
       case DW_TAG.typedef:
-        return this.fill(die, { kind: 'typedef', name: die.name ?? '?', target: VOID }, (type) => { type.target = this.targetOf(die); });
+        return this.fill(die, { kind: 'typedef', name: qualifiedName(die) ?? '?', target: VOID }, (type) => { type.target = this.targetOf(die); });
       case DW_TAG.structure_type:
       case DW_TAG.class_type:
       case DW_TAG.union_type:
@@ -93,10 +94,57 @@ export class TypeReader {
   private convertRecord(die: Die): RecordType {
     const keyword = die.tag === DW_TAG.union_type ? 'union' : die.tag === DW_TAG.class_type ? 'class' : 'struct';
     return this.fill<RecordType>(die, {
-      kind: 'record', keyword, name: die.name, byteSize: die.number(DW_AT.byte_size), members: [], isDeclaration: die.flag(DW_AT.declaration),
+      kind: 'record', keyword, name: qualifiedName(die), byteSize: die.number(DW_AT.byte_size), members: [], isDeclaration: die.flag(DW_AT.declaration),
+      cplusplus: isCplusplus(die), bases: [], staticMembers: [], templateArguments: [], isPolymorphic: false,
     }, (type) => {
-      type.members = die.children.filter((child) => child.tag === DW_TAG.member).map((member) => this.convertMember(member));
+      const members: RecordMember[] = [];
+      const statics: StaticMember[] = [];
+      const bases: RecordBase[] = [];
+      const templateArguments: TemplateArgument[] = [];
+      for (const child of die.children) {
+        switch (child.tag) {
+          case DW_TAG.member:
+            // DWARF 4 producers declare static members as DW_TAG_member with DW_AT_declaration.
+            if (child.flag(DW_AT.declaration) && !child.has(DW_AT.data_member_location)) statics.push(this.convertStatic(child));
+            else members.push(this.convertMember(child));
+            break;
+          case DW_TAG.variable: // DWARF 5: a static data member
+            if (child.name !== undefined) statics.push(this.convertStatic(child));
+            break;
+          case DW_TAG.inheritance:
+            bases.push(this.convertBase(child));
+            break;
+          case DW_TAG.template_type_parameter:
+            templateArguments.push({ name: child.name, type: this.targetOf(child) });
+            break;
+          case DW_TAG.template_value_parameter:
+            templateArguments.push({ name: child.name, type: this.targetOf(child), value: child.signed(DW_AT.const_value) });
+            break;
+          default:
+            break;
+        }
+      }
+      type.members = members;
+      type.staticMembers = statics;
+      type.bases = bases;
+      type.templateArguments = templateArguments;
+      type.isPolymorphic = members.some((member) => member.name?.startsWith('_vptr') === true)
+        || bases.some((base) => { const resolved = stripTypedefs(base.type); return resolved.kind === 'record' && resolved.isPolymorphic; });
     });
+  }
+
+  private convertStatic(die: Die): StaticMember {
+    return { name: die.name ?? '?', type: this.targetOf(die), die };
+  }
+
+  private convertBase(die: Die): RecordBase {
+    const type = this.targetOf(die);
+    const isVirtual = (die.number(DW_AT.virtuality) ?? 0) !== 0;
+    const location = die.attribute(DW_AT.data_member_location);
+    if (location?.kind === 'constant' || location === undefined) return { type, byteOffset: location === undefined ? 0 : Number(location.value), isVirtual };
+    if ((location.kind === 'expression' || location.kind === 'block') && !isVirtual) return { type, byteOffset: memberByteOffset(die), isVirtual };
+    // A virtual base lives where the object's vtable says: an expression run on the object's address.
+    return { type, byteOffset: undefined, isVirtual, location: location.kind === 'expression' || location.kind === 'block' ? location.bytes : undefined };
   }
 
   private convertMember(die: Die): RecordMember {
@@ -120,8 +168,13 @@ export class TypeReader {
   }
 
   private convertEnum(die: Die): DwarfType {
+    const scoped = die.flag(DW_AT.enum_class);
+    const cplusplus = isCplusplus(die);
+    const name = qualifiedName(die);
+    const enclosing = scopePrefix(die);
+    const enumeratorPrefix = !cplusplus ? '' : scoped ? `${name ?? '{unnamed}'}::` : enclosing === '' ? '' : `${enclosing}::`;
     return this.fill<EnumType>(die, {
-      kind: 'enum', name: die.name, byteSize: die.number(DW_AT.byte_size), underlying: undefined, enumerators: [],
+      kind: 'enum', name, cplusplus, scoped, enumeratorPrefix, byteSize: die.number(DW_AT.byte_size), underlying: undefined, enumerators: [],
     }, (type) => {
       const underlyingDie = die.reference(DW_AT.type);
       type.underlying = underlyingDie === undefined ? undefined : this.typeOf(underlyingDie);
