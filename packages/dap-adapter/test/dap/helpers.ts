@@ -269,18 +269,17 @@ export function gdbValues(program: string, location: string, expressions: readon
 
 /** Launches `name` (compiled with `flags`) to the line holding `text`; returns the thread and the top frame's id. */
 export async function launchTo(client: DebugClient, name: string, text: string, flags?: string[]): Promise<{ threadId: number; frameId: number; frames: DebugProtocol.StackFrame[] }> {
-  await launch(client, { program: program(name, flags) });
-  await client.setBreakpointsRequest({ source: { path: source(`${name}.c`) }, breakpoints: [{ line: lineOf(`${name}.c`, text) }] });
-  const stopped = await stoppedAfter(client, () => client.configurationDoneRequest());
-  const threadId = stopped.body.threadId!;
-  const stack = await frames(client, threadId);
-  return { threadId, frameId: stack[0]!.id, frames: stack };
+  return launchFixtureTo(client, program(name, flags), `${name}.c`, text);
 }
 
 /** Launches the C++ fixture `name` (compiled with `flags`) to the line holding `text`. */
 export async function launchCxxTo(client: DebugClient, name: string, text: string, flags?: string[]): Promise<{ threadId: number; frameId: number; frames: DebugProtocol.StackFrame[] }> {
-  await launch(client, { program: cxxProgram(name, flags) });
-  await client.setBreakpointsRequest({ source: { path: source(`${name}.cpp`) }, breakpoints: [{ line: lineOf(`${name}.cpp`, text) }] });
+  return launchFixtureTo(client, cxxProgram(name, flags), `${name}.cpp`, text);
+}
+
+async function launchFixtureTo(client: DebugClient, executable: string, file: string, text: string): Promise<{ threadId: number; frameId: number; frames: DebugProtocol.StackFrame[] }> {
+  await launch(client, { program: executable });
+  await client.setBreakpointsRequest({ source: { path: source(file) }, breakpoints: [{ line: lineOf(file, text) }] });
   const stopped = await stoppedAfter(client, () => client.configurationDoneRequest());
   const threadId = stopped.body.threadId!;
   const stack = await frames(client, threadId);
