@@ -9,6 +9,14 @@ export interface LaunchPlan {
   readonly cwd: string | undefined;
   /** `NAME=value` strings: the whole environment of the debuggee. */
   readonly env: readonly string[];
+  /** stdin, stdout and stderr: a file each, or null for the default (no input; output as events). */
+  readonly stdio: readonly (StdioRedirect | null)[];
+}
+
+/** A file the program gets as one of its standard streams ('r' for stdin, 'w' truncates). */
+export interface StdioRedirect {
+  readonly path: string;
+  readonly flags: 'r' | 'w';
 }
 
 export interface ThreadInfo {
@@ -199,6 +207,15 @@ export type EngineEvent =
 export interface EngineApi {
   launch(plan: LaunchPlan): LaunchResult;
   attach(pid: number): ProcessInfo;
+  /**
+   * A launch in the client's terminal, in two steps around the launcher's exec. Seizes the
+   * launcher (its main thread, the one that execs) and keeps it stopped.
+   */
+  seizeLauncher(pid: number): void;
+  /** Lets the seized launcher run to the exec of the program, where the debuggee is ready as after `launch`. */
+  execLauncher(): LaunchResult;
+  /** Lets a seized launcher go (the launch failed before its exec). */
+  releaseLauncher(): void;
   setSourceBreakpoints(path: string, specs: readonly SourceBreakpointSpec[]): BreakpointState[];
   setFunctionBreakpoints(specs: readonly FunctionBreakpointSpec[]): BreakpointState[];
   setInstructionBreakpoints(specs: readonly InstructionBreakpointSpec[]): BreakpointState[];

@@ -2,6 +2,7 @@
 // tracer thread) and never block; what the engine reports becomes DAP events.
 import { existsSync } from 'node:fs';
 import { basename, isAbsolute } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   BreakpointEvent, DebugSession, Event, ExitedEvent, InitializedEvent, InvalidatedEvent, OutputEvent, Response, Source, StackFrame,
   TerminatedEvent, Thread, ThreadEvent,
@@ -11,6 +12,7 @@ import { EngineClient } from '../engine/engine-client.js';
 import type {
   BreakpointOptions, BreakpointState, EngineEvent, EvaluationTarget, PrefetchResult, StartOptions, ValueFormatOptions,
 } from '../engine/protocol.js';
+import { launchInTerminal } from '../terminal/terminal-launch.js';
 import { FrameIds } from './frame-ids.js';
 import { attachTarget, launchPlan } from './launch-config.js';
 import { OutputForwarder } from './output-forwarder.js';
@@ -22,6 +24,18 @@ export interface SessionOptions {
   readonly onEnd?: () => void;
   /** Where log lines go (default: stderr). */
   readonly log?: (line: string) => void;
+  /** The terminal launcher script (default: dist/terminal-launcher.js next to the module). */
+  readonly launcherPath?: string | URL;
+}
+
+function pathOf(location: string | URL): string {
+  return typeof location === 'string' && !location.startsWith('file:') ? location : fileURLToPath(location);
+}
+
+function defaultLauncherUrl(): URL {
+  // Built as dist/{index,cli}.{js,cjs} next to dist/terminal-launcher.{js,cjs}.
+  const here = import.meta.url;
+  return new URL(here.endsWith('.cjs') ? './terminal-launcher.cjs' : './terminal-launcher.js', here);
 }
 
 /** Watch expressions remembered for prefetching (VS Code evaluates every one at every stop). */
@@ -40,6 +54,8 @@ export class UmviewDebugSession extends DebugSession {
   private debuggee: 'launched' | 'attached' | undefined;
   private startOptions: StartOptions | undefined;
   private configurationDone = false;
+  /** The client said in `initialize` that it can run a program in its terminal. */
+  private clientRunsInTerminal = false;
   private output: OutputForwarder | undefined;
   private readonly frames = new FrameIds();
   /** While > 0, events wait: a request's response goes out before the events it caused. */
@@ -116,8 +132,9 @@ export class UmviewDebugSession extends DebugSession {
 
   // ---- requests ----
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
     this.lifecycle = 'initialized';
+    this.clientRunsInTerminal = args.supportsRunInTerminalRequest === true;
     // The worker starts now, while the client prepares its launch request.
     this.engine = EngineClient.start({ workerPath: this.options.workerPath }).then((engine) => {
       engine.onEvent((event) => this.onEngineEvent(event));
@@ -158,9 +175,25 @@ export class UmviewDebugSession extends DebugSession {
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments): Promise<void> {
     const ok = await this.answer(response, async () => {
       if (this.debuggee !== undefined) throw new Error('this session already has a debuggee');
-      const { plan, options } = launchPlan(args);
+      const { plan, options, console: consoleKind, envChanges } = launchPlan(args);
+      if (consoleKind !== 'internalConsole' && !this.clientRunsInTerminal) {
+        throw new Error(`"console": "${consoleKind}" needs a client that runs programs in its terminals (runInTerminal), and this one does not: use "internalConsole"`);
+      }
       const engine = await this.requireEngine();
-      const result = await engine.call('launch', plan);
+      const result = consoleKind === 'internalConsole'
+        ? await engine.call('launch', plan)
+        : await launchInTerminal(engine, {
+          kind: consoleKind === 'integratedTerminal' ? 'integrated' : 'external',
+          plan,
+          envChanges,
+          launcherPath: pathOf(this.options.launcherPath ?? defaultLauncherUrl()),
+          runInTerminal: (request, timeoutMs) => new Promise((resolve, reject) => {
+            this.runInTerminalRequest(request, timeoutMs, (answer) => {
+              if (answer.success) resolve(answer as DebugProtocol.RunInTerminalResponse);
+              else reject(new Error(answer.message || 'refused'));
+            });
+          }),
+        });
       this.debuggee = 'launched';
       this.startOptions = options;
       this.output = new OutputForwarder(result.stdio, (category, text) => this.sendEvent(new OutputEvent(text, category)));
