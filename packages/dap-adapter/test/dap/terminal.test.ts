@@ -10,7 +10,7 @@ import { tempDir } from '@umview/test-fixtures';
 import { missing } from '@umview/test-fixtures/machine';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
 import { lineOf, program, source, startClient, stopClient, stoppedAfter, topFrame } from './helpers.js';
-import { PseudoTerminal, TerminalClient, terminalMissing } from './terminal-client.js';
+import { PseudoTerminal, shellQuote, TerminalClient, terminalMissing } from './terminal-client.js';
 
 let client: TerminalClient;
 beforeEach(async () => {
@@ -74,6 +74,28 @@ describe('console: integratedTerminal', () => {
     expect(shown).toContain(`arg [two words] greeting [it's me] electron [unset]`);
     expect(shown).toContain('to stderr');
     // No output event carries the program's output: it went to the terminal.
+  });
+
+  it('runs in an interactive shell as VS Code types the command into its terminal: the program stays the foreground job', async (context) => {
+    const reason = missing.tool('bash');
+    if (reason !== undefined) context.skip(reason);
+    // Job control is on: a launcher that stopped itself would be reported "Stopped" by bash,
+    // which would take the terminal back; the program would then not get its input.
+    client.answer = (request) => {
+      const terminal = new PseudoTerminal(['bash', '--norc', '--noprofile', '-i'], request.arguments.cwd, { ...request.arguments.env, PS1: '$ ' });
+      client.terminals.push(terminal);
+      terminal.type(`${request.arguments.args.map(shellQuote).join(' ')}\r`);
+      return { shellProcessId: terminal.pid };
+    };
+    await launchInTerminal({ program: program('ask'), console: 'integratedTerminal' });
+    const exited = client.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+    await client.configurationDoneRequest();
+    await client.terminal.shows(/name\? /);
+    client.terminal.type('Grace\r');
+    expect((await exited).body.exitCode).toBe(0);
+    const shown = await client.terminal.shows(/hello Grace/);
+    expect(shown).not.toMatch(/Stopped/);
+    expect(shown).toContain('tty 1 1 1 sigpipe default');
   });
 
   it('is traced from the first instruction: stopOnEntry stops in the dynamic loader (externalTerminal)', async () => {
