@@ -2,6 +2,7 @@
 // thread. It composes the run control (all-stop, stepping over breakpoints), the breakpoints,
 // the loaded modules and the stack, and turns what happens into events for the session.
 import { writeSync } from 'node:fs';
+import { constants } from 'node:os';
 import {
   DEFAULT_PTRACE_OPTIONS, describeStop, isTraceeGone, signalName, syscallName, syscallNumber, type Stop, type SyscallEnterStop, type Tracee, type Tracer,
 } from '@umview/ptrace-core';
@@ -313,9 +314,17 @@ export class Engine implements EngineApi, RunControlHost {
     return new Disassembler(read, this.modules, this.disassemblyFlavor).disassemble(parseAddress(address) + BigInt(offset), instructionOffset, count, resolveSymbols);
   }
 
-  terminate(): void {
-    if (!this.run.hasProcess) return;
-    this.run.anyThread().kill();
+  terminate(): { resumed: number | undefined } {
+    if (!this.run.hasProcess) return { resumed: undefined };
+    // DAP's terminate is a request to end: SIGTERM, which the program may handle (or ignore,
+    // and the session goes on). It is delivered without a stop, and a stopped program is let
+    // run to take it.
+    this.run.passOnce(constants.signals.SIGTERM);
+    process.kill(this.run.processId, 'SIGTERM');
+    if (!this.run.isStopped) return { resumed: undefined };
+    this.forgetStop();
+    this.run.resumeAll();
+    return { resumed: this.run.processId };
   }
 
   disconnect(terminateDebuggee: boolean | undefined): void {

@@ -246,8 +246,11 @@ export interface EngineApi {
   readMemory(address: string, offset: number, count: number): MemoryReadResult;
   writeMemory(address: string, offset: number, data: string, allowPartial: boolean): MemoryWriteResult;
   disassemble(address: string, offset: number, instructionOffset: number, count: number, resolveSymbols: boolean): DisassembledInstructionInfo[];
-  /** Kills what was launched (its exit is reported as usual). */
-  terminate(): void;
+  /**
+   * Asks the debuggee to end (SIGTERM, delivered without a stop; a stopped debuggee runs on to
+   * take it, and `resumed` is then its pid). Its exit is reported as usual.
+   */
+  terminate(): { readonly resumed: number | undefined };
   /**
    * Ends the session: kills the debuggee (default for launch) or detaches from it with every
    * breakpoint removed (default for attach). A `disconnected` event says when it is done.
