@@ -17,8 +17,8 @@
 // Node cannot exec: execvpe, prctl, dup2 and the signal resets are libc's, through koffi. Any
 // failure is written to the terminal and sent to the adapter, and the launcher exits.
 import { openSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { connect } from 'node:net';
+import { getKoffi } from '@umview/ptrace-core/internal';
 import type { AdapterMessage, LauncherMessage, LauncherPlan } from './launcher-messages.js';
 
 const PR_SET_PTRACER = 0x59616d61;
@@ -40,7 +40,7 @@ interface LauncherLibc {
 }
 
 function loadLibc(): LauncherLibc {
-  const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
+  const koffi = getKoffi(); // as ptrace-core loads it: the extension ships koffi's binary only
   const lib = koffi.load('libc.so.6');
   return {
     // prctl is variadic; on x86-64 the fixed and variadic conventions coincide for integers.

@@ -75,8 +75,9 @@ export class TerminalClient extends PatientDebugClient {
     return { shellProcessId: terminal.pid };
   };
 
-  constructor() {
-    super(process.execPath, adapterCli, 'umview');
+  /** `cli`: the adapter to start (default: this package's dist/cli.js). */
+  constructor(cli = adapterCli, spawnOptions?: { cwd?: string }) {
+    super(process.execPath, cli, 'umview', spawnOptions);
     const internals = this as unknown as { dispatch(body: string): void };
     const dispatch = internals.dispatch.bind(this);
     internals.dispatch = (body: string) => {

@@ -98,6 +98,27 @@ describe('console: integratedTerminal', () => {
     expect(shown).toContain('tty 1 1 1 sigpipe default');
   });
 
+  it('passes ELECTRON_RUN_AS_NODE to the launcher when the adapter runs in VS Code\'s Electron, and not to the program', async () => {
+    // An adapter with ELECTRON_RUN_AS_NODE in its environment runs the launcher as it would
+    // inside VS Code, whose Node is its Electron binary.
+    await stopClient(client);
+    process.env.ELECTRON_RUN_AS_NODE = '1';
+    try {
+      client = new TerminalClient();
+      await client.start();
+    } finally {
+      delete process.env.ELECTRON_RUN_AS_NODE;
+    }
+    await launchInTerminal({ program: program('ask'), console: 'integratedTerminal' });
+    expect(client.requests[0]!.arguments.env).toEqual({ ELECTRON_RUN_AS_NODE: '1' });
+    const exited = client.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+    await client.configurationDoneRequest();
+    await client.terminal.shows(/name\? /);
+    client.terminal.type('Ken\r');
+    expect((await exited).body.exitCode).toBe(0);
+    expect(await client.terminal.shows(/hello Ken/)).toContain('electron [unset]');
+  });
+
   it('is traced from the first instruction: stopOnEntry stops in the dynamic loader (externalTerminal)', async () => {
     await launchInTerminal({ program: program('ask'), console: 'externalTerminal', stopOnEntry: true });
     expect(client.requests[0]!.arguments.kind).toBe('external');
