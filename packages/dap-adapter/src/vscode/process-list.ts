@@ -11,7 +11,9 @@ export interface ProcessEntry {
   readonly commandLine: string;
 }
 
-/** This user's processes (by real uid), newest first; `exclude` leaves out a pid (the caller's own). */
+/** This user's processes, newest first; `exclude` leaves out a pid (the caller's own). A
+ * process is this user's when its /proc directory is: the kernel gives it the process's
+ * effective uid, or root's for a process that is not dumpable (which could not be attached). */
 export function listOwnProcesses(exclude?: number): ProcessEntry[] {
   const uid = process.getuid!();
   const entries: ProcessEntry[] = [];
