@@ -116,6 +116,11 @@ function prepare(wanted: LauncherPlan): void {
     else env.set(name, value);
   }
   environment = [...env].map(([name, value]) => `${name}=${value}`);
+  // execvpe searches the PATH of this process (libc's getenv), not of envp: the program is
+  // looked for where it will look for programs itself, as a launch without a terminal does.
+  const path = env.get('PATH');
+  if (path === undefined) delete process.env.PATH;
+  else process.env.PATH = path;
   send({ type: 'ready' });
 }
 

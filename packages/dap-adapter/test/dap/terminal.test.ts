@@ -2,7 +2,7 @@
 // pseudo-terminal (as VS Code does in its terminal); the program, seized before its exec, has
 // the terminal as its tty, reads what is typed there, stops at breakpoints, and is not the
 // adapter's child. Failures of every step end the launch with an error, never a hang.
-import { readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -133,9 +133,24 @@ describe('console: integratedTerminal', () => {
     await client.terminal.shows(/no input/);
   });
 
+  it('finds a program named without a slash in the PATH of its environment', async () => {
+    const folder = tempDir('umview-dap-path-');
+    copyFileSync(program('ask'), join(folder, 'umview-ask-in-path'));
+    chmodSync(join(folder, 'umview-ask-in-path'), 0o755);
+    await launchInTerminal({ program: 'umview-ask-in-path', console: 'integratedTerminal', env: { PATH: `${folder}:/usr/bin:/bin` } });
+    const exited = client.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+    await client.configurationDoneRequest();
+    await client.terminal.shows(/name\? /);
+    client.terminal.type('\x04');
+    expect((await exited).body.exitCode).toBe(1);
+  });
+
   it('answers a launch with an error when the program cannot be run, and the terminal says why', async () => {
     await client.initializeWithTerminal();
-    await expect(client.launchRequest({ program: 'umview-no-such-program', console: 'integratedTerminal' } as never)).rejects.toThrow(/cannot run "umview-no-such-program": No such file/);
+    // The program is searched in the PATH of its environment (a folder this user cannot read
+    // would make it "Permission denied").
+    const env = { PATH: '/usr/bin:/bin' };
+    await expect(client.launchRequest({ program: 'umview-no-such-program', console: 'integratedTerminal', env } as never)).rejects.toThrow(/cannot run "umview-no-such-program": No such file/);
     expect(await client.terminal.exited).toBe(127);
     expect(client.terminal.output).toMatch(/umview: cannot run "umview-no-such-program"/);
   });
