@@ -140,7 +140,8 @@ function formatVisualization(visualization: Visualization, host: ValueHost, form
     parts.push(part);
   }
   if (parts.length < length) parts.push('...');
-  return `${header} = {${parts.join(', ')}}`;
+  // A printer without a header (std::pair's) shows its children alone, as gdb does.
+  return header === '' ? `{${parts.join(', ')}}` : `${header} = {${parts.join(', ')}}`;
 }
 
 function formatPart(make: () => Value, host: ValueHost, format: ValueFormat, depth: number): string {
