@@ -254,9 +254,10 @@ export async function finishSleeper(sleeper: Sleeper): Promise<string | undefine
 /**
  * gdb as the oracle: runs `program` to `file:line` (its hit number `skipHits + 1`) and prints
  * each expression; returns the values as gdb prints them (`$1 = ` removed), by expression.
+ * `settings` are gdb commands run first (`set print object on`).
  */
-export function gdbValues(program: string, location: string, expressions: readonly string[], skipHits = 0): Map<string, string> {
-  const args = ['-nx', '-batch', '-ex', 'set width 0', '-ex', 'set print pretty off', '-ex', `break ${location}`];
+export function gdbValues(program: string, location: string, expressions: readonly string[], skipHits = 0, settings: readonly string[] = []): Map<string, string> {
+  const args = ['-nx', '-batch', '-ex', 'set width 0', '-ex', 'set print pretty off', ...settings.flatMap((setting) => ['-ex', setting]), '-ex', `break ${location}`];
   if (skipHits > 0) args.push('-ex', `ignore 1 ${skipHits}`);
   args.push('-ex', 'run');
   for (const expression of expressions) args.push('-ex', `print ${expression}`);
