@@ -22,7 +22,7 @@ const PRINTERS = '/usr/share/gcc/python/libstdcxx/v6/printers.py';
 /** Locals compared with gdb's print, with how gdb writes their children: values only ('array') or `name = value`. */
 const VISUALIZED: Record<string, 'array' | 'entries'> = {
   names: 'entries', empty_map: 'entries', numbers: 'entries', multi: 'entries', repeated: 'entries', nested: 'entries',
-  hashed: 'entries', hashed_set: 'entries', hashed_multi: 'entries', hashed_multiset: 'entries',
+  hashed: 'entries', hashed_set: 'entries', hashed_multi: 'entries', hashed_multiset: 'entries', wide_hashed: 'entries',
   owned_int: 'entries', point: 'entries', no_int: 'entries', shared: 'entries', shared_copy: 'entries', weak: 'entries',
   no_shared: 'entries', expired: 'entries', maybe: 'entries', nothing: 'entries', maybe_text: 'entries', maybe_vector: 'array',
   alternative: 'array', alternative_text: 'array', pairish: 'entries', nothing_at_all: 'entries', couple: 'entries',
