@@ -4,7 +4,7 @@
 // the container: gdb's printers look it up by name, and so does this, through ValueHost.typeNamed;
 // a program whose debug information lacks it (the container built in another unit) still has the
 // element at the link part's size rounded up to the element's alignment.
-import { stripTypedefs, type DwarfType } from '../../symbols/index.js';
+import { DW_ATE, stripTypedefs, type DwarfType } from '../../symbols/index.js';
 import { findMember } from '../../values/record-parts.js';
 import { byteSizeOf, type ValueHost } from '../../values/value.js';
 
@@ -17,6 +17,8 @@ export function alignmentOf(type: DwarfType, depth = 0): number {
   if (depth > MAX_DEPTH) return 8;
   switch (resolved.kind) {
     case 'base':
+      // A complex number is aligned as one of its two parts.
+      return Math.min(16, Math.max(1, resolved.encoding === DW_ATE.complex_float ? resolved.byteSize / 2 : resolved.byteSize));
     case 'enum':
       return Math.min(16, Math.max(1, byteSizeOf(resolved)));
     case 'pointer':
