@@ -25,7 +25,7 @@ const VISUALIZED: Record<string, 'array' | 'entries'> = {
   hashed: 'entries', hashed_set: 'entries', hashed_multi: 'entries', hashed_multiset: 'entries', wide_hashed: 'entries',
   owned_int: 'entries', point: 'entries', no_int: 'entries', shared: 'entries', shared_copy: 'entries', weak: 'entries',
   no_shared: 'entries', expired: 'entries', maybe: 'entries', nothing: 'entries', maybe_text: 'entries', maybe_vector: 'array',
-  alternative: 'array', alternative_text: 'array', pairish: 'entries', nothing_at_all: 'entries', couple: 'entries',
+  alternative: 'array', alternative_text: 'array', valueless: 'array', pairish: 'entries', nothing_at_all: 'entries', couple: 'entries',
   named_couple: 'entries', shapes: 'entries', owned_shapes: 'array',
 };
 
