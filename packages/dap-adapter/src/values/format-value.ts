@@ -128,8 +128,10 @@ function formatAt(value: Value, host: ValueHost, format: ValueFormat, depth: num
 /** gdb's one-line print of a pretty-printed value: `header = {children}`, bounded like any summary. */
 function formatVisualization(visualization: Visualization, host: ValueHost, format: ValueFormat, depth: number): string {
   const { header, hint, length } = visualization;
-  if (hint === 'none' || length === 0) return header;
-  if (depth >= SUMMARY_DEPTH) return `${header} = {...}`;
+  // An empty header: the children alone, as a C array is written.
+  const lead = header === '' ? '' : `${header} = `;
+  if (hint === 'none' || length === 0) return header === '' ? '{}' : header;
+  if (depth >= SUMMARY_DEPTH) return `${lead}{...}`;
   const parts: string[] = [];
   let size = header.length + 5;
   for (const child of visualization.children(0, SUMMARY_ELEMENTS)) {
@@ -140,7 +142,7 @@ function formatVisualization(visualization: Visualization, host: ValueHost, form
     parts.push(part);
   }
   if (parts.length < length) parts.push('...');
-  return `${header} = {${parts.join(', ')}}`;
+  return `${lead}{${parts.join(', ')}}`;
 }
 
 function formatPart(make: () => Value, host: ValueHost, format: ValueFormat, depth: number): string {

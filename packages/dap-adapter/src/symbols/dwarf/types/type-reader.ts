@@ -120,6 +120,13 @@ export class TypeReader {
           case DW_TAG.template_value_parameter:
             templateArguments.push({ name: child.name, type: this.targetOf(child), value: child.signed(DW_AT.const_value) });
             break;
+          case DW_TAG.GNU_template_parameter_pack:
+            // `typename... T` (std::variant<int, double>, std::tuple): its arguments, in order, as the instance's own.
+            for (const argument of child.children) {
+              if (argument.tag === DW_TAG.template_type_parameter) templateArguments.push({ name: argument.name, type: this.targetOf(argument) });
+              else if (argument.tag === DW_TAG.template_value_parameter) templateArguments.push({ name: argument.name, type: this.targetOf(argument), value: argument.signed(DW_AT.const_value) });
+            }
+            break;
           default:
             break;
         }
