@@ -148,12 +148,16 @@ describe.each([['-O0'], ['-O2']])('libstdc++ associative containers and smart po
     }
   });
 
-  it('gives an error, not a hang, for a map whose constructor has not run', async () => {
+  it('gives an error, not a hang, for a map whose constructor has not run, its raw members still reachable', async () => {
     const garbage = byName(locals, 'garbage');
     expect(garbage.value).toMatch(/^<invalid tree size: \d+>$/);
     expect(garbage.indexedVariables ?? 0).toBe(0);
     const result = (await client.evaluateRequest({ expression: 'garbage', frameId, context: 'watch' })).body.result;
     expect(result).toBe(garbage.value);
+    // Its implementation's members stay reachable, under [raw].
+    const expanded = await children(client, garbage);
+    expect(expanded.map((child) => child.name)).toEqual(['[raw]']);
+    expect((await children(client, expanded[0]!)).map((child) => child.name)).toEqual(['_M_t']);
   });
 
   it('stops at a bound in a map whose tree was corrupted into a cycle, showing the elements before it', async () => {

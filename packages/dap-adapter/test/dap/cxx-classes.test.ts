@@ -22,7 +22,10 @@ beforeEach(async () => {
 afterEach(async () => {
   await stopClient(client);
 });
+/** Why these tests cannot run here, if they cannot. */
+const cannot = (): string | undefined => missing.tool('gdb') ?? missing.tool('c++', 'g++');
 beforeAll(() => {
+  if (cannot() !== undefined) return;
   // Compiled once for the file (cached across runs): both optimization levels.
   cxxProgram(FIXTURE);
   cxxProgram(FIXTURE, ['-g', '-O2']);
@@ -44,7 +47,7 @@ function masked(text: string): string {
 const at = (line: string): string => `${FIXTURE}.cpp:${lineOf(`${FIXTURE}.cpp`, line)}`;
 
 describe('C++ values against gdb', () => {
-  skipEachWhen(missing.tool('gdb'));
+  skipEachWhen(cannot());
 
   it('shows classes with their bases and static members, references as what they refer to, enums qualified', async () => {
     const { frameId } = await launchCxxTo(client, FIXTURE, MAIN_STOP);
@@ -111,7 +114,7 @@ describe('C++ values against gdb', () => {
 });
 
 describe('C++ code in the stack, breakpoints and disassembly', () => {
-  skipEachWhen(missing.tool('gdb'));
+  skipEachWhen(cannot());
 
   for (const level of ['-O0', '-O2']) {
     it(`names methods and template instances as gdb does, and evaluates this and its members in a method (${level})`, async () => {
