@@ -93,9 +93,23 @@ try {
   cleanups.push(() => killAll(processesRunning(workspace.program)));
 
   step = 'start code-server';
-  const server = startCodeServer(codeServer, home, () => {});
-  cleanups.push(() => server.stop());
-  const { url, password } = await server.ready;
+  const start = () => {
+    const server = startCodeServer(codeServer, home, () => {});
+    cleanups.push(() => server.stop());
+    return server.ready;
+  };
+  let ready;
+  try {
+    ready = await start();
+  } catch (error) {
+    // code-server runs itself as a child process that must say hello to its parent within 10 s
+    // (its wrapper's own limit, not ours); on a machine busy enough to miss it, the parent exits
+    // with "timed out" before listening. Once more, said out loud.
+    if (!/\btimed out\b/.test(error.message)) throw error;
+    log(`code-server did not start (${error.message.split('\n').slice(-1)[0]}): its parent and child processes missed their 10 s handshake; starting it once more`);
+    ready = await start();
+  }
+  const { url, password } = ready;
   log(`code-server listening on ${url}`);
 
   step = 'open Chromium and log in';

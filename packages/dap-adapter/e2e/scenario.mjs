@@ -59,8 +59,10 @@ export function scenarioSteps({ page, url, workspace, state, log, terminalSuppor
         // The debug commands (Toggle Breakpoint, F5) are enabled only once the workbench has read
         // the extensions' debugger contributions (context key debuggersAvailable). The panel's
         // Debug Console tab is registered under that same condition, so its appearing is the
-        // proof. The title bar's "Toggle Panel" button opens the panel.
-        await page.getByRole('button', { name: /^Toggle Panel/ }).click();
+        // proof. The status bar's problems counter opens the panel on Problems (the panel's
+        // Terminal would start a shell that takes the keyboard focus whenever it is ready).
+        await page.getByRole('status').getByRole('button', { name: /Problems/ }).click();
+        await page.getByRole('tab', { name: /^Problems/, selected: true }).waitFor();
         await page.getByRole('tab', { name: /^Debug Console/ }).waitFor();
       },
     },
