@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { moduleLocation } from './module-location.js';
 
-type Koffi = typeof import('koffi');
+export type Koffi = typeof import('koffi');
 
 export interface Libc {
   /** ptrace with an integer `data` (options, signal numbers, addresses). */
@@ -63,6 +63,14 @@ export function getLibc(): Libc {
   return (libc ??= bind());
 }
 
+let loadedKoffi: Koffi | undefined;
+
+/** koffi itself, loaded as the bindings load it (for a sibling package's own few functions:
+ * in a bundle that ships koffi's binary without its loader, only this way finds it). */
+export function getKoffi(): Koffi {
+  return (loadedKoffi ??= loadKoffi());
+}
+
 /** koffi, loaded the quick way when possible: its own loader spends ~4 ms of every start-up
  * probing the platform (it reads the node binary's ELF headers to tell glibc from musl), and
  * resolving 'koffi' through its package exports costs ~3 ms more (Node loads its ES module
@@ -103,7 +111,7 @@ function prebuiltKoffi(nodeModules: readonly string[]): Koffi | undefined {
 }
 
 function bind(): Libc {
-  const koffi = loadKoffi();
+  const koffi = getKoffi();
   const lib = koffi.load('libc.so.6');
   const fn = <F>(decl: string): F => lib.func(decl) as unknown as F;
   // glibc's ptrace and syscall are variadic; on x86-64 SysV and aarch64 Linux the fixed and

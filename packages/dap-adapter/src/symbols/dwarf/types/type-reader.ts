@@ -179,7 +179,9 @@ function arrayDimensions(die: Die): ArrayDimension[] {
     // A constant upper bound is inclusive; a reference or expression is a variable-length array.
     const upper = child.attribute(DW_AT.upper_bound);
     if (upper?.kind === 'constant') {
-      const upperBound = child.signed(DW_AT.upper_bound)!;
+      // Fixed-size data smaller than 8 bytes is unsigned (char[256] has upper bound 255 in a
+      // DW_FORM_data1, which is not -1); 8 bytes of ones is GCC's -1 of a zero-length array.
+      const upperBound = !upper.signed && upper.size > 0 && upper.size < 8 ? upper.value : child.signed(DW_AT.upper_bound)!;
       return { lowerBound, count: upperBound >= lowerBound ? upperBound - lowerBound + 1n : 0n };
     }
     return { lowerBound, count: undefined };
