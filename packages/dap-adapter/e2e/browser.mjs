@@ -11,8 +11,9 @@ export const CHROMIUM = process.env.UMVIEW_CHROMIUM ?? '/usr/bin/chromium';
  * Playwright's per-action timeout: the e2e's hang guard (as vitest's timeout is for the suite),
  * never a measure: each wait is for the element or text that proves a state. Generous, because
  * the first F5 starts the extension host's adapter and a 2-vCPU CI machine may be busy.
+ * UMVIEW_E2E_HANG_GUARD_MS shortens it while working on the scenario.
  */
-export const HANG_GUARD_MS = 180_000;
+export const HANG_GUARD_MS = Number(process.env.UMVIEW_E2E_HANG_GUARD_MS ?? 180_000);
 
 export async function openBrowser(screenshotDir) {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install chromium, or set UMVIEW_CHROMIUM)`);

@@ -153,7 +153,7 @@ export function scenarioSteps({ page, url, workspace, state, log, terminalSuppor
           return;
         }
         // No breakpoint this time: the program runs straight to its read of stdin.
-        await runCommand(page, 'Debug: Remove All Breakpoints');
+        await runCommand(page, 'Remove All Breakpoints');
         await view.breakpoints.getByRole('checkbox', { name: new RegExp(`^${literal(sourceName)} `) }).waitFor({ state: 'detached' });
         await runCommand(page, 'Debug: Select and Start Debugging');
         await pick(page, TERMINAL_LAUNCH_NAME);
@@ -162,7 +162,8 @@ export function scenarioSteps({ page, url, workspace, state, log, terminalSuppor
         const terminal = page.locator('.terminal-wrapper.active .xterm-rows');
         await terminal.getByText('your name?').waitFor();
         await untilProcesses(program, (list) => list.length === 1, 'the debuggee in the terminal');
-        await terminal.click();
+        // The keyboard to the terminal (its rows lie under an overlay that takes the clicks).
+        await runCommand(page, 'Terminal: Focus Terminal');
         await page.keyboard.type('umview');
         await page.keyboard.press('Enter');
         await terminal.getByText('hello, umview!').waitFor();
