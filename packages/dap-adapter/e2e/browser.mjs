@@ -27,7 +27,7 @@ export async function openBrowser(screenshotDir) {
   /** A numbered screenshot of the whole page; returns its path. */
   const screenshot = async (name) => {
     count += 1;
-    const path = join(screenshotDir, `${String(count).padStart(2, '0')}-${name}.png`);
+    const path = join(screenshotDir, `${String(count).padStart(2, '0')}-${name.replace(/[^A-Za-z0-9-]+/g, '-')}.png`);
     await page.screenshot({ path });
     last = path;
     return path;

@@ -83,10 +83,20 @@ export function startCodeServer({ node, entry }, home, log) {
     // every local user can read in /proc).
     env: { ...process.env, PASSWORD: password },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own: what stays in it is found even after its parent has died
+    // (a process whose parent dies is re-parented to init and leaves the tree).
+    detached: true,
   });
   const lines = [];
   const stop = () => {
-    if (child.pid !== undefined) killAll(processTree(child.pid));
+    if (child.pid === undefined) return;
+    const tree = processTree(child.pid);
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // the group is empty already
+    }
+    killAll(tree);
   };
   const ready = new Promise((resolve, reject) => {
     const onLine = (line) => {

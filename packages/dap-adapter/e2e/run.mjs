@@ -45,19 +45,38 @@ function packageVsix() {
 }
 
 const state = { vscode: undefined, breakpointHit: false, variablesShown: false, stepped: false, stdinAnswered: false };
-const cleanups = [];
-let cleanedUp = false;
-/** Ends everything the run started; safe to call twice (a signal during cleanup). */
-async function cleanUp() {
-  if (cleanedUp) return;
-  cleanedUp = true;
-  for (const cleanup of cleanups.reverse()) {
+// What the run started, ended at its end: first, synchronously, the processes (code-server and
+// everything under it, the debuggee) and then the temporary folder, so that nothing is left even
+// when the process exits in the middle of the cleanup (Playwright's own SIGINT handler exits);
+// then the browser.
+const kills = [];
+const closers = [];
+/** The run's private folder (profile, extensions, workspace); removed once the processes are gone. */
+let home;
+let cleaning;
+function cleanUp() {
+  cleaning ??= (async () => {
+    for (const kill of kills) {
+      try {
+        kill();
+      } catch (error) {
+        log(`cleanup: ${error.message}`);
+      }
+    }
     try {
-      await cleanup();
+      if (home !== undefined) rmSync(home, { recursive: true, force: true });
     } catch (error) {
       log(`cleanup: ${error.message}`);
     }
-  }
+    for (const close of closers) {
+      try {
+        await close();
+      } catch (error) {
+        log(`cleanup: ${error.message}`);
+      }
+    }
+  })();
+  return cleaning;
 }
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
@@ -75,8 +94,7 @@ try {
   const node24 = findNode24();
   log(`Node ${node24.version}: ${node24.node}`);
   const codeServer = { node: node24.node, ...ensureCodeServer(node24, log) };
-  const home = mkdtempSync(join(tmpdir(), 'umview-e2e-'));
-  cleanups.push(() => rmSync(home, { recursive: true, force: true }));
+  home = mkdtempSync(join(tmpdir(), 'umview-e2e-'));
   prepareProfile(home);
   // "4.139.1 <commit> with Code 1.139.1"
   const versionLine = execFileSync(codeServer.node, [codeServer.entry, '--config', join(home, 'config.yaml'), '--version'], { encoding: 'utf8' }).trim();
@@ -90,12 +108,12 @@ try {
   step = 'make the workspace';
   const workspace = makeWorkspace(join(home, 'workspace'));
   // A debuggee left over (a failure mid-session) is killed at the end like everything else.
-  cleanups.push(() => killAll(processesRunning(workspace.program)));
+  kills.push(() => killAll(processesRunning(workspace.program)));
 
   step = 'start code-server';
   const start = () => {
     const server = startCodeServer(codeServer, home, () => {});
-    cleanups.push(() => server.stop());
+    kills.unshift(() => server.stop());
     return server.ready;
   };
   let ready;
@@ -114,7 +132,7 @@ try {
 
   step = 'open Chromium and log in';
   browser = await openBrowser(screenshots);
-  cleanups.push(() => browser.close());
+  closers.push(() => browser.close());
   await logIn(browser.page, url, password);
 
   const support = terminalSupport();
