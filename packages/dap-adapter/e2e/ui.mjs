@@ -9,8 +9,8 @@ export function literal(text) {
 }
 
 /**
- * The command palette's text box, by its accessible name (the palette's prompt, which VS Code
- * has kept since 1.x; the textbox role is what screen readers get).
+ * The command palette's text box, by its accessible name: the palette's prompt, as VS Code
+ * 1.139 words it (a new wording would fail here, at the first command, and say so).
  */
 function palette(page) {
   return page.getByRole('textbox', { name: 'Type the name of a command to run.' });
