@@ -155,6 +155,19 @@ describe('console: integratedTerminal', () => {
     expect(client.terminal.output).toMatch(/umview: cannot run "umview-no-such-program"/);
   });
 
+  it('answers a launch with an error when the launcher goes away before it is ready', async () => {
+    // A stand-in launcher: says hello with its pid, then exits without preparing the program.
+    const quitter = `const s = require('node:net').connect(process.argv[1], () => s.end(JSON.stringify({ type: 'hello', pid: process.pid }) + '\\n'));`;
+    client.answer = (request) => {
+      const terminal = new PseudoTerminal([process.execPath, '-e', quitter, request.arguments.args.at(-1)!], request.arguments.cwd, {});
+      client.terminals.push(terminal);
+      return { shellProcessId: terminal.pid };
+    };
+    await client.initializeWithTerminal();
+    await expect(client.launchRequest({ program: program('ask'), console: 'integratedTerminal' } as never)).rejects.toThrow('the terminal launcher ended before starting the program');
+    expect(await client.terminal.exited).toBe(0);
+  });
+
   it('answers a launch with an error when the client cannot run the terminal', async () => {
     client.answer = () => new Error('no terminals today');
     await client.initializeWithTerminal();
