@@ -1,4 +1,4 @@
-// The libstdc++ sequence containers (vector<bool>, array, deque, list, forward_list) in the
+// The libstdc++ sequence containers (vector<bool>, array, deque, list, forward_list) and strings in the
 // Variables view and in expressions, compared with gdb and the printers Debian installs beside
 // libstdc++, at -O0 and -O2; and bad input: containers read before their constructors ran, a
 // 10-million-element vector of which only the first page is mapped (a page reads only itself),
@@ -19,6 +19,8 @@ const PRINTERS = '/usr/share/gcc/python/libstdcxx/v6/printers.py';
 
 /** Shown as gdb prints them, header and elements. */
 const PRINTED = ['bits', 'many_bits', 'no_bits', 'd', 'spread', 'words', 'no_deque', 'l', 's', 'wide', 'no_list', 'f', 'fp', 'no_forward', 'nested'];
+/** Strings (std::string, wide ones, a C char array), compared by their value. */
+const STRINGS = ['run', 'runs', 'long_run', 'wtext', 'text16', 'text32', 'texts', 'chars'];
 /** std::array, which gdb prints as the struct: compared with its `_M_elems`. */
 const ARRAYS = ['a', 'points', 'names'];
 /** Expressions gdb evaluates too (libstdc++'s xmethods give it operator[]). */
@@ -76,7 +78,7 @@ describe.each([['-O0'], ['-O2']])('sequence containers against gdb at %s', (leve
   const flags = ['-g', level];
   let gdb: Map<string, string>;
   beforeAll(() => {
-    const all = [...PRINTED, ...ARRAYS.map((name) => `${name}._M_elems`), ...EXPRESSIONS];
+    const all = [...PRINTED, ...STRINGS, ...ARRAYS.map((name) => `${name}._M_elems`), ...EXPRESSIONS];
     gdb = gdbValues(cxxProgram(NAME, flags), `${FILE}:${lineOf(FILE, 'sequences stop')}`, all);
   });
 
@@ -91,6 +93,7 @@ describe.each([['-O0'], ['-O2']])('sequence containers against gdb at %s', (leve
       else expect(expected.startsWith(local.value.slice(0, -4))).toBe(true);
       expect(`${name} = ${await printedFromChildren(local)}`).toBe(`${name} = ${expected}`);
     }
+    for (const name of STRINGS) expect(`${name} = ${byName(locals, name).value}`).toBe(`${name} = ${gdb.get(name)}`);
     for (const name of ARRAYS) {
       const local = byName(locals, name);
       expect(`${name} = ${local.value}`).toBe(`${name} = ${gdb.get(`${name}._M_elems`)}`);
