@@ -73,9 +73,10 @@ async function printedFromChildren(variable: DebugProtocol.Variable): Promise<st
   return `${header === '' ? '' : `${header} = `}{${parts.join(', ')}${more}}`;
 }
 
-describe.each([['-O0'], ['-O2']])('sequence containers against gdb at %s', (level) => {
+// -O0, -O2, and the old string and list ABI (no _M_string_length, no node count) that some distributions still build with.
+describe.each([[['-O0']], [['-O2']], [['-O0', '-D_GLIBCXX_USE_CXX11_ABI=0']]])('sequence containers against gdb at %s', (options) => {
   skipEachWhen(missing.tool('gdb') ?? (existsSync(PRINTERS) ? undefined : `the libstdc++ pretty printers (${PRINTERS}) are not installed`));
-  const flags = ['-g', level];
+  const flags = ['-g', ...options];
   let gdb: Map<string, string>;
   beforeAll(() => {
     const all = [...PRINTED, ...STRINGS, ...ARRAYS.map((name) => `${name}._M_elems`), ...EXPRESSIONS];

@@ -1,8 +1,10 @@
 // std::string (std::__cxx11::basic_string<char>) and std::string_view: the text, quoted, as gdb's
-// printer shows it. Only the first STRING_LIMIT characters are read.
+// printer shows it (also the old ABI's std::basic_string, and wide strings). Only the first
+// STRING_LIMIT characters are read.
 import { stripTypedefs, type DwarfType, type RecordType } from '../../symbols/index.js';
 import { STRING_LIMIT, stringLiteral, wideStringLiteral } from '../../values/c-text.js';
-import { byteSizeOf, ValueError, type Value, type ValueHost } from '../../values/value.js';
+import { findMember } from '../../values/record-parts.js';
+import { byteSizeOf, integerOf, UNSIGNED_LONG, ValueError, type Value, type ValueHost } from '../../values/value.js';
 import type { Visualization, Visualizer } from '../visualizer.js';
 import { checkedLength, field, isStd, numberField, pointeeType } from './fields.js';
 
@@ -25,11 +27,16 @@ function text(host: ValueHost, address: bigint, length: number, character: Dwarf
   return wideStringLiteral(units, prefixOf(character), shown < length);
 }
 
+/** The old ABI's (_GLIBCXX_USE_CXX11_ABI=0) string keeps its length in a header before the text: `_Rep`, {length, capacity, refcount}. */
+const OLD_ABI_HEADER = 24;
+
 function stringParts(value: Value, host: ValueHost): { address: bigint; length: number; character: DwarfType } {
   const pointer = field(value, host, '_M_dataplus', '_M_p');
+  const address = numberField(value, host, '_M_dataplus', '_M_p');
+  const length = findMember(value, '_M_string_length', host);
   return {
-    address: numberField(value, host, '_M_dataplus', '_M_p'),
-    length: checkedLength(numberField(value, host, '_M_string_length'), 'string length'),
+    address,
+    length: checkedLength(length !== undefined ? integerOf(length, host) : integerOf({ type: UNSIGNED_LONG, place: { kind: 'memory', address: address - BigInt(OLD_ABI_HEADER) } }, host), 'string length'),
     character: pointeeType(pointer.type),
   };
 }
