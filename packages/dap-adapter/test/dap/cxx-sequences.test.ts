@@ -75,10 +75,12 @@ async function printedFromChildren(variable: DebugProtocol.Variable): Promise<st
 
 // -O0, -O2, and the old string and list ABI (no _M_string_length, no node count) that some distributions still build with.
 describe.each([[['-O0']], [['-O2']], [['-O0', '-D_GLIBCXX_USE_CXX11_ABI=0']]])('sequence containers against gdb at %s', (options) => {
-  skipEachWhen(missing.tool('gdb') ?? (existsSync(PRINTERS) ? undefined : `the libstdc++ pretty printers (${PRINTERS}) are not installed`));
+  const reason = missing.tool('c++', 'g++') ?? missing.tool('gdb') ?? (existsSync(PRINTERS) ? undefined : `the libstdc++ pretty printers (${PRINTERS}) are not installed`);
+  skipEachWhen(reason);
   const flags = ['-g', ...options];
   let gdb: Map<string, string>;
   beforeAll(() => {
+    if (reason !== undefined) return;
     const all = [...PRINTED, ...STRINGS, ...ARRAYS.map((name) => `${name}._M_elems`), ...EXPRESSIONS];
     gdb = gdbValues(cxxProgram(NAME, flags), `${FILE}:${lineOf(FILE, 'sequences stop')}`, all);
   });
@@ -123,6 +125,7 @@ describe.each([[['-O0']], [['-O2']], [['-O0', '-D_GLIBCXX_USE_CXX11_ABI=0']]])('
 });
 
 describe('sequence containers given bad input', () => {
+  skipEachWhen(missing.tool('c++', 'g++'));
   it('shows garbage as an error or a bounded prefix, pages a 10-million-element vector one page at a time, stops at a cycle', async () => {
     const { threadId, frameId } = await launchToStops(['-g', '-O0'], ['garbage stop', 'huge stop', 'cycles stop']);
 
