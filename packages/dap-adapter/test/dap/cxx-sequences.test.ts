@@ -19,8 +19,9 @@ const PRINTERS = '/usr/share/gcc/python/libstdcxx/v6/printers.py';
 
 /** Shown as gdb prints them, header and elements. */
 const PRINTED = ['bits', 'many_bits', 'no_bits', 'd', 'spread', 'words', 'no_deque', 'l', 's', 'wide', 'no_list', 'f', 'fp', 'no_forward', 'nested'];
-/** Strings (std::string, wide ones, a C char array), compared by their value. */
+/** Strings (std::string, wide ones, a C char array) and containers inside a struct, compared by their value. */
 const STRINGS = ['run', 'runs', 'long_run', 'wtext', 'text16', 'text32', 'texts', 'chars'];
+const RECORDS = ['holder'];
 /** std::array, which gdb prints as the struct: compared with its `_M_elems`. */
 const ARRAYS = ['a', 'points', 'names'];
 /** Expressions gdb evaluates too (libstdc++'s xmethods give it operator[]). */
@@ -81,7 +82,7 @@ describe.each([[['-O0']], [['-O2']], [['-O0', '-D_GLIBCXX_USE_CXX11_ABI=0']]])('
   let gdb: Map<string, string>;
   beforeAll(() => {
     if (reason !== undefined) return;
-    const all = [...PRINTED, ...STRINGS, ...ARRAYS.map((name) => `${name}._M_elems`), ...EXPRESSIONS];
+    const all = [...PRINTED, ...STRINGS, ...RECORDS, ...ARRAYS.map((name) => `${name}._M_elems`), ...EXPRESSIONS];
     gdb = gdbValues(cxxProgram(NAME, flags), `${FILE}:${lineOf(FILE, 'sequences stop')}`, all);
   });
 
@@ -95,6 +96,10 @@ describe.each([[['-O0']], [['-O2']], [['-O0', '-D_GLIBCXX_USE_CXX11_ABI=0']]])('
       if (!/\.\.\.\}$/.test(local.value)) expect(`${name} = ${local.value}`).toBe(`${name} = ${expected}`);
       else expect(expected.startsWith(local.value.slice(0, -4))).toBe(true);
       expect(`${name} = ${await printedFromChildren(local)}`).toBe(`${name} = ${expected}`);
+    }
+    for (const name of RECORDS) {
+      // gdb prints std::array members as the struct they are: ours shows the elements alone.
+      expect(`${name} = ${byName(locals, name).value}`).toBe(`${name} = ${gdb.get(name)!.replace(/\{_M_elems = (\{[^}]*\})\}/g, '$1')}`);
     }
     for (const name of STRINGS) expect(`${name} = ${byName(locals, name).value}`).toBe(`${name} = ${gdb.get(name)}`);
     for (const name of ARRAYS) {
