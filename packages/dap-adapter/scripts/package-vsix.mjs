@@ -36,7 +36,7 @@ try {
   log(`staging in ${stage}`);
   // 1. The code, bundled: only koffi and iced-x86 stay outside (native binary, wasm file).
   await build({
-    entry: { extension: 'src/vscode/extension.ts', cli: 'src/cli.ts', 'engine-worker': 'src/engine/engine-worker.ts' },
+    entry: { extension: 'src/vscode/extension.ts', cli: 'src/cli.ts', 'engine-worker': 'src/engine/engine-worker.ts', 'terminal-launcher': 'src/terminal/launcher.ts' },
     outDir: join(stage, 'dist'),
     format: ['cjs'],
     outExtension: () => ({ js: '.js' }),

@@ -10,7 +10,7 @@
 
 // The adapter
 export { UmviewDebugSession, type SessionOptions } from './session/debug-session.js';
-export type { AttachArguments, LaunchArguments } from './session/launch-config.js';
+export type { AttachArguments, ConsoleKind, LaunchArguments } from './session/launch-config.js';
 export { serveConnection } from './transport/connection.js';
 export { listen, type ListenOptions } from './transport/tcp-server.js';
 export { listenOnSocket, type ListenSocketOptions } from './transport/unix-server.js';

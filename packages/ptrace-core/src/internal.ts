@@ -9,7 +9,7 @@
 // chunks), so its libc bindings, error classes and Tracee are the main entry's own. Its types
 // must not name the main entry's (Tracee, Stop...): see TraceeRef.
 export { getKoffi, getLibc, pinnedBuffer } from './native/libc.js';
-export type { Libc } from './native/libc.js';
+export type { Koffi, Libc } from './native/libc.js';
 export { readProcStatusField, readProcStatusNumber } from './proc-status.js';
 export { SYSCALL_INFO_SIZE } from './syscall-info.js';
 export { afterPtraceRequest } from './tracee-bookkeeping.js';

@@ -7,6 +7,7 @@
 import { posix } from 'node:path';
 import type { LoadedModule } from '../modules/module-map.js';
 import { afterPrologue } from '../stepping/prologue.js';
+import { cxxFunctionSymbols } from './cxx-function-names.js';
 import { readLineProgramHeader } from '../symbols/dwarf/line/line-program-header.js';
 import { stringAt } from '../symbols/binary/byte-reader.js';
 import { SectionFlag, type AttributeValue, type DwarfInfo, type DwarfUnit } from '../symbols/index.js';
@@ -114,10 +115,14 @@ export function sourceLineAddresses(module: LoadedModule, path: string, line: nu
 }
 
 /** Addresses of the bodies of the functions named `name` (after their prologue when there is
- * DWARF, at the symbol otherwise). Found through the symbol table only: no unit is scanned. */
+ * DWARF, at the symbol otherwise). Found through the symbol table only: no unit is scanned.
+ * A C++ name (`geo::Rect::area`, or `area` alone) names every overload, as in gdb. */
 export function functionAddresses(module: LoadedModule, name: string): bigint[] {
   const addresses = new Set<bigint>();
-  for (const symbol of module.symbols.symbols.allNamed(name)) {
+  const plain = module.symbols.symbols.allNamed(name);
+  // C++ names are mangled in the symbol table: `geo::Rect::area`, `area` or `twice<int>` are found demangled.
+  const symbols = plain.length > 0 && !name.includes('::') ? plain : [...plain, ...cxxFunctionSymbols(module.symbols.symbols, name)];
+  for (const symbol of symbols) {
     // An ifunc symbol is the resolver that picks an implementation, not the function.
     if (symbol.type !== 'func' || symbol.sectionIndex === 0 || symbol.value === 0n) continue;
     let fn;
@@ -126,7 +131,7 @@ export function functionAddresses(module: LoadedModule, name: string): bigint[] 
     } catch {
       fn = undefined;
     }
-    addresses.add(fn !== undefined && (fn.name === name || fn.linkageName === name) ? afterPrologue(module, fn) : symbol.value);
+    addresses.add(fn !== undefined && fn.entryPc === symbol.value ? afterPrologue(module, fn) : symbol.value);
   }
   return [...addresses].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

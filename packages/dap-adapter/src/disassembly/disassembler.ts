@@ -12,6 +12,7 @@ import type { ModuleMap } from '../modules/module-map.js';
 import type { DisassembledInstructionInfo } from '../engine/protocol.js';
 import { symbolize } from '../inspect/frame-state.js';
 import { pltName } from '../symbols/index.js';
+import { demangle } from '../symbols/elf/demangle.js';
 
 export type DisassemblyFlavor = 'att' | 'intel';
 
@@ -168,7 +169,7 @@ export class Disassembler {
       const plt = pltName(module.symbols.elf, fileAddress);
       const symbol = plt === undefined ? module.symbols.nearestSymbol(fileAddress) : undefined;
       if (plt !== undefined) info.symbol = plt.replace(/\+\d+$/, '');
-      else if (symbol !== undefined && symbol.name !== '') info.symbol = symbol.name;
+      else if (symbol !== undefined && symbol.name !== '') info.symbol = demangle(symbol.name);
       const position = module.symbols.lineForAddress(fileAddress);
       if (position !== undefined && position.line > 0) {
         info.path = position.file;

@@ -2,8 +2,9 @@
 // thread. It composes the run control (all-stop, stepping over breakpoints), the breakpoints,
 // the loaded modules and the stack, and turns what happens into events for the session.
 import { writeSync } from 'node:fs';
+import { constants } from 'node:os';
 import {
-  describeStop, isTraceeGone, signalName, syscallName, syscallNumber, type Stop, type SyscallEnterStop, type Tracee, type Tracer,
+  DEFAULT_PTRACE_OPTIONS, describeStop, isTraceeGone, signalName, syscallName, syscallNumber, type Stop, type SyscallEnterStop, type Tracee, type Tracer,
 } from '@umview/ptrace-core';
 import { formatSyscallEntry, signatureFor, syscallMemory } from '@umview/sysvm/format';
 import { Disassembler } from '../disassembly/disassembler.js';
@@ -56,6 +57,8 @@ export class Engine implements EngineApi, RunControlHost {
   private disassemblyFlavor: 'att' | 'intel' = 'att';
   /** Descriptions of frames by pc, valid while the loaded modules stay the same. */
   private readonly frameDescriptions = new Map<string, StackFrameInfo>();
+  /** The terminal launcher between seizeLauncher and execLauncher. */
+  private launcher: Tracee | undefined;
 
   constructor(private readonly tracer: Tracer, private readonly emit: (event: EngineEvent) => void) {
     this.breakpoints = new SoftwareBreakpoints(() => this.run.anyThread());
@@ -77,8 +80,9 @@ export class Engine implements EngineApi, RunControlHost {
 
   launch(plan: LaunchPlan): LaunchResult {
     this.assertNoProcess();
+    const [stdin, stdout, stderr] = plan.stdio;
     const tracee = this.tracer.spawn(plan.program, plan.args, {
-      cwd: plan.cwd, env: [...plan.env], stdin: 'ignore', stdout: 'pipe', stderr: 'pipe',
+      cwd: plan.cwd, env: [...plan.env], stdin: stdin ?? 'ignore', stdout: stdout ?? 'pipe', stderr: stderr ?? 'pipe',
     });
     this.origin = 'launched';
     this.adopt(tracee.pid, [tracee]);
@@ -92,6 +96,48 @@ export class Engine implements EngineApi, RunControlHost {
     this.origin = 'attached';
     this.adopt(leader.pid, [...this.tracer.tracees.values()].filter((tracee) => tracee.pidIfKnown === leader.pid));
     return this.processInfo();
+  }
+
+  seizeLauncher(pid: number): void {
+    this.assertNoProcess();
+    if (this.launcher !== undefined) throw new Error('a terminal launcher is already seized');
+    if (!Number.isSafeInteger(pid) || pid <= 0) throw new Error(`invalid pid ${pid}`);
+    // Only the thread that execs: the launcher's other threads (Node's) end with the exec, and
+    // nothing it starts before then is followed. Killed with the adapter, as a launched program is.
+    this.launcher = this.tracer.attach(pid, { allThreads: false, followChildren: false, exitKill: true });
+  }
+
+  execLauncher(): LaunchResult {
+    const tracee = this.launcher;
+    if (tracee === undefined) throw new Error('no terminal launcher is seized');
+    this.launcher = undefined;
+    let signal = 0;
+    for (;;) {
+      tracee.cont(signal);
+      signal = 0;
+      const stop = this.tracer.waitFor(tracee);
+      if (stop.kind === 'exec') break;
+      if (stop.kind === 'exited') throw new Error(`the terminal launcher exited with status ${stop.code} before starting the program`);
+      if (stop.kind === 'killed') throw new Error(`the terminal launcher was killed by ${signalName(stop.signal)} before starting the program`);
+      // A signal for the launcher (the terminal resized, ^C): delivered as it would be untraced.
+      if (stop.kind === 'signal') signal = stop.signal;
+    }
+    // From here on the program is followed as a launched one is: its threads and children.
+    tracee.setOptions(DEFAULT_PTRACE_OPTIONS);
+    this.origin = 'launched';
+    this.adopt(tracee.pid, [tracee]);
+    return { ...this.processInfo(), stdio: {} };
+  }
+
+  releaseLauncher(): void {
+    const tracee = this.launcher;
+    this.launcher = undefined;
+    if (tracee === undefined) return;
+    try {
+      tracee.detach();
+    } catch {
+      // gone already
+    }
   }
 
   setSourceBreakpoints(path: string, specs: readonly SourceBreakpointSpec[]): BreakpointState[] {
@@ -268,9 +314,17 @@ export class Engine implements EngineApi, RunControlHost {
     return new Disassembler(read, this.modules, this.disassemblyFlavor).disassemble(parseAddress(address) + BigInt(offset), instructionOffset, count, resolveSymbols);
   }
 
-  terminate(): void {
-    if (!this.run.hasProcess) return;
-    this.run.anyThread().kill();
+  terminate(): { resumed: number | undefined } {
+    if (!this.run.hasProcess) return { resumed: undefined };
+    // DAP's terminate is a request to end: SIGTERM, which the program may handle (or ignore,
+    // and the session goes on). It is delivered without a stop, and a stopped program is let
+    // run to take it.
+    this.run.passOnce(constants.signals.SIGTERM);
+    process.kill(this.run.processId, 'SIGTERM');
+    if (!this.run.isStopped) return { resumed: undefined };
+    this.forgetStop();
+    this.run.resumeAll();
+    return { resumed: this.run.processId };
   }
 
   disconnect(terminateDebuggee: boolean | undefined): void {

@@ -9,6 +9,14 @@ export interface LaunchPlan {
   readonly cwd: string | undefined;
   /** `NAME=value` strings: the whole environment of the debuggee. */
   readonly env: readonly string[];
+  /** stdin, stdout and stderr: a file each, or null for the default (no input; output as events). */
+  readonly stdio: readonly (StdioRedirect | null)[];
+}
+
+/** A file the program gets as one of its standard streams ('r' for stdin, 'w' truncates). */
+export interface StdioRedirect {
+  readonly path: string;
+  readonly flags: 'r' | 'w';
 }
 
 export interface ThreadInfo {
@@ -201,6 +209,15 @@ export type EngineEvent =
 export interface EngineApi {
   launch(plan: LaunchPlan): LaunchResult;
   attach(pid: number): ProcessInfo;
+  /**
+   * A launch in the client's terminal, in two steps around the launcher's exec. Seizes the
+   * launcher (its main thread, the one that execs) and keeps it stopped.
+   */
+  seizeLauncher(pid: number): void;
+  /** Lets the seized launcher run to the exec of the program, where the debuggee is ready as after `launch`. */
+  execLauncher(): LaunchResult;
+  /** Lets a seized launcher go (the launch failed before its exec). */
+  releaseLauncher(): void;
   setSourceBreakpoints(path: string, specs: readonly SourceBreakpointSpec[]): BreakpointState[];
   setFunctionBreakpoints(specs: readonly FunctionBreakpointSpec[]): BreakpointState[];
   setInstructionBreakpoints(specs: readonly InstructionBreakpointSpec[]): BreakpointState[];
@@ -231,8 +248,11 @@ export interface EngineApi {
   readMemory(address: string, offset: number, count: number): MemoryReadResult;
   writeMemory(address: string, offset: number, data: string, allowPartial: boolean): MemoryWriteResult;
   disassemble(address: string, offset: number, instructionOffset: number, count: number, resolveSymbols: boolean): DisassembledInstructionInfo[];
-  /** Kills what was launched (its exit is reported as usual). */
-  terminate(): void;
+  /**
+   * Asks the debuggee to end (SIGTERM, delivered without a stop; a stopped debuggee runs on to
+   * take it, and `resumed` is then its pid). Its exit is reported as usual.
+   */
+  terminate(): { readonly resumed: number | undefined };
   /**
    * Ends the session: kills the debuggee (default for launch) or detaches from it with every
    * breakpoint removed (default for attach). A `disconnected` event says when it is done.

@@ -95,7 +95,19 @@ export class RunControl {
   }
 
   /** Takes over a stopped process (just spawned or attached): every thread stopped. */
+  /**
+   * Signals to pass on once without a stop: the debugger's own (terminate's SIGTERM, which the
+   * program may handle), not something that happened to the program.
+   */
+  private readonly passOnceSignals = new Set<number>();
+
+  /** The next arrival of `signal` is delivered without a stop. */
+  passOnce(signal: number): void {
+    this.passOnceSignals.add(signal);
+  }
+
   adopt(pid: number, tracees: readonly Tracee[]): void {
+    this.passOnceSignals.clear();
     this.pid = pid;
     this.threads.clear();
     for (const tracee of tracees) this.threads.set(tracee.tid, new ThreadState(tracee));
@@ -245,7 +257,7 @@ export class RunControl {
       case 'breakpoint':
         return this.onBreakpoint(thread, event.address);
       case 'signal':
-        if (signalStops(event.signal)) {
+        if (this.stopsFor(event.signal)) {
           const pending = { signal: event.signal, info: event.info };
           return this.report(this.signalReport(thread, pending));
         }
@@ -301,7 +313,7 @@ export class RunControl {
         this.activity = { kind: 'stopped' };
         return activity.done();
       case 'signal':
-        if (signalStops(event.signal)) {
+        if (this.stopsFor(event.signal)) {
           // The instruction faulted: every other thread is already stopped.
           this.putBackLifted();
           this.breakpoints.deleteOwner(STEP_OWNER);
@@ -339,6 +351,11 @@ export class RunControl {
     }
   }
 
+  private stopsFor(signal: number): boolean {
+    if (this.passOnceSignals.delete(signal)) return false;
+    return signalStops(signal);
+  }
+
   /** Book-keeping for a thread that stays stopped. */
   private hold(thread: ThreadState, event: ThreadEvent): void {
     switch (event.kind) {
@@ -349,7 +366,7 @@ export class RunControl {
         thread.interruptPending = false;
         break;
       case 'signal':
-        if (signalStops(event.signal)) thread.pendingReport = { signal: event.signal, info: event.info };
+        if (this.stopsFor(event.signal)) thread.pendingReport = { signal: event.signal, info: event.info };
         else thread.pendingSignal = event.signal;
         break;
       case 'child':

@@ -1,7 +1,7 @@
 // Evaluates a parsed C expression in a frame, with C's rules: integer promotions and the usual
 // arithmetic conversions, pointer arithmetic scaled by the pointee's size, arrays decaying to
 // pointers, short-circuit && and ||, sizeof without side effects on the program.
-import { DW_ATE, stripTypedefs, typeName, type ArrayType, type DwarfType, type PointerType } from '../symbols/index.js';
+import { DW_ATE, stripTypedefs, typeName, type ArrayType, type BaseType, type DwarfType, type PointerType } from '../symbols/index.js';
 import { decodeFloat, encodeFloat } from '../values/float-format.js';
 import * as x87 from '../values/extended-float.js';
 import {
@@ -32,7 +32,10 @@ type Operand =
   | { readonly kind: 'pointer'; readonly value: bigint; readonly type: PointerType };
 
 export function evaluateExpression(expression: Expression, context: EvaluationContext): Value {
-  return new Evaluator(context).value(expression);
+  const result = new Evaluator(context).value(expression);
+  // In a C++ frame a comparison is a bool (`true`), as gdb prints it there.
+  if (result.type === TRUTH && context.scope.cplusplus) return { type: CPLUSPLUS_BOOL, place: { kind: 'bytes', bytes: valueBytes(result, context.host).subarray(0, 1) } };
+  return result;
 }
 
 /** Whether a value is true in C (non-zero). */
@@ -194,8 +197,12 @@ function operandValue(operand: Operand): Value {
   }
 }
 
+/** The int that C's comparisons and logical operators give (C++ gives a bool: see asLanguageTruth). */
+const TRUTH: BaseType = { kind: 'base', name: 'int', byteSize: 4, encoding: DW_ATE.signed }; // not INT: told apart by identity
+const CPLUSPLUS_BOOL = baseType('bool', 1, DW_ATE.boolean);
+
 function truth(value: boolean): Value {
-  return integerValue(value ? 1n : 0n, INT);
+  return integerValue(value ? 1n : 0n, TRUTH);
 }
 
 class Evaluator {
@@ -221,7 +228,7 @@ class Evaluator {
       case 'name': {
         const found = this.context.scope.lookup(expression.name);
         if (found === undefined) throw new EvaluationError(`No symbol "${expression.name}" in current context.`);
-        return referent(withDynamicType(found, this.host), this.host);
+        return shownAs(found, this.host);
       }
       case 'register': {
         const found = this.context.scope.register(expression.name);
@@ -240,12 +247,15 @@ class Evaluator {
         } else if (stripTypedefs(object.type).kind === 'pointer') {
           // gdb's (and lldb's) convenience: p.x on a pointer means p->x.
           object = dereference(withDynamicType(object, this.host), this.host);
+        } else if (stripTypedefs(object.type).kind === 'reference') {
+          // Through a reference, members are looked up in its static type (as gdb does; `->` uses the dynamic one).
+          object = dereference(object, this.host);
         }
         const type = stripTypedefs(object.type);
         if (type.kind !== 'record') throw new EvaluationError(`Attempt to extract a component of a value that is not a structure (${typeName(object.type)}).`);
         const member = findMember(object, expression.name, this.host);
         if (member === undefined) throw new EvaluationError(`There is no member named ${expression.name}.`);
-        return referent(withDynamicType(member, this.host), this.host);
+        return shownAs(member, this.host);
       }
       case 'index': {
         const array = this.value(expression.array);
@@ -275,7 +285,7 @@ class Evaluator {
         return this.sizeOf(this.typeOnly(expression.operand));
       case 'cast': {
         const type = this.context.scope.type(expression.type);
-        const operand = this.value(expression.operand);
+        const operand = referent(this.value(expression.operand), this.host);
         if (expression.type.reference === true) {
           // `(T &)x`: the same object seen as a T, as C++ reinterprets an lvalue.
           if (operand.place.kind !== 'memory') throw new EvaluationError('Attempt to take address of value not located in memory.');
@@ -328,7 +338,7 @@ class Evaluator {
 
   private unary(operator: string, operandExpression: Expression): Value {
     if (operator === '&') {
-      const operand = this.value(operandExpression);
+      const operand = referent(this.value(operandExpression), this.host);
       if (operand.bits !== undefined) throw new EvaluationError('Attempt to take address of a bitfield.');
       if (operand.place.kind === 'register') throw new EvaluationError('Address requested for identifier which is in a register.');
       if (operand.place.kind !== 'memory') throw new EvaluationError('Attempt to take address of value not located in memory.');
@@ -338,7 +348,7 @@ class Evaluator {
       const operand = this.value(operandExpression);
       if (stripTypedefs(operand.type).kind === 'function') return operand;
       const smart = visualizerFor(operand.type)?.pointee;
-      if (smart !== undefined) return referent(smart(operand, this.host), this.host);
+      if (smart !== undefined) return shownAs(smart(operand, this.host), this.host);
       const decayed = stripTypedefs(operand.type).kind === 'array' ? operand : operandValue(toOperand(operand, this.host));
       return this.deref(decayed);
     }
@@ -442,6 +452,18 @@ class Evaluator {
     }
     throw new EvaluationError(`invalid operands to binary ${operator}`);
   }
+}
+
+/**
+ * A variable or member as an expression's value: a pointer to a polymorphic class retyped to the
+ * object's dynamic class (gdb's `print object on`: `sp->w` reaches the derived class's member);
+ * a reference to a class kept, so that it is shown as its dynamic class; any other reference
+ * replaced by what it refers to (an `int &` is an int in arithmetic).
+ */
+function shownAs(value: Value, host: ValueHost): Value {
+  const type = stripTypedefs(value.type);
+  if (type.kind === 'reference') return stripTypedefs(type.target).kind === 'record' ? value : dereference(value, host);
+  return withDynamicType(value, host);
 }
 
 /** The type of an integer literal (C11 6.4.4.1): the first of its list that holds the value. */

@@ -3,13 +3,14 @@
 // struct/union/enum tags, C's base types); registers ($rip, $rsp, $eax...).
 import type { LoadedModule, ModuleMap } from '../modules/module-map.js';
 import { canonicalIntegerName } from '../symbols/dwarf/types/type-name.js';
-import { DW_ATE, DW_TAG, type Die, type DwarfInfo, type DwarfType, type DwarfUnit, type EnumType, type VariableInfo } from '../symbols/index.js';
+import { DW_AT, DW_ATE, DW_TAG, type Die, type DwarfInfo, type DwarfType, type DwarfUnit, type EnumType, type VariableInfo } from '../symbols/index.js';
 import type { FrameState } from '../inspect/frame-state.js';
 import {
   baseType, BOOL, CHAR, CODE_POINTER, dereference, DOUBLE, FLOAT, INT, integerBytes, LONG, LONG_DOUBLE, pointerTo, UNSIGNED_INT, UNSIGNED_LONG, VOID,
   VOID_POINTER, type Value,
 } from '../values/value.js';
 import type { TypeSpec } from './parser.js';
+import { isCplusplusLanguage } from '../symbols/dwarf/constants/languages.js';
 import { enumerationOf, typeNamed, variableNamed } from '../inspect/program-names.js';
 import { findMember } from '../values/record-parts.js';
 
@@ -60,6 +61,12 @@ const INT8 = baseType('int8_t', 1, DW_ATE.signed);
 
 export class FrameScope {
   constructor(readonly frame: FrameState, private readonly modules: ModuleMap) {}
+
+  /** Whether the frame's code is C++ (its unit's language): comparisons are bools, names may be qualified. */
+  get cplusplus(): boolean {
+    const unit = this.unit;
+    return unit !== undefined && isCplusplusLanguage(unit.unitDie.number(DW_AT.language));
+  }
 
   private get module(): LoadedModule | undefined {
     return this.frame.module;

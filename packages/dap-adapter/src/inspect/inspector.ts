@@ -6,10 +6,11 @@ import { ExpressionSyntaxError, parseExpression, type Expression } from '../expr
 import { convertValue, evaluateExpression, EvaluationError } from '../expressions/evaluate.js';
 import { FrameScope } from '../expressions/scope.js';
 import type { ModuleMap } from '../modules/module-map.js';
-import { DwarfExpressionError, stripTypedefs, typeName, type UnwindResult, type VariableInfo } from '../symbols/index.js';
+import { DwarfExpressionError, stripTypedefs, typeName, type DwarfType, type UnwindResult, type VariableInfo } from '../symbols/index.js';
 import type { EvaluateDescription, ScopeDescription, VariableDescription } from '../engine/protocol.js';
 import { errorText, formatValue, type ValueFormat } from '../values/format-value.js';
 import { withDynamicType } from '../values/dynamic-type.js';
+import { visualizerFor } from '../visualizers/registry.js';
 import { assign, integerOf, valueBytes, ValueError, type Value } from '../values/value.js';
 import { valueChildren, valueShape, type ChildFilter, type ChildHint, type ValueShape } from './value-children.js';
 import { FrameState, type FrameEnvironment } from './frame-state.js';
@@ -233,7 +234,8 @@ export class Inspector {
       ...(child.evaluateName === undefined ? {} : { evaluateName: child.evaluateName }),
       ...presentationOf(child.hint),
     };
-    if (frame === undefined || text.startsWith('<')) return description;
+    // An unreadable value has nothing to expand; a library type its visualizer could not read keeps its raw members.
+    if (frame === undefined || (text.startsWith('<') && visualizerFor(referredType(value.type)) === undefined)) return description;
     const type = stripTypedefs(value.type);
     let memoryReference: bigint | undefined = value.place.kind === 'memory' && value.bits === undefined ? value.place.address : undefined;
     if (type.kind === 'pointer' || type.kind === 'reference') {
@@ -257,6 +259,12 @@ export class Inspector {
     if (memoryReference !== undefined) description.memoryReference = `0x${memoryReference.toString(16)}`;
     return description;
   }
+}
+
+/** What a reference refers to; any other type itself. */
+function referredType(type: DwarfType): DwarfType {
+  const resolved = stripTypedefs(type);
+  return resolved.kind === 'reference' ? resolved.target : type;
 }
 
 /** DAP's presentation hint of a base class, a static member, the raw view. */

@@ -45,7 +45,12 @@ export function valueShape(value: Value, host: ValueHost, raw: boolean): ValueSh
   switch (type.kind) {
     case 'record': {
       if (type.byteSize === undefined) return { expandable: false };
-      const visualization = visualize(value, host, raw);
+      let visualization: Visualization | undefined;
+      try {
+        visualization = visualize(value, host, raw);
+      } catch {
+        return { expandable: true, named: 1 }; // a value its visualizer cannot show: its raw members still can be
+      }
       if (visualization !== undefined) {
         return visualization.indexed ? { expandable: true, indexed: visualization.length, named: 1 } : { expandable: true, named: visualization.length + 1 };
       }
@@ -135,9 +140,15 @@ function recordChildren(
 ): ValueChild[] {
   /** The expression of the record itself. */
   const self = parent === undefined ? undefined : accessor === '.' ? parent : `(*${parent})`;
-  const visualization = visualize(record, host, raw);
+  const rawChild: ValueChild = { name: RAW_CHILD, value: record, raw: true, hint: 'raw', containerName: self };
+  let visualization: Visualization | undefined;
+  try {
+    visualization = visualize(record, host, raw);
+  } catch {
+    // Garbage (a container before its constructor ran): the summary says why; the members stay reachable.
+    return filter === 'indexed' ? [] : [rawChild];
+  }
   if (visualization !== undefined) {
-    const rawChild: ValueChild = { name: RAW_CHILD, value: record, raw: true, hint: 'raw', containerName: self };
     if (!visualization.indexed) {
       if (filter === 'indexed') return [];
       return [...visualizedChildren(visualization, host, self, 0, Math.min(visualization.length, MAX_CHILDREN)), rawChild];

@@ -2,8 +2,9 @@
 // tracer thread) and never block; what the engine reports becomes DAP events.
 import { existsSync } from 'node:fs';
 import { basename, isAbsolute } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
-  BreakpointEvent, DebugSession, Event, ExitedEvent, InitializedEvent, InvalidatedEvent, OutputEvent, Response, Source, StackFrame,
+  BreakpointEvent, ContinuedEvent, DebugSession, Event, ExitedEvent, InitializedEvent, InvalidatedEvent, OutputEvent, Response, Source, StackFrame,
   TerminatedEvent, Thread, ThreadEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -11,6 +12,7 @@ import { EngineClient } from '../engine/engine-client.js';
 import type {
   BreakpointOptions, BreakpointState, EngineEvent, EvaluationTarget, PrefetchResult, StartOptions, ValueFormatOptions,
 } from '../engine/protocol.js';
+import { launchInTerminal } from '../terminal/terminal-launch.js';
 import { FrameIds } from './frame-ids.js';
 import { attachTarget, launchPlan } from './launch-config.js';
 import { OutputForwarder } from './output-forwarder.js';
@@ -22,6 +24,18 @@ export interface SessionOptions {
   readonly onEnd?: () => void;
   /** Where log lines go (default: stderr). */
   readonly log?: (line: string) => void;
+  /** The terminal launcher script (default: dist/terminal-launcher.js next to the module). */
+  readonly launcherPath?: string | URL;
+}
+
+function pathOf(location: string | URL): string {
+  return typeof location === 'string' && !location.startsWith('file:') ? location : fileURLToPath(location);
+}
+
+function defaultLauncherUrl(): URL {
+  // Built as dist/{index,cli}.{js,cjs} next to dist/terminal-launcher.{js,cjs}.
+  const here = import.meta.url;
+  return new URL(here.endsWith('.cjs') ? './terminal-launcher.cjs' : './terminal-launcher.js', here);
 }
 
 /** Watch expressions remembered for prefetching (VS Code evaluates every one at every stop). */
@@ -39,7 +53,11 @@ export class UmviewDebugSession extends DebugSession {
   private engine: Promise<EngineClient> | undefined;
   private debuggee: 'launched' | 'attached' | undefined;
   private startOptions: StartOptions | undefined;
+  /** How the debuggee was started, for restart. */
+  private lastStart: { readonly request: 'launch' | 'attach'; readonly args: unknown } | undefined;
   private configurationDone = false;
+  /** The client said in `initialize` that it can run a program in its terminal. */
+  private clientRunsInTerminal = false;
   private output: OutputForwarder | undefined;
   private readonly frames = new FrameIds();
   /** While > 0, events wait: a request's response goes out before the events it caused. */
@@ -116,8 +134,9 @@ export class UmviewDebugSession extends DebugSession {
 
   // ---- requests ----
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
     this.lifecycle = 'initialized';
+    this.clientRunsInTerminal = args.supportsRunInTerminalRequest === true;
     // The worker starts now, while the client prepares its launch request.
     this.engine = EngineClient.start({ workerPath: this.options.workerPath }).then((engine) => {
       engine.onEvent((event) => this.onEngineEvent(event));
@@ -131,6 +150,7 @@ export class UmviewDebugSession extends DebugSession {
       supportsConditionalBreakpoints: true,
       supportsLogPoints: true,
       supportsTerminateRequest: true,
+      supportsRestartRequest: true,
       supportTerminateDebuggee: true,
       supportsExceptionInfoRequest: true,
       supportsEvaluateForHovers: true,
@@ -156,30 +176,76 @@ export class UmviewDebugSession extends DebugSession {
   }
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments): Promise<void> {
-    const ok = await this.answer(response, async () => {
-      if (this.debuggee !== undefined) throw new Error('this session already has a debuggee');
-      const { plan, options } = launchPlan(args);
-      const engine = await this.requireEngine();
-      const result = await engine.call('launch', plan);
-      this.debuggee = 'launched';
-      this.startOptions = options;
-      this.output = new OutputForwarder(result.stdio, (category, text) => this.sendEvent(new OutputEvent(text, category)));
-      this.sendEvent(new Event('process', { name: result.program ?? plan.program, systemProcessId: result.pid, isLocalProcess: true, startMethod: 'launch' }));
-    });
+    const ok = await this.answer(response, () => this.startLaunch(args));
     if (ok) await this.afterStart();
   }
 
   protected override async attachRequest(response: DebugProtocol.AttachResponse, args: DebugProtocol.AttachRequestArguments): Promise<void> {
-    const ok = await this.answer(response, async () => {
-      if (this.debuggee !== undefined) throw new Error('this session already has a debuggee');
-      const { pid, options } = attachTarget(args);
-      const engine = await this.requireEngine();
-      const result = await engine.call('attach', pid);
-      this.debuggee = 'attached';
-      this.startOptions = options;
-      this.sendEvent(new Event('process', { name: result.program ?? String(pid), systemProcessId: pid, isLocalProcess: true, startMethod: 'attach' }));
-    });
+    const ok = await this.answer(response, () => this.startAttach(args));
     if (ok) await this.afterStart();
+  }
+
+  /**
+   * DAP's restart: the debuggee is let go as disconnect would (a launched one killed, an
+   * attached one detached) and started again, with the configuration the client sends (its
+   * latest launch.json) or the last one; the breakpoints stay, and the new debuggee starts
+   * as the last one did after configurationDone.
+   */
+  protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
+    await this.control(response, async () => {
+      const last = this.lastStart;
+      if (last === undefined) throw new Error('restart before launch or attach: there is nothing to restart');
+      const next: unknown = args?.arguments ?? last.args;
+      // A configuration that cannot start is refused before the running debuggee is let go.
+      if (last.request === 'launch') launchPlan(next);
+      else attachTarget(next);
+      const engine = await this.requireEngine();
+      await this.endDebuggee(engine, undefined);
+      this.output?.close();
+      this.output = undefined;
+      if (last.request === 'launch') await this.startLaunch(next);
+      else await this.startAttach(next);
+      if (this.configurationDone) await this.startDebuggee();
+    });
+  }
+
+  private async startLaunch(args: unknown): Promise<void> {
+    if (this.debuggee !== undefined) throw new Error('this session already has a debuggee');
+    const { plan, options, console: consoleKind, envChanges } = launchPlan(args);
+    if (consoleKind !== 'internalConsole' && !this.clientRunsInTerminal) {
+      throw new Error(`"console": "${consoleKind}" needs a client that runs programs in its terminals (runInTerminal), and this one does not: use "internalConsole"`);
+    }
+    const engine = await this.requireEngine();
+    const result = consoleKind === 'internalConsole'
+      ? await engine.call('launch', plan)
+      : await launchInTerminal(engine, {
+        kind: consoleKind === 'integratedTerminal' ? 'integrated' : 'external',
+        plan,
+        envChanges,
+        launcherPath: pathOf(this.options.launcherPath ?? defaultLauncherUrl()),
+        runInTerminal: (request, timeoutMs) => new Promise((resolve, reject) => {
+          this.runInTerminalRequest(request, timeoutMs, (answer) => {
+            if (answer.success) resolve(answer as DebugProtocol.RunInTerminalResponse);
+            else reject(new Error(answer.message || 'refused'));
+          });
+        }),
+      });
+    this.debuggee = 'launched';
+    this.lastStart = { request: 'launch', args };
+    this.startOptions = options;
+    this.output = new OutputForwarder(result.stdio, (category, text) => this.sendEvent(new OutputEvent(text, category)));
+    this.sendEvent(new Event('process', { name: result.program ?? plan.program, systemProcessId: result.pid, isLocalProcess: true, startMethod: 'launch' }));
+  }
+
+  private async startAttach(args: unknown): Promise<void> {
+    if (this.debuggee !== undefined) throw new Error('this session already has a debuggee');
+    const { pid, options } = attachTarget(args);
+    const engine = await this.requireEngine();
+    const result = await engine.call('attach', pid);
+    this.debuggee = 'attached';
+    this.lastStart = { request: 'attach', args };
+    this.startOptions = options;
+    this.sendEvent(new Event('process', { name: result.program ?? String(pid), systemProcessId: pid, isLocalProcess: true, startMethod: 'attach' }));
   }
 
   protected override async setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): Promise<void> {
@@ -460,10 +526,14 @@ export class UmviewDebugSession extends DebugSession {
     await this.control(response, async () => (await this.requireEngine()).call('pause'));
   }
 
+  /** DAP's terminate: a request to end (SIGTERM, see Engine.terminate); disconnect is the one that kills or detaches. */
   protected override async terminateRequest(response: DebugProtocol.TerminateResponse): Promise<void> {
-    await this.answer(response, async () => {
+    await this.control(response, async () => {
       if (this.debuggee === undefined) this.sendEvent(new TerminatedEvent());
-      else await (await this.requireEngine()).call('terminate');
+      else {
+        const { resumed } = await (await this.requireEngine()).call('terminate');
+        if (resumed !== undefined) this.sendEvent(new ContinuedEvent(resumed, true));
+      }
     });
   }
 
@@ -539,21 +609,28 @@ export class UmviewDebugSession extends DebugSession {
   private async release(terminateDebuggee?: boolean): Promise<void> {
     const engine = await this.engine?.catch(() => undefined);
     if (engine === undefined) return;
-    if (this.debuggee !== undefined) {
-      const done = new Promise<void>((resolve) => {
-        this.disconnected = resolve;
-        setTimeout(resolve, DISCONNECT_TIMEOUT_MS).unref();
-      });
-      try {
-        await engine.call('disconnect', terminateDebuggee);
-        await done;
-      } catch (error) {
-        this.log(`disconnect: ${(error as Error).message}`);
-      }
-      this.debuggee = undefined;
-    }
+    await this.endDebuggee(engine, terminateDebuggee);
     this.output?.close();
     await engine.close();
+  }
+
+  /** Kills the debuggee or detaches from it (DAP's terminateDebuggee; by default a launched
+   * one is killed, an attached one let go) and waits until that is done. */
+  private async endDebuggee(engine: EngineClient, terminateDebuggee: boolean | undefined): Promise<void> {
+    if (this.debuggee === undefined) return;
+    const done = new Promise<void>((resolve) => {
+      this.disconnected = resolve;
+      setTimeout(resolve, DISCONNECT_TIMEOUT_MS).unref();
+    });
+    try {
+      await engine.call('disconnect', terminateDebuggee);
+      await done;
+    } catch (error) {
+      this.log(`disconnect: ${(error as Error).message}`);
+    }
+    this.debuggee = undefined;
+    this.frames.clear();
+    this.dropPrefetched();
   }
 
   /** Runs a request; its response carries the result, or success: false and the message. */

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import type { StackFrameInfo } from '../engine/protocol.js';
 import type { LoadedModule, ModuleMap } from '../modules/module-map.js';
 import type { UnwindFrame } from '../symbols/index.js';
+import { demangle } from '../symbols/elf/demangle.js';
 import { hex } from '../util/hex.js';
 
 export function describeFrame(frame: UnwindFrame, modules: ModuleMap): StackFrameInfo {
@@ -19,9 +20,12 @@ export function describeFrame(frame: UnwindFrame, modules: ModuleMap): StackFram
   };
 }
 
-/** The DWARF function containing a file address, else the nearest ELF symbol below it. */
+/** The DWARF function containing a file address (qualified in C++, `geo::Rect::area`), else the nearest ELF symbol below it (demangled). */
 export function functionName(module: LoadedModule, address: bigint): string | undefined {
-  return safely(() => module.symbols.functionAt(address)?.name) ?? safely(() => module.symbols.nearestSymbol(address)?.name);
+  return safely(() => module.symbols.functionAt(address)?.qualifiedName) ?? safely(() => {
+    const name = module.symbols.nearestSymbol(address)?.name;
+    return name === undefined ? undefined : demangle(name);
+  });
 }
 
 /** Debug information can be corrupt: a frame then shows less, and the stack trace still works. */

@@ -25,6 +25,7 @@ export { DynamicTag, ElfType, SectionFlag, SectionType, SegmentType } from './el
 
 // DWARF
 export { DwarfInfo, type DwarfStatistics } from './dwarf/dwarf-info.js';
+export type { CplusplusNames } from './dwarf/names/name-index.js';
 export type { DwarfSections, DwarfSectionName, SectionLoader } from './dwarf/sections.js';
 export type { DwarfUnit, UnitContext } from './dwarf/units/unit.js';
 export type { Abbreviation, AbbreviationTable, AttributeSpec } from './dwarf/units/abbreviations.js';

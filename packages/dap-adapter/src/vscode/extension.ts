@@ -4,8 +4,23 @@
 // be installed. A launch.json with `debugServer` makes VS Code connect to `umview-dap --port N`
 // instead.
 import * as vscode from 'vscode';
+import { listOwnProcesses } from './process-list.js';
 
 export const DEBUG_TYPE = 'umview';
+/** The command behind `${command:pickProcess}` in an attach configuration (package.json's `variables`). */
+export const PICK_PROCESS_COMMAND = 'umview.pickProcess';
+
+/** A QuickPick of this user's processes; the pid picked, as a string (undefined: cancelled, and the launch with it). */
+async function pickProcess(): Promise<string | undefined> {
+  const items = listOwnProcesses(process.pid).map((entry) => ({
+    label: entry.name,
+    description: String(entry.pid),
+    detail: entry.commandLine,
+    pid: entry.pid,
+  }));
+  const picked = await vscode.window.showQuickPick(items, { placeHolder: 'The process to attach to (name, pid or command line)', matchOnDescription: true, matchOnDetail: true });
+  return picked === undefined ? undefined : String(picked.pid);
+}
 
 export function activate(context: vscode.ExtensionContext): void {
   const factory: vscode.DebugAdapterDescriptorFactory = {
@@ -29,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, factory),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
+    vscode.commands.registerCommand(PICK_PROCESS_COMMAND, pickProcess),
   );
 }
 

@@ -49,6 +49,20 @@ declare module 'vscode' {
   }
   export namespace window {
     function showErrorMessage(message: string): Thenable<string | undefined>;
+    function showQuickPick<T extends QuickPickItem>(items: readonly T[] | Thenable<readonly T[]>, options?: QuickPickOptions): Thenable<T | undefined>;
+  }
+  export interface QuickPickItem {
+    label: string;
+    description?: string;
+    detail?: string;
+  }
+  export interface QuickPickOptions {
+    placeHolder?: string;
+    matchOnDescription?: boolean;
+    matchOnDetail?: boolean;
+  }
+  export namespace commands {
+    function registerCommand(command: string, callback: (...args: unknown[]) => unknown): Disposable;
   }
   export interface Thenable<T> extends PromiseLike<T> {}
 }

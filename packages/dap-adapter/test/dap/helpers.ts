@@ -254,9 +254,10 @@ export async function finishSleeper(sleeper: Sleeper): Promise<string | undefine
 /**
  * gdb as the oracle: runs `program` to `file:line` (its hit number `skipHits + 1`) and prints
  * each expression; returns the values as gdb prints them (`$1 = ` removed), by expression.
+ * `settings` are gdb commands run first (`set print object on`).
  */
-export function gdbValues(program: string, location: string, expressions: readonly string[], skipHits = 0): Map<string, string> {
-  const args = ['-nx', '-batch', '-ex', 'set width 0', '-ex', 'set print pretty off', '-ex', `break ${location}`];
+export function gdbValues(program: string, location: string, expressions: readonly string[], skipHits = 0, settings: readonly string[] = []): Map<string, string> {
+  const args = ['-nx', '-batch', '-ex', 'set width 0', '-ex', 'set print pretty off', ...settings.flatMap((setting) => ['-ex', setting]), '-ex', `break ${location}`];
   if (skipHits > 0) args.push('-ex', `ignore 1 ${skipHits}`);
   args.push('-ex', 'run');
   for (const expression of expressions) args.push('-ex', `print ${expression}`);
@@ -268,8 +269,17 @@ export function gdbValues(program: string, location: string, expressions: readon
 
 /** Launches `name` (compiled with `flags`) to the line holding `text`; returns the thread and the top frame's id. */
 export async function launchTo(client: DebugClient, name: string, text: string, flags?: string[]): Promise<{ threadId: number; frameId: number; frames: DebugProtocol.StackFrame[] }> {
-  await launch(client, { program: program(name, flags) });
-  await client.setBreakpointsRequest({ source: { path: source(`${name}.c`) }, breakpoints: [{ line: lineOf(`${name}.c`, text) }] });
+  return launchFixtureTo(client, program(name, flags), `${name}.c`, text);
+}
+
+/** Launches the C++ fixture `name` (compiled with `flags`) to the line holding `text`. */
+export async function launchCxxTo(client: DebugClient, name: string, text: string, flags?: string[]): Promise<{ threadId: number; frameId: number; frames: DebugProtocol.StackFrame[] }> {
+  return launchFixtureTo(client, cxxProgram(name, flags), `${name}.cpp`, text);
+}
+
+async function launchFixtureTo(client: DebugClient, executable: string, file: string, text: string): Promise<{ threadId: number; frameId: number; frames: DebugProtocol.StackFrame[] }> {
+  await launch(client, { program: executable });
+  await client.setBreakpointsRequest({ source: { path: source(file) }, breakpoints: [{ line: lineOf(file, text) }] });
   const stopped = await stoppedAfter(client, () => client.configurationDoneRequest());
   const threadId = stopped.body.threadId!;
   const stack = await frames(client, threadId);

@@ -165,13 +165,13 @@ describe('launch and breakpoints', () => {
     expect(await topFrame(client, stopped.body.threadId!)).toMatchObject({ name: 'add', line });
   });
 
-  it('terminates a running debuggee on request: exited (137, SIGKILL) then terminated', async () => {
+  it('ends a running debuggee on terminate: SIGTERM (exit 143) then terminated', async () => {
     await launch(client, { program: program('spin') });
     await client.configurationDoneRequest();
     const exited = client.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
     const terminated = client.waitForEvent('terminated');
     await client.terminateRequest({});
-    expect((await exited).body.exitCode).toBe(128 + 9);
+    expect((await exited).body.exitCode).toBe(128 + 15);
     await terminated;
   });
 

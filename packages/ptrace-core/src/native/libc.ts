@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { moduleLocation } from './module-location.js';
 
-type Koffi = typeof import('koffi');
+export type Koffi = typeof import('koffi');
 
 export interface Libc {
   /** ptrace with an integer `data` (options, signal numbers, addresses). */
@@ -57,17 +57,18 @@ export interface Libc {
 }
 
 let libc: Libc | undefined;
-let koffiModule: Koffi | undefined;
-
-/** koffi, loaded once (the quick way, see loadKoffi), for the sibling packages that bind a
- * library of their own (dap-adapter: libstdc++'s demangler). */
-export function getKoffi(): Koffi {
-  return (koffiModule ??= loadKoffi());
-}
-
 /** The libc bindings, created on first use. */
 export function getLibc(): Libc {
   return (libc ??= bind());
+}
+
+let loadedKoffi: Koffi | undefined;
+
+/** koffi itself, loaded once as the bindings load it, for a sibling package's own few functions
+ * (dap-adapter: libstdc++'s demangler, the terminal launcher's prctl/execvpe): in a bundle that
+ * ships koffi's binary without its loader, only this way finds it. */
+export function getKoffi(): Koffi {
+  return (loadedKoffi ??= loadKoffi());
 }
 
 /** koffi, loaded the quick way when possible: its own loader spends ~4 ms of every start-up

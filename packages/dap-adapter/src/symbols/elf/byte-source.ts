@@ -31,13 +31,15 @@ export class FileByteSource implements ByteSource {
 
   read(offset: number, length: number): Buffer {
     if (this.fd === undefined) throw new Error(`${this.name}: read after close`);
-    const buffer = Buffer.alloc(length);
+    // Not zero-filled first (sections are megabytes): every byte is read, or zeroed below.
+    const buffer = Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
       const count = readSync(this.fd, buffer, done, length - done, offset + done);
       if (count === 0) break; // the file shrank under us: the caller sees zeros, bounds were checked
       done += count;
     }
+    buffer.fill(0, done);
     return buffer;
   }
 

@@ -1,4 +1,4 @@
-import { ByteReader, stringAt, type CorruptionReporter } from '../binary/byte-reader.js';
+import { stringAt, type CorruptionReporter } from '../binary/byte-reader.js';
 import { SHN_ABS, SHN_COMMON, SHN_UNDEF, SYMBOL_SIZE, SymbolBindingCode, SymbolTypeCode } from './constants.js';
 import type { SectionHeader } from './section-headers.js';
 
@@ -46,21 +46,20 @@ export function parseSymbols(
   const stringCorrupt: CorruptionReporter = (offset, reason) => corrupt(offset, `${table} string table: ${reason}`);
   const symbols: ElfSymbol[] = [];
   const count = Math.floor(data.length / entrySize);
-  // Entry 0 is always the null symbol.
+  // Entry 0 is always the null symbol. Fields are read straight from the buffer: libc's tables
+  // hold ~10,000 entries, read when its first frame is named.
   for (let index = 1; index < count; index++) {
-    const reader = new ByteReader(data, corrupt, section.offset, index * entrySize);
-    const nameOffset = reader.u32();
-    const info = reader.u8();
-    const other = reader.u8();
-    const sectionIndex = reader.u16();
-    const value = reader.u64();
-    const size = reader.u64();
+    const at = index * entrySize;
+    const nameOffset = data.readUInt32LE(at);
+    const info = data[at + 4]!;
+    const other = data[at + 5]!;
+    const sectionIndex = data.readUInt16LE(at + 6);
     const defining = sectionIndex !== SHN_UNDEF && sectionIndex !== SHN_ABS && sectionIndex !== SHN_COMMON
       ? sections[sectionIndex] : undefined;
     symbols.push({
       name: nameOffset === 0 ? '' : stringAt(strings, nameOffset, stringCorrupt),
-      value,
-      size,
+      value: data.readBigUInt64LE(at + 8),
+      size: data.readBigUInt64LE(at + 16),
       type: typeNames[info & 0xf] ?? 'other',
       binding: bindingNames[info >> 4] ?? 'other',
       visibility: other & 3,
@@ -72,28 +71,43 @@ export function parseSymbols(
   return symbols;
 }
 
-/** Name and address lookups over the symbols of one file. */
+/** Name and address lookups over the symbols of one file. Each index is built on its first use:
+ * naming a frame needs the address order only, a function breakpoint the names only. */
 export class SymbolTable {
-  private readonly byName = new Map<string, ElfSymbol[]>();
+  private byNameIndex: Map<string, ElfSymbol[]> | undefined;
   /** Defined symbols that cover an address range, sorted by address. */
-  private readonly byAddress: ElfSymbol[];
+  private byAddressIndex: ElfSymbol[] | undefined;
   /** All defined symbols, sized or not, sorted by address (assembly labels often have size 0). */
-  private readonly labels: ElfSymbol[];
-  private readonly largestSize: bigint;
+  private labelIndex: ElfSymbol[] | undefined;
+  private largestSize = 0n;
 
-  constructor(readonly symbols: readonly ElfSymbol[]) {
-    for (const symbol of symbols) {
-      if (symbol.name === '') continue;
-      const list = this.byName.get(symbol.name);
-      if (list === undefined) this.byName.set(symbol.name, [symbol]);
-      else list.push(symbol);
+  constructor(readonly symbols: readonly ElfSymbol[]) {}
+
+  private get byName(): Map<string, ElfSymbol[]> {
+    if (this.byNameIndex === undefined) {
+      const index = new Map<string, ElfSymbol[]>();
+      for (const symbol of this.symbols) {
+        if (symbol.name === '') continue;
+        const list = index.get(symbol.name);
+        if (list === undefined) index.set(symbol.name, [symbol]);
+        else list.push(symbol);
+      }
+      this.byNameIndex = index;
     }
-    this.byAddress = symbols
-      .filter((s) => isAddressable(s) && s.size > 0n)
-      .sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
-    this.largestSize = this.byAddress.reduce((max, s) => (s.size > max ? s.size : max), 0n);
-    this.labels = symbols.filter((s) => isAddressable(s) && s.type !== 'object')
-      .sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    return this.byNameIndex;
+  }
+
+  private get byAddress(): ElfSymbol[] {
+    if (this.byAddressIndex === undefined) {
+      this.byAddressIndex = sortedByAddress(this.symbols.filter((s) => isAddressable(s) && s.size > 0n));
+      this.largestSize = this.byAddressIndex.reduce((max, s) => (s.size > max ? s.size : max), 0n);
+    }
+    return this.byAddressIndex;
+  }
+
+  private get labels(): ElfSymbol[] {
+    this.labelIndex ??= sortedByAddress(this.symbols.filter((s) => isAddressable(s) && s.type !== 'object'));
+    return this.labelIndex;
   }
 
   /** All symbols named `name`, in table order (.symtab before .dynsym). */
@@ -145,6 +159,14 @@ export class SymbolTable {
     const value = this.labels[low - 1]?.value;
     return value === undefined ? undefined : pickBest(this.labels.filter((symbol) => symbol.value === value));
   }
+}
+
+/** Symbols in address order (a stable sort): by their value as a number, which file addresses
+ * of x86-64 programs always fit, so that the comparisons allocate nothing. */
+function sortedByAddress(symbols: ElfSymbol[]): ElfSymbol[] {
+  const keyed = symbols.map((symbol, order) => ({ symbol, key: Number(symbol.value), order }));
+  keyed.sort((a, b) => a.key - b.key || (a.symbol.value < b.symbol.value ? -1 : a.symbol.value > b.symbol.value ? 1 : a.order - b.order));
+  return keyed.map((entry) => entry.symbol);
 }
 
 function isAddressable(symbol: ElfSymbol): boolean {

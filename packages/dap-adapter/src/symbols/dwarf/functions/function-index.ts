@@ -7,6 +7,7 @@ import type { Die } from '../units/die.js';
 import { locationDescriptionOf, type LocationDescription } from '../locations/location-description.js';
 import { entryPcOf, pcRangesOf } from '../ranges/pc-ranges.js';
 import type { DwarfUnit } from '../units/unit.js';
+import { qualifiedName } from '../names/qualified-name.js';
 
 /** Turns a DW_AT_decl_file / DW_AT_call_file index of a unit into a path. */
 export type FileNameResolver = (unit: DwarfUnit, fileIndex: number) => string | undefined;
@@ -34,6 +35,11 @@ export abstract class CodeScope {
   /** The function's name, following DW_AT_abstract_origin and DW_AT_specification. */
   get name(): string | undefined {
     return this.die.name;
+  }
+
+  /** The name with its namespaces and classes in C++ (`geo::Rect::area`, `twice<int>`); the name elsewhere. */
+  get qualifiedName(): string | undefined {
+    return qualifiedName(this.die);
   }
 
   get linkageName(): string | undefined {

@@ -120,6 +120,13 @@ export class TypeReader {
           case DW_TAG.template_value_parameter:
             templateArguments.push({ name: child.name, type: this.targetOf(child), value: child.signed(DW_AT.const_value) });
             break;
+          case DW_TAG.GNU_template_parameter_pack:
+            // `typename... T` (std::variant<int, double>, std::tuple): its arguments, in order, as the instance's own.
+            for (const argument of child.children) {
+              if (argument.tag === DW_TAG.template_type_parameter) templateArguments.push({ name: argument.name, type: this.targetOf(argument) });
+              else if (argument.tag === DW_TAG.template_value_parameter) templateArguments.push({ name: argument.name, type: this.targetOf(argument), value: argument.signed(DW_AT.const_value) });
+            }
+            break;
           default:
             break;
         }
@@ -232,7 +239,9 @@ function arrayDimensions(die: Die): ArrayDimension[] {
     // A constant upper bound is inclusive; a reference or expression is a variable-length array.
     const upper = child.attribute(DW_AT.upper_bound);
     if (upper?.kind === 'constant') {
-      const upperBound = child.signed(DW_AT.upper_bound)!;
+      // Fixed-size data smaller than 8 bytes is unsigned (char[256] has upper bound 255 in a
+      // DW_FORM_data1, which is not -1); 8 bytes of ones is GCC's -1 of a zero-length array.
+      const upperBound = !upper.signed && upper.size > 0 && upper.size < 8 ? upper.value : child.signed(DW_AT.upper_bound)!;
       return { lowerBound, count: upperBound >= lowerBound ? upperBound - lowerBound + 1n : 0n };
     }
     return { lowerBound, count: undefined };

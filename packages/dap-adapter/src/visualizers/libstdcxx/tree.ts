@@ -1,0 +1,71 @@
+// std::map, std::multimap, std::set, std::multiset (a red-black tree, `_M_t`): gdb's
+// `std::map with 2 elements = {["a"] = 1, ["b"] = 2}` and `std::set with 3 elements = {[0] = 1, [1] = 2, [2] = 3}`.
+// The elements are paged: a page walks only as far as it needs (see rb-tree.ts); a walk that
+// fails (a corrupt tree) ends the page with a child that says why.
+import { stripTypedefs, type DwarfType, type RecordType } from '../../symbols/index.js';
+import { byteSizeOf, INT, type Value, type ValueHost } from '../../values/value.js';
+import type { Visualization, VisualizedChild, Visualizer } from '../visualizer.js';
+import { checkedLength, field, isStd, numberField, templateType } from './fields.js';
+import { elementOffset, instanceName, templateArgumentSpelling } from './node-layout.js';
+import { RbTree } from './rb-tree.js';
+
+interface TreeParts {
+  readonly size: number;
+  readonly tree: RbTree;
+  /** The node's value type (`std::pair<const K, V>` for a map). */
+  readonly element: DwarfType;
+  readonly elementOffset: number;
+}
+
+function treeParts(value: Value, host: ValueHost): TreeParts {
+  const tree = field(value, host, '_M_t');
+  const size = checkedLength(numberField(tree, host, '_M_impl', '_M_node_count'), 'tree size');
+  const header = field(tree, host, '_M_impl', '_M_header');
+  // _Rb_tree<Key, Value, KeyOfValue, Compare, Alloc>: the node holds a Value.
+  const element = templateType(tree.type, 1);
+  const spelled = templateArgumentSpelling(element);
+  const nodeName = spelled === undefined ? undefined : instanceName('std::_Rb_tree_node', [spelled]);
+  return { size, tree: new RbTree(host, header, size), element, elementOffset: elementOffset(host, nodeName, byteSizeOf(header.type), element) };
+}
+
+/** gdb's num_elements. */
+export function elementCount(count: number): string {
+  return count === 1 ? '1 element' : `${count} elements`;
+}
+
+/** `std::map` (or `std::__debug::map`) for the header, without libstdc++'s inline `__cxx11`. */
+export function familyName(type: RecordType): string {
+  return type.name!.slice(0, type.name!.indexOf('<')).replace('std::__cxx11::', 'std::');
+}
+
+function treeVisualizer(template: 'map' | 'multimap' | 'set' | 'multiset'): Visualizer {
+  const keyed = template === 'map' || template === 'multimap';
+  return {
+    name: `std::${template}`,
+    matches: (type: RecordType) => isStd(type, template),
+    visualize(value: Value, host: ValueHost): Visualization {
+      const parts = treeParts(value, host);
+      return {
+        header: `${familyName(stripTypedefs(value.type) as RecordType)} with ${elementCount(parts.size)}`,
+        hint: 'entries',
+        length: parts.size,
+        indexed: true,
+        children(start: number, count: number): VisualizedChild[] {
+          const run = parts.tree.nodes(start, count);
+          const out = run.nodes.map((node, index): VisualizedChild => {
+            const element: Value = { type: parts.element, place: { kind: 'memory', address: node + BigInt(parts.elementOffset) } };
+            if (!keyed) return { name: `[${start + index}]`, value: element };
+            return { key: field(element, host, 'first'), value: field(element, host, 'second') };
+          });
+          // The error in place of the next element (an int: shown as the reason, with no parts to expand).
+          if (run.error !== undefined) out.push({ name: `[${start + out.length}]`, value: { type: INT, place: { kind: 'unavailable', reason: run.error } } });
+          return out;
+        },
+      };
+    },
+  };
+}
+
+export const TREE_VISUALIZERS: readonly Visualizer[] = [
+  treeVisualizer('map'), treeVisualizer('multimap'), treeVisualizer('set'), treeVisualizer('multiset'),
+];
