@@ -1,8 +1,9 @@
 // Walking libstdc++'s linked nodes (std::list, std::forward_list) as far as a page needs, never
 // further than a bound, and never round a cycle: a corrupt or uninitialized list (garbage
 // pointers, a node that points back into the list) ends in an error child instead of a hang.
-import { stripTypedefs, typeName, type DwarfType } from '../../symbols/index.js';
-import { byteSizeOf, integerOf, VOID_POINTER, type ValueHost } from '../../values/value.js';
+import type { DwarfType } from '../../symbols/index.js';
+import { integerOf, VOID_POINTER, type ValueHost } from '../../values/value.js';
+import { elementOffset, instanceName, templateArgumentSpelling } from './node-layout.js';
 
 /** The most nodes a walk follows: a page beyond this is not shown. */
 export const MAX_WALK = 1_000_000;
@@ -52,40 +53,10 @@ export function elementAddress(node: bigint, storage: number): bigint {
 
 /**
  * Where a node (`std::_List_node<T>`, `std::_Fwd_list_node<T>`) keeps its element: the offset of
- * `_M_storage`, from the node type the program's debug information has (as gdb's printers look it
- * up), else after the node's links, aligned for the element.
+ * `_M_storage` in the node type the program's debug information has (as gdb's printers look it
+ * up), else after the node's links, aligned for the element (node-layout.ts).
  */
 export function storageOffset(host: ValueHost, nodeTemplate: string, element: DwarfType, linksSize: number): number {
-  const node = host.typeNamed?.(`${nodeTemplate}<${templateArgument(element)}>`);
-  const record = node === undefined ? undefined : stripTypedefs(node);
-  const storage = record?.kind === 'record' ? record.members.find((member) => member.name === '_M_storage') : undefined;
-  if (storage !== undefined) return storage.byteOffset;
-  const align = alignmentOf(element);
-  return Math.ceil(linksSize / align) * align;
-}
-
-/** A type as g++ spells it inside a template argument list (`> >`: a space between closing brackets). */
-function templateArgument(type: DwarfType): string {
-  const name = typeName(type);
-  return name.endsWith('>') ? `${name} ` : name;
-}
-
-/** The alignment x86-64 gives a type: its scalars' sizes (up to 16), the largest of a record's members. */
-function alignmentOf(type: DwarfType, depth = 0): number {
-  const resolved = stripTypedefs(type);
-  if (depth > 32) return 8;
-  switch (resolved.kind) {
-    case 'record': {
-      let align = 1;
-      for (const member of resolved.members) align = Math.max(align, alignmentOf(member.type, depth + 1));
-      for (const base of resolved.bases) align = Math.max(align, alignmentOf(base.type, depth + 1));
-      return align;
-    }
-    case 'array':
-      return alignmentOf(resolved.element, depth + 1);
-    default: {
-      const size = byteSizeOf(resolved);
-      return size >= 16 ? 16 : size >= 8 ? 8 : size >= 4 ? 4 : size >= 2 ? 2 : 1;
-    }
-  }
+  const spelling = templateArgumentSpelling(element);
+  return elementOffset(host, spelling === undefined ? undefined : instanceName(nodeTemplate, [spelling]), linksSize, element);
 }
