@@ -21,17 +21,22 @@ function escapeByte(byte: number, quote: number): string {
   return `\\${byte.toString(8).padStart(3, '0')}`;
 }
 
+/** gdb's `print repeats`: a run of one character longer than this is written `'x' <repeats 40 times>`. */
+export const REPEAT_THRESHOLD = 10;
+
 /**
  * Bytes as a C string literal. Valid UTF-8 sequences of printable characters are kept as they
- * are (a UTF-8 terminal shows them), everything else is escaped; `truncated` adds `...`.
+ * are (a UTF-8 terminal shows them), everything else is escaped; `truncated` adds `...`. A run
+ * of one character longer than REPEAT_THRESHOLD is written apart, as gdb does:
+ * `'x' <repeats 40 times>, "yz"`.
  */
 export function stringLiteral(bytes: Uint8Array, truncated = false): string {
-  let out = '"';
+  const characters: string[] = [];
   let index = 0;
   while (index < bytes.length) {
     const byte = bytes[index]!;
     if (byte < 0x80) {
-      out += escapeByte(byte, 0x22);
+      characters.push(escapeByte(byte, 0x22));
       index++;
       continue;
     }
@@ -40,15 +45,59 @@ export function stringLiteral(bytes: Uint8Array, truncated = false): string {
     if (sequence !== undefined && sequence.length === length && validUtf8(sequence)) {
       const text = Buffer.from(sequence).toString('utf8');
       if (/^\P{C}$/u.test(text)) {
-        out += text;
+        characters.push(text);
         index += length;
         continue;
       }
     }
-    out += escapeByte(byte, 0x22);
+    characters.push(escapeByte(byte, 0x22));
     index++;
   }
-  return `${out}"${truncated ? '...' : ''}`;
+  return withRepeats(characters, '', truncated);
+}
+
+/**
+ * Characters of 2 or 4 bytes (char16_t, char32_t, wchar_t: UTF-16 or UTF-32 code units) as a C
+ * string literal with its prefix (`u"..."`, `U"..."`, `L"..."`), escaped and with repeats as
+ * stringLiteral writes them.
+ */
+export function wideStringLiteral(units: readonly number[], prefix: string, truncated = false): string {
+  const characters: string[] = [];
+  for (let index = 0; index < units.length; index++) {
+    let code = units[index]!;
+    const low = units[index + 1];
+    // A UTF-16 surrogate pair is one character.
+    if (code >= 0xd800 && code < 0xdc00 && low !== undefined && low >= 0xdc00 && low < 0xe000) {
+      code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+      index++;
+    }
+    if (code < 0x80) characters.push(escapeByte(code, 0x22));
+    else if (code <= 0x10ffff && (code < 0xd800 || code >= 0xe000) && /^\P{C}$/u.test(String.fromCodePoint(code))) characters.push(String.fromCodePoint(code));
+    else characters.push(`\\${code.toString(8)}`);
+  }
+  return withRepeats(characters, prefix, truncated);
+}
+
+/** gdb's layout of a string's characters: quoted runs, and runs of one character over the threshold apart. */
+function withRepeats(characters: readonly string[], prefix: string, truncated: boolean): string {
+  const parts: string[] = [];
+  let quoted = '';
+  let index = 0;
+  while (index < characters.length) {
+    let end = index + 1;
+    while (end < characters.length && characters[end] === characters[index]) end++;
+    const count = end - index;
+    if (count > REPEAT_THRESHOLD) {
+      if (quoted !== '') parts.push(`"${quoted}"`);
+      quoted = '';
+      parts.push(`'${characters[index]}' <repeats ${count} times>`);
+    } else {
+      quoted += characters[index]!.repeat(count);
+    }
+    index = end;
+  }
+  if (quoted !== '' || parts.length === 0) parts.push(`"${quoted}"`);
+  return `${prefix}${parts.join(', ')}${truncated ? '...' : ''}`;
 }
 
 function validUtf8(sequence: Uint8Array): boolean {

@@ -32,7 +32,7 @@ const BULK_READ_LIMIT = 4096;
 
 export function formatValue(value: Value, host: ValueHost, format: ValueFormat = {}): string {
   try {
-    return formatAt(prefetch(value, host), host, format, 0);
+    return formatAt(value, prefetch(value, host), format, 0);
   } catch (error) {
     return errorText(error);
   }
@@ -44,17 +44,35 @@ export function errorText(error: unknown): string {
   return message.startsWith('<') ? message : `<error: ${message}>`;
 }
 
-/** An aggregate in memory is read once, so that its summary costs one read, not one per member. */
-function prefetch(value: Value, host: ValueHost): Value {
+/**
+ * An aggregate in memory is read once, so that its summary costs one read, not one per member:
+ * a host that answers reads inside it from that copy. The value keeps its address (a std::list
+ * compares its nodes' links with the address of the header inside the object).
+ */
+function prefetch(value: Value, host: ValueHost): ValueHost {
   const type = stripTypedefs(value.type);
-  if ((type.kind !== 'record' && type.kind !== 'array') || value.place.kind !== 'memory') return value;
+  if ((type.kind !== 'record' && type.kind !== 'array') || value.place.kind !== 'memory') return host;
   const size = byteSizeOf(type);
-  if (size === 0 || size > BULK_READ_LIMIT) return value;
+  if (size === 0 || size > BULK_READ_LIMIT) return host;
+  const start = value.place.address;
+  let copy: Buffer;
   try {
-    return { type: value.type, place: { kind: 'bytes', bytes: host.readMemory(value.place.address, size) } };
+    copy = host.readMemory(start, size);
   } catch {
-    return value; // let the parts report what they cannot read
+    return host; // let the parts report what they cannot read
   }
+  const end = start + BigInt(size);
+  return {
+    readMemory: (address, length) => (address >= start && address + BigInt(length) <= end
+      ? Buffer.from(copy.subarray(Number(address - start), Number(address - start) + length))
+      : host.readMemory(address, length)),
+    writeMemory: (address, bytes) => host.writeMemory(address, bytes),
+    registerBytes: (register) => host.registerBytes(register),
+    writeRegister: (register, bytes) => host.writeRegister(register, bytes),
+    symbolize: (address) => host.symbolize(address),
+    staticMemberValue: host.staticMemberValue === undefined ? undefined : (member) => host.staticMemberValue!(member),
+    typeNamed: host.typeNamed === undefined ? undefined : (name) => host.typeNamed!(name),
+  };
 }
 
 function formatAt(value: Value, host: ValueHost, format: ValueFormat, depth: number): string {

@@ -21,7 +21,8 @@ export interface VisualizedChild {
 export interface Visualization {
   /**
    * What gdb's printer says of the whole value (its `to_string`): `std::vector of length 3, capacity 4`,
-   * or for a string, the quoted text itself.
+   * or for a string, the quoted text itself. Empty for a value shown as its children alone
+   * (a std::array, `{1, 2, 3}` like the C array it wraps).
    */
   readonly header: string;
   /**

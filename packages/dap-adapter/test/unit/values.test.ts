@@ -6,7 +6,7 @@ import { compileC } from '@umview/test-fixtures';
 import { describe, expect, it } from 'vitest';
 import { interpolate } from '../../src/engine/engine.js';
 import { ExpressionSyntaxError, parseExpression, type Expression } from '../../src/expressions/parser.js';
-import { charLiteral, stringLiteral } from '../../src/values/c-text.js';
+import { charLiteral, stringLiteral, wideStringLiteral } from '../../src/values/c-text.js';
 import { add, divide, fromX87, multiply, subtract, toX87 } from '../../src/values/extended-float.js';
 import { formatFloatBytes } from '../../src/values/float-format.js';
 
@@ -40,6 +40,13 @@ describe('C text', () => {
     expect([65, 0, 10, 39, 92, 200, 127].map(charLiteral)).toEqual(["'A'", "'\\000'", "'\\n'", "'\\''", "'\\\\'", "'\\310'", "'\\177'"]);
     expect(stringLiteral(Buffer.from('say "hi"\t\u00e9\n'))).toBe('"say \\"hi\\"\\t\u00e9\\n"');
     expect(stringLiteral(Uint8Array.of(0x61, 0xff, 0x62), true)).toBe('"a\\377b"...');
+  });
+
+  it('writes a run of more than 10 of one character apart, as gdb does', () => {
+    expect(stringLiteral(Buffer.from('x'.repeat(10)))).toBe(`"${'x'.repeat(10)}"`);
+    expect(stringLiteral(Buffer.from('x'.repeat(11)))).toBe("'x' <repeats 11 times>");
+    expect(stringLiteral(Buffer.from(`ab${'c'.repeat(11)}de`), true)).toBe(`"ab", 'c' <repeats 11 times>, "de"...`);
+    expect(wideStringLiteral([0xd83d, 0xde00, 0x41, 1], 'u')).toBe('u"\u{1F600}A\\001"');
   });
 });
 

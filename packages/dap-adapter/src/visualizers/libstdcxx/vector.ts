@@ -3,6 +3,7 @@
 import type { RecordType } from '../../symbols/index.js';
 import { byteSizeOf, ValueError, type Value, type ValueHost } from '../../values/value.js';
 import type { Visualization, VisualizedChild, Visualizer } from '../visualizer.js';
+import { containerName } from './container-name.js';
 import { checkedLength, field, isStd, numberField, pointeeType } from './fields.js';
 
 interface VectorParts {
@@ -36,7 +37,7 @@ export const VECTOR_VISUALIZER: Visualizer = {
   visualize(value: Value, host: ValueHost): Visualization {
     const vector = parts(value, host);
     return {
-      header: `std::vector of length ${vector.length}, capacity ${vector.capacity}`,
+      header: `${containerName(value.type)} of length ${vector.length}, capacity ${vector.capacity}`,
       hint: 'array',
       length: vector.length,
       indexed: true,
