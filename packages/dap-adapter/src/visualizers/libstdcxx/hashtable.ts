@@ -9,7 +9,7 @@ import { byteSizeOf, INT, ValueError, type Value, type ValueHost } from '../../v
 import type { Visualization, VisualizedChild, Visualizer } from '../visualizer.js';
 import { checkedLength, field, isStd, numberField, templateType } from './fields.js';
 import { elementOffset, instanceName, templateArgumentSpelling } from './node-layout.js';
-import { elementCount, familyName } from './tree.js';
+import { containerName, elementCount } from './container-name.js';
 
 interface TableParts {
   readonly size: number;
@@ -67,7 +67,7 @@ function hashtableVisualizer(template: 'unordered_map' | 'unordered_multimap' | 
     visualize(value: Value, host: ValueHost): Visualization {
       const parts = tableParts(value, host);
       return {
-        header: `${familyName(stripTypedefs(value.type) as RecordType)} with ${elementCount(parts.size)}`,
+        header: `${containerName(value.type)} with ${elementCount(parts.size)}`,
         hint: 'entries',
         length: parts.size,
         indexed: true,

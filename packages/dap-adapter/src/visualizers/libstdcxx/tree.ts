@@ -8,6 +8,7 @@ import type { Visualization, VisualizedChild, Visualizer } from '../visualizer.j
 import { checkedLength, field, isStd, numberField, templateType } from './fields.js';
 import { elementOffset, instanceName, templateArgumentSpelling } from './node-layout.js';
 import { RbTree } from './rb-tree.js';
+import { containerName, elementCount } from './container-name.js';
 
 interface TreeParts {
   readonly size: number;
@@ -28,16 +29,6 @@ function treeParts(value: Value, host: ValueHost): TreeParts {
   return { size, tree: new RbTree(host, header, size), element, elementOffset: elementOffset(host, nodeName, byteSizeOf(header.type), element) };
 }
 
-/** gdb's num_elements. */
-export function elementCount(count: number): string {
-  return count === 1 ? '1 element' : `${count} elements`;
-}
-
-/** `std::map` (or `std::__debug::map`) for the header, without libstdc++'s inline `__cxx11`. */
-export function familyName(type: RecordType): string {
-  return type.name!.slice(0, type.name!.indexOf('<')).replace('std::__cxx11::', 'std::');
-}
-
 function treeVisualizer(template: 'map' | 'multimap' | 'set' | 'multiset'): Visualizer {
   const keyed = template === 'map' || template === 'multimap';
   return {
@@ -46,7 +37,7 @@ function treeVisualizer(template: 'map' | 'multimap' | 'set' | 'multiset'): Visu
     visualize(value: Value, host: ValueHost): Visualization {
       const parts = treeParts(value, host);
       return {
-        header: `${familyName(stripTypedefs(value.type) as RecordType)} with ${elementCount(parts.size)}`,
+        header: `${containerName(value.type)} with ${elementCount(parts.size)}`,
         hint: 'entries',
         length: parts.size,
         indexed: true,
