@@ -6,7 +6,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { privateDirectoryProblem } from '@umview/ptrace-core/internal';
-import type { AdapterMessage, LauncherMessage, LauncherPlan } from './launcher-messages.js';
+import { onLines, type AdapterMessage, type LauncherMessage, type LauncherPlan } from './launcher-messages.js';
 
 export class LauncherChannel {
   private socket: Socket | undefined;
@@ -91,20 +91,14 @@ export class LauncherChannel {
     this.socket = socket;
     this.server.close(); // nobody else may connect
     socket.setEncoding('utf8');
-    let pending = '';
-    socket.on('data', (chunk: string) => {
-      pending += chunk;
-      for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n')) {
-        const line = pending.slice(0, end);
-        pending = pending.slice(end + 1);
-        try {
-          this.messages.push(JSON.parse(line) as LauncherMessage);
-        } catch {
-          this.closedReason ??= `the launcher sent a malformed message: ${line.slice(0, 100)}`;
-          socket.destroy();
-        }
-        this.waiter?.();
+    onLines(socket, (line) => {
+      try {
+        this.messages.push(JSON.parse(line) as LauncherMessage);
+      } catch {
+        this.closedReason ??= `the launcher sent a malformed message: ${line.slice(0, 100)}`;
+        socket.destroy();
       }
+      this.waiter?.();
     });
     socket.on('error', () => undefined); // 'close' follows
     socket.on('close', () => {

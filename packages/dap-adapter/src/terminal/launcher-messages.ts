@@ -30,3 +30,16 @@ export type LauncherMessage =
   | { readonly type: 'hello'; readonly pid: number }
   | { readonly type: 'ready' }
   | { readonly type: 'error'; readonly message: string };
+
+/** Calls `onLine` with each newline-terminated line the socket delivers (the messages' framing). */
+export function onLines(socket: { on(event: 'data', listener: (chunk: string) => void): unknown }, onLine: (line: string) => void): void {
+  let pending = '';
+  socket.on('data', (chunk: string) => {
+    pending += chunk;
+    for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n')) {
+      const line = pending.slice(0, end);
+      pending = pending.slice(end + 1);
+      onLine(line);
+    }
+  });
+}

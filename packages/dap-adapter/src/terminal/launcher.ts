@@ -19,7 +19,7 @@
 import { openSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
 import { getKoffi } from '@umview/ptrace-core/internal';
-import type { AdapterMessage, LauncherMessage, LauncherPlan } from './launcher-messages.js';
+import { onLines, type AdapterMessage, type LauncherMessage, type LauncherPlan } from './launcher-messages.js';
 
 const PR_SET_PTRACER = 0x59616d61;
 const EINVAL = 22;
@@ -69,15 +69,7 @@ socket.setEncoding('utf8');
 socket.on('connect', () => send({ type: 'hello', pid: process.pid }));
 socket.on('error', (error) => fail(`cannot reach the debugger: ${error.message}`));
 socket.on('close', () => fail('the debugger went away before starting the program'));
-let pending = '';
-socket.on('data', (chunk: string) => {
-  pending += chunk;
-  for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n')) {
-    const line = pending.slice(0, end);
-    pending = pending.slice(end + 1);
-    handle(JSON.parse(line) as AdapterMessage);
-  }
-});
+onLines(socket, (line) => handle(JSON.parse(line) as AdapterMessage));
 
 function handle(message: AdapterMessage): void {
   switch (message.type) {

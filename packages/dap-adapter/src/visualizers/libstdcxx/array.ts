@@ -3,7 +3,8 @@
 // `a[i]` in expressions. std::array<T, 0> holds an empty struct in place of the array.
 import { stripTypedefs, type RecordType } from '../../symbols/index.js';
 import { arrayLength, elementValue, ValueError, type Value, type ValueHost } from '../../values/value.js';
-import type { Visualization, VisualizedChild, Visualizer } from '../visualizer.js';
+import { checkedIndex, indexedElements } from './indexed-elements.js';
+import type { Visualization, Visualizer } from '../visualizer.js';
 import { field, isStd } from './fields.js';
 
 /** The `_M_elems` array and its length (0 for std::array<T, 0>). */
@@ -21,23 +22,11 @@ export const ARRAY_VISUALIZER: Visualizer = {
   matches: (type: RecordType) => isStd(type, 'array'),
   visualize(value: Value, host: ValueHost): Visualization {
     const { array, length } = elements(value, host);
-    return {
-      header: '',
-      hint: 'array',
-      length,
-      indexed: true,
-      children(first: number, count: number): VisualizedChild[] {
-        const out: VisualizedChild[] = [];
-        for (let index = first; index < Math.min(length, first + count); index++) {
-          out.push({ name: `[${index}]`, access: `[${index}]`, value: elementValue(array, index) });
-        }
-        return out;
-      },
-    };
+    return indexedElements('', length, (index) => elementValue(array, index));
   },
   index(value: Value, host: ValueHost, index: bigint): Value {
     const { array, length } = elements(value, host);
-    if (index < 0n || index >= BigInt(length)) throw new ValueError(`index ${index} is out of range (length ${length})`);
-    return elementValue(array, Number(index));
+    const position = checkedIndex(index, length);
+    return elementValue(array, position);
   },
 };

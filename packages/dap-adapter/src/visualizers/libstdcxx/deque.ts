@@ -4,7 +4,8 @@
 // page costs a read per buffer it touches, whatever the deque's length.
 import type { DwarfType, RecordType } from '../../symbols/index.js';
 import { byteSizeOf, integerOf, VOID_POINTER, ValueError, type Value, type ValueHost } from '../../values/value.js';
-import type { Visualization, VisualizedChild, Visualizer } from '../visualizer.js';
+import { checkedIndex, indexedElements } from './indexed-elements.js';
+import type { Visualization, Visualizer } from '../visualizer.js';
 import { containerName, elementCount } from './container-name.js';
 import { checkedLength, isStd, numberField, templateType } from './fields.js';
 
@@ -70,23 +71,11 @@ export const DEQUE_VISUALIZER: Visualizer = {
   matches: (type: RecordType) => isStd(type, 'deque'),
   visualize(value: Value, host: ValueHost): Visualization {
     const deque = parts(value, host);
-    return {
-      header: `${containerName(value.type)} with ${elementCount(deque.length)}`,
-      hint: 'array',
-      length: deque.length,
-      indexed: true,
-      children(first: number, count: number): VisualizedChild[] {
-        const out: VisualizedChild[] = [];
-        for (let index = first; index < Math.min(deque.length, first + count); index++) {
-          out.push({ name: `[${index}]`, access: `[${index}]`, value: elementAt(deque, host, index) });
-        }
-        return out;
-      },
-    };
+    return indexedElements(`${containerName(value.type)} with ${elementCount(deque.length)}`, deque.length, (index) => elementAt(deque, host, index));
   },
   index(value: Value, host: ValueHost, index: bigint): Value {
     const deque = parts(value, host);
-    if (index < 0n || index >= BigInt(deque.length)) throw new ValueError(`index ${index} is out of range (length ${deque.length})`);
-    return elementAt(deque, host, Number(index));
+    const position = checkedIndex(index, deque.length);
+    return elementAt(deque, host, position);
   },
 };

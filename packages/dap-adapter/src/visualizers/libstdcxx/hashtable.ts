@@ -5,11 +5,11 @@
 // unreadable node ends the page with a child that says why.
 import { stripTypedefs, type DwarfType, type RecordType } from '../../symbols/index.js';
 import { findMember } from '../../values/record-parts.js';
-import { byteSizeOf, INT, ValueError, type Value, type ValueHost } from '../../values/value.js';
-import type { Visualization, VisualizedChild, Visualizer } from '../visualizer.js';
+import { byteSizeOf, ValueError, type Value, type ValueHost } from '../../values/value.js';
+import type { Visualization, Visualizer } from '../visualizer.js';
 import { checkedLength, field, isStd, numberField, templateType } from './fields.js';
 import { elementOffset, instanceName, templateArgumentSpelling } from './node-layout.js';
-import { containerName, elementCount } from './container-name.js';
+import { nodeContainerVisualization } from './node-containers.js';
 
 interface TableParts {
   readonly size: number;
@@ -66,23 +66,10 @@ function hashtableVisualizer(template: 'unordered_map' | 'unordered_multimap' | 
     matches: (type: RecordType) => isStd(type, template),
     visualize(value: Value, host: ValueHost): Visualization {
       const parts = tableParts(value, host);
-      return {
-        header: `${containerName(value.type)} with ${elementCount(parts.size)}`,
-        hint: 'entries',
-        length: parts.size,
-        indexed: true,
-        children(start: number, count: number): VisualizedChild[] {
-          const run = listNodes(parts, host, start, count);
-          const out = run.nodes.map((node, index): VisualizedChild => {
-            const element: Value = { type: parts.element, place: { kind: 'memory', address: node + BigInt(parts.elementOffset) } };
-            if (!keyed) return { name: `[${start + index}]`, value: element };
-            return { key: field(element, host, 'first'), value: field(element, host, 'second') };
-          });
-          // The error in place of the next element (an int: shown as the reason, with no parts to expand).
-          if (run.error !== undefined) out.push({ name: `[${start + out.length}]`, value: { type: INT, place: { kind: 'unavailable', reason: run.error } } });
-          return out;
-        },
-      };
+      return nodeContainerVisualization(value, host, {
+        size: parts.size, element: parts.element, elementOffset: parts.elementOffset,
+        nodes: (start, count) => listNodes(parts, host, start, count),
+      }, keyed);
     },
   };
 }

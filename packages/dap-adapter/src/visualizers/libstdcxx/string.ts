@@ -5,6 +5,7 @@ import { stripTypedefs, type DwarfType, type RecordType } from '../../symbols/in
 import { STRING_LIMIT, stringLiteral, wideStringLiteral } from '../../values/c-text.js';
 import { findMember } from '../../values/record-parts.js';
 import { byteSizeOf, integerOf, UNSIGNED_LONG, ValueError, type Value, type ValueHost } from '../../values/value.js';
+import { checkedIndex } from './indexed-elements.js';
 import type { Visualization, Visualizer } from '../visualizer.js';
 import { checkedLength, field, isStd, numberField, pointeeType } from './fields.js';
 
@@ -60,7 +61,7 @@ function stringVisualizer(name: string, template: string, parts: typeof stringPa
     },
     index(value: Value, host: ValueHost, index: bigint): Value {
       const { address, length } = parts(value, host);
-      if (index < 0n || index >= BigInt(length)) throw new ValueError(`index ${index} is out of range (length ${length})`);
+      checkedIndex(index, length);
       const pointer = stripTypedefs(field(value, host, ...(template === 'basic_string' ? ['_M_dataplus', '_M_p'] : ['_M_str'])).type);
       const element = pointeeType(pointer);
       return { type: element, place: { kind: 'memory', address: address + index * BigInt(byteSizeOf(element)) } };

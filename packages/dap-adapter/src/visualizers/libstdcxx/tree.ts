@@ -2,13 +2,13 @@
 // `std::map with 2 elements = {["a"] = 1, ["b"] = 2}` and `std::set with 3 elements = {[0] = 1, [1] = 2, [2] = 3}`.
 // The elements are paged: a page walks only as far as it needs (see rb-tree.ts); a walk that
 // fails (a corrupt tree) ends the page with a child that says why.
-import { stripTypedefs, type DwarfType, type RecordType } from '../../symbols/index.js';
-import { byteSizeOf, INT, type Value, type ValueHost } from '../../values/value.js';
-import type { Visualization, VisualizedChild, Visualizer } from '../visualizer.js';
+import { type DwarfType, type RecordType } from '../../symbols/index.js';
+import { byteSizeOf, type Value, type ValueHost } from '../../values/value.js';
+import type { Visualization, Visualizer } from '../visualizer.js';
 import { checkedLength, field, isStd, numberField, templateType } from './fields.js';
 import { elementOffset, instanceName, templateArgumentSpelling } from './node-layout.js';
 import { RbTree } from './rb-tree.js';
-import { containerName, elementCount } from './container-name.js';
+import { nodeContainerVisualization } from './node-containers.js';
 
 interface TreeParts {
   readonly size: number;
@@ -36,23 +36,10 @@ function treeVisualizer(template: 'map' | 'multimap' | 'set' | 'multiset'): Visu
     matches: (type: RecordType) => isStd(type, template),
     visualize(value: Value, host: ValueHost): Visualization {
       const parts = treeParts(value, host);
-      return {
-        header: `${containerName(value.type)} with ${elementCount(parts.size)}`,
-        hint: 'entries',
-        length: parts.size,
-        indexed: true,
-        children(start: number, count: number): VisualizedChild[] {
-          const run = parts.tree.nodes(start, count);
-          const out = run.nodes.map((node, index): VisualizedChild => {
-            const element: Value = { type: parts.element, place: { kind: 'memory', address: node + BigInt(parts.elementOffset) } };
-            if (!keyed) return { name: `[${start + index}]`, value: element };
-            return { key: field(element, host, 'first'), value: field(element, host, 'second') };
-          });
-          // The error in place of the next element (an int: shown as the reason, with no parts to expand).
-          if (run.error !== undefined) out.push({ name: `[${start + out.length}]`, value: { type: INT, place: { kind: 'unavailable', reason: run.error } } });
-          return out;
-        },
-      };
+      return nodeContainerVisualization(value, host, {
+        size: parts.size, element: parts.element, elementOffset: parts.elementOffset,
+        nodes: (start, count) => parts.tree.nodes(start, count),
+      }, keyed);
     },
   };
 }

@@ -3,7 +3,8 @@
 // byte i / 8 of the storage (x86-64 words are little-endian), shown as a one-bit bool.
 import { stripTypedefs, type DwarfType, type RecordType } from '../../symbols/index.js';
 import { byteSizeOf, ValueError, type Value, type ValueHost } from '../../values/value.js';
-import type { Visualization, VisualizedChild, Visualizer } from '../visualizer.js';
+import { checkedIndex, indexedElements } from './indexed-elements.js';
+import type { Visualization, Visualizer } from '../visualizer.js';
 import { containerName } from './container-name.js';
 import { checkedLength, field, isStd, numberField, pointeeType, templateType } from './fields.js';
 
@@ -43,23 +44,11 @@ export const VECTOR_BOOL_VISUALIZER: Visualizer = {
     && /^std::(?:__debug::|__8::)?vector<bool,/.test(type.name!),
   visualize(value: Value, host: ValueHost): Visualization {
     const vector = parts(value, host);
-    return {
-      header: `${containerName(value.type)}<bool> of length ${vector.length}, capacity ${vector.capacity}`,
-      hint: 'array',
-      length: vector.length,
-      indexed: true,
-      children(first: number, count: number): VisualizedChild[] {
-        const out: VisualizedChild[] = [];
-        for (let index = first; index < Math.min(vector.length, first + count); index++) {
-          out.push({ name: `[${index}]`, access: `[${index}]`, value: bit(vector, index) });
-        }
-        return out;
-      },
-    };
+    return indexedElements(`${containerName(value.type)}<bool> of length ${vector.length}, capacity ${vector.capacity}`, vector.length, (index) => bit(vector, index));
   },
   index(value: Value, host: ValueHost, index: bigint): Value {
     const vector = parts(value, host);
-    if (index < 0n || index >= BigInt(vector.length)) throw new ValueError(`index ${index} is out of range (length ${vector.length})`);
-    return bit(vector, Number(index));
+    const position = checkedIndex(index, vector.length);
+    return bit(vector, position);
   },
 };

@@ -2,7 +2,8 @@
 // `std::vector of length 3, capacity 4 = {1, 2, 3}`, the elements as indexed children.
 import type { RecordType } from '../../symbols/index.js';
 import { byteSizeOf, ValueError, type Value, type ValueHost } from '../../values/value.js';
-import type { Visualization, VisualizedChild, Visualizer } from '../visualizer.js';
+import { checkedIndex, indexedElements } from './indexed-elements.js';
+import type { Visualization, Visualizer } from '../visualizer.js';
 import { containerName } from './container-name.js';
 import { checkedLength, field, isStd, numberField, pointeeType } from './fields.js';
 
@@ -36,26 +37,11 @@ export const VECTOR_VISUALIZER: Visualizer = {
   matches: (type: RecordType) => isStd(type, 'vector') && !/^std::(?:__debug::)?vector<bool,/.test(type.name!),
   visualize(value: Value, host: ValueHost): Visualization {
     const vector = parts(value, host);
-    return {
-      header: `${containerName(value.type)} of length ${vector.length}, capacity ${vector.capacity}`,
-      hint: 'array',
-      length: vector.length,
-      indexed: true,
-      children(first: number, count: number): VisualizedChild[] {
-        const out: VisualizedChild[] = [];
-        for (let index = first; index < Math.min(vector.length, first + count); index++) {
-          out.push({
-            name: `[${index}]`, access: `[${index}]`,
-            value: { type: vector.element, place: { kind: 'memory', address: vector.start + BigInt(index * vector.elementSize) } },
-          });
-        }
-        return out;
-      },
-    };
+    return indexedElements(`${containerName(value.type)} of length ${vector.length}, capacity ${vector.capacity}`, vector.length, (index) => ({ type: vector.element, place: { kind: 'memory', address: vector.start + BigInt(index * vector.elementSize) } }));
   },
   index(value: Value, host: ValueHost, index: bigint): Value {
     const vector = parts(value, host);
-    if (index < 0n || index >= BigInt(vector.length)) throw new ValueError(`index ${index} is out of range (length ${vector.length})`);
-    return { type: vector.element, place: { kind: 'memory', address: vector.start + index * BigInt(vector.elementSize) } };
+    const position = checkedIndex(index, vector.length);
+    return { type: vector.element, place: { kind: 'memory', address: vector.start + BigInt(position * vector.elementSize) } };
   },
 };
