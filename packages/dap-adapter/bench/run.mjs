@@ -17,6 +17,10 @@
 // A fourth session stops where a 1,000-element std::map<std::string, int> and a 10-million-element
 // std::vector<int> are alive (bench/containers.cpp, C++) and times the variables requests VS Code
 // makes to expand each (see expandAsVsCode), once per session.
+// A fifth session times a session's first stop, cold (a new adapter), as VS Code shows it:
+// stackTrace (20 frames), scopes of the top frame and variables of its Locals, summed
+// (firstStopMs), with the adapter's resident memory at that moment; at the bench's 20-frame stop
+// (bench/frames.c) and at a stop whose stack runs through libc (bench/callback.c, a qsort callback).
 // Then the symbol readers beside readelf and addr2line (bench/symbols.mjs).
 //   npm run bench -w @umview/dap-adapter -- [--json] [--runs N] [--steps N] [--symbolRuns N]
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -172,6 +176,42 @@ async function inspectSession(adapter) {
   }
 }
 
+const callbackSource = here('./callback.c');
+const callbackProgram = compileC(callbackSource, { flags: ['-g', '-O0'], name: 'dap-bench-callback' });
+const callbackLine = readFileSync(callbackSource, 'utf8').split('\n').findIndex((line) => line.includes('/* breakpoint */')) + 1;
+
+/** A session's first stop, cold: stackTrace (20 frames), scopes and Locals' variables, each timed
+ * from request to response and summed, and the adapter's resident memory then (kB). */
+async function firstStopSession(adapter, program, source, line) {
+  const client = new DapClient(adapter.command, adapter.argv);
+  try {
+    const event = await launchWithBreakpoint(client, adapter, program, source, line);
+    await client.request('threads');
+    let t = now();
+    const trace = await client.request('stackTrace', { threadId: event.body.threadId, startFrame: 0, levels: 20 });
+    const stackTraceMs = now() - t;
+    const top = trace.body.stackFrames[0];
+    if (top?.line !== line) throw new Error(`${adapter.label}: first stop at line ${top?.line}, expected ${line}`);
+    t = now();
+    const scopes = await client.request('scopes', { frameId: top.id });
+    const scopesMs = now() - t;
+    const locals = scopes.body.scopes.find((scope) => scope.name === 'Locals');
+    t = now();
+    const listed = await client.request('variables', { variablesReference: locals.variablesReference });
+    const variablesMs = now() - t;
+    if (listed.body.variables.length === 0) throw new Error(`${adapter.label}: no locals at the first stop`);
+    return { ms: stackTraceMs + scopesMs + variablesMs, rssKb: residentKb(client.process.pid) };
+  } finally {
+    await client.close();
+  }
+}
+
+function residentKb(pid) {
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (match === null) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(match[1]);
+}
+
 /** Stops at the call of busy() and steps over it with `next`, at each of its 5 calls. */
 async function busySession(adapter) {
   const client = new DapClient(adapter.command, adapter.argv);
@@ -258,9 +298,10 @@ for (const adapter of adapters) {
   await inspectSession(adapter);
   await busySession(adapter);
   await containersSession(adapter);
+  await firstStopSession(adapter, callbackProgram, callbackSource, callbackLine);
 }
 busyNative();
-const samples = Object.fromEntries(adapters.map((adapter) => [adapter.key, { launch: [], next: [], cont: [], stackTrace: [], variables: [], firstVariables: [], evaluate: [], chain: [], cycle: [], busy: [], mapExpand: [], vectorPage: [] }]));
+const samples = Object.fromEntries(adapters.map((adapter) => [adapter.key, { launch: [], next: [], cont: [], stackTrace: [], variables: [], firstVariables: [], evaluate: [], chain: [], cycle: [], busy: [], mapExpand: [], vectorPage: [], firstStop: [], firstStopLibc: [], rss: [], rssLibc: [] }]));
 const nativeBusy = [];
 for (let run = 0; run < args.runs; run++) {
   const order = run % 2 === 0 ? adapters : [...adapters].reverse();
@@ -281,6 +322,12 @@ for (let run = 0; run < args.runs; run++) {
     const containers = await containersSession(adapter);
     samples[adapter.key].mapExpand.push(containers.map);
     samples[adapter.key].vectorPage.push(containers.vector);
+    const first = await firstStopSession(adapter, framesProgram, framesSource, localsLine);
+    samples[adapter.key].firstStop.push(first.ms);
+    samples[adapter.key].rss.push(first.rssKb);
+    const throughLibc = await firstStopSession(adapter, callbackProgram, callbackSource, callbackLine);
+    samples[adapter.key].firstStopLibc.push(throughLibc.ms);
+    samples[adapter.key].rssLibc.push(throughLibc.rssKb);
   }
 }
 
@@ -293,6 +340,8 @@ const summary = Object.fromEntries(adapters.map((adapter) => {
     afterStopMs: round(median(s.chain)), firstVariablesMs: round(median(s.firstVariables)),
     hitCycleMs: round(median(s.cycle)), nextOverBusyMs: round(median(s.busy)),
     mapExpandMs: round(median(s.mapExpand)), vectorPageMs: round(median(s.vectorPage)),
+    firstStopMs: round(median(s.firstStop)), firstStopThroughLibcMs: round(median(s.firstStopLibc)),
+    firstStopRssKb: median(s.rss), firstStopThroughLibcRssKb: median(s.rssLibc),
   }];
 }));
 const rows = [['', ...adapters.map((adapter) => `${adapter.label} (ms)`), ...(adapters.length > 1 ? ['ratio', 'target'] : [])]];
@@ -306,6 +355,9 @@ for (const [name, key, target = 1.5] of [
   // Issue 20's targets: no slower than lldb-dap (the goal is half its time).
   ['expand a std::map<std::string,int> of 1,000', 'mapExpandMs', 1],
   ['first page (100) of a std::vector<int> of 10M', 'vectorPageMs', 1],
+  // Issue 19's target: a session's first stop no slower than lldb-dap's (the goal is half).
+  ['first stop, cold: stackTrace+scopes+variables', 'firstStopMs', 1],
+  ['the same, the stack through libc (qsort callback)', 'firstStopThroughLibcMs', 1],
 ]) {
   const values = adapters.map((adapter) => summary[adapter.key][key]);
   const ratio = values.length > 1 ? values[0] / values[1] : undefined;
@@ -317,6 +369,7 @@ printTable(`dap-adapter: medians of ${args.runs} sessions (${args.steps} next an
 // `next` over busy() against busy() itself: near 1 means it ran at full speed (single-stepping
 // would be thousands of times slower).
 const busyNativeMs = round(median(nativeBusy));
+console.log(`resident memory at the first stop (MB): ${adapters.map((adapter) => `${adapter.label} ${(summary[adapter.key].firstStopRssKb / 1024).toFixed(1)} (${(summary[adapter.key].firstStopThroughLibcRssKb / 1024).toFixed(1)} through libc)`).join(', ')}`);
 console.log(`next over busy(): busy() alone takes ${busyNativeMs.toFixed(3)} ms natively; ${adapters.map((adapter) => `${adapter.label} ${(summary[adapter.key].nextOverBusyMs / busyNativeMs).toFixed(2)}x that`).join(', ')}`);
 console.log('');
 const symbols = symbolsBench(args.symbolRuns);
