@@ -6,6 +6,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { missing } from '@umview/test-fixtures/machine';
+import { SymbolFile, type InlinedCall } from '../../src/symbols/index.js';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
 import {
   byName, children, cxxProgram, frames, gdbValues, launch, launchCxxTo, lineOf, scopeVariables, source, startClient, stopClient, stoppedAfter,
@@ -167,5 +168,27 @@ describe('C++ code in the stack, breakpoints and disassembly', () => {
     const pc = stack[0]!.instructionPointerReference!;
     const listing = (await client.customRequest('disassemble', { memoryReference: pc, instructionOffset: -4, instructionCount: 8, resolveSymbols: true }) as DebugProtocol.DisassembleResponse).body!.instructions;
     expect(listing.map((instruction) => instruction.symbol).filter((symbol) => symbol !== undefined)).toContainEqual(expect.stringMatching(/^geo::Rect::area\(\) const/));
+  });
+});
+
+describe('C++ names in the symbol layer', () => {
+  skipEachWhen(missing.tool('c++', 'g++'));
+
+  it('qualifies inlined methods and constructors through their abstract origin (-O2), as gdb names inlined frames', () => {
+    const file = SymbolFile.open(cxxProgram(FIXTURE, ['-g', '-O2']));
+    try {
+      const names = new Set<string>();
+      const walk = (calls: readonly InlinedCall[]): void => {
+        for (const call of calls) {
+          names.add(call.qualifiedName ?? '?');
+          walk(call.inlined);
+        }
+      };
+      walk(file.functionByName('main')!.inlined);
+      // r.area(2.0), defined in the class, inlined into main; the constructors of Rect and of its base.
+      expect([...names]).toEqual(expect.arrayContaining(['geo::Rect::area', 'geo::Rect::Rect', 'geo::Shape::Shape', 'keep<geo::Rect>']));
+    } finally {
+      file.close();
+    }
   });
 });
