@@ -19,8 +19,8 @@ const PRINTERS = '/usr/share/gcc/python/libstdcxx/v6/printers.py';
 
 /** Shown as gdb prints them, header and elements. */
 const PRINTED = ['bits', 'many_bits', 'no_bits', 'd', 'spread', 'words', 'no_deque', 'l', 's', 'wide', 'no_list', 'f', 'fp', 'no_forward', 'nested'];
-/** Strings (std::string, wide ones, a C char array) and containers inside a struct, compared by their value. */
-const STRINGS = ['run', 'runs', 'long_run', 'wtext', 'text16', 'text32', 'texts', 'chars'];
+/** Strings (std::string, wide ones, a std::string_view, a C char array) and containers inside a struct, compared by their value. */
+const STRINGS = ['run', 'runs', 'long_run', 'wtext', 'text16', 'text32', 'texts', 'view', 'chars'];
 const RECORDS = ['holder'];
 /** std::array, which gdb prints as the struct: compared with its `_M_elems`. */
 const ARRAYS = ['a', 'points', 'names'];
