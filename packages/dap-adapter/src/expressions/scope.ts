@@ -125,9 +125,9 @@ export class FrameScope {
 
   /** `ns::variable`, `Class::staticMember`, `Enum::value`. */
   private qualified(name: string): Value | undefined {
-    const found = variableNamed(this.searchModules(), name);
+    const found = variableNamed(this.frame.nameSearch(), name);
     if (found !== undefined) return this.frame.variableValue(found.variable, found.module);
-    const enumeration = enumerationOf(this.searchModules(), name);
+    const enumeration = enumerationOf(this.frame.nameSearch(), name);
     if (enumeration?.kind !== 'enum') return undefined;
     return enumeratorValue(enumeration, name.slice(name.lastIndexOf('::') + 2));
   }
@@ -170,7 +170,7 @@ export class FrameScope {
     }
     // C++ classes, enums and typedefs in namespaces and classes, by qualified name.
     const name = key.replace(/^(?:struct|union|enum) /, '').replace(/^::/, '');
-    return typeNamed(this.searchModules(), name);
+    return typeNamed(this.frame.nameSearch(), name);
   }
 
   /** The type a cast or sizeof names. */

@@ -10,7 +10,7 @@ import {
   type DwarfType, type Location, type StaticMember, type UnwindFrame, type VariableInfo, type VariableScopes,
 } from '../symbols/index.js';
 import { demangle } from '../symbols/elf/demangle.js';
-import { modulesFrom, staticMemberDefinition, typeNamed } from './program-names.js';
+import { searchFrom, staticMemberDefinition, typeNamed, type NameSearch } from './program-names.js';
 import { OPTIMIZED_OUT, ValueError, type Place, type Value, type ValueHost } from '../values/value.js';
 
 /** DW_AT_GNU_call_site_value (DWARF 4 GNU extension of call_value). */
@@ -31,6 +31,7 @@ export class FrameState implements ValueHost {
   private scopesCache: VariableScopes | undefined;
   private frameBaseCache: bigint | undefined | null = null;
   private fpCache: Buffer | undefined;
+  private nameSearchCache: NameSearch | undefined;
   readonly module: LoadedModule | undefined;
 
   constructor(
@@ -250,12 +251,17 @@ export class FrameState implements ValueHost {
   }
 
   staticMemberValue(member: StaticMember): Value | undefined {
-    const found = staticMemberDefinition(modulesFrom(this.module, this.environment.modules), member);
+    const found = staticMemberDefinition(this.nameSearch(), member);
     return found === undefined ? undefined : this.variableValue(found.variable, found.module);
   }
 
   typeNamed(name: string): DwarfType | undefined {
-    return typeNamed(modulesFrom(this.module, this.environment.modules), name);
+    return typeNamed(this.nameSearch(), name);
+  }
+
+  /** Where C++ names are looked up from this frame: its unit, its module, the executable. */
+  nameSearch(): NameSearch {
+    return (this.nameSearchCache ??= searchFrom(this.module, this.filePc, this.environment.modules));
   }
 
   /** The FXSAVE area of the thread (frame 0 only). */

@@ -38,6 +38,7 @@ export class DwarfInfo {
   private readonly globalsByUnit = new WeakMap<DwarfUnit, VariableInfo[]>();
   private readonly splitUnits: SplitUnits;
   private cplusplusNames: CplusplusNames | undefined;
+  private readonly cplusplusByUnit = new WeakMap<DwarfUnit, CplusplusNames>();
 
   /** Turns a unit's file number (DW_AT_decl_file, DW_AT_call_file) into a path. */
   readonly fileName: FileNameResolver = (unit, index) => this.lineTable(unit)?.filePath(index);
@@ -156,6 +157,18 @@ export class DwarfInfo {
   get cplusplus(): CplusplusNames {
     this.cplusplusNames ??= new CplusplusNames([...this.units.compileUnits()].map((unit) => this.codeUnit(unit)));
     return this.cplusplusNames;
+  }
+
+  /**
+   * The C++ names of one unit only. A lookup from a frame tries its own unit first: what it
+   * needs (a map's node type, a class it uses) is usually there, and the whole file's index walks
+   * every C++ unit of a large program.
+   */
+  cplusplusOf(unitOrSkeleton: DwarfUnit): CplusplusNames {
+    const unit = this.codeUnit(unitOrSkeleton);
+    let names = this.cplusplusByUnit.get(unit);
+    if (names === undefined) this.cplusplusByUnit.set(unit, (names = new CplusplusNames([unit])));
+    return names;
   }
 
   /** A variable DIE found by name (a namespace-scope variable, a static member's definition), as a global. */
