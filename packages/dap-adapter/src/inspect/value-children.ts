@@ -7,9 +7,9 @@ import { stripTypedefs, type DwarfType } from '../symbols/index.js';
 import { visualizerFor } from '../visualizers/registry.js';
 import type { Visualization } from '../visualizers/visualizer.js';
 import { withDynamicType } from '../values/dynamic-type.js';
-import { errorText, formatValue } from '../values/format-value.js';
-import { recordParts } from '../values/record-parts.js';
-import { arrayLength, dereference, elementValue, integerOf, type Value, type ValueHost } from '../values/value.js';
+import { formatValue } from '../values/format-value.js';
+import { recordPartCount, recordParts } from '../values/record-parts.js';
+import { arrayLength, dereference, elementValue, errorText, integerOf, type Value, type ValueHost } from '../values/value.js';
 
 /** The most children a `variables` request without `count` returns. */
 export const MAX_CHILDREN = 10_000;
@@ -54,7 +54,7 @@ export function valueShape(value: Value, host: ValueHost, raw: boolean): ValueSh
       if (visualization !== undefined) {
         return visualization.indexed ? { expandable: true, indexed: visualization.length, named: 1 } : { expandable: true, named: visualization.length + 1 };
       }
-      const named = recordParts(value, host).length;
+      const named = recordPartCount(type);
       return { expandable: named > 0, named };
     }
     case 'array': {

@@ -9,7 +9,7 @@ import { withDynamicType } from './dynamic-type.js';
 import { recordParts } from './record-parts.js';
 import { formatFloatBytes } from './float-format.js';
 import {
-  arrayLength, byteSizeOf, dereference, elementValue, integerOf, isCharType, scalarClass, valueBytes, ValueError,
+  arrayLength, byteSizeOf, dereference, errorText, elementValue, integerOf, isCharType, scalarClass, valueBytes,
   type Value, type ValueHost,
 } from './value.js';
 
@@ -38,11 +38,6 @@ export function formatValue(value: Value, host: ValueHost, format: ValueFormat =
   }
 }
 
-export function errorText(error: unknown): string {
-  const message = (error as Error).message ?? String(error);
-  if (!(error instanceof ValueError)) return `<error: ${message}>`;
-  return message.startsWith('<') ? message : `<error: ${message}>`;
-}
 
 /**
  * An aggregate in memory is read once, so that its summary costs one read, not one per member:

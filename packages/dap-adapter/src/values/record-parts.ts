@@ -35,6 +35,11 @@ export function recordParts(record: Value, host: ValueHost): RecordPart[] {
   return parts;
 }
 
+/** How many parts `recordParts` gives, from the type alone (no base located, nothing read). */
+export function recordPartCount(type: RecordType): number {
+  return type.bases.length + visibleMembers(type.members).length + type.staticMembers.length;
+}
+
 /** The base-class subobject of a record value. */
 export function baseValue(record: Value, base: RecordBase, host: ValueHost): Value {
   if (base.byteOffset !== undefined) return { type: base.type, place: offsetPlace(record.place, base.byteOffset) };

@@ -43,6 +43,13 @@ export interface ValueHost {
 /** An error to show in place of a value (`Cannot access memory at address 0x0`). */
 export class ValueError extends Error {}
 
+/** An error as the text shown in place of a value: `<optimized out>`, `<error: Cannot access memory at address 0x0>`. */
+export function errorText(error: unknown): string {
+  const message = (error as Error).message ?? String(error);
+  if (!(error instanceof ValueError)) return `<error: ${message}>`;
+  return message.startsWith('<') ? message : `<error: ${message}>`;
+}
+
 export const OPTIMIZED_OUT = '<optimized out>';
 
 // ---- synthetic types ----

@@ -2,11 +2,11 @@
 // ones) share once their nodes are found: gdb's header `std::map with 2 elements`, and a page
 // of children made from the nodes a walk returns — map entries by key, set elements by position,
 // and in place of the next element the reason a corrupt structure stopped the walk.
-import type { DwarfType } from '../../symbols/index.js';
+import type { DwarfType, RecordType } from '../../symbols/index.js';
 import { INT, type Value, type ValueHost } from '../../values/value.js';
-import type { Visualization, VisualizedChild } from '../visualizer.js';
+import type { Visualization, VisualizedChild, Visualizer } from '../visualizer.js';
 import { containerName, elementCount } from './container-name.js';
-import { field } from './fields.js';
+import { field, isStd } from './fields.js';
 
 /** The nodes of a page, and why the walk stopped early (a corrupt or uninitialized structure). */
 export interface NodeRun {
@@ -24,7 +24,16 @@ export interface NodeContainer {
   nodes(start: number, count: number): NodeRun;
 }
 
-export function nodeContainerVisualization(value: Value, host: ValueHost, container: NodeContainer, keyed: boolean): Visualization {
+/** The visualizers of one family: each template's visualizer reads its container with `read`; a map's entries are keyed. */
+export function nodeContainerVisualizers<T extends string>(templates: readonly T[], keyed: (template: T) => boolean, read: (value: Value, host: ValueHost) => NodeContainer): Visualizer[] {
+  return templates.map((template) => ({
+    name: `std::${template}`,
+    matches: (type: RecordType) => isStd(type, template),
+    visualize: (value: Value, host: ValueHost) => nodeContainerVisualization(value, host, read(value, host), keyed(template)),
+  }));
+}
+
+function nodeContainerVisualization(value: Value, host: ValueHost, container: NodeContainer, keyed: boolean): Visualization {
   return {
     header: `${containerName(value.type)} with ${elementCount(container.size)}`,
     hint: 'entries',

@@ -6,8 +6,9 @@
 // against a budget of what a valid tree of that many nodes needs, and the walk stops with an
 // error when it is spent, returning the nodes found before.
 import { findMember } from '../../values/record-parts.js';
-import { byteSizeOf, ValueError, type Value, type ValueHost } from '../../values/value.js';
+import { byteSizeOf, errorText, ValueError, type Value, type ValueHost } from '../../values/value.js';
 import { numberField } from './fields.js';
+import type { NodeRun } from './node-containers.js';
 
 /**
  * Link reads a walk may make: a step to the next node reads at most 2 links per edge it follows
@@ -23,12 +24,6 @@ interface Links {
   readonly right: bigint;
 }
 
-export interface NodeRun {
-  /** Addresses of the nodes (their `_Rb_tree_node_base`), in order. */
-  readonly nodes: readonly bigint[];
-  /** Why the walk stopped before the page was complete. */
-  readonly error?: string;
-}
 
 class CorruptTree extends Error {}
 
@@ -162,7 +157,6 @@ export class RbTree {
 
   private reason(error: unknown): string {
     if (error instanceof CorruptTree) return error.message;
-    const message = (error as Error).message;
-    return message.startsWith('<') ? message : `<error: ${message}>`;
+    return errorText(error);
   }
 }
