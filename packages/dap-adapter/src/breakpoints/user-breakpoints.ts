@@ -66,6 +66,11 @@ export class UserBreakpoints {
 
   constructor(private readonly breakpoints: SoftwareBreakpoints) {}
 
+  /** An id from the same sequence, for another kind of breakpoint (data breakpoints): DAP ids are unique in a session. */
+  allocateId(): number {
+    return this.nextId++;
+  }
+
   /** Replaces the breakpoints of one source file. */
   setSourceBreakpoints(path: string, specs: readonly SourceBreakpointSpec[]): BreakpointState[] {
     const previous = this.bySource.get(path) ?? [];

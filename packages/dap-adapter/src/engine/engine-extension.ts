@@ -5,7 +5,7 @@ import { Engine } from './engine.js';
 import type { EngineCommand, EngineEvent } from './protocol.js';
 
 const COMMANDS: readonly EngineCommand[] = [
-  'launch', 'attach', 'seizeLauncher', 'execLauncher', 'releaseLauncher', 'setSourceBreakpoints', 'setFunctionBreakpoints', 'setInstructionBreakpoints', 'setSyscallCatchpoint', 'start',
+  'launch', 'attach', 'seizeLauncher', 'execLauncher', 'releaseLauncher', 'setSourceBreakpoints', 'setFunctionBreakpoints', 'setInstructionBreakpoints', 'dataBreakpointInfo', 'setDataBreakpoints', 'setSyscallCatchpoint', 'start',
   'continue', 'next', 'stepIn', 'stepOut', 'stepInstruction', 'pause', 'threads', 'stackTrace', 'exceptionInfo', 'scopes', 'prefetch', 'variables',
   'setVariable', 'evaluate', 'setExpression', 'readMemory', 'writeMemory', 'disassemble', 'terminate', 'disconnect',
 ];

@@ -16,6 +16,8 @@ import { formatValue } from '../values/format-value.js';
 import type { HitJudge } from '../breakpoints/user-breakpoints.js';
 import { functionAddresses } from '../breakpoints/locations.js';
 import { SoftwareBreakpoints } from '../breakpoints/software-breakpoints.js';
+import { ACCESS_TYPES, DataBreakpoints } from '../breakpoints/data-breakpoints.js';
+import { addressTarget, valueTarget } from '../breakpoints/data-targets.js';
 import { UserBreakpoints } from '../breakpoints/user-breakpoints.js';
 import { LOADER_OWNER, LoaderHook } from '../modules/loader-hook.js';
 import { ModuleMap } from '../modules/module-map.js';
@@ -25,7 +27,7 @@ import { LineStep, type StepContext } from '../stepping/line-step.js';
 import { stepOut } from '../stepping/step-out.js';
 import type { UnwindResult } from '../symbols/index.js';
 import type {
-  BreakpointState, CatchpointState, DisassembledInstructionInfo, EngineApi, EngineEvent, EvaluateDescription, EvaluationTarget, ExceptionDetails,
+  BreakpointState, CatchpointState, DataBreakpointInfoResult, DataBreakpointQuery, DataBreakpointSpec, DisassembledInstructionInfo, EngineApi, EngineEvent, EvaluateDescription, EvaluationTarget, ExceptionDetails,
   FunctionBreakpointSpec, InstructionBreakpointSpec, LaunchPlan, LaunchResult, MemoryReadResult, MemoryWriteResult, ProcessInfo,
   PrefetchResult, ScopeDescription, SourceBreakpointSpec, StackFrameInfo, StackTraceResult, StartOptions, ThreadInfo, ValueFormatOptions, VariableDescription,
 } from './protocol.js';
@@ -42,6 +44,7 @@ export class Engine implements EngineApi, RunControlHost {
   private readonly run: RunControl;
   private readonly modules = new ModuleMap();
   private readonly userBreakpoints: UserBreakpoints;
+  private readonly dataBreakpoints: DataBreakpoints;
   private readonly loaderHook = new LoaderHook();
   private origin: Origin | undefined;
   /** Unwound stacks of the current stop, by thread. */
@@ -64,6 +67,10 @@ export class Engine implements EngineApi, RunControlHost {
     this.breakpoints = new SoftwareBreakpoints(() => this.run.anyThread());
     this.run = new RunControl(this.breakpoints, this);
     this.userBreakpoints = new UserBreakpoints(this.breakpoints);
+    this.dataBreakpoints = new DataBreakpoints({
+      threads: () => this.run.threads.values(), hasProcess: () => this.run.hasProcess, isStopped: () => this.run.isStopped,
+      breakpoints: this.breakpoints, nextId: () => this.userBreakpoints.allocateId(),
+    });
     this.frameEnvironment = {
       modules: this.modules,
       breakpoints: this.breakpoints,
@@ -150,6 +157,37 @@ export class Engine implements EngineApi, RunControlHost {
 
   setInstructionBreakpoints(specs: readonly InstructionBreakpointSpec[]): BreakpointState[] {
     return this.userBreakpoints.setInstructionBreakpoints(specs);
+  }
+
+  dataBreakpointInfo(query: DataBreakpointQuery): DataBreakpointInfoResult {
+    const unavailable = this.dataBreakpoints.unavailableReason;
+    if (unavailable !== undefined) return { dataId: null, description: unavailable };
+    if (typeof query?.name !== 'string' || query.name.trim() === '') throw new Error('dataBreakpointInfo: "name" must be a non-empty string');
+    let target;
+    try {
+      if (query.asAddress === true) {
+        const frame = this.run.isStopped ? () => this.inspector.frame(this.evaluationTarget(query).threadId, query.frameIndex ?? 0) : undefined;
+        target = addressTarget(query.name, query.bytes, frame, this.inspector);
+      } else if (query.variablesReference !== undefined && query.variablesReference !== 0) {
+        this.assertStopped();
+        const { value, frame } = this.inspector.childValue(query.variablesReference, query.name);
+        target = valueTarget(value, frame, query.name, this.inspector, this.frameEnvironment);
+      } else {
+        const { threadId, frameIndex } = this.evaluationTarget(query);
+        const { value, frame } = this.inspector.valueIn(threadId, frameIndex, query.name);
+        target = valueTarget(value, frame, query.name, this.inspector, this.frameEnvironment);
+      }
+    } catch (error) {
+      return { dataId: null, description: (error as Error).message };
+    }
+    const problem = this.dataBreakpoints.rangeProblem(target.address, target.size);
+    if (problem !== undefined) return { dataId: null, description: problem };
+    const dataId = this.dataBreakpoints.describe(target);
+    return { dataId, description: `${target.name} (${target.size} byte${target.size === 1 ? '' : 's'} at 0x${target.address.toString(16)})`, accessTypes: [...ACCESS_TYPES], canPersist: false };
+  }
+
+  setDataBreakpoints(specs: readonly DataBreakpointSpec[]): BreakpointState[] {
+    return this.dataBreakpoints.set(specs);
   }
 
   setSyscallCatchpoint(names: readonly string[] | null): CatchpointState {
@@ -349,6 +387,11 @@ export class Engine implements EngineApi, RunControlHost {
     const owners = this.breakpoints.ownersAt(address);
     if (owners === undefined) return undefined; // removed meanwhile: it was ours, and is gone
     if (owners.has(LOADER_OWNER) && this.loaderHook.isConsistent(thread.tracee)) this.refreshModules();
+    const scopeEnd = this.dataBreakpoints.scopeExit(owners, thread);
+    if (scopeEnd !== undefined) {
+      for (const breakpoint of scopeEnd.removed) this.emit({ type: 'breakpoint', breakpoint });
+      return { reason: 'data breakpoint', thread, hitBreakpointIds: scopeEnd.ids, description: scopeEnd.description, text: scopeEnd.description };
+    }
     const hit = this.userBreakpoints.hit(owners, this.judgeIn(thread));
     if (hit === undefined) return undefined;
     return { reason: hit.reason, thread, hitBreakpointIds: hit.ids, ...(hit.description === undefined ? {} : { description: hit.description, text: hit.description }) };
@@ -369,12 +412,32 @@ export class Engine implements EngineApi, RunControlHost {
     return { reason: 'exception', thread, description, text: description };
   }
 
+  watchTrap(thread: ThreadState): boolean {
+    return this.dataBreakpoints.trapped(thread);
+  }
+
+  dataBreakpointHit(thread: ThreadState): StopReport | undefined {
+    const hit = this.dataBreakpoints.hit(thread, this.judgeIn(thread));
+    if (hit === undefined) return undefined;
+    return { reason: 'data breakpoint', thread, hitBreakpointIds: hit.ids, description: hit.description, text: hit.description };
+  }
+
+  threadReady(thread: ThreadState): void {
+    this.dataBreakpoints.threadReady(thread);
+  }
+
+  beforeDetach(): void {
+    this.dataBreakpoints.disarm();
+  }
+
   execed(): void {
+    this.dataBreakpoints.clear();
     this.modules.clear();
     this.loadProcess();
   }
 
   stopped(report: StopReport): void {
+    this.dataBreakpoints.sync();
     this.forgetStop();
     this.lastStoppedThread = report.thread.tid;
     this.emit({
@@ -451,6 +514,7 @@ export class Engine implements EngineApi, RunControlHost {
     this.forgetStop();
     this.lastStoppedThread = undefined;
     this.userBreakpoints.detach();
+    this.dataBreakpoints.clear();
     this.breakpoints.reset();
     this.modules.clear();
   }

@@ -70,7 +70,35 @@ export interface BreakpointState {
   readonly instructionReference?: string;
 }
 
-export type StopReason = 'entry' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'step' | 'pause' | 'exception';
+export type StopReason = 'entry' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint' | 'step' | 'pause' | 'exception';
+
+/** What dataBreakpointInfo asks about: a child of a variables container, an expression in a frame, or an address. */
+export interface DataBreakpointQuery {
+  readonly name: string;
+  readonly variablesReference?: number;
+  readonly threadId?: number;
+  readonly frameIndex?: number;
+  /** `name` is an address (or an expression whose value is one); `bytes` is the length watched. */
+  readonly asAddress?: boolean;
+  readonly bytes?: number;
+}
+
+export type DataAccessType = 'read' | 'write' | 'readWrite';
+
+export interface DataBreakpointInfoResult {
+  /** null when it cannot be watched (`description` says why). */
+  readonly dataId: string | null;
+  readonly description: string;
+  readonly accessTypes?: DataAccessType[];
+  readonly canPersist?: boolean;
+}
+
+export interface DataBreakpointSpec {
+  readonly dataId: string;
+  readonly accessType?: DataAccessType;
+  readonly condition?: string;
+  readonly hitCondition?: string;
+}
 
 export interface StackFrameInfo {
   readonly name: string;
@@ -221,6 +249,9 @@ export interface EngineApi {
   setSourceBreakpoints(path: string, specs: readonly SourceBreakpointSpec[]): BreakpointState[];
   setFunctionBreakpoints(specs: readonly FunctionBreakpointSpec[]): BreakpointState[];
   setInstructionBreakpoints(specs: readonly InstructionBreakpointSpec[]): BreakpointState[];
+  dataBreakpointInfo(query: DataBreakpointQuery): DataBreakpointInfoResult;
+  /** Replaces every data breakpoint (hardware watchpoint). */
+  setDataBreakpoints(specs: readonly DataBreakpointSpec[]): BreakpointState[];
   /** Syscall catchpoint: `null` removes it; otherwise the syscall names to stop at (empty: all). */
   setSyscallCatchpoint(names: readonly string[] | null): CatchpointState;
   /** configurationDone: stop where asked, or let the debuggee run. */

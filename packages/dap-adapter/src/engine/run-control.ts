@@ -43,6 +43,14 @@ export interface RunControlHost {
   processExited(exitCode: number, signal: number | undefined): void;
   /** A running thread is about to make a system call (only while `traceSyscalls`): a report if it must stop. */
   syscallEntered(thread: ThreadState, stop: SyscallEnterStop): StopReport | undefined;
+  /** A SIGTRAP that is none of our int3s: whether a data breakpoint's debug register fired. */
+  watchTrap?(thread: ThreadState): boolean;
+  /** A data breakpoint fired in `thread` (the access is done): a report if the user must see it. */
+  dataBreakpointHit?(thread: ThreadState): StopReport | undefined;
+  /** A new thread's first stop, before it runs (its debug registers are written there). */
+  threadReady?(thread: ThreadState): void;
+  /** Every thread is stopped and about to be let go: what is armed in them goes (debug registers). */
+  beforeDetach?(): void;
 }
 
 /** Where a step runs to: `thread` reaching `address` with `accept` true (the frame check). */
@@ -187,6 +195,7 @@ export class RunControl {
   detach(done: () => void): void {
     this.breakpoints.deleteOwner(STEP_OWNER);
     const finish = (): void => {
+      this.host.beforeDetach?.();
       try {
         this.breakpoints.writeOriginals(this.anyThread());
       } catch {
@@ -234,7 +243,8 @@ export class RunControl {
     thread.running = false;
     let event: ThreadEvent;
     try {
-      event = classifyStop(stop, thread, this.breakpoints);
+      event = classifyStop(stop, thread, this.breakpoints, this.host.watchTrap === undefined ? undefined : (trapped) => this.host.watchTrap!(trapped));
+      if (event.kind === 'new-child') this.host.threadReady?.(thread);
     } catch (error) {
       if (isTraceeGone(error)) return; // killed meanwhile: its exit comes next
       throw error;
@@ -256,6 +266,11 @@ export class RunControl {
     switch (event.kind) {
       case 'breakpoint':
         return this.onBreakpoint(thread, event.address);
+      case 'watch': {
+        const report = this.host.dataBreakpointHit?.(thread);
+        if (report !== undefined) return this.report(report);
+        return this.resume(thread, 'cont');
+      }
       case 'signal':
         if (this.stopsFor(event.signal)) {
           const pending = { signal: event.signal, info: event.info };
@@ -307,6 +322,15 @@ export class RunControl {
       return;
     }
     switch (event.kind) {
+      case 'watch': {
+        // The stepped instruction made the access: a stop for the user ends whatever stepped.
+        const report = this.host.dataBreakpointHit?.(thread);
+        this.putBackLifted();
+        this.activity = { kind: 'stopped' };
+        if (report === undefined) return activity.done();
+        this.breakpoints.deleteOwner(STEP_OWNER);
+        return this.host.stopped(report);
+      }
       case 'step':
       case 'breakpoint':
         this.putBackLifted();

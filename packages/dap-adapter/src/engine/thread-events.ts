@@ -10,6 +10,8 @@ export type ThreadEvent =
   | { readonly kind: 'breakpoint'; readonly address: bigint }
   /** A single-step finished. */
   | { readonly kind: 'step' }
+  /** A debug register of ours (a data breakpoint) fired; the access is done, the pc after it. */
+  | { readonly kind: 'watch' }
   /** Our PTRACE_INTERRUPT (or attach's) stopped it. */
   | { readonly kind: 'interrupt' }
   /** A signal is about to be delivered to it. */
@@ -26,14 +28,17 @@ export type ThreadEvent =
 
 type LiveStop = Exclude<Stop, { kind: 'exited' | 'killed' }>;
 
-export function classifyStop(stop: LiveStop, thread: ThreadState | undefined, breakpoints: SoftwareBreakpoints): ThreadEvent {
-  const event = classify(stop, thread, breakpoints);
+/** Whether a SIGTRAP that is no int3 of ours came from a watchpoint (reads and clears DR6). */
+export type WatchTrapTest = (thread: ThreadState) => boolean;
+
+export function classifyStop(stop: LiveStop, thread: ThreadState | undefined, breakpoints: SoftwareBreakpoints, watchTrap?: WatchTrapTest): ThreadEvent {
+  const event = classify(stop, thread, breakpoints, watchTrap);
   // A step trap of ours can only be queued behind interrupts: any other stop means none is.
   if (thread !== undefined && event.kind !== 'interrupt') thread.stepTrapOwed = false;
   return event;
 }
 
-function classify(stop: LiveStop, thread: ThreadState | undefined, breakpoints: SoftwareBreakpoints): ThreadEvent {
+function classify(stop: LiveStop, thread: ThreadState | undefined, breakpoints: SoftwareBreakpoints, watchTrap: WatchTrapTest | undefined): ThreadEvent {
   switch (stop.kind) {
     case 'signal': {
       if (stop.signal !== SIGNALS.SIGTRAP) return { kind: 'signal', signal: stop.signal, info: stop.siginfo };
@@ -47,6 +52,8 @@ function classify(stop: LiveStop, thread: ThreadState | undefined, breakpoints: 
           return { kind: 'breakpoint', address };
         }
       }
+      // A data breakpoint (TRAP_HWBKPT; TRAP_TRACE when it fired in a single step, DR6 says both).
+      if (thread !== undefined && watchTrap?.(thread) === true) return { kind: 'watch' };
       // A single-step trap: TRAP_TRACE, or TRAP_BRKPT after stepping over a syscall instruction.
       const stepTrap = stop.siginfo.code > 0 && stop.siginfo.code !== SI_CODE.SI_KERNEL;
       if (thread?.mode === 'step' && stepTrap) return { kind: 'step' };

@@ -129,6 +129,21 @@ export class Inspector {
     return this.describeResult(value, frame, expression, format);
   }
 
+  /** A child of a container (a variable, a member, an element) as a value, with the frame it belongs to: what a data breakpoint watches. */
+  childValue(reference: number, name: string): { readonly value: Value; readonly frame: FrameState | undefined } {
+    const container = this.container(reference);
+    const child = this.children(container, undefined, 0, 0).find((candidate) => candidate.name === name);
+    if (child === undefined) throw new Error(`no variable named ${name} here`);
+    if (child.value === undefined) throw new Error(`${name} is not a value in memory`);
+    return { value: child.value, frame: 'frame' in container ? container.frame : undefined };
+  }
+
+  /** An expression's value in a frame of a thread (a data breakpoint's target). */
+  valueIn(threadId: number, index: number, expression: string): { readonly value: Value; readonly frame: FrameState } {
+    const frame = this.frame(threadId, index);
+    return { value: this.evaluateIn(frame, expression, false), frame };
+  }
+
   /** Evaluates in a frame built by the caller (a breakpoint condition, a logpoint). */
   evaluateInFrame(frame: FrameState, expression: string): Value {
     return this.evaluateIn(frame, expression, false);

@@ -13,6 +13,7 @@ import type {
   BreakpointOptions, BreakpointState, EngineEvent, EvaluationTarget, PrefetchResult, StartOptions, ValueFormatOptions,
 } from '../engine/protocol.js';
 import { launchInTerminal } from '../terminal/terminal-launch.js';
+import { dataBreakpointQuery, dataBreakpointSpecs } from './data-breakpoint-requests.js';
 import { FrameIds } from './frame-ids.js';
 import { attachTarget, launchPlan } from './launch-config.js';
 import { OutputForwarder } from './output-forwarder.js';
@@ -161,6 +162,8 @@ export class UmviewDebugSession extends DebugSession {
       supportsWriteMemoryRequest: true,
       supportsDisassembleRequest: true,
       supportsInstructionBreakpoints: true,
+      supportsDataBreakpoints: true,
+      supportsDataBreakpointBytes: true,
       supportsSteppingGranularity: true,
       supportsExceptionFilterOptions: true,
       exceptionBreakpointFilters: [{
@@ -292,6 +295,20 @@ export class UmviewDebugSession extends DebugSession {
         return { address, ...breakpointOptions(bp) };
       });
       const states = await (await this.requireEngine()).call('setInstructionBreakpoints', specs);
+      response.body = { breakpoints: states.map((state) => this.toDapBreakpoint(state)) };
+    });
+  }
+
+  protected override async dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): Promise<void> {
+    await this.answer(response, async () => {
+      const query = dataBreakpointQuery(args, (frameId) => this.evaluationTarget(frameId));
+      response.body = await (await this.requireEngine()).call('dataBreakpointInfo', query);
+    });
+  }
+
+  protected override async setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): Promise<void> {
+    await this.answer(response, async () => {
+      const states = await (await this.requireEngine()).call('setDataBreakpoints', dataBreakpointSpecs(args));
       response.body = { breakpoints: states.map((state) => this.toDapBreakpoint(state)) };
     });
   }
