@@ -201,6 +201,27 @@ describe('data breakpoints', () => {
     }
   });
 
+  it('reports a write made while stepping: over our breakpoint on the writing line, and in a `next`', async () => {
+    const line = lineOf('watch.c', 'counter = 2; /* first write */');
+    await launch(client, { program: program('watch', FLAGS) });
+    await client.setBreakpointsRequest({ source: { path: source('watch.c') }, breakpoints: [{ line }] });
+    const stopped = await stoppedAfter(client, () => client.configurationDoneRequest());
+    const threadId = stopped.body.threadId!;
+    const frameId = (await frames(client, threadId))[0]!.id;
+    const [breakpoint] = await setData([{ dataId: (await info({ name: 'counter', frameId })).dataId! }]);
+    // The breakpoint stays: the thread is single-stepped over it, and that step makes the write.
+    const hit = await continueToStop(threadId);
+    expect(hit.stopped.body).toMatchObject({ reason: 'data breakpoint', hitBreakpointIds: [breakpoint!.id] });
+    expect(hit.stopped.body.description).toContain('Old value = 1\nNew value = 2');
+    expect(hit.frame.line).toBe(lineOf('watch.c', 'origin.y = 5;'));
+    // `next` over `origin.y = 5; values[3] = 7;` to `*alias = 3`, then over that write: the step ends at the watchpoint.
+    for (let step = 0; step < 2; step++) await stoppedAfter(client, () => client.nextRequest({ threadId }));
+    expect((await frames(client, threadId, 1))[0]!.line).toBe(lineOf('watch.c', '*alias = 3;'));
+    const during = await stoppedAfter(client, () => client.nextRequest({ threadId }));
+    expect(during.body).toMatchObject({ reason: 'data breakpoint', hitBreakpointIds: [breakpoint!.id] });
+    expect(during.body.description).toContain('Old value = 2\nNew value = 3');
+  });
+
   it('honours a condition and a hit condition', async () => {
     const { threadId, frameId } = await launchWatchTo('int total = 0; /* local_watch begins */');
     const dataId = (await info({ name: 'total', frameId })).dataId!;
