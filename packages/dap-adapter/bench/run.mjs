@@ -21,6 +21,9 @@
 // stackTrace (20 frames), scopes of the top frame and variables of its Locals, summed
 // (firstStopMs), with the adapter's resident memory at that moment; at the bench's 20-frame stop
 // (bench/frames.c) and at a stop whose stack runs through libc (bench/callback.c, a qsort callback).
+// A sixth session watches a local written at every turn of a loop (bench/watch.c: a data
+// breakpoint from dataBreakpointInfo on the Locals' `total`, access write) and times
+// continue -> stopped(data breakpoint), `args.steps` times.
 // Then the symbol readers beside readelf and addr2line (bench/symbols.mjs).
 //   npm run bench -w @umview/dap-adapter -- [--json] [--runs N] [--steps N] [--symbolRuns N]
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -49,6 +52,10 @@ const busyLine = readFileSync(busySource, 'utf8').split('\n').findIndex((line) =
 const containersSource = here('./containers.cpp');
 const containersProgram = compileC(containersSource, { compiler: 'c++', flags: ['-std=c++17', '-g', '-O0'], name: 'dap-bench-containers' });
 const containersLine = readFileSync(containersSource, 'utf8').split('\n').findIndex((line) => line.includes('/* breakpoint */')) + 1;
+
+const watchSource = here('./watch.c');
+const watchProgram = compileC(watchSource, { flags: ['-g', '-O0'], name: 'dap-bench-watch' });
+const watchLine = readFileSync(watchSource, 'utf8').split('\n').findIndex((line) => line.includes('/* breakpoint */')) + 1;
 
 function findLldbDap() {
   const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
@@ -285,6 +292,46 @@ async function containersSession(adapter) {
   }
 }
 
+/** Watches `total` (write) from the stop before the loop, then times each continue to the stop of the next write. */
+async function watchSession(adapter) {
+  const client = new DapClient(adapter.command, adapter.argv);
+  try {
+    const event = await launchWithBreakpoint(client, adapter, watchProgram, watchSource, watchLine);
+    const threadId = event.body.threadId;
+    const trace = await client.request('stackTrace', { threadId, startFrame: 0, levels: 20 });
+    const scopes = await client.request('scopes', { frameId: trace.body.stackFrames[0].id });
+    const locals = scopes.body.scopes.find((scope) => scope.name === 'Locals');
+    await client.request('variables', { variablesReference: locals.variablesReference });
+    const info = await client.request('dataBreakpointInfo', { variablesReference: locals.variablesReference, name: 'total' });
+    if (typeof info.body.dataId !== 'string') throw new Error(`${adapter.label}: total cannot be watched: ${info.body.description}`);
+    const set = await client.request('setDataBreakpoints', { breakpoints: [{ dataId: info.body.dataId, accessType: 'write' }] });
+    if (set.body.breakpoints[0]?.verified !== true) throw new Error(`${adapter.label}: the data breakpoint was not set: ${JSON.stringify(set.body)}`);
+    await client.request('setBreakpoints', { source: { path: watchSource }, breakpoints: [] });
+    const times = [];
+    let last;
+    for (let i = 0; i < args.steps; i++) {
+      const stopped = client.event('stopped');
+      const t = now();
+      await client.request('continue', { threadId });
+      const hit = await stopped;
+      times.push(now() - t);
+      // lldb-dap 19 reports a watchpoint's stop with the reason "breakpoint"; either way `total` must have changed.
+      if (hit.body.reason !== 'data breakpoint' && !(adapter.key === 'lldbDap' && hit.body.reason === 'breakpoint')) {
+        throw new Error(`${adapter.label}: stopped for ${hit.body.reason}, expected a data breakpoint`);
+      }
+      await client.request('threads');
+      const top = (await client.request('stackTrace', { threadId: hit.body.threadId, startFrame: 0, levels: 20 })).body.stackFrames[0];
+      if (top?.name !== 'main') throw new Error(`${adapter.label}: the watched write stopped in ${top?.name}`);
+      const value = (await client.request('evaluate', { expression: 'total', frameId: top.id, context: 'watch' })).body.result;
+      if (value === last) throw new Error(`${adapter.label}: stopped with total still ${value}`);
+      last = value;
+    }
+    return times;
+  } finally {
+    await client.close();
+  }
+}
+
 /** busy() without a debugger: the program times each of its 5 calls itself. */
 function busyNative() {
   const lines = execFileSync(busyProgram, ['--time'], { encoding: 'utf8' }).trim().split('\n');
@@ -299,9 +346,10 @@ for (const adapter of adapters) {
   await busySession(adapter);
   await containersSession(adapter);
   await firstStopSession(adapter, callbackProgram, callbackSource, callbackLine);
+  await watchSession(adapter);
 }
 busyNative();
-const samples = Object.fromEntries(adapters.map((adapter) => [adapter.key, { launch: [], next: [], cont: [], stackTrace: [], variables: [], firstVariables: [], evaluate: [], chain: [], cycle: [], busy: [], mapExpand: [], vectorPage: [], firstStop: [], firstStopLibc: [], rss: [], rssLibc: [] }]));
+const samples = Object.fromEntries(adapters.map((adapter) => [adapter.key, { launch: [], next: [], cont: [], stackTrace: [], variables: [], firstVariables: [], evaluate: [], chain: [], cycle: [], busy: [], mapExpand: [], vectorPage: [], firstStop: [], firstStopLibc: [], rss: [], rssLibc: [], watch: [] }]));
 const nativeBusy = [];
 for (let run = 0; run < args.runs; run++) {
   const order = run % 2 === 0 ? adapters : [...adapters].reverse();
@@ -328,6 +376,7 @@ for (let run = 0; run < args.runs; run++) {
     const throughLibc = await firstStopSession(adapter, callbackProgram, callbackSource, callbackLine);
     samples[adapter.key].firstStopLibc.push(throughLibc.ms);
     samples[adapter.key].rssLibc.push(throughLibc.rssKb);
+    samples[adapter.key].watch.push(median(await watchSession(adapter)));
   }
 }
 
@@ -341,7 +390,7 @@ const summary = Object.fromEntries(adapters.map((adapter) => {
     hitCycleMs: round(median(s.cycle)), nextOverBusyMs: round(median(s.busy)),
     mapExpandMs: round(median(s.mapExpand)), vectorPageMs: round(median(s.vectorPage)),
     firstStopMs: round(median(s.firstStop)), firstStopThroughLibcMs: round(median(s.firstStopLibc)),
-    firstStopRssKb: median(s.rss), firstStopThroughLibcRssKb: median(s.rssLibc),
+    firstStopRssKb: median(s.rss), firstStopThroughLibcRssKb: median(s.rssLibc), watchedWriteMs: round(median(s.watch)),
   }];
 }));
 const rows = [['', ...adapters.map((adapter) => `${adapter.label} (ms)`), ...(adapters.length > 1 ? ['ratio', 'target'] : [])]];
@@ -358,6 +407,8 @@ for (const [name, key, target = 1.5] of [
   // Issue 19's target: a session's first stop no slower than lldb-dap's (the goal is half).
   ['first stop, cold: stackTrace+scopes+variables', 'firstStopMs', 1],
   ['the same, the stack through libc (qsort callback)', 'firstStopThroughLibcMs', 1],
+  // Issue 21's target: a watched write's stop no slower than lldb-dap's.
+  ['continue -> stopped(data breakpoint)', 'watchedWriteMs', 1],
 ]) {
   const values = adapters.map((adapter) => summary[adapter.key][key]);
   const ratio = values.length > 1 ? values[0] / values[1] : undefined;
