@@ -73,9 +73,10 @@ export interface DataBreakpointHost {
   /** Every thread of the debuggee (all stopped when the set changes). */
   threads(): Iterable<ThreadState>;
   hasProcess(): boolean;
-  isStopped(): boolean;
   readonly breakpoints: SoftwareBreakpoints;
   nextId(): number;
+  /** Runs `change` once every thread is stopped (stopping a running debuggee for it); false when it cannot now. */
+  withAllStopped(change: () => void): boolean;
 }
 
 export class DataBreakpoints {
@@ -132,11 +133,11 @@ export class DataBreakpoints {
       this.watchpoints = next.filter((watchpoint) => watchpoint.error === undefined);
       return next.map((watchpoint) => this.state(watchpoint));
     }
-    if (!this.host.isStopped()) {
-      for (const watchpoint of next) watchpoint.error ??= 'data breakpoints can be changed only while the program is stopped';
-    }
     this.allocate();
-    if (this.host.isStopped()) this.writeAll();
+    // Written in every thread, which must be stopped for it: a running debuggee is stopped for
+    // the moment it takes (until then, or until the next stop, a trap of the old set is still ours).
+    this.dirty = true;
+    this.host.withAllStopped(() => this.sync());
     return next.map((watchpoint) => this.state(watchpoint));
   }
 

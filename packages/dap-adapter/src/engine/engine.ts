@@ -68,8 +68,8 @@ export class Engine implements EngineApi, RunControlHost {
     this.run = new RunControl(this.breakpoints, this);
     this.userBreakpoints = new UserBreakpoints(this.breakpoints);
     this.dataBreakpoints = new DataBreakpoints({
-      threads: () => this.run.threads.values(), hasProcess: () => this.run.hasProcess, isStopped: () => this.run.isStopped,
-      breakpoints: this.breakpoints, nextId: () => this.userBreakpoints.allocateId(),
+      threads: () => this.run.threads.values(), hasProcess: () => this.run.hasProcess,
+      breakpoints: this.breakpoints, nextId: () => this.userBreakpoints.allocateId(), withAllStopped: (change) => this.run.withAllStopped(change),
     });
     this.frameEnvironment = {
       modules: this.modules,

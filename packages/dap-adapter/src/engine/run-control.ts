@@ -172,6 +172,25 @@ export class RunControl {
     this.resume(thread, 'step');
   }
 
+  /**
+   * Runs `change` with every thread stopped: at once when they are, otherwise after stopping a
+   * running debuggee, which then runs on as it was (nothing is reported). While a single step
+   * or a stop is under way, false: the caller does it at the next stop.
+   */
+  withAllStopped(change: () => void): boolean {
+    const activity = this.activity;
+    if (activity.kind === 'stopped' || activity.kind === 'none') {
+      change();
+      return true;
+    }
+    if (activity.kind !== 'running') return false;
+    this.stopAll(() => {
+      change();
+      this.resumeAll(activity.target);
+    });
+    return true;
+  }
+
   /** Stops every thread, then reports. */
   report(report: StopReport): void {
     this.breakpoints.deleteOwner(STEP_OWNER);

@@ -222,6 +222,30 @@ describe('data breakpoints', () => {
     expect(during.body.description).toContain('Old value = 2\nNew value = 3');
   });
 
+  it('sets a data breakpoint while the program runs (stopped for the moment it takes), and removes it', async () => {
+    await launch(client, { program: program('spin', FLAGS) });
+    await client.setBreakpointsRequest({ source: { path: source('spin.c') }, breakpoints: [{ line: lineOf('spin.c', 'counter++;') }] });
+    let stopped = await stoppedAfter(client, () => client.configurationDoneRequest());
+    await client.setBreakpointsRequest({ source: { path: source('spin.c') }, breakpoints: [] });
+    const threadId = stopped.body.threadId!;
+    const main = (await frames(client, threadId))[0]!;
+    const dataId = (await info({ name: 'counter', frameId: main.id })).dataId!;
+    await client.continueRequest({ threadId });
+    stopped = await stoppedAfter(client, async () => {
+      const [breakpoint] = await setData([{ dataId }]);
+      expect(breakpoint).toMatchObject({ verified: true });
+    });
+    expect(stopped.body).toMatchObject({ reason: 'data breakpoint' });
+    expect(stopped.body.description).toMatch(/Old value = (\d+)\nNew value = (\d+)/);
+    const [, before, after] = /Old value = (\d+)\nNew value = (\d+)/.exec(stopped.body.description!)!;
+    expect(BigInt(after!)).toBe(BigInt(before!) + 1n);
+    // Removed, the write at every turn stops nothing: only the pause stops it, and no SIGTRAP reaches the program.
+    expect(await setData([])).toEqual([]);
+    await client.continueRequest({ threadId });
+    const paused = await stoppedAfter(client, () => client.pauseRequest({ threadId: 0 }));
+    expect(paused.body.reason).toBe('pause');
+  });
+
   it('honours a condition and a hit condition', async () => {
     const { threadId, frameId } = await launchWatchTo('int total = 0; /* local_watch begins */');
     const dataId = (await info({ name: 'total', frameId })).dataId!;
