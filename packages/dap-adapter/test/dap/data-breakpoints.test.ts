@@ -8,18 +8,22 @@ import { skipEachWhen } from '@umview/test-fixtures/skip';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  byName, children, collect, frames, launch, lineOf, program, scopeVariables, source, startClient, stopClient, stoppedAfter, stdoutUntil,
+  byName, children, collect, finishSleeper, frames, launch, lineOf, processAlive, program, scopeVariables, source, startClient, startSleeper, stopClient,
+  stoppedAfter, stdoutUntil,
 } from './helpers.js';
 
 const FLAGS = ['-g', '-O0', '-pthread', '-no-pie'];
 const OPTIMIZED = ['-g', '-O2', '-pthread', '-no-pie'];
 
 let client: DebugClient;
+let sleeperPid: number | undefined;
 beforeEach(async () => {
   client = await startClient();
 });
 afterEach(async () => {
   await stopClient(client);
+  if (sleeperPid !== undefined && processAlive(sleeperPid)) process.kill(sleeperPid, 'SIGKILL');
+  sleeperPid = undefined;
 });
 
 /** gdb runs the program to `location`, sets `watch` and continues `hits` times; the pc (hex) and gdb's lines after each stop. */
@@ -244,6 +248,27 @@ describe('data breakpoints', () => {
     await client.continueRequest({ threadId });
     const paused = await stoppedAfter(client, () => client.pauseRequest({ threadId: 0 }));
     expect(paused.body.reason).toBe('pause');
+  });
+
+  it('takes its debug registers out of every thread when it detaches (an armed one would kill the process)', async (context) => {
+    const reason = missing.attach();
+    if (reason !== undefined) context.skip(reason);
+    const sleeper = await startSleeper();
+    sleeperPid = sleeper.pid;
+    const initialized = client.waitForEvent('initialized');
+    await client.initializeRequest();
+    await client.attachRequest({ pid: sleeper.pid } as never);
+    await initialized;
+    await client.setBreakpointsRequest({ source: { path: source('sleeper.c') }, breakpoints: [{ line: lineOf('sleeper.c', 'ticks = i;') }] });
+    const stopped = await stoppedAfter(client, () => client.configurationDoneRequest());
+    await client.setBreakpointsRequest({ source: { path: source('sleeper.c') }, breakpoints: [] });
+    const top = (await frames(client, stopped.body.threadId!))[0]!;
+    const [watch] = await setData([{ dataId: (await info({ name: 'ticks', frameId: top.id })).dataId! }]);
+    expect(watch).toMatchObject({ verified: true });
+    const hit = await continueToStop(stopped.body.threadId!);
+    expect(hit.stopped.body).toMatchObject({ reason: 'data breakpoint' });
+    await client.disconnectRequest({});
+    expect(await finishSleeper(sleeper)).toMatch(/^finished \d+\n$/);
   });
 
   it('honours a condition and a hit condition', async () => {
