@@ -63,8 +63,10 @@ interface Watchpoint {
   /** The slots it has, or why it has none. */
   slots: number[];
   error: string | undefined;
-  /** The value when last looked at (set, or the last hit). */
+  /** The value when last looked at (armed, or the last hit). */
   old: Buffer | undefined;
+  /** Its registers are written in the threads (its `old` is the value from then on). */
+  armed: boolean;
   hits: number;
 }
 
@@ -91,13 +93,47 @@ export class DataBreakpoints {
   private unavailable: string | undefined;
 
   constructor(private readonly host: DataBreakpointHost) {
-    if (process.arch !== 'x64') this.unavailable = `data breakpoints use the x86-64 debug registers; this is ${process.arch}`;
+    if (process.arch !== 'x64') this.unavailable = `data breakpoints are not available here: they use the x86-64 debug registers; this is ${process.arch}`;
   }
 
   /** Why data breakpoints cannot be set here, or undefined when they can. */
   get unavailableReason(): string | undefined {
     return this.unavailable;
   }
+
+  /**
+   * Whether this machine lets a tracer arm a debug register (some hypervisors give the guest
+   * none): tried once, on a stopped thread, with an unused slot armed on its pc (a user address
+   * the kernel accepts whatever the user asked for) and put back. Returns the reason when it cannot.
+   */
+  probe(thread: ThreadState): string | undefined {
+    if (this.unavailable !== undefined || this.probed) return this.unavailable;
+    const free = this.slots.findIndex((slot) => slot === undefined);
+    if (free < 0) return undefined; // a slot is armed: the registers work
+    const tracee = thread.tracee;
+    try {
+      const pc = thread.pc;
+      const aligned = pc - (pc % 8n);
+      const savedAddress = tracee.peekUser(debugRegisterOffset(free));
+      const savedDr7 = tracee.peekUser(debugRegisterOffset(7));
+      const slots = [...this.slots];
+      slots[free] = { piece: { address: aligned, length: 1 }, access: 'write' };
+      tracee.pokeUser(debugRegisterOffset(free), aligned);
+      try {
+        tracee.pokeUser(debugRegisterOffset(7), encodeDr7(slots));
+      } finally {
+        tracee.pokeUser(debugRegisterOffset(7), savedDr7);
+        tracee.pokeUser(debugRegisterOffset(free), savedAddress);
+      }
+      this.probed = true;
+    } catch (error) {
+      if (isTraceeGone(error)) return undefined;
+      this.unavailable = `data breakpoints are not available here: this machine gives the program no hardware debug registers (${(error as Error).message})`;
+    }
+    return this.unavailable;
+  }
+
+  private probed = false;
 
   /** Whether any slot is armed (a SIGTRAP then needs a look at DR6). */
   get armed(): boolean {
@@ -265,6 +301,7 @@ export class DataBreakpoints {
     this.slots = new Array<SlotSetting>(DEBUG_SLOTS).fill(undefined);
     this.slotOwners = new Array<Watchpoint | undefined>(DEBUG_SLOTS).fill(undefined);
     this.dirty = false;
+    this.probed = false;
   }
 
   // ---- internals ----
@@ -294,7 +331,7 @@ export class DataBreakpoints {
     if (target === undefined) error ??= `"${spec.dataId}" is not a data breakpoint id of this session (ask dataBreakpointInfo for one)`;
     const watchpoint: Watchpoint = {
       id: this.host.nextId(), dataId: spec.dataId, target: target ?? { address: 0n, size: 0, name: spec.dataId }, access, condition,
-      hitConditionText, hitCondition, slots: [], error, old: undefined, hits: 0,
+      hitConditionText, hitCondition, slots: [], error, old: undefined, armed: false, hits: 0,
     };
     if (error === undefined && this.unavailable !== undefined) watchpoint.error = this.unavailable;
     if (watchpoint.error === undefined) watchpoint.error = this.rangeProblem(watchpoint.target.address, watchpoint.target.size);
@@ -341,12 +378,19 @@ export class DataBreakpoints {
   /** Writes the slots into every thread; a machine that refuses them makes every watchpoint fail. */
   private writeAll(): void {
     this.dirty = false;
+    // A watchpoint set while the program ran is armed now: what it compares with is the value now.
+    const tracee = this.host.hasProcess() ? this.anyTracee() : undefined;
+    for (const watchpoint of this.watchpoints) {
+      if (watchpoint.armed || watchpoint.slots.length === 0 || tracee === undefined) continue;
+      watchpoint.old = readBytes(tracee, watchpoint.target.address, watchpoint.target.size) ?? watchpoint.old;
+      watchpoint.armed = true;
+    }
     for (const thread of this.host.threads()) {
       try {
         this.write(thread.tracee);
       } catch (error) {
         if (isTraceeGone(error)) continue;
-        this.unavailable = `this machine gives the program no hardware debug registers (${(error as Error).message})`;
+        this.unavailable = `data breakpoints are not available here: this machine gives the program no hardware debug registers (${(error as Error).message})`;
         for (const watchpoint of this.watchpoints) {
           watchpoint.error ??= this.unavailable;
           watchpoint.slots = [];

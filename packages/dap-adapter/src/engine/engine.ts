@@ -180,6 +180,9 @@ export class Engine implements EngineApi, RunControlHost {
     } catch (error) {
       return { dataId: null, description: (error as Error).message };
     }
+    const thread = this.run.isStopped ? this.run.threads.get(this.run.processId) ?? this.run.threads.values().next().value : undefined;
+    const missing = thread === undefined ? undefined : this.dataBreakpoints.probe(thread);
+    if (missing !== undefined) return { dataId: null, description: missing };
     const problem = this.dataBreakpoints.rangeProblem(target.address, target.size);
     if (problem !== undefined) return { dataId: null, description: problem };
     const dataId = this.dataBreakpoints.describe(target);
