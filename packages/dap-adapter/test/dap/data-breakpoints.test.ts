@@ -280,6 +280,25 @@ describe('data breakpoints', () => {
     expect(hit.stopped.body.description).toContain('Old value = 3\nNew value = 6');
   });
 
+  it('refuses bad input with a message and keeps going', async () => {
+    const { threadId, frameId } = await launchWatchTo('counter = 2; /* first write */');
+    const dataId = (await info({ name: 'counter', frameId })).dataId!;
+    expect((await info({ name: 'nosuch', frameId })).description).toMatch(/No symbol "nosuch" in current context/);
+    const states = await setData([
+      { dataId: 'not an id' }, { dataId, accessType: 'execute' as never }, { dataId, hitCondition: 'often' }, { dataId, condition: 'nosuch > 1' },
+    ]);
+    expect(states.slice(0, 3).map((state) => state.verified)).toEqual([false, false, false]);
+    expect(states[0]!.message).toMatch(/is not a data breakpoint id of this session/);
+    expect(states[1]!.message).toMatch(/unknown access type "execute"/);
+    expect(states[2]!.message).toMatch(/invalid hit condition "often"/);
+    // A condition that cannot be evaluated stops, saying why (as a breakpoint's does).
+    expect(states[3]).toMatchObject({ verified: true });
+    const hit = await continueToStop(threadId);
+    expect(hit.stopped.body.description).toMatch(/Breakpoint condition "nosuch > 1" could not be evaluated: No symbol "nosuch" in current context/);
+    await expect(client.customRequest('setDataBreakpoints', { breakpoints: [{ accessType: 'write' }] })).rejects.toThrow(/must be an array of \{ dataId \}/);
+    await expect(client.customRequest('dataBreakpointInfo', { name: 'counter', bytes: -1, asAddress: true })).rejects.toThrow(/"bytes" must be a positive integer/);
+  });
+
   it('answers without a dataId for what is not in memory', async () => {
     const { frameId } = await launchWatchTo('counter = 2; /* first write */');
     const answer = await info({ name: 'counter + 1', frameId });
