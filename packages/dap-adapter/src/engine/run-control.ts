@@ -136,6 +136,18 @@ export class RunControl {
       this.host.stopped(this.signalReport(reporter, pending));
       return;
     }
+    // A data breakpoint that fired while everything was being stopped for another reason: the
+    // access is done and cannot happen again, so it is judged now, not lost.
+    for (const watcher of this.threads.values()) {
+      if (!watcher.pendingDataHit) continue;
+      watcher.pendingDataHit = false;
+      const report = this.host.dataBreakpointHit?.(watcher);
+      if (report === undefined) continue;
+      this.breakpoints.deleteOwner(STEP_OWNER);
+      this.activity = { kind: 'stopped' };
+      this.host.stopped(report);
+      return;
+    }
     const overBreakpoints = [...this.threads.values()].filter((thread) => !thread.running && this.needsStepOver(thread));
     const next = (): void => {
       const thread = overBreakpoints.shift();
@@ -404,6 +416,9 @@ export class RunControl {
     switch (event.kind) {
       case 'breakpoint':
         thread.pendingHitAt = event.address;
+        break;
+      case 'watch':
+        thread.pendingDataHit = true;
         break;
       case 'interrupt':
         thread.interruptPending = false;

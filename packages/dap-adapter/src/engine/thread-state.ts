@@ -35,6 +35,8 @@ export class ThreadState {
    * it gets there: the mark stays until the hit is taken.)
    */
   pendingHitAt: bigint | undefined;
+  /** A data breakpoint fired in it while the debuggee was being stopped for something else: judged (and maybe reported) at the next resume. */
+  pendingDataHit = false;
   /** The signal of the last stop reported to the user. */
   lastSignal: PendingSignalReport | undefined;
   /** What the last `exception` stop of this thread was (a signal, a syscall catchpoint), for exceptionInfo. */

@@ -271,6 +271,24 @@ describe('data breakpoints', () => {
     expect(await finishSleeper(sleeper)).toMatch(/^finished \d+\n$/);
   });
 
+  it('reports every write of a thread while another keeps stopping everything (no hit lost, in order)', async () => {
+    await launch(client, { program: program('watch-race', FLAGS) });
+    await client.setBreakpointsRequest({ source: { path: source('watch-race.c') }, breakpoints: [{ line: lineOf('watch-race.c', '/* start */') }] });
+    const stopped = await stoppedAfter(client, () => client.configurationDoneRequest());
+    const threadId = stopped.body.threadId!;
+    const frameId = (await frames(client, threadId))[0]!.id;
+    // Never true: each hit stops every thread and lets them all go again.
+    await client.setBreakpointsRequest({ source: { path: source('watch-race.c') }, breakpoints: [{ line: lineOf('watch-race.c', '/* busy */'), condition: '0' }] });
+    const [watch] = await setData([{ dataId: (await info({ name: 'shared', frameId })).dataId! }]);
+    const seen: string[] = [];
+    for (let value = 1; value <= 50; value++) {
+      const hit = await continueToStop(threadId);
+      expect(hit.stopped.body).toMatchObject({ reason: 'data breakpoint', hitBreakpointIds: [watch!.id] });
+      seen.push(/Old value = (\d+)\nNew value = (\d+)/.exec(hit.stopped.body.description!)!.slice(1).join('->'));
+    }
+    expect(seen).toEqual(Array.from({ length: 50 }, (_, index) => `${index}->${index + 1}`));
+  });
+
   it('honours a condition and a hit condition', async () => {
     const { threadId, frameId } = await launchWatchTo('int total = 0; /* local_watch begins */');
     const dataId = (await info({ name: 'total', frameId })).dataId!;
