@@ -292,8 +292,10 @@ export class DataBreakpoints {
     this.clear();
   }
 
-  /** The address space is gone (exit, exec): nothing is watched any more. */
-  clear(): void {
+  /** The address space is gone (exit, exec): nothing is watched any more. Returns the states of
+   * the watchpoints that were set, now unverified with `why`. */
+  clear(why = 'the program ended'): BreakpointState[] {
+    const dropped = this.watchpoints.map((watchpoint) => ({ id: watchpoint.id, verified: false, message: `deleted: ${why}` }));
     for (const watchpoint of this.watchpoints) this.dropScope(watchpoint);
     this.watchpoints = [];
     this.targets.clear();
@@ -302,6 +304,7 @@ export class DataBreakpoints {
     this.slotOwners = new Array<Watchpoint | undefined>(DEBUG_SLOTS).fill(undefined);
     this.dirty = false;
     this.probed = false;
+    return dropped;
   }
 
   // ---- internals ----

@@ -434,7 +434,8 @@ export class Engine implements EngineApi, RunControlHost {
   }
 
   execed(): void {
-    this.dataBreakpoints.clear();
+    // The watched memory is gone with the old image (the kernel clears the debug registers at exec).
+    for (const breakpoint of this.dataBreakpoints.clear('the program called exec')) this.emit({ type: 'breakpoint', breakpoint });
     this.modules.clear();
     this.loadProcess();
   }

@@ -289,6 +289,25 @@ describe('data breakpoints', () => {
     expect(seen).toEqual(Array.from({ length: 50 }, (_, index) => `${index}->${index + 1}`));
   });
 
+  it('drops its data breakpoints at an exec, saying so, and the new image runs untroubled', async () => {
+    await launch(client, { program: program('execs', FLAGS) });
+    await client.setBreakpointsRequest({ source: { path: source('execs.c') }, breakpoints: [{ line: lineOf('execs.c', 'execl(') }] });
+    const stopped = await stoppedAfter(client, () => client.configurationDoneRequest());
+    await client.setBreakpointsRequest({ source: { path: source('execs.c') }, breakpoints: [] });
+    const frameId = (await frames(client, stopped.body.threadId!))[0]!.id;
+    const [watch] = await setData([{ dataId: (await info({ name: 'argc', frameId })).dataId!, accessType: 'readWrite' }]);
+    expect(watch).toMatchObject({ verified: true });
+    const changed = collect<DebugProtocol.BreakpointEvent>(client, 'breakpoint');
+    const output = stdoutUntil(client, /after exec 42\n/);
+    const exited = client.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+    await client.continueRequest({ threadId: stopped.body.threadId! });
+    await output;
+    expect((await exited).body.exitCode).toBe(0);
+    expect(changed.map((event) => event.body.breakpoint)).toContainEqual(expect.objectContaining({
+      id: watch!.id, verified: false, message: 'deleted: the program called exec',
+    }));
+  });
+
   it('honours a condition and a hit condition', async () => {
     const { threadId, frameId } = await launchWatchTo('int total = 0; /* local_watch begins */');
     const dataId = (await info({ name: 'total', frameId })).dataId!;
