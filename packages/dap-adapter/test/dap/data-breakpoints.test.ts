@@ -192,6 +192,21 @@ describe('data breakpoints', () => {
     expect(five[4]).toMatchObject({ verified: false, message: expect.stringContaining('all 4 hardware debug registers are in use') });
   });
 
+  it('stops at a write into an unaligned range that takes three registers, where gdb stops', async () => {
+    const { executable, threadId, frameId } = await launchWatchTo('counter = 2; /* first write */');
+    const address = BigInt((await client.evaluateRequest({ expression: '&buffer', frameId, context: 'watch' })).body.result.split(' ')[0]!);
+    // buffer + 17, 4 bytes: 1 + 2 + 1 bytes; `buffer[20] = 'x'` writes the last one.
+    const range = await info({ name: `0x${(address + 17n).toString(16)}`, asAddress: true, bytes: 4 });
+    const [watch] = await setData([{ dataId: range.dataId! }]);
+    expect(watch).toMatchObject({ verified: true });
+    const gdb = gdbWatchStops(executable, 'watch.c:' + lineOf('watch.c', 'counter = 2; /* first write */'), 'watch *(int *)((char *)buffer + 17)', 1);
+    const hit = await continueToStop(threadId);
+    expect(hit.stopped.body).toMatchObject({ reason: 'data breakpoint', hitBreakpointIds: [watch!.id] });
+    expect(gdb[0]!.text).toContain('Old value = 0\nNew value = 2013265920');
+    expect(hit.stopped.body.description).toContain('Old value = 0\nNew value = 2013265920');
+    expect(hit.pc).toBe(gdb[0]!.pc);
+  });
+
   it('stops on a watched global in -O2 code where gdb stops', async () => {
     const { executable, threadId, frameId } = await launchWatchTo('tick(3);', OPTIMIZED);
     const dataId = (await info({ name: 'ticks', frameId })).dataId!;
