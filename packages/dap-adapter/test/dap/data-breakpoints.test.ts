@@ -207,6 +207,20 @@ describe('data breakpoints', () => {
     expect(hit.pc).toBe(gdb[0]!.pc);
   });
 
+  it('watches a whole 16-byte struct (two registers) and shows its values as gdb does', async () => {
+    const { executable, threadId, frameId } = await launchWatchTo('counter = 2; /* first write */');
+    const whole = await info({ name: 'origin', frameId });
+    expect(whole.description).toContain('16 bytes');
+    const [watch] = await setData([{ dataId: whole.dataId! }]);
+    const gdb = gdbWatchStops(executable, 'watch.c:' + lineOf('watch.c', 'counter = 2; /* first write */'), 'watch origin', 1);
+    const hit = await continueToStop(threadId);
+    expect(hit.stopped.body).toMatchObject({ reason: 'data breakpoint', hitBreakpointIds: [watch!.id] });
+    const values = /Old value = .*\nNew value = .*/.exec(gdb[0]!.text)![0];
+    expect(values).toBe('Old value = {x = 1, y = 2, z = 3}\nNew value = {x = 1, y = 5, z = 3}');
+    expect(hit.stopped.body.description).toContain(values);
+    expect(hit.pc).toBe(gdb[0]!.pc);
+  });
+
   it('stops on a watched global in -O2 code where gdb stops', async () => {
     const { executable, threadId, frameId } = await launchWatchTo('tick(3);', OPTIMIZED);
     const dataId = (await info({ name: 'ticks', frameId })).dataId!;
