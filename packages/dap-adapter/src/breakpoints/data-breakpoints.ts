@@ -87,10 +87,14 @@ export class DataBreakpoints {
   private readonly targets = new Map<string, DataTarget>();
   private slots: SlotSetting[] = new Array<SlotSetting>(DEBUG_SLOTS).fill(undefined);
   private slotOwners: (Watchpoint | undefined)[] = new Array<Watchpoint | undefined>(DEBUG_SLOTS).fill(undefined);
-  /** The registers of the threads are behind the set (a scope ended while threads ran). */
+  /** The registers of the threads are behind the set (changed while threads ran, or a scope ended). */
   private dirty = false;
   /** Why the machine cannot watch (its debug registers refused a write), once seen. */
   private unavailable: string | undefined;
+  /** The machine was seen to take a debug register (probe). */
+  private probed = false;
+  /** The slots DR6 named at each thread's last trap, until `hit` judges them. */
+  private readonly lastHit = new Map<number, number[]>();
 
   constructor(private readonly host: DataBreakpointHost) {
     if (process.arch !== 'x64') this.unavailable = `data breakpoints are not available here: they use the x86-64 debug registers; this is ${process.arch}`;
@@ -133,8 +137,6 @@ export class DataBreakpoints {
     return this.unavailable;
   }
 
-  private probed = false;
-
   /** Whether any slot is armed (a SIGTRAP then needs a look at DR6). */
   get armed(): boolean {
     return this.slots.some((slot) => slot !== undefined);
@@ -166,7 +168,7 @@ export class DataBreakpoints {
     this.watchpoints = next;
     if (!this.host.hasProcess()) {
       for (const watchpoint of next) if (watchpoint.error === undefined) watchpoint.error = 'there is no debuggee: a data breakpoint watches the memory of a running program';
-      this.watchpoints = next.filter((watchpoint) => watchpoint.error === undefined);
+      this.watchpoints = [];
       return next.map((watchpoint) => this.state(watchpoint));
     }
     this.allocate();
@@ -216,8 +218,6 @@ export class DataBreakpoints {
     this.lastHit.set(thread.tid, slots);
     return true;
   }
-
-  private readonly lastHit = new Map<number, number[]>();
 
   /** The stop a trapped thread makes, or undefined when gdb would go on (the value did not change for a write watch...). */
   hit(thread: ThreadState, judge: HitJudge): DataHit | undefined {
@@ -284,7 +284,7 @@ export class DataBreakpoints {
   disarm(): void {
     for (const thread of this.host.threads()) {
       try {
-        if (this.armed) thread.tracee.pokeUser(debugRegisterOffset(7), 0n);
+        thread.tracee.pokeUser(debugRegisterOffset(7), 0n);
       } catch {
         // gone
       }
