@@ -15,7 +15,7 @@
 // - writes by the kernel (read(2) into a watched buffer) do not trigger: the debug registers
 //   only see the program's own instructions (gdb documents the same).
 import { isTraceeGone, type Tracee } from '@umview/ptrace-core';
-import type { BreakpointState, DataBreakpointSpec } from '../engine/protocol.js';
+import type { BreakpointState, DataBreakpointInfoResult, DataBreakpointSpec } from '../engine/protocol.js';
 import type { ThreadState } from '../engine/thread-state.js';
 import { hex } from '../util/hex.js';
 import {
@@ -26,7 +26,7 @@ import type { SoftwareBreakpoints } from './software-breakpoints.js';
 import type { HitJudge } from './user-breakpoints.js';
 
 const SCOPE_OWNER_PREFIX = 'watch-scope:';
-export const ACCESS_TYPES: readonly AccessType[] = ['write', 'read', 'readWrite'];
+const ACCESS_TYPES: readonly AccessType[] = ['write', 'read', 'readWrite'];
 
 /** Where a watched variable of a frame stops being valid: that frame's return. */
 export interface WatchScope {
@@ -110,7 +110,7 @@ export class DataBreakpoints {
    * none): tried once, on a stopped thread, with an unused slot armed on its pc (a user address
    * the kernel accepts whatever the user asked for) and put back. Returns the reason when it cannot.
    */
-  probe(thread: ThreadState): string | undefined {
+  private probe(thread: ThreadState): string | undefined {
     if (this.unavailable !== undefined || this.probed) return this.unavailable;
     const free = this.slots.findIndex((slot) => slot === undefined);
     if (free < 0) return undefined; // a slot is armed: the registers work
@@ -142,8 +142,18 @@ export class DataBreakpoints {
     return this.slots.some((slot) => slot !== undefined);
   }
 
+  /** dataBreakpointInfo's answer for a target: its dataId, or null and why (no debug registers here, too long a range). */
+  info(target: DataTarget, stopped: ThreadState | undefined): DataBreakpointInfoResult {
+    const missing = stopped === undefined ? this.unavailable : this.probe(stopped);
+    if (missing !== undefined) return { dataId: null, description: missing };
+    const problem = this.rangeProblem(target.address, target.size);
+    if (problem !== undefined) return { dataId: null, description: problem };
+    const size = `${target.size} byte${target.size === 1 ? '' : 's'}`;
+    return { dataId: this.describe(target), description: `${target.name} (${size} at ${hex(target.address)})`, accessTypes: [...ACCESS_TYPES], canPersist: false };
+  }
+
   /** Remembers a target and gives its dataId: the address, size and scope, as text. */
-  describe(target: DataTarget): string {
+  private describe(target: DataTarget): string {
     const scope = target.scope === undefined ? '' : `@${target.scope.threadId}/${hex(target.scope.cfa)}/${hex(target.scope.returnAddress)}`;
     const dataId = `${hex(target.address)}/${target.size}${scope}`;
     this.targets.set(dataId, target);
@@ -151,7 +161,7 @@ export class DataBreakpoints {
   }
 
   /** Why a range cannot be watched at all (too many slots for it alone), or undefined. */
-  rangeProblem(address: bigint, size: number): string | undefined {
+  private rangeProblem(address: bigint, size: number): string | undefined {
     if (size <= 0) return 'it has no size';
     const pieces = splitRange(address, size);
     if (pieces.length > DEBUG_SLOTS) {

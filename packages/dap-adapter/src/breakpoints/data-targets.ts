@@ -1,5 +1,6 @@
 // What a data breakpoint watches, found from what dataBreakpointInfo names: a value in memory
 // (a variable, a member, an element, an expression with an address) or a bare address range.
+import type { DataBreakpointQuery } from '../engine/protocol.js';
 import type { FrameEnvironment } from '../inspect/frame-state.js';
 import { FrameState } from '../inspect/frame-state.js';
 import type { Inspector } from '../inspect/inspector.js';
@@ -7,6 +8,33 @@ import { sizeOfType, typeName } from '../symbols/index.js';
 import { formatValue } from '../values/format-value.js';
 import { integerOf, type Value } from '../values/value.js';
 import type { DataTarget, WatchScope } from './data-breakpoints.js';
+
+/** What finding a target needs of the engine: the stopped program's frames and values. */
+export interface TargetContext {
+  readonly inspector: Inspector;
+  readonly environment: FrameEnvironment;
+  /** Every thread is stopped (frames and variable references exist). */
+  readonly stopped: boolean;
+  /** The thread and frame an expression is evaluated in (the query's, or the last stop's); throws when the program runs. */
+  where(query: DataBreakpointQuery): { threadId: number; frameIndex: number };
+}
+
+/** What a dataBreakpointInfo query names; throws with the message the user sees when it cannot be watched. */
+export function queryTarget(query: DataBreakpointQuery, context: TargetContext): DataTarget {
+  const { inspector, environment } = context;
+  if (query.asAddress === true) {
+    const frame = context.stopped ? () => { const { threadId, frameIndex } = context.where(query); return inspector.frame(threadId, frameIndex); } : undefined;
+    return addressTarget(query.name, query.bytes, frame, inspector);
+  }
+  if (query.variablesReference !== undefined && query.variablesReference !== 0) {
+    if (!context.stopped) throw new Error('the debuggee is running');
+    const { value, frame } = inspector.childValue(query.variablesReference, query.name);
+    return valueTarget(value, frame, query.name, inspector, environment);
+  }
+  const { threadId, frameIndex } = context.where(query);
+  const { value, frame } = inspector.valueIn(threadId, frameIndex, query.name);
+  return valueTarget(value, frame, query.name, inspector, environment);
+}
 
 /** The x86-64 red zone: a leaf function's locals may sit this far below the stack pointer. */
 const RED_ZONE = 128n;

@@ -16,8 +16,8 @@ import { formatValue } from '../values/format-value.js';
 import type { HitJudge } from '../breakpoints/user-breakpoints.js';
 import { functionAddresses } from '../breakpoints/locations.js';
 import { SoftwareBreakpoints } from '../breakpoints/software-breakpoints.js';
-import { ACCESS_TYPES, DataBreakpoints } from '../breakpoints/data-breakpoints.js';
-import { addressTarget, valueTarget } from '../breakpoints/data-targets.js';
+import { DataBreakpoints } from '../breakpoints/data-breakpoints.js';
+import { queryTarget } from '../breakpoints/data-targets.js';
 import { UserBreakpoints } from '../breakpoints/user-breakpoints.js';
 import { LOADER_OWNER, LoaderHook } from '../modules/loader-hook.js';
 import { ModuleMap } from '../modules/module-map.js';
@@ -27,7 +27,8 @@ import { LineStep, type StepContext } from '../stepping/line-step.js';
 import { stepOut } from '../stepping/step-out.js';
 import type { UnwindResult } from '../symbols/index.js';
 import type {
-  BreakpointState, CatchpointState, DataBreakpointInfoResult, DataBreakpointQuery, DataBreakpointSpec, DisassembledInstructionInfo, EngineApi, EngineEvent, EvaluateDescription, EvaluationTarget, ExceptionDetails,
+  BreakpointState, CatchpointState, DataBreakpointInfoResult, DataBreakpointQuery, DataBreakpointSpec, DisassembledInstructionInfo, EngineApi, EngineEvent,
+  EvaluateDescription, EvaluationTarget, ExceptionDetails,
   FunctionBreakpointSpec, InstructionBreakpointSpec, LaunchPlan, LaunchResult, MemoryReadResult, MemoryWriteResult, ProcessInfo,
   PrefetchResult, ScopeDescription, SourceBreakpointSpec, StackFrameInfo, StackTraceResult, StartOptions, ThreadInfo, ValueFormatOptions, VariableDescription,
 } from './protocol.js';
@@ -165,28 +166,14 @@ export class Engine implements EngineApi, RunControlHost {
     if (typeof query?.name !== 'string' || query.name.trim() === '') throw new Error('dataBreakpointInfo: "name" must be a non-empty string');
     let target;
     try {
-      if (query.asAddress === true) {
-        const frame = this.run.isStopped ? () => this.inspector.frame(this.evaluationTarget(query).threadId, query.frameIndex ?? 0) : undefined;
-        target = addressTarget(query.name, query.bytes, frame, this.inspector);
-      } else if (query.variablesReference !== undefined && query.variablesReference !== 0) {
-        this.assertStopped();
-        const { value, frame } = this.inspector.childValue(query.variablesReference, query.name);
-        target = valueTarget(value, frame, query.name, this.inspector, this.frameEnvironment);
-      } else {
-        const { threadId, frameIndex } = this.evaluationTarget(query);
-        const { value, frame } = this.inspector.valueIn(threadId, frameIndex, query.name);
-        target = valueTarget(value, frame, query.name, this.inspector, this.frameEnvironment);
-      }
+      target = queryTarget(query, {
+        inspector: this.inspector, environment: this.frameEnvironment, stopped: this.run.isStopped, where: (where) => this.evaluationTarget(where),
+      });
     } catch (error) {
       return { dataId: null, description: (error as Error).message };
     }
     const thread = this.run.isStopped ? this.run.threads.get(this.run.processId) ?? this.run.threads.values().next().value : undefined;
-    const missing = thread === undefined ? undefined : this.dataBreakpoints.probe(thread);
-    if (missing !== undefined) return { dataId: null, description: missing };
-    const problem = this.dataBreakpoints.rangeProblem(target.address, target.size);
-    if (problem !== undefined) return { dataId: null, description: problem };
-    const dataId = this.dataBreakpoints.describe(target);
-    return { dataId, description: `${target.name} (${target.size} byte${target.size === 1 ? '' : 's'} at 0x${target.address.toString(16)})`, accessTypes: [...ACCESS_TYPES], canPersist: false };
+    return this.dataBreakpoints.info(target, thread);
   }
 
   setDataBreakpoints(specs: readonly DataBreakpointSpec[]): BreakpointState[] {
