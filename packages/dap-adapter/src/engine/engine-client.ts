@@ -1,7 +1,11 @@
 // The session's handle on the engine: starts the tracer worker with the engine in it and gives
 // typed access to its commands and events.
 import { AsyncTracer } from '@umview/ptrace-core';
-import type { EngineApi, EngineCommand, EngineEvent } from './protocol.js';
+import type { CoreApi } from '../core/core-protocol.js';
+import type { EngineApi, EngineEvent } from './protocol.js';
+
+/** Every command of the worker: a live debuggee's, and opening a core file. */
+type WorkerApi = EngineApi & CoreApi;
 
 export interface EngineClientOptions {
   /** The worker script (default: dist/engine-worker.js next to this module). */
@@ -17,8 +21,8 @@ export class EngineClient {
     return new EngineClient(await AsyncTracer.start({ workerPath: options.workerPath ?? defaultWorkerUrl() }));
   }
 
-  call<K extends EngineCommand>(name: K, ...args: Parameters<EngineApi[K]>): Promise<ReturnType<EngineApi[K]>> {
-    return this.tracer.command(name, ...args) as Promise<ReturnType<EngineApi[K]>>;
+  call<K extends keyof WorkerApi>(name: K, ...args: Parameters<WorkerApi[K]>): Promise<ReturnType<WorkerApi[K]>> {
+    return this.tracer.command(name, ...args) as Promise<ReturnType<WorkerApi[K]>>;
   }
 
   onEvent(listener: (event: EngineEvent) => void): void {

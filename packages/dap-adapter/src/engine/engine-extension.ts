@@ -1,6 +1,8 @@
 // The engine as a ptrace-core TracerExtension: commands are EngineApi's methods, events go
 // through emit(), and the engine sees (and handles) every stop.
 import type { TracerExtension, WorkerContext } from '@umview/ptrace-core';
+import { CoreEngine } from '../core/core-engine.js';
+import type { CorePlan } from '../core/core-protocol.js';
 import { Engine } from './engine.js';
 import type { EngineCommand, EngineEvent } from './protocol.js';
 
@@ -11,7 +13,7 @@ const COMMANDS: readonly EngineCommand[] = [
 ];
 
 export function createEngineExtension(): TracerExtension {
-  let engine: Engine | undefined;
+  let engine: Engine | CoreEngine | undefined;
   const commands: Record<string, (context: WorkerContext, ...args: never[]) => unknown> = {};
   for (const name of COMMANDS) {
     commands[name] = (_context: WorkerContext, ...args: never[]) => {
@@ -19,6 +21,12 @@ export function createEngineExtension(): TracerExtension {
       return method.apply(engine, args);
     };
   }
+  // A post-mortem session: the worker's engine becomes the core file's (nothing is traced).
+  commands.openCore = (context: WorkerContext, plan: CorePlan) => {
+    const { engine: core, opened } = CoreEngine.open(plan, (event: EngineEvent) => context.emit(event));
+    engine = core;
+    return opened;
+  };
   return {
     init(context) {
       engine = new Engine(context.tracer, (event: EngineEvent) => context.emit(event));
