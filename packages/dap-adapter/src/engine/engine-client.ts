@@ -5,7 +5,7 @@ import type { CoreApi } from '../core/core-protocol.js';
 import type { EngineApi, EngineEvent } from './protocol.js';
 
 /** Every command of the worker: a live debuggee's, and opening a core file. */
-type WorkerApi = EngineApi & CoreApi;
+export type WorkerApi = EngineApi & CoreApi;
 
 export interface EngineClientOptions {
   /** The worker script (default: dist/engine-worker.js next to this module). */
