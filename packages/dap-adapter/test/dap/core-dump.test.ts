@@ -10,7 +10,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { tempDir } from '@umview/test-fixtures';
 import { missing } from '@umview/test-fixtures/machine';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
-import { byName, children, frames, launch, lineOf, program, scopeVariables, source, startClient, stopClient, stoppedAfter, whileWaiting } from './helpers.js';
+import { byName, children, collect, frames, launch, lineOf, program, scopeVariables, source, startClient, stopClient, stoppedAfter, whileWaiting } from './helpers.js';
 
 const FIXTURE = 'core-sample.c';
 const CANNOT_RUN = 'this is a core file: the program cannot run';
@@ -118,6 +118,7 @@ describe('a gcore of a stopped program', () => {
 
   it('stops once after configurationDone, with the stack, locals and values gdb shows on the same core', async (context) => {
     if (core === undefined) return context.skip(reason!);
+    const stops = collect(client, 'stopped');
     const stopped = await openCore({ program: executable, coreFile: core });
     const threadId = stopped.body.threadId!;
     const gdbLine = gdbTermination(executable, core);
@@ -139,6 +140,15 @@ describe('a gcore of a stopped program', () => {
       const [value] = gdbPrints(executable, core, [expression]);
       expect((await client.evaluateRequest({ expression, frameId: stack[0]!.id, context: 'watch' })).body.result).toBe(value);
     }
+    // The registers of NT_PRSTATUS and NT_PRFPREG, as gdb reads them.
+    const groups = await scopeVariables(client, stack[0]!.id, 'Registers');
+    const general = await children(client, byName(groups, 'General Purpose Registers'));
+    const [rsp, mxcsr] = gdbPrints(executable, core, ['/x $rsp', '/x $mxcsr']);
+    expect(byName(general, 'rsp').value).toBe(rsp);
+    expect(byName(general, 'rip').value).toMatch(new RegExp(`^${stack[0]!.instructionPointerReference} <inspect\\+\\d+>$`));
+    const floating = await children(client, byName(groups, 'Floating Point Registers'));
+    expect(byName(floating, 'mxcsr').value.split(' ')[0]).toBe(mxcsr);
+    expect(stops).toHaveLength(1);
   });
 
   it('shows the second thread parked in pause(), as gdb does', async (context) => {
@@ -252,11 +262,18 @@ describe("a crashing program's own core", () => {
     expect(stack.slice(0, 2).map((frame) => `${frame.name}:${frame.line}`)).toEqual(gdbFrames(gdbOnCore(executable, core, ['bt'])).slice(0, 2));
     expect(stack[0]!.line).toBe(lineOf(FIXTURE, 'the crash'));
     expect((await client.threadsRequest()).body.threads).toHaveLength(2);
+    await expect(client.continueRequest({ threadId })).rejects.toThrow(CANNOT_RUN);
     // The kernel leaves code out of the core (its segments have no bytes): it is read from the executable, as gdb reads it.
     const pc = stack[0]!.instructionPointerReference!;
     const gdbBytes = gdbOnCore(executable, core, ['x/8xb $pc']).match(/:\s+((?:0x[0-9a-f]{2}\s*){8})/)![1]!.trim().split(/\s+/).map((text) => Number(text));
     const code = await client.customRequest('readMemory', { memoryReference: pc, count: 8 });
     expect([...Buffer.from(code.body.data, 'base64')]).toEqual(gdbBytes);
+    // terminate ends the session as the program's death did: 128 + SIGSEGV.
+    const exited = client.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+    const terminated = client.waitForEvent('terminated');
+    await client.terminateRequest();
+    expect((await exited).body.exitCode).toBe(128 + 11);
+    await terminated;
   });
 
   it('opens a truncated kernel core as far as it goes (its notes come first) and says that it is truncated', async (context) => {
