@@ -197,6 +197,24 @@ describe('a gcore of a stopped program', () => {
     expect(breakpoints.body.breakpoints[0]).toMatchObject({ verified: false, message: expect.stringContaining(CANNOT_RUN) });
   });
 
+  it('reads the executable from where `program` says when it has moved since (same build ID)', async (context) => {
+    if (core === undefined) return context.skip(reason!);
+    const before = tempDir('umview-core-before-');
+    const original = join(before, 'core-sample');
+    copyFileSync(executable, original);
+    const made = gcoreAt(original, `${source(FIXTURE)}:${lineOf(FIXTURE, 'core here')}`, join(before, 'core'));
+    if (made.core === undefined) return context.skip(made.reason!);
+    const after = tempDir('umview-core-after-');
+    copyFileSync(original, join(after, 'renamed-program'));
+    copyFileSync(made.core, join(after, 'core'));
+    rmSync(before, { recursive: true });
+    const stopped = await openCore({ program: 'renamed-program', cwd: after, coreFile: 'core' });
+    const stack = await frames(client, stopped.body.threadId!);
+    expect(stack.slice(0, 2).map((frame) => `${frame.name}:${frame.line}`)).toEqual([`inspect:${lineOf(FIXTURE, 'core here')}`, `main:${lineOf(FIXTURE, 'int result = inspect')}`]);
+    const label = await client.evaluateRequest({ expression: 'where->label', frameId: stack[0]!.id, context: 'watch' });
+    expect(label.body.result).toMatch(/"origin"$/);
+  });
+
   it('refuses a core of another program, and a core that is no core, with what is wrong', async (context) => {
     if (core === undefined) return context.skip(reason!);
     await client.initializeRequest();
