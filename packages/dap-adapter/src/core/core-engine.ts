@@ -24,7 +24,6 @@ import { describeCoreSignal } from './core-signal.js';
 import { CoreThreadAccess, READ_ONLY } from './core-thread.js';
 
 export const CANNOT_RUN = 'this is a core file: the program cannot run';
-const DELETED_SUFFIX = ' (deleted)';
 
 export class CoreEngine implements EngineApi {
   private readonly modules = new ModuleMap();
@@ -44,7 +43,8 @@ export class CoreEngine implements EngineApi {
   private constructor(private readonly core: CoreFile, plan: CorePlan, private readonly emit: (event: EngineEvent) => void) {
     const executable = core.executablePath;
     // The program the user names stands for the core's executable (moved, or a build elsewhere).
-    const local = (path: string): string => (plan.program !== undefined && path === executable ? plan.program : stripDeleted(path));
+    // A file unlinked since it was mapped (" (deleted)") is not the one at its old path: it stays missing.
+    const local = (path: string): string => (plan.program !== undefined && path === executable ? plan.program : path);
     this.memory = new CoreMemory(core, local);
     this.modules.update(this.mappings(local), executable === undefined ? undefined : local(executable), (address, size) => this.memory.read(address, size));
     this.problems = [...core.problems];
@@ -278,10 +278,6 @@ export class CoreEngine implements EngineApi {
   private unverified(): BreakpointState {
     return { id: this.nextBreakpointId++, verified: false, message: `${CANNOT_RUN}: breakpoints are never hit` };
   }
-}
-
-function stripDeleted(path: string): string {
-  return path.endsWith(DELETED_SUFFIX) ? path.slice(0, -DELETED_SUFFIX.length) : path;
 }
 
 function parseAddress(text: string): bigint {

@@ -64,8 +64,10 @@ export function coreMismatch(core: CoreFile, program: string): string | undefine
   if (programId !== undefined && coreId !== undefined) {
     return programId === coreId ? undefined : `the core was dumped by ${dumped}, not by "${program}": their build IDs differ (${coreId} in the core, ${programId} in the program)`;
   }
-  // No build IDs to compare: the kernel's comm (the executable's name, cut to 15 characters).
-  const name = core.process?.name;
-  if (name !== undefined && name !== basename(program).slice(0, 15)) return `the core was dumped by ${dumped}, not by "${program}"`;
-  return undefined;
+  // No build IDs to compare: the names, the kernel's comm (the executable's name, cut to 15
+  // characters, unless the program renamed itself) or the executable's file.
+  const name = basename(program);
+  if (core.process === undefined && recorded === undefined) return undefined;
+  if (core.process?.name === name.slice(0, 15) || (recorded !== undefined && basename(recorded) === name)) return undefined;
+  return `the core was dumped by ${dumped}, not by "${program}"`;
 }
