@@ -12,7 +12,8 @@ import type { CorePlan } from './core-protocol.js';
 
 /** Whether a launch request's arguments ask for a core file. */
 export function isCoreLaunch(raw: unknown): boolean {
-  return typeof raw === 'object' && raw !== null && (raw as Record<string, unknown>).coreFile !== undefined;
+  const coreFile = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).coreFile : undefined;
+  return coreFile !== undefined && coreFile !== null;
 }
 
 export function coreTarget(raw: unknown): { plan: CorePlan; options: StartOptions } {

@@ -37,6 +37,8 @@ const PRPSINFO_FNAME = 40;
 const PRPSINFO_PSARGS = 56;
 /** At most this many notes and mappings are read (a hostile file cannot make us allocate more). */
 const MAX_ENTRIES = 1 << 20;
+/** Notes of all segments together, at most (10,000 threads take ~40 MiB). */
+const MAX_NOTES_SIZE = 256 * 1024 * 1024;
 
 /** The file is an ELF file but not a core, or a core this reader does not handle. */
 export class NotCoreError extends SymbolsError {}
@@ -120,12 +122,15 @@ export class CoreFile {
     const segments: CoreSegment[] = [];
     const notes: ElfNote[] = [];
     let missing = 0;
+    let notesSize = 0;
     for (const header of headers) {
       const available = Math.max(0, Math.min(header.fileSize, source.size - header.offset));
       if (header.type === SegmentType.LOAD) {
         if (available < header.fileSize) missing += header.fileSize - available;
         segments.push({ start: header.virtualAddress, end: header.virtualAddress + header.memorySize, fileOffset: header.offset, fileSize: available, flags: header.flags });
       } else if (header.type === SegmentType.NOTE) {
+        notesSize += available;
+        if (notesSize > MAX_NOTES_SIZE) throw corrupt(header.offset, `notes of more than ${MAX_NOTES_SIZE} bytes`);
         if (available < header.fileSize) problems.push(`the notes of the core end early (${header.fileSize - available} of ${header.fileSize} bytes are missing): the file is truncated`);
         for (const note of parseNotes(source.read(header.offset, available), header.offset, corrupt)) {
           if (notes.length >= MAX_ENTRIES) break;
