@@ -3,7 +3,8 @@
 // oracle; and the bad cores (truncated, not a core, another program's, a library missing).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { hostname } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -37,12 +38,15 @@ function gcoreAt(executable: string, location: string, core: string): { core?: s
 function crashCore(executable: string, dir: string): { core?: string; reason?: string } {
   const pattern = readFileSync('/proc/sys/kernel/core_pattern', 'utf8').trim();
   if (pattern.startsWith('|')) return { reason: `core_pattern pipes cores to a program (${pattern.split(' ')[0]}): there is no file for the test to find` };
-  const unknown = pattern.replace(/%[%pe]/g, '').match(/%./);
+  const unknown = pattern.replace(/%[%peuhs]/g, '').match(/%./);
   if (unknown !== null) return { reason: `core_pattern "${pattern}" uses ${unknown[0]}, which the test cannot expand` };
   const run = spawnSync('sh', ['-c', 'ulimit -c unlimited 2>/dev/null || exit 99; exec "$0" crash', executable], { cwd: dir, encoding: 'utf8' });
   if (run.status === 99) return { reason: 'RLIMIT_CORE cannot be raised (its hard limit is below unlimited)' };
   if (run.signal !== 'SIGSEGV') return { reason: `the program did not die of SIGSEGV (${run.signal ?? run.status})` };
-  let name = pattern.replace(/%(.)/g, (_all, code: string) => (code === 'p' ? String(run.pid) : code === 'e' ? 'core-sample' : '%'));
+  const expansions: Record<string, string> = {
+    p: String(run.pid), e: basename(executable).slice(0, 15), u: String(process.getuid!()), h: hostname().split('.')[0]!, s: '11', '%': '%',
+  };
+  let name = pattern.replace(/%(.)/g, (_all, code: string) => expansions[code]!);
   const usesPid = readFileSync('/proc/sys/kernel/core_uses_pid', 'utf8').trim() === '1';
   if (usesPid && !pattern.includes('%p')) name += `.${run.pid}`;
   const core = resolve(dir, name);
