@@ -44,7 +44,7 @@ function crashCore(executable: string, dir: string): { core?: string; reason?: s
   if (run.status === 99) return { reason: 'RLIMIT_CORE cannot be raised (its hard limit is below unlimited)' };
   if (run.signal !== 'SIGSEGV') return { reason: `the program did not die of SIGSEGV (${run.signal ?? run.status})` };
   const expansions: Record<string, string> = {
-    p: String(run.pid), e: basename(executable).slice(0, 15), u: String(process.getuid!()), h: hostname().split('.')[0]!, s: '11', '%': '%',
+    p: String(run.pid), e: basename(executable).slice(0, 15), u: String(process.getuid!()), h: hostname(), s: '11', '%': '%',
   };
   let name = pattern.replace(/%(.)/g, (_all, code: string) => expansions[code]!);
   const usesPid = readFileSync('/proc/sys/kernel/core_uses_pid', 'utf8').trim() === '1';
