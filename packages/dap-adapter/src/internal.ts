@@ -9,7 +9,7 @@
 export * from './index.js';
 export * from './symbols/index.js';
 export { MessageReader, type MessageReaderOptions, type ReadItem } from './transport/message-reader.js';
-export { EngineClient, type EngineClientOptions, type WorkerApi } from './engine/engine-client.js';
+export { EngineClient, type EngineClientOptions } from './engine/engine-client.js';
 export type * from './engine/protocol.js';
 export { parseHitCondition, type HitCondition } from './breakpoints/hit-condition.js';
 export type * from './core/core-protocol.js';

@@ -1,11 +1,7 @@
 // The session's handle on the engine: starts the tracer worker with the engine in it and gives
 // typed access to its commands and events.
 import { AsyncTracer } from '@umview/ptrace-core';
-import type { CoreApi } from '../core/core-protocol.js';
-import type { EngineApi, EngineEvent } from './protocol.js';
-
-/** Every command of the worker: a live debuggee's, and opening a core file. */
-export type WorkerApi = EngineApi & CoreApi;
+import type { EngineApi, EngineCommand, EngineEvent } from './protocol.js';
 
 export interface EngineClientOptions {
   /** The worker script (default: dist/engine-worker.js next to this module). */
@@ -21,8 +17,8 @@ export class EngineClient {
     return new EngineClient(await AsyncTracer.start({ workerPath: options.workerPath ?? defaultWorkerUrl() }));
   }
 
-  call<K extends keyof WorkerApi>(name: K, ...args: Parameters<WorkerApi[K]>): Promise<ReturnType<WorkerApi[K]>> {
-    return this.tracer.command(name, ...args) as Promise<ReturnType<WorkerApi[K]>>;
+  call<K extends EngineCommand>(name: K, ...args: Parameters<EngineApi[K]>): Promise<ReturnType<EngineApi[K]>> {
+    return this.tracer.command(name, ...args) as Promise<ReturnType<EngineApi[K]>>;
   }
 
   onEvent(listener: (event: EngineEvent) => void): void {

@@ -1,8 +1,7 @@
 // The engine as a ptrace-core TracerExtension: commands are EngineApi's methods, events go
 // through emit(), and the engine sees (and handles) every stop.
+import { openCoreCommand } from '../core/core-commands.js';
 import type { TracerExtension, WorkerContext } from '@umview/ptrace-core';
-import { CoreEngine } from '../core/core-engine.js';
-import type { CorePlan } from '../core/core-protocol.js';
 import { Engine } from './engine.js';
 import type { EngineCommand, EngineEvent } from './protocol.js';
 
@@ -13,20 +12,15 @@ const COMMANDS: readonly EngineCommand[] = [
 ];
 
 export function createEngineExtension(): TracerExtension {
-  let engine: Engine | CoreEngine | undefined;
+  let engine: Engine | undefined;
   const commands: Record<string, (context: WorkerContext, ...args: never[]) => unknown> = {};
+  commands.openCore = openCoreCommand(commands); // a post-mortem session: a core file's engine takes the commands
   for (const name of COMMANDS) {
     commands[name] = (_context: WorkerContext, ...args: never[]) => {
       const method = engine![name] as (...a: unknown[]) => unknown;
       return method.apply(engine, args);
     };
   }
-  // A post-mortem session: the worker's engine becomes the core file's (nothing is traced).
-  commands.openCore = (context: WorkerContext, plan: CorePlan) => {
-    const { engine: core, opened } = CoreEngine.open(plan, (event: EngineEvent) => context.emit(event));
-    engine = core;
-    return opened;
-  };
   return {
     init(context) {
       engine = new Engine(context.tracer, (event: EngineEvent) => context.emit(event));

@@ -16,6 +16,7 @@ import { launchInTerminal } from '../terminal/terminal-launch.js';
 import { FrameIds } from './frame-ids.js';
 import { attachTarget, launchPlan } from './launch-config.js';
 import { coreTarget, isCoreLaunch } from '../core/core-config.js';
+import { openCore } from '../core/core-client.js';
 import { OutputForwarder } from './output-forwarder.js';
 
 export interface SessionOptions {
@@ -243,7 +244,7 @@ export class UmviewDebugSession extends DebugSession {
   /** A post-mortem session: the engine opens the core; configurationDone reports its one stop. */
   private async startCore(args: unknown): Promise<void> {
     const { plan, options } = coreTarget(args);
-    const result = await (await this.requireEngine()).call('openCore', plan);
+    const result = await openCore(await this.requireEngine(), plan);
     this.debuggee = 'launched';
     this.lastStart = { request: 'launch', args };
     this.startOptions = options;
