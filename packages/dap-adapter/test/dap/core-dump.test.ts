@@ -189,8 +189,10 @@ describe('a gcore of a stopped program', () => {
     const gdbInstruction = gdbOnCore(executable, core, ['x/i $pc']).match(/:\s+(\w+)/)![1]!;
     expect(disassembled.body.instructions[0].instruction).toMatch(new RegExp(`^${gdbInstruction}\\b`));
 
+    await expect(client.customRequest('writeMemory', { memoryReference: address, data: Buffer.from('x').toString('base64') })).rejects.toThrow(/core file.*cannot be changed/);
     await expect(client.continueRequest({ threadId })).rejects.toThrow(CANNOT_RUN);
     await expect(client.nextRequest({ threadId })).rejects.toThrow(CANNOT_RUN);
+    await expect(client.pauseRequest({ threadId })).rejects.toThrow(CANNOT_RUN);
     await expect(client.stepInRequest({ threadId })).rejects.toThrow(CANNOT_RUN);
     const top = (await frames(client, threadId))[0]!;
     const locals = await scopeVariables(client, top.id, 'Locals');
