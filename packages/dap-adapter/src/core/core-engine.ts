@@ -2,6 +2,7 @@
 // (threads, stacks, scopes, variables, evaluate, readMemory, disassemble) goes through the same
 // inspection code as a live program, on the core's threads (CoreThreadAccess); everything that
 // would run the program or change it answers that this is a core file.
+import { statSync } from 'node:fs';
 import type { Stop } from '@umview/ptrace-core';
 import { SoftwareBreakpoints } from '../breakpoints/software-breakpoints.js';
 import { Disassembler } from '../disassembly/disassembler.js';
@@ -48,10 +49,12 @@ export class CoreEngine implements EngineApi {
     this.memory = new CoreMemory(core, local);
     this.modules.update(this.mappings(local), executable === undefined ? undefined : local(executable), (address, size) => this.memory.read(address, size));
     this.problems = [...core.problems];
-    const missing = this.memory.missingFiles().map(local);
+    const { missing, deleted } = this.memory.missingFiles();
+    const unknown = '(their code and symbols are unknown, frames in them show addresses only)';
     if (missing.length > 0) {
-      this.problems.push(`${missing.length === 1 ? 'a file' : 'files'} the program had mapped ${missing.length === 1 ? 'is' : 'are'} missing on this machine (their code and symbols are unknown, frames in them show addresses only): ${missing.join(', ')}`);
+      this.problems.push(`${missing.length === 1 ? 'a file' : 'files'} the program had mapped ${missing.length === 1 ? 'is' : 'are'} missing on this machine or unreadable ${unknown}: ${missing.map(local).join(', ')}`);
     }
+    if (deleted.length > 0) this.problems.push(`files the program had mapped were deleted while it ran ${unknown}: ${deleted.join(', ')}`);
     for (const thread of core.threads) this.threadsById.set(thread.tid, new CoreThreadAccess(thread, this.memory));
     const frameEnvironment: FrameEnvironment = { modules: this.modules, breakpoints: this.breakpoints, registersChanged: (tid) => this.stacks.delete(tid) };
     this.inspector = new Inspector({ ...frameEnvironment, stack: (threadId) => this.stackOf(threadId), tracee: (threadId) => this.thread(threadId) }, this.modules);
@@ -246,9 +249,12 @@ export class CoreEngine implements EngineApi {
     return { pid: this.core.process?.pid ?? this.core.threads[0]!.tid, program: this.modules.mainExecutable?.path, threads: this.threads() };
   }
 
-  /** The core's file mappings as /proc/PID/maps would list them, and its vDSO (found through AT_SYSINFO_EHDR). */
+  /**
+   * The core's file mappings as /proc/PID/maps would list them (regular files only: a core may
+   * name a FIFO, whose opening would wait forever), and its vDSO (found through AT_SYSINFO_EHDR).
+   */
   private mappings(local: (path: string) => string): MemoryMapping[] {
-    const mappings: MemoryMapping[] = this.core.files.map((file) => ({
+    const mappings: MemoryMapping[] = this.core.files.filter((file) => isRegularFile(local(file.path))).map((file) => ({
       start: file.start, end: file.end, readable: true, writable: false, executable: false, shared: false, offset: file.offset,
       device: 'core', inode: 0, path: local(file.path), deleted: false,
     }));
@@ -277,6 +283,14 @@ export class CoreEngine implements EngineApi {
 
   private unverified(): BreakpointState {
     return { id: this.nextBreakpointId++, verified: false, message: `${CANNOT_RUN}: breakpoints are never hit` };
+  }
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 

@@ -2,9 +2,12 @@
 // segment's file size), and where the core has none, the file that was mapped there (NT_FILE)
 // at its file offset: the kernel and gcore leave out read-only file mappings (code, read-only
 // data), which are the same as on disk. What is in neither is unreadable.
+import { statSync } from 'node:fs';
 import { FileByteSource } from '../symbols/elf/byte-source.js';
 import type { ThreadMemory } from '../inspect/thread-access.js';
 import type { CoreFile, CoreFileMapping } from './core-file.js';
+
+const DELETED_SUFFIX = ' (deleted)';
 
 export class CoreMemory implements ThreadMemory {
   /** Files of NT_FILE opened so far; null when they cannot be opened (missing, unreadable). */
@@ -52,9 +55,20 @@ export class CoreMemory implements ThreadMemory {
     return gap < BigInt(limit) ? Number(gap) : limit;
   }
 
-  /** The mapped files that cannot be read here (missing on this machine): their memory is unreadable. */
-  missingFiles(): string[] {
-    return [...new Set(this.files.map((file) => file.path))].filter((path) => this.source(path) === undefined);
+  /**
+   * The mapped files that cannot be read on this machine (missing, unreadable, not a regular
+   * file), and those that were deleted after they were mapped (" (deleted)", as the kernel names
+   * them): what the core does not hold of them is unreadable. Devices (/dev) are neither.
+   */
+  missingFiles(): { missing: string[]; deleted: string[] } {
+    const missing: string[] = [];
+    const deleted: string[] = [];
+    for (const path of new Set(this.files.map((file) => file.path))) {
+      if (this.source(path) !== undefined) continue;
+      if (path.endsWith(DELETED_SUFFIX)) deleted.push(path.slice(0, -DELETED_SUFFIX.length));
+      else if (!path.startsWith('/dev/')) missing.push(path);
+    }
+    return { missing, deleted };
   }
 
   close(): void {
@@ -105,7 +119,8 @@ export class CoreMemory implements ThreadMemory {
       let source: FileByteSource | null = null;
       const local = this.pathOf(path);
       try {
-        if (local !== undefined) source = new FileByteSource(local);
+        // Regular files only: a core may name anything, and opening a FIFO would wait forever.
+        if (local !== undefined && statSync(local).isFile()) source = new FileByteSource(local);
       } catch {
         // missing or unreadable: its memory is unreadable, and the session says so
       }
@@ -114,3 +129,4 @@ export class CoreMemory implements ThreadMemory {
     return this.opened.get(path) ?? undefined;
   }
 }
+

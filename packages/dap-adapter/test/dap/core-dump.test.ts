@@ -9,6 +9,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { tempDir } from '@umview/test-fixtures';
+import { CoreFile } from '../../src/core/core-file.js';
 import { missing } from '@umview/test-fixtures/machine';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
 import { byName, children, collect, frames, launch, lineOf, program, scopeVariables, source, startClient, stopClient, stoppedAfter, whileWaiting } from './helpers.js';
@@ -234,6 +235,33 @@ describe('a gcore of a stopped program', () => {
     copyFileSync(core, headerOnly);
     truncateSync(headerOnly, 100);
     await expect(launchWith({ program: executable, coreFile: headerOnly })).rejects.toThrow(/corrupt or truncated/);
+  });
+
+  it('does not wait on a FIFO that a core names as a mapped file: its memory is unreadable, and it is named', async (context) => {
+    if (core === undefined) return context.skip(reason!);
+    const bytes = readFileSync(core);
+    const reader = CoreFile.open(core);
+    const libc = reader.files.find((file) => file.path.endsWith('/libc.so.6'))?.path;
+    reader.close();
+    if (libc === undefined) return context.skip('this core names no libc.so.6 (a static program?)');
+    // A FIFO at a path as long as libc's, put in place of libc's path in the core.
+    const dir = tempDir('umview-core-fifo-');
+    const fifo = join(dir, 'f'.repeat(Math.max(1, libc.length - dir.length - 1)));
+    if (fifo.length !== libc.length) return context.skip(`the temporary folder's path (${dir}) is too long to stand for ${libc}`);
+    execFileSync('mkfifo', [fifo]);
+    // NT_FILE's paths are NUL-terminated, one after the other.
+    let at = bytes.indexOf(`\0${libc}\0`, 0, 'latin1');
+    while (at >= 0) {
+      bytes.write(fifo, at + 1, 'latin1');
+      at = bytes.indexOf(`\0${libc}\0`, at + 1, 'latin1');
+    }
+    const edited = join(dir, 'core');
+    writeFileSync(edited, bytes);
+    const said = consoleSaying(/missing on this machine or unreadable/);
+    const stopped = await openCore({ program: executable, coreFile: edited });
+    expect(await said).toMatch(new RegExp(`: ${fifo}$|: ${fifo},|, ${fifo}`, 'm'));
+    const stack = await frames(client, stopped.body.threadId!);
+    expect(`${stack[0]!.name}:${stack[0]!.line}`).toBe(`inspect:${lineOf(FIXTURE, 'core here')}`);
   });
 
   it('refuses a gcore cut short before its notes (gdb writes them last), saying it is truncated', async (context) => {
