@@ -167,6 +167,10 @@ describe('a gcore of a stopped program', () => {
     expect(expected).toContain('worker');
     // Frame names as symbols give them (libc's pause may be __libc_pause or pause): the worker's frame is the same.
     expect(names.indexOf('worker')).toBe(expected.indexOf('worker'));
+    // restart opens the core again: the same stop.
+    const again = await stoppedAfter(client, () => client.customRequest('restart', {}));
+    expect(again.body).toMatchObject({ reason: stopped.body.reason, threadId: stopped.body.threadId });
+    expect((await client.threadsRequest()).body.threads).toHaveLength(2);
   });
 
   it('reads memory from the core and code from the mapped files, disassembles, and refuses to run or change anything', async (context) => {
