@@ -12,3 +12,8 @@ export { MessageReader, type MessageReaderOptions, type ReadItem } from './trans
 export { EngineClient, type EngineClientOptions } from './engine/engine-client.js';
 export type * from './engine/protocol.js';
 export { parseHitCondition, type HitCondition } from './breakpoints/hit-condition.js';
+export type * from './core/core-protocol.js';
+export { CoreFile, NotCoreError, type CoreFileMapping, type CoreProcess, type CoreSegment, type CoreSignal, type CoreThread } from './core/core-file.js';
+export { CoreMemory } from './core/core-memory.js';
+export { coreBuildId } from './core/core-identity.js';
+export type { ThreadAccess, ThreadMemory } from './inspect/thread-access.js';

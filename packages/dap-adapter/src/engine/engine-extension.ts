@@ -1,5 +1,6 @@
 // The engine as a ptrace-core TracerExtension: commands are EngineApi's methods, events go
 // through emit(), and the engine sees (and handles) every stop.
+import { openCoreCommand } from '../core/core-commands.js';
 import type { TracerExtension, WorkerContext } from '@umview/ptrace-core';
 import { Engine } from './engine.js';
 import type { EngineCommand, EngineEvent } from './protocol.js';
@@ -13,6 +14,7 @@ const COMMANDS: readonly EngineCommand[] = [
 export function createEngineExtension(): TracerExtension {
   let engine: Engine | undefined;
   const commands: Record<string, (context: WorkerContext, ...args: never[]) => unknown> = {};
+  commands.openCore = openCoreCommand(commands); // a post-mortem session: a core file's engine takes the commands
   for (const name of COMMANDS) {
     commands[name] = (_context: WorkerContext, ...args: never[]) => {
       const method = engine![name] as (...a: unknown[]) => unknown;

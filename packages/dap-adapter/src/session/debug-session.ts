@@ -15,6 +15,8 @@ import type {
 import { launchInTerminal } from '../terminal/terminal-launch.js';
 import { FrameIds } from './frame-ids.js';
 import { attachTarget, launchPlan } from './launch-config.js';
+import { coreTarget, isCoreLaunch } from '../core/core-config.js';
+import { openCore } from '../core/core-client.js';
 import { OutputForwarder } from './output-forwarder.js';
 
 export interface SessionOptions {
@@ -197,7 +199,8 @@ export class UmviewDebugSession extends DebugSession {
       if (last === undefined) throw new Error('restart before launch or attach: there is nothing to restart');
       const next: unknown = args?.arguments ?? last.args;
       // A configuration that cannot start is refused before the running debuggee is let go.
-      if (last.request === 'launch') launchPlan(next);
+      if (last.request === 'launch' && isCoreLaunch(next)) coreTarget(next);
+      else if (last.request === 'launch') launchPlan(next);
       else attachTarget(next);
       const engine = await this.requireEngine();
       await this.endDebuggee(engine, undefined);
@@ -211,6 +214,7 @@ export class UmviewDebugSession extends DebugSession {
 
   private async startLaunch(args: unknown): Promise<void> {
     if (this.debuggee !== undefined) throw new Error('this session already has a debuggee');
+    if (isCoreLaunch(args)) return this.startCore(args);
     const { plan, options, console: consoleKind, envChanges } = launchPlan(args);
     if (consoleKind !== 'internalConsole' && !this.clientRunsInTerminal) {
       throw new Error(`"console": "${consoleKind}" needs a client that runs programs in its terminals (runInTerminal), and this one does not: use "internalConsole"`);
@@ -235,6 +239,16 @@ export class UmviewDebugSession extends DebugSession {
     this.startOptions = options;
     this.output = new OutputForwarder(result.stdio, (category, text) => this.sendEvent(new OutputEvent(text, category)));
     this.sendEvent(new Event('process', { name: result.program ?? plan.program, systemProcessId: result.pid, isLocalProcess: true, startMethod: 'launch' }));
+  }
+
+  /** A post-mortem session: the engine opens the core; configurationDone reports its one stop. */
+  private async startCore(args: unknown): Promise<void> {
+    const { plan, options } = coreTarget(args);
+    const result = await openCore(await this.requireEngine(), plan);
+    this.debuggee = 'launched';
+    this.lastStart = { request: 'launch', args };
+    this.startOptions = options;
+    this.sendEvent(new Event('process', { name: result.program ?? plan.coreFile, systemProcessId: result.pid, isLocalProcess: true, startMethod: 'launch' }));
   }
 
   private async startAttach(args: unknown): Promise<void> {
