@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { basename, isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  BreakpointEvent, ContinuedEvent, DebugSession, Event, ExitedEvent, InitializedEvent, InvalidatedEvent, OutputEvent, Response, Source, StackFrame,
+  BreakpointEvent, ContinuedEvent, DebugSession, Event, ExitedEvent, InitializedEvent, InvalidatedEvent, ModuleEvent, OutputEvent, Response, Source, StackFrame,
   TerminatedEvent, Thread, ThreadEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -163,6 +163,10 @@ export class UmviewDebugSession extends DebugSession {
       supportsInstructionBreakpoints: true,
       supportsSteppingGranularity: true,
       supportsExceptionFilterOptions: true,
+      supportsModulesRequest: true,
+      supportsCompletionsRequest: true,
+      completionTriggerCharacters: ['.', '>', ':'],
+      supportsGotoTargetsRequest: true,
       exceptionBreakpointFilters: [{
         filter: SYSCALL_FILTER,
         label: 'System calls',
@@ -543,6 +547,62 @@ export class UmviewDebugSession extends DebugSession {
     this.shutdown();
   }
 
+  /** Requests the base class has no method for (DAP's `modules`). */
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    if (command === 'modules') void this.modulesRequest(response as DebugProtocol.ModulesResponse, args as DebugProtocol.ModulesArguments);
+    else super.customRequest(command, response, args);
+  }
+
+  protected async modulesRequest(response: DebugProtocol.ModulesResponse, args: DebugProtocol.ModulesArguments): Promise<void> {
+    await this.answer(response, async () => {
+      if (this.debuggee === undefined) {
+        response.body = { modules: [], totalModules: 0 };
+        return;
+      }
+      const result = await (await this.requireEngine()).call('loadedModules', nonNegative(args?.startModule), nonNegative(args?.moduleCount));
+      response.body = { modules: result.modules.map((module) => ({ ...module })), totalModules: result.totalModules };
+    });
+  }
+
+  protected override async completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): Promise<void> {
+    await this.answer(response, async () => {
+      if (typeof args?.text !== 'string' || typeof args.column !== 'number') throw new Error('completions: "text" and "column" are required');
+      if (this.debuggee === undefined) {
+        response.body = { targets: [] };
+        return;
+      }
+      // The line of a multi-line text the cursor is on (the first when none is given).
+      const lines = args.text.split('\n');
+      const text = lines[Math.min(lines.length - 1, Math.max(0, typeof args.line === 'number' ? this.convertClientLineToDebugger(args.line) - 1 : 0))] ?? '';
+      const offset = this.convertClientColumnToDebugger(args.column) - 1;
+      const candidates = await (await this.requireEngine()).call('completions', this.evaluationTarget(args.frameId), text, offset);
+      response.body = {
+        targets: candidates.map(({ start, ...candidate }) => ({ ...candidate, start: this.convertDebuggerColumnToClient(start + 1) })),
+      };
+    });
+  }
+
+  protected override async gotoTargetsRequest(response: DebugProtocol.GotoTargetsResponse, args: DebugProtocol.GotoTargetsArguments): Promise<void> {
+    await this.answer(response, async () => {
+      const path = args?.source?.path;
+      if (typeof path !== 'string' || path === '' || typeof args.line !== 'number') throw new Error('gotoTargets: "source.path" and "line" are required');
+      if (this.debuggee === undefined) throw new Error('there is no debuggee');
+      const targets = await (await this.requireEngine()).call('gotoTargets', path, this.convertClientLineToDebugger(args.line));
+      response.body = {
+        targets: targets.map((target) => ({
+          id: target.id, label: target.label, line: this.convertDebuggerLineToClient(target.line), instructionPointerReference: target.address,
+        })),
+      };
+    });
+  }
+
+  protected override async gotoRequest(response: DebugProtocol.GotoResponse, args: DebugProtocol.GotoArguments): Promise<void> {
+    await this.control(response, async () => {
+      if (typeof args?.targetId !== 'number') throw new Error('goto: "targetId" is required');
+      await (await this.requireEngine()).call('goto', requireThreadId(args), args.targetId);
+    });
+  }
+
   // ---- engine events ----
 
   private onEngineEvent(event: EngineEvent): void {
@@ -579,6 +639,9 @@ export class UmviewDebugSession extends DebugSession {
       }
       case 'disconnected':
         this.disconnected?.();
+        return;
+      case 'modules':
+        for (const change of event.changes) this.sendEvent(new ModuleEvent(change.reason, { ...change.module }));
         return;
     }
   }

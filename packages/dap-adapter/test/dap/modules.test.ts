@@ -1,0 +1,132 @@
+// DAP's modules request and module events (VS Code's Modules view): each loaded object with its
+// load address as /proc/PID/maps has it and whether its debug information was found; a library
+// loaded with dlopen appears (`new`) and disappears with dlclose (`removed`).
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { tempDir } from '@umview/test-fixtures';
+import { missing } from '@umview/test-fixtures/machine';
+import { skipEachWhen } from '@umview/test-fixtures/skip';
+import { collect, launch, lineOf, program, source, startClient, stopClient, stoppedAfter } from './helpers.js';
+
+let client: DebugClient;
+beforeEach(async () => {
+  client = await startClient();
+});
+afterEach(async () => {
+  await stopClient(client);
+});
+
+let libraries: { debug: string; stripped: string } | undefined;
+
+/** libdemo.so built with -g, and a stripped copy (no DWARF, no .symtab). */
+function demoLibraries(): { debug: string; stripped: string } {
+  if (libraries === undefined) {
+    const dir = tempDir('umview-dap-modules-');
+    const debug = join(dir, 'libdemo.so');
+    const stripped = join(dir, 'libdemo-stripped.so');
+    execFileSync('cc', ['-g', '-O0', '-shared', '-fPIC', '-o', debug, source('libdemo.c')]);
+    execFileSync('strip', ['-o', stripped, debug]);
+    libraries = { debug, stripped };
+  }
+  return libraries;
+}
+
+/** Launches dlopens with `library`, to the line marked `marker`; returns the pid. */
+async function launchToMarker(library: string, marker: string): Promise<number> {
+  const processEvent = client.waitForEvent('process') as Promise<DebugProtocol.ProcessEvent>;
+  await launch(client, { program: program('dlopens'), args: [library] });
+  const pid = (await processEvent).body.systemProcessId!;
+  await client.setBreakpointsRequest({ source: { path: source('dlopens.c') }, breakpoints: [{ line: lineOf('dlopens.c', marker) }] });
+  await stoppedAfter(client, () => client.configurationDoneRequest());
+  return pid;
+}
+
+async function modules(args: DebugProtocol.ModulesArguments = {}): Promise<DebugProtocol.ModulesResponse['body']> {
+  return ((await client.customRequest('modules', args)) as DebugProtocol.ModulesResponse).body;
+}
+
+/** The lowest mapped address of each file in /proc/PID/maps. */
+function mappedStarts(pid: number): Map<string, bigint> {
+  const starts = new Map<string, bigint>();
+  for (const line of readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n')) {
+    const match = /^([0-9a-f]+)-[0-9a-f]+ \S+ \S+ \S+ \S+\s+(\/.*)$/.exec(line);
+    if (match === null) continue;
+    const start = BigInt(`0x${match[1]}`);
+    const known = starts.get(match[2]!);
+    if (known === undefined || start < known) starts.set(match[2]!, start);
+  }
+  return starts;
+}
+
+describe('modules', () => {
+  skipEachWhen(missing.tool('cc') ?? missing.tool('strip'));
+
+  it('says it supports the modules request', async () => {
+    const response = await client.initializeRequest();
+    expect(response.body?.supportsModulesRequest).toBe(true);
+  });
+
+  it('lists the executable, libc and the loader at the addresses /proc/PID/maps gives, with stable ids and paging', async () => {
+    const pid = await launchToMarker(demoLibraries().debug, '/* loaded */');
+    const body = await modules();
+    const list = body.modules;
+    expect(body.totalModules).toBe(list.length);
+    const names = list.map((module) => module.name);
+    expect(names).toContain(basename(program('dlopens')));
+    expect(names).toContain('libc.so.6');
+    expect(names.some((name) => /^ld-linux-x86-64\.so/.test(name))).toBe(true);
+    expect(names).toContain('libdemo.so');
+    const starts = mappedStarts(pid);
+    for (const module of list) {
+      if (module.path === '[vdso]') continue;
+      expect(module.addressRange, module.name).toBe(`0x${starts.get(module.path!)!.toString(16)}`);
+    }
+    expect(new Set(list.map((module) => module.id)).size).toBe(list.length);
+    const executable = list.find((module) => module.path === program('dlopens'))!;
+    expect(executable.symbolStatus).toBe('Symbols loaded');
+    const libc = list.find((module) => module.name === 'libc.so.6')!;
+    // With libc6-dbg the debug information is in a separate file found by build-id.
+    if (libc.symbolStatus !== 'Symbols not found') {
+      expect(libc.symbolStatus).toMatch(/^Symbols loaded from \/usr\/lib\/debug\//);
+      expect(existsSync((libc as { symbolFilePath?: string }).symbolFilePath!)).toBe(true);
+    }
+    const page = await modules({ startModule: 1, moduleCount: 2 });
+    expect(page.modules.map((module) => module.id)).toEqual(list.slice(1, 3).map((module) => module.id));
+    expect(page.totalModules).toBe(list.length);
+    // The same objects keep their ids.
+    expect((await modules()).modules.map((module) => module.id)).toEqual(list.map((module) => module.id));
+  });
+
+  it('sends a new event for a library loaded with dlopen and a removed event when dlclose unloads it', async () => {
+    const events = collect<DebugProtocol.ModuleEvent>(client, 'module');
+    const { debug } = demoLibraries();
+    await launchToMarker(debug, '/* loaded */');
+    const added = events.filter((event) => event.body.reason === 'new');
+    // Every module of the first stop was announced: libc and the library too.
+    const listed = (await modules()).modules;
+    expect(new Set(added.map((event) => event.body.module.id))).toEqual(new Set(listed.map((module) => module.id)));
+    const demo = added.find((event) => event.body.module.path === debug)!.body.module;
+    expect(demo.name).toBe('libdemo.so');
+    expect(demo.symbolStatus).toBe('Symbols loaded');
+    expect(events.some((event) => event.body.reason === 'removed')).toBe(false);
+
+    const threadId = (await client.threadsRequest()).body.threads[0]!.id;
+    await client.setBreakpointsRequest({ source: { path: source('dlopens.c') }, breakpoints: [{ line: lineOf('dlopens.c', '/* unloaded */') }] });
+    await stoppedAfter(client, () => client.continueRequest({ threadId }));
+    const removed = events.filter((event) => event.body.reason === 'removed');
+    expect(removed.map((event) => event.body.module.id)).toEqual([demo.id]);
+    expect((await modules()).modules.some((module) => module.path === debug)).toBe(false);
+  });
+
+  it('says a stripped library has no symbols', async () => {
+    const { stripped } = demoLibraries();
+    await launchToMarker(stripped, '/* loaded */');
+    const library = (await modules()).modules.find((module) => module.path === stripped)!;
+    expect(library.name).toBe('libdemo-stripped.so');
+    expect(library.symbolStatus).toBe('Symbols not found');
+  });
+});
