@@ -122,6 +122,22 @@ describe('modules', () => {
     expect((await modules()).modules.some((module) => module.path === debug)).toBe(false);
   });
 
+  it('after an exec, removes every module of the old image and announces those of the new one', async () => {
+    const events = collect<DebugProtocol.ModuleEvent>(client, 'module');
+    await launch(client, { program: program('execs') });
+    // work() runs only in the new image.
+    await client.setBreakpointsRequest({ source: { path: source('execs.c') }, breakpoints: [{ line: lineOf('execs.c', 'return stage + 40') }] });
+    await stoppedAfter(client, () => client.configurationDoneRequest());
+    const firstRemoved = events.findIndex((event) => event.body.reason === 'removed');
+    expect(firstRemoved).toBeGreaterThan(0);
+    const before = events.slice(0, firstRemoved).map((event) => event.body.module.id);
+    const removed = events.filter((event) => event.body.reason === 'removed').map((event) => event.body.module.id);
+    expect(new Set(removed)).toEqual(new Set(before));
+    const after = events.slice(firstRemoved).filter((event) => event.body.reason === 'new');
+    expect(after.map((event) => event.body.module.name)).toEqual(expect.arrayContaining([basename(program('execs')), 'libc.so.6']));
+    expect(new Set((await modules()).modules.map((module) => module.id))).toEqual(new Set(after.map((event) => event.body.module.id)));
+  });
+
   it('says a stripped library has no symbols', async () => {
     const { stripped } = demoLibraries();
     await launchToMarker(stripped, '/* loaded */');
