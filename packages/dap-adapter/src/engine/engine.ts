@@ -365,7 +365,7 @@ export class Engine implements EngineApi, RunControlHost {
 
   goto(threadId: number, targetId: number): void {
     const thread = this.stoppedThread(threadId);
-    const address = this.gotoTargetList.take(targetId, thread.pc);
+    const address = this.gotoTargetList.take(this.modules, targetId, thread.pc);
     const registers = thread.tracee.getRegisters();
     registers.set('rip', address);
     thread.tracee.setRegisters(registers);

@@ -12,8 +12,6 @@ import type { FunctionInfo } from '../symbols/index.js';
 interface Target {
   readonly info: GotoTargetInfo;
   readonly address: bigint;
-  /** The pc the target was computed from: the thread must still be there. */
-  readonly from: bigint;
 }
 
 export class GotoTargets {
@@ -27,44 +25,59 @@ export class GotoTargets {
 
   /** The targets for `path:line` from a thread stopped at `pc` (run-time); throws with the reason when there is none. */
   find(modules: ModuleMap, pc: bigint, path: string, line: number): GotoTargetInfo[] {
-    const module = modules.moduleAt(pc);
-    const fn = module === undefined ? undefined : safely(() => module.symbols.functionAt(pc - module.bias));
-    if (module === undefined || fn === undefined) throw new Error('goto: the current function has no debug information (line tables)');
-    const filePc = pc - module.bias;
-    const candidates = safely(() => module.symbols.addressesForLine(path, line));
-    if (candidates === undefined || candidates.addresses.length === 0) throw new Error(`goto: line ${line} of ${basename(path)} has no code in ${describe(module, fn)}`);
-    const here = innermostScope(fn, filePc);
     const found: GotoTargetInfo[] = [];
-    const refusals: string[] = [];
-    for (const address of candidates.addresses) {
-      const owner = safely(() => module.symbols.functionAt(address));
-      if (owner === undefined || owner.die !== fn.die) {
-        refusals.push(`line ${candidates.line} is in ${owner === undefined ? 'code without debug information' : describe(module, owner)}, not in ${describe(module, fn)}: goto stays within the function of the innermost frame`);
-        continue;
-      }
-      const there = innermostScope(fn, address);
-      if (there !== undefined && there.die !== here?.die) {
-        refusals.push(`line ${candidates.line} is in an inlined call of ${there.name ?? 'a function'}: goto does not jump into an inlined call`);
-        continue;
-      }
+    const allowed = allowedAddresses(modules, pc, path, line);
+    for (const address of allowed.addresses) {
       const id = this.nextId++;
-      const info: GotoTargetInfo = {
-        id, label: `${basename(path)}:${candidates.line} (0x${(address + module.bias).toString(16)})`, line: candidates.line, path, address: `0x${(address + module.bias).toString(16)}`,
-      };
-      this.targets.set(id, { info, address: address + module.bias, from: pc });
+      const hex = `0x${address.toString(16)}`;
+      // The line actually used: a line without code moves to the next one that has some.
+      const info: GotoTargetInfo = { id, label: `${basename(path)}:${allowed.line} (${hex})`, line: allowed.line, path, address: hex };
+      this.targets.set(id, { info, address });
       found.push(info);
     }
-    if (found.length === 0) throw new Error(`goto: ${refusals[0] ?? `line ${line} has no code in ${describe(module, fn)}`}`);
     return found;
   }
 
-  /** The run-time address of a target, checked against the thread's pc. */
-  take(id: number, pc: bigint): bigint {
+  /**
+   * The run-time address of a target, for a thread stopped at `pc`: the targets were found from
+   * the last stopped thread, and the thread `goto` moves (the one the client focuses) may be
+   * another; the target must be allowed from its pc too.
+   */
+  take(modules: ModuleMap, id: number, pc: bigint): bigint {
     const target = this.targets.get(id);
     if (target === undefined) throw new Error(`goto: no target ${id} (ask gotoTargets again: targets last until the program runs)`);
-    if (target.from !== pc) throw new Error('goto: the target was found for another thread or frame; goto moves the innermost frame of the thread it was found for');
+    const allowed = allowedAddresses(modules, pc, target.info.path, target.info.line);
+    if (!allowed.addresses.includes(target.address)) throw new Error(`goto: ${target.info.label} is not in the function of this thread's innermost frame`);
     return target.address;
   }
+}
+
+/** The run-time addresses `goto` may move a thread at `pc` to for `path:line`; throws with the reason when there is none. */
+function allowedAddresses(modules: ModuleMap, pc: bigint, path: string, line: number): { line: number; addresses: bigint[] } {
+  const module = modules.moduleAt(pc);
+  const fn = module === undefined ? undefined : safely(() => module.symbols.functionAt(pc - module.bias));
+  if (module === undefined || fn === undefined) throw new Error('goto: the current function has no debug information (line tables)');
+  const filePc = pc - module.bias;
+  const candidates = safely(() => module.symbols.addressesForLine(path, line));
+  if (candidates === undefined || candidates.addresses.length === 0) throw new Error(`goto: line ${line} of ${basename(path)} has no code in ${describe(module, fn)}`);
+  const here = innermostScope(fn, filePc);
+  const found: bigint[] = [];
+  const refusals: string[] = [];
+  for (const address of candidates.addresses) {
+    const owner = safely(() => module.symbols.functionAt(address));
+    if (owner === undefined || owner.die !== fn.die) {
+      refusals.push(`line ${candidates.line} is in ${owner === undefined ? 'code without debug information' : describe(module, owner)}, not in ${describe(module, fn)}: goto stays within the function of the innermost frame`);
+      continue;
+    }
+    const there = innermostScope(fn, address);
+    if (there !== undefined && there.die !== here?.die) {
+      refusals.push(`line ${candidates.line} is in an inlined call of ${there.name ?? 'a function'}: goto does not jump into an inlined call`);
+      continue;
+    }
+    found.push(address + module.bias);
+  }
+  if (found.length === 0) throw new Error(`goto: ${refusals[0] ?? `line ${line} has no code in ${describe(module, fn)}`}`);
+  return { line: candidates.line, addresses: found };
 }
 
 /** The innermost inlined call holding a file address, or undefined in the function's own code. */

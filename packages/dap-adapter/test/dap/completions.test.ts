@@ -101,4 +101,12 @@ describe('completions in C++', () => {
     expect(applied('geometry::Widget::widget_c', 27, prefix[0]!)).toBe('geometry::Widget::widget_count');
     expect(item(await complete(frameId, 'geom'), 'geometry').type).toBe('module');
   });
+
+  it('completes a member named alone in a method (this->name)', async () => {
+    const { frameId } = await launchCxxTo(client, 'cxx-completions', 'return widget_size * widget_size');
+    const items = await complete(frameId, 'widget_');
+    expect(labels(items)).toEqual(expect.arrayContaining(['widget_size', 'widget_area', 'widget_count']));
+    expect(item(items, 'widget_size')).toMatchObject({ type: 'field', detail: 'int', start: 1, length: 7 });
+    expect(labels(await complete(frameId, 'this->base_'))).toEqual(['base_weight']);
+  });
 });
