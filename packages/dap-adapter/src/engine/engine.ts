@@ -490,7 +490,9 @@ export class Engine implements EngineApi, RunControlHost {
     this.lastStoppedThread = undefined;
     this.userBreakpoints.detach();
     this.breakpoints.reset();
+    const gone = this.modules.all;
     this.modules.clear();
+    this.emitModuleChanges([], gone); // a restart's new process must not show beside the old one
   }
 
   /** The run-time address of main's body (after its prologue when there is DWARF). */

@@ -138,6 +138,19 @@ describe('modules', () => {
     expect(new Set((await modules()).modules.map((module) => module.id))).toEqual(new Set(after.map((event) => event.body.module.id)));
   });
 
+  it('on restart, removes the modules of the old process and announces those of the new one', async () => {
+    const events = collect<DebugProtocol.ModuleEvent>(client, 'module');
+    await launchToMarker(demoLibraries().debug, '/* loaded */');
+    const first = (await modules()).modules.map((module) => module.id);
+    const seen = events.length;
+    await stoppedAfter(client, () => client.restartRequest({}));
+    const later = events.slice(seen);
+    expect(new Set(later.filter((event) => event.body.reason === 'removed').map((event) => event.body.module.id))).toEqual(new Set(first));
+    const second = (await modules()).modules.map((module) => module.id);
+    expect(second.some((id) => first.includes(id))).toBe(false);
+    expect(new Set(later.filter((event) => event.body.reason === 'new').map((event) => event.body.module.id))).toEqual(new Set(second));
+  });
+
   it('says a stripped library has no symbols', async () => {
     const { stripped } = demoLibraries();
     await launchToMarker(stripped, '/* loaded */');
