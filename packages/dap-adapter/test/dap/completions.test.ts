@@ -100,6 +100,8 @@ describe('completions in C++', () => {
     expect(labels(prefix)).toEqual(['widget_count']);
     expect(applied('geometry::Widget::widget_c', 27, prefix[0]!)).toBe('geometry::Widget::widget_count');
     expect(item(await complete(frameId, 'geom'), 'geometry').type).toBe('module');
+    // A file-scope C++ function: its symbol is mangled, its name comes from the debug information.
+    expect(item(await complete(frameId, 'top_level_'), 'top_level_helper').type).toBe('function');
   });
 
   it('completes a member named alone in a method (this->name)', async () => {

@@ -77,6 +77,25 @@ describe('gotoTargets and goto', () => {
     expect(message).toMatch(/inlined call of twice/);
   });
 
+  it('moves only a thread whose innermost frame is in the target\'s function', async () => {
+    const { threadId } = await launchTo(client, 'threads', 'int value = id * 10;');
+    const line = lineOf('threads.c', 'return value + 1;');
+    const targets = (await client.gotoTargetsRequest({ source: { path: source('threads.c') }, line })).body.targets;
+    expect(targets).toHaveLength(1);
+    const others = (await client.threadsRequest()).body.threads.filter((thread) => thread.id !== threadId);
+    let refused = 0;
+    for (const other of others) {
+      const top = await topFrame(client, other.id);
+      if (top.name === 'work') continue; // at the same place: the target is valid there too
+      await expect(client.gotoRequest({ threadId: other.id, targetId: targets[0]!.id })).rejects.toThrow(/goto: /);
+      refused++;
+    }
+    expect(refused).toBeGreaterThan(0); // main, in pthread_join, at least
+    const stopped = await stoppedAfter(client, () => client.gotoRequest({ threadId, targetId: targets[0]!.id }));
+    expect(stopped.body).toMatchObject({ reason: 'goto', threadId });
+    expect((await topFrame(client, threadId)).line).toBe(line);
+  });
+
   it('refuses a target of an earlier stop', async () => {
     const { threadId } = await launchTo(client, 'goto', '/* stop here */');
     const targets = (await client.gotoTargetsRequest({ source: { path: source(FILE) }, line: lineOf(FILE, '/* multiply */') })).body.targets;

@@ -87,9 +87,9 @@ export class CplusplusNames {
   }
 
   private addFunction(die: Die): void {
+    // File-scope C++ functions too: the symbol tables have them only under their mangled names.
     const name = qualifiedName(die);
-    // Only names with a scope: plain functions are found through the symbol tables.
-    if (name !== undefined && name.includes('::')) this.functions.add(name);
+    if (name !== undefined) this.functions.add(name);
   }
 
   private addVariable(die: Die): void {
