@@ -10,7 +10,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { tempDir } from '@umview/test-fixtures';
 import { missing } from '@umview/test-fixtures/machine';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
-import { collect, launch, lineOf, program, source, startClient, stopClient, stoppedAfter } from './helpers.js';
+import { collect, finishSleeper, launch, lineOf, program, source, startClient, startSleeper, stopClient, stoppedAfter } from './helpers.js';
 
 let client: DebugClient;
 beforeEach(async () => {
@@ -149,6 +149,22 @@ describe('modules', () => {
     const second = (await modules()).modules.map((module) => module.id);
     expect(second.some((id) => first.includes(id))).toBe(false);
     expect(new Set(later.filter((event) => event.body.reason === 'new').map((event) => event.body.module.id))).toEqual(new Set(second));
+  });
+
+  it('announces the modules of a process it attaches to', async () => {
+    const sleeper = await startSleeper();
+    const events = collect<DebugProtocol.ModuleEvent>(client, 'module');
+    const initialized = client.waitForEvent('initialized');
+    await client.initializeRequest();
+    await client.attachRequest({ pid: sleeper.pid } as never);
+    await initialized;
+    const list = (await modules()).modules;
+    expect(list.map((module) => module.name)).toEqual(expect.arrayContaining([basename(program('sleeper')), 'libc.so.6']));
+    expect(new Set(events.filter((event) => event.body.reason === 'new').map((event) => event.body.module.id))).toEqual(new Set(list.map((module) => module.id)));
+    const starts = mappedStarts(sleeper.pid);
+    for (const module of list) if (module.path !== '[vdso]') expect(module.addressRange, module.name).toBe(`0x${starts.get(module.path!)!.toString(16)}`);
+    await client.disconnectRequest({});
+    expect(await finishSleeper(sleeper)).toMatch(/^finished \d+\n$/);
   });
 
   it('says a stripped library has no symbols', async () => {
