@@ -204,6 +204,8 @@ export interface CompletionCandidate {
   readonly label: string;
   readonly type: 'variable' | 'field' | 'function' | 'class' | 'module' | 'value';
   readonly detail?: string;
+  /** Keeps the order found (locals before members before globals) where a client sorts by it. */
+  readonly sortText: string;
   readonly start: number;
   readonly length: number;
 }

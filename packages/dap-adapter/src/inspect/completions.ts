@@ -39,7 +39,8 @@ class Candidates {
     if (!this.wants(label)) return;
     this.seen.add(label);
     const text = detail === undefined ? undefined : safely(detail);
-    this.list.push({ label, type, start: this.start, length: this.prefix.length, ...(text === undefined ? {} : { detail: text }) });
+    const sortText = String(this.list.length).padStart(4, '0');
+    this.list.push({ label, type, sortText, start: this.start, length: this.prefix.length, ...(text === undefined ? {} : { detail: text }) });
   }
 }
 

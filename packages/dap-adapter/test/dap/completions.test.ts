@@ -6,7 +6,7 @@ import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { missing } from '@umview/test-fixtures/machine';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
-import { launchCxxTo, launchTo, startClient, stopClient } from './helpers.js';
+import { launchCxxTo, launchTo, lineOf, program, source, startClient, stopClient, stoppedAfter } from './helpers.js';
 
 let client: DebugClient;
 beforeEach(async () => {
@@ -51,6 +51,10 @@ describe('completions in C', () => {
     const items = await complete(frameId, 'wh');
     expect(labels(items)).toEqual(['whole']);
     expect(item(items, 'whole')).toMatchObject({ type: 'variable', start: 1, length: 2, detail: 'int' });
+    // Locals first, then arguments, then globals: the order found, kept by sortText.
+    const all = await complete(frameId, 's');
+    expect(labels(all).slice(0, 2)).toEqual(['shape_ptr', 'scale']);
+    expect([...all].sort((a, b) => a.sortText!.localeCompare(b.sortText!)).map((candidate) => candidate.label)).toEqual(labels(all));
     const text = '1 + sc';
     const arguments_ = await complete(frameId, text);
     expect(labels(arguments_)).toContain('scale');
@@ -58,6 +62,19 @@ describe('completions in C', () => {
     // The cursor in the middle of the text: only what precedes it counts.
     const middle = await complete(frameId, 'heig + 1', 5);
     expect(applied('heig + 1', 5, item(middle, 'height'))).toBe('height + 1');
+  });
+
+  it('counts columns from 0 for a client that says so', async () => {
+    const initialized = client.waitForEvent('initialized');
+    await client.initializeRequest({ adapterID: 'umview', linesStartAt1: true, columnsStartAt1: false, pathFormat: 'path' });
+    await client.launchRequest({ program: program('completions') } as never);
+    await initialized;
+    await client.setBreakpointsRequest({ source: { path: source('completions.c') }, breakpoints: [{ line: lineOf('completions.c', '/* break here */') }] });
+    const stopped = await stoppedAfter(client, () => client.configurationDoneRequest());
+    const frameId = (await client.stackTraceRequest({ threadId: stopped.body.threadId! })).body.stackFrames[0]!.id;
+    // The cursor after "1 + sc" is column 6 counted from 0; the word starts at 4.
+    const items = (await client.completionsRequest({ frameId, text: '1 + sc', column: 6 })).body.targets;
+    expect(item(items, 'scale')).toMatchObject({ start: 4, length: 2 });
   });
 
   it('completes members after . and ->', async () => {
