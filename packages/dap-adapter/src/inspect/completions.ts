@@ -15,6 +15,8 @@ import type { Inspector } from './inspector.js';
 
 /** The most candidates one answer carries. */
 export const MAX_COMPLETIONS = 200;
+/** How much of the text before the cursor is looked at. */
+const MAX_CONTEXT = 512;
 /** Bound on base-class nesting (corrupt data can make the graph deep). */
 const MAX_BASE_DEPTH = 32;
 
@@ -46,10 +48,13 @@ class Candidates {
 
 /** The completions of `text` with the cursor at `offset` (0-based), evaluated in `frame`. */
 export function completionsAt(inspector: Inspector, frame: FrameState, modules: ModuleMap, text: string, offset: number): CompletionCandidate[] {
-  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+  const cursor = Math.max(0, Math.min(offset, text.length));
+  // Only the end of a long line matters, and the patterns below are not linear in its length.
+  const skipped = Math.max(0, cursor - MAX_CONTEXT);
+  const before = text.slice(skipped, cursor);
   const word = /[A-Za-z_$][\w$]*$/.exec(before)?.[0] ?? '';
   const head = before.slice(0, before.length - word.length);
-  const found = new Candidates(word, head.length);
+  const found = new Candidates(word, skipped + head.length);
   const member = /(->|\.)\s*$/.exec(head);
   if (member !== null) {
     const left = leftOperand(head.slice(0, member.index));

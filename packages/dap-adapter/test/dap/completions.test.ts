@@ -98,6 +98,13 @@ describe('completions in C', () => {
     expect(item(await complete(frameId, 'compute_'), 'compute_area').type).toBe('function');
     expect(labels(await complete(frameId, 'zzz_nothing'))).toEqual([]);
   });
+
+  it('answers a very long line at once, from its end', async () => {
+    const { frameId } = await launchTo(client, 'completions', '/* break here */');
+    const text = `${'a'.repeat(200_000)} + ${'b::'.repeat(50_000)}x + glob`;
+    const items = await complete(frameId, text);
+    expect(item(items, 'global_counter')).toMatchObject({ start: text.length - 3, length: 4 });
+  });
 });
 
 describe('completions in C++', () => {
