@@ -27,7 +27,7 @@ class Candidates {
   readonly list: CompletionCandidate[] = [];
   private readonly seen = new Set<string>();
 
-  constructor(private readonly prefix: string, private readonly start: number) {}
+  constructor(readonly prefix: string, private readonly start: number) {}
 
   get full(): boolean {
     return this.list.length >= MAX_COMPLETIONS;
@@ -177,16 +177,17 @@ function plainNames(inspector: Inspector, frame: FrameState, modules: ModuleMap,
     if (scopes.parameters.some((variable) => variable.name === 'this')) membersOf(inspector, frame, 'this', found);
     for (const variable of scopes.globals) found.add(variable.name, 'variable', describe(variable));
   }
-  // C++ namespaces and classes at file scope: their first name component.
+  // C++ names at file scope (namespaces and classes: their first component).
   for (const names of nameIndexes(frame)) {
     if (found.full) break;
-    for (const entry of names.namesStartingWith('')) {
+    for (const entry of names.namesStartingWith(found.prefix)) {
       const separator = entry.name.indexOf('::');
       if (separator > 0) {
         const component = entry.name.slice(0, separator);
         found.add(component, names.type(component) !== undefined ? 'class' : 'module');
+      } else {
+        found.add(entry.name, kindOf(entry.kind));
       }
-      else found.add(entry.name, kindOf(entry.kind));
       if (found.full) break;
     }
   }
