@@ -20,17 +20,30 @@ afterEach(async () => {
   await stopClient(client);
 });
 
-let libraries: { debug: string; stripped: string } | undefined;
+interface DemoLibraries {
+  readonly debug: string;
+  readonly stripped: string;
+  /** Stripped, with its DWARF in linked.debug beside it, named by .gnu_debuglink. */
+  readonly linked: string;
+  readonly linkedDebug: string;
+}
 
-/** libdemo.so built with -g, and a stripped copy (no DWARF, no .symtab). */
-function demoLibraries(): { debug: string; stripped: string } {
+let libraries: DemoLibraries | undefined;
+
+/** libdemo.so built with -g, a stripped copy (no DWARF, no .symtab), and one with separate debug information. */
+function demoLibraries(): DemoLibraries {
   if (libraries === undefined) {
     const dir = tempDir('umview-dap-modules-');
     const debug = join(dir, 'libdemo.so');
     const stripped = join(dir, 'libdemo-stripped.so');
-    execFileSync('cc', ['-g', '-O0', '-shared', '-fPIC', '-o', debug, source('libdemo.c')]);
+    const linked = join(dir, 'libdemo-linked.so');
+    const linkedDebug = join(dir, 'libdemo-linked.debug');
+    // No build-id: only the debug link can find the debug file (not a file of the machine's /usr/lib/debug).
+    execFileSync('cc', ['-g', '-O0', '-shared', '-fPIC', '-Wl,--build-id=none', '-o', debug, source('libdemo.c')]);
     execFileSync('strip', ['-o', stripped, debug]);
-    libraries = { debug, stripped };
+    execFileSync('objcopy', ['--only-keep-debug', debug, linkedDebug]);
+    execFileSync('objcopy', ['--strip-debug', `--add-gnu-debuglink=${linkedDebug}`, debug, linked], { cwd: dir });
+    libraries = { debug, stripped, linked, linkedDebug };
   }
   return libraries;
 }
@@ -63,7 +76,7 @@ function mappedStarts(pid: number): Map<string, bigint> {
 }
 
 describe('modules', () => {
-  skipEachWhen(missing.tool('cc') ?? missing.tool('strip'));
+  skipEachWhen(missing.tool('cc') ?? missing.tool('strip') ?? missing.tool('objcopy'));
 
   it('says it supports the modules request', async () => {
     const response = await client.initializeRequest();
@@ -165,6 +178,14 @@ describe('modules', () => {
     for (const module of list) if (module.path !== '[vdso]') expect(module.addressRange, module.name).toBe(`0x${starts.get(module.path!)!.toString(16)}`);
     await client.disconnectRequest({});
     expect(await finishSleeper(sleeper)).toMatch(/^finished \d+\n$/);
+  });
+
+  it('says where the symbols of a library with separate debug information come from', async () => {
+    const { linked, linkedDebug } = demoLibraries();
+    await launchToMarker(linked, '/* loaded */');
+    const library = (await modules()).modules.find((module) => module.path === linked)!;
+    expect(library.symbolStatus).toBe(`Symbols loaded from ${linkedDebug}`);
+    expect((library as { symbolFilePath?: string }).symbolFilePath).toBe(linkedDebug);
   });
 
   it('says a stripped library has no symbols', async () => {
