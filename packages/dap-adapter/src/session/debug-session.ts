@@ -58,6 +58,8 @@ export class UmviewDebugSession extends DebugSession {
   private configurationDone = false;
   /** The client said in `initialize` that it can run a program in its terminal. */
   private clientRunsInTerminal = false;
+  /** VS Code (and code-server): its debug console reads a completion's `start` its own way (see completionsRequest). */
+  private clientIsVsCode = false;
   private output: OutputForwarder | undefined;
   private readonly frames = new FrameIds();
   /** While > 0, events wait: a request's response goes out before the events it caused. */
@@ -137,6 +139,7 @@ export class UmviewDebugSession extends DebugSession {
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
     this.lifecycle = 'initialized';
     this.clientRunsInTerminal = args.supportsRunInTerminalRequest === true;
+    this.clientIsVsCode = args.clientID === 'vscode';
     // The worker starts now, while the client prepares its launch request.
     this.engine = EngineClient.start({ workerPath: this.options.workerPath }).then((engine) => {
       engine.onEvent((event) => this.onEngineEvent(event));
@@ -576,8 +579,12 @@ export class UmviewDebugSession extends DebugSession {
       const text = lines[Math.min(lines.length - 1, Math.max(0, typeof args.line === 'number' ? this.convertClientLineToDebugger(args.line) - 1 : 0))] ?? '';
       const offset = this.convertClientColumnToDebugger(args.column) - 1;
       const candidates = await (await this.requireEngine()).call('completions', this.evaluationTarget(args.frameId), text, offset);
+      // VS Code replaces the `length` characters before the cursor and ignores `start` for that,
+      // but filters by text.substring(start, start + length) + label, reading `start` as a 0-based
+      // offset whatever columnsStartAt1 says: a 1-based start would hide the items. Without
+      // `start` it filters by the label, as it should.
       response.body = {
-        targets: candidates.map(({ start, ...candidate }) => ({ ...candidate, start: this.convertDebuggerColumnToClient(start + 1) })),
+        targets: candidates.map(({ start, ...candidate }) => (this.clientIsVsCode ? { ...candidate } : { ...candidate, start: this.convertDebuggerColumnToClient(start + 1) })),
       };
     });
   }

@@ -77,6 +77,19 @@ describe('completions in C', () => {
     expect(item(items, 'scale')).toMatchObject({ start: 4, length: 2 });
   });
 
+  it('gives VS Code no start: it replaces by length and would filter by a start read as 0-based', async () => {
+    const initialized = client.waitForEvent('initialized');
+    await client.initializeRequest({ adapterID: 'umview', clientID: 'vscode', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+    await client.launchRequest({ program: program('completions') } as never);
+    await initialized;
+    await client.setBreakpointsRequest({ source: { path: source('completions.c') }, breakpoints: [{ line: lineOf('completions.c', '/* break here */') }] });
+    const stopped = await stoppedAfter(client, () => client.configurationDoneRequest());
+    const frameId = (await client.stackTraceRequest({ threadId: stopped.body.threadId! })).body.stackFrames[0]!.id;
+    const scale = item((await client.completionsRequest({ frameId, text: '1 + sc', column: 7 })).body.targets, 'scale');
+    expect(scale.length).toBe(2);
+    expect(scale.start).toBeUndefined();
+  });
+
   it('completes members after . and ->', async () => {
     const { frameId } = await launchTo(client, 'completions', '/* break here */');
     const arrow = await complete(frameId, 'shape_ptr->');
