@@ -28,7 +28,8 @@ import { LineStep, type StepContext } from '../stepping/line-step.js';
 import { stepOut } from '../stepping/step-out.js';
 import type { UnwindResult } from '../symbols/index.js';
 import type {
-  BreakpointState, CatchpointState, CompletionCandidate, DisassembledInstructionInfo, GotoTargetInfo, ModuleDescription, EngineApi, EngineEvent, EvaluateDescription, EvaluationTarget, ExceptionDetails,
+  BreakpointState, CatchpointState, DisassembledInstructionInfo, EngineApi, EngineEvent, EvaluateDescription, EvaluationTarget, ExceptionDetails,
+  CompletionCandidate, GotoTargetInfo, ModuleDescription,
   FunctionBreakpointSpec, InstructionBreakpointSpec, LaunchPlan, LaunchResult, MemoryReadResult, MemoryWriteResult, ProcessInfo,
   PrefetchResult, ScopeDescription, SourceBreakpointSpec, StackFrameInfo, StackTraceResult, StartOptions, ThreadInfo, ValueFormatOptions, VariableDescription,
 } from './protocol.js';
