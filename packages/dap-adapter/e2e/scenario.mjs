@@ -1,5 +1,5 @@
 // The scenario, step by step, driven through VS Code's UI as a person would: open the folder,
-// open greet.c, F9 on a line, F5, read Call Stack and Variables, F10, Shift+F5; then, last and
+// open greet.c, F9 on a line, F5, read Call Stack and Variables, F10, Jump to Cursor, a Debug Console completion, Shift+F5; then, last and
 // apart, the program in the integrated terminal answering a line typed into its stdin.
 // Each step waits for the UI element or text that proves its state (never a sleep) and ends
 // with a screenshot; the first failure stops the run (run.mjs says which step it was).
@@ -126,6 +126,43 @@ export function scenarioSteps({ page, url, workspace, state, log, terminalSuppor
         await page.getByRole('button', { name: new RegExp(`^Ln ${nextLine}, Col \\d+$`) }).waitFor();
         state.stepped = true;
         log(`stepped to line ${nextLine}: result = 49`);
+      },
+    },
+    {
+      name: 'jump-to-cursor',
+      async run() {
+        // Back to the breakpoint's line with Jump to Cursor (DAP gotoTargets and goto): the
+        // line runs again, and result is 49 again after stepping over it.
+        await goToLine(page, breakpointLine);
+        await runCommand(page, 'Debug: Jump to Cursor');
+        await frameRow('square', breakpointLine).waitFor();
+        await page.keyboard.press('F10');
+        await frameRow('square', nextLine).waitFor();
+        await variable('result', '49').waitFor();
+        state.jumped = true;
+        log(`jumped back to line ${breakpointLine} and stepped over it again: result = 49`);
+      },
+    },
+    {
+      name: 'debug-console-completion',
+      async run() {
+        // The debug console completes a local (DAP completions): "resu", Ctrl+Space, the
+        // suggestion "result" (its type, int, beside it) accepted with Tab (Enter would submit
+        // "resu"), then Enter evaluates it.
+        await runCommand(page, 'Debug Console: Focus on Debug Console View');
+        await page.keyboard.type('resu');
+        await page.keyboard.press('Control+Space');
+        // The suggest widget's rows are options named after their label.
+        const suggestion = page.getByRole('option', { name: /^result, int\b/ }).first();
+        await suggestion.waitFor();
+        await page.keyboard.press('Tab');
+        await suggestion.waitFor({ state: 'detached' });
+        await page.keyboard.press('Enter');
+        // The console echoes the expression it evaluated, then its value.
+        await page.getByRole('treeitem', { name: /^result\b/ }).first().waitFor();
+        await page.getByRole('treeitem', { name: /^49\b/ }).first().waitFor();
+        state.completed = true;
+        log('the debug console completed "resu" to result and evaluated it: 49');
       },
     },
     {

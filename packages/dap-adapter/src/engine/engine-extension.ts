@@ -9,6 +9,7 @@ const COMMANDS: readonly EngineCommand[] = [
   'launch', 'attach', 'seizeLauncher', 'execLauncher', 'releaseLauncher', 'setSourceBreakpoints', 'setFunctionBreakpoints', 'setInstructionBreakpoints', 'setSyscallCatchpoint', 'start',
   'continue', 'next', 'stepIn', 'stepOut', 'stepInstruction', 'pause', 'threads', 'stackTrace', 'exceptionInfo', 'scopes', 'prefetch', 'variables',
   'setVariable', 'evaluate', 'setExpression', 'readMemory', 'writeMemory', 'disassemble', 'terminate', 'disconnect',
+  'loadedModules', 'completions', 'gotoTargets', 'goto',
 ];
 
 export function createEngineExtension(): TracerExtension {

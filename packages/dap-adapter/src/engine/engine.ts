@@ -18,7 +18,10 @@ import { functionAddresses } from '../breakpoints/locations.js';
 import { SoftwareBreakpoints } from '../breakpoints/software-breakpoints.js';
 import { UserBreakpoints } from '../breakpoints/user-breakpoints.js';
 import { LOADER_OWNER, LoaderHook } from '../modules/loader-hook.js';
-import { ModuleMap } from '../modules/module-map.js';
+import { ModuleMap, type LoadedModule } from '../modules/module-map.js';
+import { describeModule, moduleChanges } from '../modules/module-descriptions.js';
+import { completionsAt } from '../inspect/completions.js';
+import { GotoTargets } from '../stepping/goto-targets.js';
 import { describeFrame } from '../stack/frame-description.js';
 import { unwindThread } from '../stack/call-stack.js';
 import { LineStep, type StepContext } from '../stepping/line-step.js';
@@ -26,6 +29,7 @@ import { stepOut } from '../stepping/step-out.js';
 import type { UnwindResult } from '../symbols/index.js';
 import type {
   BreakpointState, CatchpointState, DisassembledInstructionInfo, EngineApi, EngineEvent, EvaluateDescription, EvaluationTarget, ExceptionDetails,
+  CompletionCandidate, GotoTargetInfo, ModuleDescription,
   FunctionBreakpointSpec, InstructionBreakpointSpec, LaunchPlan, LaunchResult, MemoryReadResult, MemoryWriteResult, ProcessInfo,
   PrefetchResult, ScopeDescription, SourceBreakpointSpec, StackFrameInfo, StackTraceResult, StartOptions, ThreadInfo, ValueFormatOptions, VariableDescription,
 } from './protocol.js';
@@ -59,6 +63,7 @@ export class Engine implements EngineApi, RunControlHost {
   private readonly frameDescriptions = new Map<string, StackFrameInfo>();
   /** The terminal launcher between seizeLauncher and execLauncher. */
   private launcher: Tracee | undefined;
+  private readonly gotoTargetList = new GotoTargets();
 
   constructor(private readonly tracer: Tracer, private readonly emit: (event: EngineEvent) => void) {
     this.breakpoints = new SoftwareBreakpoints(() => this.run.anyThread());
@@ -343,6 +348,32 @@ export class Engine implements EngineApi, RunControlHost {
     });
   }
 
+  loadedModules(start: number, count: number): { modules: ModuleDescription[]; totalModules: number } {
+    const all = this.modules.all;
+    const end = count > 0 ? start + count : all.length;
+    return { modules: all.slice(start, end).map(describeModule), totalModules: all.length };
+  }
+
+  completions(target: EvaluationTarget, text: string, offset: number): CompletionCandidate[] {
+    const { threadId, frameIndex } = this.evaluationTarget(target);
+    return completionsAt(this.inspector, this.inspector.frame(threadId, frameIndex), this.modules, text, offset);
+  }
+
+  gotoTargets(path: string, line: number): GotoTargetInfo[] {
+    const { threadId } = this.evaluationTarget({});
+    return this.gotoTargetList.find(this.modules, this.stoppedThread(threadId).pc, path, line);
+  }
+
+  goto(threadId: number, targetId: number): void {
+    const thread = this.stoppedThread(threadId);
+    const address = this.gotoTargetList.take(this.modules, targetId, thread.pc);
+    const registers = thread.tracee.getRegisters();
+    registers.set('rip', address);
+    thread.tracee.setRegisters(registers);
+    thread.pendingHitAt = undefined; // a hit at the old pc is not taken from elsewhere
+    this.stopped({ reason: 'goto', thread });
+  }
+
   // ---- RunControlHost ----
 
   breakpointHit(thread: ThreadState, address: bigint): StopReport | undefined {
@@ -370,8 +401,9 @@ export class Engine implements EngineApi, RunControlHost {
   }
 
   execed(): void {
+    const gone = this.modules.all;
     this.modules.clear();
-    this.loadProcess();
+    this.loadProcess(gone);
   }
 
   stopped(report: StopReport): void {
@@ -429,9 +461,10 @@ export class Engine implements EngineApi, RunControlHost {
   }
 
   /** Reads the modules of a new address space, plants the loader hook and the breakpoints. */
-  private loadProcess(): void {
+  private loadProcess(gone: readonly LoadedModule[] = []): void {
     this.frameDescriptions.clear();
-    this.modules.refresh(this.run.anyThread());
+    const { added } = this.modules.refresh(this.run.anyThread());
+    this.emitModuleChanges(added, gone);
     this.loaderHook.install(this.modules, this.breakpoints);
     for (const breakpoint of this.userBreakpoints.attachTo(this.modules.all)) this.emit({ type: 'breakpoint', breakpoint });
   }
@@ -439,10 +472,16 @@ export class Engine implements EngineApi, RunControlHost {
   private refreshModules(): void {
     const { added, removed } = this.modules.refresh(this.run.anyThread());
     if (added.length === 0 && removed.length === 0) return;
+    this.emitModuleChanges(added, removed);
     this.frameDescriptions.clear();
     for (const breakpoint of this.userBreakpoints.modulesLoaded(this.modules.all, added, removed)) {
       this.emit({ type: 'breakpoint', breakpoint });
     }
+  }
+
+  private emitModuleChanges(added: readonly LoadedModule[], removed: readonly LoadedModule[]): void {
+    if (added.length === 0 && removed.length === 0) return;
+    this.emit({ type: 'modules', changes: moduleChanges(added, removed) });
   }
 
   private afterProcess(): void {
@@ -452,7 +491,9 @@ export class Engine implements EngineApi, RunControlHost {
     this.lastStoppedThread = undefined;
     this.userBreakpoints.detach();
     this.breakpoints.reset();
+    const gone = this.modules.all;
     this.modules.clear();
+    this.emitModuleChanges([], gone); // a restart's new process must not show beside the old one
   }
 
   /** The run-time address of main's body (after its prologue when there is DWARF). */
@@ -474,6 +515,7 @@ export class Engine implements EngineApi, RunControlHost {
   /** Stacks and variable references describe one stop: the debuggee runs, they go. */
   private forgetStop(): void {
     this.stacks.clear();
+    this.gotoTargetList.reset();
     this.inspector.reset();
   }
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { basename, isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  BreakpointEvent, ContinuedEvent, DebugSession, Event, ExitedEvent, InitializedEvent, InvalidatedEvent, OutputEvent, Response, Source, StackFrame,
+  BreakpointEvent, ContinuedEvent, DebugSession, Event, ExitedEvent, InitializedEvent, InvalidatedEvent, ModuleEvent, OutputEvent, Response, Source, StackFrame,
   TerminatedEvent, Thread, ThreadEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -60,6 +60,8 @@ export class UmviewDebugSession extends DebugSession {
   private configurationDone = false;
   /** The client said in `initialize` that it can run a program in its terminal. */
   private clientRunsInTerminal = false;
+  /** VS Code (and code-server): its debug console reads a completion's `start` its own way (see completionsRequest). */
+  private clientIsVsCode = false;
   private output: OutputForwarder | undefined;
   private readonly frames = new FrameIds();
   /** While > 0, events wait: a request's response goes out before the events it caused. */
@@ -139,6 +141,7 @@ export class UmviewDebugSession extends DebugSession {
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
     this.lifecycle = 'initialized';
     this.clientRunsInTerminal = args.supportsRunInTerminalRequest === true;
+    this.clientIsVsCode = args.clientID === 'vscode';
     // The worker starts now, while the client prepares its launch request.
     this.engine = EngineClient.start({ workerPath: this.options.workerPath }).then((engine) => {
       engine.onEvent((event) => this.onEngineEvent(event));
@@ -165,6 +168,10 @@ export class UmviewDebugSession extends DebugSession {
       supportsInstructionBreakpoints: true,
       supportsSteppingGranularity: true,
       supportsExceptionFilterOptions: true,
+      supportsModulesRequest: true,
+      supportsCompletionsRequest: true,
+      completionTriggerCharacters: ['.', '>', ':'],
+      supportsGotoTargetsRequest: true,
       exceptionBreakpointFilters: [{
         filter: SYSCALL_FILTER,
         label: 'System calls',
@@ -557,6 +564,66 @@ export class UmviewDebugSession extends DebugSession {
     this.shutdown();
   }
 
+  /** Requests the base class has no method for (DAP's `modules`). */
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    if (command === 'modules') void this.modulesRequest(response as DebugProtocol.ModulesResponse, args as DebugProtocol.ModulesArguments);
+    else super.customRequest(command, response, args);
+  }
+
+  protected async modulesRequest(response: DebugProtocol.ModulesResponse, args: DebugProtocol.ModulesArguments): Promise<void> {
+    await this.answer(response, async () => {
+      if (this.debuggee === undefined) {
+        response.body = { modules: [], totalModules: 0 };
+        return;
+      }
+      const result = await (await this.requireEngine()).call('loadedModules', nonNegative(args?.startModule), nonNegative(args?.moduleCount));
+      response.body = { modules: result.modules.map((module) => ({ ...module })), totalModules: result.totalModules };
+    });
+  }
+
+  protected override async completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): Promise<void> {
+    await this.answer(response, async () => {
+      if (typeof args?.text !== 'string' || typeof args.column !== 'number') throw new Error('completions: "text" and "column" are required');
+      if (this.debuggee === undefined) {
+        response.body = { targets: [] };
+        return;
+      }
+      // The line of a multi-line text the cursor is on (the first when none is given).
+      const lines = args.text.split('\n');
+      const text = lines[Math.min(lines.length - 1, Math.max(0, typeof args.line === 'number' ? this.convertClientLineToDebugger(args.line) - 1 : 0))] ?? '';
+      const offset = this.convertClientColumnToDebugger(args.column) - 1;
+      const candidates = await (await this.requireEngine()).call('completions', this.evaluationTarget(args.frameId), text, offset);
+      // VS Code replaces the `length` characters before the cursor and ignores `start` for that,
+      // but filters by text.substring(start, start + length) + label, reading `start` as a 0-based
+      // offset whatever columnsStartAt1 says: a 1-based start would hide the items. Without
+      // `start` it filters by the label, as it should.
+      response.body = {
+        targets: candidates.map(({ start, ...candidate }) => (this.clientIsVsCode ? { ...candidate } : { ...candidate, start: this.convertDebuggerColumnToClient(start + 1) })),
+      };
+    });
+  }
+
+  protected override async gotoTargetsRequest(response: DebugProtocol.GotoTargetsResponse, args: DebugProtocol.GotoTargetsArguments): Promise<void> {
+    await this.answer(response, async () => {
+      const path = args?.source?.path;
+      if (typeof path !== 'string' || path === '' || typeof args.line !== 'number') throw new Error('gotoTargets: "source.path" and "line" are required');
+      if (this.debuggee === undefined) throw new Error('there is no debuggee');
+      const targets = await (await this.requireEngine()).call('gotoTargets', path, this.convertClientLineToDebugger(args.line));
+      response.body = {
+        targets: targets.map((target) => ({
+          id: target.id, label: target.label, line: this.convertDebuggerLineToClient(target.line), instructionPointerReference: target.address,
+        })),
+      };
+    });
+  }
+
+  protected override async gotoRequest(response: DebugProtocol.GotoResponse, args: DebugProtocol.GotoArguments): Promise<void> {
+    await this.control(response, async () => {
+      if (typeof args?.targetId !== 'number') throw new Error('goto: "targetId" is required');
+      await (await this.requireEngine()).call('goto', requireThreadId(args), args.targetId);
+    });
+  }
+
   // ---- engine events ----
 
   private onEngineEvent(event: EngineEvent): void {
@@ -593,6 +660,9 @@ export class UmviewDebugSession extends DebugSession {
       }
       case 'disconnected':
         this.disconnected?.();
+        return;
+      case 'modules':
+        for (const change of event.changes) this.sendEvent(new ModuleEvent(change.reason, { ...change.module }));
         return;
     }
   }
