@@ -7,15 +7,17 @@ import type { Stop } from '@umview/ptrace-core';
 import { SoftwareBreakpoints } from '../breakpoints/software-breakpoints.js';
 import { Disassembler } from '../disassembly/disassembler.js';
 import type { FrameEnvironment } from '../inspect/frame-state.js';
+import { completionsAt } from '../inspect/completions.js';
 import { Inspector } from '../inspect/inspector.js';
 import { readMemoryFrom } from '../memory/memory-access.js';
+import { describeModule, moduleChanges } from '../modules/module-descriptions.js';
 import { ModuleMap } from '../modules/module-map.js';
 import { unwindThread } from '../stack/call-stack.js';
 import { describeFrame } from '../stack/frame-description.js';
 import type { MemoryMapping, UnwindResult } from '../symbols/index.js';
 import type {
-  BreakpointState, CatchpointState, DisassembledInstructionInfo, EngineApi, EngineEvent, EvaluateDescription, EvaluationTarget, ExceptionDetails,
-  LaunchResult, MemoryReadResult, MemoryWriteResult, PrefetchResult, ProcessInfo, ScopeDescription, StackTraceResult, StartOptions, ThreadInfo,
+  BreakpointState, CatchpointState, CompletionCandidate, DisassembledInstructionInfo, EngineApi, EngineEvent, EvaluateDescription, EvaluationTarget, ExceptionDetails,
+  GotoTargetInfo, LaunchResult, MemoryReadResult, ModuleDescription, MemoryWriteResult, PrefetchResult, ProcessInfo, ScopeDescription, StackTraceResult, StartOptions, ThreadInfo,
   ValueFormatOptions, VariableDescription,
 } from '../engine/protocol.js';
 import { AT_SYSINFO_EHDR, CoreFile } from './core-file.js';
@@ -75,6 +77,8 @@ export class CoreEngine implements EngineApi {
       throw error;
     }
     for (const problem of engine.problems) emit({ type: 'log', text: `core file: ${problem}` });
+    // The Modules view: the objects the core's process had mapped, as a live launch announces them.
+    if (engine.modules.all.length > 0) emit({ type: 'modules', changes: moduleChanges(engine.modules.all, []) });
     return { engine, opened: { ...engine.processInfo(), problems: engine.problems } };
   }
 
@@ -135,6 +139,14 @@ export class CoreEngine implements EngineApi {
   }
 
   pause(): void {
+    throw new Error(CANNOT_RUN);
+  }
+
+  gotoTargets(): GotoTargetInfo[] {
+    throw new Error(CANNOT_RUN);
+  }
+
+  goto(): void {
     throw new Error(CANNOT_RUN);
   }
 
@@ -211,6 +223,16 @@ export class CoreEngine implements EngineApi {
 
   setExpression(target: EvaluationTarget, expression: string, value: string, format: ValueFormatOptions): EvaluateDescription {
     return this.inspector.setExpression(target.threadId ?? this.core.threads[0]!.tid, target.frameIndex ?? 0, expression, value, format);
+  }
+
+  loadedModules(start: number, count: number): { modules: ModuleDescription[]; totalModules: number } {
+    const all = this.modules.all;
+    return { modules: all.slice(start, count > 0 ? start + count : all.length).map(describeModule), totalModules: all.length };
+  }
+
+  completions(target: EvaluationTarget, text: string, offset: number): CompletionCandidate[] {
+    const threadId = target.threadId ?? this.core.threads[0]!.tid;
+    return completionsAt(this.inspector, this.inspector.frame(threadId, target.frameIndex ?? 0), this.modules, text, offset);
   }
 
   readMemory(address: string, offset: number, count: number): MemoryReadResult {

@@ -156,6 +156,21 @@ describe('a gcore of a stopped program', () => {
     expect(stops).toHaveLength(1);
   });
 
+  it('lists the mapped objects in the Modules view, completes names in the console, and refuses goto', async (context) => {
+    if (core === undefined) return context.skip(reason!);
+    const announced = collect(client, 'module');
+    const stopped = await openCore({ program: executable, coreFile: core });
+    const listed = ((await client.customRequest('modules', {})) as DebugProtocol.ModulesResponse).body.modules;
+    const names = listed.map((module) => module.name);
+    expect(names).toContain(basename(executable));
+    expect(names.some((name) => /^libc\.so/.test(name))).toBe(true);
+    expect(announced.map((event) => (event as DebugProtocol.ModuleEvent).body.module.name).sort()).toEqual([...names].sort());
+    const stack = await frames(client, stopped.body.threadId!);
+    const completions = await client.send('completions', { frameId: stack[0]!.id, text: 'wo', column: 3 }) as DebugProtocol.CompletionsResponse;
+    expect(completions.body.targets.map((target) => target.label)).toContain('word');
+    await expect(client.send('gotoTargets', { source: { path: source(FIXTURE) }, line: lineOf(FIXTURE, 'core here') })).rejects.toThrow(CANNOT_RUN);
+  });
+
   it('shows the second thread parked in pause(), as gdb does', async (context) => {
     if (core === undefined) return context.skip(reason!);
     const stopped = await openCore({ program: executable, coreFile: core });
