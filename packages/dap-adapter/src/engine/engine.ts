@@ -32,7 +32,7 @@ import type {
 import { RunControl, type RunControlHost, type StopReport } from './run-control.js';
 import type { ThreadState } from './thread-state.js';
 
-type Origin = 'launched' | 'attached';
+export type Origin = 'launched' | 'attached';
 
 /** UMVIEW_DAP_TRACE=1 logs every stop to stderr. */
 const TRACE = process.env.UMVIEW_DAP_TRACE === '1';
@@ -59,6 +59,8 @@ export class Engine implements EngineApi, RunControlHost {
   private readonly frameDescriptions = new Map<string, StackFrameInfo>();
   /** The terminal launcher between seizeLauncher and execLauncher. */
   private launcher: Tracee | undefined;
+  /** followFork: who takes over a forked child (the engine host, see fork-follower.ts). */
+  childFollower: ((child: Tracee, origin: Origin) => boolean) | undefined;
 
   constructor(private readonly tracer: Tracer, private readonly emit: (event: EngineEvent) => void) {
     this.breakpoints = new SoftwareBreakpoints(() => this.run.anyThread());
@@ -138,6 +140,27 @@ export class Engine implements EngineApi, RunControlHost {
     } catch {
       // gone already
     }
+  }
+
+  followChildren(on: boolean): void {
+    this.run.followChildren = on && this.childFollower !== undefined;
+  }
+
+  /** A forked child handed over by its parent's engine: stopped, our int3s out of it. */
+  adoptForked(child: Tracee, origin: Origin): void {
+    this.assertNoProcess();
+    this.origin = origin;
+    this.adopt(child.pid, [child]);
+  }
+
+  /** Whether a stop of `tid` is this engine's. */
+  owns(tid: number): boolean {
+    return this.run.owns(tid);
+  }
+
+  /** The debuggee's pid and program, as the session shows them. */
+  describeProcess(): ProcessInfo {
+    return this.processInfo();
   }
 
   setSourceBreakpoints(path: string, specs: readonly SourceBreakpointSpec[]): BreakpointState[] {
@@ -367,6 +390,10 @@ export class Engine implements EngineApi, RunControlHost {
     const description = `syscall ${call}`;
     thread.lastException = { id: 'syscall', description, typeName: `syscall ${syscallName(stop.nr)}` };
     return { reason: 'exception', thread, description, text: description };
+  }
+
+  adoptChild(child: Tracee): boolean {
+    return this.origin !== undefined && this.childFollower !== undefined && this.childFollower(child, this.origin);
   }
 
   execed(): void {

@@ -258,6 +258,8 @@ export interface EngineApi {
    * breakpoint removed (default for attach). A `disconnected` event says when it is done.
    */
   disconnect(terminateDebuggee: boolean | undefined): void;
+  /** followFork "child"/"both": forked processes are handed to engines of their own (fork-follower.ts). */
+  followChildren(on: boolean): void;
 }
 
 export type EngineCommand = keyof EngineApi;

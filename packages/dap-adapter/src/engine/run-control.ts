@@ -43,6 +43,12 @@ export interface RunControlHost {
   processExited(exitCode: number, signal: number | undefined): void;
   /** A running thread is about to make a system call (only while `traceSyscalls`): a report if it must stop. */
   syscallEntered(thread: ThreadState, stop: SyscallEnterStop): StopReport | undefined;
+  /**
+   * A process the debuggee forked, stopped at its first stop with our int3s taken out of it (a
+   * vfork child: at its exec, when it no longer shares our memory). Only while `followChildren`.
+   * True when the host took it over (it stays stopped and traced); false lets it go.
+   */
+  adoptChild?(child: Tracee, how: 'fork' | 'vfork'): boolean;
 }
 
 /** Where a step runs to: `thread` reaching `address` with `accept` true (the frame check). */
@@ -71,6 +77,10 @@ export class RunControl {
   private readonly foreignChildren = new Map<number, 'fork' | 'vfork' | 'clone'>();
   /** Resume running threads with PTRACE_SYSCALL (a syscall catchpoint is set), not PTRACE_CONT. */
   traceSyscalls = false;
+  /** Hand forked processes to the host (followFork) instead of letting them go. */
+  followChildren = false;
+  /** vfork children run (traced, untouched) to their exec, where the host takes them over. */
+  private readonly vforkChildren = new Set<number>();
 
   constructor(private readonly breakpoints: SoftwareBreakpoints, private readonly host: RunControlHost) {}
 
@@ -216,9 +226,14 @@ export class RunControl {
       this.onExit(stop.tid, stop.kind === 'exited' ? stop.code : 128 + stop.signal, stop.kind === 'killed' ? stop.signal : undefined);
       return;
     }
+    if (this.vforkChildren.has(stop.tid)) {
+      this.vforkChildStopped(stop);
+      return;
+    }
     const foreign = this.foreignChildren.get(stop.tid);
     if (foreign !== undefined) {
-      this.releaseForeignChild(stop.tracee, foreign);
+      if (this.followChildren && how(foreign) !== undefined) this.followForeignChild(stop.tracee, how(foreign)!);
+      else this.releaseForeignChild(stop.tracee, foreign);
       return;
     }
     const thread = this.threads.get(stop.tid);
@@ -391,6 +406,53 @@ export class RunControl {
     }
   }
 
+  /** Whether this engine holds `tid`: one of its threads, or a child not yet handed over. */
+  owns(tid: number): boolean {
+    return this.threads.has(tid) || this.foreignChildren.has(tid) || this.vforkChildren.has(tid);
+  }
+
+  /** followFork: a forked child's first stop. A fork child gets a copy of our int3s, taken out
+   * here; a vfork child shares our memory (and the parent waits for it in the kernel): it runs
+   * untouched to its exec, and is handed over there. */
+  private followForeignChild(child: Tracee, kind: 'fork' | 'vfork'): void {
+    this.foreignChildren.delete(child.tid);
+    try {
+      if (kind === 'vfork') {
+        this.vforkChildren.add(child.tid);
+        child.cont(0);
+        return;
+      }
+      this.breakpoints.writeOriginals(child);
+    } catch (error) {
+      if (isTraceeGone(error)) return;
+      throw error;
+    }
+    if (!this.host.adoptChild?.(child, 'fork')) this.detachChild(child);
+  }
+
+  /** A stop of a vfork child on its way to exec: passed on, until the exec hands it over. */
+  private vforkChildStopped(stop: Stop): void {
+    const child = stop.tracee;
+    try {
+      if (stop.kind === 'exec') {
+        this.vforkChildren.delete(stop.tid);
+        if (!this.host.adoptChild?.(child, 'vfork')) this.detachChild(child);
+        return;
+      }
+      child.cont(stop.kind === 'signal' ? stop.signal : 0);
+    } catch (error) {
+      if (!isTraceeGone(error)) throw error;
+    }
+  }
+
+  private detachChild(child: Tracee): void {
+    try {
+      child.detach(0);
+    } catch {
+      // it died meanwhile
+    }
+  }
+
   /** A process the debuggee started: debugging it is not asked for; it runs on untraced. */
   private releaseForeignChild(child: Tracee, how: 'fork' | 'vfork' | 'clone'): void {
     this.foreignChildren.delete(child.tid);
@@ -411,7 +473,7 @@ export class RunControl {
   }
 
   private onExit(tid: number, exitCode: number, signal: number | undefined): void {
-    if (this.foreignChildren.delete(tid)) return;
+    if (this.foreignChildren.delete(tid) || this.vforkChildren.delete(tid)) return;
     const thread = this.threads.get(tid);
     if (thread === undefined) return;
     this.threads.delete(tid);
@@ -525,9 +587,15 @@ export class RunControl {
   private forget(): void {
     this.threads.clear();
     this.foreignChildren.clear();
+    this.vforkChildren.clear();
     this.lifted = undefined;
     this.activity = { kind: 'none' };
   }
+}
+
+/** The kinds of child that are processes of their own (a clone without CLONE_THREAD is left alone). */
+function how(kind: 'fork' | 'vfork' | 'clone'): 'fork' | 'vfork' | undefined {
+  return kind === 'clone' ? undefined : kind;
 }
 
 function pidOf(tracee: Tracee): number | undefined {

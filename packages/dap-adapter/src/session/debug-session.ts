@@ -12,7 +12,9 @@ import { EngineClient } from '../engine/engine-client.js';
 import type {
   BreakpointOptions, BreakpointState, EngineEvent, EvaluationTarget, PrefetchResult, StartOptions, ValueFormatOptions,
 } from '../engine/protocol.js';
+import type { FollowForkMode, ForkedEvent } from '../engine/fork-protocol.js';
 import { launchInTerminal } from '../terminal/terminal-launch.js';
+import { ChildSessions, followForkMode, type FollowedChild } from './child-sessions.js';
 import { FrameIds } from './frame-ids.js';
 import { attachTarget, launchPlan } from './launch-config.js';
 import { OutputForwarder } from './output-forwarder.js';
@@ -26,6 +28,8 @@ export interface SessionOptions {
   readonly log?: (line: string) => void;
   /** The terminal launcher script (default: dist/terminal-launcher.js next to the module). */
   readonly launcherPath?: string | URL;
+  /** followFork: this session debugs a child forked by another session's debuggee (child-sessions.ts). */
+  readonly followedChild?: FollowedChild;
 }
 
 function pathOf(location: string | URL): string {
@@ -46,6 +50,10 @@ const OUTPUT_DRAIN_MS = 1000;
 /** How long a disconnect may take (stopping every thread, removing breakpoints, detaching). */
 const DISCONNECT_TIMEOUT_MS = 5000;
 
+/** How long the client may take to answer startDebugging; without an answer by then the child
+ * still waits for its session (until the parent's ends), but the adapter's timer goes. */
+const START_DEBUGGING_TIMEOUT_MS = 60_000;
+
 type Lifecycle = 'new' | 'initialized' | 'ended';
 
 export class UmviewDebugSession extends DebugSession {
@@ -59,6 +67,11 @@ export class UmviewDebugSession extends DebugSession {
   /** The client said in `initialize` that it can run a program in its terminal. */
   private clientRunsInTerminal = false;
   private output: OutputForwarder | undefined;
+  /** The client said in `initialize` that it can start a session for a forked child. */
+  private clientStartsSessions = false;
+  private followFork: FollowForkMode = 'parent';
+  private debuggeePid: number | undefined;
+  private readonly children: ChildSessions;
   private readonly frames = new FrameIds();
   /** While > 0, events wait: a request's response goes out before the events it caused. */
   private holdCount = 0;
@@ -79,6 +92,11 @@ export class UmviewDebugSession extends DebugSession {
   constructor(private readonly options: SessionOptions = {}) {
     super();
     this.log = options.log ?? ((line) => process.stderr.write(`umview-dap: ${line}\n`));
+    this.children = new ChildSessions({
+      startDebugging: (configuration, done) => this.sendRequest('startDebugging', { request: 'attach', configuration }, START_DEBUGGING_TIMEOUT_MS, (answer) => done(answer.success ? undefined : answer.message || 'refused')),
+      console: (text) => this.sendEvent(new OutputEvent(`${text}\n`, 'console')),
+      sessionOptions: { workerPath: options.workerPath, launcherPath: options.launcherPath, log: options.log },
+    });
     // Lines and columns as the engine has them (1-based); converted for clients that count from 0.
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
@@ -137,9 +155,13 @@ export class UmviewDebugSession extends DebugSession {
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
     this.lifecycle = 'initialized';
     this.clientRunsInTerminal = args.supportsRunInTerminalRequest === true;
-    // The worker starts now, while the client prepares its launch request.
-    this.engine = EngineClient.start({ workerPath: this.options.workerPath }).then((engine) => {
-      engine.onEvent((event) => this.onEngineEvent(event));
+    this.clientStartsSessions = (args as { supportsStartDebuggingRequest?: boolean }).supportsStartDebuggingRequest === true;
+    // The worker starts now, while the client prepares its launch request (a followed child's
+    // engine is in its parent session's worker).
+    const followed = this.options.followedChild;
+    const client = followed !== undefined ? Promise.resolve(followed.client) : EngineClient.start({ workerPath: this.options.workerPath });
+    this.engine = client.then((engine) => {
+      engine.onEvent((event) => (event.type === 'forked' ? void this.onForked(event) : this.onEngineEvent(event)));
       return engine;
     });
     this.engine.catch(() => undefined); // reported by the request that needs it
@@ -231,6 +253,8 @@ export class UmviewDebugSession extends DebugSession {
         }),
       });
     this.debuggee = 'launched';
+    this.debuggeePid = result.pid;
+    await this.setUpFollowFork(engine, args);
     this.lastStart = { request: 'launch', args };
     this.startOptions = options;
     this.output = new OutputForwarder(result.stdio, (category, text) => this.sendEvent(new OutputEvent(text, category)));
@@ -241,8 +265,21 @@ export class UmviewDebugSession extends DebugSession {
     if (this.debuggee !== undefined) throw new Error('this session already has a debuggee');
     const { pid, options } = attachTarget(args);
     const engine = await this.requireEngine();
+    const followed = this.options.followedChild;
+    if (followed !== undefined) {
+      // A forked child, held stopped by its engine since its first stop.
+      if (pid !== followed.pid) throw new Error(`this session is for child process ${followed.pid}, not ${pid}`);
+      this.debuggee = followed.origin;
+      this.debuggeePid = pid;
+      this.startOptions = options;
+      await this.setUpFollowFork(engine, args);
+      this.sendEvent(new Event('process', { name: followed.program ?? String(pid), systemProcessId: pid, isLocalProcess: true, startMethod: 'attachForSuspendedLaunch' }));
+      return;
+    }
     const result = await engine.call('attach', pid);
     this.debuggee = 'attached';
+    this.debuggeePid = pid;
+    await this.setUpFollowFork(engine, args);
     this.lastStart = { request: 'attach', args };
     this.startOptions = options;
     this.sendEvent(new Event('process', { name: result.program ?? String(pid), systemProcessId: pid, isLocalProcess: true, startMethod: 'attach' }));
@@ -543,6 +580,46 @@ export class UmviewDebugSession extends DebugSession {
     this.shutdown();
   }
 
+  // ---- followFork (child-sessions.ts) ----
+
+  private async setUpFollowFork(engine: EngineClient, args: unknown): Promise<void> {
+    this.followFork = followForkMode(args);
+    if (this.followFork === 'parent') return;
+    if (!this.clientStartsSessions) {
+      this.sendEvent(new OutputEvent(`umview: "followFork": "${this.followFork}" needs a client that starts debug sessions (startDebugging), and this one does not: forked processes run on, not debugged\n`, 'console'));
+      return;
+    }
+    await engine.call('followChildren', true);
+  }
+
+  /** The debuggee forked and the child is held for a session of its own. In "child" mode the
+   * parent is then let go (detached, its breakpoints removed) and this session stays, without
+   * a debuggee, until its children's sessions are over (the worker that traces them is this
+   * session's). */
+  private async onForked(event: ForkedEvent): Promise<void> {
+    try {
+      const engine = await this.requireEngine();
+      await this.children.open(engine, event, this.debuggee ?? 'launched', this.followFork);
+      if (this.followFork !== 'child' || this.debuggee === undefined) return;
+      const parent = this.debuggeePid;
+      await this.endDebuggee(engine, false);
+      this.sendEvent(new OutputEvent(`umview: followFork "child": detached from the parent process ${parent}, which runs on; this session ends with its child's\n`, 'console'));
+      this.children.whenAllEnded(() => this.sendEvent(new TerminatedEvent()));
+    } catch (error) {
+      this.log(`followFork: ${(error as Error).message}`);
+    }
+  }
+
+  /** The parent's session is over: this child's ends with it (killed or detached as the
+   * parent's disconnect says). */
+  async endWithParent(terminateDebuggee: boolean | undefined): Promise<void> {
+    if (this.lifecycle === 'ended') return;
+    this.lifecycle = 'ended';
+    await this.release(terminateDebuggee);
+    this.sendEvent(new TerminatedEvent());
+    this.options.onEnd?.();
+  }
+
   // ---- engine events ----
 
   private onEngineEvent(event: EngineEvent): void {
@@ -609,6 +686,7 @@ export class UmviewDebugSession extends DebugSession {
   private async release(terminateDebuggee?: boolean): Promise<void> {
     const engine = await this.engine?.catch(() => undefined);
     if (engine === undefined) return;
+    await this.children.endAll(terminateDebuggee);
     await this.endDebuggee(engine, terminateDebuggee);
     this.output?.close();
     await engine.close();

@@ -1,0 +1,144 @@
+// followFork: a process the debuggee forks becomes a debug session of its own, started with
+// DAP's startDebugging and served by the same adapter (whose tracer thread holds the child).
+// The test client answers startDebugging as VS Code does: it connects to the child's socket,
+// attaches, sets the breakpoints and says configurationDone; the child has not run a line before.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { ForkClient, type StartDebuggingConfiguration } from './fork-client.js';
+import { byName, collect, frames, launch, lineOf, processAlive, processGone, program, scopeVariables, source, stopClient, stoppedAfter, stdoutUntil } from './helpers.js';
+
+const forks = source('fork-children.c');
+const childLine = lineOf('fork-children.c', '/* child only */');
+const parentLine = lineOf('fork-children.c', '/* parent after wait */');
+const target = source('exec-target.c');
+const targetLine = lineOf('exec-target.c', '/* in the exec\'d program */');
+
+let parent: ForkClient;
+const children: ForkClient[] = [];
+
+beforeEach(async () => {
+  parent = new ForkClient();
+  await parent.start();
+});
+
+afterEach(async () => {
+  for (const child of children.splice(0)) await child.end();
+  await stopClient(parent);
+});
+
+/** Starts the session of the next child the parent's session announces, with `breakpoints`. */
+async function nextChild(breakpoints: Record<string, number[]>): Promise<{ child: ForkClient; configuration: StartDebuggingConfiguration }> {
+  const configuration = await parent.nextStartDebugging();
+  const child = await ForkClient.attachChild(configuration, breakpoints);
+  children.push(child);
+  return { child, configuration };
+}
+
+/** Lines the debug console showed, as they come. */
+function consoleText(client: ForkClient): { text: string } {
+  const seen = { text: '' };
+  client.on('output', (event: DebugProtocol.OutputEvent) => {
+    if (event.body.category === 'console') seen.text += event.body.output;
+  });
+  return seen;
+}
+
+describe('followFork', () => {
+  it('"both": each child is a session of its own that stops at a breakpoint only it runs, with its own threads, stack and variables', async () => {
+    const parentStops = collect<DebugProtocol.StoppedEvent>(parent, 'stopped');
+    await launch(parent, { program: program('fork-children'), args: ['2'], followFork: 'both' });
+    await parent.setBreakpointsRequest({ source: { path: forks }, breakpoints: [{ line: childLine }] });
+    const parentExited = parent.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+    await parent.configurationDoneRequest();
+    const indexes = await Promise.all([0, 1].map(async () => {
+      const { child, configuration } = await nextChild({ [forks]: [childLine] });
+      expect(configuration).toMatchObject({ type: 'umview', request: 'attach', followFork: 'both' });
+      expect(configuration.name).toMatch(new RegExp(`fork-children.* \\(pid ${configuration.pid}\\)$`));
+      const stopped = await stoppedAfter(child, () => child.configurationDoneRequest());
+      expect(stopped.body).toMatchObject({ reason: 'breakpoint', threadId: configuration.pid });
+      expect((await child.threadsRequest()).body.threads.map((thread) => thread.id)).toEqual([configuration.pid]);
+      const stack = await frames(child, configuration.pid);
+      expect(stack[0]).toMatchObject({ name: 'child_work', line: childLine });
+      expect(stack[1]).toMatchObject({ name: 'main' });
+      const index = Number(byName(await scopeVariables(child, stack[0]!.id, 'Arguments'), 'index').value);
+      const exited = child.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+      await child.continueRequest({ threadId: configuration.pid });
+      expect((await exited).body.exitCode).toBe(index * 2);
+      return index;
+    }));
+    expect(indexes.sort()).toEqual([1, 2]);
+    expect((await parentExited).body.exitCode).toBe(0);
+    expect(parentStops).toHaveLength(0); // the parent never runs child_work
+  });
+
+  it('"child": the child is debugged, the parent is let go with its breakpoints out, and its session ends with the child\'s', async () => {
+    const parentStops = collect<DebugProtocol.StoppedEvent>(parent, 'stopped');
+    const shown = consoleText(parent);
+    const processEvent = parent.waitForEvent('process');
+    await launch(parent, { program: program('fork-children'), args: ['1'], followFork: 'child' });
+    const parentPid = (await processEvent).body.systemProcessId as number;
+    await parent.setBreakpointsRequest({ source: { path: forks }, breakpoints: [{ line: childLine }, { line: parentLine }] });
+    const parentTerminated = parent.waitForEvent('terminated');
+    await parent.configurationDoneRequest();
+    const { child, configuration } = await nextChild({ [forks]: [childLine, parentLine] });
+    const stopped = await stoppedAfter(child, () => child.configurationDoneRequest());
+    expect((await frames(child, stopped.body.threadId!))[0]).toMatchObject({ name: 'child_work', line: childLine });
+    const exited = child.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+    await child.continueRequest({ threadId: configuration.pid });
+    expect((await exited).body.exitCode).toBe(2);
+    await child.disconnectRequest();
+    await parentTerminated;
+    // The parent ran on by itself through its breakpoint line, untraced, and ended.
+    await processGone(parentPid);
+    expect(parentStops).toHaveLength(0);
+    expect(shown.text).toContain(`detached from the parent process ${parentPid}`);
+  });
+
+  for (const how of ['fork', 'vfork'] as const) {
+    it(`follows the exec of a ${how} child: its breakpoint in the new program is hit`, async () => {
+      await launch(parent, { program: program('fork-exec'), args: [how, program('exec-target')], followFork: 'both' });
+      const parentExited = parent.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+      await parent.configurationDoneRequest();
+      const { child, configuration } = await nextChild({ [target]: [targetLine] });
+      const stopped = await stoppedAfter(child, () => child.configurationDoneRequest());
+      const stack = await frames(child, stopped.body.threadId!);
+      expect(stack[0]).toMatchObject({ name: 'target_work', line: targetLine });
+      expect(stack[0]!.source?.path).toBe(target);
+      const exited = child.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+      await child.continueRequest({ threadId: configuration.pid });
+      expect((await exited).body.exitCode).toBe(42);
+      expect((await parentExited).body.exitCode).toBe(42);
+    });
+  }
+
+  it('a client without startDebugging is told why, and the children run free', async () => {
+    parent.startsSessions = false;
+    const shown = consoleText(parent);
+    const parentStops = collect<DebugProtocol.StoppedEvent>(parent, 'stopped');
+    await launch(parent, { program: program('fork-children'), args: ['2'], followFork: 'both' });
+    await parent.setBreakpointsRequest({ source: { path: forks }, breakpoints: [{ line: childLine }] });
+    const output = stdoutUntil(parent, /parent done 6\n/);
+    const exited = parent.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+    await parent.configurationDoneRequest();
+    expect((await exited).body.exitCode).toBe(0);
+    await output; // both children ran through the breakpoint line and exited with 2 and 4
+    expect(shown.text).toContain('"followFork": "both" needs a client that starts debug sessions (startDebugging)');
+    expect(parentStops).toHaveLength(0);
+    expect(parent.unansweredStartRequests).toBe(0);
+  });
+
+  it('the parent\'s disconnect ends the child\'s session and leaves no process behind', async () => {
+    const processEvent = parent.waitForEvent('process');
+    await launch(parent, { program: program('fork-children'), args: ['1'], followFork: 'both' });
+    const parentPid = (await processEvent).body.systemProcessId as number;
+    await parent.configurationDoneRequest();
+    const { child, configuration } = await nextChild({ [forks]: [childLine] });
+    await stoppedAfter(child, () => child.configurationDoneRequest());
+    const childTerminated = child.waitForEvent('terminated');
+    await parent.disconnectRequest();
+    await childTerminated;
+    // Killed and reaped before the disconnect was answered (a launched tree ends with it).
+    expect(processAlive(configuration.pid)).toBe(false);
+    expect(processAlive(parentPid)).toBe(false);
+  });
+});
