@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { TerminatedEvent } from '@vscode/debugadapter';
 import { privateDirectoryProblem } from '@umview/ptrace-core/internal';
 import type { EngineClient } from '../engine/engine-client.js';
 import type { FollowForkMode, ForkedEvent } from '../engine/fork-protocol.js';
@@ -39,6 +40,14 @@ export interface ChildSessionHost {
   readonly sessionOptions: SessionOptions;
 }
 
+/** The child each child session's options stand for: kept out of the public SessionOptions. */
+const followed = new WeakMap<SessionOptions, FollowedChild>();
+
+/** The forked child a session with these options debugs (undefined: an ordinary session). */
+export function followedChildOf(options: SessionOptions): FollowedChild | undefined {
+  return followed.get(options);
+}
+
 interface Pending {
   readonly server: Server;
   readonly directory: string;
@@ -55,7 +64,8 @@ export function followForkMode(args: unknown): FollowForkMode {
 
 export class ChildSessions {
   private readonly pending = new Set<Pending>();
-  private readonly sessions = new Set<UmviewDebugSession>();
+  /** Live child sessions, and the promise of the end of each. */
+  private readonly sessions = new Map<UmviewDebugSession, { readonly ended: Promise<void>; withParent: boolean }>();
   private allEnded: (() => void) | undefined;
 
   constructor(private readonly host: ChildSessionHost) {}
@@ -78,22 +88,29 @@ export class ChildSessions {
     const directory = mkdtempSync(join(base, 'umview-dap-child-')); // mode 0700
     const socketPath = join(directory, 'dap.sock');
     const policy = new PeerPolicy({ log: (line) => this.host.sessionOptions.log?.(line) });
-    const followed: FollowedChild = { client: child, pid: event.pid, program: event.program, origin, mode };
+    const followedChild: FollowedChild = { client: child, pid: event.pid, program: event.program, origin, mode };
     const server = createServer({ pauseOnConnect: true }, (socket: Socket) => {
       socket.on('error', () => {});
       if (!policy.admit(socket, unixPeerUid(socket), socketPath)) return;
       // One session per child: the socket goes once it is taken.
       this.closePending(entry);
-      const session = serveConnection(socket, socket, {
+      let ended!: () => void;
+      const state = { ended: new Promise<void>((resolve) => { ended = resolve; }), withParent: false };
+      const options: SessionOptions = {
         ...this.host.sessionOptions,
-        followedChild: followed,
         onEnd: () => {
+          // Ended with its parent's session: the client learns it here (its own disconnect
+          // did not end it).
+          if (state.withParent) session.sendEvent(new TerminatedEvent());
           socket.end();
           this.sessions.delete(session);
+          ended();
           this.checkAllEnded();
         },
-      });
-      this.sessions.add(session);
+      };
+      followed.set(options, followedChild);
+      const session = serveConnection(socket, socket, options);
+      this.sessions.set(session, state);
       socket.resume();
     });
     const entry: Pending = { server, directory, child };
@@ -128,12 +145,16 @@ export class ChildSessions {
     });
   }
 
-  /** Ends every child session (with the parent's): each child is killed or detached as its
-   * disconnect says, and a child still waiting for its session is let go the same way. */
-  async endAll(terminateDebuggee: boolean | undefined): Promise<void> {
+  /** Ends every child session with the parent's: each child is killed (a launched program's)
+   * or detached (an attached one's), and a child still waiting for its session the same way. */
+  async endAll(): Promise<void> {
     await Promise.all([
-      ...[...this.pending].map((entry) => this.letGo(entry, terminateDebuggee)),
-      ...[...this.sessions].map((session) => session.endWithParent(terminateDebuggee)),
+      ...[...this.pending].map((entry) => this.letGo(entry, undefined)),
+      ...[...this.sessions].map(([session, state]) => {
+        state.withParent = true;
+        session.shutdown();
+        return state.ended;
+      }),
     ]);
   }
 

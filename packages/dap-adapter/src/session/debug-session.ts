@@ -14,7 +14,7 @@ import type {
 } from '../engine/protocol.js';
 import type { FollowForkMode, ForkedEvent } from '../engine/fork-protocol.js';
 import { launchInTerminal } from '../terminal/terminal-launch.js';
-import { ChildSessions, followForkMode, type FollowedChild } from './child-sessions.js';
+import { ChildSessions, followedChildOf, followForkMode } from './child-sessions.js';
 import { FrameIds } from './frame-ids.js';
 import { attachTarget, launchPlan } from './launch-config.js';
 import { OutputForwarder } from './output-forwarder.js';
@@ -28,8 +28,6 @@ export interface SessionOptions {
   readonly log?: (line: string) => void;
   /** The terminal launcher script (default: dist/terminal-launcher.js next to the module). */
   readonly launcherPath?: string | URL;
-  /** followFork: this session debugs a child forked by another session's debuggee (child-sessions.ts). */
-  readonly followedChild?: FollowedChild;
 }
 
 function pathOf(location: string | URL): string {
@@ -158,7 +156,7 @@ export class UmviewDebugSession extends DebugSession {
     this.clientStartsSessions = (args as { supportsStartDebuggingRequest?: boolean }).supportsStartDebuggingRequest === true;
     // The worker starts now, while the client prepares its launch request (a followed child's
     // engine is in its parent session's worker).
-    const followed = this.options.followedChild;
+    const followed = followedChildOf(this.options);
     const client = followed !== undefined ? Promise.resolve(followed.client) : EngineClient.start({ workerPath: this.options.workerPath });
     this.engine = client.then((engine) => {
       engine.onEvent((event) => (event.type === 'forked' ? void this.onForked(event) : this.onEngineEvent(event)));
@@ -222,6 +220,7 @@ export class UmviewDebugSession extends DebugSession {
       if (last.request === 'launch') launchPlan(next);
       else attachTarget(next);
       const engine = await this.requireEngine();
+      await this.children.endAll(); // the old debuggee's children go with it
       await this.endDebuggee(engine, undefined);
       this.output?.close();
       this.output = undefined;
@@ -265,7 +264,7 @@ export class UmviewDebugSession extends DebugSession {
     if (this.debuggee !== undefined) throw new Error('this session already has a debuggee');
     const { pid, options } = attachTarget(args);
     const engine = await this.requireEngine();
-    const followed = this.options.followedChild;
+    const followed = followedChildOf(this.options);
     if (followed !== undefined) {
       // A forked child, held stopped by its engine since its first stop.
       if (pid !== followed.pid) throw new Error(`this session is for child process ${followed.pid}, not ${pid}`);
@@ -610,16 +609,6 @@ export class UmviewDebugSession extends DebugSession {
     }
   }
 
-  /** The parent's session is over: this child's ends with it (killed or detached as the
-   * parent's disconnect says). */
-  async endWithParent(terminateDebuggee: boolean | undefined): Promise<void> {
-    if (this.lifecycle === 'ended') return;
-    this.lifecycle = 'ended';
-    await this.release(terminateDebuggee);
-    this.sendEvent(new TerminatedEvent());
-    this.options.onEnd?.();
-  }
-
   // ---- engine events ----
 
   private onEngineEvent(event: EngineEvent): void {
@@ -686,7 +675,7 @@ export class UmviewDebugSession extends DebugSession {
   private async release(terminateDebuggee?: boolean): Promise<void> {
     const engine = await this.engine?.catch(() => undefined);
     if (engine === undefined) return;
-    await this.children.endAll(terminateDebuggee);
+    await this.children.endAll();
     await this.endDebuggee(engine, terminateDebuggee);
     this.output?.close();
     await engine.close();

@@ -2,16 +2,24 @@
 // DAP's startDebugging and served by the same adapter (whose tracer thread holds the child).
 // The test client answers startDebugging as VS Code does: it connects to the child's socket,
 // attaches, sets the breakpoints and says configurationDone; the child has not run a line before.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from '@umview/test-fixtures';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { ForkClient, type StartDebuggingConfiguration } from './fork-client.js';
-import { byName, collect, frames, launch, lineOf, processAlive, processGone, program, scopeVariables, source, stopClient, stoppedAfter, stdoutUntil } from './helpers.js';
+import {
+  byName, collect, frames, launch, lineOf, processAlive, processGone, program, scopeVariables, source, stopClient, stoppedAfter, stdoutUntil, until,
+} from './helpers.js';
 
 const forks = source('fork-children.c');
 const childLine = lineOf('fork-children.c', '/* child only */');
 const parentLine = lineOf('fork-children.c', '/* parent after wait */');
 const target = source('exec-target.c');
 const targetLine = lineOf('exec-target.c', '/* in the exec\'d program */');
+const later = source('fork-later.c');
+const laterChildLine = lineOf('fork-later.c', '/* child of the attached */');
 
 let parent: ForkClient;
 const children: ForkClient[] = [];
@@ -140,5 +148,30 @@ describe('followFork', () => {
     // Killed and reaped before the disconnect was answered (a launched tree ends with it).
     expect(processAlive(configuration.pid)).toBe(false);
     expect(processAlive(parentPid)).toBe(false);
+  });
+
+  it('an attached parent\'s disconnect detaches its children too: every process finishes normally', async () => {
+    const result = join(tempDir('umview-dap-fork-later-'), 'result.txt');
+    // Started through sh, so that it is not a child of this process (as a process one attaches to).
+    const pid = Number(execFileSync('sh', ['-c', '"$0" "$1" >/dev/null 2>&1 & echo $!', program('fork-later'), result], { encoding: 'utf8' }).trim());
+    await until(`fork-later ${pid} ready`, () => existsSync(`${result}.ready`));
+    await parent.initializeRequest();
+    const initialized = parent.waitForEvent('initialized');
+    await parent.attachRequest({ pid, followFork: 'both' } as DebugProtocol.AttachRequestArguments);
+    await initialized;
+    await parent.setBreakpointsRequest({ source: { path: later }, breakpoints: [{ line: laterChildLine }] });
+    await parent.configurationDoneRequest();
+    process.kill(pid, 'SIGUSR1'); // now it forks
+    const { child, configuration } = await nextChild({ [later]: [laterChildLine] });
+    const stopped = await stoppedAfter(child, () => child.configurationDoneRequest());
+    expect((await frames(child, stopped.body.threadId!))[0]).toMatchObject({ name: 'child_work', line: laterChildLine });
+    const childTerminated = child.waitForEvent('terminated');
+    await parent.disconnectRequest();
+    await childTerminated;
+    // Neither is left stopped: the child returns from its breakpoint (no int3 left to kill it),
+    // the parent sees its normal exit.
+    await processGone(pid);
+    await processGone(configuration.pid);
+    expect(readFileSync(result, 'utf8')).toBe('child exit 15\n');
   });
 });
