@@ -59,7 +59,7 @@ export function followForkMode(args: unknown): FollowForkMode {
   const value = typeof args === 'object' && args !== null ? (args as Record<string, unknown>).followFork : undefined;
   if (value === undefined || value === null || value === 'parent') return 'parent';
   if (value === 'child' || value === 'both') return value;
-  throw new Error('"followFork" must be "parent", "child" or "both"');
+  throw new Error(`"followFork" must be "parent", "child" or "both", not ${JSON.stringify(value)}`);
 }
 
 export class ChildSessions {
@@ -115,6 +115,10 @@ export class ChildSessions {
     });
     const entry: Pending = { server, directory, child };
     this.pending.add(entry);
+    // The directory goes with the adapter even if nobody ever connects.
+    const removeDirectory = (): void => rmSync(directory, { recursive: true, force: true });
+    process.once('exit', removeDirectory);
+    server.once('close', () => process.off('exit', removeDirectory));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       const umask = process.umask(0o177); // the socket is 0600 from its first instant

@@ -233,6 +233,7 @@ export class UmviewDebugSession extends DebugSession {
   private async startLaunch(args: unknown): Promise<void> {
     if (this.debuggee !== undefined) throw new Error('this session already has a debuggee');
     const { plan, options, console: consoleKind, envChanges } = launchPlan(args);
+    const followFork = followForkMode(args);
     if (consoleKind !== 'internalConsole' && !this.clientRunsInTerminal) {
       throw new Error(`"console": "${consoleKind}" needs a client that runs programs in its terminals (runInTerminal), and this one does not: use "internalConsole"`);
     }
@@ -253,7 +254,7 @@ export class UmviewDebugSession extends DebugSession {
       });
     this.debuggee = 'launched';
     this.debuggeePid = result.pid;
-    await this.setUpFollowFork(engine, args);
+    await this.setUpFollowFork(engine, followFork);
     this.lastStart = { request: 'launch', args };
     this.startOptions = options;
     this.output = new OutputForwarder(result.stdio, (category, text) => this.sendEvent(new OutputEvent(text, category)));
@@ -263,6 +264,7 @@ export class UmviewDebugSession extends DebugSession {
   private async startAttach(args: unknown): Promise<void> {
     if (this.debuggee !== undefined) throw new Error('this session already has a debuggee');
     const { pid, options } = attachTarget(args);
+    const followFork = followForkMode(args);
     const engine = await this.requireEngine();
     const followed = followedChildOf(this.options);
     if (followed !== undefined) {
@@ -271,14 +273,14 @@ export class UmviewDebugSession extends DebugSession {
       this.debuggee = followed.origin;
       this.debuggeePid = pid;
       this.startOptions = options;
-      await this.setUpFollowFork(engine, args);
+      await this.setUpFollowFork(engine, followFork);
       this.sendEvent(new Event('process', { name: followed.program ?? String(pid), systemProcessId: pid, isLocalProcess: true, startMethod: 'attachForSuspendedLaunch' }));
       return;
     }
     const result = await engine.call('attach', pid);
     this.debuggee = 'attached';
     this.debuggeePid = pid;
-    await this.setUpFollowFork(engine, args);
+    await this.setUpFollowFork(engine, followFork);
     this.lastStart = { request: 'attach', args };
     this.startOptions = options;
     this.sendEvent(new Event('process', { name: result.program ?? String(pid), systemProcessId: pid, isLocalProcess: true, startMethod: 'attach' }));
@@ -581,8 +583,8 @@ export class UmviewDebugSession extends DebugSession {
 
   // ---- followFork (child-sessions.ts) ----
 
-  private async setUpFollowFork(engine: EngineClient, args: unknown): Promise<void> {
-    this.followFork = followForkMode(args);
+  private async setUpFollowFork(engine: EngineClient, mode: FollowForkMode): Promise<void> {
+    this.followFork = mode;
     if (this.followFork === 'parent') return;
     if (!this.clientStartsSessions) {
       this.sendEvent(new OutputEvent(`umview: "followFork": "${this.followFork}" needs a client that starts debug sessions (startDebugging), and this one does not: forked processes run on, not debugged\n`, 'console'));

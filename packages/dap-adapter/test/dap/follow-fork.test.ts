@@ -119,6 +119,12 @@ describe('followFork', () => {
     });
   }
 
+  it('refuses a followFork it does not know, before starting anything', async () => {
+    await parent.initializeRequest();
+    await expect(parent.launchRequest({ program: program('fork-children'), followFork: 'sideways' } as DebugProtocol.LaunchRequestArguments))
+      .rejects.toThrow('"followFork" must be "parent", "child" or "both", not "sideways"');
+  });
+
   it('a client without startDebugging is told why, and the children run free', async () => {
     parent.startsSessions = false;
     const shown = consoleText(parent);
