@@ -18,6 +18,8 @@ const childLine = lineOf('fork-children.c', '/* child only */');
 const parentLine = lineOf('fork-children.c', '/* parent after wait */');
 const target = source('exec-target.c');
 const targetLine = lineOf('exec-target.c', '/* in the exec\'d program */');
+const nested = source('fork-nested.c');
+const grandchildLine = lineOf('fork-nested.c', '/* grandchild only */');
 const later = source('fork-later.c');
 const laterChildLine = lineOf('fork-later.c', '/* child of the attached */');
 
@@ -100,6 +102,25 @@ describe('followFork', () => {
     await processGone(parentPid);
     expect(parentStops).toHaveLength(0);
     expect(shown.text).toContain(`detached from the parent process ${parentPid}`);
+  });
+
+  it('"both" follows a child\'s child too: its session is started by the child\'s', async () => {
+    await launch(parent, { program: program('fork-nested'), followFork: 'both' });
+    const parentExited = parent.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+    await parent.configurationDoneRequest();
+    const { child } = await nextChild({});
+    await child.configurationDoneRequest();
+    // The grandchild's startDebugging comes on the child's connection.
+    const configuration = await child.nextStartDebugging();
+    expect(configuration.followFork).toBe('both');
+    const grandchild = await ForkClient.attachChild(configuration, { [nested]: [grandchildLine] });
+    children.push(grandchild);
+    const stopped = await stoppedAfter(grandchild, () => grandchild.configurationDoneRequest());
+    expect((await frames(grandchild, stopped.body.threadId!))[0]).toMatchObject({ name: 'grandchild_work', line: grandchildLine });
+    const childExited = child.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+    await grandchild.continueRequest({ threadId: configuration.pid });
+    expect((await childExited).body.exitCode).toBe(10);
+    expect((await parentExited).body.exitCode).toBe(10);
   });
 
   for (const how of ['fork', 'vfork'] as const) {
