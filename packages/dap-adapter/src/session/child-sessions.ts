@@ -119,17 +119,11 @@ export class ChildSessions {
     const removeDirectory = (): void => rmSync(directory, { recursive: true, force: true });
     process.once('exit', removeDirectory);
     server.once('close', () => process.off('exit', removeDirectory));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      const umask = process.umask(0o177); // the socket is 0600 from its first instant
-      try {
-        server.listen(socketPath, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      } finally {
-        process.umask(umask);
-      }
+    await this.listen(server, socketPath).catch(async (error: Error) => {
+      // No way to serve its session: it runs free, as it would without followFork.
+      this.host.console(`umview: cannot serve a session for child process ${event.pid} (${error.message}); it runs on, not debugged`);
+      await this.letGo(entry, false);
+      throw error;
     });
     const name = `${event.program === undefined ? 'child' : basename(event.program)} (pid ${event.pid})`;
     const configuration = {
@@ -146,6 +140,21 @@ export class ChildSessions {
       // Nobody will debug it: it runs free, as it would without followFork.
       this.host.console(`umview: the client did not start a session for child process ${event.pid} (${refusal}); it runs on, not debugged`);
       void this.letGo(entry, false);
+    });
+  }
+
+  private listen(server: Server, socketPath: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      const umask = process.umask(0o177); // the socket is 0600 from its first instant
+      try {
+        server.listen(socketPath, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      } finally {
+        process.umask(umask);
+      }
     });
   }
 

@@ -162,6 +162,19 @@ describe('followFork', () => {
     expect(parent.unansweredStartRequests).toBe(0);
   });
 
+  it('a child whose session the client refuses runs free, and the console says so', async () => {
+    parent.refusesSessions = true;
+    const shown = consoleText(parent);
+    await launch(parent, { program: program('fork-children'), args: ['1'], followFork: 'both' });
+    await parent.setBreakpointsRequest({ source: { path: forks }, breakpoints: [{ line: childLine }] });
+    const output = stdoutUntil(parent, /parent done 2\n/);
+    const exited = parent.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+    await parent.configurationDoneRequest();
+    expect((await exited).body.exitCode).toBe(0);
+    await output;
+    expect(shown.text).toMatch(/the client did not start a session for child process \d+ \(the test client does not do startDebugging\); it runs on, not debugged/);
+  });
+
   it('the parent\'s disconnect ends the child\'s session and leaves no process behind', async () => {
     const processEvent = parent.waitForEvent('process');
     await launch(parent, { program: program('fork-children'), args: ['1'], followFork: 'both' });

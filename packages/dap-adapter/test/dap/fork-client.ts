@@ -31,6 +31,8 @@ export class ForkClient extends PatientDebugClient {
   private waiters: ((request: DebugProtocol.Request) => void)[] = [];
   /** Whether `initialize` says the client supports startDebugging (VS Code does). */
   startsSessions = true;
+  /** Answers startDebugging with a failure (as a user who cancels it). */
+  refusesSessions = false;
   private socket: Socket | undefined;
   /** Resolves when a child client's connection is closed (by either end). */
   closed: Promise<void> = Promise.resolve();
@@ -117,7 +119,7 @@ export class ForkClient extends PatientDebugClient {
   }
 
   private onReverseRequest(request: DebugProtocol.Request): void {
-    if (request.command !== 'startDebugging') {
+    if (request.command !== 'startDebugging' || this.refusesSessions) {
       this.respond(request, false, `the test client does not do ${request.command}`);
       return;
     }
