@@ -48,6 +48,20 @@ export function followedChildOf(options: SessionOptions): FollowedChild | undefi
   return followed.get(options);
 }
 
+/** Socket directories of children nobody connected to yet: they go with the adapter. */
+const directoriesToRemove = new Set<string>();
+let exitHookInstalled = false;
+
+function removedAtExit(directory: string): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const path of directoriesToRemove) rmSync(path, { recursive: true, force: true });
+    });
+  }
+  directoriesToRemove.add(directory);
+}
+
 interface Pending {
   readonly server: Server;
   readonly directory: string;
@@ -75,7 +89,8 @@ export class ChildSessions {
     return this.pending.size + this.sessions.size;
   }
 
-  /** Calls `then` once, when the last child session is over (at once if there is none). */
+  /** Calls `then` once, when the last child session is over (at once if there is none); a
+   * later call replaces an earlier one still waiting. */
   whenAllEnded(then: () => void): void {
     if (this.size === 0) then();
     else this.allEnded = then;
@@ -115,10 +130,7 @@ export class ChildSessions {
     });
     const entry: Pending = { server, directory, child };
     this.pending.add(entry);
-    // The directory goes with the adapter even if nobody ever connects.
-    const removeDirectory = (): void => rmSync(directory, { recursive: true, force: true });
-    process.once('exit', removeDirectory);
-    server.once('close', () => process.off('exit', removeDirectory));
+    removedAtExit(directory);
     await this.listen(server, socketPath).catch(async (error: Error) => {
       // No way to serve its session: it runs free, as it would without followFork.
       this.host.console(`umview: cannot serve a session for child process ${event.pid} (${error.message}); it runs on, not debugged`);
@@ -186,6 +198,7 @@ export class ChildSessions {
     if (!this.pending.delete(entry)) return;
     entry.server.close();
     rmSync(entry.directory, { recursive: true, force: true });
+    directoriesToRemove.delete(entry.directory);
   }
 
   private checkAllEnded(): void {

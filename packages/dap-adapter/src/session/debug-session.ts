@@ -658,7 +658,9 @@ export class UmviewDebugSession extends DebugSession {
     // The last lines it printed come before the news of its death.
     await this.output?.drained(OUTPUT_DRAIN_MS);
     this.sendEvent(new ExitedEvent(exitCode));
-    this.sendEvent(new TerminatedEvent());
+    // Its forked children's sessions live in this session's worker: it ends with the last of
+    // them (a program that forks a daemon and exits keeps the daemon's session).
+    this.children.whenAllEnded(() => this.sendEvent(new TerminatedEvent()));
   }
 
   // ---- helpers ----

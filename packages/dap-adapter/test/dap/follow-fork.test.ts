@@ -20,6 +20,8 @@ const target = source('exec-target.c');
 const targetLine = lineOf('exec-target.c', '/* in the exec\'d program */');
 const nested = source('fork-nested.c');
 const grandchildLine = lineOf('fork-nested.c', '/* grandchild only */');
+const daemon = source('fork-daemon.c');
+const daemonLine = lineOf('fork-daemon.c', '/* daemon only */');
 const later = source('fork-later.c');
 const laterChildLine = lineOf('fork-later.c', '/* child of the attached */');
 
@@ -121,6 +123,26 @@ describe('followFork', () => {
     await grandchild.continueRequest({ threadId: configuration.pid });
     expect((await childExited).body.exitCode).toBe(10);
     expect((await parentExited).body.exitCode).toBe(10);
+  });
+
+  it('a parent that exits before its child: its session stays (exited, not terminated) until the child\'s ends', async () => {
+    const terminations = collect(parent, 'terminated');
+    await launch(parent, { program: program('fork-daemon'), followFork: 'both' });
+    const parentExited = parent.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+    await parent.configurationDoneRequest();
+    const { child, configuration } = await nextChild({ [daemon]: [daemonLine] });
+    const stopped = await stoppedAfter(child, () => child.configurationDoneRequest());
+    expect((await frames(child, stopped.body.threadId!))[0]).toMatchObject({ name: 'daemon_work', line: daemonLine });
+    expect((await parentExited).body.exitCode).toBe(0);
+    // The parent is gone; the child, held at its breakpoint, is still debugged.
+    expect((await child.threadsRequest()).body.threads.map((thread) => thread.id)).toEqual([configuration.pid]);
+    expect(terminations).toHaveLength(0);
+    const parentTerminated = parent.waitForEvent('terminated');
+    const childExited = child.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+    await child.continueRequest({ threadId: configuration.pid });
+    expect((await childExited).body.exitCode).toBe(5);
+    await child.disconnectRequest();
+    await parentTerminated;
   });
 
   for (const how of ['fork', 'vfork'] as const) {
