@@ -60,7 +60,7 @@ export class Engine implements EngineApi, RunControlHost {
   /** The terminal launcher between seizeLauncher and execLauncher. */
   private launcher: Tracee | undefined;
   /** followFork: who takes over a forked child (the engine host, see fork-follower.ts). */
-  childFollower: ((child: Tracee, origin: Origin) => boolean) | undefined;
+  childFollower: ((child: Tracee, origin: Origin, how: 'fork' | 'vfork') => boolean) | undefined;
 
   constructor(private readonly tracer: Tracer, private readonly emit: (event: EngineEvent) => void) {
     this.breakpoints = new SoftwareBreakpoints(() => this.run.anyThread());
@@ -146,11 +146,12 @@ export class Engine implements EngineApi, RunControlHost {
     this.run.followChildren = on && this.childFollower !== undefined;
   }
 
-  /** A forked child handed over by its parent's engine: stopped, our int3s out of it. */
-  adoptForked(child: Tracee, origin: Origin): void {
+  /** A forked child handed over by its parent's engine, our int3s out of it: at the fork
+   * event (its first stop still to come) or, a vfork child, stopped at its exec. */
+  adoptForked(child: Tracee, origin: Origin, firstStopToCome: boolean): void {
     this.assertNoProcess();
     this.origin = origin;
-    this.adopt(child.pid, [child]);
+    this.adopt(child.pid, [child], firstStopToCome);
   }
 
   /** Whether a stop of `tid` is this engine's. */
@@ -392,8 +393,8 @@ export class Engine implements EngineApi, RunControlHost {
     return { reason: 'exception', thread, description, text: description };
   }
 
-  adoptChild(child: Tracee): boolean {
-    return this.origin !== undefined && this.childFollower !== undefined && this.childFollower(child, this.origin);
+  adoptChild(child: Tracee, how: 'fork' | 'vfork'): boolean {
+    return this.origin !== undefined && this.childFollower !== undefined && this.childFollower(child, this.origin, how);
   }
 
   execed(): void {
@@ -449,9 +450,9 @@ export class Engine implements EngineApi, RunControlHost {
 
   // ---- internals ----
 
-  private adopt(pid: number, tracees: readonly Tracee[]): void {
+  private adopt(pid: number, tracees: readonly Tracee[], firstStopToCome = false): void {
     this.disconnecting = false;
-    this.run.adopt(pid, tracees);
+    this.run.adopt(pid, tracees, firstStopToCome);
     this.loadProcess();
   }
 

@@ -47,18 +47,18 @@ export class EngineHost {
       ? (event: EngineEvent | ForkedEvent) => this.context.emit(event)
       : (event: EngineEvent | ForkedEvent) => this.context.emit({ ...event, engine: id });
     const engine = new Engine(this.context.tracer, emit);
-    engine.childFollower = (child, origin) => this.follow(child, origin, emit);
+    engine.childFollower = (child, origin, how) => this.follow(child, origin, how, emit);
     this.engines.set(id, engine);
     return engine;
   }
 
   /** A child forked by the process of the engine whose events go to `emitParent`: it gets an
    * engine of its own and stays stopped until its session says configurationDone. */
-  private follow(child: Tracee, origin: Origin, emitParent: (event: ForkedEvent) => void): boolean {
+  private follow(child: Tracee, origin: Origin, how: 'fork' | 'vfork', emitParent: (event: ForkedEvent) => void): boolean {
     const id = this.nextId++;
     const engine = this.create(id);
     try {
-      engine.adoptForked(child, origin);
+      engine.adoptForked(child, origin, how === 'fork');
     } catch (error) {
       this.engines.delete(id);
       this.context.log(`umview-dap: cannot follow child ${child.tid}: ${(error as Error).message}`);

@@ -44,9 +44,10 @@ export interface RunControlHost {
   /** A running thread is about to make a system call (only while `traceSyscalls`): a report if it must stop. */
   syscallEntered(thread: ThreadState, stop: SyscallEnterStop): StopReport | undefined;
   /**
-   * A process the debuggee forked, stopped at its first stop with our int3s taken out of it (a
-   * vfork child: at its exec, when it no longer shares our memory). Only while `followChildren`.
-   * True when the host took it over (it stays stopped and traced); false lets it go.
+   * A process the debuggee forked, with our int3s taken out of it: a fork child at its parent's
+   * fork event (before its own first stop, which its new owner receives), a vfork child at its
+   * exec, when it no longer shares our memory (stopped). Only while `followChildren`. True when
+   * the host took it over (it is traced by another engine from now on); false lets it go.
    */
   adoptChild?(child: Tracee, how: 'fork' | 'vfork'): boolean;
 }
@@ -104,7 +105,8 @@ export class RunControl {
     return thread.tracee;
   }
 
-  /** Takes over a stopped process (just spawned or attached): every thread stopped. */
+  /** Takes over a stopped process (just spawned or attached): every thread stopped. A forked
+   * child handed over at its parent's fork event has its first stop still to come. */
   /**
    * Signals to pass on once without a stop: the debugger's own (terminate's SIGTERM, which the
    * program may handle), not something that happened to the program.
@@ -116,11 +118,15 @@ export class RunControl {
     this.passOnceSignals.add(signal);
   }
 
-  adopt(pid: number, tracees: readonly Tracee[]): void {
+  adopt(pid: number, tracees: readonly Tracee[], firstStopToCome = false): void {
     this.passOnceSignals.clear();
     this.pid = pid;
     this.threads.clear();
-    for (const tracee of tracees) this.threads.set(tracee.tid, new ThreadState(tracee));
+    for (const tracee of tracees) {
+      const thread = new ThreadState(tracee);
+      thread.running = firstStopToCome; // resumed only once that stop has come
+      this.threads.set(tracee.tid, thread);
+    }
     this.activity = { kind: 'stopped' };
   }
 
@@ -232,7 +238,7 @@ export class RunControl {
     }
     const foreign = this.foreignChildren.get(stop.tid);
     if (foreign !== undefined) {
-      if (this.followChildren && how(foreign) !== undefined) this.followForeignChild(stop.tracee, how(foreign)!);
+      if (foreign === 'vfork' && this.followChildren) this.followVforkChild(stop.tracee);
       else this.releaseForeignChild(stop.tracee, foreign);
       return;
     }
@@ -401,6 +407,8 @@ export class RunControl {
       thread.running = true; // until its first stop arrives
       this.threads.set(child.tid, thread);
       this.host.threadStarted(thread);
+    } else if (how === 'fork' && this.followChildren) {
+      this.followForkChild(child);
     } else {
       this.foreignChildren.set(child.tid, how);
     }
@@ -411,23 +419,32 @@ export class RunControl {
     return this.threads.has(tid) || this.foreignChildren.has(tid) || this.vforkChildren.has(tid);
   }
 
-  /** followFork: a forked child's first stop. A fork child gets a copy of our int3s, taken out
-   * here; a vfork child shares our memory (and the parent waits for it in the kernel): it runs
-   * untouched to its exec, and is handed over there. */
-  private followForeignChild(child: Tracee, kind: 'fork' | 'vfork'): void {
-    this.foreignChildren.delete(child.tid);
+  /**
+   * followFork, at the parent's fork event: the child has not run a line yet and has a copy of
+   * our int3s, taken out here; it is handed over now, before the parent runs on (so that its
+   * session is announced before anything the parent does next, its exit included), and its
+   * first stop goes to its new engine.
+   */
+  private followForkChild(child: Tracee): void {
     try {
-      if (kind === 'vfork') {
-        this.vforkChildren.add(child.tid);
-        child.cont(0);
-        return;
-      }
       this.breakpoints.writeOriginals(child);
     } catch (error) {
-      if (isTraceeGone(error)) return;
+      if (isTraceeGone(error)) return; // killed already: its exit is a stray's
       throw error;
     }
-    if (!this.host.adoptChild?.(child, 'fork')) this.detachChild(child);
+    if (!this.host.adoptChild?.(child, 'fork')) this.foreignChildren.set(child.tid, 'fork'); // let go at its first stop
+  }
+
+  /** followFork, at a vfork child's first stop: it shares our memory (and the parent waits for
+   * it in the kernel), so it runs untouched to its exec, and is handed over there. */
+  private followVforkChild(child: Tracee): void {
+    this.foreignChildren.delete(child.tid);
+    this.vforkChildren.add(child.tid);
+    try {
+      child.cont(0);
+    } catch (error) {
+      if (!isTraceeGone(error)) throw error;
+    }
   }
 
   /** A stop of a vfork child on its way to exec: passed on, until the exec hands it over. */

@@ -598,6 +598,7 @@ export class UmviewDebugSession extends DebugSession {
    * a debuggee, until its children's sessions are over (the worker that traces them is this
    * session's). */
   private async onForked(event: ForkedEvent): Promise<void> {
+    if (this.lifecycle === 'ended') return; // the worker that holds the child is closing: it goes with it
     try {
       const engine = await this.requireEngine();
       await this.children.open(engine, event, this.debuggee ?? 'launched', this.followFork);
