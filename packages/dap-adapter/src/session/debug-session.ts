@@ -214,6 +214,7 @@ export class UmviewDebugSession extends DebugSession {
   protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
     await this.control(response, async () => {
       const last = this.lastStart;
+      if (followedChildOf(this.options) !== undefined) throw new Error('a forked child cannot be started again: restart its parent\'s session');
       if (last === undefined) throw new Error('restart before launch or attach: there is nothing to restart');
       const next: unknown = args?.arguments ?? last.args;
       // A configuration that cannot start is refused before the running debuggee is let go.

@@ -123,6 +123,7 @@ describe('followFork', () => {
     const parentExited = parent.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
     await parent.configurationDoneRequest();
     const { child } = await nextChild({});
+    await expect(child.restartRequest({})).rejects.toThrow('a forked child cannot be started again: restart its parent\'s session');
     await child.configurationDoneRequest();
     // The grandchild's startDebugging comes on the child's connection.
     const configuration = await child.nextStartDebugging();
