@@ -225,6 +225,19 @@ describe('followFork', () => {
     expect(processAlive(parentPid)).toBe(false);
   });
 
+  it('a child still waiting for its session when the parent disconnects is killed with it', async () => {
+    const processEvent = parent.waitForEvent('process');
+    await launch(parent, { program: program('fork-children'), args: ['1'], followFork: 'both' });
+    const parentPid = (await processEvent).body.systemProcessId as number;
+    await parent.configurationDoneRequest();
+    const configuration = await parent.nextStartDebugging(false); // never answered, never connected
+    expect(processAlive(configuration.pid)).toBe(true); // held stopped for its session
+    await parent.disconnectRequest();
+    await processGone(configuration.pid);
+    expect(processAlive(parentPid)).toBe(false);
+    expect(existsSync(configuration.umviewChildSession.socket)).toBe(false);
+  });
+
   it('an attached parent\'s disconnect detaches its children too: every process finishes normally', async () => {
     const result = join(tempDir('umview-dap-fork-later-'), 'result.txt');
     // Started through sh, so that it is not a child of this process (as a process one attaches to).

@@ -72,10 +72,11 @@ export class ForkClient extends PatientDebugClient {
     } as DebugProtocol.InitializeRequestArguments);
   }
 
-  /** The next startDebugging request (already received or to come), answered with success. */
-  nextStartDebugging(): Promise<StartDebuggingConfiguration> {
+  /** The next startDebugging request (already received or to come), answered with success
+   * (or, `answer` false, left unanswered, as a client that never gets to it). */
+  nextStartDebugging(answer = true): Promise<StartDebuggingConfiguration> {
     const take = (request: DebugProtocol.Request): StartDebuggingConfiguration => {
-      this.respond(request, true);
+      if (answer) this.respond(request, true);
       return (request.arguments as DebugProtocol.StartDebuggingRequestArguments).configuration as unknown as StartDebuggingConfiguration;
     };
     const seen = this.startRequests.shift();
