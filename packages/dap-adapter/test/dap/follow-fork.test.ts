@@ -175,6 +175,14 @@ describe('followFork', () => {
     });
   }
 
+  it('a vfork child that exits without exec gets no session, and its parent is not held', async () => {
+    await launch(parent, { program: program('fork-exec'), args: ['vfork', '/nonexistent/program'], followFork: 'both' });
+    const exited = parent.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+    await parent.configurationDoneRequest();
+    expect((await exited).body.exitCode).toBe(127); // the child's _exit(127) after the failed exec
+    expect(parent.unansweredStartRequests).toBe(0);
+  });
+
   it('refuses a followFork it does not know, before starting anything', async () => {
     await parent.initializeRequest();
     await expect(parent.launchRequest({ program: program('fork-children'), followFork: 'sideways' } as DebugProtocol.LaunchRequestArguments))
