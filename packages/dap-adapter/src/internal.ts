@@ -11,6 +11,7 @@ export * from './symbols/index.js';
 export { MessageReader, type MessageReaderOptions, type ReadItem } from './transport/message-reader.js';
 export { EngineClient, type EngineClientOptions } from './engine/engine-client.js';
 export type * from './engine/protocol.js';
+export type * from './engine/fork-protocol.js';
 export { parseHitCondition, type HitCondition } from './breakpoints/hit-condition.js';
 export type * from './core/core-protocol.js';
 export { CoreFile, NotCoreError, type CoreFileMapping, type CoreProcess, type CoreSegment, type CoreSignal, type CoreThread } from './core/core-file.js';

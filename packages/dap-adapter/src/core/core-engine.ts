@@ -142,6 +142,9 @@ export class CoreEngine implements EngineApi {
     throw new Error(CANNOT_RUN);
   }
 
+  /** A core has no processes to fork: followFork has nothing to follow. */
+  followChildren(): void {}
+
   gotoTargets(): GotoTargetInfo[] {
     throw new Error(CANNOT_RUN);
   }

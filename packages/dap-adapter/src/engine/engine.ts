@@ -36,7 +36,7 @@ import type {
 import { RunControl, type RunControlHost, type StopReport } from './run-control.js';
 import type { ThreadState } from './thread-state.js';
 
-type Origin = 'launched' | 'attached';
+export type Origin = 'launched' | 'attached';
 
 /** UMVIEW_DAP_TRACE=1 logs every stop to stderr. */
 const TRACE = process.env.UMVIEW_DAP_TRACE === '1';
@@ -64,6 +64,8 @@ export class Engine implements EngineApi, RunControlHost {
   /** The terminal launcher between seizeLauncher and execLauncher. */
   private launcher: Tracee | undefined;
   private readonly gotoTargetList = new GotoTargets();
+  /** followFork: who takes over a forked child (the engine host, see fork-follower.ts). */
+  childFollower: ((child: Tracee, origin: Origin, how: 'fork' | 'vfork') => boolean) | undefined;
 
   constructor(private readonly tracer: Tracer, private readonly emit: (event: EngineEvent) => void) {
     this.breakpoints = new SoftwareBreakpoints(() => this.run.anyThread());
@@ -143,6 +145,28 @@ export class Engine implements EngineApi, RunControlHost {
     } catch {
       // gone already
     }
+  }
+
+  followChildren(on: boolean): void {
+    this.run.followChildren = on && this.childFollower !== undefined;
+  }
+
+  /** A forked child handed over by its parent's engine, our int3s out of it: at the fork
+   * event (its first stop still to come) or, a vfork child, stopped at its exec. */
+  adoptForked(child: Tracee, origin: Origin, firstStopToCome: boolean): void {
+    this.assertNoProcess();
+    this.origin = origin;
+    this.adopt(child.pid, [child], firstStopToCome);
+  }
+
+  /** Whether a stop of `tid` is this engine's. */
+  owns(tid: number): boolean {
+    return this.run.owns(tid);
+  }
+
+  /** The debuggee's pid and program, as the session shows them. */
+  describeProcess(): ProcessInfo {
+    return this.processInfo();
   }
 
   setSourceBreakpoints(path: string, specs: readonly SourceBreakpointSpec[]): BreakpointState[] {
@@ -400,6 +424,10 @@ export class Engine implements EngineApi, RunControlHost {
     return { reason: 'exception', thread, description, text: description };
   }
 
+  adoptChild(child: Tracee, how: 'fork' | 'vfork'): boolean {
+    return this.origin !== undefined && this.childFollower !== undefined && this.childFollower(child, this.origin, how);
+  }
+
   execed(): void {
     const gone = this.modules.all;
     this.modules.clear();
@@ -454,9 +482,9 @@ export class Engine implements EngineApi, RunControlHost {
 
   // ---- internals ----
 
-  private adopt(pid: number, tracees: readonly Tracee[]): void {
+  private adopt(pid: number, tracees: readonly Tracee[], firstStopToCome = false): void {
     this.disconnecting = false;
-    this.run.adopt(pid, tracees);
+    this.run.adopt(pid, tracees, firstStopToCome);
     this.loadProcess();
   }
 

@@ -307,6 +307,8 @@ export interface EngineApi {
   gotoTargets(path: string, line: number): GotoTargetInfo[];
   /** Moves the thread's pc to a target of the last gotoTargets (frame 0); a `stopped` event (reason goto) follows. */
   goto(threadId: number, targetId: number): void;
+  /** followFork "child"/"both": forked processes are handed to engines of their own (fork-follower.ts). */
+  followChildren(on: boolean): void;
 }
 
 export type EngineCommand = keyof EngineApi;

@@ -12,7 +12,9 @@ import { EngineClient } from '../engine/engine-client.js';
 import type {
   BreakpointOptions, BreakpointState, EngineEvent, EvaluationTarget, PrefetchResult, StartOptions, ValueFormatOptions,
 } from '../engine/protocol.js';
+import type { FollowForkMode, ForkedEvent } from '../engine/fork-protocol.js';
 import { launchInTerminal } from '../terminal/terminal-launch.js';
+import { ChildSessions, followedChildOf, followForkMode } from './child-sessions.js';
 import { FrameIds } from './frame-ids.js';
 import { attachTarget, launchPlan } from './launch-config.js';
 import { coreTarget, isCoreLaunch } from '../core/core-config.js';
@@ -48,6 +50,10 @@ const OUTPUT_DRAIN_MS = 1000;
 /** How long a disconnect may take (stopping every thread, removing breakpoints, detaching). */
 const DISCONNECT_TIMEOUT_MS = 5000;
 
+/** How long the client may take to answer startDebugging; without an answer by then the child
+ * still waits for its session (until the parent's ends), but the adapter's timer goes. */
+const START_DEBUGGING_TIMEOUT_MS = 60_000;
+
 type Lifecycle = 'new' | 'initialized' | 'ended';
 
 export class UmviewDebugSession extends DebugSession {
@@ -63,6 +69,11 @@ export class UmviewDebugSession extends DebugSession {
   /** VS Code (and code-server): its debug console reads a completion's `start` its own way (see completionsRequest). */
   private clientIsVsCode = false;
   private output: OutputForwarder | undefined;
+  /** The client said in `initialize` that it can start a session for a forked child. */
+  private clientStartsSessions = false;
+  private followFork: FollowForkMode = 'parent';
+  private debuggeePid: number | undefined;
+  private readonly children: ChildSessions;
   private readonly frames = new FrameIds();
   /** While > 0, events wait: a request's response goes out before the events it caused. */
   private holdCount = 0;
@@ -83,6 +94,11 @@ export class UmviewDebugSession extends DebugSession {
   constructor(private readonly options: SessionOptions = {}) {
     super();
     this.log = options.log ?? ((line) => process.stderr.write(`umview-dap: ${line}\n`));
+    this.children = new ChildSessions({
+      startDebugging: (configuration, done) => this.sendRequest('startDebugging', { request: 'attach', configuration }, START_DEBUGGING_TIMEOUT_MS, (answer) => done(answer.success ? undefined : answer.message || 'refused')),
+      console: (text) => this.sendEvent(new OutputEvent(`${text}\n`, 'console')),
+      sessionOptions: { workerPath: options.workerPath, launcherPath: options.launcherPath, log: options.log },
+    });
     // Lines and columns as the engine has them (1-based); converted for clients that count from 0.
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
@@ -142,9 +158,13 @@ export class UmviewDebugSession extends DebugSession {
     this.lifecycle = 'initialized';
     this.clientRunsInTerminal = args.supportsRunInTerminalRequest === true;
     this.clientIsVsCode = args.clientID === 'vscode';
-    // The worker starts now, while the client prepares its launch request.
-    this.engine = EngineClient.start({ workerPath: this.options.workerPath }).then((engine) => {
-      engine.onEvent((event) => this.onEngineEvent(event));
+    this.clientStartsSessions = (args as { supportsStartDebuggingRequest?: boolean }).supportsStartDebuggingRequest === true;
+    // The worker starts now, while the client prepares its launch request (a followed child's
+    // engine is in its parent session's worker).
+    const followed = followedChildOf(this.options);
+    const client = followed !== undefined ? Promise.resolve(followed.client) : EngineClient.start({ workerPath: this.options.workerPath });
+    this.engine = client.then((engine) => {
+      engine.onEvent((event) => (event.type === 'forked' ? void this.onForked(event) : this.onEngineEvent(event)));
       return engine;
     });
     this.engine.catch(() => undefined); // reported by the request that needs it
@@ -203,6 +223,7 @@ export class UmviewDebugSession extends DebugSession {
   protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
     await this.control(response, async () => {
       const last = this.lastStart;
+      if (followedChildOf(this.options) !== undefined) throw new Error('a forked child cannot be started again: restart its parent\'s session');
       if (last === undefined) throw new Error('restart before launch or attach: there is nothing to restart');
       const next: unknown = args?.arguments ?? last.args;
       // A configuration that cannot start is refused before the running debuggee is let go.
@@ -210,6 +231,7 @@ export class UmviewDebugSession extends DebugSession {
       else if (last.request === 'launch') launchPlan(next);
       else attachTarget(next);
       const engine = await this.requireEngine();
+      await this.children.endAll(); // the old debuggee's children go with it
       await this.endDebuggee(engine, undefined);
       this.output?.close();
       this.output = undefined;
@@ -223,6 +245,7 @@ export class UmviewDebugSession extends DebugSession {
     if (this.debuggee !== undefined) throw new Error('this session already has a debuggee');
     if (isCoreLaunch(args)) return this.startCore(args);
     const { plan, options, console: consoleKind, envChanges } = launchPlan(args);
+    const followFork = followForkMode(args);
     if (consoleKind !== 'internalConsole' && !this.clientRunsInTerminal) {
       throw new Error(`"console": "${consoleKind}" needs a client that runs programs in its terminals (runInTerminal), and this one does not: use "internalConsole"`);
     }
@@ -242,6 +265,8 @@ export class UmviewDebugSession extends DebugSession {
         }),
       });
     this.debuggee = 'launched';
+    this.debuggeePid = result.pid;
+    await this.setUpFollowFork(engine, followFork);
     this.lastStart = { request: 'launch', args };
     this.startOptions = options;
     this.output = new OutputForwarder(result.stdio, (category, text) => this.sendEvent(new OutputEvent(text, category)));
@@ -261,9 +286,23 @@ export class UmviewDebugSession extends DebugSession {
   private async startAttach(args: unknown): Promise<void> {
     if (this.debuggee !== undefined) throw new Error('this session already has a debuggee');
     const { pid, options } = attachTarget(args);
+    const followFork = followForkMode(args);
     const engine = await this.requireEngine();
+    const followed = followedChildOf(this.options);
+    if (followed !== undefined) {
+      // A forked child, held stopped by its engine since its first stop.
+      if (pid !== followed.pid) throw new Error(`this session is for child process ${followed.pid}, not ${pid}`);
+      this.debuggee = followed.origin;
+      this.debuggeePid = pid;
+      this.startOptions = options;
+      await this.setUpFollowFork(engine, followFork);
+      this.sendEvent(new Event('process', { name: followed.program ?? String(pid), systemProcessId: pid, isLocalProcess: true, startMethod: 'attachForSuspendedLaunch' }));
+      return;
+    }
     const result = await engine.call('attach', pid);
     this.debuggee = 'attached';
+    this.debuggeePid = pid;
+    await this.setUpFollowFork(engine, followFork);
     this.lastStart = { request: 'attach', args };
     this.startOptions = options;
     this.sendEvent(new Event('process', { name: result.program ?? String(pid), systemProcessId: pid, isLocalProcess: true, startMethod: 'attach' }));
@@ -624,6 +663,37 @@ export class UmviewDebugSession extends DebugSession {
     });
   }
 
+  // ---- followFork (child-sessions.ts) ----
+
+  private async setUpFollowFork(engine: EngineClient, mode: FollowForkMode): Promise<void> {
+    this.followFork = mode;
+    if (this.followFork === 'parent') return;
+    if (!this.clientStartsSessions) {
+      this.sendEvent(new OutputEvent(`umview: "followFork": "${this.followFork}" needs a client that starts debug sessions (startDebugging), and this one does not: forked processes run on, not debugged\n`, 'console'));
+      return;
+    }
+    await engine.call('followChildren', true);
+  }
+
+  /** The debuggee forked and the child is held for a session of its own. In "child" mode the
+   * parent is then let go (detached, its breakpoints removed) and this session stays, without
+   * a debuggee, until its children's sessions are over (the worker that traces them is this
+   * session's). */
+  private async onForked(event: ForkedEvent): Promise<void> {
+    if (this.lifecycle === 'ended') return; // the worker that holds the child is closing: it goes with it
+    try {
+      const engine = await this.requireEngine();
+      await this.children.open(engine, event, this.debuggee ?? 'launched', this.followFork);
+      if (this.followFork !== 'child' || this.debuggee === undefined) return;
+      const parent = this.debuggeePid;
+      await this.endDebuggee(engine, false);
+      this.sendEvent(new OutputEvent(`umview: followFork "child": detached from the parent process ${parent}, which runs on; this session ends with its child's\n`, 'console'));
+      this.children.whenAllEnded(() => this.sendEvent(new TerminatedEvent()));
+    } catch (error) {
+      this.log(`followFork: ${(error as Error).message}`);
+    }
+  }
+
   // ---- engine events ----
 
   private onEngineEvent(event: EngineEvent): void {
@@ -674,7 +744,9 @@ export class UmviewDebugSession extends DebugSession {
     // The last lines it printed come before the news of its death.
     await this.output?.drained(OUTPUT_DRAIN_MS);
     this.sendEvent(new ExitedEvent(exitCode));
-    this.sendEvent(new TerminatedEvent());
+    // Its forked children's sessions live in this session's worker: it ends with the last of
+    // them (a program that forks a daemon and exits keeps the daemon's session).
+    this.children.whenAllEnded(() => this.sendEvent(new TerminatedEvent()));
   }
 
   // ---- helpers ----
@@ -693,6 +765,7 @@ export class UmviewDebugSession extends DebugSession {
   private async release(terminateDebuggee?: boolean): Promise<void> {
     const engine = await this.engine?.catch(() => undefined);
     if (engine === undefined) return;
+    await this.children.endAll();
     await this.endDebuggee(engine, terminateDebuggee);
     this.output?.close();
     await engine.close();
