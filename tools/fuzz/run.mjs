@@ -22,11 +22,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const require = createRequire(import.meta.url);
 const { pack } = require('./lib/sections.cjs');
+const { buildCore } = require('./lib/core-seed.cjs');
 
 export const TARGETS = {
   elf: { maxInput: 64 * 1024, versifier: false, package: 'dap-adapter', bundle: 'internal.cjs', scopes: ['src/symbols/'], what: 'ELF reader (+ DWARF, CFI through it)' },
   dwarf: { maxInput: 64 * 1024, versifier: false, package: 'dap-adapter', bundle: 'internal.cjs', scopes: ['src/symbols/dwarf/', 'src/symbols/cfi/', 'src/symbols/binary/'], what: 'DWARF + CFI readers' },
   'ptrace-multi': { maxInput: 4096, versifier: false, package: 'ptrace-multi', scopes: ['src/'], what: 'PTRACE_MULTI decoder + executor (differential)' },
+  core: { maxInput: 64 * 1024, versifier: false, package: 'dap-adapter', bundle: 'internal.cjs', scopes: ['src/core/core-file.ts', 'src/core/core-memory.ts', 'src/core/core-identity.ts'], what: 'ELF core reader (notes, segments, memory)' },
   'dap-message': { maxInput: 16 * 1024, versifier: false, package: 'dap-adapter', bundle: 'internal.cjs', scopes: ['src/transport/', 'src/session/debug-session.ts'], what: 'DAP framing, validation, session dispatch' },
 };
 
@@ -149,6 +151,9 @@ function prepareSeeds(target) {
         elf.close();
       }
     }
+  } else if (target === 'core') {
+    write('crashed.core', buildCore({ threads: 2, signal: 11 }));
+    write('gcore.core', buildCore({ threads: 1, signal: 0 }));
   } else if (target === 'dap-message') {
     for (const [name, text] of Object.entries(dapSeeds())) write(`${name}.txt`, Buffer.from(text, 'latin1'));
   } else if (target === 'ptrace-multi') {

@@ -1,12 +1,14 @@
 // The scenario, step by step, driven through VS Code's UI as a person would: open the folder,
-// open greet.c, F9 on a line, F5, read Call Stack and Variables, F10, Shift+F5; then, last and
+// open greet.c, F9 on a line, F5, read Call Stack and Variables, F10, Jump to Cursor, a Debug
+// Console completion, Shift+F5; then a program that forks, with followFork "both": its child
+// shows as a second session in Call Stack, paused at a breakpoint only it runs; then, last and
 // apart, the program in the integrated terminal answering a line typed into its stdin.
 // Each step waits for the UI element or text that proves its state (never a sleep) and ends
 // with a screenshot; the first failure stops the run (run.mjs says which step it was).
 import { HANG_GUARD_MS } from './browser.mjs';
 import { processesRunning } from './processes.mjs';
 import { goToLine, literal, pick, runCommand } from './ui.mjs';
-import { TERMINAL_LAUNCH_NAME } from './workspace.mjs';
+import { FORK_LAUNCH_NAME, TERMINAL_LAUNCH_NAME } from './workspace.mjs';
 
 /**
  * The debuggee's processes, waited for until `done(pids)`: a process that is not ours has no event
@@ -129,6 +131,43 @@ export function scenarioSteps({ page, url, workspace, state, log, terminalSuppor
       },
     },
     {
+      name: 'jump-to-cursor',
+      async run() {
+        // Back to the breakpoint's line with Jump to Cursor (DAP gotoTargets and goto): the
+        // line runs again, and result is 49 again after stepping over it.
+        await goToLine(page, breakpointLine);
+        await runCommand(page, 'Debug: Jump to Cursor');
+        await frameRow('square', breakpointLine).waitFor();
+        await page.keyboard.press('F10');
+        await frameRow('square', nextLine).waitFor();
+        await variable('result', '49').waitFor();
+        state.jumped = true;
+        log(`jumped back to line ${breakpointLine} and stepped over it again: result = 49`);
+      },
+    },
+    {
+      name: 'debug-console-completion',
+      async run() {
+        // The debug console completes a local (DAP completions): "resu", Ctrl+Space, the
+        // suggestion "result" (its type, int, beside it) accepted with Tab (Enter would submit
+        // "resu"), then Enter evaluates it.
+        await runCommand(page, 'Debug Console: Focus on Debug Console View');
+        await page.keyboard.type('resu');
+        await page.keyboard.press('Control+Space');
+        // The suggest widget's rows are options named after their label.
+        const suggestion = page.getByRole('option', { name: /^result, int\b/ }).first();
+        await suggestion.waitFor();
+        await page.keyboard.press('Tab');
+        await suggestion.waitFor({ state: 'detached' });
+        await page.keyboard.press('Enter');
+        // The console echoes the expression it evaluated, then its value.
+        await page.getByRole('treeitem', { name: /^result\b/ }).first().waitFor();
+        await page.getByRole('treeitem', { name: /^49\b/ }).first().waitFor();
+        state.completed = true;
+        log('the debug console completed "resu" to result and evaluated it: 49');
+      },
+    },
+    {
       name: 'stop',
       async run() {
         await page.keyboard.press('Shift+F5');
@@ -141,6 +180,44 @@ export function scenarioSteps({ page, url, workspace, state, log, terminalSuppor
         await untilProcesses(program, (list) => list.length === 0, 'the debuggee to be gone');
         state.stopped = true;
         log('session ended, debuggee gone');
+      },
+    },
+    {
+      name: 'follow-fork',
+      async run() {
+        // followFork "both": the forked child is a second session (VS Code's startDebugging,
+        // served by the same adapter), paused at a breakpoint only the child runs.
+        const { forkSourceName, forkBreakpointLine, forkProgram } = workspace;
+        await runCommand(page, 'View: Show Explorer');
+        await view.explorer.getByRole('treeitem', { name: forkSourceName }).dblclick();
+        await page.getByRole('tab', { name: forkSourceName }).waitFor();
+        await goToLine(page, forkBreakpointLine);
+        await page.keyboard.press('F9');
+        await runCommand(page, 'View: Show Run and Debug');
+        await view.breakpoints.getByRole('checkbox', { name: new RegExp(`^${literal(forkSourceName)} ${forkBreakpointLine}\\b`), checked: true }).waitFor();
+        await runCommand(page, 'Debug: Select and Start Debugging');
+        await pick(page, FORK_LAUNCH_NAME);
+        // Call Stack: the child's session ("Session forks (pid N)") under the parent's, and
+        // its top frame child_work at the breakpoint.
+        const childSession = view.callStack.getByRole('row', { name: /^Session forks \(pid \d+\)/ }).first();
+        await childSession.waitFor();
+        await view.callStack.getByRole('row', { name: `Stack Frame child_work, line ${forkBreakpointLine}, ${forkSourceName}` }).waitFor();
+        const pids = await untilProcesses(forkProgram, (list) => list.length === 2, 'the parent and its child');
+        const label = await childSession.getAttribute('aria-label');
+        state.childSessionShown = true;
+        log(`child session ${JSON.stringify(label)} paused in child_work; processes ${pids.join(', ')}`);
+      },
+    },
+    {
+      name: 'follow-fork-end',
+      async run() {
+        const { forkProgram } = workspace;
+        // F5 in the child's (focused) session: it exits, the parent's wait returns and it ends,
+        // and with it every session.
+        await page.keyboard.press('F5');
+        await view.stopButton.waitFor({ state: 'detached' });
+        await untilProcesses(forkProgram, (list) => list.length === 0, 'the parent and its child to be gone');
+        log('both sessions ended, both processes gone');
       },
     },
     {

@@ -8,14 +8,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const FIXTURE = fileURLToPath(new URL('fixtures/greet.c', import.meta.url));
+const FORK_FIXTURE = fileURLToPath(new URL('fixtures/forks.c', import.meta.url));
 
 export const LAUNCH_NAME = 'Debug greet (umview)';
 export const TERMINAL_LAUNCH_NAME = 'Debug greet in the terminal (umview)';
+export const FORK_LAUNCH_NAME = 'Debug forks and its child (umview)';
 
 /** The 1-based line of the source that carries `marker`. */
 function lineOf(source, marker) {
   const index = source.split('\n').findIndex((line) => line.includes(marker));
-  if (index < 0) throw new Error(`greet.c has no line marked ${marker}`);
+  if (index < 0) throw new Error(`the fixture has no line marked ${marker}`);
   return index + 1;
 }
 
@@ -26,11 +28,16 @@ export function makeWorkspace(dir) {
   copyFileSync(FIXTURE, sourcePath);
   const program = join(dir, 'greet');
   execFileSync('gcc', ['-g', '-O0', '-o', program, sourcePath], { stdio: 'inherit' });
+  const forkSourcePath = join(dir, 'forks.c');
+  copyFileSync(FORK_FIXTURE, forkSourcePath);
+  const forkProgram = join(dir, 'forks');
+  execFileSync('gcc', ['-g', '-O0', '-o', forkProgram, forkSourcePath], { stdio: 'inherit' });
   const launch = {
     version: '0.2.0',
     configurations: [
       { name: LAUNCH_NAME, type: 'umview', request: 'launch', program: '${workspaceFolder}/greet', cwd: '${workspaceFolder}' },
       { name: TERMINAL_LAUNCH_NAME, type: 'umview', request: 'launch', program: '${workspaceFolder}/greet', cwd: '${workspaceFolder}', console: 'integratedTerminal' },
+      { name: FORK_LAUNCH_NAME, type: 'umview', request: 'launch', program: '${workspaceFolder}/forks', cwd: '${workspaceFolder}', followFork: 'both' },
     ],
   };
   writeFileSync(join(dir, '.vscode/launch.json'), `${JSON.stringify(launch, null, 2)}\n`);
@@ -42,5 +49,8 @@ export function makeWorkspace(dir) {
     breakpointLine: lineOf(source, 'e2e: breakpoint'),
     nextLine: lineOf(source, 'e2e: after step over'),
     callLine: lineOf(source, 'e2e: call'),
+    forkProgram,
+    forkSourceName: 'forks.c',
+    forkBreakpointLine: lineOf(readFileSync(forkSourcePath, 'utf8'), 'e2e: child breakpoint'),
   };
 }

@@ -20,7 +20,10 @@ import { DataBreakpoints } from '../breakpoints/data-breakpoints.js';
 import { queryTarget } from '../breakpoints/data-targets.js';
 import { UserBreakpoints } from '../breakpoints/user-breakpoints.js';
 import { LOADER_OWNER, LoaderHook } from '../modules/loader-hook.js';
-import { ModuleMap } from '../modules/module-map.js';
+import { ModuleMap, type LoadedModule } from '../modules/module-map.js';
+import { describeModule, moduleChanges } from '../modules/module-descriptions.js';
+import { completionsAt } from '../inspect/completions.js';
+import { GotoTargets } from '../stepping/goto-targets.js';
 import { describeFrame } from '../stack/frame-description.js';
 import { unwindThread } from '../stack/call-stack.js';
 import { LineStep, type StepContext } from '../stepping/line-step.js';
@@ -29,13 +32,14 @@ import type { UnwindResult } from '../symbols/index.js';
 import type {
   BreakpointState, CatchpointState, DataBreakpointInfoResult, DataBreakpointQuery, DataBreakpointSpec, DisassembledInstructionInfo, EngineApi, EngineEvent,
   EvaluateDescription, EvaluationTarget, ExceptionDetails,
+  CompletionCandidate, GotoTargetInfo, ModuleDescription,
   FunctionBreakpointSpec, InstructionBreakpointSpec, LaunchPlan, LaunchResult, MemoryReadResult, MemoryWriteResult, ProcessInfo,
   PrefetchResult, ScopeDescription, SourceBreakpointSpec, StackFrameInfo, StackTraceResult, StartOptions, ThreadInfo, ValueFormatOptions, VariableDescription,
 } from './protocol.js';
 import { RunControl, type RunControlHost, type StopReport } from './run-control.js';
 import type { ThreadState } from './thread-state.js';
 
-type Origin = 'launched' | 'attached';
+export type Origin = 'launched' | 'attached';
 
 /** UMVIEW_DAP_TRACE=1 logs every stop to stderr. */
 const TRACE = process.env.UMVIEW_DAP_TRACE === '1';
@@ -63,6 +67,9 @@ export class Engine implements EngineApi, RunControlHost {
   private readonly frameDescriptions = new Map<string, StackFrameInfo>();
   /** The terminal launcher between seizeLauncher and execLauncher. */
   private launcher: Tracee | undefined;
+  private readonly gotoTargetList = new GotoTargets();
+  /** followFork: who takes over a forked child (the engine host, see fork-follower.ts). */
+  childFollower: ((child: Tracee, origin: Origin, how: 'fork' | 'vfork') => boolean) | undefined;
 
   constructor(private readonly tracer: Tracer, private readonly emit: (event: EngineEvent) => void) {
     this.breakpoints = new SoftwareBreakpoints(() => this.run.anyThread());
@@ -146,6 +153,28 @@ export class Engine implements EngineApi, RunControlHost {
     } catch {
       // gone already
     }
+  }
+
+  followChildren(on: boolean): void {
+    this.run.followChildren = on && this.childFollower !== undefined;
+  }
+
+  /** A forked child handed over by its parent's engine, our int3s out of it: at the fork
+   * event (its first stop still to come) or, a vfork child, stopped at its exec. */
+  adoptForked(child: Tracee, origin: Origin, firstStopToCome: boolean): void {
+    this.assertNoProcess();
+    this.origin = origin;
+    this.adopt(child.pid, [child], firstStopToCome);
+  }
+
+  /** Whether a stop of `tid` is this engine's. */
+  owns(tid: number): boolean {
+    return this.run.owns(tid);
+  }
+
+  /** The debuggee's pid and program, as the session shows them. */
+  describeProcess(): ProcessInfo {
+    return this.processInfo();
   }
 
   setSourceBreakpoints(path: string, specs: readonly SourceBreakpointSpec[]): BreakpointState[] {
@@ -371,6 +400,32 @@ export class Engine implements EngineApi, RunControlHost {
     });
   }
 
+  loadedModules(start: number, count: number): { modules: ModuleDescription[]; totalModules: number } {
+    const all = this.modules.all;
+    const end = count > 0 ? start + count : all.length;
+    return { modules: all.slice(start, end).map(describeModule), totalModules: all.length };
+  }
+
+  completions(target: EvaluationTarget, text: string, offset: number): CompletionCandidate[] {
+    const { threadId, frameIndex } = this.evaluationTarget(target);
+    return completionsAt(this.inspector, this.inspector.frame(threadId, frameIndex), this.modules, text, offset);
+  }
+
+  gotoTargets(path: string, line: number): GotoTargetInfo[] {
+    const { threadId } = this.evaluationTarget({});
+    return this.gotoTargetList.find(this.modules, this.stoppedThread(threadId).pc, path, line);
+  }
+
+  goto(threadId: number, targetId: number): void {
+    const thread = this.stoppedThread(threadId);
+    const address = this.gotoTargetList.take(this.modules, targetId, thread.pc);
+    const registers = thread.tracee.getRegisters();
+    registers.set('rip', address);
+    thread.tracee.setRegisters(registers);
+    thread.pendingHitAt = undefined; // a hit at the old pc is not taken from elsewhere
+    this.stopped({ reason: 'goto', thread });
+  }
+
   // ---- RunControlHost ----
 
   breakpointHit(thread: ThreadState, address: bigint): StopReport | undefined {
@@ -420,11 +475,16 @@ export class Engine implements EngineApi, RunControlHost {
     this.dataBreakpoints.disarm();
   }
 
+  adoptChild(child: Tracee, how: 'fork' | 'vfork'): boolean {
+    return this.origin !== undefined && this.childFollower !== undefined && this.childFollower(child, this.origin, how);
+  }
+
   execed(): void {
     // The watched memory is gone with the old image (the kernel clears the debug registers at exec).
     for (const breakpoint of this.dataBreakpoints.clear('the program called exec')) this.emit({ type: 'breakpoint', breakpoint });
+    const gone = this.modules.all;
     this.modules.clear();
-    this.loadProcess();
+    this.loadProcess(gone);
   }
 
   stopped(report: StopReport): void {
@@ -476,16 +536,17 @@ export class Engine implements EngineApi, RunControlHost {
 
   // ---- internals ----
 
-  private adopt(pid: number, tracees: readonly Tracee[]): void {
+  private adopt(pid: number, tracees: readonly Tracee[], firstStopToCome = false): void {
     this.disconnecting = false;
-    this.run.adopt(pid, tracees);
+    this.run.adopt(pid, tracees, firstStopToCome);
     this.loadProcess();
   }
 
   /** Reads the modules of a new address space, plants the loader hook and the breakpoints. */
-  private loadProcess(): void {
+  private loadProcess(gone: readonly LoadedModule[] = []): void {
     this.frameDescriptions.clear();
-    this.modules.refresh(this.run.anyThread());
+    const { added } = this.modules.refresh(this.run.anyThread());
+    this.emitModuleChanges(added, gone);
     this.loaderHook.install(this.modules, this.breakpoints);
     for (const breakpoint of this.userBreakpoints.attachTo(this.modules.all)) this.emit({ type: 'breakpoint', breakpoint });
   }
@@ -493,10 +554,16 @@ export class Engine implements EngineApi, RunControlHost {
   private refreshModules(): void {
     const { added, removed } = this.modules.refresh(this.run.anyThread());
     if (added.length === 0 && removed.length === 0) return;
+    this.emitModuleChanges(added, removed);
     this.frameDescriptions.clear();
     for (const breakpoint of this.userBreakpoints.modulesLoaded(this.modules.all, added, removed)) {
       this.emit({ type: 'breakpoint', breakpoint });
     }
+  }
+
+  private emitModuleChanges(added: readonly LoadedModule[], removed: readonly LoadedModule[]): void {
+    if (added.length === 0 && removed.length === 0) return;
+    this.emit({ type: 'modules', changes: moduleChanges(added, removed) });
   }
 
   private afterProcess(): void {
@@ -507,7 +574,9 @@ export class Engine implements EngineApi, RunControlHost {
     this.userBreakpoints.detach();
     this.dataBreakpoints.clear();
     this.breakpoints.reset();
+    const gone = this.modules.all;
     this.modules.clear();
+    this.emitModuleChanges([], gone); // a restart's new process must not show beside the old one
   }
 
   /** The run-time address of main's body (after its prologue when there is DWARF). */
@@ -529,6 +598,7 @@ export class Engine implements EngineApi, RunControlHost {
   /** Stacks and variable references describe one stop: the debuggee runs, they go. */
   private forgetStop(): void {
     this.stacks.clear();
+    this.gotoTargetList.reset();
     this.inspector.reset();
   }
 

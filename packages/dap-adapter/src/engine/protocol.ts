@@ -70,7 +70,7 @@ export interface BreakpointState {
   readonly instructionReference?: string;
 }
 
-export type StopReason = 'entry' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint' | 'step' | 'pause' | 'exception';
+export type StopReason = 'entry' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint' | 'step' | 'pause' | 'exception' | 'goto';
 
 /** What dataBreakpointInfo asks about: a child of a variables container, an expression in a frame, or an address. */
 export interface DataBreakpointQuery {
@@ -209,6 +209,45 @@ export interface StartOptions {
   readonly disassemblyFlavor?: 'att' | 'intel';
 }
 
+/** A loaded object as DAP's Module (the Modules view). */
+export interface ModuleDescription {
+  /** Stable for the object while it stays loaded in this session. */
+  readonly id: number;
+  readonly name: string;
+  readonly path: string;
+  /** Its load address (0x-hex), as lldb-dap gives it. */
+  readonly addressRange: string;
+  readonly symbolStatus: string;
+  /** The file the debug information comes from, when found. */
+  readonly symbolFilePath?: string;
+}
+
+export interface ModuleChange {
+  readonly reason: 'new' | 'changed' | 'removed';
+  readonly module: ModuleDescription;
+}
+
+/** One completion candidate; `start` (0-based, within the request's line) and `length` say what it replaces. */
+export interface CompletionCandidate {
+  readonly label: string;
+  readonly type: 'variable' | 'field' | 'function' | 'class' | 'module' | 'value';
+  readonly detail?: string;
+  /** Keeps the order found (locals before members before globals) where a client sorts by it. */
+  readonly sortText: string;
+  readonly start: number;
+  readonly length: number;
+}
+
+/** A place `goto` can move a thread's pc to (valid until the debuggee runs). */
+export interface GotoTargetInfo {
+  readonly id: number;
+  readonly label: string;
+  readonly line: number;
+  readonly path: string;
+  /** The run-time address (0x-hex). */
+  readonly address: string;
+}
+
 /** Events the engine sends to the session (AsyncTracer.onEvent). */
 export type EngineEvent =
   | {
@@ -227,7 +266,9 @@ export type EngineEvent =
   /** A logpoint's message (category console), with where it is. */
   | { readonly type: 'output'; readonly text: string; readonly path?: string; readonly line?: number }
   /** disconnect() is complete: the debuggee was killed and reaped, or detached. */
-  | { readonly type: 'disconnected' };
+  | { readonly type: 'disconnected' }
+  /** Objects loaded or unloaded, in one batch per change of the loader's list (or exec). */
+  | { readonly type: 'modules'; readonly changes: readonly ModuleChange[] };
 
 /**
  * The engine's commands, as `AsyncTracer.command(name, ...args)` calls them. Commands run on
@@ -289,6 +330,16 @@ export interface EngineApi {
    * breakpoint removed (default for attach). A `disconnected` event says when it is done.
    */
   disconnect(terminateDebuggee: boolean | undefined): void;
+  /** The loaded objects, `count` of them (0: all) from `start`, and how many there are. */
+  loadedModules(start: number, count: number): { readonly modules: ModuleDescription[]; readonly totalModules: number };
+  /** Debug console completions for `text` with the cursor at `offset` (0-based). */
+  completions(target: EvaluationTarget, text: string, offset: number): CompletionCandidate[];
+  /** Where `goto` can take the last stopped thread for `path:line`, within its innermost function only. */
+  gotoTargets(path: string, line: number): GotoTargetInfo[];
+  /** Moves the thread's pc to a target of the last gotoTargets (frame 0); a `stopped` event (reason goto) follows. */
+  goto(threadId: number, targetId: number): void;
+  /** followFork "child"/"both": forked processes are handed to engines of their own (fork-follower.ts). */
+  followChildren(on: boolean): void;
 }
 
 export type EngineCommand = keyof EngineApi;

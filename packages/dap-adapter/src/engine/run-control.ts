@@ -51,6 +51,13 @@ export interface RunControlHost {
   threadReady?(thread: ThreadState): void;
   /** Every thread is stopped and about to be let go: what is armed in them goes (debug registers). */
   beforeDetach?(): void;
+  /**
+   * A process the debuggee forked, with our int3s taken out of it: a fork child at its parent's
+   * fork event (before its own first stop, which its new owner receives), a vfork child at its
+   * exec, when it no longer shares our memory (stopped). Only while `followChildren`. True when
+   * the host took it over (it is traced by another engine from now on); false lets it go.
+   */
+  adoptChild?(child: Tracee, how: 'fork' | 'vfork'): boolean;
 }
 
 /** Where a step runs to: `thread` reaching `address` with `accept` true (the frame check). */
@@ -79,6 +86,10 @@ export class RunControl {
   private readonly foreignChildren = new Map<number, 'fork' | 'vfork' | 'clone'>();
   /** Resume running threads with PTRACE_SYSCALL (a syscall catchpoint is set), not PTRACE_CONT. */
   traceSyscalls = false;
+  /** Hand forked processes to the host (followFork) instead of letting them go. */
+  followChildren = false;
+  /** vfork children run (traced, untouched) to their exec, where the host takes them over. */
+  private readonly vforkChildren = new Set<number>();
 
   constructor(private readonly breakpoints: SoftwareBreakpoints, private readonly host: RunControlHost) {}
 
@@ -102,7 +113,8 @@ export class RunControl {
     return thread.tracee;
   }
 
-  /** Takes over a stopped process (just spawned or attached): every thread stopped. */
+  /** Takes over a stopped process (just spawned or attached): every thread stopped. A forked
+   * child handed over at its parent's fork event has its first stop still to come. */
   /**
    * Signals to pass on once without a stop: the debugger's own (terminate's SIGTERM, which the
    * program may handle), not something that happened to the program.
@@ -114,11 +126,15 @@ export class RunControl {
     this.passOnceSignals.add(signal);
   }
 
-  adopt(pid: number, tracees: readonly Tracee[]): void {
+  adopt(pid: number, tracees: readonly Tracee[], firstStopToCome = false): void {
     this.passOnceSignals.clear();
     this.pid = pid;
     this.threads.clear();
-    for (const tracee of tracees) this.threads.set(tracee.tid, new ThreadState(tracee));
+    for (const tracee of tracees) {
+      const thread = new ThreadState(tracee);
+      thread.running = firstStopToCome; // resumed only once that stop has come
+      this.threads.set(tracee.tid, thread);
+    }
     this.activity = { kind: 'stopped' };
   }
 
@@ -256,9 +272,14 @@ export class RunControl {
       this.onExit(stop.tid, stop.kind === 'exited' ? stop.code : 128 + stop.signal, stop.kind === 'killed' ? stop.signal : undefined);
       return;
     }
+    if (this.vforkChildren.has(stop.tid)) {
+      this.vforkChildStopped(stop);
+      return;
+    }
     const foreign = this.foreignChildren.get(stop.tid);
     if (foreign !== undefined) {
-      this.releaseForeignChild(stop.tracee, foreign);
+      if (foreign === 'vfork' && this.followChildren) this.followVforkChild(stop.tracee);
+      else this.releaseForeignChild(stop.tracee, foreign);
       return;
     }
     const thread = this.threads.get(stop.tid);
@@ -444,8 +465,66 @@ export class RunControl {
       thread.running = true; // until its first stop arrives
       this.threads.set(child.tid, thread);
       this.host.threadStarted(thread);
+    } else if (how === 'fork' && this.followChildren) {
+      this.followForkChild(child);
     } else {
       this.foreignChildren.set(child.tid, how);
+    }
+  }
+
+  /** Whether this engine holds `tid`: one of its threads, or a child not yet handed over. */
+  owns(tid: number): boolean {
+    return this.threads.has(tid) || this.foreignChildren.has(tid) || this.vforkChildren.has(tid);
+  }
+
+  /**
+   * followFork, at the parent's fork event: the child has not run a line yet and has a copy of
+   * our int3s, taken out here; it is handed over now, before the parent runs on (so that its
+   * session is announced before anything the parent does next, its exit included), and its
+   * first stop goes to its new engine.
+   */
+  private followForkChild(child: Tracee): void {
+    try {
+      this.breakpoints.writeOriginals(child);
+    } catch (error) {
+      if (isTraceeGone(error)) return; // killed already: its exit is a stray's
+      throw error;
+    }
+    if (!this.host.adoptChild?.(child, 'fork')) this.foreignChildren.set(child.tid, 'fork'); // let go at its first stop
+  }
+
+  /** followFork, at a vfork child's first stop: it shares our memory (and the parent waits for
+   * it in the kernel), so it runs untouched to its exec, and is handed over there. */
+  private followVforkChild(child: Tracee): void {
+    this.foreignChildren.delete(child.tid);
+    this.vforkChildren.add(child.tid);
+    try {
+      child.cont(0);
+    } catch (error) {
+      if (!isTraceeGone(error)) throw error;
+    }
+  }
+
+  /** A stop of a vfork child on its way to exec: passed on, until the exec hands it over. */
+  private vforkChildStopped(stop: Stop): void {
+    const child = stop.tracee;
+    try {
+      if (stop.kind === 'exec') {
+        this.vforkChildren.delete(stop.tid);
+        if (!this.host.adoptChild?.(child, 'vfork')) this.detachChild(child);
+        return;
+      }
+      child.cont(stop.kind === 'signal' ? stop.signal : 0);
+    } catch (error) {
+      if (!isTraceeGone(error)) throw error;
+    }
+  }
+
+  private detachChild(child: Tracee): void {
+    try {
+      child.detach(0);
+    } catch {
+      // it died meanwhile
     }
   }
 
@@ -469,7 +548,7 @@ export class RunControl {
   }
 
   private onExit(tid: number, exitCode: number, signal: number | undefined): void {
-    if (this.foreignChildren.delete(tid)) return;
+    if (this.foreignChildren.delete(tid) || this.vforkChildren.delete(tid)) return;
     const thread = this.threads.get(tid);
     if (thread === undefined) return;
     this.threads.delete(tid);
@@ -583,9 +662,15 @@ export class RunControl {
   private forget(): void {
     this.threads.clear();
     this.foreignChildren.clear();
+    this.vforkChildren.clear();
     this.lifted = undefined;
     this.activity = { kind: 'none' };
   }
+}
+
+/** The kinds of child that are processes of their own (a clone without CLONE_THREAD is left alone). */
+function how(kind: 'fork' | 'vfork' | 'clone'): 'fork' | 'vfork' | undefined {
+  return kind === 'clone' ? undefined : kind;
 }
 
 function pidOf(tracee: Tracee): number | undefined {

@@ -1,10 +1,10 @@
 // One frame of a stopped thread, as the variables, the evaluator and the register view see it:
 // its registers (all of them in the innermost frame, the recovered ones above), its CFA and
 // frame base, the DWARF scopes at its pc, and memory (with our int3s taken out).
-import type { Tracee } from '@umview/ptrace-core';
 import type { SoftwareBreakpoints } from '../breakpoints/software-breakpoints.js';
 import type { LoadedModule, ModuleMap } from '../modules/module-map.js';
 import { dwarfRegisters } from '../stack/register-set.js';
+import type { ThreadAccess } from './thread-access.js';
 import {
   DW_AT, DW_TAG, DwarfExpressionError, evaluateValue, pltName, unwindStep, x86_64RegisterName, type Die, type ExpressionContext, type FunctionInfo,
   type DwarfType, type Location, type StaticMember, type UnwindFrame, type VariableInfo, type VariableScopes,
@@ -35,7 +35,7 @@ export class FrameState implements ValueHost {
   readonly module: LoadedModule | undefined;
 
   constructor(
-    readonly tracee: Tracee,
+    readonly tracee: ThreadAccess,
     readonly index: number,
     readonly frame: UnwindFrame,
     private readonly environment: FrameEnvironment,
@@ -46,7 +46,7 @@ export class FrameState implements ValueHost {
   }
 
   /** The innermost frame of a thread, from its live registers (what a breakpoint condition uses). */
-  static innermost(tracee: Tracee, environment: FrameEnvironment): FrameState {
+  static innermost(tracee: ThreadAccess, environment: FrameEnvironment): FrameState {
     const registers = dwarfRegisters(tracee.getRegisters());
     const pc = registers.get(16)!;
     return new FrameState(tracee, 0, { pc, registers, lookupPc: pc }, environment);

@@ -1,7 +1,6 @@
 // What the user sees of a stopped program: scopes, variables (expanded lazily), registers,
 // evaluation and assignment. Everything here lives until the debuggee runs again: variable
 // references name containers of this stop only (DAP says they are void after a resume).
-import type { Tracee } from '@umview/ptrace-core';
 import { ExpressionSyntaxError, parseExpression, type Expression } from '../expressions/parser.js';
 import { convertValue, evaluateExpression, EvaluationError } from '../expressions/evaluate.js';
 import { FrameScope } from '../expressions/scope.js';
@@ -14,6 +13,7 @@ import { visualizerFor } from '../visualizers/registry.js';
 import { assign, errorText, integerOf, valueBytes, ValueError, type Value } from '../values/value.js';
 import { valueChildren, valueShape, type ChildFilter, type ChildHint, type ValueShape } from './value-children.js';
 import { FrameState, type FrameEnvironment } from './frame-state.js';
+import type { ThreadAccess } from './thread-access.js';
 import { registerEntries, REGISTER_GROUPS, vectorViews, type RegisterEntry, type RegisterGroup } from './registers.js';
 
 /** Parsed expressions kept (watch expressions are evaluated again at every stop). */
@@ -45,7 +45,7 @@ interface Child {
 export interface InspectorHost extends FrameEnvironment {
   /** The unwound stack of a stopped thread (cached by the engine for this stop). */
   stack(threadId: number): UnwindResult;
-  tracee(threadId: number): Tracee;
+  tracee(threadId: number): ThreadAccess;
 }
 
 export class Inspector {

@@ -5,12 +5,21 @@ import { readFileSync } from 'node:fs';
 import type { Tracee } from '@umview/ptrace-core';
 import type { SoftwareBreakpoints } from '../breakpoints/software-breakpoints.js';
 import type { MemoryReadResult, MemoryWriteResult } from '../engine/protocol.js';
+import type { ThreadMemory } from '../inspect/thread-access.js';
 import { parseProcMaps } from '../symbols/index.js';
 
 /** The largest read answered at once (VS Code asks for a few KiB at a time). */
 const MAX_READ = 16 * 1024 * 1024;
 
 export function readMemory(tracee: Tracee, breakpoints: SoftwareBreakpoints, address: bigint, count: number): MemoryReadResult {
+  return readMemoryFrom(tracee.memory, breakpoints, address, count, (from) => unreadableRun(tracee.pid, from, count));
+}
+
+/**
+ * readMemory from any memory (a live process, a core file): `unreadable(address)` says how many
+ * bytes from an address that cannot be read are to be skipped (at most `count`).
+ */
+export function readMemoryFrom(memory: ThreadMemory, breakpoints: SoftwareBreakpoints, address: bigint, count: number, unreadable: (address: bigint) => number): MemoryReadResult {
   if (!Number.isSafeInteger(count) || count < 0) throw new Error('"count" must be a non-negative number of bytes');
   const wanted = Math.min(count, MAX_READ);
   const hex = `0x${BigInt.asUintN(64, address).toString(16)}`;
@@ -18,11 +27,11 @@ export function readMemory(tracee: Tracee, breakpoints: SoftwareBreakpoints, add
   const buffer = Buffer.alloc(wanted);
   let read: number;
   try {
-    read = address < 0n || address >= 1n << 64n ? 0 : tracee.memory.readAvailable(address, buffer);
+    read = address < 0n || address >= 1n << 64n ? 0 : memory.readAvailable(address, buffer);
   } catch {
     read = 0;
   }
-  if (read === 0) return { address: hex, data: '', unreadableBytes: unreadableRun(tracee.pid, address, count) };
+  if (read === 0) return { address: hex, data: '', unreadableBytes: unreadable(address) };
   breakpoints.unpatch(address, buffer.subarray(0, read));
   return { address: hex, data: buffer.subarray(0, read).toString('base64'), ...(read < count ? { unreadableBytes: count - read } : {}) };
 }

@@ -66,7 +66,14 @@ export class ModuleMap {
     } catch {
       return { added: [], removed: [] }; // the process is gone: its exit is reported elsewhere
     }
-    const executable = readExecutablePath(pid);
+    return this.update(mappings, readExecutablePath(pid), (address, size) => tracee.read(address, size));
+  }
+
+  /**
+   * The modules of these mappings (those of /proc/PID/maps, or a core file's NT_FILE with its
+   * vDSO): `executable` is the main executable's path, `read` reads the vDSO image.
+   */
+  update(mappings: readonly MemoryMapping[], executable: string | undefined, read: (address: bigint, size: number) => Buffer): ModuleChanges {
     const byPath = new Map<string, MemoryMapping[]>();
     for (const mapping of mappings) {
       if (mapping.path === undefined || mapping.deleted) continue;
@@ -88,7 +95,7 @@ export class ModuleMap {
         previous.delete(moduleKey(path, start));
         continue;
       }
-      const module = this.load(path, list, start, end, path === executable, tracee);
+      const module = this.load(path, list, start, end, path === executable, read);
       if (module === undefined) continue;
       next.push(module);
       added.push(module);
@@ -109,8 +116,8 @@ export class ModuleMap {
     this.modules = [];
   }
 
-  private load(path: string, mappings: MemoryMapping[], start: bigint, end: bigint, isMain: boolean, tracee: Tracee): LoadedModule | undefined {
-    const symbols = path === VDSO ? vdsoSymbols(tracee, start, end) : this.openFile(path, mappings[0]!);
+  private load(path: string, mappings: MemoryMapping[], start: bigint, end: bigint, isMain: boolean, read: (address: bigint, size: number) => Buffer): LoadedModule | undefined {
+    const symbols = path === VDSO ? vdsoSymbols(read, start, end) : this.openFile(path, mappings[0]!);
     if (symbols === undefined) return undefined;
     const bias = path === VDSO
       ? loadBiasForMapping(symbols.elf.programHeaders, { start, offset: 0n })
@@ -147,9 +154,9 @@ function readExecutablePath(pid: number): string | undefined {
 }
 
 /** The vDSO exists only in memory: its image (with CFI for its functions) is read from there. */
-function vdsoSymbols(tracee: Tracee, start: bigint, end: bigint): SymbolFile | undefined {
+function vdsoSymbols(read: (address: bigint, size: number) => Buffer, start: bigint, end: bigint): SymbolFile | undefined {
   try {
-    return SymbolFile.fromElf(ElfFile.fromBuffer(tracee.read(start, Number(end - start)), VDSO), { separateDebugInfo: false });
+    return SymbolFile.fromElf(ElfFile.fromBuffer(read(start, Number(end - start)), VDSO), { separateDebugInfo: false });
   } catch {
     return undefined;
   }

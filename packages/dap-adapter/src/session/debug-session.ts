@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { basename, isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  BreakpointEvent, ContinuedEvent, DebugSession, Event, ExitedEvent, InitializedEvent, InvalidatedEvent, OutputEvent, Response, Source, StackFrame,
+  BreakpointEvent, ContinuedEvent, DebugSession, Event, ExitedEvent, InitializedEvent, InvalidatedEvent, ModuleEvent, OutputEvent, Response, Source, StackFrame,
   TerminatedEvent, Thread, ThreadEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -12,10 +12,14 @@ import { EngineClient } from '../engine/engine-client.js';
 import type {
   BreakpointOptions, BreakpointState, EngineEvent, EvaluationTarget, PrefetchResult, StartOptions, ValueFormatOptions,
 } from '../engine/protocol.js';
+import type { FollowForkMode, ForkedEvent } from '../engine/fork-protocol.js';
 import { launchInTerminal } from '../terminal/terminal-launch.js';
 import { dataBreakpointQuery, dataBreakpointSpecs } from './data-breakpoint-requests.js';
+import { ChildSessions, followedChildOf, followForkMode } from './child-sessions.js';
 import { FrameIds } from './frame-ids.js';
 import { attachTarget, launchPlan } from './launch-config.js';
+import { coreTarget, isCoreLaunch } from '../core/core-config.js';
+import { openCore } from '../core/core-client.js';
 import { OutputForwarder } from './output-forwarder.js';
 
 export interface SessionOptions {
@@ -47,6 +51,10 @@ const OUTPUT_DRAIN_MS = 1000;
 /** How long a disconnect may take (stopping every thread, removing breakpoints, detaching). */
 const DISCONNECT_TIMEOUT_MS = 5000;
 
+/** How long the client may take to answer startDebugging; without an answer by then the child
+ * still waits for its session (until the parent's ends), but the adapter's timer goes. */
+const START_DEBUGGING_TIMEOUT_MS = 60_000;
+
 type Lifecycle = 'new' | 'initialized' | 'ended';
 
 export class UmviewDebugSession extends DebugSession {
@@ -59,7 +67,14 @@ export class UmviewDebugSession extends DebugSession {
   private configurationDone = false;
   /** The client said in `initialize` that it can run a program in its terminal. */
   private clientRunsInTerminal = false;
+  /** VS Code (and code-server): its debug console reads a completion's `start` its own way (see completionsRequest). */
+  private clientIsVsCode = false;
   private output: OutputForwarder | undefined;
+  /** The client said in `initialize` that it can start a session for a forked child. */
+  private clientStartsSessions = false;
+  private followFork: FollowForkMode = 'parent';
+  private debuggeePid: number | undefined;
+  private readonly children: ChildSessions;
   private readonly frames = new FrameIds();
   /** While > 0, events wait: a request's response goes out before the events it caused. */
   private holdCount = 0;
@@ -80,6 +95,11 @@ export class UmviewDebugSession extends DebugSession {
   constructor(private readonly options: SessionOptions = {}) {
     super();
     this.log = options.log ?? ((line) => process.stderr.write(`umview-dap: ${line}\n`));
+    this.children = new ChildSessions({
+      startDebugging: (configuration, done) => this.sendRequest('startDebugging', { request: 'attach', configuration }, START_DEBUGGING_TIMEOUT_MS, (answer) => done(answer.success ? undefined : answer.message || 'refused')),
+      console: (text) => this.sendEvent(new OutputEvent(`${text}\n`, 'console')),
+      sessionOptions: { workerPath: options.workerPath, launcherPath: options.launcherPath, log: options.log },
+    });
     // Lines and columns as the engine has them (1-based); converted for clients that count from 0.
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
@@ -138,9 +158,14 @@ export class UmviewDebugSession extends DebugSession {
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
     this.lifecycle = 'initialized';
     this.clientRunsInTerminal = args.supportsRunInTerminalRequest === true;
-    // The worker starts now, while the client prepares its launch request.
-    this.engine = EngineClient.start({ workerPath: this.options.workerPath }).then((engine) => {
-      engine.onEvent((event) => this.onEngineEvent(event));
+    this.clientIsVsCode = args.clientID === 'vscode';
+    this.clientStartsSessions = (args as { supportsStartDebuggingRequest?: boolean }).supportsStartDebuggingRequest === true;
+    // The worker starts now, while the client prepares its launch request (a followed child's
+    // engine is in its parent session's worker).
+    const followed = followedChildOf(this.options);
+    const client = followed !== undefined ? Promise.resolve(followed.client) : EngineClient.start({ workerPath: this.options.workerPath });
+    this.engine = client.then((engine) => {
+      engine.onEvent((event) => (event.type === 'forked' ? void this.onForked(event) : this.onEngineEvent(event)));
       return engine;
     });
     this.engine.catch(() => undefined); // reported by the request that needs it
@@ -166,6 +191,10 @@ export class UmviewDebugSession extends DebugSession {
       supportsDataBreakpointBytes: true,
       supportsSteppingGranularity: true,
       supportsExceptionFilterOptions: true,
+      supportsModulesRequest: true,
+      supportsCompletionsRequest: true,
+      completionTriggerCharacters: ['.', '>', ':'],
+      supportsGotoTargetsRequest: true,
       exceptionBreakpointFilters: [{
         filter: SYSCALL_FILTER,
         label: 'System calls',
@@ -197,12 +226,15 @@ export class UmviewDebugSession extends DebugSession {
   protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
     await this.control(response, async () => {
       const last = this.lastStart;
+      if (followedChildOf(this.options) !== undefined) throw new Error('a forked child cannot be started again: restart its parent\'s session');
       if (last === undefined) throw new Error('restart before launch or attach: there is nothing to restart');
       const next: unknown = args?.arguments ?? last.args;
       // A configuration that cannot start is refused before the running debuggee is let go.
-      if (last.request === 'launch') launchPlan(next);
+      if (last.request === 'launch' && isCoreLaunch(next)) coreTarget(next);
+      else if (last.request === 'launch') launchPlan(next);
       else attachTarget(next);
       const engine = await this.requireEngine();
+      await this.children.endAll(); // the old debuggee's children go with it
       await this.endDebuggee(engine, undefined);
       this.output?.close();
       this.output = undefined;
@@ -214,7 +246,9 @@ export class UmviewDebugSession extends DebugSession {
 
   private async startLaunch(args: unknown): Promise<void> {
     if (this.debuggee !== undefined) throw new Error('this session already has a debuggee');
+    if (isCoreLaunch(args)) return this.startCore(args);
     const { plan, options, console: consoleKind, envChanges } = launchPlan(args);
+    const followFork = followForkMode(args);
     if (consoleKind !== 'internalConsole' && !this.clientRunsInTerminal) {
       throw new Error(`"console": "${consoleKind}" needs a client that runs programs in its terminals (runInTerminal), and this one does not: use "internalConsole"`);
     }
@@ -234,18 +268,44 @@ export class UmviewDebugSession extends DebugSession {
         }),
       });
     this.debuggee = 'launched';
+    this.debuggeePid = result.pid;
+    await this.setUpFollowFork(engine, followFork);
     this.lastStart = { request: 'launch', args };
     this.startOptions = options;
     this.output = new OutputForwarder(result.stdio, (category, text) => this.sendEvent(new OutputEvent(text, category)));
     this.sendEvent(new Event('process', { name: result.program ?? plan.program, systemProcessId: result.pid, isLocalProcess: true, startMethod: 'launch' }));
   }
 
+  /** A post-mortem session: the engine opens the core; configurationDone reports its one stop. */
+  private async startCore(args: unknown): Promise<void> {
+    const { plan, options } = coreTarget(args);
+    const result = await openCore(await this.requireEngine(), plan);
+    this.debuggee = 'launched';
+    this.lastStart = { request: 'launch', args };
+    this.startOptions = options;
+    this.sendEvent(new Event('process', { name: result.program ?? plan.coreFile, systemProcessId: result.pid, isLocalProcess: true, startMethod: 'launch' }));
+  }
+
   private async startAttach(args: unknown): Promise<void> {
     if (this.debuggee !== undefined) throw new Error('this session already has a debuggee');
     const { pid, options } = attachTarget(args);
+    const followFork = followForkMode(args);
     const engine = await this.requireEngine();
+    const followed = followedChildOf(this.options);
+    if (followed !== undefined) {
+      // A forked child, held stopped by its engine since its first stop.
+      if (pid !== followed.pid) throw new Error(`this session is for child process ${followed.pid}, not ${pid}`);
+      this.debuggee = followed.origin;
+      this.debuggeePid = pid;
+      this.startOptions = options;
+      await this.setUpFollowFork(engine, followFork);
+      this.sendEvent(new Event('process', { name: followed.program ?? String(pid), systemProcessId: pid, isLocalProcess: true, startMethod: 'attachForSuspendedLaunch' }));
+      return;
+    }
     const result = await engine.call('attach', pid);
     this.debuggee = 'attached';
+    this.debuggeePid = pid;
+    await this.setUpFollowFork(engine, followFork);
     this.lastStart = { request: 'attach', args };
     this.startOptions = options;
     this.sendEvent(new Event('process', { name: result.program ?? String(pid), systemProcessId: pid, isLocalProcess: true, startMethod: 'attach' }));
@@ -560,6 +620,97 @@ export class UmviewDebugSession extends DebugSession {
     this.shutdown();
   }
 
+  /** Requests the base class has no method for (DAP's `modules`). */
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    if (command === 'modules') void this.modulesRequest(response as DebugProtocol.ModulesResponse, args as DebugProtocol.ModulesArguments);
+    else super.customRequest(command, response, args);
+  }
+
+  protected async modulesRequest(response: DebugProtocol.ModulesResponse, args: DebugProtocol.ModulesArguments): Promise<void> {
+    await this.answer(response, async () => {
+      if (this.debuggee === undefined) {
+        response.body = { modules: [], totalModules: 0 };
+        return;
+      }
+      const result = await (await this.requireEngine()).call('loadedModules', nonNegative(args?.startModule), nonNegative(args?.moduleCount));
+      response.body = { modules: result.modules.map((module) => ({ ...module })), totalModules: result.totalModules };
+    });
+  }
+
+  protected override async completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): Promise<void> {
+    await this.answer(response, async () => {
+      if (typeof args?.text !== 'string' || typeof args.column !== 'number') throw new Error('completions: "text" and "column" are required');
+      if (this.debuggee === undefined) {
+        response.body = { targets: [] };
+        return;
+      }
+      // The line of a multi-line text the cursor is on (the first when none is given).
+      const lines = args.text.split('\n');
+      const text = lines[Math.min(lines.length - 1, Math.max(0, typeof args.line === 'number' ? this.convertClientLineToDebugger(args.line) - 1 : 0))] ?? '';
+      const offset = this.convertClientColumnToDebugger(args.column) - 1;
+      const candidates = await (await this.requireEngine()).call('completions', this.evaluationTarget(args.frameId), text, offset);
+      // VS Code replaces the `length` characters before the cursor and ignores `start` for that,
+      // but filters by text.substring(start, start + length) + label, reading `start` as a 0-based
+      // offset whatever columnsStartAt1 says: a 1-based start would hide the items. Without
+      // `start` it filters by the label, as it should.
+      response.body = {
+        targets: candidates.map(({ start, ...candidate }) => (this.clientIsVsCode ? { ...candidate } : { ...candidate, start: this.convertDebuggerColumnToClient(start + 1) })),
+      };
+    });
+  }
+
+  protected override async gotoTargetsRequest(response: DebugProtocol.GotoTargetsResponse, args: DebugProtocol.GotoTargetsArguments): Promise<void> {
+    await this.answer(response, async () => {
+      const path = args?.source?.path;
+      if (typeof path !== 'string' || path === '' || typeof args.line !== 'number') throw new Error('gotoTargets: "source.path" and "line" are required');
+      if (this.debuggee === undefined) throw new Error('there is no debuggee');
+      const targets = await (await this.requireEngine()).call('gotoTargets', path, this.convertClientLineToDebugger(args.line));
+      response.body = {
+        targets: targets.map((target) => ({
+          id: target.id, label: target.label, line: this.convertDebuggerLineToClient(target.line), instructionPointerReference: target.address,
+        })),
+      };
+    });
+  }
+
+  protected override async gotoRequest(response: DebugProtocol.GotoResponse, args: DebugProtocol.GotoArguments): Promise<void> {
+    await this.control(response, async () => {
+      if (typeof args?.targetId !== 'number') throw new Error('goto: "targetId" is required');
+      await (await this.requireEngine()).call('goto', requireThreadId(args), args.targetId);
+    });
+  }
+
+  // ---- followFork (child-sessions.ts) ----
+
+  private async setUpFollowFork(engine: EngineClient, mode: FollowForkMode): Promise<void> {
+    this.followFork = mode;
+    if (this.followFork === 'parent') return;
+    if (!this.clientStartsSessions) {
+      this.sendEvent(new OutputEvent(`umview: "followFork": "${this.followFork}" needs a client that starts debug sessions (startDebugging), and this one does not: forked processes run on, not debugged\n`, 'console'));
+      return;
+    }
+    await engine.call('followChildren', true);
+  }
+
+  /** The debuggee forked and the child is held for a session of its own. In "child" mode the
+   * parent is then let go (detached, its breakpoints removed) and this session stays, without
+   * a debuggee, until its children's sessions are over (the worker that traces them is this
+   * session's). */
+  private async onForked(event: ForkedEvent): Promise<void> {
+    if (this.lifecycle === 'ended') return; // the worker that holds the child is closing: it goes with it
+    try {
+      const engine = await this.requireEngine();
+      await this.children.open(engine, event, this.debuggee ?? 'launched', this.followFork);
+      if (this.followFork !== 'child' || this.debuggee === undefined) return;
+      const parent = this.debuggeePid;
+      await this.endDebuggee(engine, false);
+      this.sendEvent(new OutputEvent(`umview: followFork "child": detached from the parent process ${parent}, which runs on; this session ends with its child's\n`, 'console'));
+      this.children.whenAllEnded(() => this.sendEvent(new TerminatedEvent()));
+    } catch (error) {
+      this.log(`followFork: ${(error as Error).message}`);
+    }
+  }
+
   // ---- engine events ----
 
   private onEngineEvent(event: EngineEvent): void {
@@ -597,6 +748,9 @@ export class UmviewDebugSession extends DebugSession {
       case 'disconnected':
         this.disconnected?.();
         return;
+      case 'modules':
+        for (const change of event.changes) this.sendEvent(new ModuleEvent(change.reason, { ...change.module }));
+        return;
     }
   }
 
@@ -607,7 +761,9 @@ export class UmviewDebugSession extends DebugSession {
     // The last lines it printed come before the news of its death.
     await this.output?.drained(OUTPUT_DRAIN_MS);
     this.sendEvent(new ExitedEvent(exitCode));
-    this.sendEvent(new TerminatedEvent());
+    // Its forked children's sessions live in this session's worker: it ends with the last of
+    // them (a program that forks a daemon and exits keeps the daemon's session).
+    this.children.whenAllEnded(() => this.sendEvent(new TerminatedEvent()));
   }
 
   // ---- helpers ----
@@ -626,6 +782,7 @@ export class UmviewDebugSession extends DebugSession {
   private async release(terminateDebuggee?: boolean): Promise<void> {
     const engine = await this.engine?.catch(() => undefined);
     if (engine === undefined) return;
+    await this.children.endAll();
     await this.endDebuggee(engine, terminateDebuggee);
     this.output?.close();
     await engine.close();

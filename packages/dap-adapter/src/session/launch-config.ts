@@ -29,6 +29,8 @@ export interface LaunchArguments {
   stopAtMain?: boolean;
   /** Syntax of the disassembly view: "att" (default, as gdb and lldb) or "intel". */
   disassemblyFlavor?: 'att' | 'intel';
+  /** An ELF core file of `program` (relative to `cwd`): a read-only post-mortem session (src/core/core-config.ts). */
+  coreFile?: string;
 }
 
 export interface AttachArguments {

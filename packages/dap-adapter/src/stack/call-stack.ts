@@ -1,19 +1,19 @@
 // A thread's call stack: unwound with the CFI of whichever module holds each pc (.eh_frame or
 // .debug_frame, so -O2 code and libc without frame pointers unwind), the frame-pointer chain
 // where there is none.
-import type { Tracee } from '@umview/ptrace-core';
+import type { ThreadAccess } from '../inspect/thread-access.js';
 import type { ModuleMap } from '../modules/module-map.js';
 import { unwindStack, unwindStep, type UnwindFrame, type UnwindModule, type UnwindResult } from '../symbols/index.js';
 import { dwarfRegisters } from './register-set.js';
 
 export const MAX_FRAMES = 512;
 
-export function unwindThread(tracee: Tracee, modules: ModuleMap, maxFrames = MAX_FRAMES): UnwindResult {
+export function unwindThread(tracee: ThreadAccess, modules: ModuleMap, maxFrames = MAX_FRAMES): UnwindResult {
   return unwindStack(dwarfRegisters(tracee.getRegisters()), memoryReader(tracee), moduleLookup(modules), { maxFrames });
 }
 
 /** The innermost frame with its CFA filled in, and its caller, if they can be found. */
-export function callerOf(tracee: Tracee, modules: ModuleMap): { frame: UnwindFrame; caller: UnwindFrame } | undefined {
+export function callerOf(tracee: ThreadAccess, modules: ModuleMap): { frame: UnwindFrame; caller: UnwindFrame } | undefined {
   const registers = dwarfRegisters(tracee.getRegisters());
   const frame: UnwindFrame = { pc: registers.get(16)!, registers, lookupPc: registers.get(16)! };
   const step = unwindStep(frame, memoryReader(tracee), moduleLookup(modules));
@@ -26,7 +26,7 @@ const PAGE = 4096n;
  * Reads through a cache of whole pages: the frames of a stack sit in a few pages, so unwinding
  * twenty frames costs a couple of process_vm_readv calls instead of one per saved register.
  */
-function memoryReader(tracee: Tracee): (address: bigint, size: number) => Buffer {
+function memoryReader(tracee: ThreadAccess): (address: bigint, size: number) => Buffer {
   const pages = new Map<bigint, Buffer>();
   const page = (start: bigint): Buffer => {
     let bytes = pages.get(start);

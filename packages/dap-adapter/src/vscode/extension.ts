@@ -9,6 +9,8 @@ import { listOwnProcesses } from './process-list.js';
 export const DEBUG_TYPE = 'umview';
 /** The command behind `${command:pickProcess}` in an attach configuration (package.json's `variables`). */
 export const PICK_PROCESS_COMMAND = 'umview.pickProcess';
+/** The configuration field naming a forked child's session socket (session/child-sessions.ts). */
+const CHILD_SESSION_FIELD = 'umviewChildSession';
 
 /** A QuickPick of this user's processes; the pid picked, as a string (undefined: cancelled, and the launch with it). */
 async function pickProcess(): Promise<string | undefined> {
@@ -25,6 +27,10 @@ async function pickProcess(): Promise<string | undefined> {
 export function activate(context: vscode.ExtensionContext): void {
   const factory: vscode.DebugAdapterDescriptorFactory = {
     createDebugAdapterDescriptor(session) {
+      // followFork: a forked child's session is served by the adapter of its parent's session
+      // (whose tracer thread holds the child), on the socket its startDebugging request names.
+      const child = session.configuration[CHILD_SESSION_FIELD] as { socket?: unknown } | undefined;
+      if (typeof child?.socket === 'string') return new vscode.DebugAdapterNamedPipeServer(child.socket);
       const port = session.configuration.debugServer;
       if (typeof port === 'number') return new vscode.DebugAdapterServer(port, '127.0.0.1');
       return new vscode.DebugAdapterExecutable(process.execPath, [context.asAbsolutePath('dist/cli.js')], { env: { ELECTRON_RUN_AS_NODE: '1' } });

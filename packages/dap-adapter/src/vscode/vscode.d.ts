@@ -33,7 +33,10 @@ declare module 'vscode' {
   export class DebugAdapterServer {
     constructor(port: number, host?: string);
   }
-  export type DebugAdapterDescriptor = DebugAdapterExecutable | DebugAdapterServer;
+  export class DebugAdapterNamedPipeServer {
+    constructor(path: string);
+  }
+  export type DebugAdapterDescriptor = DebugAdapterExecutable | DebugAdapterServer | DebugAdapterNamedPipeServer;
   export interface DebugAdapterDescriptorFactory {
     createDebugAdapterDescriptor(session: DebugSession, executable: DebugAdapterExecutable | undefined): DebugAdapterDescriptor | undefined;
   }

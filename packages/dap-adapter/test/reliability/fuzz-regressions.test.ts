@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CorruptDwarfError, DwarfInfo, ElfFile, FrameSection, SymbolFile, SymbolsError, typeName, type DwarfSectionName } from '../../src/symbols/index.js';
+import { CoreFile } from '../../src/core/core-file.js';
+import { CoreMemory } from '../../src/core/core-memory.js';
 
 const fuzzDir = fileURLToPath(new URL('../../../../tools/fuzz/', import.meta.url));
 const { unpack } = createRequire(import.meta.url)(join(fuzzDir, 'lib', 'sections.cjs')) as {
@@ -110,6 +112,25 @@ describe('fuzzer regressions: elf target', () => {
       attempt(errors, () => file.cfiFor(elf!.entryPoint));
       file.close();
     }
+    expectTyped(errors, name);
+  });
+});
+
+describe('fuzzer regressions: core target', () => {
+  it('replays every input of regressions/core (none found so far)', () => expect(inputs('core').length).toBeGreaterThanOrEqual(0));
+  it.each(inputs('core').map((c) => [c.name, c.bytes] as const))('%s: typed errors only', (name, bytes) => {
+    const errors: unknown[] = [];
+    attempt(errors, () => {
+      const core = CoreFile.fromBuffer(bytes, name);
+      const memory = new CoreMemory(core, () => undefined);
+      try {
+        for (const segment of core.segments.slice(0, 32)) memory.readAvailable(segment.start, Buffer.alloc(4096));
+        for (const file of core.files.slice(0, 32)) memory.readAvailable(file.start, Buffer.alloc(256));
+      } finally {
+        memory.close();
+        core.close();
+      }
+    });
     expectTyped(errors, name);
   });
 });

@@ -21,6 +21,8 @@ export class CplusplusNames {
   private readonly variables = new Map<string, Die>();
   private readonly definitions = new Map<Die, Die>();
   private readonly enumerators = new Map<string, Die>();
+  /** Qualified names of functions and methods declared in namespaces and classes (for completion). */
+  private readonly functions = new Set<string>();
 
   constructor(units: Iterable<DwarfUnit>) {
     for (const unit of units) {
@@ -49,11 +51,23 @@ export class CplusplusNames {
     return this.definitions.get(declaration);
   }
 
+  /**
+   * Every indexed qualified name that starts with `prefix`, with what it names: for completion
+   * (`geo::` lists what `geo` holds). A name's next component is found by the caller.
+   */
+  *namesStartingWith(prefix: string): Generator<{ readonly name: string; readonly kind: 'type' | 'variable' | 'enumerator' | 'function' }> {
+    for (const name of this.types.keys()) if (name.startsWith(prefix)) yield { name, kind: 'type' };
+    for (const name of this.variables.keys()) if (name.startsWith(prefix)) yield { name, kind: 'variable' };
+    for (const name of this.enumerators.keys()) if (name.startsWith(prefix)) yield { name, kind: 'enumerator' };
+    for (const name of this.functions) if (name.startsWith(prefix)) yield { name, kind: 'function' };
+  }
+
   private walk(dies: readonly Die[], depth: number): void {
     if (depth > MAX_DEPTH) return;
     for (const die of dies) {
       if (TYPE_TAGS.has(die.tag)) this.addType(die);
       else if (die.tag === DW_TAG.variable || (die.tag === DW_TAG.member && die.flag(DW_AT.declaration))) this.addVariable(die);
+      else if (die.tag === DW_TAG.subprogram && !die.flag(DW_AT.artificial)) this.addFunction(die);
       if (SCOPE_TAGS.has(die.tag)) this.walk(die.children, depth + 1);
     }
   }
@@ -70,6 +84,12 @@ export class CplusplusNames {
       const qualified = qualifiedName(enumerator);
       if (qualified !== undefined && !this.enumerators.has(qualified)) this.enumerators.set(qualified, die);
     }
+  }
+
+  private addFunction(die: Die): void {
+    // File-scope C++ functions too: the symbol tables have them only under their mangled names.
+    const name = qualifiedName(die);
+    if (name !== undefined) this.functions.add(name);
   }
 
   private addVariable(die: Die): void {

@@ -8,25 +8,28 @@ import type { UnitDirectory } from './unit-directory.js';
 import type { DwarfUnit } from './unit.js';
 
 export class UnitAddressIndex {
-  private arangesIndex: RangeIndex<DwarfUnit> | undefined;
+  /** Unit offsets by address: a unit's header is read when an address in it is looked up. */
+  private arangesIndex: RangeIndex<number> | undefined;
   private fallbackIndex: RangeIndex<DwarfUnit> | undefined;
   private readonly unitsInAranges = new Set<number>();
 
   constructor(private readonly sections: DwarfSections, private readonly directory: UnitDirectory) {}
 
   unitFor(address: bigint): DwarfUnit | undefined {
-    return this.fromAranges().containing(address) ?? this.fromUnitDies().containing(address);
+    for (const offset of this.fromAranges().allContaining(address)) {
+      const unit = this.directory.unitAt(offset);
+      if (unit !== undefined) return unit; // else a stale entry: ignored rather than failing every lookup
+    }
+    return this.fromUnitDies().containing(address);
   }
 
-  private fromAranges(): RangeIndex<DwarfUnit> {
+  private fromAranges(): RangeIndex<number> {
     if (this.arangesIndex === undefined) {
-      const entries: { start: bigint; end: bigint; item: DwarfUnit }[] = [];
+      const entries: { start: bigint; end: bigint; item: number }[] = [];
       if (this.sections.has('.debug_aranges')) {
         for (const range of readAranges(this.sections.reader('.debug_aranges'))) {
-          const unit = this.directory.unitAt(range.unitOffset);
-          if (unit === undefined) continue; // stale entry: ignore rather than fail every lookup
-          this.unitsInAranges.add(unit.offset);
-          entries.push({ start: range.start, end: range.end, item: unit });
+          this.unitsInAranges.add(range.unitOffset);
+          entries.push({ start: range.start, end: range.end, item: range.unitOffset });
         }
       }
       this.arangesIndex = new RangeIndex(entries);

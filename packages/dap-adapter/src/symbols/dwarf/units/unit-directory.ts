@@ -8,6 +8,8 @@ import { DwarfUnit, type UnitContext } from './unit.js';
 
 export class UnitDirectory implements UnitContext {
   private readonly unitLists = new Map<UnitHeader['section'], DwarfUnit[]>();
+  /** .debug_info units read on their own (by `unitAt`) before the whole list was: the list reuses them. */
+  private readonly unitsReadAlone = new Map<number, DwarfUnit | undefined>();
   private readonly abbreviationTables = new Map<number, AbbreviationTable>();
   private typeUnitsBySignature: Map<bigint, DwarfUnit> | undefined;
 
@@ -21,11 +23,13 @@ export class UnitDirectory implements UnitContext {
       list = [];
       if (this.sections.has(section)) {
         const reader = this.sections.reader(section);
+        const alone = section === '.debug_info' ? this.unitsReadAlone : undefined;
         while (reader.remaining > 0) {
           const header = readUnitHeader(reader, section);
-          list.push(new DwarfUnit(header, this, this.skeleton));
+          list.push(alone?.get(header.offset) ?? new DwarfUnit(header, this, this.skeleton));
           reader.seek(header.end);
         }
+        this.unitsReadAlone.clear();
       }
       this.unitLists.set(section, list);
     }
@@ -51,9 +55,30 @@ export class UnitDirectory implements UnitContext {
     return undefined;
   }
 
+  /**
+   * The .debug_info unit whose header is at `offset` (undefined when none is). Before the whole
+   * list is needed, the header is read where it is: naming a frame in libc through
+   * .debug_aranges then reads one unit header, not the ~1,500 that precede it.
+   */
   unitAt(offset: number): DwarfUnit | undefined {
-    const unit = this.unitContaining('.debug_info', offset);
-    return unit?.offset === offset ? unit : undefined;
+    if (this.unitLists.has('.debug_info')) {
+      const unit = this.unitContaining('.debug_info', offset);
+      return unit?.offset === offset ? unit : undefined;
+    }
+    if (!this.unitsReadAlone.has(offset)) this.unitsReadAlone.set(offset, this.readUnitAlone(offset));
+    return this.unitsReadAlone.get(offset);
+  }
+
+  private readUnitAlone(offset: number): DwarfUnit | undefined {
+    if (!this.sections.has('.debug_info')) return undefined;
+    const reader = this.sections.reader('.debug_info');
+    if (offset < 0 || offset >= reader.end) return undefined;
+    reader.seek(offset);
+    try {
+      return new DwarfUnit(readUnitHeader(reader, '.debug_info'), this, this.skeleton);
+    } catch {
+      return undefined; // not the start of a unit (a stale offset): as when the list has no unit there
+    }
   }
 
   dieAt(section: UnitHeader['section'], offset: number): Die | undefined {
