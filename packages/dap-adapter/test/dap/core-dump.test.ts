@@ -221,6 +221,10 @@ describe('a gcore of a stopped program', () => {
     expect(byName(await scopeVariables(client, top.id, 'Locals'), 'total').value).toBe(byName(locals, 'total').value);
     const breakpoints = await client.setBreakpointsRequest({ source: { path: source(FIXTURE) }, breakpoints: [{ line: lineOf(FIXTURE, 'core here') }] });
     expect(breakpoints.body.breakpoints[0]).toMatchObject({ verified: false, message: expect.stringContaining(CANNOT_RUN) });
+    const watch = await client.customRequest('dataBreakpointInfo', { name: 'total', frameId: top.id });
+    expect(watch.body).toMatchObject({ dataId: null, description: expect.stringContaining(CANNOT_RUN) });
+    const watches = await client.customRequest('setDataBreakpoints', { breakpoints: [{ dataId: '0x1000/4' }] });
+    expect(watches.body.breakpoints[0]).toMatchObject({ verified: false, message: expect.stringContaining(CANNOT_RUN) });
   });
 
   it('reads the executable from where `program` says when it has moved since (same build ID)', async (context) => {
