@@ -4,7 +4,7 @@
 // serves a fresh profile with the adapter's .vsix installed; Debian's Chromium, headless and
 // driven by playwright-core, opens a folder with a small C program and debugs it through the UI
 // (scenario.mjs). Progress goes to stderr; stdout gets one JSON line at the end:
-//   {"vscode":"1.139.1","breakpointHit":true,"variablesShown":true,"stepped":true,"jumped":true,"completed":true,"childSessionShown":true,"stdinAnswered":true,"screenshots":"/tmp/…"}
+//   {"vscode":"1.139.1","breakpointHit":true,"variablesShown":true,"stepped":true,"jumped":true,"watched":true,"completed":true,"childSessionShown":true,"stdinAnswered":true,"screenshots":"/tmp/…"}
 // A failure names its step and the last screenshot, and exits 1. Whatever it started
 // (code-server and what runs under it, Chromium, the debuggee) is killed at the end, failure
 // or not.
@@ -145,8 +145,8 @@ try {
   }
   await cleanUp();
   log(`passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  const { vscode, breakpointHit, variablesShown, stepped, jumped, completed, childSessionShown, stdinAnswered, stdinReason } = state;
-  process.stdout.write(`${JSON.stringify({ vscode, breakpointHit, variablesShown, stepped, jumped, completed, childSessionShown, stdinAnswered, ...(stdinReason ? { stdinReason } : {}), screenshots })}\n`);
+  const { vscode, breakpointHit, variablesShown, stepped, jumped, watched, completed, childSessionShown, stdinAnswered, stdinReason } = state;
+  process.stdout.write(`${JSON.stringify({ vscode, breakpointHit, variablesShown, stepped, jumped, watched, completed, childSessionShown, stdinAnswered, ...(stdinReason ? { stdinReason } : {}), screenshots })}\n`);
 } catch (error) {
   let lastScreenshot = browser?.lastScreenshot();
   if (browser !== undefined) {
@@ -159,7 +159,7 @@ try {
   await cleanUp();
   log(`FAILED at step "${step}": ${error.stack ?? error}`);
   log(`last screenshot: ${lastScreenshot ?? '(none)'}`);
-  const { vscode, breakpointHit, variablesShown, stepped, jumped, completed, childSessionShown, stdinAnswered } = state;
-  process.stdout.write(`${JSON.stringify({ vscode, breakpointHit, variablesShown, stepped, jumped, completed, childSessionShown, stdinAnswered, failedStep: step, error: String(error.message ?? error).split('\n')[0], lastScreenshot, screenshots })}\n`);
+  const { vscode, breakpointHit, variablesShown, stepped, jumped, watched, completed, childSessionShown, stdinAnswered } = state;
+  process.stdout.write(`${JSON.stringify({ vscode, breakpointHit, variablesShown, stepped, jumped, watched, completed, childSessionShown, stdinAnswered, failedStep: step, error: String(error.message ?? error).split('\n')[0], lastScreenshot, screenshots })}\n`);
   process.exitCode = 1;
 }

@@ -1,6 +1,6 @@
 // The scenario, step by step, driven through VS Code's UI as a person would: open the folder,
-// open greet.c, F9 on a line, F5, read Call Stack and Variables, F10, Jump to Cursor, a Debug
-// Console completion, Shift+F5; then a program that forks, with followFork "both": its child
+// open greet.c, F9 on a line, F5, read Call Stack and Variables, F10, Jump to Cursor, a data
+// breakpoint (Break on Value Change), a Debug Console completion, Shift+F5; then a program that forks, with followFork "both": its child
 // shows as a second session in Call Stack, paused at a breakpoint only it runs; then, last and
 // apart, the program in the integrated terminal answering a line typed into its stdin.
 // Each step waits for the UI element or text that proves its state (never a sleep) and ends
@@ -143,6 +143,38 @@ export function scenarioSteps({ page, url, workspace, state, log, terminalSuppor
         await variable('result', '49').waitFor();
         state.jumped = true;
         log(`jumped back to line ${breakpointLine} and stepped over it again: result = 49`);
+      },
+    },
+    {
+      name: 'data-breakpoint',
+      async run() {
+        // Break on Value Change (DAP dataBreakpointInfo and setDataBreakpoints) on result, from
+        // the Variables view's context menu: Jump to Cursor back to `int result = -1;` and F10,
+        // so that Variables shows result = -1 from this stop (a row left from an earlier stop
+        // would carry references the adapter no longer answers for); then F5: the write of 49
+        // stops on the line after it, the stop described as gdb describes a watchpoint's.
+        await goToLine(page, workspace.resultStartLine);
+        await runCommand(page, 'Debug: Jump to Cursor');
+        await frameRow('square', workspace.resultStartLine).waitFor();
+        await page.keyboard.press('F10');
+        await frameRow('square', breakpointLine).waitFor();
+        await variable('result', '-1').click({ button: 'right' });
+        // The context menu takes its item from the keyboard: the pointer focuses the row, Enter
+        // runs it (a synthetic click on the row leaves the menu open).
+        const menuItem = page.getByRole('menuitem', { name: 'Break on Value Change' });
+        await menuItem.hover();
+        await page.keyboard.press('Enter');
+        await menuItem.waitFor({ state: 'detached' });
+        // The Breakpoints view lists the data breakpoint by its description, checked.
+        await view.breakpoints.getByRole('checkbox', { name: /^result\b/, checked: true }).waitFor();
+        await page.keyboard.press('F5');
+        await frameRow('square', nextLine).waitFor();
+        await variable('result', '49').waitFor();
+        // The Call Stack's header shows the stop's description as the adapter words it, gdb's:
+        // "Hardware watchpoint 2: result" (then the old and new values, cut off in the header).
+        await view.callStack.page().getByText(/^Hardware watchpoint \d+: result/).first().waitFor();
+        state.watched = true;
+        log(`a data breakpoint on result stopped after the write of 49, on line ${nextLine}`);
       },
     },
     {

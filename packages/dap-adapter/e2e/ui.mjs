@@ -43,9 +43,13 @@ export async function goToLine(page, line) {
   await page.getByRole('button', { name: `Ln ${line}, Col 1` }).waitFor();
 }
 
-/** Picks the row of an open quick pick whose accessible name starts with `label`. */
+/**
+ * Picks the row of an open quick pick whose accessible name starts with `label`. Visible rows
+ * only: the Run and Debug view's configuration drop-down is a <select> whose hidden <option>s
+ * carry the same names, and would be waited on to go once the quick pick has closed.
+ */
 export async function pick(page, label) {
-  const row = page.getByRole('option', { name: new RegExp(`^${literal(label)}`) }).first();
+  const row = page.getByRole('option', { name: new RegExp(`^${literal(label)}`) }).filter({ visible: true }).first();
   await row.click();
   await row.waitFor({ state: 'detached' });
 }

@@ -48,6 +48,7 @@ export function makeWorkspace(dir) {
     sourceName: 'greet.c',
     breakpointLine: lineOf(source, 'e2e: breakpoint'),
     nextLine: lineOf(source, 'e2e: after step over'),
+    resultStartLine: lineOf(source, 'e2e: result starts'),
     callLine: lineOf(source, 'e2e: call'),
     forkProgram,
     forkSourceName: 'forks.c',
