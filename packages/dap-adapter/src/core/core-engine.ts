@@ -205,20 +205,7 @@ export class CoreEngine implements EngineApi {
   }
 
   prefetch(threadId: number, watches: readonly string[]): PrefetchResult {
-    const scopes = this.scopes(threadId, 0);
-    let locals: PrefetchResult['locals'];
-    const first = scopes[0];
-    if (first !== undefined && first.presentationHint === 'locals') {
-      locals = { reference: first.variablesReference, variables: this.inspector.variables(first.variablesReference, undefined, 0, 0, {}) };
-    }
-    const results = watches.map((expression) => {
-      try {
-        return { expression, result: this.inspector.evaluate(threadId, 0, expression, 'watch', {}) };
-      } catch (error) {
-        return { expression, error: (error as Error).message };
-      }
-    });
-    return { scopes, locals, watches: results };
+    return this.inspector.prefetch(threadId, watches);
   }
 
   variables(reference: number, filter: 'indexed' | 'named' | undefined, start: number, count: number, format: ValueFormatOptions): VariableDescription[] {

@@ -6,6 +6,7 @@
 //
 // A truncated file is read as far as it goes: what is missing is listed in `problems`, and its
 // bytes are unreadable. Malformed structures give the symbol readers' typed errors.
+import { spanContaining } from '../util/sorted-spans.js';
 import { ByteReader, type CorruptionReporter } from '../symbols/binary/byte-reader.js';
 import { BufferByteSource, FileByteSource, type ByteSource } from '../symbols/elf/byte-source.js';
 import { ElfType, SegmentType } from '../symbols/elf/constants.js';
@@ -182,17 +183,7 @@ export class CoreFile {
 
   /** The segment holding `address`, if any. */
   segmentAt(address: bigint): CoreSegment | undefined {
-    const list = this.segments;
-    let low = 0;
-    let high = list.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      const segment = list[middle]!;
-      if (address < segment.start) high = middle - 1;
-      else if (address >= segment.end) low = middle + 1;
-      else return segment;
-    }
-    return undefined;
+    return spanContaining(this.segments, address);
   }
 
   /** Bytes of the core file itself (the caller stays within a segment's `fileSize`). */

@@ -6,7 +6,7 @@ import { convertValue, evaluateExpression, EvaluationError } from '../expression
 import { FrameScope } from '../expressions/scope.js';
 import type { ModuleMap } from '../modules/module-map.js';
 import { DwarfExpressionError, stripTypedefs, typeName, type DwarfType, type UnwindResult, type VariableInfo } from '../symbols/index.js';
-import type { EvaluateDescription, ScopeDescription, VariableDescription } from '../engine/protocol.js';
+import type { EvaluateDescription, PrefetchResult, ScopeDescription, VariableDescription } from '../engine/protocol.js';
 import { formatValue, type ValueFormat } from '../values/format-value.js';
 import { withDynamicType } from '../values/dynamic-type.js';
 import { visualizerFor } from '../visualizers/registry.js';
@@ -87,6 +87,26 @@ export class Inspector {
     }
     out.push({ name: 'Registers', presentationHint: 'registers', variablesReference: this.reference({ kind: 'registers', frame }), expensive: false });
     return out;
+  }
+
+  /**
+   * What a client asks for after a stop, in one go: the innermost frame's scopes, its Locals and
+   * the watch expressions' values (an expression that fails gives its message instead).
+   */
+  prefetch(threadId: number, watches: readonly string[]): PrefetchResult {
+    const scopes = this.scopes(threadId, 0);
+    const first = scopes[0];
+    const locals = first?.presentationHint === 'locals'
+      ? { reference: first.variablesReference, variables: this.variables(first.variablesReference, undefined, 0, 0, {}) }
+      : undefined;
+    const results = watches.map((expression) => {
+      try {
+        return { expression, result: this.evaluate(threadId, 0, expression, 'watch', {}) };
+      } catch (error) {
+        return { expression, error: (error as Error).message };
+      }
+    });
+    return { scopes, locals, watches: results };
   }
 
   variables(reference: number, filter: ChildFilter, start: number, count: number, format: ValueFormat): VariableDescription[] {

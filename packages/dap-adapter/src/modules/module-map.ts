@@ -3,6 +3,7 @@
 //
 // Symbol files are opened once per file and cached across refreshes and across processes of a
 // session: opening reads only the ELF and section headers; DWARF and CFI are read on demand.
+import { spanContaining } from '../util/sorted-spans.js';
 import { readFileSync, readlinkSync } from 'node:fs';
 import type { Tracee } from '@umview/ptrace-core';
 import { ElfFile, SymbolFile, loadBiasForMapping, parseProcMaps, type MemoryMapping } from '../symbols/index.js';
@@ -44,17 +45,7 @@ export class ModuleMap {
 
   /** The module whose mappings span `address`. */
   moduleAt(address: bigint): LoadedModule | undefined {
-    const list = this.modules;
-    let low = 0;
-    let high = list.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      const module = list[middle]!;
-      if (address < module.start) high = middle - 1;
-      else if (address >= module.end) low = middle + 1;
-      else return module;
-    }
-    return undefined;
+    return spanContaining(this.modules, address);
   }
 
   /** Re-reads /proc/PID/maps; `tracee` reads the vDSO image from memory. */

@@ -16,6 +16,7 @@ import type { FollowForkMode, ForkedEvent } from '../engine/fork-protocol.js';
 import { PeerPolicy } from '../transport/connection-policy.js';
 import { serveConnection } from '../transport/connection.js';
 import { unixPeerUid } from '../transport/peer-uid.js';
+import { listenPrivately } from '../transport/unix-server.js';
 import type { SessionOptions, UmviewDebugSession } from './debug-session.js';
 
 /** The configuration field that names a child's socket (the extension looks for it). */
@@ -131,7 +132,7 @@ export class ChildSessions {
     const entry: Pending = { server, directory, child };
     this.pending.add(entry);
     removedAtExit(directory);
-    await this.listen(server, socketPath).catch(async (error: Error) => {
+    await listenPrivately(server, socketPath).catch(async (error: Error) => {
       // No way to serve its session: it runs free, as it would without followFork.
       this.host.console(`umview: cannot serve a session for child process ${event.pid} (${error.message}); it runs on, not debugged`);
       await this.letGo(entry, false);
@@ -152,21 +153,6 @@ export class ChildSessions {
       // Nobody will debug it: it runs free, as it would without followFork.
       this.host.console(`umview: the client did not start a session for child process ${event.pid} (${refusal}); it runs on, not debugged`);
       void this.letGo(entry, false);
-    });
-  }
-
-  private listen(server: Server, socketPath: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      const umask = process.umask(0o177); // the socket is 0600 from its first instant
-      try {
-        server.listen(socketPath, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      } finally {
-        process.umask(umask);
-      }
     });
   }
 

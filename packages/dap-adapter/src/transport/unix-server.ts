@@ -26,19 +26,7 @@ export async function listenOnSocket(path: string, options: ListenSocketOptions 
     serveConnection(socket, socket, { ...options, onEnd: () => socket.end() });
     socket.resume();
   });
-  await new Promise<void>((done, reject) => {
-    server.once('error', reject);
-    // The socket file is made by bind: a umask that leaves it 0600 from its first instant.
-    const umask = process.umask(0o177);
-    try {
-      server.listen(socketPath, () => {
-        server.off('error', reject);
-        done();
-      });
-    } finally {
-      process.umask(umask);
-    }
-  });
+  await listenPrivately(server, socketPath);
   chmodSync(socketPath, 0o600);
   // The socket file goes when the server closes or the process exits, unless another server
   // has taken the path meanwhile (the inode tells).
@@ -53,6 +41,23 @@ export async function listenOnSocket(path: string, options: ListenSocketOptions 
   server.once('close', remove);
   process.once('exit', remove);
   return server;
+}
+
+/** Listens on a unix socket file that is 0600 from its first instant (bind makes the file: the
+ * umask around it decides its mode). */
+export function listenPrivately(server: Server, socketPath: string): Promise<void> {
+  return new Promise<void>((done, reject) => {
+    server.once('error', reject);
+    const umask = process.umask(0o177);
+    try {
+      server.listen(socketPath, () => {
+        server.off('error', reject);
+        done();
+      });
+    } finally {
+      process.umask(umask);
+    }
+  });
 }
 
 /** A socket file left by an adapter that is gone is replaced; a live one, or a file that is not
