@@ -12,6 +12,8 @@ export function compileC(source: string, options?: CompileOptions): string;
 export const cacheDir: string;
 /** Creates a fresh temporary directory that is removed at process exit. */
 export function tempDir(prefix?: string): string;
+/** Removes every directory tempDir made in this process (never throws). */
+export function removeTempDirs(): void;
 export interface ReadmeExample {
   /** The file as the README names it, relative to the package (e.g. `examples/x.mjs`). */
   file: string;

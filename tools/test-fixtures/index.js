@@ -9,11 +9,35 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const temps = [];
+let removeAtExit = false;
+/** A fresh directory under the system's temporary folder, removed after the test file (see
+ * temp-cleanup.js) or, failing that, when the process exits. */
 export function tempDir(prefix = 'umview-test-') {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  if (temps.length === 0) process.on('exit', () => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  if (!removeAtExit) {
+    removeAtExit = true;
+    process.on('exit', removeTempDirs);
+  }
   temps.push(dir);
   return dir;
+}
+
+/** Removes every directory tempDir made in this process, as far as it can: a tree a test left
+ * unwritable (a directory of mode 0555, as a rootfs tarball has) is made writable first. Never
+ * throws: what stays is the system's to clean. */
+export function removeTempDirs() {
+  for (const dir of temps.splice(0)) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      try {
+        execFileSync('chmod', ['-R', 'u+rwx', dir], { stdio: 'ignore' });
+        rmSync(dir, { recursive: true, force: true });
+      } catch {
+        /* left behind */
+      }
+    }
+  }
 }
 
 const sharedCache = process.env.UMVIEW_FIXTURE_CACHE ?? join(root, 'node_modules', '.cache', 'umview-fixtures');

@@ -4,4 +4,5 @@ export declare const baseTestConfig: {
   testTimeout: number;
   hookTimeout: number;
   reporters: string[];
+  setupFiles: string[];
 };

@@ -9,4 +9,6 @@ export const baseTestConfig = {
   testTimeout: 120_000,
   hookTimeout: 120_000,
   reporters: ['default', fileURLToPath(new URL('./skip-reasons.js', import.meta.url))],
+  // Each test file's temporary directories are removed after it.
+  setupFiles: [fileURLToPath(new URL('./temp-cleanup.js', import.meta.url))],
 };
