@@ -104,7 +104,7 @@ describe("spawn's stdio", () => {
     closeSync(piped.stdio.stdout!);
   });
 
-  it('refuses what it cannot connect, with InvalidArgumentError, before starting anything', () => {
+  it('refuses what it cannot connect, with InvalidArgumentError, before starting anything', async () => {
     tracer = new Tracer();
     expect(() => tracer!.spawn('/bin/true', [], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] })).toThrow(InvalidArgumentError);
     expect(() => tracer!.spawn('/bin/true', [], { stdio: ['ignore', -1] })).toThrow(/stdio\[1\] is -1/);
@@ -112,5 +112,8 @@ describe("spawn's stdio", () => {
     unopened.destroy();
     expect(() => tracer!.spawn('/bin/true', [], { stdio: ['ignore', unopened] })).toThrow(/without a file descriptor/);
     expect(tracer.tracees.size).toBe(0);
+    // The file's open was already under way: it ends (opened, then closed) before the test
+    // does, so that it never meets a temporary directory removed after the test file.
+    await once(unopened, 'close');
   });
 });
