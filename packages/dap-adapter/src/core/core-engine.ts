@@ -10,7 +10,7 @@ import type { FrameEnvironment } from '../inspect/frame-state.js';
 import { completionsAt } from '../inspect/completions.js';
 import { Inspector } from '../inspect/inspector.js';
 import { readMemoryFrom } from '../memory/memory-access.js';
-import { describeModule, moduleChanges } from '../modules/module-descriptions.js';
+import { moduleChanges, modulePage } from '../modules/module-descriptions.js';
 import { ModuleMap } from '../modules/module-map.js';
 import { unwindThread } from '../stack/call-stack.js';
 import { describeFrame } from '../stack/frame-description.js';
@@ -225,8 +225,7 @@ export class CoreEngine implements EngineApi {
   }
 
   loadedModules(start: number, count: number): { modules: ModuleDescription[]; totalModules: number } {
-    const all = this.modules.all;
-    return { modules: all.slice(start, count > 0 ? start + count : all.length).map(describeModule), totalModules: all.length };
+    return modulePage(this.modules.all, start, count);
   }
 
   completions(target: EvaluationTarget, text: string, offset: number): CompletionCandidate[] {

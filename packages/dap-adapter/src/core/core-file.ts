@@ -9,13 +9,12 @@
 import { spanContaining } from '../util/sorted-spans.js';
 import { ByteReader, type CorruptionReporter } from '../symbols/binary/byte-reader.js';
 import { BufferByteSource, FileByteSource, type ByteSource } from '../symbols/elf/byte-source.js';
-import { ElfType, SegmentType } from '../symbols/elf/constants.js';
+import { ElfType, EM_X86_64, SegmentType } from '../symbols/elf/constants.js';
 import { readElfHeader, type ElfHeader } from '../symbols/elf/elf-header.js';
 import { parseNotes, type ElfNote } from '../symbols/elf/notes.js';
 import { readProgramHeaders } from '../symbols/elf/program-headers.js';
 import { CorruptElfError, SymbolsError } from '../symbols/errors.js';
 
-const EM_X86_64 = 62;
 export const NT_PRSTATUS = 1;
 export const NT_PRFPREG = 2;
 export const NT_PRPSINFO = 3;

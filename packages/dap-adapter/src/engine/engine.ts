@@ -21,7 +21,7 @@ import { queryTarget } from '../breakpoints/data-targets.js';
 import { UserBreakpoints } from '../breakpoints/user-breakpoints.js';
 import { LOADER_OWNER, LoaderHook } from '../modules/loader-hook.js';
 import { ModuleMap, type LoadedModule } from '../modules/module-map.js';
-import { describeModule, moduleChanges } from '../modules/module-descriptions.js';
+import { moduleChanges, modulePage } from '../modules/module-descriptions.js';
 import { completionsAt } from '../inspect/completions.js';
 import { GotoTargets } from '../stepping/goto-targets.js';
 import { describeFrame } from '../stack/frame-description.js';
@@ -389,9 +389,7 @@ export class Engine implements EngineApi, RunControlHost {
   }
 
   loadedModules(start: number, count: number): { modules: ModuleDescription[]; totalModules: number } {
-    const all = this.modules.all;
-    const end = count > 0 ? start + count : all.length;
-    return { modules: all.slice(start, end).map(describeModule), totalModules: all.length };
+    return modulePage(this.modules.all, start, count);
   }
 
   completions(target: EvaluationTarget, text: string, offset: number): CompletionCandidate[] {

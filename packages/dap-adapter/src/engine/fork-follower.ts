@@ -33,6 +33,7 @@ export class EngineHost {
   }
 
   onStop(stop: Stop): void {
+    if (this.engines.size === 1) return this.primary.onStop(stop); // no child followed: every stop is the session's
     for (const engine of this.engines.values()) {
       if (engine.owns(stop.tid)) {
         engine.onStop(stop);

@@ -15,7 +15,7 @@ import { readProcStatusField } from '@umview/ptrace-core/internal';
 import type { SoftwareBreakpoints } from '../breakpoints/software-breakpoints.js';
 import type { StopReason } from './protocol.js';
 import { describeSignal, signalStops } from './signals.js';
-import { classifyStop, type ThreadEvent } from './thread-events.js';
+import { classifyStop, type ThreadEvent, type WatchTrapTest } from './thread-events.js';
 import { ThreadState, type PendingSignalReport, type ResumeMode } from './thread-state.js';
 
 /** Owner of the temporary breakpoints of steps. */
@@ -91,7 +91,12 @@ export class RunControl {
   /** vfork children run (traced, untouched) to their exec, where the host takes them over. */
   private readonly vforkChildren = new Set<number>();
 
-  constructor(private readonly breakpoints: SoftwareBreakpoints, private readonly host: RunControlHost) {}
+  /** The host's data-breakpoint test of a SIGTRAP, bound once (not a closure made at every stop). */
+  private readonly watchTrap: WatchTrapTest | undefined;
+
+  constructor(private readonly breakpoints: SoftwareBreakpoints, private readonly host: RunControlHost) {
+    this.watchTrap = host.watchTrap?.bind(host);
+  }
 
   get processId(): number {
     return this.pid;
@@ -113,8 +118,6 @@ export class RunControl {
     return thread.tracee;
   }
 
-  /** Takes over a stopped process (just spawned or attached): every thread stopped. A forked
-   * child handed over at its parent's fork event has its first stop still to come. */
   /**
    * Signals to pass on once without a stop: the debugger's own (terminate's SIGTERM, which the
    * program may handle), not something that happened to the program.
@@ -126,6 +129,8 @@ export class RunControl {
     this.passOnceSignals.add(signal);
   }
 
+  /** Takes over a stopped process (just spawned or attached): every thread stopped. A forked
+   * child handed over at its parent's fork event has its first stop still to come. */
   adopt(pid: number, tracees: readonly Tracee[], firstStopToCome = false): void {
     this.passOnceSignals.clear();
     this.pid = pid;
@@ -295,7 +300,7 @@ export class RunControl {
     thread.running = false;
     let event: ThreadEvent;
     try {
-      event = classifyStop(stop, thread, this.breakpoints, this.host.watchTrap === undefined ? undefined : (trapped) => this.host.watchTrap!(trapped));
+      event = classifyStop(stop, thread, this.breakpoints, this.watchTrap);
       if (event.kind === 'new-child') this.host.threadReady?.(thread);
     } catch (error) {
       if (isTraceeGone(error)) return; // killed meanwhile: its exit comes next
@@ -666,11 +671,6 @@ export class RunControl {
     this.lifted = undefined;
     this.activity = { kind: 'none' };
   }
-}
-
-/** The kinds of child that are processes of their own (a clone without CLONE_THREAD is left alone). */
-function how(kind: 'fork' | 'vfork' | 'clone'): 'fork' | 'vfork' | undefined {
-  return kind === 'clone' ? undefined : kind;
 }
 
 function pidOf(tracee: Tracee): number | undefined {

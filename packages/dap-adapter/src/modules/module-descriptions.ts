@@ -40,6 +40,11 @@ function symbolStatus(module: LoadedModule): Pick<ModuleDescription, 'symbolStat
 }
 
 /** One batch of `module` events for what a refresh of the module map found. */
+/** DAP's `modules` paging: `count` objects (0: all) from `start`, and how many there are. */
+export function modulePage(all: readonly LoadedModule[], start: number, count: number): { modules: ModuleDescription[]; totalModules: number } {
+  return { modules: all.slice(start, count > 0 ? start + count : all.length).map(describeModule), totalModules: all.length };
+}
+
 export function moduleChanges(added: readonly LoadedModule[], removed: readonly LoadedModule[]): ModuleChange[] {
   return [
     ...removed.map((module) => ({ reason: 'removed' as const, module: describeModule(module) })),
