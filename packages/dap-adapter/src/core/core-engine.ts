@@ -25,6 +25,7 @@ import { CoreMemory } from './core-memory.js';
 import type { CoreOpened, CorePlan } from './core-protocol.js';
 import { describeCoreSignal } from './core-signal.js';
 import { CoreThreadAccess, READ_ONLY } from './core-thread.js';
+import { parseAddress } from '../util/hex.js';
 
 export const CANNOT_RUN = 'this is a core file: the program cannot run';
 
@@ -312,9 +313,4 @@ function isRegularFile(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-function parseAddress(text: string): bigint {
-  if (typeof text !== 'string' || !/^(0x[0-9a-fA-F]+|\d+)$/.test(text.trim())) throw new Error(`"${text}" is not a memory reference`);
-  return BigInt(text.trim());
 }

@@ -38,6 +38,7 @@ import type {
 } from './protocol.js';
 import { RunControl, type RunControlHost, type StopReport } from './run-control.js';
 import type { ThreadState } from './thread-state.js';
+import { parseAddress } from '../util/hex.js';
 
 export type Origin = 'launched' | 'attached';
 
@@ -650,11 +651,6 @@ export class Engine implements EngineApi, RunControlHost {
   private log(text: string): void {
     this.emit({ type: 'log', text });
   }
-}
-
-function parseAddress(text: string): bigint {
-  if (typeof text !== 'string' || !/^(0x[0-9a-fA-F]+|\d+)$/.test(text.trim())) throw new Error(`"${text}" is not a memory reference`);
-  return BigInt(text.trim());
 }
 
 /** Whether a syscall shows some arguments only at its exit (buffers the kernel fills). */
