@@ -5,6 +5,9 @@
 // way). /unreal names host files, so the kernel serving their data is exact and the fastest.
 // mode=proxy: the monitor performs path calls itself and serves the files opened through
 // /unreal, whose data passes through the monitor (umview's way; the seed table measures it).
+// mode=fs: /unreal is a file-system module's mount, the host's / served through the
+// file-system API (file-systems/passthrough): every call on it is the module's operations.
+import { passthrough } from '../file-systems/passthrough/passthrough.js';
 import { below } from '../paths/guest-path.js';
 import type { ModuleOptions, UmviewModule } from './module.js';
 
@@ -12,7 +15,8 @@ export const UNREAL_PREFIX = '/unreal';
 
 export function unreal(options: ModuleOptions = {}): UmviewModule {
   const mode = options.mode ?? (options.proxy ? 'proxy' : 'remap');
-  if (mode !== 'remap' && mode !== 'proxy') throw new Error(`unreal: unknown mode '${String(mode)}' (modes: proxy, remap)`);
+  if (mode !== 'remap' && mode !== 'proxy' && mode !== 'fs') throw new Error(`unreal: unknown mode '${String(mode)}' (modes: proxy, remap, fs)`);
+  if (mode === 'fs') return { name: 'unreal', paths: [UNREAL_PREFIX], fileSystem: passthrough('/') };
   return {
     name: 'unreal',
     proxy: mode === 'proxy',
