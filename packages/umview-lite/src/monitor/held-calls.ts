@@ -2,7 +2,17 @@
 // that returned a promise, a lock that must wait) keeps its thread stopped while the monitor
 // goes on serving the other tracees; when the answer comes, the call is finished at its stop
 // and the thread resumed.
+//
+// How the monitor's loop waits (monitor.ts run()): while no call is held, it blocks in waitpid
+// as it always did. While calls are held it must not block the event loop, where the answers
+// come from: its waits do not block (sysvm's events({ idle: true })), and when nothing is ready
+// it awaits `next()`, which resolves at the next SIGCHLD (the kernel sends the tracer one at
+// every stop and every death of a tracee), when a held call is finished, or when one times out.
+// The SIGCHLD listener is installed only while calls are held: with a handler installed, every
+// stop would cost a signal delivery.
+import { isTraceeGone } from '@umview/ptrace-core';
 import type { SyscallCall } from '@umview/sysvm';
+import { FsError } from '../vfs/file-system.js';
 
 export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
@@ -14,4 +24,135 @@ export interface CallHolder {
    * `{ ok: false, error: FsError('EIO') }` and a later answer is dropped. If the thread dies
    * (or execs) first, `abandon` runs instead of `finish`. */
   hold<T>(call: SyscallCall, work: Promise<T>, timeoutMs: number, finish: (outcome: Outcome<T>) => void, abandon?: () => void): void;
+}
+
+/** ModuleContext.hold's options. */
+export interface HoldOptions {
+  /** How long the answer may take before the call gets `{ ok: false, error: FsError('EIO') }`
+   * (default DEFAULT_HOLD_TIMEOUT_MS; Infinity: no limit). */
+  readonly timeoutMs?: number;
+  /** Runs instead of `finish` if the thread dies or execs while its call is held (or the
+   * monitor stops): to release what the call had taken. */
+  readonly abandon?: () => void;
+}
+
+/** The time a held call waits for its answer unless told otherwise. */
+export const DEFAULT_HOLD_TIMEOUT_MS = 30_000;
+
+interface Hold {
+  readonly call: SyscallCall;
+  readonly finish: (outcome: Outcome<never>) => void;
+  readonly abandon: (() => void) | undefined;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/** The longest delay a Node timer takes (2^31 - 1 ms). */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/** The monitor's CallHolder: the holds by thread, their timeouts, and what wakes the loop. */
+export class HeldCalls implements CallHolder {
+  private readonly holds = new Map<number, Hold>();
+  private wake: (() => void) | undefined;
+  private failure: { error: unknown } | undefined;
+  /** A signal listener does not keep Node's event loop alive: this does, while calls wait. */
+  private keepAlive: NodeJS.Timeout | undefined;
+  private readonly onSigchld = (): void => this.wakeLoop();
+
+  /** `finished` runs after a held call's `finish`, before it is carried out (the --strace log). */
+  constructor(private readonly finished?: (call: SyscallCall) => void) {}
+
+  /** How many calls are held. */
+  get size(): number {
+    return this.holds.size;
+  }
+
+  hold<T>(call: SyscallCall, work: Promise<T>, timeoutMs: number, finish: (outcome: Outcome<T>) => void, abandon?: () => void): void {
+    if (this.holds.has(call.tid)) throw new Error(`tid ${call.tid} has a held call already`);
+    call.hold(); // throws when the call was carried out already
+    const entry: Hold = { call, finish: finish as (outcome: Outcome<never>) => void, abandon, timer: undefined };
+    if (this.holds.size === 0) this.startWatching();
+    this.holds.set(call.tid, entry);
+    if (timeoutMs < Infinity) {
+      entry.timer = setTimeout(() => {
+        const error = new FsError('EIO', `no answer for ${call.name} (pid ${call.pid}) within ${timeoutMs} ms`);
+        this.settle(entry, { ok: false, error });
+      }, Math.min(Math.max(timeoutMs, 0), LONGEST_TIMER_MS));
+    }
+    work.then(
+      (value) => this.settle(entry, { ok: true, value }),
+      (error: unknown) => this.settle(entry, { ok: false, error }),
+    );
+  }
+
+  /** The thread `tid` died or exec'd: its held call, if any, is abandoned. */
+  abandon(tid: number): void {
+    const entry = this.holds.get(tid);
+    if (entry === undefined) return;
+    this.remove(entry);
+    entry.abandon?.();
+  }
+
+  /** The monitor stops: every held call is abandoned. */
+  abandonAll(): void {
+    for (const entry of [...this.holds.values()]) {
+      this.remove(entry);
+      entry.abandon?.();
+    }
+    this.wakeLoop();
+  }
+
+  /** Resolves when something may have happened: a SIGCHLD, a held call finished (or timed
+   * out). Spurious wake-ups are fine (the loop looks and waits again); none is lost, since the
+   * listener is installed before the loop's first non-blocking wait. */
+  next(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = resolve;
+    });
+  }
+
+  /** Throws what a held call's `finish` threw (not TraceeGone), in the monitor's loop. */
+  rethrow(): void {
+    const failure = this.failure;
+    if (failure === undefined) return;
+    this.failure = undefined;
+    throw failure.error;
+  }
+
+  private settle(entry: Hold, outcome: Outcome<unknown>): void {
+    if (this.holds.get(entry.call.tid) !== entry) return; // timed out, abandoned: a late answer is dropped
+    this.remove(entry);
+    try {
+      entry.finish(outcome as Outcome<never>);
+      this.finished?.(entry.call);
+      entry.call.release();
+    } catch (error) {
+      // Killed while held, its death not reported yet: release does nothing more (ESRCH).
+      if (isTraceeGone(error)) entry.call.release();
+      else this.failure ??= { error };
+    }
+    this.wakeLoop();
+  }
+
+  private remove(entry: Hold): void {
+    clearTimeout(entry.timer);
+    this.holds.delete(entry.call.tid);
+    if (this.holds.size === 0) this.stopWatching();
+  }
+
+  private wakeLoop(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private startWatching(): void {
+    process.on('SIGCHLD', this.onSigchld);
+    this.keepAlive = setInterval(() => {}, LONGEST_TIMER_MS);
+  }
+
+  private stopWatching(): void {
+    process.off('SIGCHLD', this.onSigchld);
+    clearInterval(this.keepAlive);
+    this.keepAlive = undefined;
+  }
 }

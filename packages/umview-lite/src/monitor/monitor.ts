@@ -30,6 +30,7 @@ import { MetadataStore } from '../fake-root/metadata-store.js';
 import { defaultMetaFile } from '../fake-root/meta-location.js';
 import { followsLast } from '../guest/final-component.js';
 import { traceePath } from './tracee-paths.js';
+import { DEFAULT_HOLD_TIMEOUT_MS, HeldCalls } from './held-calls.js';
 
 /** How syscalls stop: every one at entry and exit (2006, no SYSVM); every one once (SYSVM);
  * only those the modules may claim (SYSVM + filter, the default). */
@@ -73,6 +74,8 @@ export interface MonitorResult {
 
 /** How often a busy monitor lets the event loop run (signal handlers), at most. */
 const YIELD_EVERY_MS = 50;
+/** The same while calls are held: their answers (file reads, timers) come from the event loop. */
+const HELD_YIELD_EVERY_MS = 1;
 
 export class Monitor {
   readonly stats = emptyStats();
@@ -93,6 +96,8 @@ export class Monitor {
   private readonly guestRoot: GuestRoot | undefined;
   private readonly fakeRoot: FakeRoot | undefined;
   private readonly metadata: MetadataStore | undefined;
+  /** Calls waiting for an answer, their threads stopped (held-calls.ts). */
+  private readonly held = new HeldCalls((call) => this.log?.called(call));
 
   constructor(private readonly options: MonitorOptions) {
     this.routing = new RoutingTable(options.modules, { guestRoot: options.guestRoot !== undefined, fakeRoot: options.fakeRoot !== undefined && options.fakeRoot !== false });
@@ -153,6 +158,7 @@ export class Monitor {
     this.context = {
       guestCwd: (pid) => (this.guestRoot ? this.guestRoot.cwdOf(pid) : this.processes.get(pid).cwd()),
       log,
+      hold: (call, work, finish, options) => this.held.hold(call, work, options?.timeoutMs ?? DEFAULT_HOLD_TIMEOUT_MS, finish, options?.abandon),
     };
   }
 
@@ -167,10 +173,19 @@ export class Monitor {
     this.stats.processes = 1;
     let lastYield = started;
     try {
-      for (const event of this.vm.events({ interruptible: true })) {
+      // While no call is held the waits block, as they always did; while calls are held they
+      // do not, and an 'idle' event says nothing is ready (held-calls.ts).
+      for (const event of this.vm.events({ interruptible: true, idle: true })) {
         if (event.kind === 'interrupted') {
           await yieldToEventLoop();
           lastYield = now();
+          this.held.rethrow();
+          continue;
+        }
+        if (event.kind === 'idle') {
+          await this.held.next(); // a SIGCHLD, or a held call finished
+          lastYield = now();
+          this.held.rethrow();
           continue;
         }
         try {
@@ -181,12 +196,23 @@ export class Monitor {
           // stop of its own; the other tracees go on.
           if (!isTraceeGone(error)) throw error;
         }
-        if (now() - lastYield > YIELD_EVERY_MS) {
+        if (this.held.size > 0) {
+          // An answer already there (a resolved promise) is given before the next stop; others
+          // need the event loop, which busy tracees must not keep from running for long.
+          await undefined;
+          if (now() - lastYield > HELD_YIELD_EVERY_MS) {
+            await yieldToEventLoop();
+            lastYield = now();
+          }
+          this.held.rethrow();
+        } else if (now() - lastYield > YIELD_EVERY_MS) {
           await yieldToEventLoop(); // signals that arrived while we were not in waitpid
           lastYield = now();
+          this.held.rethrow();
         }
       }
     } finally {
+      this.held.abandonAll();
       for (const pending of this.onReturn.values()) pending.abandon?.();
       this.onReturn.clear();
       this.vm.close();
@@ -282,7 +308,7 @@ export class Monitor {
   private handleCall(call: SyscallCall): void {
     const route = this.routing.calls[call.nr];
     if (route !== undefined && this.route(call, route)) this.stats.virtualized++;
-    this.log?.called(call);
+    if (!call.held) this.log?.called(call); // a held call is logged once finished
   }
 
   /** One call along its route, in the order of the module contract (module.ts): the module
@@ -402,6 +428,8 @@ export class Monitor {
         state.pendingExe = undefined;
         this.proxy?.exec(state);
         if (stop.formerTid !== stop.tid) {
+          this.held.abandon(stop.tid); // the former leader, killed by the exec
+          this.held.abandon(stop.formerTid);
           this.memory.retire(stop.formerTid);
           this.dropReturn(stop.formerTid);
           this.dropReturn(stop.tid); // the former leader, whose tid the exec'ing thread took
@@ -412,6 +440,7 @@ export class Monitor {
       }
       case 'exited':
       case 'killed':
+        this.held.abandon(stop.tid);
         this.dropReturn(stop.tid);
         this.memory.retire(stop.tid);
         this.processes.threadExited(stop.tracee.pidIfKnown ?? stop.tid, stop.tid);
