@@ -14,6 +14,7 @@ import { isTraceeGone } from '@umview/ptrace-core';
 import type { SyscallCall } from '@umview/sysvm';
 import { FsError } from '../vfs/file-system.js';
 
+/** How a held call's work ended: its value, or what it threw (or the timeout's EIO FsError). */
 export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
 export interface CallHolder {
