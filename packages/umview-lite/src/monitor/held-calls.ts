@@ -8,8 +8,10 @@
 // come from: its waits do not block (sysvm's events({ idle: true })), and when nothing is ready
 // it awaits `next()`, which resolves at the next SIGCHLD (the kernel sends the tracer one at
 // every stop and every death of a tracee), when a held call is finished, or when one times out.
-// The SIGCHLD listener is installed only while calls are held: with a handler installed, every
-// stop would cost a signal delivery.
+// The SIGCHLD listener is installed only while calls are held, and only once the loop has
+// found nothing to do (a hold answered at once never installs it): with a handler installed,
+// every stop would cost a signal delivery, and installing one costs two sigactions. One timer
+// serves every hold's timeout, armed for the earliest.
 import { isTraceeGone } from '@umview/ptrace-core';
 import type { SyscallCall } from '@umview/sysvm';
 import { FsError } from '../vfs/file-system.js';
@@ -44,7 +46,9 @@ interface Hold {
   readonly call: SyscallCall;
   readonly finish: (outcome: Outcome<never>) => void;
   readonly abandon: (() => void) | undefined;
-  timer: NodeJS.Timeout | undefined;
+  readonly timeoutMs: number;
+  /** When it times out (now()'s clock; Infinity: never). */
+  readonly deadline: number;
 }
 
 /** The longest delay a Node timer takes (2^31 - 1 ms). */
@@ -55,9 +59,14 @@ export class HeldCalls implements CallHolder {
   private readonly holds = new Map<number, Hold>();
   private wake: (() => void) | undefined;
   private failure: { error: unknown } | undefined;
-  /** A signal listener does not keep Node's event loop alive: this does, while calls wait. */
+  /** Whether the SIGCHLD listener is installed. */
+  private watching = false;
+  /** A signal listener does not keep Node's event loop alive: this does, while the loop waits. */
   private keepAlive: NodeJS.Timeout | undefined;
   private readonly onSigchld = (): void => this.wakeLoop();
+  /** The timeout timer, armed for `timerAt` (unref'd while nothing is held). */
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
 
   /** `finished` runs after a held call's `finish`, before it is carried out (the --strace log). */
   constructor(private readonly finished?: (call: SyscallCall) => void) {}
@@ -70,15 +79,11 @@ export class HeldCalls implements CallHolder {
   hold<T>(call: SyscallCall, work: Promise<T>, timeoutMs: number, finish: (outcome: Outcome<T>) => void, abandon?: () => void): void {
     if (this.holds.has(call.tid)) throw new Error(`tid ${call.tid} has a held call already`);
     call.hold(); // throws when the call was carried out already
-    const entry: Hold = { call, finish: finish as (outcome: Outcome<never>) => void, abandon, timer: undefined };
-    if (this.holds.size === 0) this.startWatching();
+    const deadline = timeoutMs < Infinity ? now() + Math.max(timeoutMs, 0) : Infinity;
+    const entry: Hold = { call, finish: finish as (outcome: Outcome<never>) => void, abandon, timeoutMs, deadline };
     this.holds.set(call.tid, entry);
-    if (timeoutMs < Infinity) {
-      entry.timer = setTimeout(() => {
-        const error = new FsError('EIO', `no answer for ${call.name} (pid ${call.pid}) within ${timeoutMs} ms`);
-        this.settle(entry, { ok: false, error });
-      }, Math.min(Math.max(timeoutMs, 0), LONGEST_TIMER_MS));
-    }
+    if (deadline < this.timerAt) this.arm(deadline);
+    else this.timer?.ref();
     work.then(
       (value) => this.settle(entry, { ok: true, value }),
       (error: unknown) => this.settle(entry, { ok: false, error }),
@@ -99,13 +104,22 @@ export class HeldCalls implements CallHolder {
       this.remove(entry);
       entry.abandon?.();
     }
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Infinity;
     this.wakeLoop();
   }
 
-  /** Resolves when something may have happened: a SIGCHLD, a held call finished (or timed
-   * out). Spurious wake-ups are fine (the loop looks and waits again); none is lost, since the
-   * listener is installed before the loop's first non-blocking wait. */
+  /** For the loop, when a non-blocking wait found nothing: resolves when something may have
+   * happened (a SIGCHLD, a held call finished or timed out). Spurious wake-ups are fine (the
+   * loop looks and waits again). None is lost: the first time, it installs the SIGCHLD listener
+   * and resolves at once, so that the loop looks again with the listener there (a stop before
+   * it was installed is found by that look, one after it sends the listener its signal). */
   next(): Promise<void> {
+    if (!this.watching) {
+      this.startWatching();
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       this.wake = resolve;
     });
@@ -135,9 +149,34 @@ export class HeldCalls implements CallHolder {
   }
 
   private remove(entry: Hold): void {
-    clearTimeout(entry.timer);
     this.holds.delete(entry.call.tid);
-    if (this.holds.size === 0) this.stopWatching();
+    if (this.holds.size > 0) return;
+    this.stopWatching();
+    this.timer?.unref(); // left armed: the next hold most likely needs it again
+  }
+
+  /** Arms the timeout timer for `at`. */
+  private arm(at: number): void {
+    clearTimeout(this.timer);
+    this.timerAt = at;
+    // At least 1 ms: a timer may fire a little before `at` by our clock, and is then re-armed.
+    this.timer = setTimeout(() => this.expire(), Math.min(Math.max(at - now(), 1), LONGEST_TIMER_MS));
+  }
+
+  /** The timeout timer fired: the holds past their deadline fail with EIO; the timer is
+   * armed again for the earliest of the others. */
+  private expire(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    const time = now();
+    let next = Infinity;
+    for (const entry of [...this.holds.values()]) {
+      if (entry.deadline <= time) {
+        const { call } = entry;
+        this.settle(entry, { ok: false, error: new FsError('EIO', `no answer for ${call.name} (pid ${call.pid}) within ${entry.timeoutMs} ms`) });
+      } else next = Math.min(next, entry.deadline);
+    }
+    if (next < Infinity) this.arm(next);
   }
 
   private wakeLoop(): void {
@@ -147,13 +186,21 @@ export class HeldCalls implements CallHolder {
   }
 
   private startWatching(): void {
+    this.watching = true;
     process.on('SIGCHLD', this.onSigchld);
     this.keepAlive = setInterval(() => {}, LONGEST_TIMER_MS);
   }
 
   private stopWatching(): void {
+    if (!this.watching) return;
+    this.watching = false;
     process.off('SIGCHLD', this.onSigchld);
     clearInterval(this.keepAlive);
     this.keepAlive = undefined;
   }
+}
+
+/** Milliseconds, monotonic. */
+function now(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
 }
