@@ -2,12 +2,14 @@
 // the monitor gives the files it serves when the module does not say (inode numbers, the
 // device, times).
 import { makeDev } from '@umview/sysvm';
+import { DEFAULT_HOLD_TIMEOUT_MS } from '../monitor/held-calls.js';
 import type { UmviewModule } from '../modules/module.js';
 import { components } from '../paths/guest-path.js';
 import type { FileSystem } from './file-system.js';
 
-/** How long one operation may take by default before its call fails with EIO. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
+/** How long one operation may take by default before its call fails with EIO (the held
+ * calls' default). */
+export const DEFAULT_TIMEOUT_MS = DEFAULT_HOLD_TIMEOUT_MS;
 
 export class Mount {
   readonly fs: FileSystem;
