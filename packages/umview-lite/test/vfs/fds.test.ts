@@ -56,6 +56,12 @@ describe('fds on a file-system module', () => {
     for (const name of ['c', 'd', 'e']) execFileSync('cmp', [`${host}/src`, `${host}/${name}`]);
   });
 
+  it('a FIFO made by mknod is a real FIFO: a writer and a reader meet there', async () => {
+    const r = await served('', ['/bin/sh', '-c', `mkfifo ${MOUNT}/p && stat -c %F ${MOUNT}/p && { echo through the fifo > ${MOUNT}/p & } && cat ${MOUNT}/p && wait`]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('fifo\nthrough the fifo\n');
+  });
+
   it('a module that throws fails that call with EIO, logged with its name; the program goes on', async () => {
     const r = await served(',throw=read', ['/bin/sh', '-c', `echo text > ${MOUNT}/f; cat ${MOUNT}/f; echo "cat: $?"; ls ${MOUNT}`]);
     expect(r.stdout).toBe('cat: 1\nf\n');
