@@ -1,26 +1,27 @@
 // Opens of served paths (open, openat, openat2, creat; O_CREAT, O_EXCL, O_TRUNC, O_DIRECTORY,
 // O_NOFOLLOW, O_PATH; the umask applied to a new file's mode): the module's open or create,
 // then a placeholder fd for the tracee (proxy/placeholder.ts) standing for a ServedFile. And
-// chdir/fchdir into a served directory: the tracee's real cwd cannot be there, so the monitor
+// a served FIFO is opened by the tracee itself as a real FIFO of the monitor's (materialize.ts).
+// And chdir/fchdir into a served directory: the tracee's real cwd cannot be there, so the monitor
 // keeps the guest cwd (as for proxy mode) and answers getcwd from it; relative paths are then
 // walked from it (locate.ts).
 import type { SyscallCall } from '@umview/sysvm';
-import { O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_TRUNC, O_WRONLY } from '../linux.js';
+import { AT_FDCWD, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_TRUNC, O_WRONLY } from '../linux.js';
 import type { ProcessState } from '../monitor/process-table.js';
 import { placeholder } from '../proxy/placeholder.js';
 import { serve, type VfsContext } from './context.js';
 import { fail } from './errors.js';
-import type { FileHandle, MaybePromise } from './file-system.js';
-import { withPaths } from './locate.js';
+import type { Attributes, Caller, FileHandle, MaybePromise } from './file-system.js';
+import { withPaths, type Located } from './locate.js';
 import { next } from './maybe.js';
 import type { Mount } from './mount.js';
 import { ServedFile } from './served-file.js';
 import { existing, type CallHandler } from './stat-calls.js';
-import { isDir, isLink, S_IFMT, S_IFREG } from './walk.js';
+import { isDir, isLink, S_IFIFO, S_IFMT, S_IFREG } from './walk.js';
 
 const OPEN_HOW_MAX = 24;
 
-interface Opened { mount: Mount; path: string; handle: FileHandle; type: number; pathOnly: boolean }
+interface Opened { mount: Mount; path: string; handle: FileHandle; type: number; pathOnly: boolean; fifo?: string }
 
 function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): boolean {
   const name = call.name;
@@ -45,26 +46,25 @@ function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): bo
   }
   const creating = (flags & O_CREAT) !== 0;
   const follow = (flags & O_NOFOLLOW) === 0 && !(creating && (flags & O_EXCL) !== 0);
-  return withPaths(ctx, call, process, [{ arg: pathArg, dirfd: pathArg === 1 ? 0 : null, follow }], ([l], caller): MaybePromise<Opened> => {
-    if (l!.kind !== 'inside') throw fail('EXDEV');
-    const { mount, path, attrs } = l!;
+  return withPaths(ctx, call, process, [{ arg: pathArg, dirfd: pathArg === 1 ? 0 : null, follow }], ([l], caller) => next(() => placeOf(l!, caller), ({ mount, path, attrs, trailingSlash }): MaybePromise<Opened> => {
     const fs = mount.fs;
     const access = flags & 3;
     if (attrs === undefined) {
       if (!creating) throw fail('ENOENT');
-      if (l!.trailingSlash) throw fail('EISDIR');
+      if (trailingSlash) throw fail('EISDIR');
       if (!fs.create) throw fail('EROFS');
       const fileMode = S_IFREG | (mode & 0o7777 & ~caller.umask);
       return next(() => fs.create!(path, flags, fileMode, caller), (handle) => ({ mount, path, handle, type: S_IFREG, pathOnly: false }));
     }
     if (creating && (flags & O_EXCL) !== 0) throw fail('EEXIST');
-    if (l!.trailingSlash && !isDir(attrs)) throw fail('ENOTDIR');
+    if (trailingSlash && !isDir(attrs)) throw fail('ENOTDIR');
     const type = attrs.mode & S_IFMT;
     if ((flags & O_PATH) !== 0) {
       if ((flags & O_DIRECTORY) !== 0 && !isDir(attrs)) throw fail('ENOTDIR');
       return { mount, path, handle: undefined, type, pathOnly: true };
     }
     if (isLink(attrs)) throw fail('ELOOP');
+    if (type === S_IFIFO) return { mount, path, handle: undefined, type, pathOnly: false, fifo: ctx.materializer.fifoOf(mount, path) };
     if ((flags & O_DIRECTORY) !== 0 && !isDir(attrs)) throw fail('ENOTDIR');
     if (isDir(attrs)) {
       if (access !== 0 || creating) throw fail('EISDIR');
@@ -77,7 +77,15 @@ function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): bo
       return next(() => fs.truncate!(path, 0, undefined, caller), () => ({ mount, path, handle: undefined, type, pathOnly: false }));
     }
     return { mount, path, handle: undefined, type, pathOnly: false };
-  }, (opened) => {
+  }), (opened) => {
+    if (opened.fifo !== undefined) {
+      // A FIFO: the tracee opens the monitor's real one itself (an open that waits for the
+      // other end, and every read and write, block in the tracee, where signals reach them).
+      call.setArg(pathArg, call.placeString(opened.fifo));
+      if (pathArg === 1) call.setArg(0, AT_FDCWD);
+      return;
+    }
+    if ((flags & (O_TRUNC | O_CREAT)) !== 0) opened.mount.changed(opened.path); // copies for mmap are stale
     const file = new ServedFile(opened.mount, opened.path, opened.mount.guestPath(opened.path), flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW), opened.handle, opened.type, ctx.log, opened.pathOnly);
     try {
       placeholder(ctx, call, process, file, (flags & O_CLOEXEC) !== 0);
@@ -86,6 +94,14 @@ function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): bo
       throw error;
     }
   });
+}
+
+/** Where an open lands: a place in a mount, or the file a served fd's /proc/self/fd/N link
+ * names (opened anew, as the kernel reopens through the link). */
+function placeOf(l: Located, caller: Caller): MaybePromise<{ mount: Mount; path: string; attrs: Attributes | undefined; trailingSlash: boolean }> {
+  if (l.kind === 'inside') return l;
+  if (l.kind !== 'fd') throw fail('EXDEV');
+  return next(() => existing(l, caller), (found) => ({ ...found, trailingSlash: false }));
 }
 
 function chdirCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): boolean {
