@@ -125,6 +125,44 @@ describe.each(TRACE_MODES)('--trace=%s', (trace) => {
     expect(processesWith(marker)).toEqual([]);
   });
 
+  it('a finish that meets its thread killed (TraceeGone) is swallowed: the run goes on', async () => {
+    const seen: string[] = [];
+    const module = roleModule((call, role, context) => {
+      if (role !== ROLE.WAITER) return;
+      context.hold(call, Promise.resolve(0), () => {
+        seen.push('finish');
+        call.tracee.getRegisters(); // ESRCH: killed while held, its death not reported yet
+        seen.push('not reached');
+      });
+      process.kill(call.pid, 'SIGKILL');
+    });
+    const { out, exitStatus } = await runFixture(module, ['killed'], trace);
+    expect(out).toBe('child killed by 9\n');
+    expect(exitStatus).toBe(0);
+    expect(seen).toEqual(['finish']);
+  });
+
+  it('the main thread held while another thread execs: abandoned, the new program runs', async () => {
+    const seen: string[] = [];
+    let waiterHeld = false;
+    let gate: Deferred<number> | undefined;
+    const module = roleModule((call, role, context) => {
+      if (role === ROLE.WAITER) {
+        context.hold(call, new Promise<number>(() => {}), () => seen.push('finish'), { abandon: () => seen.push('abandon') });
+        waiterHeld = true;
+        gate?.resolve(0);
+      } else if (role === ROLE.GATE) {
+        gate = deferred();
+        if (waiterHeld) gate.resolve(0);
+        context.hold(call, gate.promise, answer(call));
+      }
+    });
+    const { out, exitStatus } = await runFixture(module, ['exec'], trace);
+    expect(out).toBe('the thread exec\'d\n');
+    expect(exitStatus).toBe(0);
+    expect(seen).toEqual(['abandon']);
+  });
+
   it.each(['procs', 'threads'])('50 %s held at once are all answered', async (kind) => {
     const count = 50;
     const waiting: { call: SyscallCall; answer: Deferred<number> }[] = [];
