@@ -30,14 +30,14 @@ export function rename(tree: InodeTree, fromPath: string, toPath: string, flags:
   const replaced = target.entry;
   if (flags & RENAME_EXCHANGE && !replaced) throw new FsError('ENOENT');
   if (flags & RENAME_NOREPLACE && replaced) throw new FsError('EEXIST');
+  // The same directory entry, or two hard links of one file: nothing to do (POSIX).
+  if (moving === replaced) return;
   if (flags & RENAME_EXCHANGE) {
     if ((moving.isDirectory && isWithin(to, from)) || (replaced!.isDirectory && isWithin(from, to))) throw new FsError('EINVAL');
   } else {
     if (isWithin(to, from)) throw new FsError('EINVAL');
     if (isWithin(from, to)) throw new FsError('ENOTEMPTY');
   }
-  // The same directory entry, or two hard links of one file: nothing to do (POSIX).
-  if (moving === replaced) return;
   check(source.directory, W_OK | X_OK, caller);
   checkSticky(source.directory, moving, caller);
   check(target.directory, W_OK | X_OK, caller);

@@ -285,7 +285,7 @@ export class TmpfsFileSystem implements FileSystem {
       // Setting both times to "now" needs write permission; any other time, ownership. The
       // monitor resolves UTIME_NOW before calling, so "now" is both times within the last second.
       const now = nowNs();
-      const isNow = (t: bigint | undefined): boolean => t !== undefined && t <= now && now - t < 1_000_000_000n;
+      const isNow = (t: bigint | undefined): boolean => t !== undefined && (t > now ? t - now : now - t) < 1_000_000_000n;
       if (!(isNow(atimeNs) && isNow(mtimeNs))) throw new FsError('EPERM');
       check(inode, W_OK, caller);
     }
