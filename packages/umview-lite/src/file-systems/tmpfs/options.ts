@@ -49,7 +49,8 @@ function parseId(name: string, text: string): number {
   return Number(text);
 }
 
-const KNOWN = new Set(['size', 'nr_blocks', 'nr_inodes', 'mode', 'uid', 'gid', 'positional']);
+// timeout= is the monitor's, for every file-system module (modules/registry.ts).
+const KNOWN = new Set(['size', 'nr_blocks', 'nr_inodes', 'mode', 'uid', 'gid', 'timeout', 'positional']);
 
 export function parseTmpfsOptions(options: ModuleOptions, ids = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }): TmpfsOptions {
   const mountPoint = options.positional?.[0];
