@@ -170,7 +170,7 @@ describe('on a real tmpfs and on the tmpfs module: the same', () => {
       mv w w/inside 2>&1 || echo "mv into itself failed"
       ls -A w
       rm -rf w/with\\ space.txt cp-gone
-      touch -d @1000000000 w w/*
+      touch -h -d @1000000000 w w/*
     `);
   });
 
