@@ -437,6 +437,7 @@ describe('what node:fs cannot ask a real tmpfs (checked against the kernel\'s do
       expect(bytes.equals(expected)).toBe(true);
     }
     expect(fs.read('/big', h, 4096, 256 << 20, root).length).toBe(0);
+    expect(code(() => fs.write('/big', h, Buffer.from('x'), 2 ** 53, root))).toBe('EFBIG');
     fs.truncate('/big', 0, h, root);
     expect(fs.statfs().blocks).toBe(0); // no limit: reported as the kernel's size=0
     const sparse = fs.create('/sparse', O_RDWR, 0o644, root);

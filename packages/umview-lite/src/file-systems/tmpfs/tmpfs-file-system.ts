@@ -26,6 +26,8 @@ const O_PATH = 0o10000000;
 const FALLOC_FL_KEEP_SIZE = 1;
 const TMPFS_MAGIC = 0x01021994;
 const PATH_MAX = 4096;
+/** Offsets are JavaScript numbers: exact up to 2^53 (the kernel's limit is 2^63 - 1). */
+const MAX_FILE_SIZE = Number.MAX_SAFE_INTEGER;
 
 /** What `open` and `create` give back: the inode itself (it outlives its names) and how it was
  * opened. */
@@ -126,6 +128,7 @@ export class TmpfsFileSystem implements FileSystem {
     if (!inode.data) throw new FsError('EINVAL');
     if (position < 0) throw new FsError('EINVAL');
     if (data.length === 0) return 0;
+    if (position + data.length > MAX_FILE_SIZE) throw new FsError('EFBIG');
     const written = inode.data.write(data, position);
     dropPrivileges(inode, caller);
     inode.modified();
@@ -155,6 +158,7 @@ export class TmpfsFileSystem implements FileSystem {
     if (inode.isDirectory) throw new FsError('EISDIR');
     if (!inode.data) throw new FsError('EINVAL');
     if (size < 0) throw new FsError('EINVAL');
+    if (size > MAX_FILE_SIZE) throw new FsError('EFBIG');
     inode.data.truncate(size);
     dropPrivileges(inode, caller);
     inode.modified();
@@ -164,6 +168,7 @@ export class TmpfsFileSystem implements FileSystem {
     const file = this.handleOf(path, handle, caller);
     if (mode & ~FALLOC_FL_KEEP_SIZE) throw new FsError('EOPNOTSUPP');
     if (offset < 0 || length <= 0) throw new FsError('EINVAL');
+    if (offset + length > MAX_FILE_SIZE) throw new FsError('EFBIG');
     if (!file.writable) throw new FsError('EBADF');
     const inode = file.inode;
     if (inode.isDirectory) throw new FsError('EISDIR');
