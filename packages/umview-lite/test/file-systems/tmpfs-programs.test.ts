@@ -104,20 +104,22 @@ async function compare(script: string, options: Compare = {}): Promise<string> {
 /** Whether the monitor runs a program stored in a served file (execve) and maps one (mmap):
  * both are the dispatcher's (src/vfs/), probed here so that these cases run once it has them. */
 const PROBES = {
-  execve: `cp /bin/true ${MOUNT}/x && ${MOUNT}/x`,
-  mmap: `echo data > ${MOUNT}/f && python3 -c "import mmap; f=open('${MOUNT}/f','rb'); m=mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ); assert m[:4]==b'data'"`,
+  'execve of a stored program': `cp /bin/true ${MOUNT}/x && ${MOUNT}/x`,
+  'mmap of a file': `echo data > ${MOUNT}/f && python3 -c "import mmap; f=open('${MOUNT}/f','rb'); m=mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ); assert m[:4]==b'data'"`,
   // glibc's fchmodat(AT_SYMLINK_NOFOLLOW), which tar uses to restore a directory's mode, is a
   // chmod of /proc/self/fd/N on an O_PATH fd.
+  'opens of a FIFO node': `mkfifo ${MOUNT}/p && { echo through > ${MOUNT}/p & } && test "$(cat ${MOUNT}/p)" = through`,
   'chmod of /proc/self/fd/N': `mkdir ${MOUNT}/d && exec 3<${MOUNT}/d && chmod 700 /proc/self/fd/3 && test "$(stat -c %a ${MOUNT}/d)" = 700`,
 };
 async function dispatcherMissing(what: keyof typeof PROBES): Promise<string | undefined> {
-  if (what === 'mmap' && missing.tool('python3')) return missing.tool('python3');
+  if (what === 'mmap of a file' && missing.tool('python3')) return missing.tool('python3');
   const r = await umview(['-m', `tmpfs,${MOUNT}`], ['/bin/sh', '-c', PROBES[what]]);
-  return r.code === 0 ? undefined : `the dispatcher (src/vfs) does not serve ${what} of a file on a file-system mount yet (${r.stderr.trim().split('\n').pop() || `exit ${r.code}`})`;
+  return r.code === 0 ? undefined : `the dispatcher (src/vfs) does not serve ${what} on a file-system mount yet (${r.stderr.trim().split('\n').pop() || `exit ${r.code}`})`;
 }
-const noExec = await dispatcherMissing('execve');
-const noMmap = await dispatcherMissing('mmap');
+const noExec = await dispatcherMissing('execve of a stored program');
+const noMmap = await dispatcherMissing('mmap of a file');
 const noProcFdChmod = await dispatcherMissing('chmod of /proc/self/fd/N');
+const noFifo = await dispatcherMissing('opens of a FIFO node');
 
 describe('on a real tmpfs and on the tmpfs module: the same', () => {
   skipEachWhen(nativeMissing());
@@ -228,9 +230,33 @@ except OSError as e:
 with open('q.json', 'a') as f:
     f.write('\\n')
 print(os.path.getsize('q.json'))
+os.setxattr('q.json', 'user.k', b'v')
+print(os.getxattr('q.json', 'user.k'), os.listxattr('q.json'))
+try:
+    os.getxattr('q.json', 'user.none')
+except OSError as e:
+    print('getxattr:', e.strerror)
+os.mkdir('sticky')
+os.chmod('sticky', 0o1777)
+print(oct(os.stat('sticky').st_mode), os.statvfs('.').f_namemax)
+os.mkfifo('fifo', 0o600)
+os.link('q.json', 'q-link')
+print(os.stat('q.json').st_nlink, os.stat('fifo').st_mode)
+os.unlink('fifo')
 PY
     `);
   }, 120_000);
+
+  it('mkfifo: a FIFO node carries data from a writer to a reader', async (ctx) => {
+    if (noFifo) ctx.skip(noFifo);
+    const out = await compare(`
+      mkfifo p && stat -c '%n %F %a' p
+      { echo through the fifo > p & }
+      cat p
+      wait
+    `);
+    expect(out).toContain('through the fifo');
+  });
 });
 
 describe('gcc and make on the tmpfs module', () => {
