@@ -32,8 +32,10 @@ const env = (): NodeJS.ProcessEnv => ({
 });
 
 const mounted: string[] = [];
+const shmDirs: string[] = [];
 afterAll(() => {
   for (const dir of mounted) spawnSync('umount', [dir]);
+  for (const dir of shmDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Why the native side cannot run on a real tmpfs here (with `size`: one mounted for it). */
@@ -56,11 +58,9 @@ function nativeMissing(size?: string): string | undefined {
 /** A real tmpfs directory for the native run. */
 function nativeBase(size?: string): string {
   if (size === undefined) {
-    const dir = tempDir('umview-tmpfs-native-');
-    // tempDir is under os.tmpdir(); the run needs a real tmpfs: a directory of /dev/shm.
+    // A directory of /dev/shm (tempDir's are under os.tmpdir(), not a tmpfs here).
     const shm = mkdtempSync('/dev/shm/umview-tmpfs-native-');
-    rmSync(dir, { recursive: true, force: true });
-    afterAll(() => rmSync(shm, { recursive: true, force: true }));
+    shmDirs.push(shm);
     return shm;
   }
   const dir = tempDir('umview-tmpfs-native-');
