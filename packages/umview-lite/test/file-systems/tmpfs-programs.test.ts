@@ -101,25 +101,6 @@ async function compare(script: string, options: Compare = {}): Promise<string> {
   return norm(native.stdout, nat);
 }
 
-/** Whether the monitor runs a program stored in a served file (execve) and maps one (mmap):
- * both are the dispatcher's (src/vfs/), probed here so that these cases run once it has them. */
-const PROBES = {
-  'execve of a stored program': `cp /bin/true ${MOUNT}/x && ${MOUNT}/x`,
-  'mmap of a file': `echo data > ${MOUNT}/f && python3 -c "import mmap; f=open('${MOUNT}/f','rb'); m=mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ); assert m[:4]==b'data'"`,
-  // glibc's fchmodat(AT_SYMLINK_NOFOLLOW), which tar uses to restore a directory's mode, is a
-  // chmod of /proc/self/fd/N on an O_PATH fd.
-  'opens of a FIFO node': `mkfifo ${MOUNT}/p && { echo through > ${MOUNT}/p & } && test "$(cat ${MOUNT}/p)" = through`,
-  'chmod of /proc/self/fd/N': `mkdir ${MOUNT}/d && exec 3<${MOUNT}/d && chmod 700 /proc/self/fd/3 && test "$(stat -c %a ${MOUNT}/d)" = 700`,
-};
-async function dispatcherMissing(what: keyof typeof PROBES): Promise<string | undefined> {
-  if (what === 'mmap of a file' && missing.tool('python3')) return missing.tool('python3');
-  const r = await umview(['-m', `tmpfs,${MOUNT}`], ['/bin/sh', '-c', PROBES[what]]);
-  return r.code === 0 ? undefined : `the dispatcher (src/vfs) does not serve ${what} on a file-system mount yet (${r.stderr.trim().split('\n').pop() || `exit ${r.code}`})`;
-}
-const noExec = await dispatcherMissing('execve of a stored program');
-const noMmap = await dispatcherMissing('mmap of a file');
-const noProcFdChmod = await dispatcherMissing('chmod of /proc/self/fd/N');
-const noFifo = await dispatcherMissing('opens of a FIFO node');
 
 describe('on a real tmpfs and on the tmpfs module: the same', () => {
   skipEachWhen(nativeMissing());
@@ -193,8 +174,7 @@ describe('on a real tmpfs and on the tmpfs module: the same', () => {
     `);
   });
 
-  it('tar: create, list, extract, through a pipe and gzip', async (ctx) => {
-    if (noProcFdChmod) ctx.skip(noProcFdChmod);
+  it('tar: create, list, extract, through a pipe and gzip', async () => {
     await compare(`
       set -e
       tar -cf arch.tar src
@@ -247,8 +227,7 @@ PY
     `);
   }, 120_000);
 
-  it('mkfifo: a FIFO node carries data from a writer to a reader', async (ctx) => {
-    if (noFifo) ctx.skip(noFifo);
+  it('mkfifo: a FIFO node carries data from a writer to a reader', async () => {
     const out = await compare(`
       mkfifo p && stat -c '%n %F %a' p
       { echo through the fifo > p & }
@@ -273,8 +252,7 @@ describe('gcc and make on the tmpfs module', () => {
     `);
   });
 
-  it('the program built there runs (execve of a served file)', async (ctx) => {
-    if (noExec) ctx.skip(noExec);
+  it('the program built there runs (execve of a served file)', async () => {
     const out = await compare(`
       set -e
       make -C proj
@@ -288,9 +266,7 @@ describe('gcc and make on the tmpfs module', () => {
 describe('git on the tmpfs module', () => {
   skipEachWhen(nativeMissing() ?? missing.tool('git'));
 
-  it('init, add, commit, log, status, diff', async (ctx) => {
-    if (noMmap) ctx.skip(noMmap);
-    await compare(`
+  it('init, add, commit, log, status, diff (git maps its files: mmap of served files)', async () => {    await compare(`
       set -e
       export GIT_AUTHOR_DATE=@1600000000 GIT_COMMITTER_DATE=@1600000000
       git init -q g
