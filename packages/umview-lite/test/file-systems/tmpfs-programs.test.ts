@@ -189,7 +189,9 @@ describe('on a real tmpfs and on the tmpfs module: the same', () => {
     `);
   });
 
-  it('python3: os.walk, writes, renames, json, shutil.copytree, stat', async () => {
+  it('python3: os.walk, writes, renames, json, shutil.copytree, stat, xattrs, mkfifo', async (ctx) => {
+    const noPython = missing.tool('python3');
+    if (noPython) ctx.skip(noPython);
     await compare(`
       python3 - <<'PY'
 import json, os, shutil
@@ -266,7 +268,8 @@ describe('gcc and make on the tmpfs module', () => {
 describe('git on the tmpfs module', () => {
   skipEachWhen(nativeMissing() ?? missing.tool('git'));
 
-  it('init, add, commit, log, status, diff (git maps its files: mmap of served files)', async () => {    await compare(`
+  it('init, add, commit, log, status, diff (git maps its files: mmap of served files)', async () => {
+    await compare(`
       set -e
       export GIT_AUTHOR_DATE=@1600000000 GIT_COMMITTER_DATE=@1600000000
       git init -q g
