@@ -4,6 +4,7 @@
 // values) must be the same; the rest (renameat2 flags, mknod, xattrs, fallocate, times) is
 // checked against what the kernel documents.
 import { totalmem } from 'node:os';
+import { seededRandom } from '@umview/test-fixtures';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModule } from '../../src/modules/registry.js';
 import { parseSize, parseTmpfsOptions } from '../../src/file-systems/tmpfs/options.js';
@@ -446,6 +447,54 @@ describe('what node:fs cannot ask a real tmpfs (checked against the kernel\'s do
     expect(Buffer.from(fs.read('/sparse', sparse, 8, 1 << 20, root)).equals(Buffer.alloc(8))).toBe(true);
     fs.release('/big', h);
     fs.release('/sparse', sparse);
+  });
+});
+
+describe('file data', () => {
+  it('random writes, truncates and reads agree with a plain Buffer, holes and chunk edges included', () => {
+    const random = seededRandom(23);
+    const pick = (max: number): number => Math.floor(random() * max);
+    const fs = small();
+    // Rounds on fresh files: a file's first chunk grows from a page as its data does.
+    for (let round = 0; round < 40; round++) {
+      const path = `/f${round}`;
+      const h = fs.create(path, O_RDWR, 0o644, root);
+      let model = Buffer.alloc(0);
+      for (let i = 0; i < 30; i++) {
+        const what = random();
+        // Offsets cluster near the 64 KiB chunk edges and the first chunk's growth steps.
+        const at = [pick(300_000), 65536 - pick(16), 4096 * pick(20) + pick(3), pick(2000)][pick(4)]!;
+        if (what < 0.6) {
+          const data = Buffer.alloc([pick(100), pick(9000)][pick(2)]! + 1, pick(255) + 1);
+          expect(fs.write(path, h, data, at, root)).toBe(data.length);
+          if (model.length < at + data.length) model = Buffer.concat([model, Buffer.alloc(at + data.length - model.length)]);
+          data.copy(model, at);
+        } else if (what < 0.75) {
+          fs.truncate(path, at, h, root);
+          model = at <= model.length ? model.subarray(0, at) : Buffer.concat([model, Buffer.alloc(at - model.length)]);
+        } else {
+          const length = pick(70_000);
+          expect(Buffer.from(fs.read(path, h, length, at, root)).equals(model.subarray(Math.min(at, model.length), Math.min(at + length, model.length)))).toBe(true);
+        }
+        expect(fs.getattr(path, root).size).toBe(model.length);
+      }
+      expect(Buffer.from(fs.read(path, h, model.length, 0, root)).equals(model)).toBe(true);
+      fs.release(path, h);
+    }
+  });
+
+  it('a tree of small files costs about its size in memory, not a 64 KiB chunk a file', () => {
+    const fs = small();
+    const before = process.memoryUsage().arrayBuffers;
+    for (let i = 0; i < 2000; i++) {
+      const h = fs.create(`/f${i}`, O_WRONLY, 0o644, root);
+      fs.write(`/f${i}`, h, Buffer.alloc(100, 1), 0, root);
+      fs.release(`/f${i}`, h);
+    }
+    const grown = process.memoryUsage().arrayBuffers - before;
+    // One page each: 8 MB (64 KiB chunks would be 128 MB).
+    expect(grown).toBeLessThan(16 << 20);
+    expect(fs.statfs().blocks).toBe(0);
   });
 });
 

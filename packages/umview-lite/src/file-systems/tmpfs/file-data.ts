@@ -1,5 +1,7 @@
 // A regular file's bytes: sparse, in 64 KiB chunks made on first write (a hole costs nothing and
-// reads as zeros), so a 256 MiB file is 4096 chunks and a write copies only what it writes. The
+// reads as zeros), so a 256 MiB file is 4096 chunks and a write copies only what it writes. A
+// file's first chunk starts as small as its data (rounded to a page) and doubles as it grows, so
+// that a tree of small files (headers, sources) costs about its size, not 64 KiB a file. The
 // space is counted as the kernel's tmpfs counts it, in 4 KiB pages, each taken from the mount's
 // SpaceAccount when first written and given back when truncated away or freed.
 import { FsError } from '../../vfs/file-system.js';
@@ -7,9 +9,11 @@ import { PAGE_SIZE, type SpaceAccount } from './space.js';
 
 const CHUNK_SIZE = 64 * 1024;
 const PAGES_PER_CHUNK = CHUNK_SIZE / PAGE_SIZE;
+const EMPTY = Buffer.alloc(0);
 
 interface Chunk {
-  readonly bytes: Buffer;
+  /** Up to CHUNK_SIZE bytes; what lies past its length reads as zeros. */
+  bytes: Buffer;
   /** Bit i: page i of the chunk is allocated (counted against the size limit). */
   pages: number;
 }
@@ -42,7 +46,7 @@ export class FileData {
       const offset = at - index * CHUNK_SIZE;
       const count = Math.min(CHUNK_SIZE - offset, end - at);
       const chunk = this.chunks.get(index);
-      if (chunk) chunk.bytes.copy(out, at - position, offset, offset + count);
+      if (chunk && offset < chunk.bytes.length) chunk.bytes.copy(out, at - position, offset, Math.min(offset + count, chunk.bytes.length));
       at += count;
     }
     return out;
@@ -59,7 +63,10 @@ export class FileData {
       const count = Math.min(CHUNK_SIZE - offset, data.length - written);
       const chunk = this.chunkAt(index);
       const fits = this.allocatePages(chunk, offset, offset + count);
-      if (fits > 0) chunk.bytes.set(data.subarray(written, written + fits), offset);
+      if (fits > 0) {
+        this.reserve(chunk, index, offset + fits);
+        chunk.bytes.set(data.subarray(written, written + fits), offset);
+      }
       written += fits;
       if (fits < count) break;
     }
@@ -78,7 +85,7 @@ export class FileData {
         const chunkStart = index * CHUNK_SIZE;
         if (chunkStart + CHUNK_SIZE <= size) continue;
         const from = Math.max(0, size - chunkStart);
-        chunk.bytes.fill(0, from);
+        if (from < chunk.bytes.length) chunk.bytes.fill(0, from);
         const keep = Math.max(0, firstFreePage - index * PAGES_PER_CHUNK);
         const keepMask = keep >= PAGES_PER_CHUNK ? chunk.pages : chunk.pages & ((1 << keep) - 1);
         this.release(popcount(chunk.pages & ~keepMask));
@@ -126,10 +133,20 @@ export class FileData {
   private chunkAt(index: number): Chunk {
     let chunk = this.chunks.get(index);
     if (!chunk) {
-      chunk = { bytes: Buffer.alloc(CHUNK_SIZE), pages: 0 };
+      chunk = { bytes: EMPTY, pages: 0 };
       this.chunks.set(index, chunk);
     }
     return chunk;
+  }
+
+  /** Makes the chunk's buffer hold at least `end` bytes: the first chunk doubles (from a page),
+   * any other is made whole at once (the file is past 64 KiB already). */
+  private reserve(chunk: Chunk, index: number, end: number): void {
+    if (chunk.bytes.length >= end) return;
+    const length = index > 0 ? CHUNK_SIZE : Math.min(CHUNK_SIZE, Math.max(Math.ceil(end / PAGE_SIZE) * PAGE_SIZE, chunk.bytes.length * 2));
+    const bytes = Buffer.alloc(length);
+    chunk.bytes.copy(bytes);
+    chunk.bytes = bytes;
   }
 
   private dropIfEmpty(index: number): void {
