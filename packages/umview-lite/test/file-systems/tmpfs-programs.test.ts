@@ -29,6 +29,9 @@ const env = (): NodeJS.ProcessEnv => ({
   LC_ALL: 'C',
   TZ: 'UTC',
   ...(process.env.PYENV_ROOT ? { PYENV_ROOT: process.env.PYENV_ROOT } : {}),
+  // The monitor keeps its copies of served programs and its FIFOs in a private directory
+  // there: where the tests' own temporary directories are.
+  ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
 });
 
 const mounted: string[] = [];

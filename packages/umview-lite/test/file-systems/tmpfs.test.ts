@@ -5,6 +5,7 @@
 // checked against what the kernel documents.
 import { totalmem } from 'node:os';
 import { seededRandom } from '@umview/test-fixtures';
+import { skipEachWhen } from '@umview/test-fixtures/skip';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModule } from '../../src/modules/registry.js';
 import { parseSize, parseTmpfsOptions } from '../../src/file-systems/tmpfs/options.js';
@@ -41,6 +42,7 @@ const S_IFCHR = 0o020000;
 
 describe('against a real tmpfs (/dev/shm), step by step', () => {
   const missing = oracleMissing();
+  skipEachWhen(missing);
   const oracle = missing ? undefined : makeOracle();
   afterAll(() => oracle?.close());
   /** The steps on the tmpfs and on the real one: the same results. */
@@ -50,7 +52,7 @@ describe('against a real tmpfs (/dev/shm), step by step', () => {
     return ours;
   };
 
-  it.skipIf(missing)(`directories: create, list (newest first), sizes and link counts, rmdir and unlink errors${missing ? ` (${missing})` : ''}`, () => {
+  it('directories: create, list (newest first), sizes and link counts, rmdir and unlink errors', () => {
     const r = same([
       step('mkdir', '/d', 0o755),
       step('write', '/d/c', 'c'),
@@ -77,7 +79,7 @@ describe('against a real tmpfs (/dev/shm), step by step', () => {
     expect(r[7]).toEqual(['a', 'b', 'z', 'c']);
   });
 
-  it.skipIf(missing)('rename: the directory rules, replacing, hard links of one file, the order after it', () => {
+  it('rename: the directory rules, replacing, hard links of one file, the order after it', () => {
     same([
       step('mkdir', '/x', 0o755),
       step('mkdir', '/x/y', 0o755),
@@ -109,7 +111,7 @@ describe('against a real tmpfs (/dev/shm), step by step', () => {
     ]);
   });
 
-  it.skipIf(missing)('hard links share an inode; an unlinked open file keeps its data until closed', () => {
+  it('hard links share an inode; an unlinked open file keeps its data until closed', () => {
     same([
       step('write', '/f', 'data'),
       step('link', '/f', '/g'),
@@ -130,7 +132,7 @@ describe('against a real tmpfs (/dev/shm), step by step', () => {
     ]);
   });
 
-  it.skipIf(missing)('permissions: owner, group and other bits; root passes except for x; search on directories', () => {
+  it('permissions: owner, group and other bits; root passes except for x; search on directories', () => {
     same(
       [
         step('mkdir', '/pub', 0o777),
@@ -170,7 +172,7 @@ describe('against a real tmpfs (/dev/shm), step by step', () => {
     );
   });
 
-  it.skipIf(missing)('sticky directories: only the owner of the entry or of the directory (or root) removes or renames it', () => {
+  it('sticky directories: only the owner of the entry or of the directory (or root) removes or renames it', () => {
     same([
       as(A, step('write', '/a', 'a')),
       as(B, step('unlink', '/a')),
@@ -186,7 +188,7 @@ describe('against a real tmpfs (/dev/shm), step by step', () => {
     ]);
   });
 
-  it.skipIf(missing)('owners: new files are the caller\'s; setgid directories pass their group and the setgid bit on', () => {
+  it('owners: new files are the caller\'s; setgid directories pass their group and the setgid bit on', () => {
     same([
       step('mkdir', '/g', 0o2777),
       step('chown', '/g', 0, 50),
@@ -212,7 +214,7 @@ describe('against a real tmpfs (/dev/shm), step by step', () => {
     ]);
   });
 
-  it.skipIf(missing)('truncate: a sparse hole, shrinking, directories, and the O_TRUNC open', () => {
+  it('truncate: a sparse hole, shrinking, directories, and the O_TRUNC open', () => {
     same([
       step('write', '/f', 'hello'),
       step('truncate', '/f', 100000),
@@ -243,6 +245,7 @@ describe('against a real tmpfs (/dev/shm), step by step', () => {
 describe('the size limit, against a real tmpfs mounted with the same size=', () => {
   const size = 64 * 1024;
   const missing = oracleMissing(size);
+  skipEachWhen(missing);
   const oracle = missing ? undefined : makeOracle(size);
   afterAll(() => oracle?.close());
   const same = (steps: Step[]): unknown[] => {
@@ -251,7 +254,7 @@ describe('the size limit, against a real tmpfs mounted with the same size=', () 
     return ours;
   };
 
-  it.skipIf(missing)(`a write past it is short, then ENOSPC; holes take nothing; space comes back on truncate and on the last close of an unlinked file${missing ? ` (${missing})` : ''}`, () => {
+  it('a write past it is short, then ENOSPC; holes take nothing; space comes back on truncate and on the last close of an unlinked file', () => {
     const r = same([
       step('statfs'),
       step('open', 1, '/a', O_RDWR | O_CREAT),
