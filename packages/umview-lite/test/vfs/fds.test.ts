@@ -33,6 +33,13 @@ describe('fds on a file-system module', () => {
     expect(monitored.code).toBe(0);
   });
 
+  it.each(['syscall', 'seccomp-all'])('behave as natively with --trace=%s', async (trace) => {
+    const native = await exec(program, [directory()]);
+    const monitored = await umview([`--trace=${trace}`, '-m', `${passthrough},${MOUNT},root=${directory()}`], [program, MOUNT]);
+    expect(monitored.stderr).toBe('');
+    expect(monitored.stdout).toBe(native.stdout);
+  });
+
   it('behave as natively when every operation answers with a promise (held calls, two processes)', async () => {
     const native = await exec(program, [directory()]);
     const monitored = await served(',async', [program, MOUNT]);

@@ -15,6 +15,11 @@ const served: TreeView = (tree) => ({ guest: MOUNT, cliArgs: ['-m', `${passthrou
 
 programSuite(comparing(served), 'a file-system module (passthrough)');
 
+/** The same module answering every operation with a promise: every call that reaches it is
+ * held while the monitor serves the other processes (gcc's, make's, git's trees). */
+const servedAsync: TreeView = (tree) => ({ guest: MOUNT, cliArgs: ['-m', `${passthrough},${MOUNT},root=${tree},async`], bash: '/bin/bash' });
+programSuite(comparing(servedAsync), 'a file-system module answering with promises');
+
 describe('the placeholders', () => {
   // Served fds are placeholders on /dev/null: a call the monitor let through on one (chmod of
   // /proc/self/fd/N, as tar makes) would change /dev/null itself.
