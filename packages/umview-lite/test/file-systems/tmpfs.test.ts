@@ -317,6 +317,23 @@ describe('what node:fs cannot ask a real tmpfs (checked against the kernel\'s do
     expect(code(() => fs.access('/group', 6, root))).toBe('ok');
   });
 
+  it('supplementary groups (Caller.groups): group bits, chown to one of them, setgid kept', () => {
+    const fs = small();
+    const D = { ...caller(B), groups: () => [B.gid, 1001, 50] };
+    fs.release('/f', fs.create('/f', O_WRONLY, 0o640, caller(A)));
+    fs.chown('/f', -1, 1001, root);
+    expect(code(() => fs.access('/f', 4, caller(B)))).toBe('EACCES');
+    expect(code(() => fs.access('/f', 4, D))).toBe('ok');
+    fs.release('/g', fs.create('/g', O_WRONLY, 0o644, D));
+    expect(code(() => fs.chown('/g', -1, 50, D))).toBe('ok');
+    expect(code(() => fs.chown('/g', -1, 51, D))).toBe('EPERM');
+    fs.chmod('/g', 0o2755, D);
+    expect(fs.getattr('/g', root).mode).toBe(S_IFREG | 0o2755);
+    fs.chown('/g', -1, 51, root);
+    fs.chmod('/g', 0o2755, D);
+    expect(fs.getattr('/g', root).mode).toBe(S_IFREG | 0o755); // not in group 51: setgid dropped
+  });
+
   it('mknod: FIFOs and sockets for anyone, devices for root only; d_type in readdir', () => {
     const fs = small();
     fs.mknod('/fifo', S_IFIFO | 0o644, 0, caller(A));

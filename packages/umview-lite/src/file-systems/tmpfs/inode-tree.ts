@@ -4,7 +4,7 @@
 import { FsError, type Caller } from '../../vfs/file-system.js';
 import { FileData } from './file-data.js';
 import { Inode, S_IFDIR, S_IFMT, S_IFREG, S_ISGID } from './inode.js';
-import { X_OK, check, checkName } from './permissions.js';
+import { X_OK, check, checkName, inGroup } from './permissions.js';
 import type { SpaceAccount } from './space.js';
 
 export interface Parent {
@@ -63,7 +63,7 @@ export class InodeTree {
     if (directory.mode & S_ISGID) {
       gid = directory.gid;
       if ((mode & S_IFMT) === S_IFDIR) bits |= S_ISGID;
-      else if (bits & S_ISGID && caller.gid !== gid && caller.uid !== 0) bits &= ~S_ISGID;
+      else if (bits & S_ISGID && !inGroup(caller, gid) && caller.uid !== 0) bits &= ~S_ISGID;
     }
     const data = (mode & S_IFMT) === S_IFREG ? new FileData(this.space) : undefined;
     return new Inode(this.nextIno++, bits, caller.uid, gid, { ...extra, data });

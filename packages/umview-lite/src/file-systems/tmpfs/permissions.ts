@@ -1,7 +1,8 @@
 // Permission checks as the kernel's generic_permission makes them, for the Caller's uid and gid:
 // the owner's bits for the owner, the group's for the group, the others' for the rest; uid 0
-// passes (CAP_DAC_OVERRIDE), except execution of a file that has no x bit at all. The Caller
-// carries one gid (no supplementary groups), so "in the file's group" means that gid.
+// passes (CAP_DAC_OVERRIDE), except execution of a file that has no x bit at all. "In the
+// file's group" is the Caller's gid or one of its supplementary groups (Caller.groups, when the
+// monitor gives them).
 import { FsError, type Caller } from '../../vfs/file-system.js';
 import { S_ISVTX, type Inode } from './inode.js';
 
@@ -15,8 +16,13 @@ export function allowed(inode: Inode, want: number, caller: Caller): boolean {
     if (!(want & X_OK) || inode.isDirectory) return true;
     return (inode.mode & 0o111) !== 0;
   }
-  const bits = caller.uid === inode.uid ? inode.mode >> 6 : caller.gid === inode.gid ? inode.mode >> 3 : inode.mode;
+  const bits = caller.uid === inode.uid ? inode.mode >> 6 : inGroup(caller, inode.gid) ? inode.mode >> 3 : inode.mode;
   return (bits & want & 7) === (want & 7);
+}
+
+/** The caller is in group `gid` (in_group_p): its gid, or one of its supplementary groups. */
+export function inGroup(caller: Caller, gid: number): boolean {
+  return caller.gid === gid || (caller.groups?.().includes(gid) ?? false);
 }
 
 /** EACCES unless allowed. */

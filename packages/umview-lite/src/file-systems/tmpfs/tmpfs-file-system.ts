@@ -15,7 +15,7 @@ import {
 import { nowNs } from './clock.js';
 import { Inode, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, S_ISGID, S_ISUID, S_IXGRP } from './inode.js';
 import { InodeTree, type Parent } from './inode-tree.js';
-import { R_OK, W_OK, X_OK, allowed, check, checkSticky, isOwner } from './permissions.js';
+import { R_OK, W_OK, X_OK, allowed, check, checkSticky, inGroup, isOwner } from './permissions.js';
 import { rename } from './rename.js';
 import { PAGE_SIZE, SpaceAccount } from './space.js';
 import { getXattr, listXattrs, removeXattr, setXattr } from './xattrs.js';
@@ -261,7 +261,7 @@ export class TmpfsFileSystem implements FileSystem {
     if (!isOwner(inode, caller)) throw new FsError('EPERM');
     let bits = mode & 0o7777;
     // Not in the file's group: the setgid bit cannot be given (setattr_copy).
-    if (caller.uid !== 0 && caller.gid !== inode.gid) bits &= ~S_ISGID;
+    if (caller.uid !== 0 && !inGroup(caller, inode.gid)) bits &= ~S_ISGID;
     inode.mode = (inode.mode & S_IFMT) | bits;
     inode.changed();
   }
@@ -273,7 +273,7 @@ export class TmpfsFileSystem implements FileSystem {
     if (caller.uid !== 0) {
       // Only root gives a file away; its owner may change its group to its own.
       if (newUid !== inode.uid || caller.uid !== inode.uid) throw new FsError('EPERM');
-      if (newGid !== inode.gid && newGid !== caller.gid) throw new FsError('EPERM');
+      if (newGid !== inode.gid && !inGroup(caller, newGid)) throw new FsError('EPERM');
     }
     inode.uid = newUid;
     inode.gid = newGid;
