@@ -9,15 +9,20 @@
 // that fails under one tool (Debian's proot has no statx) is shown as "fails", not timed.
 //   npm run bench -w @umview/umview-lite -- [--json] [--runs N] [--tree DIR] [--ls-tree DIR]
 //     [--mib N] [--workloads find,ls,tar,gcc,dd,forkexec,true] [--module SPEC]
-//     [--proot-seccomp PATH]
+//     [--proot-seccomp PATH] [--file-systems tmpfs,overlay,archive] [--fs-tree DIR]
+// --workloads none runs only the file-system section (bench/file-systems.mjs): find, tar, a gcc
+// loop and a 256 MiB dd read over a tree served by each built-in file-system module (all of
+// those built in, unless --file-systems names them; --file-systems none skips the section).
 // Last line with --json: { "workloads": { "<name>": { "native": s, "umview": s, "proot": s,
-//   "prootSeccomp": s, "umviewProxy" or "umviewRemap": s } } } (null: absent or failed)
+//   "prootSeccomp": s, "umviewProxy" or "umviewRemap": s } }, "fileSystems": { "<name>": {
+//   "host": s, "<file system>": s } } }
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePinned, median, parseArgs, printTable } from '@umview/test-fixtures/bench';
 import { benchEnv, requireBuilt, umviewLite } from './executable.mjs';
+import { fileSystemSection } from './file-systems.mjs';
 import { debianProot, seccompProot } from './peers.mjs';
 
 const args = parseArgs(process.argv.slice(2), {
@@ -30,12 +35,14 @@ const args = parseArgs(process.argv.slice(2), {
   workloads: 'find,ls,tar,gcc,dd,forkexec,true',
   module: 'unreal',
   'proot-seccomp': process.env.PROOT_SECCOMP ?? '',
+  'file-systems': '',
+  'fs-tree': '/usr/include/linux',
 });
 ensurePinned(import.meta.url);
 
 requireBuilt('bench');
 // Imported once the build is known to be there (a static import would fail first, less clearly).
-const { unreal: unrealModule } = await import('@umview/umview-lite');
+const { unreal: unrealModule, BUILTIN_MODULES } = await import('@umview/umview-lite');
 const log = (line) => process.stderr.write(`${line}\n`);
 
 // ---- PRoot ----
@@ -49,7 +56,7 @@ process.on('exit', cleanup);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 
 writeFileSync(join(dir, 'hello.c'), '#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n');
-const workloads = String(args.workloads).split(',');
+const workloads = String(args.workloads) === 'none' ? [] : String(args.workloads).split(',');
 const big = join(dir, 'big');
 const dest = join(dir, 'dest');
 if (workloads.includes('dd')) {
@@ -148,11 +155,18 @@ for (const w of workloads) {
   if (other && RUNNERS.proot) row.push(ratio(m[other.key], m.proot));
   rows.push(row);
 }
-printTable(`umview-lite (-m ${args.module}) vs PRoot (-b /:/unreal): median of ${args.runs}, interleaved, pinned to CPU ${process.env.UMVIEW_BENCH_CPU}; paths through /unreal`, rows);
+if (workloads.length > 0) printTable(`umview-lite (-m ${args.module}) vs PRoot (-b /:/unreal): median of ${args.runs}, interleaved, pinned to CPU ${process.env.UMVIEW_BENCH_CPU}; paths through /unreal`, rows);
+
+const fsNames = String(args['file-systems']);
+const fileSystems = fsNames === 'none' ? undefined : fileSystemSection({
+  dir, tree: String(args['fs-tree']), mib: args.mib, runs: args.runs, names: fsNames || undefined,
+  builtins: Object.keys(BUILTIN_MODULES), umviewLite, env: benchEnv, log,
+});
+if (fileSystems) printTable(fileSystems.title, fileSystems.rows);
 
 if (args.json) {
   const round = (s) => Number(s.toFixed(4));
-  const out = { workloads: {} };
+  const out = { workloads: {}, ...(fileSystems ? { fileSystems: fileSystems.json } : {}) };
   for (const w of workloads) {
     const time = (runner) => (RUNNERS[runner] && !Number.isNaN(med[w][runner]) ? round(med[w][runner]) : null);
     const entry = { native: time('native'), umview: time('umview'), proot: time('proot'), prootSeccomp: time('prootSeccomp') };

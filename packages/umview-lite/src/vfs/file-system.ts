@@ -89,6 +89,9 @@ export interface Caller {
   readonly gid: number;
   /** Already applied to the modes given to create, mkdir and mknod. */
   readonly umask: number;
+  /** The groups the process is in (its gid and its supplementary groups), for permission
+   * checks as the kernel's in_group_p makes them; read when asked. Absent: only `gid`. */
+  groups?(): readonly number[];
 }
 
 /** The module's own value for an open file (a number, an object): given back to read, write,

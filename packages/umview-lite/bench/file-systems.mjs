@@ -1,0 +1,106 @@
+// The file-system section of the bench (issue 23): `find`, `tar -cf - . | cat` and a 20x
+// `gcc -c` loop over a tree served by each built-in file-system module, and `dd bs=4k` of a
+// 256 MiB file from it to /dev/null, against the same tree on the host.
+//
+// Each configuration runs as one bash script (under one monitor for a file system): first its
+// setup, untimed (the tmpfs is in memory, so the tree and the big file are copied into it by
+// the same monitor run that is timed afterwards), then each workload between two reads of
+// bash's own clock ($EPOCHREALTIME, a builtin: no process, no system call the monitor sees
+// beyond clock_gettime's vDSO). So the times are the workloads alone, without the monitor's
+// start-up or the setup; the host runs the same script natively. Medians over the runs,
+// configurations interleaved.
+//
+// A file system is one line of FILE_SYSTEMS: its module spec, where its tree is seen, and the
+// untimed setup that puts the tree there. Only those built into this umview-lite are run
+// (BUILTIN_MODULES), or those named by --file-systems.
+import { spawnSync } from 'node:child_process';
+import { closeSync, cpSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { median } from '@umview/test-fixtures/bench';
+
+/** ctx: { mount: a guest path no host file uses, host: the tree's root on the host,
+ * upper: an empty host directory, archive: a tar of the tree }. */
+export const FILE_SYSTEMS = {
+  tmpfs: { spec: (c) => `tmpfs,${c.mount}`, root: (c) => c.mount, setup: (c) => `cp -a ${c.host}/. ${c.mount}/` },
+  overlay: { spec: (c) => `overlay,${c.host},upper=${c.upper}`, root: (c) => c.host, setup: () => '' },
+  archive: { spec: (c) => `archive,${c.archive}=${c.mount}`, root: (c) => c.mount, setup: () => '' },
+};
+
+const WORKLOADS = {
+  find: { label: (t) => `find <${t}> -type f >/dev/null`, sh: (root) => `find ${root}/tree -type f >/dev/null` },
+  tar: { label: (t) => `cd <${t}> && tar -cf - . | cat >/dev/null`, sh: (root) => `(cd ${root}/tree && tar -cf - . | cat >/dev/null)` },
+  gcc: { label: () => 'for i in $(seq 20); do gcc -c hello.c -o $OUT/hello.o; done', sh: (root, out) => `(cd ${root}/gcc && for i in $(seq 20); do gcc -c hello.c -o ${out}/hello.o; done)` },
+  dd: { label: (_t, mib) => `dd if=<${mib} MiB file> of=/dev/null bs=4k`, sh: (root) => `dd if=${root}/big of=/dev/null bs=4k 2>/dev/null` },
+};
+
+/** The script: the setup, then each workload between two readings of the clock; a line
+ * `NAME START END` per workload on stdout. */
+function script(setup, root, out) {
+  const lines = ['set -e', setup];
+  for (const [name, w] of Object.entries(WORKLOADS)) {
+    lines.push(`t0=$EPOCHREALTIME; ${w.sh(root, out)}; t1=$EPOCHREALTIME; echo "${name} $t0 $t1"`);
+  }
+  return lines.filter(Boolean).join('\n');
+}
+
+/** The host tree the file systems serve: a copy of `tree` (tree/), the gcc source (gcc/) and
+ * the big file (big); and what the modules need of it (an upper directory, an archive). */
+function prepare(dir, tree, mib, log) {
+  const host = join(dir, 'fs-root');
+  mkdirSync(join(host, 'gcc'), { recursive: true });
+  cpSync(tree, join(host, 'tree'), { recursive: true, verbatimSymlinks: true });
+  writeFileSync(join(host, 'gcc', 'hello.c'), '#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n');
+  const chunk = Buffer.alloc(1 << 20);
+  for (let i = 0; i < chunk.length; i++) chunk[i] = (i * 2654435761) >>> 24;
+  const fd = openSync(join(host, 'big'), 'w');
+  for (let i = 0; i < mib; i++) writeSync(fd, chunk);
+  closeSync(fd);
+  const upper = join(dir, 'fs-upper');
+  mkdirSync(upper);
+  const archive = join(dir, 'fs-root.tar');
+  const r = spawnSync('tar', ['-cf', archive, '-C', host, '.']);
+  if (r.status !== 0) log(`bench: tar of the tree failed (${String(r.stderr).trim()}): the archive module has no input`);
+  const out = join(dir, 'fs-out');
+  mkdirSync(out);
+  return { host, upper, archive, out, mount: '/umview-bench-fs' };
+}
+
+/** Runs the section; returns { table rows, json } or undefined when no file system is run. */
+export function fileSystemSection({ dir, tree, mib, runs, names, builtins, umviewLite, env, log }) {
+  const chosen = names ? names.split(',').filter(Boolean) : Object.keys(FILE_SYSTEMS).filter((n) => builtins.includes(n));
+  for (const n of chosen) if (!FILE_SYSTEMS[n]) throw new Error(`unknown file system ${n} (have: ${Object.keys(FILE_SYSTEMS).join(', ')})`);
+  if (chosen.length === 0) return undefined;
+  const ctx = prepare(dir, tree, mib, log);
+  const configs = {
+    host: ['bash', '-c', script('', ctx.host, ctx.out)],
+    ...Object.fromEntries(chosen.map((n) => {
+      const fs = FILE_SYSTEMS[n];
+      return [n, [umviewLite, '-m', fs.spec(ctx), '--', 'bash', '-c', script(fs.setup(ctx), fs.root(ctx), ctx.out)]];
+    })),
+  };
+  const times = Object.fromEntries(Object.keys(configs).map((c) => [c, Object.fromEntries(Object.keys(WORKLOADS).map((w) => [w, []]))]));
+  const once = (name) => {
+    const argv = configs[name];
+    const r = spawnSync(argv[0], argv.slice(1), { cwd: dir, env, encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) throw new Error(`file-system bench: ${name} failed (${r.status ?? r.signal}): ${r.stderr.slice(0, 500)}`);
+    for (const line of r.stdout.trim().split('\n')) {
+      const [w, t0, t1] = line.split(' ');
+      if (times[name][w]) times[name][w].push(Number(t1) - Number(t0));
+    }
+  };
+  log(`bench: file systems ${chosen.join(', ')} against the host, ${runs} runs of ${Object.keys(WORKLOADS).join(', ')} over a copy of ${tree}`);
+  for (const name of Object.keys(configs)) once(name); // warm-up
+  for (const name of Object.keys(configs)) for (const w of Object.keys(WORKLOADS)) times[name][w].length = 0;
+  for (let i = 0; i < runs; i++) for (const name of Object.keys(configs)) once(name);
+
+  const med = Object.fromEntries(Object.keys(configs).map((c) => [c, Object.fromEntries(Object.keys(WORKLOADS).map((w) => [w, median(times[c][w])]))]));
+  const fmt = (s) => (s >= 1 ? `${s.toFixed(2)} s` : `${(s * 1000).toFixed(1)} ms`);
+  const rows = [['workload', 'host', ...chosen.flatMap((n) => [n, 'ratio'])]];
+  for (const [w, def] of Object.entries(WORKLOADS)) {
+    rows.push([def.label(tree, mib), fmt(med.host[w]), ...chosen.flatMap((n) => [fmt(med[n][w]), `${(med[n][w] / med.host[w]).toFixed(2)}x`])]);
+  }
+  const round = (s) => Number(s.toFixed(4));
+  const json = Object.fromEntries(Object.keys(WORKLOADS).map((w) => [w, Object.fromEntries(Object.keys(configs).map((c) => [c, round(med[c][w])]))]));
+  return { rows, json, title: `file systems: each workload timed inside its run by bash's clock (no start-up, no setup), median of ${runs}, interleaved` };
+}
+

@@ -1,0 +1,106 @@
+// A tmpfs inode: what every file has (mode, owner, times, link count, extended attributes) and
+// what its type adds: a directory's entries, a regular file's data, a symlink's target, a
+// device node's rdev. Directory entries name inodes, so hard links share one.
+import { constants } from 'node:fs';
+import type { Attributes } from '../../vfs/file-system.js';
+import { nowNs } from './clock.js';
+import { FileData } from './file-data.js';
+import { PAGE_SIZE } from './space.js';
+
+export const { S_IFMT, S_IFDIR, S_IFREG, S_IFLNK, S_IFIFO, S_IFCHR, S_IFBLK, S_IFSOCK } = constants;
+export const S_ISUID = 0o4000;
+export const S_ISGID = 0o2000;
+export const S_ISVTX = 0o1000;
+export const S_IXGRP = 0o010;
+
+/** The kernel's tmpfs counts 20 bytes per directory entry in a directory's size (BOGO_DIRENT_SIZE),
+ * '.' and '..' included; ls and du show it. */
+const DIRENT_SIZE = 20;
+
+export class Inode {
+  /** Links from directory entries ('.' and a subdirectory's '..' included for directories). */
+  nlink: number;
+  /** Open file descriptions on it: an unlinked file keeps its data until the last is released. */
+  openCount = 0;
+  /** Its space was given back (no entry and no open file left). */
+  freed = false;
+  atimeNs: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  readonly birthtimeNs: bigint;
+  readonly xattrs = new Map<string, Buffer>();
+  /** A directory's entries, newest first when listed (as the kernel's tmpfs lists them). */
+  readonly entries?: Map<string, Inode>;
+  readonly data?: FileData;
+  readonly target?: string;
+
+  constructor(
+    readonly ino: number,
+    public mode: number,
+    public uid: number,
+    public gid: number,
+    extra: { data?: FileData; target?: string; rdev?: number } = {},
+    readonly rdev = extra.rdev ?? 0,
+  ) {
+    const now = nowNs();
+    this.atimeNs = this.mtimeNs = this.ctimeNs = this.birthtimeNs = now;
+    if ((mode & S_IFMT) === S_IFDIR) {
+      this.entries = new Map();
+      this.nlink = 2;
+    } else {
+      this.nlink = 1;
+    }
+    this.data = extra.data;
+    this.target = extra.target;
+  }
+
+  get type(): number {
+    return this.mode & S_IFMT;
+  }
+
+  get isDirectory(): boolean {
+    return this.type === S_IFDIR;
+  }
+
+  get size(): number {
+    if (this.entries) return DIRENT_SIZE * (this.entries.size + 2);
+    if (this.data) return this.data.size;
+    if (this.target !== undefined) return Buffer.byteLength(this.target);
+    return 0;
+  }
+
+  /** Marks a change of the inode (chmod, link, rename...): ctime. */
+  changed(now = nowNs()): void {
+    this.ctimeNs = now;
+  }
+
+  /** Marks a change of the content (write, truncate, a new entry): mtime and ctime. */
+  modified(now = nowNs()): void {
+    this.mtimeNs = this.ctimeNs = now;
+  }
+
+  /** Marks a read, as `relatime` (the kernel's default) does: only when the last access is not
+   * newer than the last change, or a day old. */
+  accessed(now = nowNs()): void {
+    if (this.atimeNs <= this.mtimeNs || this.atimeNs <= this.ctimeNs || now - this.atimeNs >= 86_400_000_000_000n) this.atimeNs = now;
+  }
+
+  attributes(): Attributes {
+    const pages = this.data?.pages ?? 0;
+    return {
+      mode: this.mode,
+      size: this.size,
+      uid: this.uid,
+      gid: this.gid,
+      nlink: this.nlink,
+      ino: this.ino,
+      rdev: this.rdev,
+      atimeNs: this.atimeNs,
+      mtimeNs: this.mtimeNs,
+      ctimeNs: this.ctimeNs,
+      birthtimeNs: this.birthtimeNs,
+      blocks: pages * (PAGE_SIZE / 512),
+      blksize: PAGE_SIZE,
+    };
+  }
+}
