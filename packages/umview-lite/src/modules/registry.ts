@@ -6,8 +6,9 @@ import { bind } from './bind.js';
 import type { ModuleFactory, ModuleOptions, UmviewModule } from './module.js';
 import { unreal } from './unreal.js';
 import { uname } from './uname.js';
+import { overlay } from '../file-systems/overlay/index.js';
 
-export const BUILTIN_MODULES: Readonly<Record<string, ModuleFactory>> = { unreal, bind, uname };
+export const BUILTIN_MODULES: Readonly<Record<string, ModuleFactory>> = { unreal, bind, uname, overlay };
 
 export class UnknownModuleError extends Error {
   override name = 'UnknownModuleError';

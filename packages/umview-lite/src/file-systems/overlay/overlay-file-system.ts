@@ -1,0 +1,268 @@
+// The overlay file system: the FileSystem operations over two host directories, the lower one
+// never written (see layers.ts for lookup, copy-up.ts, whiteouts.ts, merge-directory.ts,
+// rename.ts, open-files.ts). Every operation is synchronous: each is a few host calls on local
+// directories, cheaper done at once than through a promise.
+//
+// Permissions: the host checks them, as the user running the monitor (who is the user of the
+// traced programs), on the layer's file; the lower files' owners and modes are what it sees.
+import { chmodSync, constants, fstatSync, lchownSync, linkSync, mkdirSync, openSync, readlinkSync, statfsSync, symlinkSync, truncateSync, unlinkSync } from 'node:fs';
+import {
+  FsError,
+  type Attributes,
+  type DirectoryEntry,
+  type FileHandle,
+  type FileSystem,
+  type FileSystemStats,
+} from '../../vfs/file-system.js';
+import { copyUp, ensureUpperDirectory, openLowerForReading } from './copy-up.js';
+import { getXattr, listXattrs, mknod, removeXattr, setTimes, setXattr } from './host-calls.js';
+import { InodeNumbers } from './inode-numbers.js';
+import { existing, hostPath, lookup, lowerBeneath, shown, type Layers, type Lookup } from './layers.js';
+import { isEmptyDirectory, mergedEntries } from './merge-directory.js';
+import { isLayerName, splitPath } from './names.js';
+import { HOST_OPEN_FLAGS, OpenFile, accessOf } from './open-files.js';
+import { renameInOverlay } from './rename.js';
+import { dropWhiteout, markOpaque, removeEmptiedDirectory, writeWhiteout } from './whiteouts.js';
+
+/** overlayfs's f_type, for statfs. */
+export const OVERLAYFS_SUPER_MAGIC = 0x794c7630;
+
+export class OverlayFileSystem implements FileSystem {
+  private readonly inodes = new InodeNumbers();
+
+  constructor(readonly layers: Layers) {}
+
+  getattr(path: string): Attributes {
+    const found = existing(this.layers, path);
+    const stats = found.shown;
+    return {
+      mode: Number(stats.mode),
+      size: Number(stats.size),
+      uid: Number(stats.uid),
+      gid: Number(stats.gid),
+      // A merged directory's link count would count only one layer's subdirectories: 1 says
+      // "unknown" to find and fts (their leaf optimization would skip subdirectories), as
+      // overlayfs says it.
+      nlink: found.upper && found.lower ? 1 : Number(stats.nlink),
+      ino: this.inodes.numberFor(stats, path === '/'),
+      rdev: Number(stats.rdev),
+      atimeNs: stats.atimeNs,
+      mtimeNs: stats.mtimeNs,
+      ctimeNs: stats.ctimeNs,
+      birthtimeNs: stats.birthtimeNs,
+      blocks: Number(stats.blocks),
+      blksize: Number(stats.blksize),
+    };
+  }
+
+  readlink(path: string): string {
+    const found = existing(this.layers, path);
+    if (!found.shown.isSymbolicLink()) throw new FsError('EINVAL');
+    return readlinkSync(this.hostOf(found));
+  }
+
+  readdir(path: string): readonly DirectoryEntry[] {
+    return mergedEntries(this.layers, this.inodes, path);
+  }
+
+  open(path: string, flags: number): FileHandle {
+    const found = existing(this.layers, path);
+    const { readable, writable } = accessOf(flags);
+    const changes = writable || (flags & constants.O_TRUNC) !== 0;
+    if (found.shown.isDirectory()) {
+      if (changes) throw new FsError('EISDIR');
+      return new OpenFile(undefined, false, true);
+    }
+    if (found.shown.isSymbolicLink()) throw new FsError('ELOOP');
+    if (changes) {
+      const upper = copyUp(this.layers, this.inodes, path);
+      return new OpenFile(openSync(upper, flags & HOST_OPEN_FLAGS), writable, readable);
+    }
+    const fd = found.upper ? openSync(this.hostOf(found), constants.O_RDONLY) : openLowerForReading(this.hostOf(found));
+    return new OpenFile(fd, false, true);
+  }
+
+  create(path: string, flags: number, mode: number): FileHandle {
+    refuseLayerName(path);
+    const found = lookup(this.layers, path);
+    if (shown(found)) {
+      if (flags & constants.O_EXCL) throw new FsError('EEXIST');
+      return this.open(path, flags);
+    }
+    const { parent, name } = splitPath(path);
+    const parentUpper = ensureUpperDirectory(this.layers, this.inodes, parent);
+    const { readable, writable } = accessOf(flags);
+    const fd = openSync(this.layers.upper + path, (flags & HOST_OPEN_FLAGS) | constants.O_CREAT | constants.O_EXCL, mode & 0o7777);
+    // The monitor's own umask must not apply again: the caller's is in `mode` already.
+    if ((fstatSync(fd).mode & 0o7777) !== (mode & 0o7777)) chmodSync(this.layers.upper + path, mode & 0o7777);
+    dropWhiteout(parentUpper, name);
+    return new OpenFile(fd, writable, readable);
+  }
+
+  read(_path: string, handle: FileHandle, length: number, position: number): Uint8Array {
+    return (handle as OpenFile).read(length, position);
+  }
+
+  write(_path: string, handle: FileHandle, data: Uint8Array, position: number): number {
+    return (handle as OpenFile).write(data, position);
+  }
+
+  release(_path: string, handle: FileHandle): void {
+    (handle as OpenFile).close();
+  }
+
+  fsync(_path: string, handle: FileHandle, datasync: boolean): void {
+    (handle as OpenFile).sync(datasync);
+  }
+
+  truncate(path: string, size: number, handle: FileHandle | undefined): void {
+    if (handle instanceof OpenFile && handle.writable) return handle.truncate(size);
+    const found = existing(this.layers, path);
+    if (found.shown.isDirectory()) throw new FsError('EISDIR');
+    truncateSync(copyUp(this.layers, this.inodes, path), size);
+  }
+
+  fallocate(_path: string, handle: FileHandle, mode: number, offset: number, length: number): void {
+    (handle as OpenFile).allocate(mode, offset, length);
+  }
+
+  mkdir(path: string, mode: number): void {
+    refuseLayerName(path);
+    if (shown(lookup(this.layers, path))) throw new FsError('EEXIST');
+    const { parent, name } = splitPath(path);
+    const parentUpper = ensureUpperDirectory(this.layers, this.inodes, parent);
+    const upper = this.layers.upper + path;
+    mkdirSync(upper, mode & 0o7777);
+    chmodSync(upper, mode & 0o7777);
+    // Made where a lower directory was deleted: its contents must not show through again.
+    if (lowerBeneath(this.layers, path)?.isDirectory()) markOpaque(upper);
+    dropWhiteout(parentUpper, name);
+  }
+
+  rmdir(path: string): void {
+    if (path === '/') throw new FsError('EBUSY');
+    const found = existing(this.layers, path);
+    if (!found.shown.isDirectory()) throw new FsError('ENOTDIR');
+    if (!isEmptyDirectory(this.layers, this.inodes, path)) throw new FsError('ENOTEMPTY');
+    this.hideLower(path);
+    if (found.upper) {
+      removeEmptiedDirectory(this.layers.upper + path);
+      this.inodes.forget(found.upper);
+    }
+  }
+
+  unlink(path: string): void {
+    const found = existing(this.layers, path);
+    if (found.shown.isDirectory()) throw new FsError('EISDIR');
+    this.hideLower(path);
+    if (found.upper) {
+      unlinkSync(this.layers.upper + path);
+      this.inodes.forget(found.upper);
+    }
+  }
+
+  rename(from: string, to: string, flags: number): void {
+    refuseLayerName(to);
+    renameInOverlay(this.layers, this.inodes, from, to, flags);
+  }
+
+  link(existingPath: string, path: string): void {
+    refuseLayerName(path);
+    const source = existing(this.layers, existingPath);
+    if (source.shown.isDirectory()) throw new FsError('EPERM');
+    if (shown(lookup(this.layers, path))) throw new FsError('EEXIST');
+    const sourceUpper = copyUp(this.layers, this.inodes, existingPath);
+    const parentUpper = this.newEntryParent(path);
+    linkSync(sourceUpper, this.layers.upper + path);
+    dropWhiteout(parentUpper, splitPath(path).name);
+  }
+
+  symlink(target: string, path: string): void {
+    refuseLayerName(path);
+    if (shown(lookup(this.layers, path))) throw new FsError('EEXIST');
+    const parentUpper = this.newEntryParent(path);
+    symlinkSync(target, this.layers.upper + path);
+    dropWhiteout(parentUpper, splitPath(path).name);
+  }
+
+  mknod(path: string, mode: number, rdev: number): void {
+    refuseLayerName(path);
+    if (shown(lookup(this.layers, path))) throw new FsError('EEXIST');
+    const parentUpper = this.newEntryParent(path);
+    mknod(this.layers.upper + path, mode, rdev);
+    chmodSync(this.layers.upper + path, mode & 0o7777);
+    dropWhiteout(parentUpper, splitPath(path).name);
+  }
+
+  chmod(path: string, mode: number): void {
+    chmodSync(copyUp(this.layers, this.inodes, path), mode & 0o7777);
+  }
+
+  chown(path: string, uid: number, gid: number): void {
+    lchownSync(copyUp(this.layers, this.inodes, path), uid, gid);
+  }
+
+  utimens(path: string, atimeNs: bigint | undefined, mtimeNs: bigint | undefined): void {
+    setTimes(copyUp(this.layers, this.inodes, path), atimeNs, mtimeNs);
+  }
+
+  statfs(): FileSystemStats {
+    const stats = statfsSync(this.layers.upper);
+    return {
+      bsize: stats.bsize,
+      blocks: stats.blocks,
+      bfree: stats.bfree,
+      bavail: stats.bavail,
+      files: stats.files,
+      ffree: stats.ffree,
+      type: OVERLAYFS_SUPER_MAGIC,
+    };
+  }
+
+  getxattr(path: string, name: string): Uint8Array {
+    return getXattr(this.hostOf(existing(this.layers, path)), name);
+  }
+
+  listxattr(path: string): readonly string[] {
+    const host = this.hostOf(existing(this.layers, path));
+    try {
+      return listXattrs(host);
+    } catch (error) {
+      if ((error as FsError).code === 'ENOTSUP' || (error as FsError).code === 'EOPNOTSUPP') return [];
+      throw error;
+    }
+  }
+
+  setxattr(path: string, name: string, value: Uint8Array, flags: number): void {
+    setXattr(copyUp(this.layers, this.inodes, path), name, value, flags);
+  }
+
+  removexattr(path: string, name: string): void {
+    removeXattr(copyUp(this.layers, this.inodes, path), name);
+  }
+
+  /** The host file the overlay shows for a lookup. */
+  private hostOf(found: Lookup): string {
+    return hostPath(found.upper ? this.layers.upper : this.layers.lower, found.path);
+  }
+
+  /** The upper directory a new entry at `path` goes in (its parent, copied up). */
+  private newEntryParent(path: string): string {
+    return ensureUpperDirectory(this.layers, this.inodes, splitPath(path).parent);
+  }
+
+  /** Before deleting `path`: a whiteout, when the lower layer has an entry there that would
+   * show once the upper one is gone. Written first, so that the overlay never shows the lower
+   * entry again, even between the two steps. */
+  private hideLower(path: string): void {
+    if (!lowerBeneath(this.layers, path)) return;
+    const { parent, name } = splitPath(path);
+    writeWhiteout(ensureUpperDirectory(this.layers, this.inodes, parent), name);
+  }
+}
+
+/** The layer's own names cannot be made through the overlay (they would be read back as
+ * whiteouts or markers). */
+function refuseLayerName(path: string): void {
+  if (isLayerName(splitPath(path).name)) throw new FsError('EINVAL', `overlay: names starting with .wh. are the upper layer's own`);
+}

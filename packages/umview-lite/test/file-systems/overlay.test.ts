@@ -1,0 +1,402 @@
+// The overlay file system's operations called directly (in process), over real host
+// directories: layer lookup, copy-up, whiteouts and opaque directories (checked on disk, by the
+// names the convention gives them), directory merging, rename, links, handles, an upper layer
+// kept across mounts, and the mount's option errors. After every test the lower tree's
+// fingerprint (content, modes, owners, link counts, inodes, xattrs, all three times to the
+// nanosecond) is what it was before.
+import { constants, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { missing } from '@umview/test-fixtures/machine';
+import { skipEachWhen } from '@umview/test-fixtures/skip';
+import { overlay, type OverlayModule } from '../../src/file-systems/overlay/index.js';
+import { getXattr } from '../../src/file-systems/overlay/host-calls.js';
+import type { OverlayFileSystem } from '../../src/file-systems/overlay/overlay-file-system.js';
+import type { FsError } from '../../src/vfs/file-system.js';
+import { tempDir } from '../helpers.js';
+import { fingerprint, makeLowerTree } from './overlay-tree.js';
+
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
+const S_IFIFO = 0o010000;
+
+let lower: string;
+let upper: string;
+let fs: OverlayFileSystem;
+let before: string;
+
+function mount(): OverlayFileSystem {
+  return (overlay({ positional: [lower], upper }) as OverlayModule).fileSystem;
+}
+
+beforeEach(() => {
+  const base = tempDir('overlay-');
+  lower = join(base, 'lower');
+  upper = join(base, 'upper');
+  mkdirSync(lower);
+  makeLowerTree(lower);
+  before = fingerprint(lower);
+  fs = mount();
+});
+
+afterEach(() => {
+  expect(fingerprint(lower)).toBe(before);
+});
+
+/** The errno an operation fails with. */
+function errnoOf(operation: () => unknown): string | undefined {
+  try {
+    operation();
+    return undefined;
+  } catch (error) {
+    return (error as FsError).code;
+  }
+}
+
+function readAll(path: string): string {
+  const handle = fs.open(path, constants.O_RDONLY);
+  try {
+    return Buffer.from(fs.read(path, handle, 1 << 16, 0)).toString();
+  } finally {
+    fs.release(path, handle);
+  }
+}
+
+function writeAll(path: string, text: string, flags = constants.O_WRONLY | constants.O_TRUNC): void {
+  const handle = fs.open(path, flags);
+  fs.write(path, handle, Buffer.from(text), 0);
+  fs.release(path, handle);
+}
+
+function names(path: string): string[] {
+  return fs.readdir(path).map((entry) => entry.name).sort();
+}
+
+/** The upper directory's own listing (layer files included), sorted. */
+function upperListing(rel = ''): string[] {
+  return readdirSync(join(upper, rel)).sort();
+}
+
+describe('the module factory', () => {
+  it('mounts at DIR itself, with upper= required and never inside DIR (nor DIR inside it)', () => {
+    const module = overlay({ positional: [lower], upper });
+    expect(module.name).toBe('overlay');
+    expect(module.paths).toEqual([lower]);
+    expect(() => overlay({ positional: [lower] })).toThrow('overlay: upper= is required; use -m overlay,DIR,upper=UPPER');
+    expect(() => overlay({ upper })).toThrow('overlay: no directory given');
+    expect(() => overlay({ positional: [lower], upper: join(lower, 'up') })).toThrow(/must not be inside/);
+    expect(() => overlay({ positional: [lower], upper: lower })).toThrow(/must not be inside/);
+    expect(() => overlay({ positional: [join(upper, 'x')], upper })).toThrow(/is not a directory/);
+    mkdirSync(join(upper, 'inner'));
+    expect(() => overlay({ positional: [join(upper, 'inner')], upper })).toThrow(/must not be inside the upper directory/);
+    expect(() => overlay({ positional: [join(lower, 'nope')], upper: join(upper, 'u2') })).toThrow(/is not a directory/);
+  });
+
+  it('a new upper directory takes the lower root\'s mode and times (the root shows as DIR)', () => {
+    const l = lstatSync(lower, { bigint: true });
+    const root = fs.getattr('/');
+    expect(root.mode).toBe(Number(l.mode));
+    expect(root.mtimeNs).toBe(l.mtimeNs);
+  });
+});
+
+describe('reads come from the lower layer', () => {
+  it('getattr, readdir, read and readlink show the lower tree as it is', () => {
+    const a = fs.getattr('/a.txt');
+    const host = lstatSync(join(lower, 'a.txt'), { bigint: true });
+    expect(a.mode).toBe(S_IFREG | 0o644);
+    expect(a.size).toBe(6);
+    expect(a.mtimeNs).toBe(host.mtimeNs);
+    expect(names('/')).toEqual(['a.txt', 'dir', 'empty', 'gone', 'hard1', 'hard2', 'link', 'owned', 'run.sh']);
+    expect(names('/dir')).toEqual(['b.txt', 'sub']);
+    expect(fs.readdir('/').find((e) => e.name === 'dir')?.mode).toBe(S_IFDIR);
+    expect(readAll('/dir/sub/c.txt')).toBe('gamma\n');
+    expect(fs.readlink('/link')).toBe('a.txt');
+    expect(errnoOf(() => fs.readlink('/a.txt'))).toBe('EINVAL');
+    expect(errnoOf(() => fs.getattr('/missing'))).toBe('ENOENT');
+    expect(errnoOf(() => fs.getattr('/a.txt/x'))).toBe('ENOTDIR');
+    expect(Buffer.from(fs.getxattr('/a.txt', 'user.note')).toString()).toBe('kept');
+    expect(upperListing()).toEqual([]);
+  });
+
+  it('hard links of the lower layer share an inode number; others differ', () => {
+    expect(fs.getattr('/hard1').ino).toBe(fs.getattr('/hard2').ino);
+    expect(fs.getattr('/hard1').nlink).toBe(2);
+    expect(fs.getattr('/a.txt').ino).not.toBe(fs.getattr('/hard1').ino);
+    expect(fs.readdir('/').find((e) => e.name === 'hard1')?.ino).toBe(fs.getattr('/hard1').ino);
+  });
+});
+
+describe('copy-up', () => {
+  it('a write copies the file up (parents as directories, not opaque) and changes only the copy', () => {
+    writeAll('/dir/sub/c.txt', 'changed\n');
+    expect(readAll('/dir/sub/c.txt')).toBe('changed\n');
+    expect(readFileSync(join(upper, 'dir/sub/c.txt'), 'utf8')).toBe('changed\n');
+    expect(upperListing()).toEqual(['dir']);
+    expect(upperListing('dir')).toEqual(['sub']);
+    expect(upperListing('dir/sub')).toEqual(['c.txt']);
+    // The parents keep the lower ones' modes and times: their merged view is unchanged.
+    const l = lstatSync(join(lower, 'dir'), { bigint: true });
+    const u = lstatSync(join(upper, 'dir'), { bigint: true });
+    expect(u.mode).toBe(l.mode);
+    expect(u.mtimeNs).toBe(l.mtimeNs);
+    expect(fs.getattr('/dir').mtimeNs).toBe(l.mtimeNs);
+    // Merged: the lower siblings still show.
+    expect(names('/dir')).toEqual(['b.txt', 'sub']);
+    expect(names('/dir/sub')).toEqual(['c.txt']);
+  });
+
+  it('keeps the data, mode, times to the nanosecond, xattrs and owner', () => {
+    fs.chmod('/a.txt', 0o600);
+    const l = lstatSync(join(lower, 'a.txt'), { bigint: true });
+    const u = lstatSync(join(upper, 'a.txt'), { bigint: true });
+    expect(u.mode).toBe(BigInt(S_IFREG | 0o600));
+    expect(u.mtimeNs).toBe(l.mtimeNs);
+    expect(u.atimeNs).toBe(l.atimeNs);
+    expect(readFileSync(join(upper, 'a.txt'), 'utf8')).toBe('alpha\n');
+    expect(Buffer.from(getXattr(join(upper, 'a.txt'), 'user.note')).toString()).toBe('kept');
+    fs.utimens('/owned', undefined, 5_000_000_123n);
+    const owned = lstatSync(join(upper, 'owned'), { bigint: true });
+    expect(owned.mtimeNs).toBe(5_000_000_123n);
+    expect(owned.uid).toBe(lstatSync(join(lower, 'owned'), { bigint: true }).uid);
+  });
+
+  it('truncate, chown, utimens, setxattr and link each copy up first', () => {
+    fs.truncate('/a.txt', 2, undefined);
+    expect(readAll('/a.txt')).toBe('al');
+    fs.chown('/run.sh', -1, 123);
+    expect(lstatSync(join(upper, 'run.sh')).gid).toBe(123);
+    fs.utimens('/dir/b.txt', 7_000_000_000n, undefined);
+    expect(fs.getattr('/dir/b.txt').atimeNs).toBe(7_000_000_000n);
+    fs.setxattr('/dir/sub/c.txt', 'user.added', Buffer.from('v'), 0);
+    expect(Buffer.from(getXattr(join(upper, 'dir/sub/c.txt'), 'user.added')).toString()).toBe('v');
+    fs.link('/hard1', '/hard3');
+    expect(lstatSync(join(upper, 'hard1')).ino).toBe(lstatSync(join(upper, 'hard3')).ino);
+  });
+
+  it('a symlink is copied up as a symlink; a copy-up does not change its parent\'s times', () => {
+    const rootBefore = fs.getattr('/').mtimeNs;
+    fs.chown('/link', -1, -1);
+    expect(readlinkSync(join(upper, 'link'))).toBe('a.txt');
+    expect(fs.getattr('/').mtimeNs).toBe(rootBefore);
+  });
+
+  it('an fd opened for reading before a write copy-up keeps reading the lower file (as overlayfs)', () => {
+    const reader = fs.open('/a.txt', constants.O_RDONLY);
+    writeAll('/a.txt', 'new content\n');
+    expect(Buffer.from(fs.read('/a.txt', reader, 100, 0)).toString()).toBe('alpha\n');
+    fs.release('/a.txt', reader);
+    expect(readAll('/a.txt')).toBe('new content\n');
+  });
+
+  it('an open for reading copies nothing; writing to it is EBADF', () => {
+    const reader = fs.open('/dir/b.txt', constants.O_RDONLY);
+    expect(errnoOf(() => fs.write('/dir/b.txt', reader, Buffer.from('x'), 0))).toBe('EBADF');
+    fs.release('/dir/b.txt', reader);
+    expect(upperListing()).toEqual([]);
+  });
+});
+
+describe('deletions', () => {
+  it('unlink of a lower file leaves an empty whiteout file .wh.NAME; readdir hides both', () => {
+    fs.unlink('/a.txt');
+    const whiteout = lstatSync(join(upper, '.wh.a.txt'));
+    expect(whiteout.isFile()).toBe(true);
+    expect(whiteout.size).toBe(0);
+    expect(errnoOf(() => fs.getattr('/a.txt'))).toBe('ENOENT');
+    expect(errnoOf(() => fs.getattr('/.wh.a.txt'))).toBe('ENOENT');
+    expect(names('/')).not.toContain('a.txt');
+    expect(names('/').some((name) => name.startsWith('.wh.'))).toBe(false);
+    expect(errnoOf(() => fs.unlink('/a.txt'))).toBe('ENOENT');
+  });
+
+  it('a file made again where one was deleted is the upper one; its whiteout goes', () => {
+    fs.unlink('/a.txt');
+    const handle = fs.create('/a.txt', constants.O_WRONLY, 0o640);
+    fs.write('/a.txt', handle, Buffer.from('again'), 0);
+    fs.release('/a.txt', handle);
+    expect(upperListing()).toEqual(['a.txt']);
+    expect(readAll('/a.txt')).toBe('again');
+    expect(fs.getattr('/a.txt').mode).toBe(S_IFREG | 0o640);
+  });
+
+  it('rm -r of a subtree: whiteouts for the lower entries, the directory itself whited out', () => {
+    expect(errnoOf(() => fs.rmdir('/gone'))).toBe('ENOTEMPTY');
+    fs.unlink('/gone/deeper/y');
+    fs.rmdir('/gone/deeper');
+    fs.unlink('/gone/x');
+    fs.rmdir('/gone');
+    expect(upperListing()).toEqual(['.wh.gone']);
+    expect(names('/')).not.toContain('gone');
+    expect(errnoOf(() => fs.getattr('/gone/x'))).toBe('ENOENT');
+  });
+
+  it('a directory made where a lower one was deleted is opaque (.wh..wh..opq): nothing below shows', () => {
+    fs.unlink('/dir/b.txt');
+    fs.unlink('/dir/sub/c.txt');
+    fs.rmdir('/dir/sub');
+    fs.rmdir('/dir');
+    fs.mkdir('/dir', 0o755);
+    expect(upperListing()).toEqual(['dir']);
+    expect(upperListing('dir')).toEqual(['.wh..wh..opq']);
+    expect(lstatSync(join(upper, 'dir/.wh..wh..opq')).size).toBe(0);
+    expect(names('/dir')).toEqual([]);
+    expect(errnoOf(() => fs.getattr('/dir/b.txt'))).toBe('ENOENT');
+    expect(fs.getattr('/dir').mode).toBe(S_IFDIR | 0o755);
+    // A directory made where nothing was is not opaque.
+    fs.mkdir('/fresh', 0o700);
+    expect(upperListing('fresh')).toEqual([]);
+  });
+
+  it('rmdir of an empty lower directory, unlink of a directory, rmdir of a file', () => {
+    expect(errnoOf(() => fs.unlink('/empty'))).toBe('EISDIR');
+    expect(errnoOf(() => fs.rmdir('/a.txt'))).toBe('ENOTDIR');
+    fs.rmdir('/empty');
+    expect(upperListing()).toEqual(['.wh.empty']);
+  });
+
+  it('a file made in the overlay and deleted leaves nothing', () => {
+    fs.release('/new', fs.create('/new', constants.O_WRONLY, 0o644));
+    fs.unlink('/new');
+    expect(upperListing()).toEqual([]);
+  });
+});
+
+describe('directories merge', () => {
+  it('upper entries over lower ones, minus whiteouts, without the layer\'s own files', () => {
+    fs.release('/dir/new.txt', fs.create('/dir/new.txt', constants.O_WRONLY, 0o644));
+    fs.unlink('/dir/b.txt');
+    fs.mkdir('/dir/made', 0o755);
+    expect(names('/dir')).toEqual(['made', 'new.txt', 'sub']);
+    expect(upperListing('dir')).toEqual(['.wh.b.txt', 'made', 'new.txt']);
+    // A merged directory's link count is 1 ("unknown", as overlayfs says), a lower one's real.
+    expect(fs.getattr('/dir').nlink).toBe(1);
+    expect(fs.getattr('/gone').nlink).toBe(3);
+  });
+
+  it('names starting with .wh. cannot be made', () => {
+    expect(errnoOf(() => fs.create('/.wh.x', constants.O_WRONLY, 0o644))).toBe('EINVAL');
+    expect(errnoOf(() => fs.mkdir('/dir/.wh..wh..opq', 0o755))).toBe('EINVAL');
+    expect(errnoOf(() => fs.rename('/a.txt', '/.wh.a', 0))).toBe('EINVAL');
+  });
+});
+
+describe('rename', () => {
+  it('a lower file: copied up to the new name, a whiteout at the old one', () => {
+    fs.rename('/a.txt', '/dir/moved.txt', 0);
+    expect(readFileSync(join(upper, 'dir/moved.txt'), 'utf8')).toBe('alpha\n');
+    expect(upperListing()).toEqual(['.wh.a.txt', 'dir']);
+    expect(names('/dir')).toEqual(['b.txt', 'moved.txt', 'sub']);
+    expect(errnoOf(() => fs.getattr('/a.txt'))).toBe('ENOENT');
+    // Over an existing lower file: the upper one hides it, no whiteout needed.
+    fs.rename('/dir/moved.txt', '/run.sh', 0);
+    expect(readAll('/run.sh')).toBe('alpha\n');
+    expect(errnoOf(() => fs.rename('/dir/b.txt', '/run.sh', 1))).toBe('EEXIST');
+    expect(errnoOf(() => fs.rename('/dir/b.txt', '/empty', 0))).toBe('EISDIR');
+  });
+
+  it('a directory with lower contents: EXDEV (as overlayfs without redirect_dir; mv copies)', () => {
+    expect(errnoOf(() => fs.rename('/dir', '/dir2', 0))).toBe('EXDEV');
+    expect(errnoOf(() => fs.rename('/empty', '/empty2', 0))).toBe('EXDEV');
+    expect(upperListing()).toEqual([]);
+  });
+
+  it('a directory made in the overlay moves; over a deleted lower directory it becomes opaque', () => {
+    fs.mkdir('/made', 0o755);
+    fs.release('/made/f', fs.create('/made/f', constants.O_WRONLY, 0o644));
+    fs.rename('/made', '/moved', 0);
+    expect(names('/moved')).toEqual(['f']);
+    expect(upperListing()).toEqual(['moved']);
+    // Over an empty lower directory: it replaces it, and the lower one must not merge in.
+    fs.rename('/moved', '/empty', 0);
+    expect(upperListing('empty')).toEqual(['.wh..wh..opq', 'f']);
+    expect(names('/empty')).toEqual(['f']);
+    expect(errnoOf(() => fs.rename('/empty', '/empty/inside', 0))).toBe('EINVAL');
+    expect(errnoOf(() => fs.rename('/empty', '/gone', 0))).toBe('ENOTEMPTY');
+  });
+
+  it('two names of one file: nothing happens', () => {
+    fs.rename('/hard1', '/hard2', 0);
+    expect(names('/')).toContain('hard1');
+    expect(upperListing()).toEqual([]);
+  });
+});
+
+describe('links, symlinks, special files', () => {
+  it('symlink and FIFO are made in the upper layer', () => {
+    fs.symlink('dir/b.txt', '/to-b');
+    expect(readlinkSync(join(upper, 'to-b'))).toBe('dir/b.txt');
+    expect(fs.readlink('/to-b')).toBe('dir/b.txt');
+    expect(errnoOf(() => fs.symlink('x', '/a.txt'))).toBe('EEXIST');
+    fs.mknod('/pipe', S_IFIFO | 0o600, 0);
+    expect(lstatSync(join(upper, 'pipe')).isFIFO()).toBe(true);
+    expect(fs.getattr('/pipe').mode).toBe(S_IFIFO | 0o600);
+  });
+
+  it('a hard link of a lower file is made between upper copies and shares their inode number', () => {
+    fs.link('/a.txt', '/dir/a-again');
+    expect(fs.getattr('/a.txt').ino).toBe(fs.getattr('/dir/a-again').ino);
+    expect(fs.getattr('/a.txt').nlink).toBe(2);
+    writeAll('/dir/a-again', 'through the link\n');
+    expect(readAll('/a.txt')).toBe('through the link\n');
+    expect(errnoOf(() => fs.link('/dir', '/dir-link'))).toBe('EPERM');
+  });
+
+  it('a copied-up file keeps its inode number (a lower file with one link)', () => {
+    const ino = fs.getattr('/a.txt').ino;
+    writeAll('/a.txt', 'x');
+    expect(fs.getattr('/a.txt').ino).toBe(ino);
+  });
+});
+
+describe('the upper layer persists', () => {
+  it('a new mount over the same upper directory sees the changes of the last', () => {
+    writeAll('/a.txt', 'kept across runs\n');
+    fs.unlink('/dir/b.txt');
+    fs.unlink('/gone/deeper/y');
+    fs.rmdir('/gone/deeper');
+    fs.unlink('/gone/x');
+    fs.rmdir('/gone');
+    fs.mkdir('/gone', 0o700);
+    const again = mount();
+    expect(Buffer.from(again.read('/a.txt', again.open('/a.txt', constants.O_RDONLY), 100, 0)).toString()).toBe('kept across runs\n');
+    expect(again.readdir('/dir').map((e) => e.name).sort()).toEqual(['sub']);
+    expect(again.readdir('/gone')).toEqual([]);
+    // The root's metadata is not taken again from the lower root over a used upper layer.
+    expect(existsSync(join(upper, 'gone/.wh..wh..opq'))).toBe(true);
+  });
+
+  it('an upper layer written by other tools in the same convention is honoured', () => {
+    mkdirSync(join(upper, 'dir'));
+    writeFileSync(join(upper, 'dir/.wh.b.txt'), '');
+    writeFileSync(join(upper, '.wh.run.sh'), '');
+    mkdirSync(join(upper, 'gone'));
+    writeFileSync(join(upper, 'gone/.wh..wh..opq'), '');
+    writeFileSync(join(upper, 'gone/only'), 'only\n');
+    expect(names('/dir')).toEqual(['sub']);
+    expect(names('/')).not.toContain('run.sh');
+    expect(names('/gone')).toEqual(['only']);
+  });
+});
+
+describe('statfs and open', () => {
+  it('statfs says overlayfs; directories open read-only; O_TRUNC copies up and truncates', () => {
+    expect(fs.statfs().type).toBe(0x794c7630);
+    expect(errnoOf(() => fs.open('/dir', constants.O_WRONLY))).toBe('EISDIR');
+    fs.release('/dir', fs.open('/dir', constants.O_RDONLY));
+    fs.release('/a.txt', fs.open('/a.txt', constants.O_RDWR | constants.O_TRUNC));
+    expect(fs.getattr('/a.txt').size).toBe(0);
+    expect(lstatSync(join(upper, 'a.txt')).size).toBe(0);
+    expect(errnoOf(() => fs.create('/a.txt', constants.O_WRONLY | constants.O_EXCL, 0o644))).toBe('EEXIST');
+    expect(errnoOf(() => fs.create('/nodir/f', constants.O_WRONLY, 0o644))).toBe('ENOENT');
+  });
+});
+
+describe('as root', () => {
+  skipEachWhen(missing.root());
+  it('copy-up gives the copy the lower file\'s owner', () => {
+    fs.chmod('/owned', 0o644);
+    expect(lstatSync(join(upper, 'owned')).uid).toBe(999);
+    expect(fs.getattr('/owned').uid).toBe(999);
+  });
+});
