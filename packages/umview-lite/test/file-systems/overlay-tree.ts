@@ -40,12 +40,19 @@ export function makeLowerTree(root: string): void {
 }
 
 function setTreeTimes(root: string): void {
-  const ATIME = Math.floor(Date.now() / 1000) + 3600;
+  pinAtimes(root, MTIME);
+}
+
+/** Sets every entry's atime an hour ahead (see above), and its mtime to `mtime` (seconds) or
+ * to what it was. */
+export function pinAtimes(root: string, mtime?: number): void {
+  const atime = Math.floor(Date.now() / 1000) + 3600;
   const walk = (path: string): void => {
     const stats = lstatSync(path);
     if (stats.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
-    if (stats.isSymbolicLink()) lutimesSync(path, ATIME, MTIME);
-    else utimesSync(path, ATIME, MTIME);
+    const m = mtime ?? stats.mtime;
+    if (stats.isSymbolicLink()) lutimesSync(path, atime, m);
+    else utimesSync(path, atime, m);
   };
   walk(root);
 }

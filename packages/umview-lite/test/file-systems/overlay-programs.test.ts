@@ -1,0 +1,252 @@
+// Real programs over the overlay (`umview-lite -m overlay,DIR,upper=UPPER`): each script runs
+// natively on a real directory and under the monitor on the overlaid DIR, both holding the
+// same tree (test/tree.ts); outputs, exit codes and the trees they leave (the overlay's merged
+// view, read by a mount of the same layers in this process) must be the same, DIR must be
+// unchanged to the last byte, mode, owner, link count, inode and time (its fingerprint), and
+// the changes must be found in UPPER in the overlay convention.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { missing } from '@umview/test-fixtures/machine';
+import { skipEachWhen } from '@umview/test-fixtures/skip';
+import { overlay, type OverlayModule } from '../../src/file-systems/overlay/index.js';
+import { exec, snapshot, tempDir, tokenize, umview } from '../helpers.js';
+import { makeTree } from '../tree.js';
+import { fingerprint, pinAtimes } from './overlay-tree.js';
+import { overlaySnapshot } from './overlay-view.js';
+
+interface Compare {
+  /** Entries (relative paths in the tree) whose content legitimately differs. */
+  skip?: (rel: string) => boolean;
+  env?: Record<string, string>;
+  /** Run on both trees before the script, natively (outside the monitor). */
+  setup?: string;
+}
+
+const baseEnv = (): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  HOME: tempDir('overlay-home-'),
+  LC_ALL: 'C',
+  TZ: 'UTC',
+  ...(process.env.PYENV_ROOT ? { PYENV_ROOT: process.env.PYENV_ROOT } : {}),
+});
+
+interface Run {
+  stdout: string;
+  /** The overlaid directory (DIR) and the upper one. */
+  lower: string;
+  upper: string;
+}
+
+/** `bash -c script` with $T the tree: natively on a real copy, and under umview-lite on DIR
+ * overlaid; compared. */
+async function compare(script: string, options: Compare = {}): Promise<Run> {
+  const nat = join(tempDir('overlay-prog-'), 'tree');
+  const lower = join(tempDir('overlay-prog-'), 'tree'); // same length as nat
+  const upper = join(tempDir('overlay-upper-'), 'upper');
+  const env = { ...baseEnv(), ...options.env };
+  for (const root of [nat, lower]) {
+    mkdirSync(root);
+    makeTree(root);
+    if (options.setup) execFileSync('/bin/bash', ['-c', options.setup], { env: { ...env, T: root }, stdio: 'ignore' });
+  }
+  pinAtimes(lower);
+  const before = fingerprint(lower);
+  const outside = tempDir('overlay-cwd-');
+  const native = await exec('/bin/bash', ['-c', script], { env: { ...env, T: nat }, cwd: outside });
+  const monitored = await umview(['-m', `overlay,${lower},upper=${upper}`], ['/bin/bash', '-c', script], { env: { ...env, T: lower }, cwd: outside });
+  const norm = (text: string, root: string): string => tokenize(text, { [root]: '$T' });
+  expect(norm(monitored.stderr, lower)).toBe(norm(native.stderr, nat));
+  expect(norm(monitored.stdout, lower)).toBe(norm(native.stdout, nat));
+  expect(native.code).toBe(0);
+  expect(monitored.code).toBe(0);
+  expect(fingerprint(lower)).toBe(before);
+  const view = (overlay({ positional: [lower], upper }) as OverlayModule).fileSystem;
+  expect(overlaySnapshot(view, lower, options.skip)).toBe(snapshot(nat, options.skip));
+  return { stdout: norm(native.stdout, nat), lower, upper };
+}
+
+describe('coreutils over the overlay', () => {
+  it('cat, cp, mv (a directory: EXDEV, then copied), ln, chmod, touch, rm; the changes in UPPER', async () => {
+    const { stdout, upper } = await compare(`
+      set -e
+      cd "$T"
+      cat src/a.txt src/link-a "src/with space.txt"
+      echo new > src/new.txt
+      cp src/a.txt copy.txt
+      mkdir -p made/deep && cp -a src/sub1 made/deep/
+      mv src/empty src/empty-moved
+      mv src/sub1 sub1-moved
+      chmod 600 "src/with space.txt"
+      touch -d @1500000000 src/greet.h
+      ln -s a.txt src/link-new
+      ln src/a.txt src/hard-a
+      rm src/link-dir
+      ls -R "$T" | grep -v '^total'
+      stat -c '%n %s %a %F %h %Y' src/a.txt src/hard-a src/greet.h "src/with space.txt" sub1-moved/sub2/data.bin
+      cmp sub1-moved/sub2/data.bin made/deep/sub1/sub2/data.bin && echo same
+    `);
+    expect(stdout).toContain('same');
+    expect(existsSync(join(upper, 'src/.wh.sub1'))).toBe(true);
+    expect(existsSync(join(upper, 'src/.wh.link-dir'))).toBe(true);
+    expect(readFileSync(join(upper, 'src/new.txt'), 'utf8')).toBe('new\n');
+    expect(readdirSync(join(upper, 'sub1-moved/sub2')).sort()).toEqual(['d.txt', 'data.bin']);
+  });
+
+  it('rm -r of a subtree: ls shows it gone, UPPER holds the whiteout', async () => {
+    const { stdout, upper } = await compare(`
+      set -e
+      rm -r "$T/src/sub1"
+      ls "$T/src"
+      test ! -e "$T/src/sub1" && echo gone
+      mkdir "$T/src/sub1" && ls -A "$T/src/sub1" && echo empty again
+    `);
+    expect(stdout).toContain('gone\n');
+    expect(readdirSync(join(upper, 'src')).sort()).toEqual(['sub1']);
+    expect(readdirSync(join(upper, 'src/sub1'))).toEqual(['.wh..wh..opq']);
+  });
+
+  it('an fd opened for reading before another program\'s write keeps the lower file (as overlayfs)', async () => {
+    // On a real directory `>` truncates the one file both see; over the overlay the write goes
+    // to a copy, and the reader still has the lower file open. Said, not compared.
+    const lower = join(tempDir('overlay-prog-'), 'tree');
+    const upper = join(tempDir('overlay-upper-'), 'upper');
+    mkdirSync(lower);
+    makeTree(lower);
+    const r = await umview(['-m', `overlay,${lower},upper=${upper}`],
+      ['/bin/bash', '-c', 'exec 3< "$T/src/b.txt"; echo replaced > "$T/src/b.txt"; cat <&3; cat "$T/src/b.txt"'], { env: { ...baseEnv(), T: lower } });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('one\ntwo\nthree\nreplaced\n');
+    expect(readFileSync(join(lower, 'src/b.txt'), 'utf8')).toBe('one\ntwo\nthree\n');
+  });
+});
+
+describe('find over the overlay', () => {
+  skipEachWhen(missing.tool('find'));
+  it('finds the merged tree after changes, as on a real directory', async () => {
+    await compare(`
+      set -e
+      rm -r "$T/src/sub1/sub2"
+      echo x > "$T/src/sub1/added.txt"
+      mkdir "$T/proj/obj"
+      find "$T" -type f -printf '%P %m %s %n\\n' | sort
+      find "$T" -type d -printf '%P %m\\n' | sort
+      find "$T" -type l -printf '%P -> %l\\n' | sort
+      find "$T" -name '*.txt' -newer "$T/src/a.txt" | sort
+      find "$T/src" -maxdepth 1 -empty | sort
+    `);
+  });
+});
+
+describe('tar over the overlay', () => {
+  skipEachWhen(missing.tool('tar'));
+  it('an archive of the untouched tree is byte for byte the real one; extracting into the overlay', async () => {
+    const { stdout } = await compare(`
+      set -e
+      tar -c --sort=name --owner=0 --group=0 --numeric-owner -f - -C "$T" src proj | sha256sum
+      tar -c --sort=name -f "$T/../src.tar" -C "$T" src
+      mkdir "$T/x"
+      tar -xf "$T/../src.tar" -C "$T/x"
+      diff -r "$T/src" "$T/x/src" && echo identical
+      tar -tvf "$T/../src.tar" --numeric-owner | awk '{print $1, $3, $6, $7, $8}'
+    `);
+    expect(stdout).toContain('identical');
+    expect(stdout).toMatch(/^h\S+ 0 src\/hard-b link to src\/b.txt$|^-\S+ 0 src\/b.txt link to src\/hard-b$|link to/m);
+  });
+});
+
+const gitEnv = {
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.org',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.org',
+  GIT_AUTHOR_DATE: '2020-01-01T00:00:00Z',
+  GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z',
+};
+
+describe('git over the overlay', () => {
+  skipEachWhen(missing.tool('git'));
+  it('status, commit, log, gc in a repository that is DIR\'s', async () => {
+    const { stdout, upper } = await compare(`
+      set -e
+      cd "$T/repo"
+      git status --short
+      echo change >> a.txt
+      echo new > new.txt
+      git rm -q b.txt
+      git add -A
+      git commit -q -m second
+      git log --format='%H %s'
+      git show --stat --format=%s HEAD
+      git fsck --no-progress && echo fsck ok
+    `, {
+      env: gitEnv,
+      setup: 'set -e; mkdir "$T/repo"; cd "$T/repo"; git init -q -b main; cp ../src/a.txt ../src/b.txt .; git add .; git commit -q -m first',
+      skip: (rel) => rel === 'repo/.git/index', // holds ctimes and inode numbers
+    });
+    expect(stdout).toMatch(/^[0-9a-f]{40} second$/m);
+    expect(existsSync(join(upper, 'repo/.git/index'))).toBe(true);
+    expect(existsSync(join(upper, 'repo/.wh.b.txt'))).toBe(true);
+  });
+});
+
+describe('gcc and make over the overlay', () => {
+  skipEachWhen(missing.tool('gcc') ?? missing.tool('make'));
+  it('make builds into the overlay (outputs in UPPER), rebuilds only what changed, DIR untouched', async () => {
+    const { stdout, upper } = await compare(`
+      set -e
+      make -C "$T/proj"
+      "$T/proj/app"
+      make -C "$T/proj"
+      touch "$T/proj/util.c"
+      make -C "$T/proj"
+      "$T/proj/app"
+    `);
+    expect(stdout).toContain("make: Nothing to be done for 'all'.");
+    expect(stdout).toContain('twice 21 = 42');
+    expect(readdirSync(join(upper, 'proj')).sort()).toEqual(['app', 'main.o', 'util.c', 'util.o']);
+  });
+});
+
+describe('python3 over the overlay', () => {
+  skipEachWhen(missing.tool('python3'));
+  it('writes, walks, renames, copies and removes trees, imports (its __pycache__ in UPPER)', async () => {
+    const program = `
+import os, shutil, sys
+t = os.environ['T']
+os.chdir(t)
+with open('src/a.txt') as f: print(f.read().split())
+with open('src/a.txt', 'a') as f: f.write('appended\\n')
+with open('py-out.txt', 'x') as f: f.write('written by python\\n')
+shutil.copytree('src', 'pycopy', symlinks=True)
+os.rename('pycopy/b.txt', 'pycopy/b-renamed.txt')
+os.replace('src/b.txt', 'src/sub1/b-moved.txt')
+shutil.rmtree('src/sub1/sub2')
+with open('mod.py', 'w') as f: f.write('def f(): return 42\\n')
+sys.path.insert(0, t)
+import mod
+print(mod.f())
+for root, dirs, files in sorted(os.walk(t)):
+    if '__pycache__' not in root: print(root, sorted(dirs), sorted(f for f in files if not f.endswith('.pyc')))
+print(sorted(e.name for e in os.scandir('src')))
+`;
+    const { upper } = await compare('python3 -c "$PROGRAM"', { env: { PROGRAM: program }, skip: (rel) => rel.startsWith('__pycache__') });
+    expect(readdirSync(join(upper, '__pycache__')).some((name) => name.startsWith('mod.'))).toBe(true);
+  });
+});
+
+describe('mount errors', () => {
+  it('UPPER inside DIR, or no upper=: a clear error, nothing run', async () => {
+    const lower = tempDir('overlay-prog-');
+    const inside = await umview(['-m', `overlay,${lower},upper=${lower}/upper`], ['true']);
+    expect(inside.code).not.toBe(0);
+    expect(inside.stderr).toContain(`overlay: the upper directory ${lower}/upper must not be inside ${lower}`);
+    expect(existsSync(join(lower, 'upper'))).toBe(false);
+    const none = await umview(['-m', `overlay,${lower}`], ['true']);
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toContain('overlay: upper= is required; use -m overlay,DIR,upper=UPPER');
+  });
+});
