@@ -4,7 +4,7 @@
 // kept across mounts, and the mount's option errors. After every test the lower tree's
 // fingerprint (content, modes, owners, link counts, inodes, xattrs, all three times to the
 // nanosecond) is what it was before.
-import { constants, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { constants, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { missing } from '@umview/test-fixtures/machine';
@@ -14,7 +14,7 @@ import { getXattr } from '../../src/file-systems/overlay/host-calls.js';
 import type { OverlayFileSystem } from '../../src/file-systems/overlay/overlay-file-system.js';
 import type { FsError } from '../../src/vfs/file-system.js';
 import { tempDir } from '../helpers.js';
-import { fingerprint, makeLowerTree } from './overlay-tree.js';
+import { fingerprint, makeLowerTree, pinAtimes } from './overlay-tree.js';
 
 const S_IFREG = 0o100000;
 const S_IFDIR = 0o040000;
@@ -117,6 +117,19 @@ describe('reads come from the lower layer', () => {
     expect(errnoOf(() => fs.getattr('/a.txt/x'))).toBe('ENOTDIR');
     expect(Buffer.from(fs.getxattr('/a.txt', 'user.note')).toString()).toBe('kept');
     expect(upperListing()).toEqual([]);
+  });
+
+  it('reading lower files and directories leaves even old atimes (O_NOATIME: the user owns them)', () => {
+    const old = new Date(1_000_000_000_000);
+    for (const rel of ['dir', 'dir/b.txt']) utimesSync(join(lower, rel), old, old);
+    const atimes = (): bigint[] => ['dir', 'dir/b.txt'].map((rel) => lstatSync(join(lower, rel), { bigint: true }).atimeNs);
+    const was = atimes();
+    expect(names('/dir')).toEqual(['b.txt', 'sub']);
+    expect(readAll('/dir/b.txt')).toBe('beta\n');
+    expect(atimes()).toEqual(was);
+    // This test's own check is done; the tree's atimes back ahead for the fingerprint's reads.
+    pinAtimes(lower);
+    before = fingerprint(lower);
   });
 
   it('hard links of the lower layer share an inode number; others differ', () => {

@@ -1,9 +1,12 @@
 // The few host calls node:fs lacks, from glibc through koffi (loaded on first use, as
-// ptrace-core loads it): extended attributes, mknod (FIFOs), and utimensat with nanosecond
-// times (node's utimes takes float seconds, which would not keep a copied-up file's mtime exact,
-// and make compares mtimes). All act on the path itself, never following a final symlink.
+// ptrace-core loads it): extended attributes, mknod (FIFOs), utimensat with nanosecond times
+// (node's utimes takes float seconds, which would not keep a copied-up file's mtime exact, and
+// make compares mtimes), and getdents64 on a directory opened with O_NOATIME (node's readdir
+// cannot pass it: reading a lower directory must not change its atime). All act on the path
+// itself, never following a final symlink.
+import { closeSync } from 'node:fs';
 import { getKoffi } from '@umview/ptrace-core/internal';
-import { errnoName } from '@umview/ptrace-core';
+import { errnoName, syscallNumber } from '@umview/ptrace-core';
 import { FsError } from '../../vfs/file-system.js';
 
 const AT_FDCWD = -100;
@@ -21,6 +24,7 @@ interface Bindings {
   lremovexattr: Call;
   mknod: Call;
   utimensat: Call;
+  getdents64: Call;
   errno(): number;
 }
 
@@ -38,6 +42,7 @@ function libc(): Bindings {
     lremovexattr: fn('int lremovexattr(const char *path, const char *name)'),
     mknod: fn('int mknod(const char *path, uint32_t mode, uint64_t dev)'),
     utimensat: fn('int utimensat(int dirfd, const char *path, const void *times, int flags)'),
+    getdents64: fn('long syscall(long nr, int fd, void *buffer, unsigned long count)'),
     errno: () => koffi.errno(),
   };
   return bindings;
@@ -98,4 +103,40 @@ export function setTimes(path: string, atimeNs: bigint | undefined, mtimeNs: big
   put(0, atimeNs);
   put(1, mtimeNs);
   check(libc().utimensat(AT_FDCWD, path, times, AT_SYMLINK_NOFOLLOW), 'utimensat', path);
+}
+
+const GETDENTS64 = syscallNumber('getdents64')!;
+const DIRENT_BUFFER = 64 * 1024;
+/** d_type values (DT_*) to the S_IF* type bits. */
+const TYPE_BITS = [0, 0o010000, 0o020000, 0, 0o040000, 0, 0o060000, 0, 0o100000, 0, 0o120000, 0, 0o140000];
+
+export interface HostDirectoryEntry {
+  readonly name: string;
+  /** S_IF* bits; 0 when the file system does not say (DT_UNKNOWN). */
+  readonly type: number;
+  readonly ino: bigint;
+}
+
+/** The entries of the directory `fd` (opened by the caller), '.' and '..' left out. */
+export function readDirectory(fd: number, path: string): HostDirectoryEntry[] {
+  const entries: HostDirectoryEntry[] = [];
+  const buffer = Buffer.alloc(DIRENT_BUFFER);
+  try {
+    for (;;) {
+      const n = check(libc().getdents64(GETDENTS64, fd, buffer, buffer.length), 'getdents64', path);
+      if (n === 0) break;
+      for (let at = 0; at < n;) {
+        const ino = buffer.readBigUInt64LE(at);
+        const length = buffer.readUInt16LE(at + 16);
+        const type = buffer[at + 18]!;
+        const nameEnd = buffer.indexOf(0, at + 19);
+        const name = buffer.toString('utf8', at + 19, nameEnd);
+        if (name !== '.' && name !== '..') entries.push({ name, type: TYPE_BITS[type] ?? 0, ino });
+        at += length;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return entries;
 }

@@ -26,6 +26,17 @@ export class InodeNumbers {
     return n;
   }
 
+  /** The number of the host file `ino` on device `dev` (a directory entry's). */
+  numberOf(dev: bigint, ino: bigint): number {
+    const k = `${dev}:${ino}`;
+    let n = this.numbers.get(k);
+    if (n === undefined) {
+      n = this.next++;
+      this.numbers.set(k, n);
+    }
+    return n;
+  }
+
   /** `copy` (the upper file) is `original` (the lower one) copied up. */
   copiedUp(original: BigIntStats, copy: BigIntStats): void {
     if (!original.isDirectory() && original.nlink !== 1n) return;
