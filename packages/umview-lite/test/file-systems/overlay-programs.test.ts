@@ -199,15 +199,23 @@ describe('gcc and make over the overlay', () => {
     const { stdout, upper } = await compare(`
       set -e
       make -C "$T/proj"
-      "$T/proj/app"
       make -C "$T/proj"
       touch "$T/proj/util.c"
       make -C "$T/proj"
-      "$T/proj/app"
     `);
     expect(stdout).toContain("make: Nothing to be done for 'all'.");
-    expect(stdout).toContain('twice 21 = 42');
+    expect(stdout).toMatch(/cc -O1\s+-c -o util.o util.c\n[^]*cc -O1\s+-c -o util.o util.c/);
     expect(readdirSync(join(upper, 'proj')).sort()).toEqual(['app', 'main.o', 'util.c', 'util.o']);
+  });
+
+  it('the program built into the overlay runs (execve of a served file)', async () => {
+    const { stdout } = await compare(`
+      set -e
+      make -s -C "$T/proj"
+      "$T/proj/app"
+      cd "$T/src" && gcc -O1 -o "$T/hello" hello.c && "$T/hello"
+    `);
+    expect(stdout).toBe('twice 21 = 42\nhello from umview-lite\n');
   });
 });
 
@@ -223,7 +231,7 @@ with open('src/a.txt', 'a') as f: f.write('appended\\n')
 with open('py-out.txt', 'x') as f: f.write('written by python\\n')
 shutil.copytree('src', 'pycopy', symlinks=True)
 os.rename('pycopy/b.txt', 'pycopy/b-renamed.txt')
-os.replace('src/b.txt', 'src/sub1/b-moved.txt')
+os.replace('src/with space.txt', 'src/sub1/moved.txt')
 shutil.rmtree('src/sub1/sub2')
 with open('mod.py', 'w') as f: f.write('def f(): return 42\\n')
 sys.path.insert(0, t)

@@ -355,6 +355,13 @@ describe('links, symlinks, special files', () => {
     expect(errnoOf(() => fs.link('/dir', '/dir-link'))).toBe('EPERM');
   });
 
+  it('a lower hard link is broken by a copy-up (as overlayfs without index=on): the other name keeps the lower file', () => {
+    writeAll('/hard1', 'changed\n');
+    expect(readAll('/hard2')).toBe('linked\n');
+    expect(fs.getattr('/hard1').nlink).toBe(1);
+    expect(fs.getattr('/hard1').ino).not.toBe(fs.getattr('/hard2').ino);
+  });
+
   it('a copied-up file keeps its inode number (a lower file with one link)', () => {
     const ino = fs.getattr('/a.txt').ino;
     writeAll('/a.txt', 'x');

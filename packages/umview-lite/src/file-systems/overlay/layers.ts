@@ -30,13 +30,8 @@ export function shown(lookup: Lookup): BigIntStats | undefined {
 }
 
 export function lstatOrUndefined(hostPath: string): BigIntStats | undefined {
-  try {
-    return lstatSync(hostPath, { bigint: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    throw error;
-  }
+  // Without a throw for ENOENT: the commonest answer of a lookup, and a throw costs ~10 µs.
+  return lstatSync(hostPath, { bigint: true, throwIfNoEntry: false });
 }
 
 export function isOpaque(upperDirectory: string): boolean {
@@ -54,8 +49,7 @@ export function lookup(layers: Layers, path: string): Lookup {
   if (parts.some(isLayerName)) return { path };
   let prefix = '';
   // Whether the lower layer still shows below the current prefix.
-  let upper = lstatOrUndefined(layers.upper);
-  if (!upper?.isDirectory()) throw new FsError('EIO', `overlay: the upper directory ${layers.upper} is gone`);
+  let upper: BigIntStats | undefined;
   let lowerShows = !isOpaque(layers.upper);
   for (let i = 0; i < parts.length; i++) {
     const name = parts[i]!;
@@ -80,6 +74,8 @@ export function lookup(layers: Layers, path: string): Lookup {
     }
   }
   // The root: always in the upper layer, merged with the lower unless made opaque.
+  upper = lstatOrUndefined(layers.upper);
+  if (!upper?.isDirectory()) throw new FsError('EIO', `overlay: the upper directory ${layers.upper} is gone`);
   const lower = lowerShows ? lstatOrUndefined(layers.lower) : undefined;
   return lower ? { path, upper, lower } : { path, upper };
 }

@@ -107,12 +107,14 @@ export class OverlayFileSystem implements FileSystem {
     return (handle as OpenFile).write(data, position);
   }
 
+  // A directory may be released (and fsynced) without having been opened: the monitor reads
+  // directories with readdir alone.
   release(_path: string, handle: FileHandle): void {
-    (handle as OpenFile).close();
+    if (handle instanceof OpenFile) handle.close();
   }
 
   fsync(_path: string, handle: FileHandle, datasync: boolean): void {
-    (handle as OpenFile).sync(datasync);
+    if (handle instanceof OpenFile) handle.sync(datasync);
   }
 
   truncate(path: string, size: number, handle: FileHandle | undefined): void {
