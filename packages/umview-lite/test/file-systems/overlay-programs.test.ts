@@ -5,13 +5,13 @@
 // unchanged to the last byte, mode, owner, link count, inode and time (its fingerprint), and
 // the changes must be found in UPPER in the overlay convention.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { missing } from '@umview/test-fixtures/machine';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
 import { overlay, type OverlayModule } from '../../src/file-systems/overlay/index.js';
-import { exec, snapshot, tempDir, tokenize, umview } from '../helpers.js';
+import { cli, exec, snapshot, tempDir, tokenize, umview } from '../helpers.js';
 import { makeTree } from '../tree.js';
 import { fingerprint, pinAtimes } from './overlay-tree.js';
 import { overlaySnapshot } from './overlay-view.js';
@@ -243,6 +243,37 @@ print(sorted(e.name for e in os.scandir('src')))
 `;
     const { upper } = await compare('python3 -c "$PROGRAM"', { env: { PROGRAM: program }, skip: (rel) => rel.startsWith('__pycache__') });
     expect(readdirSync(join(upper, '__pycache__')).some((name) => name.startsWith('mod.'))).toBe(true);
+  });
+});
+
+describe('as an unprivileged user', () => {
+  skipEachWhen(missing.root() ?? missing.tool('setpriv'));
+  it('copies up keeping its own ownership (no chown), DIR unchanged, its files read without O_NOATIME', async () => {
+    // root makes DIR (root's files, as a system tree is) and lets uid 999 reach it; the monitor
+    // and the programs run as uid 999, whose UPPER is its own.
+    const base = tempDir('overlay-user-');
+    chmodSync(base, 0o755);
+    const lower = join(base, 'tree');
+    mkdirSync(lower);
+    makeTree(lower);
+    pinAtimes(lower);
+    const upperBase = join(base, 'mine');
+    mkdirSync(upperBase);
+    chownSync(upperBase, 999, 995);
+    const before = fingerprint(lower);
+    const r = await exec('setpriv', ['--reuid=999', '--regid=995', '--clear-groups', process.execPath, cli,
+      '-m', `overlay,${lower},upper=${upperBase}/upper`, '--', '/bin/bash', '-c',
+      'set -e; echo more >> "$T/src/a.txt"; rm "$T/src/b.txt"; chmod 600 "$T/src/empty"; cat "$T/src/a.txt"; ls "$T/src"'],
+    { env: { ...baseEnv(), HOME: upperBase, T: lower } });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(['alpha', 'beta', 'gamma', 'alpha', 'more', 'a.txt', 'empty', 'greet.h', 'hard-b', 'hello.c',
+      'link-a', 'link-abs', 'link-dir', 'script.sh', 'sub1', 'with space.txt', ''].join('\n'));
+    expect(r.code).toBe(0);
+    expect(fingerprint(lower)).toBe(before);
+    const copy = lstatSync(join(upperBase, 'upper/src/a.txt'));
+    expect([copy.uid, copy.gid]).toEqual([999, 995]);
+    expect(lstatSync(join(upperBase, 'upper/src/empty')).mode & 0o7777).toBe(0o600);
+    expect(existsSync(join(upperBase, 'upper/src/.wh.b.txt'))).toBe(true);
   });
 });
 
