@@ -20,6 +20,7 @@ export class Mount {
   readonly bornNs = BigInt(Date.now()) * 1_000_000n;
   private readonly inodes = new Map<string, number>();
   private nextIno = 2;
+  private readonly versions = new Map<string, number>();
 
   constructor(readonly module: UmviewModule & { fileSystem: FileSystem }, prefix: string, index: number) {
     this.fs = module.fileSystem;
@@ -57,6 +58,16 @@ export class Mount {
     }
     for (const [path] of moves) this.inodes.delete(from + path.slice(to.length));
     for (const [path, ino] of moves) this.inodes.set(path, ino);
+  }
+
+  /** The file changed through the monitor (a write, a truncate): copies made of it before
+   * (materialize.ts) are stale. */
+  changed(path: string): void {
+    this.versions.set(path, (this.versions.get(path) ?? 0) + 1);
+  }
+
+  versionOf(path: string): number {
+    return this.versions.get(path) ?? 0;
   }
 
   /** A removed path's number is not reused for another file. */
