@@ -4,72 +4,19 @@
 // view, read by a mount of the same layers in this process) must be the same, DIR must be
 // unchanged to the last byte, mode, owner, link count, inode and time (its fingerprint), and
 // the changes must be found in UPPER in the overlay convention.
-import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { missing } from '@umview/test-fixtures/machine';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
-import { overlay, type OverlayModule } from '../../src/file-systems/overlay/index.js';
-import { cli, exec, snapshot, tempDir, tokenize, umview } from '../helpers.js';
+import { cli, exec, tempDir, umview } from '../helpers.js';
 import { makeTree } from '../tree.js';
+import { baseEnv, compareOverOverlay } from './overlay-compare.js';
 import { fingerprint, pinAtimes } from './overlay-tree.js';
-import { overlaySnapshot } from './overlay-view.js';
-
-interface Compare {
-  /** Entries (relative paths in the tree) whose content legitimately differs. */
-  skip?: (rel: string) => boolean;
-  env?: Record<string, string>;
-  /** Run on both trees before the script, natively (outside the monitor). */
-  setup?: string;
-}
-
-const baseEnv = (): NodeJS.ProcessEnv => ({
-  PATH: process.env.PATH,
-  HOME: tempDir('overlay-home-'),
-  LC_ALL: 'C',
-  TZ: 'UTC',
-  ...(process.env.PYENV_ROOT ? { PYENV_ROOT: process.env.PYENV_ROOT } : {}),
-});
-
-interface Run {
-  stdout: string;
-  /** The overlaid directory (DIR) and the upper one. */
-  lower: string;
-  upper: string;
-}
-
-/** `bash -c script` with $T the tree: natively on a real copy, and under umview-lite on DIR
- * overlaid; compared. */
-async function compare(script: string, options: Compare = {}): Promise<Run> {
-  const nat = join(tempDir('overlay-prog-'), 'tree');
-  const lower = join(tempDir('overlay-prog-'), 'tree'); // same length as nat
-  const upper = join(tempDir('overlay-upper-'), 'upper');
-  const env = { ...baseEnv(), ...options.env };
-  for (const root of [nat, lower]) {
-    mkdirSync(root);
-    makeTree(root);
-    if (options.setup) execFileSync('/bin/bash', ['-c', options.setup], { env: { ...env, T: root }, stdio: 'ignore' });
-  }
-  pinAtimes(lower);
-  const before = fingerprint(lower);
-  const outside = tempDir('overlay-cwd-');
-  const native = await exec('/bin/bash', ['-c', script], { env: { ...env, T: nat }, cwd: outside });
-  const monitored = await umview(['-m', `overlay,${lower},upper=${upper}`], ['/bin/bash', '-c', script], { env: { ...env, T: lower }, cwd: outside });
-  const norm = (text: string, root: string): string => tokenize(text, { [root]: '$T' });
-  expect(norm(monitored.stderr, lower)).toBe(norm(native.stderr, nat));
-  expect(norm(monitored.stdout, lower)).toBe(norm(native.stdout, nat));
-  expect(native.code).toBe(0);
-  expect(monitored.code).toBe(0);
-  expect(fingerprint(lower)).toBe(before);
-  const view = (overlay({ positional: [lower], upper }) as OverlayModule).fileSystem;
-  expect(overlaySnapshot(view, lower, options.skip)).toBe(snapshot(nat, options.skip));
-  return { stdout: norm(native.stdout, nat), lower, upper };
-}
 
 describe('coreutils over the overlay', () => {
   it('cat, cp, mv (a directory: EXDEV, then copied), ln, chmod, touch, rm; the changes in UPPER', async () => {
-    const { stdout, upper } = await compare(`
+    const { stdout, upper } = await compareOverOverlay(`
       set -e
       cd "$T"
       cat src/a.txt src/link-a "src/with space.txt"
@@ -95,7 +42,7 @@ describe('coreutils over the overlay', () => {
   });
 
   it('rm -r of a subtree: ls shows it gone, UPPER holds the whiteout', async () => {
-    const { stdout, upper } = await compare(`
+    const { stdout, upper } = await compareOverOverlay(`
       set -e
       rm -r "$T/src/sub1"
       ls "$T/src"
@@ -125,7 +72,7 @@ describe('coreutils over the overlay', () => {
 describe('find over the overlay', () => {
   skipEachWhen(missing.tool('find'));
   it('finds the merged tree after changes, as on a real directory', async () => {
-    await compare(`
+    await compareOverOverlay(`
       set -e
       rm -r "$T/src/sub1/sub2"
       echo x > "$T/src/sub1/added.txt"
@@ -142,7 +89,7 @@ describe('find over the overlay', () => {
 describe('tar over the overlay', () => {
   skipEachWhen(missing.tool('tar'));
   it('an archive of the untouched tree is byte for byte the real one; extracting into the overlay', async () => {
-    const { stdout } = await compare(`
+    const { stdout } = await compareOverOverlay(`
       set -e
       tar -c --sort=name --owner=0 --group=0 --numeric-owner -f - -C "$T" src proj | sha256sum
       tar -c --sort=name -f "$T/../src.tar" -C "$T" src
@@ -170,7 +117,7 @@ const gitEnv = {
 describe('git over the overlay', () => {
   skipEachWhen(missing.tool('git'));
   it('status, commit, log, gc in a repository that is DIR\'s', async () => {
-    const { stdout, upper } = await compare(`
+    const { stdout, upper } = await compareOverOverlay(`
       set -e
       cd "$T/repo"
       git status --short
@@ -196,7 +143,7 @@ describe('git over the overlay', () => {
 describe('gcc and make over the overlay', () => {
   skipEachWhen(missing.tool('gcc') ?? missing.tool('make'));
   it('make builds into the overlay (outputs in UPPER), rebuilds only what changed, DIR untouched', async () => {
-    const { stdout, upper } = await compare(`
+    const { stdout, upper } = await compareOverOverlay(`
       set -e
       make -C "$T/proj"
       make -C "$T/proj"
@@ -209,7 +156,7 @@ describe('gcc and make over the overlay', () => {
   });
 
   it('the program built into the overlay runs (execve of a served file)', async () => {
-    const { stdout } = await compare(`
+    const { stdout } = await compareOverOverlay(`
       set -e
       make -s -C "$T/proj"
       "$T/proj/app"
@@ -241,7 +188,7 @@ for root, dirs, files in sorted(os.walk(t)):
     if '__pycache__' not in root: print(root, sorted(dirs), sorted(f for f in files if not f.endswith('.pyc')))
 print(sorted(e.name for e in os.scandir('src')))
 `;
-    const { upper } = await compare('python3 -c "$PROGRAM"', { env: { PROGRAM: program }, skip: (rel) => rel.startsWith('__pycache__') });
+    const { upper } = await compareOverOverlay('python3 -c "$PROGRAM"', { env: { PROGRAM: program }, skip: (rel) => rel.startsWith('__pycache__') });
     expect(readdirSync(join(upper, '__pycache__')).some((name) => name.startsWith('mod.'))).toBe(true);
   });
 });
