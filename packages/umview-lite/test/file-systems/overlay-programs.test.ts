@@ -69,6 +69,25 @@ describe('coreutils over the overlay', () => {
   });
 });
 
+describe('layers persist across runs', () => {
+  it('a second run with the same UPPER sees the first one\'s changes; DIR never does', async () => {
+    const lower = join(tempDir('overlay-prog-'), 'tree');
+    const upper = join(tempDir('overlay-upper-'), 'upper');
+    mkdirSync(lower);
+    makeTree(lower);
+    pinAtimes(lower);
+    const before = fingerprint(lower);
+    const run = (script: string) => umview(['-m', `overlay,${lower},upper=${upper}`], ['/bin/bash', '-c', script], { env: { ...baseEnv(), T: lower } });
+    const first = await run('set -e; echo first > "$T/new.txt"; rm -r "$T/src/sub1"; mkdir "$T/src/sub1"; echo inside > "$T/src/sub1/only"');
+    expect(first.stderr).toBe('');
+    const second = await run('cat "$T/new.txt"; ls "$T/src/sub1"; ls "$T/src" | wc -l');
+    expect(second.stderr).toBe('');
+    expect(second.stdout).toBe('first\nonly\n12\n');
+    expect(fingerprint(lower)).toBe(before);
+    expect(readdirSync(join(upper, 'src/sub1')).sort()).toEqual(['.wh..wh..opq', 'only']);
+  });
+});
+
 describe('find over the overlay', () => {
   skipEachWhen(missing.tool('find'));
   it('finds the merged tree after changes, as on a real directory', async () => {
