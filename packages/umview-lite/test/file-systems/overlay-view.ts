@@ -4,8 +4,11 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import type { OverlayFileSystem } from '../../src/file-systems/overlay/overlay-file-system.js';
+import type { Caller } from '../../src/vfs/file-system.js';
 
 const S_IFMT = 0o170000;
+/** The snapshot reads everything, as root would. */
+const ROOT: Caller = { pid: process.pid, uid: 0, gid: 0, umask: 0o022 };
 
 export function overlaySnapshot(fs: OverlayFileSystem, root: string, skip: (rel: string) => boolean = () => false): string {
   const lines: string[] = [];
@@ -22,7 +25,7 @@ export function overlaySnapshot(fs: OverlayFileSystem, root: string, skip: (rel:
         lines.push(`${r} d ${mode}`);
         walk(path, r);
       } else if (type === 0o100000) {
-        const handle = fs.open(path, constants.O_RDONLY);
+        const handle = fs.open(path, constants.O_RDONLY, ROOT);
         const data = fs.read(path, handle, a.size, 0);
         fs.release(path, handle);
         const hash = createHash('sha256').update(data).digest('hex').slice(0, 16);

@@ -12,13 +12,16 @@ import { skipEachWhen } from '@umview/test-fixtures/skip';
 import { overlay, type OverlayModule } from '../../src/file-systems/overlay/index.js';
 import { getXattr } from '../../src/file-systems/overlay/host-calls.js';
 import type { OverlayFileSystem } from '../../src/file-systems/overlay/overlay-file-system.js';
-import type { FsError } from '../../src/vfs/file-system.js';
+import type { Caller, FsError } from '../../src/vfs/file-system.js';
 import { tempDir } from '../helpers.js';
 import { fingerprint, makeLowerTree, pinAtimes } from './overlay-tree.js';
 
 const S_IFREG = 0o100000;
 const S_IFDIR = 0o040000;
 const S_IFIFO = 0o010000;
+
+/** The tests' own user (root in CI), as the traced programs would be. */
+const caller: Caller = { pid: process.pid, uid: process.getuid!(), gid: process.getgid!(), umask: 0o022 };
 
 let lower: string;
 let upper: string;
@@ -54,7 +57,7 @@ function errnoOf(operation: () => unknown): string | undefined {
 }
 
 function readAll(path: string): string {
-  const handle = fs.open(path, constants.O_RDONLY);
+  const handle = fs.open(path, constants.O_RDONLY, caller);
   try {
     return Buffer.from(fs.read(path, handle, 1 << 16, 0)).toString();
   } finally {
@@ -63,7 +66,7 @@ function readAll(path: string): string {
 }
 
 function writeAll(path: string, text: string, flags = constants.O_WRONLY | constants.O_TRUNC): void {
-  const handle = fs.open(path, flags);
+  const handle = fs.open(path, flags, caller);
   fs.write(path, handle, Buffer.from(text), 0);
   fs.release(path, handle);
 }
@@ -115,7 +118,7 @@ describe('reads come from the lower layer', () => {
     expect(errnoOf(() => fs.readlink('/a.txt'))).toBe('EINVAL');
     expect(errnoOf(() => fs.getattr('/missing'))).toBe('ENOENT');
     expect(errnoOf(() => fs.getattr('/a.txt/x'))).toBe('ENOTDIR');
-    expect(Buffer.from(fs.getxattr('/a.txt', 'user.note')).toString()).toBe('kept');
+    expect(Buffer.from(fs.getxattr('/a.txt', 'user.note', caller)).toString()).toBe('kept');
     expect(upperListing()).toEqual([]);
   });
 
@@ -160,7 +163,7 @@ describe('copy-up', () => {
   });
 
   it('keeps the data, mode, times to the nanosecond, xattrs and owner', () => {
-    fs.chmod('/a.txt', 0o600);
+    fs.chmod('/a.txt', 0o600, caller);
     const l = lstatSync(join(lower, 'a.txt'), { bigint: true });
     const u = lstatSync(join(upper, 'a.txt'), { bigint: true });
     expect(u.mode).toBe(BigInt(S_IFREG | 0o600));
@@ -168,34 +171,34 @@ describe('copy-up', () => {
     expect(u.atimeNs).toBe(l.atimeNs);
     expect(readFileSync(join(upper, 'a.txt'), 'utf8')).toBe('alpha\n');
     expect(Buffer.from(getXattr(join(upper, 'a.txt'), 'user.note')).toString()).toBe('kept');
-    fs.utimens('/owned', undefined, 5_000_000_123n);
+    fs.utimens('/owned', undefined, 5_000_000_123n, caller);
     const owned = lstatSync(join(upper, 'owned'), { bigint: true });
     expect(owned.mtimeNs).toBe(5_000_000_123n);
     expect(owned.uid).toBe(lstatSync(join(lower, 'owned'), { bigint: true }).uid);
   });
 
   it('truncate, chown, utimens, setxattr and link each copy up first', () => {
-    fs.truncate('/a.txt', 2, undefined);
+    fs.truncate('/a.txt', 2, undefined, caller);
     expect(readAll('/a.txt')).toBe('al');
-    fs.chown('/run.sh', -1, 123);
+    fs.chown('/run.sh', -1, 123, caller);
     expect(lstatSync(join(upper, 'run.sh')).gid).toBe(123);
-    fs.utimens('/dir/b.txt', 7_000_000_000n, undefined);
+    fs.utimens('/dir/b.txt', 7_000_000_000n, undefined, caller);
     expect(fs.getattr('/dir/b.txt').atimeNs).toBe(7_000_000_000n);
-    fs.setxattr('/dir/sub/c.txt', 'user.added', Buffer.from('v'), 0);
+    fs.setxattr('/dir/sub/c.txt', 'user.added', Buffer.from('v'), 0, caller);
     expect(Buffer.from(getXattr(join(upper, 'dir/sub/c.txt'), 'user.added')).toString()).toBe('v');
-    fs.link('/hard1', '/hard3');
+    fs.link('/hard1', '/hard3', caller);
     expect(lstatSync(join(upper, 'hard1')).ino).toBe(lstatSync(join(upper, 'hard3')).ino);
   });
 
   it('a symlink is copied up as a symlink; a copy-up does not change its parent\'s times', () => {
     const rootBefore = fs.getattr('/').mtimeNs;
-    fs.chown('/link', -1, -1);
+    fs.chown('/link', -1, -1, caller);
     expect(readlinkSync(join(upper, 'link'))).toBe('a.txt');
     expect(fs.getattr('/').mtimeNs).toBe(rootBefore);
   });
 
   it('an fd opened for reading before a write copy-up keeps reading the lower file (as overlayfs)', () => {
-    const reader = fs.open('/a.txt', constants.O_RDONLY);
+    const reader = fs.open('/a.txt', constants.O_RDONLY, caller);
     writeAll('/a.txt', 'new content\n');
     expect(Buffer.from(fs.read('/a.txt', reader, 100, 0)).toString()).toBe('alpha\n');
     fs.release('/a.txt', reader);
@@ -203,7 +206,7 @@ describe('copy-up', () => {
   });
 
   it('an open for reading copies nothing; writing to it is EBADF', () => {
-    const reader = fs.open('/dir/b.txt', constants.O_RDONLY);
+    const reader = fs.open('/dir/b.txt', constants.O_RDONLY, caller);
     expect(errnoOf(() => fs.write('/dir/b.txt', reader, Buffer.from('x'), 0))).toBe('EBADF');
     fs.release('/dir/b.txt', reader);
     expect(upperListing()).toEqual([]);
@@ -212,7 +215,7 @@ describe('copy-up', () => {
 
 describe('deletions', () => {
   it('unlink of a lower file leaves an empty whiteout file .wh.NAME; readdir hides both', () => {
-    fs.unlink('/a.txt');
+    fs.unlink('/a.txt', caller);
     const whiteout = lstatSync(join(upper, '.wh.a.txt'));
     expect(whiteout.isFile()).toBe(true);
     expect(whiteout.size).toBe(0);
@@ -220,12 +223,12 @@ describe('deletions', () => {
     expect(errnoOf(() => fs.getattr('/.wh.a.txt'))).toBe('ENOENT');
     expect(names('/')).not.toContain('a.txt');
     expect(names('/').some((name) => name.startsWith('.wh.'))).toBe(false);
-    expect(errnoOf(() => fs.unlink('/a.txt'))).toBe('ENOENT');
+    expect(errnoOf(() => fs.unlink('/a.txt', caller))).toBe('ENOENT');
   });
 
   it('a file made again where one was deleted is the upper one; its whiteout goes', () => {
-    fs.unlink('/a.txt');
-    const handle = fs.create('/a.txt', constants.O_WRONLY, 0o640);
+    fs.unlink('/a.txt', caller);
+    const handle = fs.create('/a.txt', constants.O_WRONLY, 0o640, caller);
     fs.write('/a.txt', handle, Buffer.from('again'), 0);
     fs.release('/a.txt', handle);
     expect(upperListing()).toEqual(['a.txt']);
@@ -234,22 +237,22 @@ describe('deletions', () => {
   });
 
   it('rm -r of a subtree: whiteouts for the lower entries, the directory itself whited out', () => {
-    expect(errnoOf(() => fs.rmdir('/gone'))).toBe('ENOTEMPTY');
-    fs.unlink('/gone/deeper/y');
-    fs.rmdir('/gone/deeper');
-    fs.unlink('/gone/x');
-    fs.rmdir('/gone');
+    expect(errnoOf(() => fs.rmdir('/gone', caller))).toBe('ENOTEMPTY');
+    fs.unlink('/gone/deeper/y', caller);
+    fs.rmdir('/gone/deeper', caller);
+    fs.unlink('/gone/x', caller);
+    fs.rmdir('/gone', caller);
     expect(upperListing()).toEqual(['.wh.gone']);
     expect(names('/')).not.toContain('gone');
     expect(errnoOf(() => fs.getattr('/gone/x'))).toBe('ENOENT');
   });
 
   it('a directory made where a lower one was deleted is opaque (.wh..wh..opq): nothing below shows', () => {
-    fs.unlink('/dir/b.txt');
-    fs.unlink('/dir/sub/c.txt');
-    fs.rmdir('/dir/sub');
-    fs.rmdir('/dir');
-    fs.mkdir('/dir', 0o755);
+    fs.unlink('/dir/b.txt', caller);
+    fs.unlink('/dir/sub/c.txt', caller);
+    fs.rmdir('/dir/sub', caller);
+    fs.rmdir('/dir', caller);
+    fs.mkdir('/dir', 0o755, caller);
     expect(upperListing()).toEqual(['dir']);
     expect(upperListing('dir')).toEqual(['.wh..wh..opq']);
     expect(lstatSync(join(upper, 'dir/.wh..wh..opq')).size).toBe(0);
@@ -257,29 +260,29 @@ describe('deletions', () => {
     expect(errnoOf(() => fs.getattr('/dir/b.txt'))).toBe('ENOENT');
     expect(fs.getattr('/dir').mode).toBe(S_IFDIR | 0o755);
     // A directory made where nothing was is not opaque.
-    fs.mkdir('/fresh', 0o700);
+    fs.mkdir('/fresh', 0o700, caller);
     expect(upperListing('fresh')).toEqual([]);
   });
 
   it('rmdir of an empty lower directory, unlink of a directory, rmdir of a file', () => {
-    expect(errnoOf(() => fs.unlink('/empty'))).toBe('EISDIR');
-    expect(errnoOf(() => fs.rmdir('/a.txt'))).toBe('ENOTDIR');
-    fs.rmdir('/empty');
+    expect(errnoOf(() => fs.unlink('/empty', caller))).toBe('EISDIR');
+    expect(errnoOf(() => fs.rmdir('/a.txt', caller))).toBe('ENOTDIR');
+    fs.rmdir('/empty', caller);
     expect(upperListing()).toEqual(['.wh.empty']);
   });
 
   it('a file made in the overlay and deleted leaves nothing', () => {
-    fs.release('/new', fs.create('/new', constants.O_WRONLY, 0o644));
-    fs.unlink('/new');
+    fs.release('/new', fs.create('/new', constants.O_WRONLY, 0o644, caller));
+    fs.unlink('/new', caller);
     expect(upperListing()).toEqual([]);
   });
 });
 
 describe('directories merge', () => {
   it('upper entries over lower ones, minus whiteouts, without the layer\'s own files', () => {
-    fs.release('/dir/new.txt', fs.create('/dir/new.txt', constants.O_WRONLY, 0o644));
-    fs.unlink('/dir/b.txt');
-    fs.mkdir('/dir/made', 0o755);
+    fs.release('/dir/new.txt', fs.create('/dir/new.txt', constants.O_WRONLY, 0o644, caller));
+    fs.unlink('/dir/b.txt', caller);
+    fs.mkdir('/dir/made', 0o755, caller);
     expect(names('/dir')).toEqual(['made', 'new.txt', 'sub']);
     expect(upperListing('dir')).toEqual(['.wh.b.txt', 'made', 'new.txt']);
     // A merged directory's link count is 1 ("unknown", as overlayfs says), a lower one's real.
@@ -288,48 +291,48 @@ describe('directories merge', () => {
   });
 
   it('names starting with .wh. cannot be made', () => {
-    expect(errnoOf(() => fs.create('/.wh.x', constants.O_WRONLY, 0o644))).toBe('EINVAL');
-    expect(errnoOf(() => fs.mkdir('/dir/.wh..wh..opq', 0o755))).toBe('EINVAL');
-    expect(errnoOf(() => fs.rename('/a.txt', '/.wh.a', 0))).toBe('EINVAL');
+    expect(errnoOf(() => fs.create('/.wh.x', constants.O_WRONLY, 0o644, caller))).toBe('EINVAL');
+    expect(errnoOf(() => fs.mkdir('/dir/.wh..wh..opq', 0o755, caller))).toBe('EINVAL');
+    expect(errnoOf(() => fs.rename('/a.txt', '/.wh.a', 0, caller))).toBe('EINVAL');
   });
 });
 
 describe('rename', () => {
   it('a lower file: copied up to the new name, a whiteout at the old one', () => {
-    fs.rename('/a.txt', '/dir/moved.txt', 0);
+    fs.rename('/a.txt', '/dir/moved.txt', 0, caller);
     expect(readFileSync(join(upper, 'dir/moved.txt'), 'utf8')).toBe('alpha\n');
     expect(upperListing()).toEqual(['.wh.a.txt', 'dir']);
     expect(names('/dir')).toEqual(['b.txt', 'moved.txt', 'sub']);
     expect(errnoOf(() => fs.getattr('/a.txt'))).toBe('ENOENT');
     // Over an existing lower file: the upper one hides it, no whiteout needed.
-    fs.rename('/dir/moved.txt', '/run.sh', 0);
+    fs.rename('/dir/moved.txt', '/run.sh', 0, caller);
     expect(readAll('/run.sh')).toBe('alpha\n');
-    expect(errnoOf(() => fs.rename('/dir/b.txt', '/run.sh', 1))).toBe('EEXIST');
-    expect(errnoOf(() => fs.rename('/dir/b.txt', '/empty', 0))).toBe('EISDIR');
+    expect(errnoOf(() => fs.rename('/dir/b.txt', '/run.sh', 1, caller))).toBe('EEXIST');
+    expect(errnoOf(() => fs.rename('/dir/b.txt', '/empty', 0, caller))).toBe('EISDIR');
   });
 
   it('a directory with lower contents: EXDEV (as overlayfs without redirect_dir; mv copies)', () => {
-    expect(errnoOf(() => fs.rename('/dir', '/dir2', 0))).toBe('EXDEV');
-    expect(errnoOf(() => fs.rename('/empty', '/empty2', 0))).toBe('EXDEV');
+    expect(errnoOf(() => fs.rename('/dir', '/dir2', 0, caller))).toBe('EXDEV');
+    expect(errnoOf(() => fs.rename('/empty', '/empty2', 0, caller))).toBe('EXDEV');
     expect(upperListing()).toEqual([]);
   });
 
   it('a directory made in the overlay moves; over a deleted lower directory it becomes opaque', () => {
-    fs.mkdir('/made', 0o755);
-    fs.release('/made/f', fs.create('/made/f', constants.O_WRONLY, 0o644));
-    fs.rename('/made', '/moved', 0);
+    fs.mkdir('/made', 0o755, caller);
+    fs.release('/made/f', fs.create('/made/f', constants.O_WRONLY, 0o644, caller));
+    fs.rename('/made', '/moved', 0, caller);
     expect(names('/moved')).toEqual(['f']);
     expect(upperListing()).toEqual(['moved']);
     // Over an empty lower directory: it replaces it, and the lower one must not merge in.
-    fs.rename('/moved', '/empty', 0);
+    fs.rename('/moved', '/empty', 0, caller);
     expect(upperListing('empty')).toEqual(['.wh..wh..opq', 'f']);
     expect(names('/empty')).toEqual(['f']);
-    expect(errnoOf(() => fs.rename('/empty', '/empty/inside', 0))).toBe('EINVAL');
-    expect(errnoOf(() => fs.rename('/empty', '/gone', 0))).toBe('ENOTEMPTY');
+    expect(errnoOf(() => fs.rename('/empty', '/empty/inside', 0, caller))).toBe('EINVAL');
+    expect(errnoOf(() => fs.rename('/empty', '/gone', 0, caller))).toBe('ENOTEMPTY');
   });
 
   it('two names of one file: nothing happens', () => {
-    fs.rename('/hard1', '/hard2', 0);
+    fs.rename('/hard1', '/hard2', 0, caller);
     expect(names('/')).toContain('hard1');
     expect(upperListing()).toEqual([]);
   });
@@ -337,22 +340,22 @@ describe('rename', () => {
 
 describe('links, symlinks, special files', () => {
   it('symlink and FIFO are made in the upper layer', () => {
-    fs.symlink('dir/b.txt', '/to-b');
+    fs.symlink('dir/b.txt', '/to-b', caller);
     expect(readlinkSync(join(upper, 'to-b'))).toBe('dir/b.txt');
     expect(fs.readlink('/to-b')).toBe('dir/b.txt');
-    expect(errnoOf(() => fs.symlink('x', '/a.txt'))).toBe('EEXIST');
-    fs.mknod('/pipe', S_IFIFO | 0o600, 0);
+    expect(errnoOf(() => fs.symlink('x', '/a.txt', caller))).toBe('EEXIST');
+    fs.mknod('/pipe', S_IFIFO | 0o600, 0, caller);
     expect(lstatSync(join(upper, 'pipe')).isFIFO()).toBe(true);
     expect(fs.getattr('/pipe').mode).toBe(S_IFIFO | 0o600);
   });
 
   it('a hard link of a lower file is made between upper copies and shares their inode number', () => {
-    fs.link('/a.txt', '/dir/a-again');
+    fs.link('/a.txt', '/dir/a-again', caller);
     expect(fs.getattr('/a.txt').ino).toBe(fs.getattr('/dir/a-again').ino);
     expect(fs.getattr('/a.txt').nlink).toBe(2);
     writeAll('/dir/a-again', 'through the link\n');
     expect(readAll('/a.txt')).toBe('through the link\n');
-    expect(errnoOf(() => fs.link('/dir', '/dir-link'))).toBe('EPERM');
+    expect(errnoOf(() => fs.link('/dir', '/dir-link', caller))).toBe('EPERM');
   });
 
   it('a lower hard link is broken by a copy-up (as overlayfs without index=on): the other name keeps the lower file', () => {
@@ -372,14 +375,14 @@ describe('links, symlinks, special files', () => {
 describe('the upper layer persists', () => {
   it('a new mount over the same upper directory sees the changes of the last', () => {
     writeAll('/a.txt', 'kept across runs\n');
-    fs.unlink('/dir/b.txt');
-    fs.unlink('/gone/deeper/y');
-    fs.rmdir('/gone/deeper');
-    fs.unlink('/gone/x');
-    fs.rmdir('/gone');
-    fs.mkdir('/gone', 0o700);
+    fs.unlink('/dir/b.txt', caller);
+    fs.unlink('/gone/deeper/y', caller);
+    fs.rmdir('/gone/deeper', caller);
+    fs.unlink('/gone/x', caller);
+    fs.rmdir('/gone', caller);
+    fs.mkdir('/gone', 0o700, caller);
     const again = mount();
-    expect(Buffer.from(again.read('/a.txt', again.open('/a.txt', constants.O_RDONLY), 100, 0)).toString()).toBe('kept across runs\n');
+    expect(Buffer.from(again.read('/a.txt', again.open('/a.txt', constants.O_RDONLY, caller), 100, 0)).toString()).toBe('kept across runs\n');
     expect(again.readdir('/dir').map((e) => e.name).sort()).toEqual(['sub']);
     expect(again.readdir('/gone')).toEqual([]);
     // The root's metadata is not taken again from the lower root over a used upper layer.
@@ -402,20 +405,62 @@ describe('the upper layer persists', () => {
 describe('statfs and open', () => {
   it('statfs says overlayfs; directories open read-only; O_TRUNC copies up and truncates', () => {
     expect(fs.statfs().type).toBe(0x794c7630);
-    expect(errnoOf(() => fs.open('/dir', constants.O_WRONLY))).toBe('EISDIR');
-    fs.release('/dir', fs.open('/dir', constants.O_RDONLY));
-    fs.release('/a.txt', fs.open('/a.txt', constants.O_RDWR | constants.O_TRUNC));
+    expect(errnoOf(() => fs.open('/dir', constants.O_WRONLY, caller))).toBe('EISDIR');
+    fs.release('/dir', fs.open('/dir', constants.O_RDONLY, caller));
+    fs.release('/a.txt', fs.open('/a.txt', constants.O_RDWR | constants.O_TRUNC, caller));
     expect(fs.getattr('/a.txt').size).toBe(0);
     expect(lstatSync(join(upper, 'a.txt')).size).toBe(0);
-    expect(errnoOf(() => fs.create('/a.txt', constants.O_WRONLY | constants.O_EXCL, 0o644))).toBe('EEXIST');
-    expect(errnoOf(() => fs.create('/nodir/f', constants.O_WRONLY, 0o644))).toBe('ENOENT');
+    expect(errnoOf(() => fs.create('/a.txt', constants.O_WRONLY | constants.O_EXCL, 0o644, caller))).toBe('EEXIST');
+    expect(errnoOf(() => fs.create('/nodir/f', constants.O_WRONLY, 0o644, caller))).toBe('ENOENT');
+  });
+});
+
+describe('permissions: the kernel\'s rules against what the overlay shows', () => {
+  // The tests run as root, so the host would allow everything: what is refused here is refused
+  // by the overlay's own checks, for a caller with uid 999 (not in group 0).
+  const user: Caller = { pid: process.pid, uid: 999, gid: 999, umask: 0o022 };
+
+  it('a user may read others\' files but not change them or their directories', () => {
+    expect(Buffer.from(fs.read('/a.txt', fs.open('/a.txt', constants.O_RDONLY, user), 100, 0)).toString()).toBe('alpha\n');
+    expect(errnoOf(() => fs.open('/a.txt', constants.O_WRONLY, user))).toBe('EACCES');
+    expect(errnoOf(() => fs.open('/a.txt', constants.O_RDONLY | constants.O_TRUNC, user))).toBe('EACCES');
+    expect(errnoOf(() => fs.truncate('/a.txt', 0, undefined, user))).toBe('EACCES');
+    expect(errnoOf(() => fs.unlink('/a.txt', user))).toBe('EACCES');
+    expect(errnoOf(() => fs.rename('/a.txt', '/b', 0, user))).toBe('EACCES');
+    expect(errnoOf(() => fs.create('/mine', constants.O_WRONLY, 0o644, user))).toBe('EACCES');
+    expect(errnoOf(() => fs.mkdir('/d', 0o755, user))).toBe('EACCES');
+    expect(errnoOf(() => fs.chmod('/a.txt', 0o777, user))).toBe('EPERM');
+    expect(errnoOf(() => fs.chown('/a.txt', 999, -1, user))).toBe('EPERM');
+    expect(errnoOf(() => fs.utimens('/a.txt', 1n, 1n, user))).toBe('EACCES');
+    expect(errnoOf(() => fs.setxattr('/a.txt', 'user.x', Buffer.from('v'), 0, user))).toBe('EACCES');
+    expect(errnoOf(() => fs.link('/a.txt', '/dir/l', user))).toBe('EACCES');
+    // dir is 0750, group 0: neither listed nor opened by others.
+    expect(errnoOf(() => fs.open('/dir', constants.O_RDONLY, user))).toBe('EACCES');
+    expect(upperListing()).toEqual([]);
+  });
+
+  it('a user\'s own lower file: writable, chmod-able (copied up)', () => {
+    fs.chmod('/owned', 0o600, user);
+    writeAll('/owned', 'mine now\n');
+    expect(readFileSync(join(upper, 'owned'), 'utf8')).toBe('mine now\n');
+    expect(errnoOf(() => fs.chown('/owned', 0, -1, user))).toBe('EPERM');
+  });
+
+  it('a sticky directory: anyone may add, only owners remove', () => {
+    fs.mkdir('/tmp', 0o1777, caller);
+    fs.release('/tmp/roots', fs.create('/tmp/roots', constants.O_WRONLY, 0o666, caller));
+    fs.release('/tmp/users', fs.create('/tmp/users', constants.O_WRONLY, 0o644, user));
+    expect(errnoOf(() => fs.unlink('/tmp/roots', user))).toBe('EPERM');
+    expect(errnoOf(() => fs.rename('/tmp/users', '/tmp/roots', 0, user))).toBe('EPERM');
+    fs.unlink('/tmp/users', user);
+    expect(names('/tmp')).toEqual(['roots']);
   });
 });
 
 describe('as root', () => {
   skipEachWhen(missing.root());
   it('copy-up gives the copy the lower file\'s owner', () => {
-    fs.chmod('/owned', 0o644);
+    fs.chmod('/owned', 0o644, caller);
     expect(lstatSync(join(upper, 'owned')).uid).toBe(999);
     expect(fs.getattr('/owned').uid).toBe(999);
   });

@@ -54,12 +54,21 @@ export function ensureUpperDirectory(layers: Layers, inodes: InodeNumbers, path:
   return copyUp(layers, inodes, path);
 }
 
-/** Runs `change` on the upper directory `directory` and puts its atime and mtime back. */
+/** Runs `change` on the upper directory `directory` and puts its atime and mtime back. A
+ * directory the monitor's user may not write (a copy of a 0555 one, where only a user's
+ * existing files may change) is made writable for the change: a copy-up is the overlay's own
+ * doing, which the caller's permission checks have allowed already. */
 export function keepingTimes<T>(directory: string, change: () => T): T {
   const before = lstatOrUndefined(directory);
-  const result = change();
-  if (before) setTimes(directory, before.atimeNs, before.mtimeNs);
-  return result;
+  const mode = before ? Number(before.mode) & 0o7777 : 0;
+  const opened = before !== undefined && (mode & 0o300) !== 0o300 && process.getuid?.() !== 0;
+  if (opened) chmodSync(directory, mode | 0o300);
+  try {
+    return change();
+  } finally {
+    if (opened) chmodSync(directory, mode);
+    if (before) setTimes(directory, before.atimeNs, before.mtimeNs);
+  }
 }
 
 /** Copies a non-directory `source` (with `stats`) to the new `target`. */

@@ -48,8 +48,8 @@ export function lookup(layers: Layers, path: string): Lookup {
   const parts = pathComponents(path);
   if (parts.some(isLayerName)) return { path };
   let prefix = '';
-  // Whether the lower layer still shows below the current prefix.
   let upper: BigIntStats | undefined;
+  // Whether the lower layer still shows below the current prefix.
   let lowerShows = !isOpaque(layers.upper);
   for (let i = 0; i < parts.length; i++) {
     const name = parts[i]!;

@@ -3,12 +3,15 @@
 // rename.ts, open-files.ts). Every operation is synchronous: each is a few host calls on local
 // directories, cheaper done at once than through a promise.
 //
-// Permissions: the host checks them, as the user running the monitor (who is the user of the
-// traced programs), on the layer's file; the lower files' owners and modes are what it sees.
-import { chmodSync, constants, fstatSync, lchownSync, linkSync, mkdirSync, openSync, readlinkSync, statfsSync, symlinkSync, truncateSync, unlinkSync } from 'node:fs';
+// Permissions: checked by the overlay against what it shows and the caller's ids
+// (permissions.ts), as the kernel would; the host then checks again what is done on the
+// upper layer, as the user running the monitor.
+import { chmodSync, constants, fstatSync, lchownSync, lstatSync, linkSync, mkdirSync, openSync, readlinkSync, statfsSync, symlinkSync, truncateSync, unlinkSync, type BigIntStats } from 'node:fs';
+import { dirname } from 'node:path';
 import {
   FsError,
   type Attributes,
+  type Caller,
   type DirectoryEntry,
   type FileHandle,
   type FileSystem,
@@ -20,6 +23,7 @@ import { InodeNumbers } from './inode-numbers.js';
 import { existing, hostPath, lookup, lowerBeneath, shown, type Layers, type Lookup } from './layers.js';
 import { isEmptyDirectory, mergedEntries } from './merge-directory.js';
 import { isLayerName, splitPath } from './names.js';
+import { R, W, requireAccess, requireChown, requireEntryChange, requireLinkable, requireOwner, requireXattr } from './permissions.js';
 import { HOST_OPEN_FLAGS, OpenFile, accessOf } from './open-files.js';
 import { renameInOverlay } from './rename.js';
 import { dropWhiteout, markOpaque, removeEmptiedDirectory, writeWhiteout } from './whiteouts.js';
@@ -65,15 +69,17 @@ export class OverlayFileSystem implements FileSystem {
     return mergedEntries(this.layers, this.inodes, path);
   }
 
-  open(path: string, flags: number): FileHandle {
+  open(path: string, flags: number, caller: Caller): FileHandle {
     const found = existing(this.layers, path);
     const { readable, writable } = accessOf(flags);
     const changes = writable || (flags & constants.O_TRUNC) !== 0;
     if (found.shown.isDirectory()) {
       if (changes) throw new FsError('EISDIR');
+      requireAccess(found.shown, caller, R);
       return new OpenFile(undefined, false, true);
     }
     if (found.shown.isSymbolicLink()) throw new FsError('ELOOP');
+    requireAccess(found.shown, caller, (readable ? R : 0) | (changes ? W : 0));
     if (changes) {
       const upper = copyUp(this.layers, this.inodes, path);
       return new OpenFile(openSync(upper, flags & HOST_OPEN_FLAGS), writable, readable);
@@ -82,19 +88,21 @@ export class OverlayFileSystem implements FileSystem {
     return new OpenFile(fd, false, true);
   }
 
-  create(path: string, flags: number, mode: number): FileHandle {
+  create(path: string, flags: number, mode: number, caller: Caller): FileHandle {
     refuseLayerName(path);
     const found = lookup(this.layers, path);
     if (shown(found)) {
       if (flags & constants.O_EXCL) throw new FsError('EEXIST');
-      return this.open(path, flags);
+      return this.open(path, flags, caller);
     }
+    this.mayChangeEntry(path, undefined, caller);
     const { parent, name } = splitPath(path);
     const parentUpper = ensureUpperDirectory(this.layers, this.inodes, parent);
     const { readable, writable } = accessOf(flags);
     const fd = openSync(this.layers.upper + path, (flags & HOST_OPEN_FLAGS) | constants.O_CREAT | constants.O_EXCL, mode & 0o7777);
     // The monitor's own umask must not apply again: the caller's is in `mode` already.
     if ((fstatSync(fd).mode & 0o7777) !== (mode & 0o7777)) chmodSync(this.layers.upper + path, mode & 0o7777);
+    giveToCaller(this.layers.upper + path, caller);
     dropWhiteout(parentUpper, name);
     return new OpenFile(fd, writable, readable);
   }
@@ -117,10 +125,11 @@ export class OverlayFileSystem implements FileSystem {
     if (handle instanceof OpenFile) handle.sync(datasync);
   }
 
-  truncate(path: string, size: number, handle: FileHandle | undefined): void {
+  truncate(path: string, size: number, handle: FileHandle | undefined, caller: Caller): void {
     if (handle instanceof OpenFile && handle.writable) return handle.truncate(size);
     const found = existing(this.layers, path);
     if (found.shown.isDirectory()) throw new FsError('EISDIR');
+    requireAccess(found.shown, caller, W);
     truncateSync(copyUp(this.layers, this.inodes, path), size);
   }
 
@@ -128,23 +137,26 @@ export class OverlayFileSystem implements FileSystem {
     (handle as OpenFile).allocate(mode, offset, length);
   }
 
-  mkdir(path: string, mode: number): void {
+  mkdir(path: string, mode: number, caller: Caller): void {
     refuseLayerName(path);
     if (shown(lookup(this.layers, path))) throw new FsError('EEXIST');
+    this.mayChangeEntry(path, undefined, caller);
     const { parent, name } = splitPath(path);
     const parentUpper = ensureUpperDirectory(this.layers, this.inodes, parent);
     const upper = this.layers.upper + path;
     mkdirSync(upper, mode & 0o7777);
     chmodSync(upper, mode & 0o7777);
+    giveToCaller(upper, caller);
     // Made where a lower directory was deleted: its contents must not show through again.
     if (lowerBeneath(this.layers, path)?.isDirectory()) markOpaque(upper);
     dropWhiteout(parentUpper, name);
   }
 
-  rmdir(path: string): void {
+  rmdir(path: string, caller: Caller): void {
     if (path === '/') throw new FsError('EBUSY');
     const found = existing(this.layers, path);
     if (!found.shown.isDirectory()) throw new FsError('ENOTDIR');
+    this.mayChangeEntry(path, found.shown, caller);
     if (!isEmptyDirectory(this.layers, this.inodes, path)) throw new FsError('ENOTEMPTY');
     this.hideLower(path);
     if (found.upper) {
@@ -153,9 +165,10 @@ export class OverlayFileSystem implements FileSystem {
     }
   }
 
-  unlink(path: string): void {
+  unlink(path: string, caller: Caller): void {
     const found = existing(this.layers, path);
     if (found.shown.isDirectory()) throw new FsError('EISDIR');
+    this.mayChangeEntry(path, found.shown, caller);
     this.hideLower(path);
     if (found.upper) {
       unlinkSync(this.layers.upper + path);
@@ -163,48 +176,60 @@ export class OverlayFileSystem implements FileSystem {
     }
   }
 
-  rename(from: string, to: string, flags: number): void {
+  rename(from: string, to: string, flags: number, caller: Caller): void {
     refuseLayerName(to);
-    renameInOverlay(this.layers, this.inodes, from, to, flags);
+    renameInOverlay(this.layers, this.inodes, from, to, flags, caller);
   }
 
-  link(existingPath: string, path: string): void {
+  link(existingPath: string, path: string, caller: Caller): void {
     refuseLayerName(path);
     const source = existing(this.layers, existingPath);
     if (source.shown.isDirectory()) throw new FsError('EPERM');
     if (shown(lookup(this.layers, path))) throw new FsError('EEXIST');
+    this.mayChangeEntry(path, undefined, caller);
+    requireLinkable(source.shown, caller);
     const sourceUpper = copyUp(this.layers, this.inodes, existingPath);
     const parentUpper = this.newEntryParent(path);
     linkSync(sourceUpper, this.layers.upper + path);
     dropWhiteout(parentUpper, splitPath(path).name);
   }
 
-  symlink(target: string, path: string): void {
+  symlink(target: string, path: string, caller: Caller): void {
     refuseLayerName(path);
     if (shown(lookup(this.layers, path))) throw new FsError('EEXIST');
+    this.mayChangeEntry(path, undefined, caller);
     const parentUpper = this.newEntryParent(path);
     symlinkSync(target, this.layers.upper + path);
+    giveToCaller(this.layers.upper + path, caller);
     dropWhiteout(parentUpper, splitPath(path).name);
   }
 
-  mknod(path: string, mode: number, rdev: number): void {
+  mknod(path: string, mode: number, rdev: number, caller: Caller): void {
     refuseLayerName(path);
     if (shown(lookup(this.layers, path))) throw new FsError('EEXIST');
+    this.mayChangeEntry(path, undefined, caller);
     const parentUpper = this.newEntryParent(path);
     mknod(this.layers.upper + path, mode, rdev);
     chmodSync(this.layers.upper + path, mode & 0o7777);
+    giveToCaller(this.layers.upper + path, caller);
     dropWhiteout(parentUpper, splitPath(path).name);
   }
 
-  chmod(path: string, mode: number): void {
+  chmod(path: string, mode: number, caller: Caller): void {
+    requireOwner(existing(this.layers, path).shown, caller);
     chmodSync(copyUp(this.layers, this.inodes, path), mode & 0o7777);
   }
 
-  chown(path: string, uid: number, gid: number): void {
+  chown(path: string, uid: number, gid: number, caller: Caller): void {
+    requireChown(existing(this.layers, path).shown, caller, uid, gid);
     lchownSync(copyUp(this.layers, this.inodes, path), uid, gid);
   }
 
-  utimens(path: string, atimeNs: bigint | undefined, mtimeNs: bigint | undefined): void {
+  /** The owner may set any times; others with write permission may set them to now (which the
+   * monitor has resolved already, so any times are let through for them). */
+  utimens(path: string, atimeNs: bigint | undefined, mtimeNs: bigint | undefined, caller: Caller): void {
+    const stats = existing(this.layers, path).shown;
+    if (caller.uid !== 0 && caller.uid !== Number(stats.uid)) requireAccess(stats, caller, W);
     setTimes(copyUp(this.layers, this.inodes, path), atimeNs, mtimeNs);
   }
 
@@ -221,8 +246,10 @@ export class OverlayFileSystem implements FileSystem {
     };
   }
 
-  getxattr(path: string, name: string): Uint8Array {
-    return getXattr(this.hostOf(existing(this.layers, path)), name);
+  getxattr(path: string, name: string, caller: Caller): Uint8Array {
+    const found = existing(this.layers, path);
+    requireXattr(found.shown, caller, name, R);
+    return getXattr(this.hostOf(found), name);
   }
 
   listxattr(path: string): readonly string[] {
@@ -235,17 +262,24 @@ export class OverlayFileSystem implements FileSystem {
     }
   }
 
-  setxattr(path: string, name: string, value: Uint8Array, flags: number): void {
+  setxattr(path: string, name: string, value: Uint8Array, flags: number, caller: Caller): void {
+    requireXattr(existing(this.layers, path).shown, caller, name, W);
     setXattr(copyUp(this.layers, this.inodes, path), name, value, flags);
   }
 
-  removexattr(path: string, name: string): void {
+  removexattr(path: string, name: string, caller: Caller): void {
+    requireXattr(existing(this.layers, path).shown, caller, name, W);
     removeXattr(copyUp(this.layers, this.inodes, path), name);
   }
 
   /** The host file the overlay shows for a lookup. */
   private hostOf(found: Lookup): string {
     return hostPath(found.upper ? this.layers.upper : this.layers.lower, found.path);
+  }
+
+  /** The caller may add (entry undefined) or remove the entry at `path` in its parent. */
+  private mayChangeEntry(path: string, entry: BigIntStats | undefined, caller: Caller): void {
+    requireEntryChange(existing(this.layers, splitPath(path).parent).shown, entry, caller);
   }
 
   /** The upper directory a new entry at `path` goes in (its parent, copied up). */
@@ -260,6 +294,22 @@ export class OverlayFileSystem implements FileSystem {
     if (!lowerBeneath(this.layers, path)) return;
     const { parent, name } = splitPath(path);
     writeWhiteout(ensureUpperDirectory(this.layers, this.inodes, parent), name);
+  }
+}
+
+/** A new entry belongs to the caller, as the kernel gives it to the creating process: where the
+ * caller's ids are not the monitor's (a program that changed its ids under a root monitor) and
+ * the monitor may give it away. The group stays the upper directory's where it is set-group-ID
+ * (the kernel gave it so already). Under fake root (-0) the monitor cannot, and the faked ids
+ * are fake root's to show. */
+function giveToCaller(hostPath: string, caller: Caller): void {
+  if (caller.uid === process.getuid?.() && caller.gid === process.getgid?.()) return;
+  const setgidParent = (lstatSync(dirname(hostPath)).mode & 0o2000) !== 0;
+  try {
+    lchownSync(hostPath, caller.uid, setgidParent ? -1 : caller.gid);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'EINVAL') throw error;
   }
 }
 

@@ -4,15 +4,16 @@
 // opaque); one with lower contents fails with EXDEV, as overlayfs without redirect_dir answers:
 // mv then copies the tree and deletes the original, which the overlay serves.
 import { renameSync } from 'node:fs';
-import { FsError, RENAME_EXCHANGE, RENAME_NOREPLACE } from '../../vfs/file-system.js';
+import { FsError, RENAME_EXCHANGE, RENAME_NOREPLACE, type Caller } from '../../vfs/file-system.js';
 import { copyUp, ensureUpperDirectory } from './copy-up.js';
 import type { InodeNumbers } from './inode-numbers.js';
 import { existing, lowerBeneath, lookup, lstatOrUndefined, shown, type Layers } from './layers.js';
 import { isEmptyDirectory } from './merge-directory.js';
 import { splitPath } from './names.js';
+import { W, requireAccess, requireEntryChange } from './permissions.js';
 import { dropWhiteout, markOpaque, removeEmptiedDirectory, writeWhiteout } from './whiteouts.js';
 
-export function renameInOverlay(layers: Layers, inodes: InodeNumbers, from: string, to: string, flags: number): void {
+export function renameInOverlay(layers: Layers, inodes: InodeNumbers, from: string, to: string, flags: number, caller: Caller): void {
   if (flags & RENAME_EXCHANGE) throw new FsError('EINVAL', 'overlay: RENAME_EXCHANGE is not offered');
   if (flags & ~RENAME_NOREPLACE) throw new FsError('EINVAL');
   if (from === '/' || to === '/') throw new FsError('EBUSY');
@@ -22,6 +23,12 @@ export function renameInOverlay(layers: Layers, inodes: InodeNumbers, from: stri
   if (replaced && flags & RENAME_NOREPLACE) throw new FsError('EEXIST');
   if (from === to) return;
   if (to.startsWith(`${from}/`)) throw new FsError('EINVAL');
+  const fromParent = existing(layers, splitPath(from).parent).shown;
+  requireEntryChange(fromParent, source.shown, caller);
+  const toParentShown = existing(layers, splitPath(to).parent).shown;
+  requireEntryChange(toParentShown, replaced, caller);
+  // A directory moved to another parent has its '..' rewritten: it must be writable.
+  if (source.shown.isDirectory() && splitPath(from).parent !== splitPath(to).parent) requireAccess(source.shown, caller, W);
   if (source.shown.isDirectory()) {
     if (replaced && !replaced.isDirectory()) throw new FsError('ENOTDIR');
     if (replaced && !isEmptyDirectory(layers, inodes, to)) throw new FsError('ENOTEMPTY');
