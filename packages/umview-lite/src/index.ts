@@ -10,6 +10,7 @@ export { formatStats } from './monitor/stats.js';
 export type { ProxyStats } from './proxy/proxy-stats.js';
 export type { SyscallLogger } from './monitor/syscall-logger.js';
 export type { UmviewModule, ModuleFactory, ModuleOptions, ModuleContext } from './modules/module.js';
+export type { HoldOptions, Outcome } from './monitor/held-calls.js';
 export { BUILTIN_MODULES, loadModule, parseModuleSpec, UnknownModuleError } from './modules/registry.js';
 export { unreal, UNREAL_PREFIX } from './modules/unreal.js';
 export { bind } from './modules/bind.js';
@@ -24,3 +25,8 @@ export type { Bind } from './guest/namespace.js';
 export type { GuestRootSpec } from './guest/guest-root-options.js';
 export type { BindPreset } from './guest/default-binds.js';
 export { MetadataStoreError } from './fake-root/metadata-store.js';
+/** File-system modules (a module's `fileSystem`): the operations the monitor turns the traced
+ * programs' calls on its mount into (src/vfs/file-system.ts). */
+export { FsError, RENAME_NOREPLACE, RENAME_EXCHANGE } from './vfs/file-system.js';
+export type { FileSystem, Attributes, DirectoryEntry, FileSystemStats, Caller, FileHandle, MaybePromise, ErrnoCode } from './vfs/file-system.js';
+export { DEFAULT_TIMEOUT_MS as DEFAULT_FILE_SYSTEM_TIMEOUT_MS } from './vfs/mount.js';

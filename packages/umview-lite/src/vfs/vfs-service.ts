@@ -55,6 +55,11 @@ export class VfsService {
     return handler !== undefined && handler(this.context, call, process);
   }
 
+  /** A process is gone: its POSIX record locks go with it. */
+  processExited(pid: number): void {
+    for (const mount of this.mounts.list) mount.locks.releaseOwner(pid);
+  }
+
   /** The monitor stops: every mount's destroy (awaited). */
   async destroy(): Promise<void> {
     for (const mount of this.mounts.list) {
