@@ -309,6 +309,8 @@ describe('rename', () => {
     expect(readAll('/run.sh')).toBe('alpha\n');
     expect(errnoOf(() => fs.rename('/dir/b.txt', '/run.sh', 1, caller))).toBe('EEXIST');
     expect(errnoOf(() => fs.rename('/dir/b.txt', '/empty', 0, caller))).toBe('EISDIR');
+    // renameat2's RENAME_EXCHANGE is not offered (EINVAL, as from a file system without it).
+    expect(errnoOf(() => fs.rename('/dir/b.txt', '/hard1', 2, caller))).toBe('EINVAL');
   });
 
   it('a directory with lower contents: EXDEV (as overlayfs without redirect_dir; mv copies)', () => {
