@@ -174,6 +174,19 @@ describe('gcc and make over the overlay', () => {
     expect(readdirSync(join(upper, 'proj')).sort()).toEqual(['app', 'main.o', 'util.c', 'util.o']);
   });
 
+  it('a build kept in UPPER is up to date in the next run (copied-up and built files keep their mtimes)', async () => {
+    const lower = join(tempDir('overlay-prog-'), 'tree');
+    const upper = join(tempDir('overlay-upper-'), 'upper');
+    mkdirSync(lower);
+    makeTree(lower);
+    const run = (script: string) => umview(['-m', `overlay,${lower},upper=${upper}`], ['/bin/bash', '-c', script], { env: { ...baseEnv(), T: lower } });
+    const first = await run('make -s -C "$T/proj" && chmod 600 "$T/proj/main.c"');
+    expect([first.code, first.stderr]).toEqual([0, '']);
+    const second = await run('make -C "$T/proj"');
+    expect(second.stdout).toContain("make: Nothing to be done for 'all'.");
+    expect(second.stdout).not.toContain('cc ');
+  });
+
   it('the program built into the overlay runs (execve of a served file)', async () => {
     const { stdout } = await compareOverOverlay(`
       set -e
