@@ -4,6 +4,7 @@
 // view, read by a mount of the same layers in this process) must be the same, DIR must be
 // unchanged to the last byte, mode, owner, link count, inode and time (its fingerprint), and
 // the changes must be found in UPPER in the overlay convention.
+import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -234,32 +235,40 @@ function devNullShut(): string | undefined {
 
 describe('as an unprivileged user', () => {
   skipEachWhen(missing.root() ?? missing.tool('setpriv') ?? devNullShut());
-  it('copies up keeping its own ownership (no chown), DIR unchanged, its files read without O_NOATIME', async () => {
-    // root makes DIR (root's files, as a system tree is) and lets uid 999 reach it; the monitor
-    // and the programs run as uid 999, whose UPPER is its own.
+  it('its own files change; a root-owned one it may write is copied up as its own (no chown); DIR unchanged', async () => {
+    // root makes DIR and gives the user its tree, all but src/greet.h (root's, mode 0666: the
+    // user may write it but not chown it) and src/hello.c (root's, 0644: read-only to it).
     const base = tempDir('overlay-user-');
     chmodSync(base, 0o755);
     const lower = join(base, 'tree');
     mkdirSync(lower);
     makeTree(lower);
+    execFileSync('chown', ['-hR', '999:995', lower]);
+    chownSync(join(lower, 'src/greet.h'), 0, 0);
+    chmodSync(join(lower, 'src/greet.h'), 0o666);
+    chownSync(join(lower, 'src/hello.c'), 0, 0);
     pinAtimes(lower);
     const upperBase = join(base, 'mine');
     mkdirSync(upperBase);
     chownSync(upperBase, 999, 995);
     const before = fingerprint(lower);
     const r = await exec('setpriv', ['--reuid=999', '--regid=995', '--clear-groups', process.execPath, cli,
-      '-m', `overlay,${lower},upper=${upperBase}/upper`, '--', '/bin/bash', '-c',
-      'set -e; echo more >> "$T/src/a.txt"; rm "$T/src/b.txt"; chmod 600 "$T/src/empty"; cat "$T/src/a.txt"; ls "$T/src"'],
+      '-m', `overlay,${lower},upper=${upperBase}/upper`, '--', '/bin/bash', '-c', `
+        set -e; cd "$T/src"
+        echo more >> a.txt; rm b.txt; chmod 600 empty; echo '// more' >> greet.h
+        (echo x >> hello.c) 2>/dev/null || echo hello.c: denied
+        (chmod 777 hello.c) 2>/dev/null || echo hello.c: chmod denied
+        tail -n 1 a.txt; stat -c '%U %a %n' greet.h hello.c empty; ls`],
     { env: { ...baseEnv(), HOME: upperBase, T: lower } });
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe(['alpha', 'beta', 'gamma', 'alpha', 'more', 'a.txt', 'empty', 'greet.h', 'hard-b', 'hello.c',
-      'link-a', 'link-abs', 'link-dir', 'script.sh', 'sub1', 'with space.txt', ''].join('\n'));
+    expect(r.stdout).toBe(['hello.c: denied', 'hello.c: chmod denied', 'more', 'umview-ci 666 greet.h', 'root 644 hello.c', 'umview-ci 600 empty',
+      'a.txt', 'empty', 'greet.h', 'hard-b', 'hello.c', 'link-a', 'link-abs', 'link-dir', 'script.sh', 'sub1', 'with space.txt', ''].join('\n'));
     expect(r.code).toBe(0);
     expect(fingerprint(lower)).toBe(before);
-    const copy = lstatSync(join(upperBase, 'upper/src/a.txt'));
-    expect([copy.uid, copy.gid]).toEqual([999, 995]);
-    expect(lstatSync(join(upperBase, 'upper/src/empty')).mode & 0o7777).toBe(0o600);
+    const copy = lstatSync(join(upperBase, 'upper/src/greet.h'));
+    expect([copy.uid, copy.gid, copy.mode & 0o7777]).toEqual([999, 995, 0o666]);
     expect(existsSync(join(upperBase, 'upper/src/.wh.b.txt'))).toBe(true);
+    expect(existsSync(join(upperBase, 'upper/src/hello.c'))).toBe(false);
   });
 });
 
