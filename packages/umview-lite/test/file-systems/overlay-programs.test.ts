@@ -136,7 +136,7 @@ const gitEnv = {
 
 describe('git over the overlay', () => {
   skipEachWhen(missing.tool('git'));
-  it('status, commit, log, gc in a repository that is DIR\'s', async () => {
+  it('status, rm, commit, log, show, fsck in a repository that is DIR\'s', async () => {
     const { stdout, upper } = await compareOverOverlay(`
       set -e
       cd "$T/repo"
