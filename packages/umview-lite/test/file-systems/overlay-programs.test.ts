@@ -70,6 +70,20 @@ describe('coreutils over the overlay', () => {
   });
 });
 
+describe('a big file (its copy-up held while its data is copied)', () => {
+  it('written in place while other programs of the tree run, as on a real directory', async () => {
+    const { upper } = await compareOverOverlay(`
+      set -e
+      printf 'XYZ' | dd of="$T/big" bs=1 seek=1000000 conv=notrunc 2>/dev/null &
+      cat "$T/src/a.txt" | wc -l
+      wait
+      sha256sum "$T/big" | cut -c1-64
+      printf 'more' >> "$T/big2"; wc -c < "$T/big2"
+    `, { setup: 'yes 0123456789abcdef | head -c 8388608 > "$T/big"; cp "$T/big" "$T/big2"' });
+    expect(readdirSync(upper).sort()).toEqual(['big', 'big2']);
+  });
+});
+
 describe('layers persist across runs', () => {
   it('a second run with the same UPPER sees the first one\'s changes; DIR never does', async () => {
     const lower = join(tempDir('overlay-prog-'), 'tree');

@@ -417,6 +417,73 @@ describe('statfs and open', () => {
   });
 });
 
+describe('big copy-ups (1 MiB and more): the data copied while the call is held', () => {
+  const BIG = 8 << 20;
+  /** The lower tree gets /big (8 MiB of a known pattern); the fingerprint is taken again. */
+  function bigFile(): Buffer {
+    const data = Buffer.alloc(BIG);
+    for (let i = 0; i < BIG; i++) data[i] = (i * 2654435761) >>> 24;
+    writeFileSync(join(lower, 'big'), data);
+    pinAtimes(lower);
+    before = fingerprint(lower);
+    return data;
+  }
+
+  it('open for writing answers with a promise; meanwhile the lower file shows; then the copy is whole', async () => {
+    const data = bigFile();
+    const pending = fs.open('/big', constants.O_WRONLY, caller);
+    expect(pending).toBeInstanceOf(Promise);
+    // Not copied up yet: the overlay shows the lower file, the temporary name is hidden.
+    expect(fs.getattr('/big').size).toBe(BIG);
+    expect(names('/').filter((name) => name === 'big')).toEqual(['big']);
+    expect(names('/').some((name) => name.startsWith('.wh.'))).toBe(false);
+    expect(upperListing().filter((name) => !name.startsWith('.wh.'))).toEqual([]);
+    const handle = await pending;
+    fs.write('/big', handle, Buffer.from('HEAD'), 0);
+    fs.release('/big', handle);
+    const copy = readFileSync(join(upper, 'big'));
+    expect(copy.subarray(0, 4).toString()).toBe('HEAD');
+    expect(copy.subarray(4).equals(data.subarray(4))).toBe(true);
+    expect(upperListing()).toEqual(['big']);
+    expect(lstatSync(join(upper, 'big')).mode).toBe(lstatSync(join(lower, 'big')).mode);
+  });
+
+  it('operations on the file while its data is copied wait for it; one copy serves them all', async () => {
+    bigFile();
+    const first = fs.open('/big', constants.O_RDWR, caller);
+    const chmod = fs.chmod('/big', 0o600, caller);
+    expect(chmod).toBeInstanceOf(Promise);
+    const handle = await first;
+    await chmod;
+    fs.write('/big', handle, Buffer.from('X'), 0);
+    fs.release('/big', handle);
+    expect(lstatSync(join(upper, 'big')).mode & 0o7777).toBe(0o600);
+    expect(upperListing()).toEqual(['big']);
+  });
+
+  it('an unlink made meanwhile comes first: the waiting open fails with ENOENT, the copy goes', async () => {
+    bigFile();
+    const pending = fs.open('/big', constants.O_WRONLY, caller);
+    fs.unlink('/big', caller);
+    await expect(pending).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(upperListing()).toEqual(['.wh.big']);
+  });
+
+  it('a chmod copies it up keeping its times to the nanosecond', async () => {
+    bigFile();
+    await fs.chmod('/big', 0o640, caller);
+    const [u, l] = [join(upper, 'big'), join(lower, 'big')].map((f) => lstatSync(f, { bigint: true }));
+    expect([u!.mtimeNs, u!.size, u!.mode]).toEqual([l!.mtimeNs, l!.size, BigInt(0o100640)]);
+  });
+
+  it('a refused operation copies nothing', () => {
+    bigFile();
+    const user: Caller = { pid: process.pid, uid: 999, gid: 999, umask: 0o022 };
+    expect(errnoOf(() => fs.open('/big', constants.O_WRONLY, user))).toBe('EACCES');
+    expect(upperListing()).toEqual([]);
+  });
+});
+
 describe('permissions: the kernel\'s rules against what the overlay shows', () => {
   // The tests run as root, so the host would allow everything: what is refused here is refused
   // by the overlay's own checks, for a caller with uid 999 (not in group 0).

@@ -30,9 +30,10 @@ export function copyUp(layers: Layers, inodes: InodeNumbers, path: string): stri
       mkdirSync(upperPath, { mode: 0o700 });
       copyMetadata(layers.lower + path, upperPath, lower);
     } else {
-      const temporary = `${upperParent}/${COPY_UP_TEMPORARY}${process.pid}.${temporaries++}`;
+      const staged = lower.isFile() ? layers.staged?.take(path, lower) : undefined;
+      const temporary = staged ?? `${upperParent}/${COPY_UP_TEMPORARY}${process.pid}.${temporaries++}`;
       try {
-        copyEntry(layers.lower + path, temporary, lower);
+        if (!staged) copyEntry(layers.lower + path, temporary, lower);
         copyMetadata(layers.lower + path, temporary, lower);
         renameSync(temporary, upperPath);
       } catch (error) {

@@ -12,6 +12,8 @@ export interface Layers {
   readonly lower: string;
   /** The host directory that takes every change. */
   readonly upper: string;
+  /** Copy-up data already copied, by path (staged-copies.ts). */
+  readonly staged?: { take(path: string, lower: BigIntStats): string | undefined };
 }
 
 /** What a path of the overlay is, layer by layer. */

@@ -16,10 +16,12 @@ import {
   type FileHandle,
   type FileSystem,
   type FileSystemStats,
+  type MaybePromise,
 } from '../../vfs/file-system.js';
 import { copyUp, ensureUpperDirectory, openLowerForReading } from './copy-up.js';
 import { getXattr, listXattrs, mknod, removeXattr, setTimes, setXattr } from './host-calls.js';
 import { InodeNumbers } from './inode-numbers.js';
+import { StagedCopies } from './staged-copies.js';
 import { existing, hostPath, lookup, lowerBeneath, shown, type Layers, type Lookup } from './layers.js';
 import { isEmptyDirectory, mergedEntries } from './merge-directory.js';
 import { isLayerName, splitPath } from './names.js';
@@ -33,8 +35,13 @@ export const OVERLAYFS_SUPER_MAGIC = 0x794c7630;
 
 export class OverlayFileSystem implements FileSystem {
   private readonly inodes = new InodeNumbers();
+  readonly layers: Layers;
+  private readonly staged: StagedCopies;
 
-  constructor(readonly layers: Layers) {}
+  constructor(layers: Layers) {
+    this.layers = { ...layers, staged: { take: (path, lower) => this.staged.take(path, lower) } };
+    this.staged = new StagedCopies(this.layers, this.inodes);
+  }
 
   getattr(path: string): Attributes {
     const found = existing(this.layers, path);
@@ -69,7 +76,14 @@ export class OverlayFileSystem implements FileSystem {
     return mergedEntries(this.layers, this.inodes, path);
   }
 
-  open(path: string, flags: number, caller: Caller): FileHandle {
+  open(path: string, flags: number, caller: Caller): MaybePromise<FileHandle> {
+    const { writable } = accessOf(flags);
+    if (!writable && (flags & constants.O_TRUNC) === 0) return this.openNow(path, flags, caller);
+    return this.afterCopy(path, () => this.openNow(path, flags, caller, true), () => this.openNow(path, flags, caller));
+  }
+
+  /** open; with `checkOnly`, its checks alone (before a big copy-up is started for it). */
+  private openNow(path: string, flags: number, caller: Caller, checkOnly = false): FileHandle {
     const found = existing(this.layers, path);
     const { readable, writable } = accessOf(flags);
     const changes = writable || (flags & constants.O_TRUNC) !== 0;
@@ -80,6 +94,7 @@ export class OverlayFileSystem implements FileSystem {
     }
     if (found.shown.isSymbolicLink()) throw new FsError('ELOOP');
     requireAccess(found.shown, caller, (readable ? R : 0) | (changes ? W : 0));
+    if (checkOnly) return undefined;
     if (changes) {
       const upper = copyUp(this.layers, this.inodes, path);
       return new OpenFile(openSync(upper, flags & HOST_OPEN_FLAGS), writable, readable);
@@ -88,13 +103,17 @@ export class OverlayFileSystem implements FileSystem {
     return new OpenFile(fd, false, true);
   }
 
-  create(path: string, flags: number, mode: number, caller: Caller): FileHandle {
+  create(path: string, flags: number, mode: number, caller: Caller): MaybePromise<FileHandle> {
     refuseLayerName(path);
     const found = lookup(this.layers, path);
     if (shown(found)) {
       if (flags & constants.O_EXCL) throw new FsError('EEXIST');
       return this.open(path, flags, caller);
     }
+    return this.createNew(path, flags, mode, caller);
+  }
+
+  private createNew(path: string, flags: number, mode: number, caller: Caller): FileHandle {
     this.mayChangeEntry(path, undefined, caller);
     const { parent, name } = splitPath(path);
     const parentUpper = ensureUpperDirectory(this.layers, this.inodes, parent);
@@ -125,12 +144,17 @@ export class OverlayFileSystem implements FileSystem {
     if (handle instanceof OpenFile) handle.sync(datasync);
   }
 
-  truncate(path: string, size: number, handle: FileHandle | undefined, caller: Caller): void {
+  truncate(path: string, size: number, handle: FileHandle | undefined, caller: Caller): MaybePromise<void> {
     if (handle instanceof OpenFile && handle.writable) return handle.truncate(size);
-    const found = existing(this.layers, path);
-    if (found.shown.isDirectory()) throw new FsError('EISDIR');
-    requireAccess(found.shown, caller, W);
-    truncateSync(copyUp(this.layers, this.inodes, path), size);
+    const check = (): void => {
+      const found = existing(this.layers, path);
+      if (found.shown.isDirectory()) throw new FsError('EISDIR');
+      requireAccess(found.shown, caller, W);
+    };
+    return this.afterCopy(path, check, () => {
+      check();
+      truncateSync(copyUp(this.layers, this.inodes, path), size);
+    });
   }
 
   fallocate(_path: string, handle: FileHandle, mode: number, offset: number, length: number): void {
@@ -176,18 +200,27 @@ export class OverlayFileSystem implements FileSystem {
     }
   }
 
-  rename(from: string, to: string, flags: number, caller: Caller): void {
+  rename(from: string, to: string, flags: number, caller: Caller): MaybePromise<void> {
     refuseLayerName(to);
-    renameInOverlay(this.layers, this.inodes, from, to, flags, caller);
+    return this.afterCopy(from, () => undefined, () => renameInOverlay(this.layers, this.inodes, from, to, flags, caller));
   }
 
-  link(existingPath: string, path: string, caller: Caller): void {
+  link(existingPath: string, path: string, caller: Caller): MaybePromise<void> {
     refuseLayerName(path);
-    const source = existing(this.layers, existingPath);
-    if (source.shown.isDirectory()) throw new FsError('EPERM');
-    if (shown(lookup(this.layers, path))) throw new FsError('EEXIST');
-    this.mayChangeEntry(path, undefined, caller);
-    requireLinkable(source.shown, caller);
+    const check = (): void => {
+      const source = existing(this.layers, existingPath);
+      if (source.shown.isDirectory()) throw new FsError('EPERM');
+      if (shown(lookup(this.layers, path))) throw new FsError('EEXIST');
+      this.mayChangeEntry(path, undefined, caller);
+      requireLinkable(source.shown, caller);
+    };
+    return this.afterCopy(existingPath, check, () => {
+      check();
+      this.linkNow(existingPath, path);
+    });
+  }
+
+  private linkNow(existingPath: string, path: string): void {
     const sourceUpper = copyUp(this.layers, this.inodes, existingPath);
     const parentUpper = this.newEntryParent(path);
     linkSync(sourceUpper, this.layers.upper + path);
@@ -215,22 +248,33 @@ export class OverlayFileSystem implements FileSystem {
     dropWhiteout(parentUpper, splitPath(path).name);
   }
 
-  chmod(path: string, mode: number, caller: Caller): void {
-    requireOwner(existing(this.layers, path).shown, caller);
-    chmodSync(copyUp(this.layers, this.inodes, path), mode & 0o7777);
+  chmod(path: string, mode: number, caller: Caller): MaybePromise<void> {
+    const check = (): void => requireOwner(existing(this.layers, path).shown, caller);
+    return this.afterCopy(path, check, () => {
+      check();
+      chmodSync(copyUp(this.layers, this.inodes, path), mode & 0o7777);
+    });
   }
 
-  chown(path: string, uid: number, gid: number, caller: Caller): void {
-    requireChown(existing(this.layers, path).shown, caller, uid, gid);
-    lchownSync(copyUp(this.layers, this.inodes, path), uid, gid);
+  chown(path: string, uid: number, gid: number, caller: Caller): MaybePromise<void> {
+    const check = (): void => requireChown(existing(this.layers, path).shown, caller, uid, gid);
+    return this.afterCopy(path, check, () => {
+      check();
+      lchownSync(copyUp(this.layers, this.inodes, path), uid, gid);
+    });
   }
 
   /** The owner may set any times; others with write permission may set them to now (which the
    * monitor has resolved already, so any times are let through for them). */
-  utimens(path: string, atimeNs: bigint | undefined, mtimeNs: bigint | undefined, caller: Caller): void {
-    const stats = existing(this.layers, path).shown;
-    if (caller.uid !== 0 && caller.uid !== Number(stats.uid)) requireAccess(stats, caller, W);
-    setTimes(copyUp(this.layers, this.inodes, path), atimeNs, mtimeNs);
+  utimens(path: string, atimeNs: bigint | undefined, mtimeNs: bigint | undefined, caller: Caller): MaybePromise<void> {
+    const check = (): void => {
+      const stats = existing(this.layers, path).shown;
+      if (caller.uid !== 0 && caller.uid !== Number(stats.uid)) requireAccess(stats, caller, W);
+    };
+    return this.afterCopy(path, check, () => {
+      check();
+      setTimes(copyUp(this.layers, this.inodes, path), atimeNs, mtimeNs);
+    });
   }
 
   statfs(): FileSystemStats {
@@ -262,14 +306,32 @@ export class OverlayFileSystem implements FileSystem {
     }
   }
 
-  setxattr(path: string, name: string, value: Uint8Array, flags: number, caller: Caller): void {
-    requireXattr(existing(this.layers, path).shown, caller, name, W);
-    setXattr(copyUp(this.layers, this.inodes, path), name, value, flags);
+  setxattr(path: string, name: string, value: Uint8Array, flags: number, caller: Caller): MaybePromise<void> {
+    const check = (): void => requireXattr(existing(this.layers, path).shown, caller, name, W);
+    return this.afterCopy(path, check, () => {
+      check();
+      setXattr(copyUp(this.layers, this.inodes, path), name, value, flags);
+    });
   }
 
-  removexattr(path: string, name: string, caller: Caller): void {
-    requireXattr(existing(this.layers, path).shown, caller, name, W);
-    removeXattr(copyUp(this.layers, this.inodes, path), name);
+  removexattr(path: string, name: string, caller: Caller): MaybePromise<void> {
+    const check = (): void => requireXattr(existing(this.layers, path).shown, caller, name, W);
+    return this.afterCopy(path, check, () => {
+      check();
+      removeXattr(copyUp(this.layers, this.inodes, path), name);
+    });
+  }
+
+  /** Runs `operation` at once, or, when it will copy up a big lower file (path), once that
+   * file's data is copied (asynchronously: the call is held meanwhile, the others go on).
+   * `check` (the operation's permission checks) runs first, so that a refused operation copies
+   * nothing; the operation makes its checks again when it runs, as things may have changed. */
+  private afterCopy<T>(path: string, check: () => unknown, operation: () => T): MaybePromise<T> {
+    check();
+    const pending = this.staged.prepare(path);
+    if (!pending) return operation();
+    // A failed copy leaves the operation to copy up itself (or to fail as it fails).
+    return pending.then(operation, operation).finally(() => this.staged.discard(path));
   }
 
   /** The host file the overlay shows for a lookup. */
