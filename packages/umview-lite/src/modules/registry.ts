@@ -6,9 +6,10 @@ import { bind } from './bind.js';
 import type { ModuleFactory, ModuleOptions, UmviewModule } from './module.js';
 import { unreal } from './unreal.js';
 import { uname } from './uname.js';
+import { overlay } from '../file-systems/overlay/index.js';
 import { tmpfs } from '../file-systems/tmpfs/index.js';
 
-export const BUILTIN_MODULES: Readonly<Record<string, ModuleFactory>> = { unreal, bind, uname, tmpfs };
+export const BUILTIN_MODULES: Readonly<Record<string, ModuleFactory>> = { unreal, bind, uname, tmpfs, overlay };
 
 export class UnknownModuleError extends Error {
   override name = 'UnknownModuleError';
