@@ -17,6 +17,7 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'remap', include: ['test/**/*.test.ts'], env: { UMVIEW_TEST_UNREAL: 'unreal,mode=remap' } } },
       { extends: true, test: { name: 'proxy', include: BOTH_MODES, env: { UMVIEW_TEST_UNREAL: 'unreal,mode=proxy' } } },
+      { extends: true, test: { name: 'fs', include: BOTH_MODES, env: { UMVIEW_TEST_UNREAL: 'unreal,mode=fs' } } },
       { extends: true, test: { name: 'no-let-through', include: BOTH_MODES, env: { UMVIEW_TEST_UNREAL: 'unreal,mode=remap', ...NO_LET_THROUGH } } },
       { extends: true, test: { name: 'no-let-through-proxy', include: BOTH_MODES, env: { UMVIEW_TEST_UNREAL: 'unreal,mode=proxy', ...NO_LET_THROUGH } } },
     ],

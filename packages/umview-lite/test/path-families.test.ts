@@ -59,14 +59,19 @@ const variants = [
   { multi: false, prefix: '/unreal/unreal' },
 ];
 
-/** In proxy mode a file opened through the prefix is a placeholder fd at a high number (the
- * point of the mode): the fd numbers that opens return are compared as `<fd>`. */
-const PROXY = UNREAL.includes('mode=proxy');
+/** In proxy mode, and on a file-system module's mount (mode=fs), a file opened through the
+ * prefix is a placeholder fd at a high number (the point of the mode): the fd numbers that
+ * opens return are compared as `<fd>`. */
+const PLACEHOLDERS = UNREAL.includes('mode=proxy') || UNREAL.includes('mode=fs');
 const FD_RESULT = /^((?:open|openat|openat2|creat) .* = )\d+$/gm;
-const comparable = (text: string): string => (PROXY ? text.replace(FD_RESULT, '$1<fd>') : text);
+const comparable = (text: string): string => (PLACEHOLDERS ? text.replace(FD_RESULT, '$1<fd>') : text);
+/** On a mount (mode=fs), /unreal is the host's / served by a module: /unreal/unreal/X would
+ * be the host's /unreal/X (a file system has no view of another mount through itself). */
+const NESTED_REASON = UNREAL.includes('mode=fs') ? 'mode=fs: /unreal/unreal is the host path /unreal (a mount does not serve itself nested)' : undefined;
 
 describe.each(TRACE_MODES)('--trace=%s', (trace) => {
-  it.each(variants)('$prefix/X behaves as X (multi: $multi)', async ({ multi, prefix }) => {
+  it.for(variants)('$prefix/X behaves as X (multi: $multi)', async ({ multi, prefix }, ctx) => {
+    if (prefix === '/unreal/unreal' && NESTED_REASON) ctx.skip(NESTED_REASON);
     const args = ['-m', UNREAL, `--trace=${trace}`, ...(multi ? [] : ['--no-multi'])];
     const got = await transcript(prefix, args);
     expect(comparable(got)).toBe(comparable(native));

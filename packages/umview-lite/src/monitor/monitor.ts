@@ -4,7 +4,7 @@
 // per-process state (guest cwd, directory fds) that path virtualization needs across fork,
 // exec and exit.
 import { existsSync, readlinkSync } from 'node:fs';
-import { isTraceeGone, type SpawnOptions, type Stop } from '@umview/ptrace-core';
+import { ERRNO, SpawnError, isTraceeGone, type SpawnOptions, type Stop } from '@umview/ptrace-core';
 import {
   SyscallFilter, SyscallTracer, type BackendName, type SyscallCall, type SyscallEvent, type SyscallReturn,
 } from '@umview/sysvm';
@@ -171,7 +171,7 @@ export class Monitor {
   /** Runs `program` under the monitor until every process of its tree has exited. */
   async run(program: string, args: readonly string[] = [], spawn: SpawnOptions = {}): Promise<MonitorResult> {
     const started = now();
-    const launch = this.rootLaunch(program, args, spawn);
+    const launch = await this.servedLaunch(program, args, spawn) ?? this.rootLaunch(program, args, spawn);
     const root = this.vm.spawn(launch.program, launch.args, launch.spawn);
     this.rootPid = root.pid;
     this.processes.addThread(root.pid, root.tid);
@@ -237,6 +237,30 @@ export class Monitor {
   /** The first program is started before any filter exists, so a served path is translated
    * here, the way the exec handler would (a #! script is run by its interpreter, with the path
    * the user gave as its argument). */
+  private async servedLaunch(program: string, args: readonly string[], spawn: SpawnOptions): Promise<ReturnType<Monitor['rootLaunch']> | undefined> {
+    if (!this.vfs || !program.startsWith('/')) return undefined;
+    let copy: string | undefined;
+    try {
+      copy = await this.vfs.launchCopy(program);
+    } catch (error) {
+      // As the spawn reports a host program it cannot run (exit status 127 or 126).
+      const code = (error as { code?: string }).code ?? 'EIO';
+      const errno = (ERRNO as Record<string, number>)[code] ?? ERRNO.EIO;
+      throw new SpawnError(`cannot run ${program}: ${code === 'ENOENT' ? 'no such file or directory' : code}`, { errno, operation: 'spawn', path: program });
+    }
+    if (copy === undefined) return undefined;
+    const shebang = readShebang(copy);
+    if (!shebang) return { program: copy, args, spawn: { argv0: program, ...spawn }, guestExe: program };
+    // A script on a mount: its interpreter runs with the script's guest path, and reads it
+    // through the mount; an interpreter on a mount is a copy too.
+    const interpreter = await this.vfs.launchCopy(shebang.interpreter) ?? this.translator.translate(shebang.interpreter) ?? shebang.interpreter;
+    return {
+      program: interpreter,
+      args: [...(shebang.argument ? [shebang.argument] : []), program, ...args],
+      spawn: { argv0: shebang.interpreter, ...spawn },
+    };
+  }
+
   private rootLaunch(program: string, args: readonly string[], spawn: SpawnOptions): { program: string; args: readonly string[]; spawn: SpawnOptions; guestExe?: string } {
     if (this.guestRoot) return this.guestRoot.launch(program, args, spawn);
     const host = program.startsWith('/') ? this.translator.translate(program) : undefined;

@@ -16,12 +16,15 @@ import { withPaths, type Located } from './locate.js';
 import { next } from './maybe.js';
 import type { Mount } from './mount.js';
 import { ServedFile } from './served-file.js';
-import { existing, type CallHandler } from './stat-calls.js';
+import { existing, permits, type CallHandler } from './stat-calls.js';
+import type { TraceeCaller } from './caller.js';
 import { isDir, isLink, S_IFIFO, S_IFMT, S_IFREG } from './walk.js';
 
 const OPEN_HOW_MAX = 24;
+const R_OK = 4;
 
-interface Opened { mount: Mount; path: string; handle: FileHandle; type: number; pathOnly: boolean; fifo?: string }
+/** `opened`: the module's open or create gave `handle` (its release is owed at the last close). */
+interface Opened { mount: Mount; path: string; handle: FileHandle; opened: boolean; type: number; pathOnly: boolean; fifo?: string }
 
 function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): boolean {
   const name = call.name;
@@ -54,29 +57,34 @@ function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): bo
       if (trailingSlash) throw fail('EISDIR');
       if (!fs.create) throw fail('EROFS');
       const fileMode = S_IFREG | (mode & 0o7777 & ~caller.umask);
-      return next(() => fs.create!(path, flags, fileMode, caller), (handle) => ({ mount, path, handle, type: S_IFREG, pathOnly: false }));
+      return next(() => fs.create!(path, flags, fileMode, caller), (handle) => ({ mount, path, handle, opened: true, type: S_IFREG, pathOnly: false }));
     }
     if (creating && (flags & O_EXCL) !== 0) throw fail('EEXIST');
     if (trailingSlash && !isDir(attrs)) throw fail('ENOTDIR');
     const type = attrs.mode & S_IFMT;
     if ((flags & O_PATH) !== 0) {
       if ((flags & O_DIRECTORY) !== 0 && !isDir(attrs)) throw fail('ENOTDIR');
-      return { mount, path, handle: undefined, type, pathOnly: true };
+      return { mount, path, handle: undefined, opened: false, type, pathOnly: true };
     }
     if (isLink(attrs)) throw fail('ELOOP');
-    if (type === S_IFIFO) return { mount, path, handle: undefined, type, pathOnly: false, fifo: ctx.materializer.fifoOf(mount, path) };
+    if (type === S_IFIFO) return { mount, path, handle: undefined, opened: false, type, pathOnly: false, fifo: ctx.materializer.fifoOf(mount, path) };
     if ((flags & O_DIRECTORY) !== 0 && !isDir(attrs)) throw fail('ENOTDIR');
     if (isDir(attrs)) {
       if (access !== 0 || creating) throw fail('EISDIR');
-      return { mount, path, handle: undefined, type, pathOnly: false };
+      // Listing needs read permission, refused at the open as the kernel does (ls of a 0
+      // directory fails to open it).
+      const directory: Opened = { mount, path, handle: undefined, opened: false, type, pathOnly: false };
+      if (fs.access) return next(() => fs.access!(path, R_OK, caller), () => directory);
+      if (!permits(attrs, R_OK, caller as TraceeCaller)) throw fail('EACCES');
+      return directory;
     }
     if (access !== 0 && !fs.write) throw fail('EROFS');
-    if (fs.open) return next(() => fs.open!(path, flags, caller), (handle) => ({ mount, path, handle, type, pathOnly: false }));
+    if (fs.open) return next(() => fs.open!(path, flags, caller), (handle) => ({ mount, path, handle, opened: true, type, pathOnly: false }));
     if ((flags & O_TRUNC) !== 0 && access !== 0 && attrs.size !== 0) {
       if (!fs.truncate) throw fail('EROFS');
-      return next(() => fs.truncate!(path, 0, undefined, caller), () => ({ mount, path, handle: undefined, type, pathOnly: false }));
+      return next(() => fs.truncate!(path, 0, undefined, caller), () => ({ mount, path, handle: undefined, opened: false, type, pathOnly: false }));
     }
-    return { mount, path, handle: undefined, type, pathOnly: false };
+    return { mount, path, handle: undefined, opened: false, type, pathOnly: false };
   }), (opened) => {
     if (opened.fifo !== undefined) {
       // A FIFO: the tracee opens the monitor's real one itself (an open that waits for the
@@ -86,7 +94,7 @@ function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): bo
       return;
     }
     if ((flags & (O_TRUNC | O_CREAT)) !== 0) opened.mount.changed(opened.path); // copies for mmap are stale
-    const file = new ServedFile(opened.mount, opened.path, opened.mount.guestPath(opened.path), flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW), opened.handle, opened.type, ctx.log, opened.pathOnly);
+    const file = new ServedFile(opened.mount, opened.path, opened.mount.guestPath(opened.path), flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW), opened.handle, opened.type, ctx.log, opened.pathOnly, opened.opened);
     try {
       placeholder(ctx, call, process, file, (flags & O_CLOEXEC) !== 0);
     } catch (error) {

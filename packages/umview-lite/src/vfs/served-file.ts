@@ -30,6 +30,9 @@ export class ServedFile implements OpenDescription {
     private readonly log: (message: string) => void,
     /** O_PATH: no handle was opened, nothing to release. */
     readonly pathOnly = false,
+    /** The module's open (or create) gave `handle`: its release is owed at the last close. A
+     * directory, or a file system without open, was never opened. */
+    private readonly opened = true,
   ) {}
 
   retain(): this {
@@ -40,7 +43,7 @@ export class ServedFile implements OpenDescription {
   release(): void {
     if (--this.refs !== 0) return;
     this.mount.locks.releaseOwner(this); // its flock and OFD locks
-    if (this.pathOnly || !this.mount.fs.release) return;
+    if (this.pathOnly || !this.opened || !this.mount.fs.release) return;
     try {
       const done = this.mount.fs.release(this.path, this.handle);
       if (isPromise(done)) done.catch((error: unknown) => this.log(`umview-lite: module ${this.mount.name}: release of ${this.path}: ${String(error)}`));

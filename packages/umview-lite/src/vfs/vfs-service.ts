@@ -24,6 +24,9 @@ import { MATERIALIZED_HANDLERS } from './materialized-calls.js';
 import { Mounts } from './mounts.js';
 import { OPEN_HANDLERS } from './open-calls.js';
 import { STAT_HANDLERS, type CallHandler } from './stat-calls.js';
+import { fail } from './errors.js';
+import type { Caller } from './file-system.js';
+import { walk } from './walk.js';
 
 export const VFS_CALLS: Readonly<Record<string, CallHandler>> = { ...STAT_HANDLERS, ...OPEN_HANDLERS, ...CHANGE_HANDLERS, ...TIME_HANDLERS, ...XATTR_HANDLERS, ...FILE_HANDLERS, ...MATERIALIZED_HANDLERS, ...COPY_HANDLERS };
 
@@ -57,6 +60,17 @@ export class VfsService {
   handle(call: SyscallCall, process: ProcessState): boolean {
     const handler = this.handlers[call.nr];
     return handler !== undefined && handler(this.context, call, process);
+  }
+
+  /** The host file to start as the first program when `program` (an absolute guest path) is
+   * on a mount: a copy of it, as an execve of it runs one (materialize.ts); undefined when it
+   * is not on a mount. Asked as the user running the monitor. */
+  async launchCopy(program: string): Promise<string | undefined> {
+    const caller: Caller = { pid: process.pid, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, umask: process.umask() };
+    const walked = await walk(this.mounts, '/', program, true, caller);
+    if (walked.kind !== 'inside') return undefined;
+    if (walked.attrs === undefined) throw fail('ENOENT');
+    return await this.materializer.copyOf(walked.mount, walked.path, caller);
   }
 
   /** A process is gone: its POSIX record locks go with it. */

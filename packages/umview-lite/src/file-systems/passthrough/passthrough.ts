@@ -9,7 +9,7 @@
 // monitor's own umask at 0.
 import {
   accessSync, chmodSync, closeSync, fdatasyncSync, fsyncSync, ftruncateSync, lchownSync, linkSync, lstatSync,
-  mkdirSync, openSync, readSync, readdirSync, readlinkSync, renameSync, rmdirSync, statfsSync, symlinkSync,
+  mkdirSync, opendirSync, openSync, readSync, readlinkSync, renameSync, rmdirSync, statfsSync, symlinkSync,
   truncateSync, unlinkSync, writeSync, type Dirent,
 } from 'node:fs';
 import { errnoName } from '@umview/ptrace-core';
@@ -46,7 +46,18 @@ export function passthrough(root: string): FileSystem {
       };
     },
     readlink: (path) => readlinkSync(host(path)),
-    readdir: (path): DirectoryEntry[] => readdirSync(host(path), { withFileTypes: true }).map((entry) => ({ name: entry.name, mode: typeBits(entry) })),
+    readdir(path): DirectoryEntry[] {
+      // In the directory's own order (getdents'), as a native listing sees it: du and tar keep
+      // the first name of a hard-linked file they meet (readdirSync sorts the names).
+      const dir = opendirSync(host(path));
+      const entries: DirectoryEntry[] = [];
+      try {
+        for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) entries.push({ name: entry.name, mode: typeBits(entry) });
+      } finally {
+        dir.closeSync();
+      }
+      return entries;
+    },
     // O_APPEND is the monitor's to apply: it gives every write its position (the file's size).
     open: (path, flags) => openSync(host(path), flags & ~(O_APPEND | O_CREAT)),
     create: (path, flags, mode) => withUmask(0, () => openSync(host(path), (flags & ~O_APPEND) | O_CREAT, mode)),
