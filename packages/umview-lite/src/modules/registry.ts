@@ -38,7 +38,7 @@ export async function loadModule(spec: string): Promise<UmviewModule> {
   if (!name.includes('/')) {
     const factory = BUILTIN_MODULES[name];
     if (!factory) throw new UnknownModuleError(`unknown module '${name}' (built-in modules: ${Object.keys(BUILTIN_MODULES).join(', ')}; a file path loads your own)`);
-    return factory(options);
+    return await factory(options);
   }
   let exported: unknown;
   try {
@@ -50,7 +50,7 @@ export async function loadModule(spec: string): Promise<UmviewModule> {
     throw new UnknownModuleError(`cannot load module '${name}': ${(error as Error).message}`);
   }
   const value = (exported as { default?: unknown }).default ?? exported;
-  const module = typeof value === 'function' ? (value as ModuleFactory)(options) : value;
+  const module = typeof value === 'function' ? await (value as ModuleFactory)(options) : value;
   if (!module || typeof module !== 'object' || typeof (module as UmviewModule).name !== 'string') {
     throw new UnknownModuleError(`module '${name}' exports no module (an object with a name, or a factory returning one)`);
   }
