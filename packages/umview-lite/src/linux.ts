@@ -17,3 +17,9 @@ export const O_PATH = 0o10000000;
 
 /** What the kernel reads of a path at most. */
 export const PATH_MAX = 4096;
+
+export const O_EXCL = 0o200;
+export const O_APPEND = 0o2000;
+export const O_NOFOLLOW = 0o400000;
+/** What F_GETFL shows on x86-64: open() forces it on 64-bit kernels. */
+export const O_LARGEFILE = 0o100000;

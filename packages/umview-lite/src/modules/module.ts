@@ -18,6 +18,7 @@
 // may list a path syscall (openat) while another serves paths: by the order above, it sees
 // every such call first.
 import type { SyscallCall } from '@umview/sysvm';
+import type { FileSystem } from '../vfs/file-system.js';
 
 export interface ModuleOptions {
   /** `-m name,flag,key=value` gives { flag: true, key: 'value' } and `positional: ['flag']`. */
@@ -59,6 +60,14 @@ export interface UmviewModule {
   handleSyscall?(call: SyscallCall, context: ModuleContext): boolean | void;
   /** Called when the monitor stops. */
   close?(): void;
+  /** A file system the module *is* (vfs/file-system.ts): the monitor serves the calls on its
+   * mount point, `paths[0]` (for a module loaded with `-m FILE,/mnt`, the first positional
+   * option when the module gives no paths), by its operations ('fs' mode in the routing
+   * table), with no host file behind. Without mapPath and proxy. */
+  readonly fileSystem?: FileSystem;
+  /** For a module with a fileSystem: how long one operation may take, in milliseconds, before
+   * the call fails with EIO (default 30000; `-m SPEC,timeout=MS` sets it for any module). */
+  readonly timeout?: number;
 }
 
 /** A factory may work before its module exists (an archive indexed at mount): it returns a

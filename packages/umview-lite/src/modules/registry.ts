@@ -34,6 +34,27 @@ export function parseModuleSpec(spec: string): { name: string; options: ModuleOp
 
 /** Loads a module from a spec: a built-in name, or a path (containing '/') to a JS file. */
 export async function loadModule(spec: string): Promise<UmviewModule> {
+  const { options } = parseModuleSpec(spec);
+  return withMountOptions(await loadModuleOf(spec), options);
+}
+
+/** A file-system module mounts at its first positional option when it names no paths itself
+ * (`-m ./my-fs.js,/mnt`), and `timeout=MS` bounds its operations. */
+function withMountOptions(module: UmviewModule, options: ModuleOptions): UmviewModule {
+  if (!module.fileSystem) return module;
+  const mountPoint = module.paths?.length ? undefined : options.positional?.find((p) => p.startsWith('/'));
+  const timeout = typeof options.timeout === 'string' ? Number(options.timeout) : undefined;
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) throw new UnknownModuleError(`module ${module.name}: timeout=${String(options.timeout)} is not a positive number of milliseconds`);
+  if (mountPoint === undefined && timeout === undefined) return module;
+  if (!module.paths?.length && mountPoint === undefined) throw new UnknownModuleError(`module ${module.name} is a file system: give its mount point (-m SPEC,/mnt)`);
+  const extra: PropertyDescriptorMap = {};
+  if (mountPoint !== undefined) extra.paths = { value: [mountPoint], enumerable: true };
+  if (timeout !== undefined) extra.timeout = { value: timeout, enumerable: true };
+  // A view of the module with the mount's options: its own object (and methods) stay as given.
+  return Object.create(module, extra) as UmviewModule;
+}
+
+async function loadModuleOf(spec: string): Promise<UmviewModule> {
   const { name, options } = parseModuleSpec(spec);
   if (!name.includes('/')) {
     const factory = BUILTIN_MODULES[name];

@@ -30,6 +30,7 @@ import { MetadataStore } from '../fake-root/metadata-store.js';
 import { defaultMetaFile } from '../fake-root/meta-location.js';
 import { followsLast } from '../guest/final-component.js';
 import { traceePath } from './tracee-paths.js';
+import { VfsService } from '../vfs/vfs-service.js';
 
 /** How syscalls stop: every one at entry and exit (2006, no SYSVM); every one once (SYSVM);
  * only those the modules may claim (SYSVM + filter, the default). */
@@ -93,6 +94,8 @@ export class Monitor {
   private readonly guestRoot: GuestRoot | undefined;
   private readonly fakeRoot: FakeRoot | undefined;
   private readonly metadata: MetadataStore | undefined;
+  /** File-system modules' mounts (vfs/), when one is loaded. */
+  private readonly vfs: VfsService | undefined;
 
   constructor(private readonly options: MonitorOptions) {
     this.routing = new RoutingTable(options.modules, { guestRoot: options.guestRoot !== undefined, fakeRoot: options.fakeRoot !== undefined && options.fakeRoot !== false });
@@ -106,12 +109,12 @@ export class Monitor {
     this.translator = new PathTranslator(this.routing.paths, this.routing.prefixHeads);
     this.rewriter = new PathRewriter(this.translator);
     this.memory = new MonitorMemory(options.multi ?? true);
-    this.proxy = this.routing.proxy
-      ? new ProxyService(this.translator, this.rewriter, fdLayout(), (call) => call.io as TraceeIO, {
-        expectReturn: (call, hook, abandon) => this.expectReturn(call, hook, abandon),
-        traced: (pid) => this.processes.find(pid),
-      })
-      : undefined;
+    const layout = fdLayout();
+    const hooks = {
+      expectReturn: (call: SyscallCall, hook: (ret: SyscallReturn) => void, abandon?: () => void) => this.expectReturn(call, hook, abandon),
+      traced: (pid: number) => this.processes.find(pid),
+    };
+    this.proxy = this.routing.proxy ? new ProxyService(this.translator, this.rewriter, layout, (call) => call.io as TraceeIO, hooks) : undefined;
     const trace = options.trace ?? 'seccomp';
     const backend: BackendName = trace === 'syscall' ? 'ptrace-syscall' : 'seccomp';
     const filtered = trace === 'seccomp' && !options.straceLogger;
@@ -149,6 +152,9 @@ export class Monitor {
         traced: (pid) => this.processes.find(pid),
         log,
       })
+      : undefined;
+    this.vfs = this.routing.fs
+      ? new VfsService({ routes: this.routing.paths, layout, hooks, holder: undefined, translator: this.translator, fakeRoot: this.fakeRoot !== undefined, log })
       : undefined;
     this.context = {
       guestCwd: (pid) => (this.guestRoot ? this.guestRoot.cwdOf(pid) : this.processes.get(pid).cwd()),
@@ -190,6 +196,7 @@ export class Monitor {
       for (const pending of this.onReturn.values()) pending.abandon?.();
       this.onReturn.clear();
       this.vm.close();
+      await this.vfs?.destroy();
       for (const module of this.options.modules) module.close?.();
       this.metadata?.save();
     }
@@ -291,6 +298,7 @@ export class Monitor {
   private route(call: SyscallCall, route: CallRoute): boolean {
     if (route.module?.handleSyscall?.(call, this.context)) return true;
     const process = this.processes.get(call.pid);
+    if (this.vfs?.handle(call, process)) return true;
     if (route.fakeRoot && this.fakeRoot!.handle(call, process)) return true;
     if (route.guestRoot) return this.guestRoot!.handle(call, process, route.paths);
     if (route.proxy && this.proxy!.handle(call, process)) return true;

@@ -88,7 +88,7 @@ export class ProcessState {
    * (a virtual fd of a proxy module, or a real fd opened through a remapped path). */
   dirFd(fd: number): DirFd | undefined {
     const virtual = this.vfds.get(fd);
-    if (virtual) return { guestPath: virtual.file.guestPath, hostPath: virtual.file.hostPath };
+    if (virtual) return { guestPath: virtual.file.guestPath, hostPath: virtual.file.hostPath ?? virtual.file.guestPath };
     const dir = this.dirFds.get(fd);
     if (!dir) return undefined;
     try {

@@ -16,7 +16,9 @@ import { ProxyService } from '../proxy/proxy-service.js';
 import { FAKE_ROOT_SYSCALLS } from '../fake-root/fake-root.js';
 import { SOCKET_ADDRESS_CALLS } from '../guest/unix-sockets.js';
 
-export type Mode = 'remap' | 'proxy';
+/** remap: mapPath to a host path; proxy: the monitor performs the calls on the host path;
+ * fs: the module's fileSystem serves them (vfs/). */
+export type Mode = 'remap' | 'proxy' | 'fs';
 
 export interface PathRoute {
   readonly prefix: string;
@@ -70,8 +72,10 @@ export class RoutingTable {
   /** Per syscall number, its route (an array indexed without hashing); none for a syscall
    * nothing handles. */
   readonly calls: readonly (CallRoute | undefined)[];
-  /** A proxy-mode module is loaded. */
+  /** A proxy-mode module (or a file system: its fds are placeholders too) is loaded. */
   readonly proxy: boolean;
+  /** A file-system module (mode 'fs') is loaded: vfs/ serves its mount. */
+  readonly fs: boolean;
   /** First components of every served prefix: a path that names none of them can never reach
    * one (save through a symlink, which the kernel resolves on the host). */
   readonly prefixHeads: ReadonlySet<string>;
@@ -97,11 +101,13 @@ export class RoutingTable {
         if (other === module) continue;
         if (other) throw new ModuleConflictError(`modules ${other.name} and ${module.name} both serve the path prefix ${key}`);
         byPrefix.set(key, module);
-        paths.push({ prefix, module, mode: module.proxy ? 'proxy' : 'remap' });
+        paths.push({ prefix, module, mode: module.fileSystem ? 'fs' : module.proxy ? 'proxy' : 'remap' });
       }
     }
     this.paths = paths.sort((a, b) => b.prefix.length - a.prefix.length);
-    this.proxy = paths.some((p) => p.mode === 'proxy');
+    this.fs = paths.some((p) => p.mode === 'fs');
+    // A file system's fds are placeholders too: the proxy's fd plumbing serves them.
+    this.proxy = this.fs || paths.some((p) => p.mode === 'proxy');
     this.prefixHeads = new Set(paths.map((p) => components(p.prefix)[0] ?? ''));
     if (this.guestRoot) {
       if (paths.length > 0) throw new ModuleConflictError(`a guest root (-r) serves every path: module ${paths[0]!.module.name} cannot serve ${paths[0]!.prefix} beside it (use -b HOST:GUEST for binds)`);

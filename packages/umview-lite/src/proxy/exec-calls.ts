@@ -10,7 +10,7 @@ import { nrOf } from './reissue.js';
 /** execveat relative to a virtual directory fd, or of a virtual fd itself (AT_EMPTY_PATH):
  * the call becomes an execve of the host path. */
 function execveat(ctx: ProxyContext, call: SyscallCall, process: ProcessState): boolean {
-  const entry = process.vfds.get(call.int(0));
+  const entry = process.vfds.host(call.int(0));
   if (!entry) return false;
   let path: string;
   try {

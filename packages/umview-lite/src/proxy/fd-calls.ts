@@ -8,7 +8,7 @@ import { settleCwd } from '../monitor/cwd.js';
 import type { ProcessState } from '../monitor/process-table.js';
 import { FD_CALLS, type ArgSpec } from './call-specs.js';
 import { countThroughMemory, type ProxyCall, type ProxyContext } from './context.js';
-import type { OpenFile } from './open-file.js';
+import type { OpenDescription } from './virtual-fds.js';
 import { F_DUPFD, F_DUPFD_CLOEXEC } from './opening.js';
 import { nrOf, reissue, type ReissuePlan } from './reissue.js';
 import { READ_VECTORS, WRITE_VECTORS, vectorIO } from './vector-io.js';
@@ -27,7 +27,7 @@ const LOCK_SPECS: readonly ArgSpec[] = [{ kind: 'fd' }, { kind: 'value' }, { kin
 
 function reissueOn(ctx: ProxyContext, call: SyscallCall, process: ProcessState, specs: readonly ArgSpec[]): void {
   const plan: ReissuePlan = {
-    realFd: (fd) => process.vfds.get(fd)?.file.fd ?? -ERRNO.EBADF,
+    realFd: (fd) => process.vfds.host(fd)?.file.fd ?? -ERRNO.EBADF,
     hostPath: () => undefined,
     dirfd: () => AT_FDCWD,
   };
@@ -41,7 +41,7 @@ function reissuing(specs: readonly ArgSpec[]): ProxyCall {
   return {
     stops: 0,
     handle: (ctx, call, process) => {
-      if (!process.vfds.get(call.int(0))) return false;
+      if (!process.vfds.host(call.int(0))) return false;
       reissueOn(ctx, call, process, specs);
       return true;
     },
@@ -49,7 +49,7 @@ function reissuing(specs: readonly ArgSpec[]): ProxyCall {
 }
 
 function vector(ctx: ProxyContext, call: SyscallCall, process: ProcessState): boolean {
-  const entry = process.vfds.get(call.int(0));
+  const entry = process.vfds.host(call.int(0));
   if (!entry) return false;
   const { result, bytes } = vectorIO(call, entry.file.fd, ctx.ioOf(call));
   countThroughMemory(ctx.stats, bytes);
@@ -132,12 +132,14 @@ function fcntl(ctx: ProxyContext, call: SyscallCall, process: ProcessState): boo
     case F_OFD_GETLK:
     case F_OFD_GETLK + 1:
     case F_OFD_GETLK + 2: {
+      const host = process.vfds.host(fd);
+      if (!host) return false;
       // Locks are taken on the monitor's open file, so they are open-file-description locks
       // (a classic POSIX lock would belong to the monitor, and never conflict between
       // tracees).
       const ofd = cmd >= F_OFD_GETLK ? cmd : cmd - F_GETLK + F_OFD_GETLK;
       const plan: ReissuePlan = {
-        realFd: () => entry.file.fd, hostPath: () => undefined, dirfd: () => AT_FDCWD,
+        realFd: () => host.file.fd, hostPath: () => undefined, dirfd: () => AT_FDCWD,
         value: (arg) => (arg === 1 ? BigInt(ofd) : undefined),
       };
       const { result } = reissue(call, call.nr, LOCK_SPECS, plan, ctx.ioOf(call));
@@ -146,6 +148,7 @@ function fcntl(ctx: ProxyContext, call: SyscallCall, process: ProcessState): boo
       return true;
     }
     default:
+      if (!process.vfds.host(fd)) return false;
       reissueOn(ctx, call, process, FCNTL_SPECS);
       return true;
   }
@@ -154,7 +157,7 @@ function fcntl(ctx: ProxyContext, call: SyscallCall, process: ProcessState): boo
 /** mmap of a virtual fd: the mapping needs a real file in the tracee, so one is opened there
  * for the call (and closed after): the pages map the real file, MAP_SHARED writes reach it. */
 function mmap(ctx: ProxyContext, call: SyscallCall, process: ProcessState): boolean {
-  const entry = process.vfds.get(call.int(4));
+  const entry = process.vfds.host(call.int(4));
   if (!entry) return false;
   const path = call.placeString(entry.file.hostPath);
   const access = entry.file.accessMode === O_WRONLY ? O_RDWR : entry.file.accessMode;
@@ -172,7 +175,7 @@ function mmap(ctx: ProxyContext, call: SyscallCall, process: ProcessState): bool
 }
 
 function fchdir(ctx: ProxyContext, call: SyscallCall, process: ProcessState): boolean {
-  const entry = process.vfds.get(call.int(0));
+  const entry = process.vfds.host(call.int(0));
   if (!entry) return false;
   call.setNumber(nrOf('chdir'));
   call.setArg(0, call.placeString(entry.file.hostPath));
@@ -185,7 +188,7 @@ function fchdir(ctx: ProxyContext, call: SyscallCall, process: ProcessState): bo
 
 /** A new fd number stands for `file`; below the threshold, the process's filter is grown so
  * that calls on it stop too (dup2 onto stdout). */
-function adopt(ctx: ProxyContext, ret: SyscallReturn, process: ProcessState, fd: number, file: OpenFile, cloexec: boolean): void {
+function adopt(ctx: ProxyContext, ret: SyscallReturn, process: ProcessState, fd: number, file: OpenDescription, cloexec: boolean): void {
   process.vfds.set(fd, file, cloexec);
   if (fd < ctx.layout.threshold && !process.filteredLowFds.has(fd)) {
     process.filteredLowFds.add(fd);

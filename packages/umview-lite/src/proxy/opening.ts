@@ -1,20 +1,18 @@
 // Opens of proxied paths: the monitor opens the real file and the tracee gets a placeholder fd
-// at a high number, a duplicate of a per-process /dev/null template made by F_DUPFD in the
-// tracee itself. FIFOs, sockets and devices are handed over to the tracee instead.
-import { readlinkSync, statSync } from 'node:fs';
+// (placeholder.ts). FIFOs, sockets and devices are handed over to the tracee instead.
+import { statSync } from 'node:fs';
 import { ERRNO } from '@umview/ptrace-core';
 import { pinnedBuffer } from '@umview/ptrace-core/internal';
 import type { SyscallCall } from '@umview/sysvm';
-import { AT_FDCWD, O_CLOEXEC, O_CREAT, O_RDWR, O_TRUNC, O_WRONLY } from '../linux.js';
+import { AT_FDCWD, O_CLOEXEC, O_CREAT, O_TRUNC, O_WRONLY } from '../linux.js';
 import type { ProcessState } from '../monitor/process-table.js';
 import { CREATING_CALLS } from './call-specs.js';
 import type { ProxyCall, ProxyContext } from './context.js';
 import { cString, sys, withUmask } from './host-syscalls.js';
 import { OpenFile } from './open-file.js';
-import { nrOf } from './reissue.js';
+import { placeholder } from './placeholder.js';
 
-export const F_DUPFD = 0;
-export const F_DUPFD_CLOEXEC = 1030;
+export { F_DUPFD, F_DUPFD_CLOEXEC } from './placeholder.js';
 const OPEN_HOW_MAX = 24;
 
 function open(ctx: ProxyContext, call: SyscallCall, process: ProcessState): boolean {
@@ -86,42 +84,6 @@ function handOver(call: SyscallCall, pathArg: number, hostPath: string): boolean
   return true;
 }
 
-/** Turns the call into fcntl(template, F_DUPFD[_CLOEXEC], threshold): the kernel hands the
- * tracee a fresh placeholder fd as the call's result; its number is learnt at the exit. */
-function placeholder(ctx: ProxyContext, call: SyscallCall, process: ProcessState, file: OpenFile, cloexec: boolean): void {
-  const template = templateOf(ctx, call, process);
-  file.retain(); // held until the exit hook gives it to the table
-  call.setNumber(nrOf('fcntl'));
-  call.setArg(0, template);
-  call.setArg(1, cloexec ? F_DUPFD_CLOEXEC : F_DUPFD);
-  call.setArg(2, ctx.layout.threshold);
-  // The hook's reference is dropped whatever happens (the tracee may die in adopt's filter
-  // injection): a reference left behind would keep the real file open in the monitor.
-  ctx.hooks.expectReturn(call, (ret) => {
-    try {
-      const fd = Number(ret.result);
-      if (fd >= 0) process.vfds.set(fd, file, cloexec);
-    } finally {
-      file.release();
-    }
-  }, () => file.release());
-}
-
-/** The process's template placeholder, made (or made again, if the program closed or
- * replaced it: closefrom and the like) by injecting openat(/dev/null) + F_DUPFD. */
-function templateOf(ctx: ProxyContext, call: SyscallCall, process: ProcessState): number {
-  const current = process.templateFd;
-  if (current !== undefined && isDevNull(process.pid, current)) return current;
-  const inject = (nr: number, args: (bigint | number)[]) => Number(call.inject(nr, args));
-  const low = inject(nrOf('openat'), [AT_FDCWD, call.placeString('/dev/null'), O_RDWR, 0]);
-  if (low < 0) throw new Error(`cannot open /dev/null in the tracee (errno ${-low})`);
-  const high = inject(nrOf('fcntl'), [low, F_DUPFD, ctx.layout.templateBase]);
-  inject(nrOf('close'), [low]);
-  if (high < 0) throw new Error(`cannot place the template fd (errno ${-high})`);
-  process.templateFd = high;
-  return high;
-}
-
 /** True for an existing path that is neither a regular file nor a directory (stat, which
  * never blocks, follows symlinks as the open will). */
 function isSpecialFile(path: string): boolean {
@@ -137,12 +99,4 @@ function copyPinned(data: Buffer): Buffer {
   const out = pinnedBuffer(data.length);
   data.copy(out);
   return out;
-}
-
-function isDevNull(pid: number, fd: number): boolean {
-  try {
-    return readlinkSync(`/proc/${pid}/fd/${fd}`) === '/dev/null';
-  } catch {
-    return false;
-  }
 }

@@ -24,7 +24,7 @@ function pathCall(ctx: ProxyContext, call: SyscallCall, process: ProcessState, s
   }
   if (!proxied) return false;
   const plan: ReissuePlan = {
-    realFd: (fd) => process.vfds.get(fd)?.file.fd ?? fd,
+    realFd: (fd) => process.vfds.host(fd)?.file.fd ?? fd,
     hostPath: (arg) => hostPaths.get(arg),
     dirfd: (arg) => dirfds.get(arg) ?? AT_FDCWD,
   };

@@ -51,7 +51,7 @@ export class PathTargets {
       // monitor's own magic link on the real file takes its place (tar's chmod of an O_PATH fd).
       return { served: true, host: magic.host, hostPath: magic.file.hostPath, guest: magic.file.guestPath, dirfd: AT_FDCWD, pointerIsNull: false };
     }
-    const virtualDir = process.vfds.get(dirfd);
+    const virtualDir = process.vfds.host(dirfd);
     if (virtualDir && path === '') {
       // AT_EMPTY_PATH on a virtual fd: the call is on the monitor's fd itself, not on its path
       // (an O_PATH|O_NOFOLLOW fd names the symlink, its path would name the target).
@@ -81,12 +81,12 @@ export class PathTargets {
     if (!m) return undefined;
     const [, who, fd, rest] = m;
     const owner = who === undefined || who === 'self' || who === 'thread-self' ? process : this.traced(Number(who));
-    const file = owner?.vfds.get(Number(fd))?.file;
+    const file = owner?.vfds.host(Number(fd))?.file;
     return file ? { host: `/proc/self/fd/${file.fd}${rest ?? ''}`, file } : undefined;
   }
 
   private dirfdFor(process: ProcessState, dirfd: number): number {
-    return process.vfds.get(dirfd)?.file.fd ?? dirfd;
+    return process.vfds.host(dirfd)?.file.fd ?? dirfd;
   }
 }
 

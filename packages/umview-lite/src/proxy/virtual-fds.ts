@@ -1,9 +1,24 @@
 // A process's virtual fds: placeholder fd numbers in the tracee (fds on /dev/null that keep the
-// numbers taken), each standing for a real file the monitor keeps.
-import type { OpenFile } from './open-file.js';
+// numbers taken), each standing for an open file description the monitor keeps: a real file
+// (proxy mode: OpenFile) or a file a file-system module serves (vfs/served-file.ts). The table
+// itself (dup, fork, close-on-exec, close) does not care which.
+import { OpenFile } from './open-file.js';
 
-export interface VirtualFd {
-  file: OpenFile;
+/** What the monitor keeps for one open file description, shared by every fd that refers to it
+ * (dup, fork): counted references, released with the last. */
+export interface OpenDescription {
+  retain(): this;
+  release(): void;
+  /** The guest path it was opened as. */
+  readonly guestPath: string;
+  /** The host path of the real file, when there is one (proxy mode). */
+  readonly hostPath: string | undefined;
+  /** The open flags the tracee asked for (access mode, O_APPEND...). */
+  readonly flags: number;
+}
+
+export interface VirtualFd<F extends OpenDescription = OpenDescription> {
+  file: F;
   cloexec: boolean;
 }
 
@@ -14,12 +29,18 @@ export class VirtualFdTable {
     return this.fds.get(fd);
   }
 
+  /** The fd's entry when it stands for a real file the monitor keeps (proxy mode). */
+  host(fd: number): VirtualFd<OpenFile> | undefined {
+    const entry = this.fds.get(fd);
+    return entry !== undefined && entry.file instanceof OpenFile ? (entry as VirtualFd<OpenFile>) : undefined;
+  }
+
   get size(): number {
     return this.fds.size;
   }
 
   /** Makes `fd` stand for `file` (replacing what it stood for). */
-  set(fd: number, file: OpenFile, cloexec: boolean): void {
+  set(fd: number, file: OpenDescription, cloexec: boolean): void {
     this.close(fd);
     this.fds.set(fd, { file: file.retain(), cloexec });
   }

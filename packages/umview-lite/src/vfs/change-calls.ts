@@ -1,0 +1,337 @@
+// The path calls that change a served tree or a file's attributes: mkdir, mknod, unlink,
+// rmdir, rename/renameat2 (EXDEV across mounts), link, symlink, chmod, chown (following
+// rules as the kernel's), truncate, utime/utimes/futimesat/utimensat (UTIME_NOW, UTIME_OMIT),
+// and the extended attributes (path, l- and f- forms).
+import { UTIME_NOW, UTIME_OMIT, type SyscallCall } from '@umview/sysvm';
+import { AT_EMPTY_PATH, AT_REMOVEDIR, PATH_MAX } from '../linux.js';
+import type { ProcessState } from '../monitor/process-table.js';
+import { callerOf, put, serve, type VfsContext } from './context.js';
+import { fail } from './errors.js';
+import type { Caller, MaybePromise } from './file-system.js';
+import { servedFd } from './file-calls.js';
+import { withPaths, type Located, type PathSpec } from './locate.js';
+import { next } from './maybe.js';
+import type { Mount } from './mount.js';
+import { AT_SYMLINK_NOFOLLOW, existing, type CallHandler } from './stat-calls.js';
+import { isDir, isLink, S_IFMT, S_IFREG } from './walk.js';
+
+const AT_SYMLINK_FOLLOW = 0x400;
+const XATTR_SIZE_MAX = 65536;
+const XATTR_NAME_MAX = 255;
+
+/** A place in a mount where a new file goes (EEXIST when something is there). */
+function vacant(l: Located): { mount: Mount; path: string } {
+  if (l.kind !== 'inside') throw fail(l.kind === 'fd' ? 'EEXIST' : 'EXDEV');
+  if (l.attrs !== undefined) throw fail('EEXIST');
+  return { mount: l.mount, path: l.path };
+}
+
+/** An operation the module may lack (then: EROFS, a change it cannot make). */
+function op<K extends keyof Mount['fs']>(mount: Mount, name: K): NonNullable<Mount['fs'][K]> {
+  const f = mount.fs[name];
+  if (!f) throw fail('EROFS');
+  return (f as (...a: unknown[]) => unknown).bind(mount.fs) as NonNullable<Mount['fs'][K]>;
+}
+
+const done = (call: SyscallCall) => (): void => call.skip(0);
+
+function pathSpec(arg: number, dirfd: number | null, follow: boolean, emptyPath = false): PathSpec {
+  return { arg, dirfd, follow, emptyPath };
+}
+
+function mkdirCall(pathArg: number, dirfd: number | null): CallHandler {
+  return (ctx, call, process) => withPaths(ctx, call, process, [pathSpec(pathArg, dirfd, false)], ([l], caller) => {
+    const { mount, path } = vacant(l!);
+    return op(mount, 'mkdir')(path, call.uint(pathArg + 1) & 0o1777 & ~caller.umask, caller);
+  }, done(call));
+}
+
+function mknodCall(pathArg: number, dirfd: number | null): CallHandler {
+  return (ctx, call, process) => withPaths(ctx, call, process, [pathSpec(pathArg, dirfd, false)], ([l], caller): MaybePromise<unknown> => {
+    const { mount, path } = vacant(l!);
+    const raw = call.uint(pathArg + 1);
+    const type = (raw & S_IFMT) || S_IFREG;
+    const mode = type | (raw & 0o7777 & ~caller.umask);
+    if (type === S_IFREG) {
+      // A regular file: created and released at once.
+      return next(() => op(mount, 'create')(path, 0o100 | 0o200, mode, caller), (handle) => mount.fs.release?.(path, handle));
+    }
+    return op(mount, 'mknod')(path, mode, Number(call.raw(pathArg + 2)), caller);
+  }, done(call));
+}
+
+function removeCall(pathArg: number, dirfd: number | null, kind: 'unlink' | 'rmdir' | 'unlinkat'): CallHandler {
+  return (ctx, call, process) => {
+    const directory = kind === 'rmdir' || (kind === 'unlinkat' && (call.int(2) & AT_REMOVEDIR) !== 0);
+    return withPaths(ctx, call, process, [pathSpec(pathArg, dirfd, false)], ([l], caller) => {
+      if (l!.kind === 'inside' && l!.path === '/') throw fail(directory ? 'EBUSY' : 'EISDIR');
+      return next(() => existing(l!, caller), ({ mount, path, attrs }) => {
+        if (directory) {
+          if (!isDir(attrs)) throw fail('ENOTDIR');
+          return next(() => op(mount, 'rmdir')(path, caller), () => mount.forget(path));
+        }
+        if (isDir(attrs)) throw fail('EISDIR');
+        return next(() => op(mount, 'unlink')(path, caller), () => mount.forget(path));
+      });
+    }, done(call));
+  };
+}
+
+/** Both paths in the same mount, or EXDEV. */
+function sameMount(a: Located, b: Located): Mount {
+  if (a.kind !== 'inside' || b.kind !== 'inside' || a.mount !== b.mount) throw fail('EXDEV');
+  return a.mount;
+}
+
+function renameCall(from: PathSpecOf, to: PathSpecOf, flagsArg: number | undefined): CallHandler {
+  return (ctx, call, process) => {
+    const flags = flagsArg === undefined ? 0 : call.int(flagsArg);
+    return withPaths(ctx, call, process, [from(call), to(call)], ([a, b], caller) => {
+      const mount = sameMount(a!, b!);
+      return next(() => existing(a!, caller), (source) => {
+        const target = b as Located & { kind: 'inside' };
+        if (source.path === target.path) return undefined;
+        return next(() => op(mount, 'rename')(source.path, target.path, flags, caller), () => mount.renamed(source.path, target.path));
+      });
+    }, done(call));
+  };
+}
+
+type PathSpecOf = (call: SyscallCall) => PathSpec;
+const fixed = (arg: number, dirfd: number | null, follow = false): PathSpecOf => () => pathSpec(arg, dirfd, follow);
+
+function linkCall(from: PathSpecOf, to: PathSpecOf): CallHandler {
+  return (ctx, call, process) => withPaths(ctx, call, process, [from(call), to(call)], ([a, b], caller) => {
+    const mount = a!.kind === 'fd' ? a!.file.mount : sameMount(a!, b!);
+    if (b!.kind !== 'inside' || b!.mount !== mount) throw fail('EXDEV');
+    return next(() => existing(a!, caller), (source) => {
+      if (isDir(source.attrs)) throw fail('EPERM');
+      const { path } = vacant(b!);
+      return op(mount, 'link')(source.path, path, caller);
+    });
+  }, done(call));
+}
+
+function symlinkCall(targetArg: number, pathArg: number, dirfd: number | null): CallHandler {
+  return (ctx, call, process) => {
+    let target: string;
+    try {
+      target = call.io.readCString(call.ptr(targetArg), PATH_MAX);
+    } catch {
+      return false; // the kernel fails it as natively
+    }
+    return withPaths(ctx, call, process, [pathSpec(pathArg, dirfd, false)], ([l], caller) => {
+      if (target === '') throw fail('ENOENT');
+      const { mount, path } = vacant(l!);
+      return op(mount, 'symlink')(target, path, caller);
+    }, done(call));
+  };
+}
+
+/** A call on the file a path names (followed or not), through the module's operation. */
+function onFile(spec: PathSpecOf, body: (call: SyscallCall, mount: Mount, path: string, caller: Caller, l: Located) => MaybePromise<unknown>): CallHandler {
+  return (ctx, call, process) => withPaths(ctx, call, process, [spec(call)], ([l], caller) =>
+    next(() => existing(l!, caller), ({ mount, path, attrs }) => {
+      if (isLink(attrs) && call.name === 'fchmodat2') throw fail('EOPNOTSUPP');
+      return body(call, mount, path, caller, l!);
+    }), done(call));
+}
+
+const chmodBody = (modeArg: number) => (call: SyscallCall, mount: Mount, path: string, caller: Caller) => op(mount, 'chmod')(path, call.uint(modeArg) & 0o7777, caller);
+const chownBody = (uidArg: number) => (call: SyscallCall, mount: Mount, path: string, caller: Caller) => op(mount, 'chown')(path, call.int(uidArg), call.int(uidArg + 1), caller);
+const flagged = (pathArg: number, dirfd: number, flagsArg: number, followFlag: 'nofollow' | 'follow' = 'nofollow'): PathSpecOf => (call) => {
+  const flags = call.int(flagsArg);
+  const follow = followFlag === 'nofollow' ? (flags & AT_SYMLINK_NOFOLLOW) === 0 : (flags & AT_SYMLINK_FOLLOW) !== 0;
+  return pathSpec(pathArg, dirfd, follow, (flags & AT_EMPTY_PATH) !== 0);
+};
+
+function truncateBody(call: SyscallCall, mount: Mount, path: string, caller: Caller, l: Located): MaybePromise<unknown> {
+  const size = Number(BigInt.asIntN(64, call.raw(1)));
+  if (size < 0) throw fail('EINVAL');
+  if (l.kind === 'inside' && l.attrs && isDir(l.attrs)) throw fail('EISDIR');
+  return op(mount, 'truncate')(path, size, undefined, caller);
+}
+
+// ---- times ----
+
+type Times = [atime: bigint | undefined, mtime: bigint | undefined];
+const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
+
+/** The times a utime-family call gives (undefined: leave it), read before the walk. */
+function timesOf(call: SyscallCall, arg: number, kind: 'utimbuf' | 'timeval' | 'timespec'): Times {
+  const pointer = call.ptr(arg);
+  if (pointer === 0n) return [nowNs(), nowNs()];
+  let b: Buffer;
+  try {
+    b = call.io.read(pointer, kind === 'utimbuf' ? 16 : 32);
+  } catch {
+    throw fail('EFAULT');
+  }
+  if (kind === 'utimbuf') return [b.readBigInt64LE(0) * 1_000_000_000n, b.readBigInt64LE(8) * 1_000_000_000n];
+  const one = (at: number): bigint | undefined => {
+    const sec = b.readBigInt64LE(at);
+    const frac = b.readBigInt64LE(at + 8);
+    if (kind === 'timeval') {
+      if (frac < 0n || frac >= 1_000_000n) throw fail('EINVAL');
+      return sec * 1_000_000_000n + frac * 1000n;
+    }
+    if (frac === UTIME_NOW) return nowNs();
+    if (frac === UTIME_OMIT) return undefined;
+    if (frac < 0n || frac >= 1_000_000_000n) throw fail('EINVAL');
+    return sec * 1_000_000_000n + frac;
+  };
+  return [one(0), one(16)];
+}
+
+function utimeCall(pathArg: number, dirfd: number | null, timesArg: number, kind: 'utimbuf' | 'timeval' | 'timespec', flagsArg?: number): CallHandler {
+  return (ctx, call, process) => {
+    let times: Times = [undefined, undefined];
+    let unreadable: unknown;
+    try {
+      times = timesOf(call, timesArg, kind);
+    } catch (error) {
+      unreadable = error; // EFAULT, EINVAL: the call's answer, if the path is served
+    }
+    const body = (mount: Mount, path: string, caller: Caller): MaybePromise<unknown> => {
+      if (unreadable !== undefined) throw unreadable;
+      if (times[0] === undefined && times[1] === undefined) return undefined;
+      return op(mount, 'utimens')(path, times[0], times[1], caller);
+    };
+    // utimensat(fd, NULL, times, 0): the fd itself.
+    if (call.ptr(pathArg) === 0n && dirfd !== null) {
+      const file = servedFd(process, call.int(dirfd));
+      if (!file) return false;
+      serve(ctx, call, file.mount, () => body(file.mount, file.path, callerOf(ctx, process)), done(call));
+      return true;
+    }
+    const flags = flagsArg === undefined ? 0 : call.int(flagsArg);
+    const spec = pathSpec(pathArg, dirfd, (flags & AT_SYMLINK_NOFOLLOW) === 0, (flags & AT_EMPTY_PATH) !== 0);
+    return withPaths(ctx, call, process, [spec], ([l], caller) =>
+      next(() => existing(l!, caller), ({ mount, path }) => body(mount, path, caller)), done(call));
+  };
+}
+
+// ---- extended attributes ----
+
+function nameOf(call: SyscallCall, arg: number): string {
+  let name: string;
+  try {
+    name = call.io.readCString(call.ptr(arg), XATTR_NAME_MAX + 1);
+  } catch {
+    throw fail('EFAULT');
+  }
+  if (name === '' || Buffer.byteLength(name) > XATTR_NAME_MAX) throw fail('ERANGE');
+  return name;
+}
+
+/** Answers with a value the size of the tracee's buffer allows: its length when the size is
+ * 0, ERANGE when it does not fit. */
+function sized(call: SyscallCall, bufArg: number, sizeArg: number, value: Uint8Array): void {
+  const size = call.size(sizeArg);
+  if (size === 0) {
+    call.skip(value.length);
+    return;
+  }
+  if (value.length > size) throw fail('ERANGE');
+  if (value.length > 0) put(call, call.ptr(bufArg), value);
+  call.skip(value.length);
+}
+
+type XattrOp = 'get' | 'list' | 'set' | 'remove';
+
+function xattrWork(kind: XattrOp, call: SyscallCall, first: number, mount: Mount, path: string, caller: Caller): MaybePromise<Uint8Array | undefined> {
+  const fs = mount.fs;
+  switch (kind) {
+    case 'get': {
+      const name = nameOf(call, first + 1);
+      if (!fs.getxattr) throw fail('ENOTSUP');
+      return fs.getxattr(path, name, caller);
+    }
+    case 'list':
+      if (!fs.listxattr) return new Uint8Array(0);
+      return next(() => fs.listxattr!(path, caller), (names) => Buffer.from(names.map((n) => `${n}\0`).join(''), 'utf8'));
+    case 'set': {
+      const name = nameOf(call, first + 1);
+      const size = call.size(first + 3);
+      if (size > XATTR_SIZE_MAX) throw fail('E2BIG');
+      let value: Uint8Array;
+      try {
+        value = size === 0 ? new Uint8Array(0) : call.io.read(call.ptr(first + 2), size);
+      } catch {
+        throw fail('EFAULT');
+      }
+      if (!fs.setxattr) throw fail('ENOTSUP');
+      return next(() => fs.setxattr!(path, name, value, call.int(first + 4), caller), () => undefined);
+    }
+    case 'remove': {
+      const name = nameOf(call, first + 1);
+      if (!fs.removexattr) throw fail('ENOTSUP');
+      return next(() => fs.removexattr!(path, name, caller), () => undefined);
+    }
+  }
+}
+
+function xattrFinish(kind: XattrOp, call: SyscallCall, first: number) {
+  return (value: Uint8Array | undefined): void => {
+    if (kind === 'get') sized(call, first + 2, first + 3, value!);
+    else if (kind === 'list') sized(call, first + 1, first + 2, value!);
+    else call.skip(0);
+  };
+}
+
+function xattrCall(kind: XattrOp, follow: boolean): CallHandler {
+  return (ctx, call, process) => withPaths(ctx, call, process, [pathSpec(0, null, follow)], ([l], caller) =>
+    next(() => existing(l!, caller), ({ mount, path }) => xattrWork(kind, call, 0, mount, path, caller)), xattrFinish(kind, call, 0));
+}
+
+function fxattrCall(kind: XattrOp): CallHandler {
+  return (ctx, call, process) => {
+    const file = servedFd(process, call.int(0));
+    if (!file) return false;
+    serve(ctx, call, file.mount, () => {
+      if (file.pathOnly) throw fail('EBADF');
+      return xattrWork(kind, call, 0, file.mount, file.path, callerOf(ctx, process));
+    }, xattrFinish(kind, call, 0));
+    return true;
+  };
+}
+
+export const CHANGE_HANDLERS: Readonly<Record<string, CallHandler>> = {
+  mkdir: mkdirCall(0, null),
+  mkdirat: mkdirCall(1, 0),
+  mknod: mknodCall(0, null),
+  mknodat: mknodCall(1, 0),
+  unlink: removeCall(0, null, 'unlink'),
+  unlinkat: removeCall(1, 0, 'unlinkat'),
+  rmdir: removeCall(0, null, 'rmdir'),
+  rename: renameCall(fixed(0, null), fixed(1, null), undefined),
+  renameat: renameCall(fixed(1, 0), fixed(3, 2), undefined),
+  renameat2: renameCall(fixed(1, 0), fixed(3, 2), 4),
+  link: linkCall(fixed(0, null), fixed(1, null)),
+  linkat: linkCall(flagged(1, 0, 4, 'follow'), fixed(3, 2)),
+  symlink: symlinkCall(0, 1, null),
+  symlinkat: symlinkCall(0, 2, 1),
+  chmod: onFile(fixed(0, null, true), chmodBody(1)),
+  fchmodat: onFile(fixed(1, 0, true), chmodBody(2)),
+  fchmodat2: onFile(flagged(1, 0, 3), chmodBody(2)),
+  chown: onFile(fixed(0, null, true), chownBody(1)),
+  lchown: onFile(fixed(0, null, false), chownBody(1)),
+  fchownat: onFile(flagged(1, 0, 4), chownBody(2)),
+  truncate: onFile(fixed(0, null, true), truncateBody),
+  utime: utimeCall(0, null, 1, 'utimbuf'),
+  utimes: utimeCall(0, null, 1, 'timeval'),
+  futimesat: utimeCall(1, 0, 2, 'timeval'),
+  utimensat: utimeCall(1, 0, 2, 'timespec', 3),
+  getxattr: xattrCall('get', true),
+  lgetxattr: xattrCall('get', false),
+  listxattr: xattrCall('list', true),
+  llistxattr: xattrCall('list', false),
+  setxattr: xattrCall('set', true),
+  lsetxattr: xattrCall('set', false),
+  removexattr: xattrCall('remove', true),
+  lremovexattr: xattrCall('remove', false),
+  fgetxattr: fxattrCall('get'),
+  flistxattr: fxattrCall('list'),
+  fsetxattr: fxattrCall('set'),
+  fremovexattr: fxattrCall('remove'),
+};

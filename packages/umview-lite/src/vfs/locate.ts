@@ -1,0 +1,133 @@
+// Where a call's path arguments land: in a mount (walked there, walk.ts), on a served fd
+// itself ('' with AT_EMPTY_PATH), or outside every mount. A call none of whose paths can reach
+// a mount is left alone at once (no walk, nothing read but the path); a path that left a mount
+// (`..` at its root, an absolute symlink) goes on to the kernel (and the other modes) as the
+// absolute guest path the walk reached.
+import { readlinkSync } from 'node:fs';
+import type { SyscallCall } from '@umview/sysvm';
+import { AT_EMPTY_PATH, AT_FDCWD, PATH_MAX } from '../linux.js';
+import type { ProcessState } from '../monitor/process-table.js';
+import { callerOf, serve, type VfsContext } from './context.js';
+import { fail } from './errors.js';
+import type { Caller, MaybePromise } from './file-system.js';
+import { next } from './maybe.js';
+import type { Mount } from './mount.js';
+import { ServedFile } from './served-file.js';
+import { isDir, walk, type Walked } from './walk.js';
+
+/** A path argument: its index, its dirfd's index (null: AT_FDCWD), whether a final symlink is
+ * followed, whether '' names the dirfd itself (AT_EMPTY_PATH). */
+export interface PathSpec {
+  readonly arg: number;
+  readonly dirfd: number | null;
+  readonly follow: boolean;
+  readonly emptyPath?: boolean;
+}
+
+export type Located = Walked | { readonly kind: 'fd'; readonly file: ServedFile };
+
+type Start = { readonly start: string; readonly served: boolean; readonly path: string } | { readonly fd: ServedFile };
+
+/** Where the walk of one path starts, or undefined when it cannot concern a mount. */
+function startOf(ctx: VfsContext, call: SyscallCall, process: ProcessState, spec: PathSpec): Start | undefined {
+  const pointer = call.ptr(spec.arg);
+  if (pointer === 0n) return undefined;
+  let path: string;
+  try {
+    path = call.io.readCString(pointer, PATH_MAX);
+  } catch {
+    return undefined; // the kernel fails it as natively
+  }
+  const dirfd = spec.dirfd === null ? AT_FDCWD : call.int(spec.dirfd);
+  if (path.startsWith('/')) return ctx.mounts.mayEnter(path) ? { start: '/', served: false, path } : undefined;
+  const served = dirfd === AT_FDCWD ? undefined : process.vfds.get(dirfd)?.file;
+  if (served instanceof ServedFile) {
+    if (path === '') return spec.emptyPath ? { fd: served } : { start: served.guestPath, served: true, path: '\0' };
+    return { start: served.guestPath, served: true, path: isDir({ mode: served.type, size: 0 }) ? path : '\0' };
+  }
+  if (dirfd === AT_FDCWD && process.guestCwd !== undefined && ctx.mounts.of(process.guestCwd)) return { start: process.guestCwd, served: true, path };
+  if (path === '' || !ctx.mounts.mayEnter(path)) return undefined;
+  try {
+    const base = dirfd === AT_FDCWD ? process.cwd() : process.dirFd(dirfd)?.guestPath ?? readlinkSync(`/proc/${process.pid}/fd/${dirfd}`);
+    return base.startsWith('/') ? { start: base, served: false, path } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the dispatcher does with a call once its paths are located: an answer, or 'continue':
+ * the call goes on (its paths rewritten when they left a mount). */
+export type Decision<T> = { readonly answer: T } | 'continue';
+
+/**
+ * Locates the call's paths and, when one is in a mount (or names a served fd), runs `body`
+ * with them and `finish` at the stop with its answer. Returns false when the call is none of
+ * the dispatcher's: the monitor goes on with it (its paths rewritten to where the walk went
+ * when they left a mount).
+ */
+export function withPaths<T>(
+  ctx: VfsContext, call: SyscallCall, process: ProcessState, specs: readonly PathSpec[],
+  body: (located: Located[], caller: Caller) => MaybePromise<T>,
+  finish: (answer: T) => void,
+): boolean {
+  const starts = specs.map((spec) => startOf(ctx, call, process, spec));
+  if (starts.every((s) => s === undefined)) return false;
+  const caller = callerOf(ctx, process);
+  // The mount that bounds the time of the whole call: the first one a path may be in.
+  const mount = boundingMount(ctx, starts);
+  let handled = true;
+  const located: (Located | undefined)[] = [];
+  const walkFrom = (i: number): MaybePromise<Decision<T>> => {
+    if (i === starts.length) return decide();
+    const s = starts[i];
+    if (s === undefined) {
+      located.push(undefined);
+      return walkFrom(i + 1);
+    }
+    if ('fd' in s) {
+      located.push({ kind: 'fd', file: s.fd });
+      return walkFrom(i + 1);
+    }
+    if (s.path === '\0') throw fail('ENOTDIR');
+    return next(() => walk(ctx.mounts, s.start, s.path, specs[i]!.follow, caller), (w) => {
+      located.push(w.kind === 'outside' && !w.entered && !s.served ? undefined : w);
+      return walkFrom(i + 1);
+    });
+  };
+  const decide = (): MaybePromise<Decision<T>> => {
+    if (located.every((l) => l === undefined || l.kind === 'outside')) return 'continue';
+    return next(() => body(located.map((l, i) => l ?? outsideOf(starts[i])), caller), (answer) => ({ answer }));
+  };
+  const rewrite = (translate: boolean): void => {
+    located.forEach((l, i) => {
+      if (l?.kind !== 'outside') return;
+      const guest = translate ? ctx.translator.translate(l.guest) ?? l.guest : l.guest;
+      call.setArg(specs[i]!.arg, call.placeString(guest));
+    });
+  };
+  let atStop = true;
+  serve(ctx, call, mount, () => walkFrom(0), (decision) => {
+    if (decision !== 'continue') finish(decision.answer);
+    else if (atStop) {
+      // The monitor goes on with the call (the proxy, remap modules' rewriting).
+      rewrite(false);
+      handled = false;
+    } else rewrite(true); // held: the call runs as rewritten, remap modules' paths translated
+  });
+  atStop = false;
+  return handled;
+}
+
+function outsideOf(start: Start | undefined): Located {
+  return { kind: 'outside', guest: start && 'start' in start ? start.path : '', entered: false };
+}
+
+function boundingMount(ctx: VfsContext, starts: readonly (Start | undefined)[]): Mount {
+  for (const s of starts) {
+    if (s === undefined) continue;
+    if ('fd' in s) return s.fd.mount;
+    const where = ctx.mounts.of(s.start) ?? ctx.mounts.of(s.path.startsWith('/') ? s.path : `${s.start}/${s.path}`);
+    if (where) return where.mount;
+  }
+  return ctx.mounts.list[0]!;
+}

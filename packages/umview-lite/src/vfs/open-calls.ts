@@ -1,0 +1,116 @@
+// Opens of served paths (open, openat, openat2, creat; O_CREAT, O_EXCL, O_TRUNC, O_DIRECTORY,
+// O_NOFOLLOW, O_PATH; the umask applied to a new file's mode): the module's open or create,
+// then a placeholder fd for the tracee (proxy/placeholder.ts) standing for a ServedFile. And
+// chdir/fchdir into a served directory: the tracee's real cwd cannot be there, so the monitor
+// keeps the guest cwd (as for proxy mode) and answers getcwd from it; relative paths are then
+// walked from it (locate.ts).
+import type { SyscallCall } from '@umview/sysvm';
+import { O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_TRUNC, O_WRONLY } from '../linux.js';
+import type { ProcessState } from '../monitor/process-table.js';
+import { placeholder } from '../proxy/placeholder.js';
+import { serve, type VfsContext } from './context.js';
+import { fail } from './errors.js';
+import type { FileHandle, MaybePromise } from './file-system.js';
+import { withPaths } from './locate.js';
+import { next } from './maybe.js';
+import type { Mount } from './mount.js';
+import { ServedFile } from './served-file.js';
+import { existing, type CallHandler } from './stat-calls.js';
+import { isDir, isLink, S_IFMT, S_IFREG } from './walk.js';
+
+const OPEN_HOW_MAX = 24;
+
+interface Opened { mount: Mount; path: string; handle: FileHandle; type: number; pathOnly: boolean }
+
+function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): boolean {
+  const name = call.name;
+  const pathArg = name === 'open' || name === 'creat' ? 0 : 1;
+  let flags: number;
+  let mode: number;
+  if (name === 'creat') {
+    flags = O_CREAT | O_WRONLY | O_TRUNC;
+    mode = call.uint(1);
+  } else if (name === 'openat2') {
+    let how: Buffer;
+    try {
+      how = call.io.read(call.ptr(2), Math.min(call.size(3), OPEN_HOW_MAX));
+    } catch {
+      return false; // the kernel fails it as natively
+    }
+    flags = how.length >= 8 ? Number(how.readBigUInt64LE(0)) : 0;
+    mode = how.length >= 16 ? Number(how.readBigUInt64LE(8)) : 0;
+  } else {
+    flags = call.int(pathArg + 1);
+    mode = call.uint(pathArg + 2);
+  }
+  const creating = (flags & O_CREAT) !== 0;
+  const follow = (flags & O_NOFOLLOW) === 0 && !(creating && (flags & O_EXCL) !== 0);
+  return withPaths(ctx, call, process, [{ arg: pathArg, dirfd: pathArg === 1 ? 0 : null, follow }], ([l], caller): MaybePromise<Opened> => {
+    if (l!.kind !== 'inside') throw fail('EXDEV');
+    const { mount, path, attrs } = l!;
+    const fs = mount.fs;
+    const access = flags & 3;
+    if (attrs === undefined) {
+      if (!creating) throw fail('ENOENT');
+      if (l!.trailingSlash) throw fail('EISDIR');
+      if (!fs.create) throw fail('EROFS');
+      const fileMode = S_IFREG | (mode & 0o7777 & ~caller.umask);
+      return next(() => fs.create!(path, flags, fileMode, caller), (handle) => ({ mount, path, handle, type: S_IFREG, pathOnly: false }));
+    }
+    if (creating && (flags & O_EXCL) !== 0) throw fail('EEXIST');
+    if (l!.trailingSlash && !isDir(attrs)) throw fail('ENOTDIR');
+    const type = attrs.mode & S_IFMT;
+    if ((flags & O_PATH) !== 0) {
+      if ((flags & O_DIRECTORY) !== 0 && !isDir(attrs)) throw fail('ENOTDIR');
+      return { mount, path, handle: undefined, type, pathOnly: true };
+    }
+    if (isLink(attrs)) throw fail('ELOOP');
+    if ((flags & O_DIRECTORY) !== 0 && !isDir(attrs)) throw fail('ENOTDIR');
+    if (isDir(attrs)) {
+      if (access !== 0 || creating) throw fail('EISDIR');
+      return { mount, path, handle: undefined, type, pathOnly: false };
+    }
+    if (access !== 0 && !fs.write) throw fail('EROFS');
+    if (fs.open) return next(() => fs.open!(path, flags, caller), (handle) => ({ mount, path, handle, type, pathOnly: false }));
+    if ((flags & O_TRUNC) !== 0 && access !== 0 && attrs.size !== 0) {
+      if (!fs.truncate) throw fail('EROFS');
+      return next(() => fs.truncate!(path, 0, undefined, caller), () => ({ mount, path, handle: undefined, type, pathOnly: false }));
+    }
+    return { mount, path, handle: undefined, type, pathOnly: false };
+  }, (opened) => {
+    const file = new ServedFile(opened.mount, opened.path, opened.mount.guestPath(opened.path), flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW), opened.handle, opened.type, ctx.log, opened.pathOnly);
+    try {
+      placeholder(ctx, call, process, file, (flags & O_CLOEXEC) !== 0);
+    } catch (error) {
+      file.retain().release(); // the tracee died while its placeholder was being made
+      throw error;
+    }
+  });
+}
+
+function chdirCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): boolean {
+  return withPaths(ctx, call, process, [{ arg: 0, dirfd: null, follow: true }], ([l], caller) => next(() => existing(l!, caller), (found) => {
+    if (!isDir(found.attrs)) throw fail('ENOTDIR');
+    return found;
+  }), ({ mount, path }) => {
+    process.guestCwd = mount.guestPath(path);
+    call.skip(0);
+  });
+}
+
+function fchdirCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): boolean {
+  const file = process.vfds.get(call.int(0))?.file;
+  if (!(file instanceof ServedFile)) return false;
+  serve(ctx, call, file.mount, () => {
+    if ((file.type & S_IFMT) !== 0o040000) throw fail('ENOTDIR');
+    return file.guestPath;
+  }, (guest) => {
+    process.guestCwd = guest;
+    call.skip(0);
+  });
+  return true;
+}
+
+export const OPEN_HANDLERS: Readonly<Record<string, CallHandler>> = {
+  open: openCall, openat: openCall, openat2: openCall, creat: openCall, chdir: chdirCall, fchdir: fchdirCall,
+};

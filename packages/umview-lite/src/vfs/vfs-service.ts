@@ -1,0 +1,65 @@
+// The dispatcher: the calls the traced programs make on a file-system module's mount, and on
+// the fds they opened there, turned into the module's operations (file-system.ts). Each part
+// has its file and its handlers keyed by syscall name: stat-calls.ts (looking), open-calls.ts
+// (opens, chdir), change-calls.ts (creating, removing, renaming, attributes), file-calls.ts
+// (calls on served fds). The proxy's fd plumbing (placeholders, the virtual fd table: dup,
+// fork, close-on-exec) serves the fds; this runs before the proxy in the monitor's route.
+import { syscallNumber } from '@umview/ptrace-core';
+import type { SyscallCall } from '@umview/sysvm';
+import type { CallHolder } from '../monitor/held-calls.js';
+import type { ProcessState } from '../monitor/process-table.js';
+import type { PathTranslator } from '../paths/translator.js';
+import type { CallHooks } from '../proxy/context.js';
+import type { FdLayout } from '../proxy/fd-limits.js';
+import type { PathRoute } from '../monitor/routing.js';
+import { CHANGE_HANDLERS } from './change-calls.js';
+import type { VfsContext } from './context.js';
+import { FILE_HANDLERS } from './file-calls.js';
+import { Mounts } from './mounts.js';
+import { OPEN_HANDLERS } from './open-calls.js';
+import { STAT_HANDLERS, type CallHandler } from './stat-calls.js';
+
+export const VFS_CALLS: Readonly<Record<string, CallHandler>> = { ...STAT_HANDLERS, ...OPEN_HANDLERS, ...CHANGE_HANDLERS, ...FILE_HANDLERS };
+
+export interface VfsOptions {
+  readonly routes: readonly PathRoute[];
+  readonly layout: FdLayout;
+  readonly hooks: CallHooks;
+  readonly holder: CallHolder | undefined;
+  readonly translator: PathTranslator;
+  readonly fakeRoot: boolean;
+  log(message: string): void;
+}
+
+export class VfsService {
+  readonly mounts: Mounts;
+  private readonly context: VfsContext;
+  private readonly handlers: (CallHandler | undefined)[] = [];
+
+  constructor(options: VfsOptions) {
+    this.mounts = new Mounts(options.routes);
+    this.context = { ...options, mounts: this.mounts, log: options.log };
+    for (const [name, handler] of Object.entries(VFS_CALLS)) {
+      const nr = syscallNumber(name);
+      if (nr !== undefined) this.handlers[nr] = handler;
+    }
+  }
+
+  /** Serves the call when it concerns a mount or a served fd; false otherwise (the monitor
+   * goes on with it, its paths rewritten when a walk left a mount). */
+  handle(call: SyscallCall, process: ProcessState): boolean {
+    const handler = this.handlers[call.nr];
+    return handler !== undefined && handler(this.context, call, process);
+  }
+
+  /** The monitor stops: every mount's destroy (awaited). */
+  async destroy(): Promise<void> {
+    for (const mount of this.mounts.list) {
+      try {
+        await mount.fs.destroy?.();
+      } catch (error) {
+        this.context.log(`umview-lite: module ${mount.name}: destroy: ${String(error)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,53 @@
+// A file-system module's mount, served by the dispatcher (src/vfs/): the passthrough fixture
+// module (passthrough-fs.mjs) serves a copy of a tree; programs on the mount must see what
+// they see on the same tree on the host.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { exec, tempDir, tokenize, umview } from '../helpers.js';
+import { makeTree } from '../tree.js';
+
+export const passthrough = fileURLToPath(new URL('./passthrough-fs.mjs', import.meta.url));
+const MOUNT = '/vfs-test-mount';
+
+/** A fresh copy of the test tree on the host. */
+function tree(): string {
+  const dir = join(tempDir('umview-vfs-'), 'tree');
+  mkdirSync(dir);
+  makeTree(dir);
+  return dir;
+}
+
+/** `sh -c script` with $T the tree: natively on a host copy, under the monitor on a copy served
+ * at MOUNT; outputs (the tree's path as $T) and exit codes must match. */
+async function same(script: string, extra: string[] = []): Promise<string> {
+  const nat = tree();
+  const served = tree();
+  const env = { PATH: process.env.PATH, LC_ALL: 'C', TZ: 'UTC', HOME: tempDir('umview-home-') };
+  const native = await exec('/bin/sh', ['-c', script], { env: { ...env, T: nat } });
+  const monitored = await umview(['-m', `${passthrough},${MOUNT},root=${served}${extra.map((e) => `,${e}`).join('')}`], ['/bin/sh', '-c', script], { env: { ...env, T: MOUNT } });
+  const norm = (text: string, root: string): string => tokenize(text, { [root]: '$T' });
+  expect(norm(monitored.stderr, MOUNT)).toBe(norm(native.stderr, nat));
+  expect(norm(monitored.stdout, MOUNT)).toBe(norm(native.stdout, nat));
+  expect(monitored.code).toBe(native.code);
+  return norm(native.stdout, nat);
+}
+
+describe('a file-system module serves its mount', () => {
+  it('cat, ls -lR, stat, find, readlink, cd and relative paths', async () => {
+    const out = await same(`
+      cat "$T/src/a.txt" "$T/src/link-a"
+      ls -lR --time-style=+%s "$T/src"
+      stat -c '%n %s %a %F %h' "$T/src/a.txt" "$T/src/link-a" "$T/src/sub1" "$T/src/hard-b"
+      find "$T" | sort
+      readlink "$T/src/link-a"
+      cd "$T/src/sub1" && pwd && cat c.txt ../b.txt sub2/d.txt && ls .. && cd sub2 && cat ../../a.txt
+      cmp "$T/src/sub1/sub2/data.bin" "$T/src/link-dir/data.bin" && echo same
+      cat "$T/missing" ; echo "status $?"
+    `);
+    expect(out).toContain('$T/src/sub1/sub2/data.bin');
+    expect(out).toContain('same');
+  });
+
+});
