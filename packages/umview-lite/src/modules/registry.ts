@@ -2,12 +2,13 @@
 // (`-m ./my-module.js`), with `,key=value` options after the name.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { archive } from '../file-systems/archive/index.js';
 import { bind } from './bind.js';
 import type { ModuleFactory, ModuleOptions, UmviewModule } from './module.js';
 import { unreal } from './unreal.js';
 import { uname } from './uname.js';
 
-export const BUILTIN_MODULES: Readonly<Record<string, ModuleFactory>> = { unreal, bind, uname };
+export const BUILTIN_MODULES: Readonly<Record<string, ModuleFactory>> = { unreal, bind, uname, archive };
 
 export class UnknownModuleError extends Error {
   override name = 'UnknownModuleError';

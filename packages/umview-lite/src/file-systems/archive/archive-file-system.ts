@@ -3,7 +3,7 @@
 // Every change fails with EROFS: the operations that change are left out, for which the API has
 // the monitor answer EROFS, and opens for writing, access(W_OK) and setxattr say it here.
 import { constants } from 'node:fs';
-import { FsError, type Attributes, type Caller, type DirectoryEntry, type FileSystem, type FileSystemStats } from '../../vfs/file-system.js';
+import { FsError, type Attributes, type Caller, type DirectoryEntry, type FileSystem, type FileSystemStats, type MaybePromise } from '../../vfs/file-system.js';
 import type { MemberReader } from './archive-index.js';
 import { isDirectory, type ArchiveNode, type ArchiveTree } from './archive-tree.js';
 
@@ -78,26 +78,20 @@ export class ArchiveFileSystem implements FileSystem {
     return [...node.children].map(([name, child]) => ({ name, mode: child.mode & S_IFMT, ino: child.ino }));
   }
 
-  async open(path: string, flags: number, caller: Caller): Promise<OpenMember> {
+  /** Synchronous for members read in place; a promise while a deflated zip member inflates. */
+  open(path: string, flags: number, caller: Caller): MaybePromise<OpenMember> {
     const node = this.lookup(path);
     if ((flags & O_ACCMODE) !== constants.O_RDONLY || (flags & constants.O_TRUNC) !== 0) throw new FsError('EROFS');
     if (!permitted(node, constants.R_OK, caller)) throw new FsError('EACCES');
     if ((node.mode & S_IFMT) !== S_IFREG || !node.content) return {};
-    return { reader: await node.content.open() };
+    const reader = node.content.open();
+    return reader instanceof Promise ? reader.then((opened) => ({ reader: opened })) : { reader };
   }
 
-  async read(path: string, handle: unknown, length: number, position: number): Promise<Uint8Array> {
+  read(path: string, handle: unknown, length: number, position: number): MaybePromise<Uint8Array> {
     const reader = (handle as OpenMember | undefined)?.reader;
-    if (reader) return reader.read(length, position);
-    // A read without an open of ours (the monitor opened nothing): one-off reader.
-    const node = this.lookup(path);
-    if (!node.content) throw new FsError(isDirectory(node) ? 'EISDIR' : 'EINVAL');
-    const oneOff = await node.content.open();
-    try {
-      return await oneOff.read(length, position);
-    } finally {
-      oneOff.close();
-    }
+    if (!reader) throw new FsError(isDirectory(this.lookup(path)) ? 'EISDIR' : 'EINVAL');
+    return reader.read(length, position);
   }
 
   release(_path: string, handle: unknown): void {

@@ -1,18 +1,20 @@
 // What every archive reader (tar, zip) gives the tree: the members as the archive lists them,
 // in order, with their content behind a reader that the format makes random-access or not.
+import type { MaybePromise } from '../../vfs/file-system.js';
 
 export type MemberType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'character-device' | 'block-device' | 'fifo';
 
 /** An open member's bytes. `read` gives up to `length` bytes at `position`, fewer only at the
- * member's end; a damaged member fails with FsError('EIO'). */
+ * member's end; a damaged member fails with FsError('EIO'). Answers are synchronous where the
+ * bytes are in place (a pread of the archive: cheaper than a held call), a promise otherwise. */
 export interface MemberReader {
-  read(length: number, position: number): Promise<Uint8Array>;
+  read(length: number, position: number): MaybePromise<Uint8Array>;
   close(): void;
 }
 
 /** The bytes of a regular file member: opened per open file description. */
 export interface MemberContent {
-  open(): Promise<MemberReader>;
+  open(): MaybePromise<MemberReader>;
 }
 
 export interface ArchiveMember {

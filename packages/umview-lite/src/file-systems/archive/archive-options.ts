@@ -20,6 +20,9 @@ export class ArchiveOptionsError extends Error {
   override name = 'ArchiveOptionsError';
 }
 
+/** Options every file-system module takes (modules/registry.ts), not archive names. */
+const MOUNT_OPTIONS = new Set(['positional', 'timeout']);
+
 const USAGE = 'use -m archive,FILE=/mnt (or archive,FILE,/mnt or archive,file=FILE,at=/mnt)';
 
 export function parseArchiveOptions(options: ModuleOptions): ArchiveOptions {
@@ -33,7 +36,7 @@ export function parseArchiveOptions(options: ModuleOptions): ArchiveOptions {
     [file, at] = positional;
     if (positional.length > 2) throw new ArchiveOptionsError(`archive: too many options (${positional.join(', ')}): ${USAGE}`);
   } else {
-    const pairs = Object.entries(options).filter(([key, value]) => key !== 'positional' && typeof value === 'string');
+    const pairs = Object.entries(options).filter(([key, value]) => !MOUNT_OPTIONS.has(key) && typeof value === 'string');
     if (pairs.length > 1) throw new ArchiveOptionsError(`archive: one archive per module: ${USAGE}`);
     [file, at] = (pairs[0] as [string, string] | undefined) ?? [];
   }

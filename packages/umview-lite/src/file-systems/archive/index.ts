@@ -12,7 +12,6 @@ import { openArchive } from './open-archive.js';
 export { ArchiveError } from './archive-index.js';
 export { ArchiveOptionsError } from './archive-options.js';
 
-/** Until the vfs layer's UmviewModule has `fileSystem` (src/vfs, the dispatcher). */
 export type FileSystemModule = UmviewModule & { readonly fileSystem: FileSystem };
 
 export async function mountArchive(file: string, mountPoint: string, warn: (line: string) => void = (line) => process.stderr.write(`umview-lite: archive: ${line}\n`)): Promise<FileSystemModule & { readonly fileSystem: ArchiveFileSystem }> {

@@ -1,6 +1,6 @@
 // An open host file read at explicit positions (pread): how an uncompressed tar and a zip's
 // stored members are read in place, without loading the archive.
-import { closeSync, fstatSync, openSync, read, write } from 'node:fs';
+import { closeSync, fstatSync, openSync, read, readSync, write } from 'node:fs';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 
@@ -25,6 +25,19 @@ export class PositionalFile {
     while (done < buffer.length) {
       const { bytesRead } = await pread(this.fd, buffer, done, buffer.length - done, position + done);
       if (bytesRead === 0) break; // the file shrank under us
+      done += bytesRead;
+    }
+    return done === buffer.length ? buffer : buffer.subarray(0, done);
+  }
+
+  /** `read`, synchronously: for the served reads of members stored in place, a pread of a
+   * local file being cheaper than holding the call for a promise. */
+  readSync(length: number, position: number): Buffer {
+    const buffer = Buffer.allocUnsafe(Math.max(0, Math.min(length, this.size - position)));
+    let done = 0;
+    while (done < buffer.length) {
+      const bytesRead = readSync(this.fd, buffer, done, buffer.length - done, position + done);
+      if (bytesRead === 0) break;
       done += bytesRead;
     }
     return done === buffer.length ? buffer : buffer.subarray(0, done);

@@ -7,8 +7,8 @@
 // GNU-format headers (node-tar reads them from POSIX ustar headers only) and pax times to the
 // nanosecond (node-tar keeps milliseconds).
 import { Header, Pax } from 'tar';
-import { FsError } from '../../vfs/file-system.js';
-import { ArchiveError, makedev, type ArchiveIndex, type ArchiveMember, type MemberContent, type MemberType } from './archive-index.js';
+import { ArchiveError, makedev, type ArchiveIndex, type ArchiveMember, type MemberType } from './archive-index.js';
+import { inPlace } from './in-place.js';
 import type { PositionalFile } from './positional-file.js';
 
 const BLOCK = 512;
@@ -74,20 +74,6 @@ class BlockReader {
     const start = offset - this.windowStart;
     return this.window.subarray(start, start + length);
   }
-}
-
-/** The content of a member read in place from the archive file. */
-function inPlace(file: PositionalFile, offset: number, size: number, name: string): MemberContent {
-  const reader = {
-    async read(length: number, position: number): Promise<Uint8Array> {
-      const wanted = Math.max(0, Math.min(length, size - position));
-      const bytes = await file.read(wanted, offset + position);
-      if (bytes.length < wanted) throw new FsError('EIO', `${file.label}: member ${name} is cut short (the archive changed or was truncated)`);
-      return bytes;
-    },
-    close(): void {},
-  };
-  return { open: async () => reader };
 }
 
 /** Indexes the tar in `file`. `close` closes `file`. */

@@ -11,6 +11,7 @@ import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { FsError } from '../../vfs/file-system.js';
 import { ArchiveError, type ArchiveIndex, type ArchiveMember, type MemberContent, type MemberReader, type MemberType } from './archive-index.js';
 import { PositionalFile, writerTo } from './positional-file.js';
+import { inPlace } from './in-place.js';
 import type { ScratchDirectory } from './scratch-directory.js';
 
 const MADE_ON_UNIX = 3;
@@ -75,6 +76,9 @@ function bufferReader(bytes: Uint8Array): MemberReader {
 }
 
 class ZipContent implements MemberContent {
+  /** A stored member's data offset (from its local header, read at mount). */
+  storedAt?: number;
+
   constructor(
     private readonly zip: ZipFile,
     private readonly file: PositionalFile,
@@ -87,27 +91,18 @@ class ZipContent implements MemberContent {
     return new FsError('EIO', `${this.file.label}: member ${this.name} is damaged: ${(error as Error).message}`);
   }
 
-  async open(): Promise<MemberReader> {
+  open(): MemberReader | Promise<MemberReader> {
     const { entry, file } = this;
     if (entry.isEncrypted()) throw new FsError('EIO', `${file.label}: member ${this.name} is encrypted`);
     if (entry.compressionMethod === STORED) {
-      let start: number;
-      try {
-        start = (await this.zip.readLocalFileHeaderPromise(entry, { minimal: true })).fileDataStart;
-      } catch (error) {
-        throw this.damaged(error);
-      }
-      const size = entry.uncompressedSize;
-      return {
-        read: async (length, position) => {
-          const wanted = Math.max(0, Math.min(length, size - position));
-          const bytes = await file.read(wanted, start + position);
-          if (bytes.length < wanted) throw this.damaged(new Error('cut short'));
-          return bytes;
-        },
-        close: () => {},
-      };
+      if (this.storedAt === undefined) throw this.damaged(new Error('its local header cannot be read'));
+      return inPlace(file, this.storedAt, entry.uncompressedSize, this.name).open();
     }
+    return this.inflate();
+  }
+
+  private async inflate(): Promise<MemberReader> {
+    const { entry, file } = this;
     if (entry.compressionMethod !== DEFLATED) throw new FsError('EIO', `${file.label}: member ${this.name}: compression method ${entry.compressionMethod} is not supported (only stored and deflated)`);
     try {
       const stream = await this.zip.openReadStreamPromise(entry);
@@ -209,6 +204,13 @@ async function indexEntries(zip: ZipFile, file: PositionalFile, scratch: () => S
       throw new ArchiveError(`${file.label}: member ${name} claims ${entry.uncompressedSize} bytes from ${entry.compressedSize} deflated bytes, which deflate cannot hold: the central directory lies`);
     }
     const content = new ZipContent(zip, file, entry, name, scratch);
+    if (entry.compressionMethod === STORED && !entry.isEncrypted()) {
+      try {
+        content.storedAt = (await zip.readLocalFileHeaderPromise(entry, { minimal: true })).fileDataStart;
+      } catch (error) {
+        warnings.push(`${file.label}: member ${name}: damaged local header (${(error as Error).message}): reads fail with EIO`);
+      }
+    }
     const member = memberOf(entry, name, content);
     if (member.type !== 'symlink') {
       members.push(member);
