@@ -3,7 +3,7 @@
 // -lR, cat/sha256sum, tar -c, diff -r, python3 running a script stored in the archive, gcc
 // compiling a C file stored in it; every change fails with EROFS and leaves the archive as it was.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { missing } from '@umview/test-fixtures/machine';
@@ -153,6 +153,15 @@ describe('programs over an archive mount, against its extraction', () => {
     const result = await umview(['-m', `archive,${mounted.archive}=${MOUNT}`], ['/bin/sh', '-c', `${script}; cat "$T/hello.txt"; test -w "$T/hello.txt" || echo not writable`], { env: env({ T: MOUNT }) });
     expect(result.stdout).toBe(`${changes.map((_, i) => `${i}: Read-only file system\n`).join('')}hello, archive\nnot writable\n`);
     expect(createHash('sha256').update(readFileSync(mounted.archive)).digest('hex')).toBe(before);
+  });
+
+  it('a .tar.gz is decompressed into the private cache directory, emptied when the monitor stops', async () => {
+    const mounted = formats['tar.gz']!.make(sourceTree(), tempDir('archive-'));
+    const cache = tempDir('archive-cache-');
+    const scratch = join(cache, 'umview-lite', 'archives');
+    const result = await umview(['-m', `archive,${mounted.archive}=${MOUNT}`], ['/bin/sh', '-c', `cat ${MOUNT}/hello.txt; stat -c %a ${scratch}; ls ${scratch} | wc -l`], { env: env({ XDG_CACHE_HOME: cache }) });
+    expect(result.stdout).toBe('hello, archive\n700\n1\n');
+    expect(readdirSync(scratch)).toEqual([]);
   });
 
   it('a damaged archive fails the mount with its name and the reason', async () => {
