@@ -2,10 +2,10 @@
 export { SyscallTracer } from './tracer/syscall-tracer.js';
 export type { SyscallTracerOptions, SysvmStats } from './tracer/syscall-tracer.js';
 export { SyscallCall } from './tracer/syscall-call.js';
-export type { CallDecision } from './tracer/syscall-call.js';
+export type { CallDecision, HoldState } from './tracer/syscall-call.js';
 export { SyscallReturn } from './tracer/syscall-return.js';
 export { SyscallArgs } from './tracer/syscall-args.js';
-export type { SyscallEvent, ProcessEvent, InterruptedEvent } from './tracer/events.js';
+export type { SyscallEvent, ProcessEvent, InterruptedEvent, IdleEvent } from './tracer/events.js';
 export { BACKENDS } from './tracer/backend.js';
 export type { BackendName } from './tracer/backend.js';
 export type { ArgumentRestore } from './tracer/argument-restore.js';

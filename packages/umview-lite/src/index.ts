@@ -10,6 +10,7 @@ export { formatStats } from './monitor/stats.js';
 export type { ProxyStats } from './proxy/proxy-stats.js';
 export type { SyscallLogger } from './monitor/syscall-logger.js';
 export type { UmviewModule, ModuleFactory, ModuleOptions, ModuleContext } from './modules/module.js';
+export type { HoldOptions, Outcome } from './monitor/held-calls.js';
 export { BUILTIN_MODULES, loadModule, parseModuleSpec, UnknownModuleError } from './modules/registry.js';
 export { unreal, UNREAL_PREFIX } from './modules/unreal.js';
 export { bind } from './modules/bind.js';

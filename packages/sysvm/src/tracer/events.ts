@@ -20,4 +20,11 @@ export interface InterruptedEvent {
   readonly kind: 'interrupted';
 }
 
+/** Calls are held (SyscallCall.hold) and no stop is ready (only with `events({ idle: true })`):
+ * the wait did not block. Wait for something to happen — a SIGCHLD (the tracer gets one at every
+ * stop of a tracee), the answer a held call waits for — then go on iterating. */
+export interface IdleEvent {
+  readonly kind: 'idle';
+}
+
 export type SyscallEvent = SyscallCall | SyscallReturn | ProcessEvent;

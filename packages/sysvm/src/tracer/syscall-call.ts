@@ -7,6 +7,10 @@
 // there is saved and put back when the call is over, or at once if it is skipped, when the
 // tracer's `restoreArguments` says so); inject runs
 // a syscall in it before returning; addFilter installs a filter in it (by injection too).
+//
+// A handler that cannot decide yet (its answer comes from a promise) holds the call: the thread
+// stays stopped, the tracer goes on with the others, and release() later carries the decision
+// out, every verb still usable until then.
 import { syscallName, type Tracee } from '@umview/ptrace-core';
 import type { DataIO } from '../io/data-io.js';
 import { Scratch } from '../inject/scratch.js';
@@ -25,6 +29,10 @@ const RUN_TO_EXIT: CallDecision = { kind: 'run', toExit: true };
 
 const PATH_MAX = 4096;
 
+/** Where a call stands with holding: never held, held (its thread kept stopped), or no longer
+ * (released, or its thread died or exec'd meanwhile: nothing more is done with it). */
+export type HoldState = 'not-held' | 'held' | 'over';
+
 export class SyscallCall extends SyscallArgs {
   readonly kind = 'syscall' as const;
   readonly name: string;
@@ -32,6 +40,8 @@ export class SyscallCall extends SyscallArgs {
   private replacedNr: number | undefined;
   private readonly replacedArgs: (bigint | undefined)[] = [];
   private scratchArea: Scratch | undefined;
+  /** @internal Kept by the tracer (hold, release, the thread's death). */
+  holdState: HoldState = 'not-held';
 
   /** Calls are made by their SyscallTracer only (SyscallCall.atStop). */
   private constructor(
@@ -121,6 +131,29 @@ export class SyscallCall extends SyscallArgs {
    * returns its result; the tracee is left exactly at this stop again. */
   inject(nr: number, args: readonly (bigint | number)[] = []): bigint {
     return this.host.inject(this.tracee, this.phase, nr, args);
+  }
+
+  /** Holds the call: when the handler returns, the tracer neither carries out the decision nor
+   * resumes the thread, which stays stopped at this stop while the tracer reports the other
+   * tracees' events. Call release() later (from a promise's callback, another event's handler)
+   * with the verbs used meanwhile: skip, setNumber/setArg, runToExit, placeString, inject and
+   * the io all still work. Only while the call's handler runs (before the tracer carries it
+   * out). If the thread dies first (SIGKILL, another thread's execve), its death is reported as
+   * a process event and release() does nothing. Use `events({ idle: true })` so that the wait
+   * does not block while calls are held. */
+  hold(): void {
+    this.host.hold(this);
+  }
+
+  /** Carries out a held call's decision and resumes its thread. Does nothing for a call that is
+   * not held (never, or no longer: released already, or its thread is gone). */
+  release(): void {
+    this.host.release(this);
+  }
+
+  /** Whether the call is held (hold() called, release() not yet, thread alive). */
+  get held(): boolean {
+    return this.holdState === 'held';
   }
 
   /** What the verbs decided so far (skip, run, runToExit; run by default). */

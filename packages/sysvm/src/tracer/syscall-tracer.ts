@@ -1,6 +1,7 @@
 // SyscallTracer: a process tree whose syscalls stop as SyscallCall objects with PTRACE_SYSVM's
 // verbs, on one of three backends (see backend.ts). It owns a ptrace-core Tracer; a handler
-// decides per call, and the tracer carries the decision out when the handler is done.
+// decides per call, and the tracer carries the decision out when the handler is done (or, for a
+// call the handler held, when the holder releases it).
 import {
   Tracer, arch, isTraceeGone, shellExitCode,
   type RegisterName, type SpawnOptions, type Stop, type Tracee,
@@ -12,9 +13,10 @@ import type { DataIO, DataIOFactory } from '../io/data-io.js';
 import { restoresArguments, type ArgumentRestore } from './argument-restore.js';
 import { usesSeccomp, type BackendName } from './backend.js';
 import type { CallHost } from './call-host.js';
-import type { InterruptedEvent, ProcessEvent, SyscallEvent } from './events.js';
+import type { IdleEvent, InterruptedEvent, ProcessEvent, SyscallEvent } from './events.js';
 
 const INTERRUPTED: InterruptedEvent = { kind: 'interrupted' };
+const IDLE: IdleEvent = { kind: 'idle' };
 import { RegisterEdits, hasSetSyscallInfo, setSyscallInfo } from './register-edits.js';
 import { SyscallCall } from './syscall-call.js';
 import { SyscallReturn } from './syscall-return.js';
@@ -70,6 +72,8 @@ export interface SysvmStats {
   exitStops: number;
   /** Syscalls injected into tracees. */
   injected: number;
+  /** Calls held (SyscallCall.hold). */
+  held: number;
 }
 
 const SYSCALL_NR: RegisterName = arch.SYSCALL_NR_REGISTER;
@@ -84,13 +88,15 @@ export class SyscallTracer {
   readonly backend: BackendName;
   readonly filter: SyscallFilter;
   private readonly tracer = new Tracer();
-  private readonly counts: SysvmStats = { stops: 0, calls: 0, letThrough: 0, rewrittenAtStop: 0, skipped: 0, exitStops: 0, injected: 0 };
+  private readonly counts: SysvmStats = { stops: 0, calls: 0, letThrough: 0, rewrittenAtStop: 0, skipped: 0, exitStops: 0, injected: 0, held: 0 };
   /** What the events need of their tracer (io, inject, addFilter), kept off its public face. */
   private readonly host: CallHost = {
     io: (tracee) => this.io(tracee),
     inject: (tracee, position, nr, args) => this.inject(tracee, position, nr, args),
     addFilter: (tracee, position, filter) => this.addFilter(tracee, position, filter),
     restoresArguments: (nr) => this.putsBack(nr),
+    hold: (call) => this.hold(call),
+    release: (call) => this.release(call),
   };
   private readonly ioFactory: DataIOFactory;
   private readonly letThrough: SyscallTracerOptions['letThrough'];
@@ -99,6 +105,8 @@ export class SyscallTracer {
   private readonly ios = new Map<number, DataIO>();
   private readonly threads = new Map<number, ThreadState>();
   private readonly deferredStops: Stop[] = [];
+  /** Held calls, by tid: their threads stay stopped until release(). */
+  private readonly heldCalls = new Map<number, SyscallCall>();
   /** What the entry of the reported return (the pending event, one at a time) left to undo.
    * A field rather than a WeakMap keyed by the return: a proxy monitor reports a return for
    * most of its calls, and a WeakMap entry for each cost a proxy-mode `find` 8 % (measured). */
@@ -146,11 +154,21 @@ export class SyscallTracer {
     return this.rootStatus;
   }
 
+  /** How many calls are held now (SyscallCall.hold). */
+  get heldCount(): number {
+    return this.heldCalls.size;
+  }
+
   /** Every syscall call, requested return and process event, until no tracee is left. With
-   * `interruptible`, an 'interrupted' event when a signal handler interrupted the wait. */
-  events(options?: { interruptible?: false }): Generator<SyscallEvent, void, undefined>;
-  events(options: { interruptible: true }): Generator<SyscallEvent | InterruptedEvent, void, undefined>;
-  *events(options: { interruptible?: boolean } = {}): Generator<SyscallEvent | InterruptedEvent, void, undefined> {
+   * `interruptible`, an 'interrupted' event when a signal handler interrupted the wait. With
+   * `idle`, the wait does not block while calls are held: when no stop is ready, an 'idle' event
+   * (while none is held, the wait blocks as usual). Without it, a tracer whose handlers hold
+   * calls must release them from other events' handlers: the wait blocks. */
+  events(options?: { interruptible?: false; idle?: false }): Generator<SyscallEvent, void, undefined>;
+  events(options: { interruptible: true; idle?: false }): Generator<SyscallEvent | InterruptedEvent, void, undefined>;
+  events(options: { interruptible?: false; idle: true }): Generator<SyscallEvent | IdleEvent, void, undefined>;
+  events(options: { interruptible: true; idle: true }): Generator<SyscallEvent | InterruptedEvent | IdleEvent, void, undefined>;
+  *events(options: { interruptible?: boolean; idle?: boolean } = {}): Generator<SyscallEvent | InterruptedEvent | IdleEvent, void, undefined> {
     for (const tracee of this.toStart.splice(0)) this.resume(tracee);
     for (;;) {
       if (this.pending) {
@@ -159,12 +177,20 @@ export class SyscallTracer {
         this.finish(event);
       }
       const deferred = this.deferredStops.shift();
-      const stop = deferred ?? this.tracer.wait({ interruptible: true });
+      const nonBlocking = options.idle === true && this.heldCalls.size > 0;
+      const stop = deferred ?? this.tracer.wait({ interruptible: true, nonBlocking });
       if (stop === 'interrupted') {
         if (options.interruptible) yield INTERRUPTED;
         continue;
       }
-      if (!stop) return;
+      if (!stop) {
+        // A non-blocking wait found nothing ready: held threads (live tracees) remain.
+        if (nonBlocking && this.tracer.tracees.size > 0) {
+          yield IDLE;
+          continue;
+        }
+        return;
+      }
       this.counts.stops++;
       let event: SyscallEvent | undefined;
       try {
@@ -199,6 +225,8 @@ export class SyscallTracer {
 
   /** Kills what was spawned. */
   close(): void {
+    for (const call of this.heldCalls.values()) call.holdState = 'over';
+    this.heldCalls.clear();
     this.tracer.close();
   }
 
@@ -223,6 +251,38 @@ export class SyscallTracer {
     if (!usesSeccomp(this.backend)) return; // every syscall stops already
     this.counts.injected++;
     installFilter(this.injectionContext(tracee), this.io(tracee), position, tracee.getRegisters().sp, filter, { allThreads: true });
+  }
+
+  // ---- held calls ----
+
+  private hold(call: SyscallCall): void {
+    if (call.holdState === 'held') return;
+    // Once carried out (the tracer went on to the next event), the thread is running again.
+    if (call.holdState === 'over' || call !== this.pending) throw new Error(`SyscallCall.hold: ${call.name} of tid ${call.tid} can be held only while its handler runs`);
+    call.holdState = 'held';
+    this.heldCalls.set(call.tid, call);
+    this.counts.held++;
+  }
+
+  private release(call: SyscallCall): void {
+    if (call.holdState !== 'held' || this.heldCalls.get(call.tid) !== call) return;
+    this.heldCalls.delete(call.tid);
+    call.holdState = 'over';
+    // Released from its own handler: the tracer has not gone on yet, and finish() skips it.
+    try {
+      this.finishCall(call);
+    } catch (error) {
+      // Killed while held (its death not waited for yet): that death is reported as usual.
+      if (!isTraceeGone(error)) throw error;
+    }
+  }
+
+  /** The thread `tid` died or was replaced by an exec: its held call, if any, is over. */
+  private dropHeld(tid: number): void {
+    const call = this.heldCalls.get(tid);
+    if (call === undefined) return;
+    call.holdState = 'over';
+    this.heldCalls.delete(tid);
   }
 
   // ---- stops to events ----
@@ -274,6 +334,15 @@ export class SyscallTracer {
         this.counts.exitStops++;
         return this.exitStop(stop.tracee, stop.result);
       default:
+        if (this.heldCalls.size > 0) {
+          // A held thread's call is over when it dies, or when another thread's execve kills it
+          // (the leader's tid then goes to the thread that exec'd).
+          if (stop.kind === 'exited' || stop.kind === 'killed') this.dropHeld(stop.tid);
+          else if (stop.kind === 'exec') {
+            this.dropHeld(stop.tid);
+            this.dropHeld(stop.formerTid);
+          }
+        }
         return { kind: 'process', stop, tracee: stop.tracee, deliverSignal: true } satisfies ProcessEvent;
     }
   }
@@ -302,7 +371,10 @@ export class SyscallTracer {
 
   private finish(event: SyscallEvent): void {
     try {
-      if (event.kind === 'syscall') this.finishCall(event);
+      if (event.kind === 'syscall') {
+        // A held call is carried out by release(); one released already, from its handler, was.
+        if (event.holdState === 'not-held') this.finishCall(event);
+      }
       else if (event.kind === 'syscall-return') {
         const pending = this.pendingReturnExit!;
         this.pendingReturnExit = undefined;

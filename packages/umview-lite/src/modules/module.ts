@@ -19,6 +19,7 @@
 // every such call first.
 import type { SyscallCall } from '@umview/sysvm';
 import type { FileSystem } from '../vfs/file-system.js';
+import type { HoldOptions, Outcome } from '../monitor/held-calls.js';
 
 export interface ModuleOptions {
   /** `-m name,flag,key=value` gives { flag: true, key: 'value' } and `positional: ['flag']`. */
@@ -32,6 +33,25 @@ export interface ModuleContext {
   guestCwd(pid: number): string;
   /** Log a line to the monitor's diagnostics (stderr, or the --strace file). */
   log(message: string): void;
+  /**
+   * Answers `call` later: its thread stays stopped at the call while the monitor goes on
+   * serving the other processes, until `work` settles; then `finish` runs with the outcome and
+   * decides the call with its verbs (skip with a result, setArg, runToExit...), which is carried
+   * out when `finish` returns. handleSyscall returns true after holding its call. Without an
+   * answer within `options.timeoutMs`, `finish` gets `{ ok: false, error: FsError('EIO') }`
+   * and a later answer is dropped; if the thread dies (or execs) first, `options.abandon` runs
+   * instead of `finish`.
+   *
+   * ```ts
+   * handleSyscall(call, context) {
+   *   context.hold(call, lookUp(call.readString(0)), (outcome) => {
+   *     call.skip(outcome.ok ? outcome.value : -5); // -EIO
+   *   });
+   *   return true;
+   * }
+   * ```
+   */
+  hold<T>(call: SyscallCall, work: Promise<T>, finish: (outcome: Outcome<T>) => void, options?: HoldOptions): void;
 }
 
 export interface UmviewModule {

@@ -31,6 +31,7 @@ import { defaultMetaFile } from '../fake-root/meta-location.js';
 import { followsLast } from '../guest/final-component.js';
 import { traceePath } from './tracee-paths.js';
 import { VfsService } from '../vfs/vfs-service.js';
+import { DEFAULT_HOLD_TIMEOUT_MS, HeldCalls } from './held-calls.js';
 
 /** How syscalls stop: every one at entry and exit (2006, no SYSVM); every one once (SYSVM);
  * only those the modules may claim (SYSVM + filter, the default). */
@@ -74,6 +75,8 @@ export interface MonitorResult {
 
 /** How often a busy monitor lets the event loop run (signal handlers), at most. */
 const YIELD_EVERY_MS = 50;
+/** The same while calls are held: their answers (file reads, timers) come from the event loop. */
+const HELD_YIELD_EVERY_MS = 1;
 
 export class Monitor {
   readonly stats = emptyStats();
@@ -96,6 +99,8 @@ export class Monitor {
   private readonly metadata: MetadataStore | undefined;
   /** File-system modules' mounts (vfs/), when one is loaded. */
   private readonly vfs: VfsService | undefined;
+  /** Calls waiting for an answer, their threads stopped (held-calls.ts). */
+  private readonly held = new HeldCalls((call) => this.log?.called(call));
 
   constructor(private readonly options: MonitorOptions) {
     this.routing = new RoutingTable(options.modules, { guestRoot: options.guestRoot !== undefined, fakeRoot: options.fakeRoot !== undefined && options.fakeRoot !== false });
@@ -154,11 +159,12 @@ export class Monitor {
       })
       : undefined;
     this.vfs = this.routing.fs
-      ? new VfsService({ routes: this.routing.paths, layout, hooks, holder: undefined, translator: this.translator, fakeRoot: this.fakeRoot !== undefined, log })
+      ? new VfsService({ routes: this.routing.paths, layout, hooks, holder: this.held, translator: this.translator, fakeRoot: this.fakeRoot !== undefined, log })
       : undefined;
     this.context = {
       guestCwd: (pid) => (this.guestRoot ? this.guestRoot.cwdOf(pid) : this.processes.get(pid).cwd()),
       log,
+      hold: (call, work, finish, options) => this.held.hold(call, work, options?.timeoutMs ?? DEFAULT_HOLD_TIMEOUT_MS, finish, options?.abandon),
     };
   }
 
@@ -173,10 +179,19 @@ export class Monitor {
     this.stats.processes = 1;
     let lastYield = started;
     try {
-      for (const event of this.vm.events({ interruptible: true })) {
+      // While no call is held the waits block, as they always did; while calls are held they
+      // do not, and an 'idle' event says nothing is ready (held-calls.ts).
+      for (const event of this.vm.events({ interruptible: true, idle: true })) {
         if (event.kind === 'interrupted') {
           await yieldToEventLoop();
           lastYield = now();
+          this.held.rethrow();
+          continue;
+        }
+        if (event.kind === 'idle') {
+          await this.held.next(); // a SIGCHLD, or a held call finished
+          lastYield = now();
+          this.held.rethrow();
           continue;
         }
         try {
@@ -187,12 +202,23 @@ export class Monitor {
           // stop of its own; the other tracees go on.
           if (!isTraceeGone(error)) throw error;
         }
-        if (now() - lastYield > YIELD_EVERY_MS) {
+        if (this.held.size > 0) {
+          // An answer already there (a resolved promise) is given before the next stop; others
+          // need the event loop, which busy tracees must not keep from running for long.
+          await undefined;
+          if (now() - lastYield > HELD_YIELD_EVERY_MS) {
+            await yieldToEventLoop();
+            lastYield = now();
+          }
+          this.held.rethrow();
+        } else if (now() - lastYield > YIELD_EVERY_MS) {
           await yieldToEventLoop(); // signals that arrived while we were not in waitpid
           lastYield = now();
+          this.held.rethrow();
         }
       }
     } finally {
+      this.held.abandonAll();
       for (const pending of this.onReturn.values()) pending.abandon?.();
       this.onReturn.clear();
       this.vm.close();
@@ -289,7 +315,7 @@ export class Monitor {
   private handleCall(call: SyscallCall): void {
     const route = this.routing.calls[call.nr];
     if (route !== undefined && this.route(call, route)) this.stats.virtualized++;
-    this.log?.called(call);
+    if (!call.held) this.log?.called(call); // a held call is logged once finished
   }
 
   /** One call along its route, in the order of the module contract (module.ts): the module
@@ -410,6 +436,8 @@ export class Monitor {
         state.pendingExe = undefined;
         this.proxy?.exec(state);
         if (stop.formerTid !== stop.tid) {
+          this.held.abandon(stop.tid); // the former leader, killed by the exec
+          this.held.abandon(stop.formerTid);
           this.memory.retire(stop.formerTid);
           this.dropReturn(stop.formerTid);
           this.dropReturn(stop.tid); // the former leader, whose tid the exec'ing thread took
@@ -420,6 +448,7 @@ export class Monitor {
       }
       case 'exited':
       case 'killed':
+        this.held.abandon(stop.tid);
         this.dropReturn(stop.tid);
         this.memory.retire(stop.tid);
         this.processes.threadExited(stop.tracee.pidIfKnown ?? stop.tid, stop.tid);

@@ -77,17 +77,26 @@ export class PathTargets {
   /** For `/proc/{self,thread-self,<pid>}/fd/<virtual fd>[/rest]` (or `/dev/fd/...`) of the
    * tracee itself: the monitor's path to the same real file, and that file. */
   procFdLink(path: string, process: ProcessState): { host: string; file: OpenFile } | undefined {
-    const m = PROC_FD_LINK.exec(path);
-    if (!m) return undefined;
-    const [, who, fd, rest] = m;
-    const owner = who === undefined || who === 'self' || who === 'thread-self' ? process : this.traced(Number(who));
-    const file = owner?.vfds.host(Number(fd))?.file;
+    const link = procFdLinkOf(path, process, this.traced);
+    if (!link) return undefined;
+    const { rest } = link;
+    const file = link.owner.vfds.host(link.fd)?.file;
     return file ? { host: `/proc/self/fd/${file.fd}${rest ?? ''}`, file } : undefined;
   }
 
   private dirfdFor(process: ProcessState, dirfd: number): number {
     return process.vfds.host(dirfd)?.file.fd ?? dirfd;
   }
+}
+
+/** `/proc/{self,thread-self,<pid>}/fd/<fd>[/rest]` or `/dev/fd/<fd>[/rest]` of a traced
+ * process: whose fd table, which fd, and the rest of the path. */
+export function procFdLinkOf(path: string, process: ProcessState, traced: (pid: number) => ProcessState | undefined): { owner: ProcessState; fd: number; rest: string | undefined } | undefined {
+  const m = PROC_FD_LINK.exec(path);
+  if (!m) return undefined;
+  const [, who, fd, rest] = m;
+  const owner = who === undefined || who === 'self' || who === 'thread-self' ? process : traced(Number(who));
+  return owner ? { owner, fd: Number(fd), rest } : undefined;
 }
 
 function absoluteFor(process: ProcessState, dirfd: number, path: string): string {

@@ -149,7 +149,7 @@ function truncateBody(call: SyscallCall, mount: Mount, path: string, caller: Cal
   const size = Number(BigInt.asIntN(64, call.raw(1)));
   if (size < 0) throw fail('EINVAL');
   if (l.kind === 'inside' && l.attrs && isDir(l.attrs)) throw fail('EISDIR');
-  return op(mount, 'truncate')(path, size, undefined, caller);
+  return next(() => op(mount, 'truncate')(path, size, undefined, caller), () => mount.changed(path));
 }
 
 // ---- times ----

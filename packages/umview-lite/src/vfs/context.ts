@@ -13,6 +13,7 @@ import { TraceeCaller } from './caller.js';
 import { errnoOf } from './errors.js';
 import type { MaybePromise } from './file-system.js';
 import { isPromise } from './maybe.js';
+import type { Materializer } from './materialize.js';
 import type { Mount } from './mount.js';
 import type { Mounts } from './mounts.js';
 
@@ -26,6 +27,8 @@ export interface VfsContext {
   /** Remap modules' translation, for a path that leaves a mount in a held call. */
   readonly translator: PathTranslator;
   readonly fakeRoot: boolean;
+  /** Copies of served files for mmap and execve. */
+  readonly materializer: Materializer;
   log(message: string): void;
 }
 

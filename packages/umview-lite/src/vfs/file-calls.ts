@@ -91,6 +91,7 @@ function writeFrom(ctx: VfsContext, call: SyscallCall, file: ServedFile, caller:
     if (append) return next(() => file.mount.fs.getattr(file.path, caller), (attrs) => place(attrs.size));
     return place(position ?? file.offset);
   }, (written) => {
+    file.mount.changed(file.path);
     if (position === undefined || (file.flags & O_APPEND) !== 0) file.offset = at + written;
     call.skip(written);
   });
@@ -234,7 +235,7 @@ const ftruncateCall = onFd((ctx, call, _p, file, caller) => serve(ctx, call, fil
   const size = Number(BigInt.asIntN(64, call.raw(1)));
   if (size < 0) throw fail('EINVAL');
   if (!file.mount.fs.truncate) throw fail('EROFS');
-  return file.mount.fs.truncate(file.path, size, file.handle, caller);
+  return next(() => file.mount.fs.truncate!(file.path, size, file.handle, caller), () => file.mount.changed(file.path));
 }, () => call.skip(0)));
 
 const fsyncCall = onFd((ctx, call, _p, file, caller) => serve(ctx, call, file.mount, () => {

@@ -13,6 +13,7 @@ import type { Caller, MaybePromise } from './file-system.js';
 import { next } from './maybe.js';
 import type { Mount } from './mount.js';
 import { ServedFile } from './served-file.js';
+import { procFdLinkOf } from '../proxy/path-target.js';
 import { isDir, walk, type Walked } from './walk.js';
 
 /** A path argument: its index, its dirfd's index (null: AT_FDCWD), whether a final symlink is
@@ -24,9 +25,15 @@ export interface PathSpec {
   readonly emptyPath?: boolean;
 }
 
-export type Located = Walked | { readonly kind: 'fd'; readonly file: ServedFile };
+/** `fd`: the call is on a served fd itself ('' with AT_EMPTY_PATH, or `magic`: through its
+ * /proc/self/fd/N link, whose readlink names the file's guest path). */
+export type Located = Walked | { readonly kind: 'fd'; readonly file: ServedFile; readonly magic?: boolean };
 
-type Start = { readonly start: string; readonly served: boolean; readonly path: string } | { readonly fd: ServedFile };
+type Start =
+  | { readonly start: string; readonly served: boolean; readonly path: string }
+  | { readonly fd: ServedFile; readonly magic?: boolean }
+  /** The call fails with this errno (a path relative to a served fd that is no directory...). */
+  | { readonly error: 'ENOENT' | 'ENOTDIR'; readonly mount: Mount };
 
 /** Where the walk of one path starts, or undefined when it cannot concern a mount. */
 function startOf(ctx: VfsContext, call: SyscallCall, process: ProcessState, spec: PathSpec): Start | undefined {
@@ -39,11 +46,17 @@ function startOf(ctx: VfsContext, call: SyscallCall, process: ProcessState, spec
     return undefined; // the kernel fails it as natively
   }
   const dirfd = spec.dirfd === null ? AT_FDCWD : call.int(spec.dirfd);
-  if (path.startsWith('/')) return ctx.mounts.mayEnter(path) ? { start: '/', served: false, path } : undefined;
+  if (path.startsWith('/')) {
+    // /proc/self/fd/N of a served fd names its placeholder (/dev/null) to the kernel.
+    const link = process.vfds.size > 0 || path.startsWith('/proc/') ? procFdLinkOf(path, process, ctx.hooks.traced) : undefined;
+    const linked = link?.owner.vfds.get(link.fd)?.file;
+    if (linked instanceof ServedFile) return link!.rest === undefined ? { fd: linked, magic: true } : { start: linked.guestPath, served: true, path: link!.rest.slice(1) };
+    return ctx.mounts.mayEnter(path) ? { start: '/', served: false, path } : undefined;
+  }
   const served = dirfd === AT_FDCWD ? undefined : process.vfds.get(dirfd)?.file;
   if (served instanceof ServedFile) {
-    if (path === '') return spec.emptyPath ? { fd: served } : { start: served.guestPath, served: true, path: '\0' };
-    return { start: served.guestPath, served: true, path: isDir({ mode: served.type, size: 0 }) ? path : '\0' };
+    if (path === '') return spec.emptyPath ? { fd: served } : { error: 'ENOENT', mount: served.mount };
+    return isDir({ mode: served.type, size: 0 }) ? { start: served.guestPath, served: true, path } : { error: 'ENOTDIR', mount: served.mount };
   }
   if (dirfd === AT_FDCWD && process.guestCwd !== undefined && ctx.mounts.of(process.guestCwd)) return { start: process.guestCwd, served: true, path };
   if (path === '' || !ctx.mounts.mayEnter(path)) return undefined;
@@ -85,10 +98,10 @@ export function withPaths<T>(
       return walkFrom(i + 1);
     }
     if ('fd' in s) {
-      located.push({ kind: 'fd', file: s.fd });
+      located.push({ kind: 'fd', file: s.fd, magic: s.magic });
       return walkFrom(i + 1);
     }
-    if (s.path === '\0') throw fail('ENOTDIR');
+    if ('error' in s) throw fail(s.error);
     return next(() => walk(ctx.mounts, s.start, s.path, specs[i]!.follow, caller), (w) => {
       located.push(w.kind === 'outside' && !w.entered && !s.served ? undefined : w);
       return walkFrom(i + 1);
@@ -126,6 +139,7 @@ function boundingMount(ctx: VfsContext, starts: readonly (Start | undefined)[]):
   for (const s of starts) {
     if (s === undefined) continue;
     if ('fd' in s) return s.fd.mount;
+    if ('error' in s) return s.mount;
     const where = ctx.mounts.of(s.start) ?? ctx.mounts.of(s.path.startsWith('/') ? s.path : `${s.start}/${s.path}`);
     if (where) return where.mount;
   }

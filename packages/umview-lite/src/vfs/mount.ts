@@ -2,12 +2,14 @@
 // the monitor gives the files it serves when the module does not say (inode numbers, the
 // device, times).
 import { makeDev } from '@umview/sysvm';
+import { DEFAULT_HOLD_TIMEOUT_MS } from '../monitor/held-calls.js';
 import type { UmviewModule } from '../modules/module.js';
 import { components } from '../paths/guest-path.js';
 import type { FileSystem } from './file-system.js';
 
-/** How long one operation may take by default before its call fails with EIO. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
+/** How long one operation may take by default before its call fails with EIO (the held
+ * calls' default). */
+export const DEFAULT_TIMEOUT_MS = DEFAULT_HOLD_TIMEOUT_MS;
 
 export class Mount {
   readonly fs: FileSystem;
@@ -20,6 +22,7 @@ export class Mount {
   readonly bornNs = BigInt(Date.now()) * 1_000_000n;
   private readonly inodes = new Map<string, number>();
   private nextIno = 2;
+  private readonly versions = new Map<string, number>();
 
   constructor(readonly module: UmviewModule & { fileSystem: FileSystem }, prefix: string, index: number) {
     this.fs = module.fileSystem;
@@ -57,6 +60,16 @@ export class Mount {
     }
     for (const [path] of moves) this.inodes.delete(from + path.slice(to.length));
     for (const [path, ino] of moves) this.inodes.set(path, ino);
+  }
+
+  /** The file changed through the monitor (a write, a truncate): copies made of it before
+   * (materialize.ts) are stale. */
+  changed(path: string): void {
+    this.versions.set(path, (this.versions.get(path) ?? 0) + 1);
+  }
+
+  versionOf(path: string): number {
+    return this.versions.get(path) ?? 0;
   }
 
   /** A removed path's number is not reused for another file. */

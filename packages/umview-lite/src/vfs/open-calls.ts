@@ -10,8 +10,8 @@ import type { ProcessState } from '../monitor/process-table.js';
 import { placeholder } from '../proxy/placeholder.js';
 import { serve, type VfsContext } from './context.js';
 import { fail } from './errors.js';
-import type { FileHandle, MaybePromise } from './file-system.js';
-import { withPaths } from './locate.js';
+import type { Attributes, Caller, FileHandle, MaybePromise } from './file-system.js';
+import { withPaths, type Located } from './locate.js';
 import { next } from './maybe.js';
 import type { Mount } from './mount.js';
 import { ServedFile } from './served-file.js';
@@ -45,20 +45,18 @@ function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): bo
   }
   const creating = (flags & O_CREAT) !== 0;
   const follow = (flags & O_NOFOLLOW) === 0 && !(creating && (flags & O_EXCL) !== 0);
-  return withPaths(ctx, call, process, [{ arg: pathArg, dirfd: pathArg === 1 ? 0 : null, follow }], ([l], caller): MaybePromise<Opened> => {
-    if (l!.kind !== 'inside') throw fail('EXDEV');
-    const { mount, path, attrs } = l!;
+  return withPaths(ctx, call, process, [{ arg: pathArg, dirfd: pathArg === 1 ? 0 : null, follow }], ([l], caller) => next(() => placeOf(l!, caller), ({ mount, path, attrs, trailingSlash }): MaybePromise<Opened> => {
     const fs = mount.fs;
     const access = flags & 3;
     if (attrs === undefined) {
       if (!creating) throw fail('ENOENT');
-      if (l!.trailingSlash) throw fail('EISDIR');
+      if (trailingSlash) throw fail('EISDIR');
       if (!fs.create) throw fail('EROFS');
       const fileMode = S_IFREG | (mode & 0o7777 & ~caller.umask);
       return next(() => fs.create!(path, flags, fileMode, caller), (handle) => ({ mount, path, handle, type: S_IFREG, pathOnly: false }));
     }
     if (creating && (flags & O_EXCL) !== 0) throw fail('EEXIST');
-    if (l!.trailingSlash && !isDir(attrs)) throw fail('ENOTDIR');
+    if (trailingSlash && !isDir(attrs)) throw fail('ENOTDIR');
     const type = attrs.mode & S_IFMT;
     if ((flags & O_PATH) !== 0) {
       if ((flags & O_DIRECTORY) !== 0 && !isDir(attrs)) throw fail('ENOTDIR');
@@ -77,7 +75,8 @@ function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): bo
       return next(() => fs.truncate!(path, 0, undefined, caller), () => ({ mount, path, handle: undefined, type, pathOnly: false }));
     }
     return { mount, path, handle: undefined, type, pathOnly: false };
-  }, (opened) => {
+  }), (opened) => {
+    if ((flags & (O_TRUNC | O_CREAT)) !== 0) opened.mount.changed(opened.path); // copies for mmap are stale
     const file = new ServedFile(opened.mount, opened.path, opened.mount.guestPath(opened.path), flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW), opened.handle, opened.type, ctx.log, opened.pathOnly);
     try {
       placeholder(ctx, call, process, file, (flags & O_CLOEXEC) !== 0);
@@ -86,6 +85,14 @@ function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): bo
       throw error;
     }
   });
+}
+
+/** Where an open lands: a place in a mount, or the file a served fd's /proc/self/fd/N link
+ * names (opened anew, as the kernel reopens through the link). */
+function placeOf(l: Located, caller: Caller): MaybePromise<{ mount: Mount; path: string; attrs: Attributes | undefined; trailingSlash: boolean }> {
+  if (l.kind === 'inside') return l;
+  if (l.kind !== 'fd') throw fail('EXDEV');
+  return next(() => existing(l, caller), (found) => ({ ...found, trailingSlash: false }));
 }
 
 function chdirCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): boolean {

@@ -77,6 +77,7 @@ function accessCall(pathArg: number, dirfd: number | null, flagsArg: number | un
 function readlinkCall(pathArg: number, dirfd: number | null): CallHandler {
   return (ctx, call, process) => withPaths(ctx, call, process, [{ arg: pathArg, dirfd, follow: false, emptyPath: true }], ([l], caller) =>
     next(() => existing(l!, caller), ({ mount, path, attrs }) => {
+      if (l!.kind === 'fd' && l!.magic) return l!.file.guestPath; // the magic link names the file
       if (!isLink(attrs)) throw fail('EINVAL');
       if (!mount.fs.readlink) throw fail('EINVAL');
       return mount.fs.readlink(path, caller);

@@ -15,11 +15,13 @@ import type { PathRoute } from '../monitor/routing.js';
 import { CHANGE_HANDLERS } from './change-calls.js';
 import type { VfsContext } from './context.js';
 import { FILE_HANDLERS } from './file-calls.js';
+import { Materializer } from './materialize.js';
+import { MATERIALIZED_HANDLERS } from './materialized-calls.js';
 import { Mounts } from './mounts.js';
 import { OPEN_HANDLERS } from './open-calls.js';
 import { STAT_HANDLERS, type CallHandler } from './stat-calls.js';
 
-export const VFS_CALLS: Readonly<Record<string, CallHandler>> = { ...STAT_HANDLERS, ...OPEN_HANDLERS, ...CHANGE_HANDLERS, ...FILE_HANDLERS };
+export const VFS_CALLS: Readonly<Record<string, CallHandler>> = { ...STAT_HANDLERS, ...OPEN_HANDLERS, ...CHANGE_HANDLERS, ...FILE_HANDLERS, ...MATERIALIZED_HANDLERS };
 
 export interface VfsOptions {
   readonly routes: readonly PathRoute[];
@@ -34,11 +36,12 @@ export interface VfsOptions {
 export class VfsService {
   readonly mounts: Mounts;
   private readonly context: VfsContext;
+  private readonly materializer = new Materializer();
   private readonly handlers: (CallHandler | undefined)[] = [];
 
   constructor(options: VfsOptions) {
     this.mounts = new Mounts(options.routes);
-    this.context = { ...options, mounts: this.mounts, log: options.log };
+    this.context = { ...options, mounts: this.mounts, materializer: this.materializer, log: options.log };
     for (const [name, handler] of Object.entries(VFS_CALLS)) {
       const nr = syscallNumber(name);
       if (nr !== undefined) this.handlers[nr] = handler;
@@ -61,5 +64,6 @@ export class VfsService {
         this.context.log(`umview-lite: module ${mount.name}: destroy: ${String(error)}`);
       }
     }
+    this.materializer.dispose();
   }
 }

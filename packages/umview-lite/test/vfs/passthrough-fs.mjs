@@ -22,10 +22,23 @@ export default function passthrough(options) {
   const ops = {
     getattr: (p) => attrs(fs.lstatSync(host(p), { bigint: true })),
     readlink: (p) => fs.readlinkSync(host(p)),
-    readdir: (p) => fs.readdirSync(host(p), { withFileTypes: true }).map((d) => ({
-      name: d.name,
-      mode: d.isDirectory() ? 0o040000 : d.isSymbolicLink() ? 0o120000 : d.isFile() ? 0o100000 : d.isFIFO() ? 0o010000 : undefined,
-    })),
+    // In the directory's own order (fs.readdirSync sorts the names: tar, du and find would see
+    // another order than natively).
+    readdir: (p) => {
+      const dir = fs.opendirSync(host(p));
+      const entries = [];
+      try {
+        for (let d = dir.readSync(); d !== null; d = dir.readSync()) {
+          entries.push({
+            name: d.name,
+            mode: d.isDirectory() ? 0o040000 : d.isSymbolicLink() ? 0o120000 : d.isFile() ? 0o100000 : d.isFIFO() ? 0o010000 : undefined,
+          });
+        }
+      } finally {
+        dir.closeSync();
+      }
+      return entries;
+    },
     open: (p, flags) => fs.openSync(host(p), flags & ~0o2000000 & ~0o2000), // the monitor keeps O_APPEND and O_CLOEXEC
     create: (p, flags, mode) => fs.openSync(host(p), (flags | 0o100) & ~0o2000, mode),
     read: (p, fd, length, position) => {
@@ -47,11 +60,12 @@ export default function passthrough(options) {
     link: (existing, p) => fs.linkSync(host(existing), host(p)),
     symlink: (target, p) => fs.symlinkSync(target, host(p)),
     chmod: (p, mode) => fs.chmodSync(host(p), mode),
-    chown: (p, uid, gid) => fs.chownSync(host(p), uid, gid),
+    chown: (p, uid, gid) => fs.lchownSync(host(p), uid, gid), // lchown, fchownat(AT_SYMLINK_NOFOLLOW): the link itself
     utimens: (p, atimeNs, mtimeNs) => {
-      const st = fs.statSync(host(p), { bigint: true });
+      // The path itself (a symlink: utimensat with AT_SYMLINK_NOFOLLOW).
+      const st = fs.lstatSync(host(p), { bigint: true });
       const seconds = (ns) => Number(ns) / 1e9;
-      fs.utimesSync(host(p), seconds(atimeNs ?? st.atimeNs), seconds(mtimeNs ?? st.mtimeNs));
+      fs.lutimesSync(host(p), seconds(atimeNs ?? st.atimeNs), seconds(mtimeNs ?? st.mtimeNs));
     },
     statfs: (p) => {
       const s = fs.statfsSync(host(p));

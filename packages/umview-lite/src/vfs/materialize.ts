@@ -1,0 +1,86 @@
+// Served files the kernel itself must read: an mmap of a served file, an execve of a program
+// stored in a module. The monitor writes the file's bytes (read through the module) into a
+// directory only the user running it can change (ptrace-core's private-directory rule: what
+// is read back from there runs) and maps or runs that copy. A copy is made again when the file
+// changed since (its size, mtime, or a write through the monitor); the directory goes with the
+// monitor. Writes to a MAP_SHARED mapping reach the copy, not the module (nor other mappings
+// made after the file changed): a module's file is not page-cache backed.
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { privateDirectoryProblem } from '@umview/ptrace-core/internal';
+import { fail } from './errors.js';
+import type { Caller, FileHandle, MaybePromise } from './file-system.js';
+import { next } from './maybe.js';
+import type { Mount } from './mount.js';
+import { isDir, S_IFMT, S_IFREG } from './walk.js';
+
+const CHUNK = 1 << 20;
+
+export class Materializer {
+  private dir: string | undefined;
+  private count = 0;
+  private readonly copies = new Map<string, { key: string; file: string }>();
+
+  /** The host path of a copy of the served file `path` (a regular file). */
+  copyOf(mount: Mount, path: string, caller: Caller): MaybePromise<string> {
+    return next(() => mount.fs.getattr(path, caller), (attrs) => {
+      if (isDir(attrs)) throw fail('EISDIR');
+      if ((attrs.mode & S_IFMT) !== S_IFREG) throw fail('EACCES');
+      const id = `${mount.prefix}\0${path}`;
+      const key = `${attrs.size}\0${attrs.mtimeNs ?? ''}\0${mount.versionOf(path)}\0${attrs.mode}`;
+      const known = this.copies.get(id);
+      if (known?.key === key) return known.file;
+      if (!mount.fs.read) throw fail('EACCES');
+      return next(() => (mount.fs.open ? mount.fs.open(path, 0, caller) : undefined), (handle) => {
+        const file = join(this.directory(), String(++this.count));
+        const fd = openSync(file, 'wx', attrs.mode & 0o755);
+        const copy = (position: number): MaybePromise<string> => next(
+          () => mount.fs.read!(path, handle, CHUNK, position, caller),
+          (data) => {
+            if (data.length > 0) writeSync(fd, data);
+            if (data.length === CHUNK) return copy(position + data.length);
+            closeSync(fd);
+            this.release(mount, path, handle);
+            this.copies.set(id, { key, file });
+            return file;
+          },
+          (error) => {
+            closeSync(fd);
+            this.release(mount, path, handle);
+            throw error;
+          },
+        );
+        return copy(0);
+      });
+    });
+  }
+
+  private release(mount: Mount, path: string, handle: FileHandle): void {
+    if (!mount.fs.open || !mount.fs.release) return;
+    try {
+      const done = mount.fs.release(path, handle);
+      if (done instanceof Promise) done.catch(() => undefined);
+    } catch {
+      /* the copy is made; a failing release changes nothing for it */
+    }
+  }
+
+  private directory(): string {
+    if (this.dir === undefined) {
+      const dir = mkdtempSync(join(tmpdir(), 'umview-vfs-')); // mode 0700, ours
+      const problem = privateDirectoryProblem(dir);
+      if (problem) throw new Error(`cannot keep copies of served files: ${problem}`);
+      this.dir = dir;
+    }
+    return this.dir;
+  }
+
+  /** The monitor stops: the copies go. */
+  dispose(): void {
+    if (this.dir !== undefined) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
+    this.copies.clear();
+  }
+}
+
