@@ -13,21 +13,19 @@ import type { ScratchDirectory } from './scratch-directory.js';
 
 export type Compression = 'gzip' | 'xz';
 
-function decompressor(compression: Compression, source: Readable): Readable {
-  if (compression === 'gzip') return source.pipe(createGunzip());
-  const web = Readable.toWeb(source) as unknown as ReadableStream<Uint8Array>;
-  return Readable.fromWeb(new XzReadableStream(web) as unknown as WebReadableStream<Uint8Array>);
+/** The streams that turn `path` into its decompressed bytes. */
+function decompressing(path: string, compression: Compression): [Readable, ...NodeJS.ReadWriteStream[]] {
+  if (compression === 'gzip') return [createReadStream(path), createGunzip()];
+  const compressed = Readable.toWeb(createReadStream(path)) as unknown as ReadableStream<Uint8Array>;
+  return [Readable.fromWeb(new XzReadableStream(compressed) as unknown as WebReadableStream<Uint8Array>)];
 }
 
-/** Decompresses `path` into a scratch file, returned open (its label: `path`). */
+/** Decompresses `path` into a scratch file, returned open (its label: `path`). A stream that
+ * would fill the scratch file system (a decompression bomb) stops with an error first. */
 export async function decompressToScratch(path: string, compression: Compression, scratch: ScratchDirectory): Promise<PositionalFile> {
   const fd = scratch.anonymousFile();
   try {
-    const source = createReadStream(path);
-    const output = decompressor(compression, source);
-    // Errors of the source (a read error) and of the decoder both end the pipeline.
-    source.on('error', (error) => output.destroy(error));
-    await pipeline(output, writerTo(fd));
+    await pipeline([...decompressing(path, compression), writerTo(fd, scratch.freeBytes())]);
   } catch (error) {
     closeSync(fd);
     throw new ArchiveError(`${path}: cannot decompress the ${compression} data: ${(error as Error).message}`);

@@ -53,11 +53,16 @@ export class PositionalFile {
 const pwrite = promisify(write);
 
 /** A stream that writes to `fd` from its start and never closes it (fs.createWriteStream on
- * an fd closes it when a pipeline destroys it after an error, whatever autoClose says). */
-export function writerTo(fd: number): Writable {
+ * an fd closes it when a pipeline destroys it after an error, whatever autoClose says); it
+ * fails rather than write more than `limit` bytes. */
+export function writerTo(fd: number, limit = Number.MAX_SAFE_INTEGER): Writable {
   let position = 0;
   return new Writable({
     write(chunk: Buffer, _encoding, callback) {
+      if (position + chunk.length > limit) {
+        callback(new Error(`more than ${limit} bytes, the space left for it`));
+        return;
+      }
       (async () => {
         for (let done = 0; done < chunk.length; ) done += (await pwrite(fd, chunk, done, chunk.length - done, position + done)).bytesWritten;
         position += chunk.length;

@@ -5,7 +5,7 @@
 // archives (~/.cache/...), else a fresh 0700 directory under the system's temporary directory.
 // Each mount takes its own subdirectory; every file is unlinked as soon as it is open (a crash
 // leaves no copy of the archive behind), and the subdirectory goes at `remove`.
-import { mkdtempSync, openSync, rmSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync, statfsSync, unlinkSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makePrivateDirectory, privateDirectoryProblem } from '@umview/ptrace-core/internal';
@@ -47,6 +47,12 @@ export class ScratchDirectory {
     const fd = openSync(path, 'wx+', 0o600);
     unlinkSync(path);
     return fd;
+  }
+
+  /** What may be written here: the file system's free space, less a tenth of it left to others. */
+  freeBytes(): number {
+    const { bavail, bsize } = statfsSync(this.path);
+    return Math.floor(bavail * bsize * 0.9);
   }
 
   remove(): void {

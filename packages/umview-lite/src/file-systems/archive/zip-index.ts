@@ -109,7 +109,7 @@ class ZipContent implements MemberContent {
       if (entry.uncompressedSize <= IN_MEMORY_LIMIT) return bufferReader(await readAll(stream, IN_MEMORY_LIMIT));
       const fd = this.scratch().anonymousFile();
       try {
-        await pipeline(stream, writerTo(fd));
+        await pipeline(stream, writerTo(fd, this.scratch().freeBytes()));
       } catch (error) {
         closeSync(fd);
         throw error;
