@@ -11,6 +11,11 @@ import { skipEachWhen } from '@umview/test-fixtures/skip';
 import { exec, tempDir, tokenize, umview } from '../helpers.js';
 import { makeSourceTree, run } from './archive-fixtures.js';
 
+/** Skips the test with `reason` when there is one (the skip-reasons reporter lists it). */
+function needs(ctx: { skip(note: string): void }, reason: string | undefined): void {
+  if (reason) ctx.skip(reason);
+}
+
 const MOUNT = '/archive-test-mount';
 
 const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
@@ -83,7 +88,8 @@ const FIND_AND_SUM = `find "$T" | sort; find "$T" -type f | sort | xargs -d '\\n
 describe('programs over an archive mount, against its extraction', () => {
   skipEachWhen(missing.tool('tar', 'tar'));
   for (const [name, format] of Object.entries(formats)) {
-    it.skipIf(format.skip)(`${name}: find, sha256sum of every file, diff -r${format.skip ? `: ${format.skip}` : ''}`, async () => {
+    it(`${name}: find, sha256sum of every file, diff -r`, async (ctx) => {
+    needs(ctx, format.skip);
       const mounted = format.make(sourceTree(), tempDir('archive-'));
       const out = await same(mounted, FIND_AND_SUM);
       expect(out).toContain('$T/a/b/c/binary.bin');
@@ -104,18 +110,21 @@ describe('programs over an archive mount, against its extraction', () => {
     expect(out).toContain('a long way down');
   });
 
-  it.skipIf(missing.tool('python3'))(`python3 runs a script stored in the archive${missing.tool('python3') ? `: ${missing.tool('python3')}` : ''}`, async () => {
+  it(`python3 runs a script stored in the archive`, async (ctx) => {
+    needs(ctx, missing.tool('python3'));
     const mounted = formats['tar (GNU)']!.make(sourceTree(), tempDir('archive-'));
     expect(await same(mounted, 'python3 "$T/a/script.py"')).toBe('python from $T/a\nhello, archive\n');
   });
 
-  it.skipIf(missing.tool('gcc', 'gcc'))(`gcc compiles a C file stored in the archive (output outside the mount)${missing.tool('gcc', 'gcc') ? `: ${missing.tool('gcc', 'gcc')}` : ''}`, async () => {
+  it(`gcc compiles a C file stored in the archive (output outside the mount)`, async (ctx) => {
+    needs(ctx, missing.tool('gcc', 'gcc'));
     const mounted = formats['tar (GNU)']!.make(sourceTree(), tempDir('archive-'));
     const out = tempDir('archive-gcc-');
     expect(await same(mounted, `gcc -o "${out}/prog" "$T/a/prog.c" && "${out}/prog"`)).toBe('compiled from the archive\n');
   });
 
-  it.skipIf(missing.tool('gcc', 'gcc'))(`programs stored in the archive run: a script and an ELF executable${missing.tool('gcc', 'gcc') ? `: ${missing.tool('gcc', 'gcc')}` : ''}`, async () => {
+  it(`programs stored in the archive run: a script and an ELF executable`, async (ctx) => {
+    needs(ctx, missing.tool('gcc', 'gcc'));
     const tree = sourceTree();
     mkdirSync(join(tree, 'bin'));
     run('gcc', ['-o', join(tree, 'bin/prog'), join(tree, 'a/prog.c')]);
