@@ -227,6 +227,20 @@ describe('archives made by GNU tar and zip, against their extraction', () => {
     fs.release('/a/b/c/binary.bin', handle);
   });
 
+  it('a tar without directory entries: its directories are implied (0755), a later member replaces an earlier one', async () => {
+    const archive = join(tempDir('archive-'), 'flat.tar');
+    run('tar', ['--no-recursion', '-cf', archive, '-C', source, 'a/b/c/binary.bin', 'hello.txt']);
+    const second = join(tempDir('archive-'), 'hello.txt');
+    writeFileSync(second, 'replaced\n');
+    run('tar', ['-rf', archive, '-C', join(second, '..'), 'hello.txt']);
+    const fs = await mount(archive);
+    expect(fs.readdir('/').map((e) => e.name).sort()).toEqual(['a', 'hello.txt']);
+    for (const dir of ['/a', '/a/b', '/a/b/c']) expect(fs.getattr(dir)).toMatchObject({ mode: 0o40755, uid: undefined });
+    expect(fs.getattr('/a/b').nlink).toBe(3);
+    expect((await readWhole(fs, '/hello.txt')).toString()).toBe('replaced\n');
+    expect(fs.getattr('/a/b/c/binary.bin').size).toBe(300_000);
+  });
+
   it('is read-only: opens for writing, access(W_OK) and xattr changes fail with EROFS', async () => {
     const archive = join(tempDir('archive-'), 'a.tar');
     run('tar', ['-cf', archive, '-C', source, '.']);
