@@ -25,3 +25,8 @@ export type { Bind } from './guest/namespace.js';
 export type { GuestRootSpec } from './guest/guest-root-options.js';
 export type { BindPreset } from './guest/default-binds.js';
 export { MetadataStoreError } from './fake-root/metadata-store.js';
+/** File-system modules (a module's `fileSystem`): the operations the monitor turns the traced
+ * programs' calls on its mount into (src/vfs/file-system.ts). */
+export { FsError, RENAME_NOREPLACE, RENAME_EXCHANGE } from './vfs/file-system.js';
+export type { FileSystem, Attributes, DirectoryEntry, FileSystemStats, Caller, FileHandle, MaybePromise, ErrnoCode } from './vfs/file-system.js';
+export { DEFAULT_TIMEOUT_MS as DEFAULT_FILE_SYSTEM_TIMEOUT_MS } from './vfs/mount.js';

@@ -1,5 +1,6 @@
 // The README's examples, embedded verbatim: the library (examples/unreal-cat.mjs) and a module
-// of one's own (examples/hide-secret.mjs, loaded by the built CLI with -m). Check the
+// of one's own (examples/hide-secret.mjs, loaded by the built CLI with -m), a file-system module
+// (examples/hello-fs.mjs, mounted with -m FILE,/mnt). Check the
 // embeddings, then run both as a user would.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ const cli = join(pkg, 'dist', 'cli.cjs');
 
 it('the README embeds its examples verbatim', () => {
   const examples = readmeExamples(pkg);
-  expect(examples.map((e) => e.file)).toEqual(['examples/unreal-cat.mjs', 'examples/hide-secret.mjs']);
+  expect(examples.map((e) => e.file)).toEqual(['examples/unreal-cat.mjs', 'examples/hide-secret.mjs', 'examples/hello-fs.mjs']);
   for (const example of examples) expect(example.embedded).toBe(example.source);
 });
 
@@ -40,4 +41,11 @@ it('hide-secret: paths under the prefix read as empty, others as they are', () =
   const secret = node([cli, '-m', './examples/hide-secret.mjs', '--', 'cat', '/secret/anything']);
   expect(secret.status).toBe(0);
   expect(secret.stdout).toBe('');
+});
+
+it('hello-fs: a tree that exists only in the module, read-only', () => {
+  const run = node([cli, '-m', './examples/hello-fs.mjs,/hello,who=you', '--', 'sh', '-c', 'ls -R /hello; cat /hello/latest; cd /hello/docs && pwd && cat about.md; mkdir /hello/new']);
+  expect(run.stdout).toBe('/hello:\ndocs\ngreeting.txt\nlatest\n\n/hello/docs:\nabout.md\nhello, you\n/hello/docs\n# hello-fs\nEvery byte here comes from the module.\n');
+  expect(run.stderr).toMatch(/mkdir: cannot create directory .\/hello\/new.: Read-only file system/);
+  expect(run.status).toBe(1);
 });

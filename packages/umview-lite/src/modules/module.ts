@@ -11,7 +11,8 @@
 //      the call as the program made it. If it returns true, the call is the module's: the
 //      monitor does nothing more with it (no path rewriting, no proxy, no cwd tracking).
 //   2. otherwise (false, or no handleSyscall) the monitor goes on with the call as the module
-//      left it: the proxy (virtual fds, paths of `proxy: true` modules), then path rewriting
+//      left it: the mounts of file-system modules (`fileSystem`, vfs/), the proxy (virtual
+//      fds, paths of `proxy: true` modules), then path rewriting
 //      through mapPath (the longest prefix), then the cwd (getcwd, fchdir).
 // Claims that conflict are refused when the modules load (a ModuleConflictError naming both
 // modules): two modules listing the same syscall, or serving the same path prefix. A module

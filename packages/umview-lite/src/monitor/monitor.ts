@@ -452,6 +452,7 @@ export class Monitor {
         this.dropReturn(stop.tid);
         this.memory.retire(stop.tid);
         this.processes.threadExited(stop.tracee.pidIfKnown ?? stop.tid, stop.tid);
+        if (this.vfs && this.processes.find(stop.tracee.pidIfKnown ?? stop.tid) === undefined) this.vfs.processExited(stop.tracee.pidIfKnown ?? stop.tid);
         if (stop.tid === this.rootPid && this.options.killOnExit) this.killTheRest();
         break;
       default:

@@ -1,11 +1,13 @@
-// The routing table: which module serves which path prefix (in which mode, remap or proxy) and
+// The routing table: which module serves which path prefix (in which mode: remap, proxy, or fs
+// for a module that is a file system, served by vfs/) and
 // which syscalls by number, and for every syscall the monitor stops, who handles it and in which
 // order. The monitor dispatches from it (monitor.ts), the seccomp filter is made from it, and
 // the let-through predicate (let-through.ts) is derived from it: they cannot disagree.
 // `umview-lite -m MODULE... --routing` prints it (describeRouting).
 //
 // Order for one call (the module contract, module.ts): the module that claims the syscall by
-// number first; if it returns true the monitor does nothing more. Then the proxy (virtual fds,
+// number first; if it returns true the monitor does nothing more. Then the file-system modules'
+// mounts (vfs/: paths that reach a mount, served fds), the proxy (virtual fds,
 // paths of proxy-mode modules), then path rewriting (remap-mode modules, and what the proxy
 // leaves: execve, chdir), then the cwd (getcwd, fchdir).
 import { syscallNumber } from '@umview/ptrace-core';
@@ -197,6 +199,7 @@ export function describeRouting(table: RoutingTable): string {
     if (!route) continue;
     const handlers = [
       route.module ? `module ${route.module.name}` : undefined,
+      table.fs && (route.paths !== undefined || route.proxy || route.follows === 'cwd') ? 'mounts' : undefined,
       route.fakeRoot ? 'fake root' : undefined,
       route.guestRoot ? 'guest root' : undefined,
       route.proxy ? 'proxy' : undefined,
@@ -209,7 +212,8 @@ export function describeRouting(table: RoutingTable): string {
   lines.push(
     '',
     '  syscalls by route: handled by, in this order  |  let through at the seccomp stop when',
-    '    (module M: claims the syscall, sees it first, true from handleSyscall ends it; proxy: virtual fds',
+    '    (module M: claims the syscall, sees it first, true from handleSyscall ends it; mounts: file-system',
+    '    modules\' mounts and served fds (mode fs); proxy: virtual fds',
     '    and paths of proxy-mode modules, fd calls stop only on a virtual fd; paths: path rewriting;',
     '    cwd, getcwd, dir-open, exec: what the monitor follows whatever the paths)',
   );

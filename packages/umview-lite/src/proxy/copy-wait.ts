@@ -62,7 +62,7 @@ export function waitInTracee(call: SyscallCall, wait: CopyWait, expectReturn: (c
 }
 
 /** A pipe, socket or device in blocking mode (a regular file's copy never waits). */
-function mayBlock(fd: number): boolean {
+export function mayBlock(fd: number): boolean {
   let mode: number;
   try {
     mode = fstatSync(fd).mode;

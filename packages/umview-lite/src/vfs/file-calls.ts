@@ -13,6 +13,7 @@ import { callerOf, put, serve, type VfsContext } from './context.js';
 import { encodeAttributesStat, encodeStatfs, fullAttributes, DEFAULT_STATFS } from './encode.js';
 import { fail } from './errors.js';
 import type { Caller, DirectoryEntry, MaybePromise } from './file-system.js';
+import { fcntlLockCall, flockCall } from './lock-calls.js';
 import { next } from './maybe.js';
 import { ServedFile } from './served-file.js';
 import type { CallHandler } from './stat-calls.js';
@@ -218,6 +219,8 @@ const getdentsCall = onFd((ctx, call, _p, file, caller) => serve(ctx, call, file
 const closeCall = onFd((ctx, call, process, file, caller) => {
   const fd = call.int(0);
   const fs = file.mount.fs;
+  // Closing any fd on a file drops the process's POSIX record locks on it (fcntl(2)).
+  file.mount.locks.unlock(file.path, 'posix', process.pid);
   serve(ctx, call, file.mount, () => {
     if (file.pathOnly || !fs.flush) return 0;
     return next(() => fs.flush!(file.path, file.handle, caller), () => 0, (error) => error);
@@ -260,7 +263,7 @@ const fallocateCall = onFd((ctx, call, _p, file, caller) => serve(ctx, call, fil
 }, () => call.skip(0)));
 
 /** F_GETFL and F_SETFL are the description's; the fd's own commands (F_DUPFD, F_GETFD,
- * F_SETFD) are the proxy's table (false: it goes on there). Locks: locks.ts. */
+ * F_SETFD) are the proxy's table (false: it goes on there). Locks: lock-calls.ts. */
 function fcntlCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): boolean {
   const file = servedFd(process, call.int(0));
   if (!file) return false;
@@ -274,11 +277,11 @@ function fcntlCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): b
     call.skip(0);
     return true;
   }
-  void ctx;
-  return false;
+  return fcntlLockCall(ctx, call, process, file);
 }
 
 const nothingToDo = onFd((_ctx, call) => call.skip(0));
+const flock = onFd((ctx, call, process, file) => flockCall(ctx, call, process, file));
 
 export const FILE_HANDLERS: Readonly<Record<string, CallHandler>> = {
   read: readCall, pread64: preadCall, readv: readvCall, preadv: readvCall, preadv2: readvCall,
@@ -286,5 +289,6 @@ export const FILE_HANDLERS: Readonly<Record<string, CallHandler>> = {
   lseek: lseekCall, fstat: fstatCall, fstatfs: fstatfsCall, getdents64: getdentsCall,
   close: closeCall, ftruncate: ftruncateCall, fsync: fsyncCall, fdatasync: fsyncCall,
   fchmod: fchmodCall, fchown: fchownCall, fallocate: fallocateCall, fcntl: fcntlCall,
+  flock,
   syncfs: nothingToDo, fadvise64: nothingToDo, readahead: nothingToDo, sync_file_range: nothingToDo,
 };

@@ -151,10 +151,11 @@ export interface FileSystem {
 
   /** Permission bits (07777) of the file (a final symlink followed by the monitor). */
   chmod?(path: string, mode: number, caller: Caller): MaybePromise<void>;
-  /** -1 leaves that id as it is. */
+  /** -1 leaves that id as it is. On the path itself: a final symlink is the link (lchown,
+   * fchownat with AT_SYMLINK_NOFOLLOW), the monitor follows it first for chown. */
   chown?(path: string, uid: number, gid: number, caller: Caller): MaybePromise<void>;
   /** Times in ns since the epoch; undefined leaves that time as it is (UTIME_OMIT; UTIME_NOW
-   * is resolved by the monitor). */
+   * is resolved by the monitor). On the path itself, as chown. */
   utimens?(path: string, atimeNs: bigint | undefined, mtimeNs: bigint | undefined, caller: Caller): MaybePromise<void>;
   /** access(2)'s check (mode: R_OK|W_OK|X_OK, or F_OK = 0). Without it the monitor checks
    * getattr's mode bits against the caller's ids, as the kernel would. */

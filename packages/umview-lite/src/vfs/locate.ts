@@ -14,6 +14,7 @@ import { next } from './maybe.js';
 import type { Mount } from './mount.js';
 import { ServedFile } from './served-file.js';
 import { procFdLinkOf } from '../proxy/path-target.js';
+import { settleCwd } from '../monitor/cwd.js';
 import { isDir, walk, type Walked } from './walk.js';
 
 /** A path argument: its index, its dirfd's index (null: AT_FDCWD), whether a final symlink is
@@ -125,7 +126,12 @@ export function withPaths<T>(
       // The monitor goes on with the call (the proxy, remap modules' rewriting).
       rewrite(false);
       handled = false;
-    } else rewrite(true); // held: the call runs as rewritten, remap modules' paths translated
+    } else {
+      // Held: the call runs as rewritten, remap modules' paths translated; a chdir out of a
+      // mount leaves the guest cwd there (the monitor's own cwd handling has passed).
+      rewrite(true);
+      if (call.name === 'chdir') followCwd(ctx, call, process, located[0]);
+    }
   });
   atStop = false;
   return handled;
@@ -144,4 +150,13 @@ function boundingMount(ctx: VfsContext, starts: readonly (Start | undefined)[]):
     if (where) return where.mount;
   }
   return ctx.mounts.list[0]!;
+}
+
+/** A held chdir that left the mounts: the guest cwd follows it once it succeeds. */
+function followCwd(ctx: VfsContext, call: SyscallCall, process: ProcessState, where: Located | undefined): void {
+  if (where?.kind !== 'outside') return;
+  const guest = where.guest;
+  ctx.hooks.expectReturn(call, (ret) => {
+    if (!ret.isError) settleCwd(process, ctx.translator.claimOf(guest) !== undefined, ctx.translator, guest);
+  });
 }

@@ -4,7 +4,8 @@
 // is read back from there runs) and maps or runs that copy. A copy is made again when the file
 // changed since (its size, mtime, or a write through the monitor); the directory goes with the
 // monitor. Writes to a MAP_SHARED mapping reach the copy, not the module (nor other mappings
-// made after the file changed): a module's file is not page-cache backed.
+// made after the file changed): a module's file is not page-cache backed. A served FIFO is
+// opened as a real FIFO made there, one per node.
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,9 @@ import { fail } from './errors.js';
 import type { Caller, FileHandle, MaybePromise } from './file-system.js';
 import { next } from './maybe.js';
 import type { Mount } from './mount.js';
-import { isDir, S_IFMT, S_IFREG } from './walk.js';
+import { isDir, S_IFIFO, S_IFMT, S_IFREG } from './walk.js';
+import { AT_FDCWD } from '../linux.js';
+import { cString, sys } from '../proxy/host-syscalls.js';
 
 const CHUNK = 1 << 20;
 
@@ -74,6 +77,19 @@ export class Materializer {
       this.dir = dir;
     }
     return this.dir;
+  }
+
+  /** The real FIFO that stands for the served FIFO `path` (one per node, made at its first
+   * open): the tracee opens it itself, and blocks in it as natively. */
+  fifoOf(mount: Mount, path: string): string {
+    const id = `fifo\0${mount.prefix}\0${path}`;
+    const known = this.copies.get(id);
+    if (known) return known.file;
+    const file = join(this.directory(), `fifo-${++this.count}`);
+    const made = sys('mknodat', AT_FDCWD, cString(file), S_IFIFO | 0o600, 0);
+    if (made < 0) throw fail('EIO');
+    this.copies.set(id, { key: '', file });
+    return file;
   }
 
   /** The monitor stops: the copies go. */

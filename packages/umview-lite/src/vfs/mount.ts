@@ -6,6 +6,7 @@ import { DEFAULT_HOLD_TIMEOUT_MS } from '../monitor/held-calls.js';
 import type { UmviewModule } from '../modules/module.js';
 import { components } from '../paths/guest-path.js';
 import type { FileSystem } from './file-system.js';
+import { LockTable } from './locks.js';
 
 /** How long one operation may take by default before its call fails with EIO (the held
  * calls' default). */
@@ -23,6 +24,8 @@ export class Mount {
   private readonly inodes = new Map<string, number>();
   private nextIno = 2;
   private readonly versions = new Map<string, number>();
+  /** flock and fcntl locks on its files, by path. */
+  readonly locks = new LockTable();
 
   constructor(readonly module: UmviewModule & { fileSystem: FileSystem }, prefix: string, index: number) {
     this.fs = module.fileSystem;

@@ -1,11 +1,12 @@
 // Opens of served paths (open, openat, openat2, creat; O_CREAT, O_EXCL, O_TRUNC, O_DIRECTORY,
 // O_NOFOLLOW, O_PATH; the umask applied to a new file's mode): the module's open or create,
 // then a placeholder fd for the tracee (proxy/placeholder.ts) standing for a ServedFile. And
-// chdir/fchdir into a served directory: the tracee's real cwd cannot be there, so the monitor
+// a served FIFO is opened by the tracee itself as a real FIFO of the monitor's (materialize.ts).
+// And chdir/fchdir into a served directory: the tracee's real cwd cannot be there, so the monitor
 // keeps the guest cwd (as for proxy mode) and answers getcwd from it; relative paths are then
 // walked from it (locate.ts).
 import type { SyscallCall } from '@umview/sysvm';
-import { O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_TRUNC, O_WRONLY } from '../linux.js';
+import { AT_FDCWD, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_TRUNC, O_WRONLY } from '../linux.js';
 import type { ProcessState } from '../monitor/process-table.js';
 import { placeholder } from '../proxy/placeholder.js';
 import { serve, type VfsContext } from './context.js';
@@ -16,11 +17,11 @@ import { next } from './maybe.js';
 import type { Mount } from './mount.js';
 import { ServedFile } from './served-file.js';
 import { existing, type CallHandler } from './stat-calls.js';
-import { isDir, isLink, S_IFMT, S_IFREG } from './walk.js';
+import { isDir, isLink, S_IFIFO, S_IFMT, S_IFREG } from './walk.js';
 
 const OPEN_HOW_MAX = 24;
 
-interface Opened { mount: Mount; path: string; handle: FileHandle; type: number; pathOnly: boolean }
+interface Opened { mount: Mount; path: string; handle: FileHandle; type: number; pathOnly: boolean; fifo?: string }
 
 function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): boolean {
   const name = call.name;
@@ -63,6 +64,7 @@ function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): bo
       return { mount, path, handle: undefined, type, pathOnly: true };
     }
     if (isLink(attrs)) throw fail('ELOOP');
+    if (type === S_IFIFO) return { mount, path, handle: undefined, type, pathOnly: false, fifo: ctx.materializer.fifoOf(mount, path) };
     if ((flags & O_DIRECTORY) !== 0 && !isDir(attrs)) throw fail('ENOTDIR');
     if (isDir(attrs)) {
       if (access !== 0 || creating) throw fail('EISDIR');
@@ -76,6 +78,13 @@ function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): bo
     }
     return { mount, path, handle: undefined, type, pathOnly: false };
   }), (opened) => {
+    if (opened.fifo !== undefined) {
+      // A FIFO: the tracee opens the monitor's real one itself (an open that waits for the
+      // other end, and every read and write, block in the tracee, where signals reach them).
+      call.setArg(pathArg, call.placeString(opened.fifo));
+      if (pathArg === 1) call.setArg(0, AT_FDCWD);
+      return;
+    }
     if ((flags & (O_TRUNC | O_CREAT)) !== 0) opened.mount.changed(opened.path); // copies for mmap are stale
     const file = new ServedFile(opened.mount, opened.path, opened.mount.guestPath(opened.path), flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW), opened.handle, opened.type, ctx.log, opened.pathOnly);
     try {

@@ -38,7 +38,9 @@ export class ServedFile implements OpenDescription {
   }
 
   release(): void {
-    if (--this.refs !== 0 || this.pathOnly || !this.mount.fs.release) return;
+    if (--this.refs !== 0) return;
+    this.mount.locks.releaseOwner(this); // its flock and OFD locks
+    if (this.pathOnly || !this.mount.fs.release) return;
     try {
       const done = this.mount.fs.release(this.path, this.handle);
       if (isPromise(done)) done.catch((error: unknown) => this.log(`umview-lite: module ${this.mount.name}: release of ${this.path}: ${String(error)}`));

@@ -15,7 +15,6 @@ import type { Mount } from './mount.js';
 import { isDir, isLink } from './walk.js';
 
 export const AT_SYMLINK_NOFOLLOW = 0x100;
-const AT_EACCESS = 0x200;
 const R_OK = 4;
 const W_OK = 2;
 const X_OK = 1;
@@ -64,7 +63,7 @@ function accessCall(pathArg: number, dirfd: number | null, flagsArg: number | un
     const mode = call.int(pathArg + 1);
     const flags = flagsArg === undefined ? 0 : call.int(flagsArg);
     const spec: PathSpec = { arg: pathArg, dirfd, follow: (flags & AT_SYMLINK_NOFOLLOW) === 0, emptyPath: (flags & AT_EMPTY_PATH) !== 0 };
-    void AT_EACCESS; // the fs ids are the ones checked either way (TraceeCaller)
+    // AT_EACCESS or not: the fs ids (TraceeCaller) are the ones checked, as for a setuid-free tree.
     return withPaths(ctx, call, process, [spec], ([l], caller) => next(() => existing(l!, caller), ({ mount, path, attrs }) => {
       if ((mode & W_OK) !== 0 && !mount.fs.write && !mount.fs.create && !mount.fs.mkdir) throw fail('EROFS');
       if (mount.fs.access) return mount.fs.access(path, mode, caller);

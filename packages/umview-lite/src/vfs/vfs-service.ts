@@ -13,6 +13,7 @@ import type { CallHooks } from '../proxy/context.js';
 import type { FdLayout } from '../proxy/fd-limits.js';
 import type { PathRoute } from '../monitor/routing.js';
 import { CHANGE_HANDLERS } from './change-calls.js';
+import { COPY_HANDLERS } from './copy-calls.js';
 import type { VfsContext } from './context.js';
 import { FILE_HANDLERS } from './file-calls.js';
 import { Materializer } from './materialize.js';
@@ -21,7 +22,7 @@ import { Mounts } from './mounts.js';
 import { OPEN_HANDLERS } from './open-calls.js';
 import { STAT_HANDLERS, type CallHandler } from './stat-calls.js';
 
-export const VFS_CALLS: Readonly<Record<string, CallHandler>> = { ...STAT_HANDLERS, ...OPEN_HANDLERS, ...CHANGE_HANDLERS, ...FILE_HANDLERS, ...MATERIALIZED_HANDLERS };
+export const VFS_CALLS: Readonly<Record<string, CallHandler>> = { ...STAT_HANDLERS, ...OPEN_HANDLERS, ...CHANGE_HANDLERS, ...FILE_HANDLERS, ...MATERIALIZED_HANDLERS, ...COPY_HANDLERS };
 
 export interface VfsOptions {
   readonly routes: readonly PathRoute[];
@@ -53,6 +54,11 @@ export class VfsService {
   handle(call: SyscallCall, process: ProcessState): boolean {
     const handler = this.handlers[call.nr];
     return handler !== undefined && handler(this.context, call, process);
+  }
+
+  /** A process is gone: its POSIX record locks go with it. */
+  processExited(pid: number): void {
+    for (const mount of this.mounts.list) mount.locks.releaseOwner(pid);
   }
 
   /** The monitor stops: every mount's destroy (awaited). */

@@ -50,4 +50,25 @@ describe('a file-system module serves its mount', () => {
     expect(out).toContain('same');
   });
 
+  it('is mounted from `-m FILE,/mnt` (mode fs in --routing), and names a bad timeout', async () => {
+    const routing = await umview(['-m', `${passthrough},${MOUNT},root=${tree()}`, '--routing'], ['true']);
+    expect(routing.stdout + routing.stderr).toMatch(new RegExp(`${MOUNT}\\s+passthrough\\s+fs`));
+    const bad = await umview(['-m', `${passthrough},${MOUNT},root=${tree()},timeout=soon`], ['true']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/timeout=soon is not a positive number of milliseconds/);
+  });
+
+  it('leaves the mount through .. at its root and through an absolute symlink; EXDEV across', async () => {
+    const host = tempDir('umview-vfs-out-');
+    const r = await umview(['-m', `${passthrough},${MOUNT},root=${tree()}`], ['/bin/sh', '-c', [
+      `cd ${MOUNT}/src && ls -d ../..${host} && cd ../.. && pwd`,
+      `ln -s ${host} ${MOUNT}/out-link && echo made > ${MOUNT}/out-link/file && cat ${host}/file`,
+      `ln ${MOUNT}/src/a.txt ${host}/hard`,
+      `mv ${MOUNT}/src/b.txt ${host}/moved && cat ${host}/moved && test ! -e ${MOUNT}/src/b.txt && echo moved`,
+    ].join('; ')]);
+    expect(r.stdout).toBe(`../..${host}\n/\nmade\none\ntwo\nthree\nmoved\n`);
+    expect(r.stderr).toMatch(/ln: failed to create hard link .*Invalid cross-device link/);
+  });
+
+
 });

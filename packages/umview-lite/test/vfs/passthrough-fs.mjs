@@ -5,8 +5,8 @@
 //   throw=NAME   the operation NAME throws a plain Error (a module's bug: EIO)
 //   hang=NAME    the operation NAME never answers (the mount's timeout bounds it)
 // `-m ./passthrough-fs.mjs,/mnt,root=DIR`.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 
 export default function passthrough(options) {
@@ -73,8 +73,7 @@ export default function passthrough(options) {
     },
     mknod: (p, mode) => {
       if ((mode & 0o170000) !== 0o010000) { const e = new Error('EPERM'); e.code = 'EPERM'; throw e; }
-      const r = require_mkfifo(host(p), mode & 0o7777);
-      return r;
+      execFileSync('mkfifo', ['-m', (mode & 0o7777).toString(8), host(p)]); // Node has no mkfifo
     },
   };
   const thrower = typeof options.throw === 'string' ? options.throw : undefined;
@@ -89,13 +88,5 @@ export default function passthrough(options) {
       return new Promise((resolve, reject) => setImmediate(() => { try { resolve(op(...args)); } catch (e) { reject(e); } }));
     };
   }
-  void fsp;
   return { name: 'passthrough', fileSystem };
-}
-
-/** mkfifo without a native addon: the mknod(1) tool. */
-function require_mkfifo(path, mode) {
-  const { execFileSync } = globalThis.process.getBuiltinModule?.('node:child_process') ?? {};
-  if (!execFileSync) throw Object.assign(new Error('EPERM'), { code: 'EPERM' });
-  execFileSync('mkfifo', ['-m', mode.toString(8), path]);
 }
