@@ -6,16 +6,19 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
-import { XzReadableStream } from 'xz-decompress';
 import { ArchiveError } from './archive-index.js';
+import { loadLibrary } from './load-library.js';
 import { PositionalFile, writerTo } from './positional-file.js';
 import type { ScratchDirectory } from './scratch-directory.js';
 
 export type Compression = 'gzip' | 'xz';
 
+type XzModule = typeof import('xz-decompress');
+
 /** The streams that turn `path` into its decompressed bytes. */
-function decompressing(path: string, compression: Compression): [Readable, ...NodeJS.ReadWriteStream[]] {
+async function decompressing(path: string, compression: Compression): Promise<[Readable, ...NodeJS.ReadWriteStream[]]> {
   if (compression === 'gzip') return [createReadStream(path), createGunzip()];
+  const { XzReadableStream } = await loadLibrary<XzModule>('xz-decompress');
   const compressed = Readable.toWeb(createReadStream(path)) as unknown as ReadableStream<Uint8Array>;
   return [Readable.fromWeb(new XzReadableStream(compressed) as unknown as WebReadableStream<Uint8Array>)];
 }
@@ -25,7 +28,7 @@ function decompressing(path: string, compression: Compression): [Readable, ...No
 export async function decompressToScratch(path: string, compression: Compression, scratch: ScratchDirectory): Promise<PositionalFile> {
   const fd = scratch.anonymousFile();
   try {
-    await pipeline([...decompressing(path, compression), writerTo(fd, scratch.freeBytes())]);
+    await pipeline([...(await decompressing(path, compression)), writerTo(fd, scratch.freeBytes())]);
   } catch (error) {
     closeSync(fd);
     throw new ArchiveError(`${path}: cannot decompress the ${compression} data: ${(error as Error).message}`);

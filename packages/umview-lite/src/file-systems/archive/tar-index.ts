@@ -6,9 +6,10 @@
 // offset). Two things node-tar leaves out are read here: the owner names and device numbers of
 // GNU-format headers (node-tar reads them from POSIX ustar headers only) and pax times to the
 // nanosecond (node-tar keeps milliseconds).
-import { Header, Pax } from 'tar';
+import type { Pax } from 'tar';
 import { ArchiveError, makedev, type ArchiveIndex, type ArchiveMember, type MemberType } from './archive-index.js';
 import { inPlace } from './in-place.js';
+import { loadLibrary } from './load-library.js';
 import type { PositionalFile } from './positional-file.js';
 
 const BLOCK = 512;
@@ -78,6 +79,7 @@ class BlockReader {
 
 /** Indexes the tar in `file`. `close` closes `file`. */
 export async function indexTar(file: PositionalFile): Promise<ArchiveIndex> {
+  const { Header, Pax } = await loadLibrary<typeof import('tar')>('tar');
   const blocks = new BlockReader(file);
   const members: ArchiveMember[] = [];
   const warnings: string[] = [];
@@ -92,7 +94,7 @@ export async function indexTar(file: PositionalFile): Promise<ArchiveIndex> {
   while (offset + BLOCK <= file.size) {
     const block = await blocks.bytes(offset, BLOCK);
     if (block.length < BLOCK) throw new ArchiveError(`${where(offset)}: the archive is cut short (the file shrank while read)`);
-    let header: Header;
+    let header: InstanceType<typeof Header>;
     try {
       header = new Header(block);
     } catch (error) {

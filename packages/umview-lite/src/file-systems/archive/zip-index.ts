@@ -7,11 +7,12 @@
 import { closeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import type { Entry, ZipFile } from 'yauzl';
 import { FsError } from '../../vfs/file-system.js';
 import { ArchiveError, type ArchiveIndex, type ArchiveMember, type MemberContent, type MemberReader, type MemberType } from './archive-index.js';
 import { PositionalFile, writerTo } from './positional-file.js';
 import { inPlace } from './in-place.js';
+import { loadLibrary } from './load-library.js';
 import type { ScratchDirectory } from './scratch-directory.js';
 
 const MADE_ON_UNIX = 3;
@@ -145,6 +146,7 @@ function memberOf(entry: Entry, name: string, content: MemberContent): ArchiveMe
 export async function indexZip(file: PositionalFile, scratch: () => ScratchDirectory): Promise<ArchiveIndex> {
   // yauzl gets its own descriptor of the archive (it closes it itself, when the last of its
   // streams ends after `close`); stored members are read through `file`'s.
+  const yauzl = await loadLibrary<Yauzl>('yauzl');
   let zip: ZipFile;
   try {
     zip = await new Promise<ZipFile>((resolve, reject) =>
@@ -154,19 +156,21 @@ export async function indexZip(file: PositionalFile, scratch: () => ScratchDirec
     throw new ArchiveError(`${file.label}: not a readable zip: ${(error as Error).message}`);
   }
   try {
-    return await indexEntries(zip, file, scratch);
+    return await indexEntries(yauzl, zip, file, scratch);
   } catch (error) {
     zip.close();
     throw error;
   }
 }
 
+type Yauzl = typeof import('yauzl');
+
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** A member's name: yauzl's decoding (UTF-8 when flagged or given in Info-ZIP's Unicode path
  * field, else CP437), except that a name in an archive made on Unix that is valid UTF-8 is
  * taken as UTF-8, as Info-ZIP's unzip does on Unix (zip 3.0 stores names as they are). */
-function memberName(entry: Entry): string {
+function memberName(yauzl: Yauzl, entry: Entry): string {
   const flagged = (entry.generalPurposeBitFlag & 0x800) !== 0 || entry.extraFields.some(({ id }) => id === 0x7075);
   if (!flagged && entry.versionMadeBy >> 8 === MADE_ON_UNIX) {
     try {
@@ -178,7 +182,7 @@ function memberName(entry: Entry): string {
   return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
 }
 
-async function indexEntries(zip: ZipFile, file: PositionalFile, scratch: () => ScratchDirectory): Promise<ArchiveIndex> {
+async function indexEntries(yauzl: Yauzl, zip: ZipFile, file: PositionalFile, scratch: () => ScratchDirectory): Promise<ArchiveIndex> {
   const entries: Entry[] = [];
   await new Promise<void>((resolve, reject) => {
     zip.on('entry', (entry: Entry) => {
@@ -196,7 +200,7 @@ async function indexEntries(zip: ZipFile, file: PositionalFile, scratch: () => S
   for (const entry of entries) {
     // decodeStrings is off so that a bad name is this file system's to refuse (member-name.ts),
     // not a reason for yauzl to give up on the whole archive.
-    const name = memberName(entry);
+    const name = memberName(yauzl, entry);
     if (entry.relativeOffsetOfLocalHeader + 30 + entry.compressedSize > file.size) {
       throw new ArchiveError(`${file.label}: member ${name} claims ${entry.compressedSize} bytes at byte ${entry.relativeOffsetOfLocalHeader}, beyond the file's ${file.size} bytes: the zip is truncated or its central directory lies`);
     }
