@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SyscallCall } from '@umview/sysvm';
-import { run, type ModuleContext, type UmviewModule } from '@umview/umview-lite';
+import { run, type ModuleContext, type MonitorStats, type UmviewModule } from '@umview/umview-lite';
 import { TRACE_MODES, fixture, processesWith, tempDir, umview } from './helpers.js';
 
 const program = fixture('held-calls');
@@ -44,10 +44,10 @@ function roleModule(handle: (call: SyscallCall, role: number, context: ModuleCon
 }
 
 /** Runs held-calls.c with `args` under `module`; its output. */
-async function runFixture(module: UmviewModule, args: string[], trace: (typeof TRACE_MODES)[number]): Promise<{ out: string; exitStatus: number }> {
+async function runFixture(module: UmviewModule, args: string[], trace: (typeof TRACE_MODES)[number]): Promise<{ out: string; exitStatus: number; stats: MonitorStats }> {
   const out = join(tempDir(), 'out');
   const result = await run([program, ...args], { modules: [module], trace, spawn: { stdout: { path: out } } });
-  return { out: readFileSync(out, 'utf8'), exitStatus: result.exitStatus };
+  return { out: readFileSync(out, 'utf8'), exitStatus: result.exitStatus, stats: result.stats };
 }
 
 /** A skip with the outcome's value, or -EIO for a failure. */
@@ -99,8 +99,9 @@ describe.each(TRACE_MODES)('--trace=%s', (trace) => {
         late.resolve(7); // too late: dropped
       }, { timeoutMs: 20 });
     });
-    const { out } = await runFixture(module, ['one', String(ROLE.NO_ANSWER)], trace);
+    const { out, stats } = await runFixture(module, ['one', String(ROLE.NO_ANSWER)], trace);
     expect(out).toBe(`result -1 errno ${EIO}\n`);
+    expect([stats.held, stats.heldTimedOut]).toEqual([1, 1]);
     expect(outcomes).toHaveLength(1);
     expect(outcomes[0]).toMatchObject({ ok: false, error: { name: 'FsError', code: 'EIO' } });
   });
@@ -124,6 +125,44 @@ describe.each(TRACE_MODES)('--trace=%s', (trace) => {
     expect(processesWith(marker)).toEqual([]);
   });
 
+  it('a finish that meets its thread killed (TraceeGone) is swallowed: the run goes on', async () => {
+    const seen: string[] = [];
+    const module = roleModule((call, role, context) => {
+      if (role !== ROLE.WAITER) return;
+      context.hold(call, Promise.resolve(0), () => {
+        seen.push('finish');
+        call.tracee.getRegisters(); // ESRCH: killed while held, its death not reported yet
+        seen.push('not reached');
+      });
+      process.kill(call.pid, 'SIGKILL');
+    });
+    const { out, exitStatus } = await runFixture(module, ['killed'], trace);
+    expect(out).toBe('child killed by 9\n');
+    expect(exitStatus).toBe(0);
+    expect(seen).toEqual(['finish']);
+  });
+
+  it('the main thread held while another thread execs: abandoned, the new program runs', async () => {
+    const seen: string[] = [];
+    let waiterHeld = false;
+    let gate: Deferred<number> | undefined;
+    const module = roleModule((call, role, context) => {
+      if (role === ROLE.WAITER) {
+        context.hold(call, new Promise<number>(() => {}), () => seen.push('finish'), { abandon: () => seen.push('abandon') });
+        waiterHeld = true;
+        gate?.resolve(0);
+      } else if (role === ROLE.GATE) {
+        gate = deferred();
+        if (waiterHeld) gate.resolve(0);
+        context.hold(call, gate.promise, answer(call));
+      }
+    });
+    const { out, exitStatus } = await runFixture(module, ['exec'], trace);
+    expect(out).toBe('the thread exec\'d\n');
+    expect(exitStatus).toBe(0);
+    expect(seen).toEqual(['abandon']);
+  });
+
   it.each(['procs', 'threads'])('50 %s held at once are all answered', async (kind) => {
     const count = 50;
     const waiting: { call: SyscallCall; answer: Deferred<number> }[] = [];
@@ -139,8 +178,9 @@ describe.each(TRACE_MODES)('--trace=%s', (trace) => {
       waiting.forEach((w, i) => w.answer.resolve(kind === 'procs' ? w.call.pid : i + 1));
       waiting.length = 0;
     });
-    const { out } = await runFixture(module, [kind, String(count)], trace);
+    const { out, stats } = await runFixture(module, [kind, String(count)], trace);
     expect(mostHeld).toBe(count);
+    expect([stats.held, stats.heldTimedOut]).toEqual([count, 0]);
     expect(out).toBe(kind === 'procs' ? `${count} of ${count} children got their own pid\n` : `${count} threads answered, sum ${(count * (count + 1)) / 2}\n`);
   });
 
@@ -185,8 +225,9 @@ it('the CLI: a module file holding calls (A answered by B) under the CLI\'s sign
       if (role === ${ROLE.PEER}) { call.skip(0); waiter.resolve(call.pid); return true; }
       return false;
     } };\n`);
-  const r = await umview(['-m', file], [program, 'pair']);
-  expect(r.stderr).toBe('');
+  const r = await umview(['-m', file, '--stats'], [program, 'pair']);
+  expect(r.stderr).toMatch(/^umview-lite stats:\n/);
+  expect(r.stderr).toMatch(/^ {2}calls held +2 \(0 timed out\)$/m);
   expect(r.code).toBe(0);
   const bPid = /^B was (\d+); A exited 0, B exited 0$/m.exec(r.stdout)?.[1];
   expect(bPid).toBeDefined();

@@ -71,6 +71,9 @@ export class HeldCalls implements CallHolder {
   /** `finished` runs after a held call's `finish`, before it is carried out (the --strace log). */
   constructor(private readonly finished?: (call: SyscallCall) => void) {}
 
+  /** Holds that timed out. */
+  timedOut = 0;
+
   /** How many calls are held. */
   get size(): number {
     return this.holds.size;
@@ -173,6 +176,7 @@ export class HeldCalls implements CallHolder {
     for (const entry of [...this.holds.values()]) {
       if (entry.deadline <= time) {
         const { call } = entry;
+        this.timedOut++;
         this.settle(entry, { ok: false, error: new FsError('EIO', `no answer for ${call.name} (pid ${call.pid}) within ${entry.timeoutMs} ms`) });
       } else next = Math.min(next, entry.deadline);
     }

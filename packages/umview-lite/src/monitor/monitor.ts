@@ -228,6 +228,7 @@ export class Monitor {
     }
     this.stats.wallMs = now() - started;
     mergeSysvm(this.stats, this.vm.stats);
+    this.stats.heldTimedOut = this.held.timedOut;
     Object.assign(this.stats, this.memory.counters());
     if (this.proxy) this.stats.proxy = { ...this.proxy.stats };
     return { exitStatus: this.vm.exitStatus ?? 0, stats: this.stats };

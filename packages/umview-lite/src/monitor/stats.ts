@@ -18,6 +18,9 @@ export interface MonitorStats {
   exitStops: number;
   /** Syscalls injected into tracees. */
   injected: number;
+  /** Calls held for an answer (ModuleContext.hold), and of those, the ones that timed out. */
+  held: number;
+  heldTimedOut: number;
   /** System calls the monitor spent on tracee memory, and bytes moved. */
   memorySyscalls: number;
   memoryBytes: number;
@@ -31,7 +34,7 @@ export interface MonitorStats {
 
 export function emptyStats(): MonitorStats {
   return {
-    stops: 0, syscalls: 0, letThrough: 0, rewrittenAtStop: 0, virtualized: 0, exitStops: 0, injected: 0,
+    stops: 0, syscalls: 0, letThrough: 0, rewrittenAtStop: 0, virtualized: 0, exitStops: 0, injected: 0, held: 0, heldTimedOut: 0,
     memorySyscalls: 0, memoryBytes: 0, memorySyscallsOneByOne: 0, processes: 0, wallMs: 0,
   };
 }
@@ -44,6 +47,7 @@ export function mergeSysvm(stats: MonitorStats, vm: SysvmStats): void {
   stats.virtualized += vm.rewrittenAtStop;
   stats.exitStops = vm.exitStops;
   stats.injected = vm.injected;
+  stats.held = vm.held;
 }
 
 export function formatStats(stats: MonitorStats): string {
@@ -57,6 +61,7 @@ export function formatStats(stats: MonitorStats): string {
     ['syscalls virtualized', String(stats.virtualized)],
     ['exit stops', String(stats.exitStops)],
     ['syscalls injected', String(stats.injected)],
+    ...(stats.held > 0 ? [['calls held', `${stats.held} (${stats.heldTimedOut} timed out)`] as [string, string]] : []),
     ['tracee memory: system calls', `${stats.memorySyscalls} (one PEEK/POKE per word would take ${stats.memorySyscallsOneByOne})`],
     ['tracee memory: bytes copied', String(stats.memoryBytes)],
   ];

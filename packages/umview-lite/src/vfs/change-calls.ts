@@ -1,14 +1,11 @@
 // The path calls that change a served tree or a file's attributes: mkdir, mknod, unlink,
 // rmdir, rename/renameat2 (EXDEV across mounts), link, symlink, chmod, chown (following
-// rules as the kernel's), truncate, utime/utimes/futimesat/utimensat (UTIME_NOW, UTIME_OMIT),
-// and the extended attributes (path, l- and f- forms).
-import { UTIME_NOW, UTIME_OMIT, type SyscallCall } from '@umview/sysvm';
+// rules as the kernel's), truncate. The times: time-calls.ts; extended attributes:
+// xattr-calls.ts.
+import type { SyscallCall } from '@umview/sysvm';
 import { AT_EMPTY_PATH, AT_REMOVEDIR, PATH_MAX } from '../linux.js';
-import type { ProcessState } from '../monitor/process-table.js';
-import { callerOf, put, serve, type VfsContext } from './context.js';
 import { fail } from './errors.js';
 import type { Caller, MaybePromise } from './file-system.js';
-import { servedFd } from './file-calls.js';
 import { withPaths, type Located, type PathSpec } from './locate.js';
 import { next } from './maybe.js';
 import type { Mount } from './mount.js';
@@ -16,8 +13,6 @@ import { AT_SYMLINK_NOFOLLOW, existing, type CallHandler } from './stat-calls.js
 import { isDir, isLink, S_IFMT, S_IFREG } from './walk.js';
 
 const AT_SYMLINK_FOLLOW = 0x400;
-const XATTR_SIZE_MAX = 65536;
-const XATTR_NAME_MAX = 255;
 
 /** A place in a mount where a new file goes (EEXIST when something is there). */
 function vacant(l: Located): { mount: Mount; path: string } {
@@ -27,15 +22,15 @@ function vacant(l: Located): { mount: Mount; path: string } {
 }
 
 /** An operation the module may lack (then: EROFS, a change it cannot make). */
-function op<K extends keyof Mount['fs']>(mount: Mount, name: K): NonNullable<Mount['fs'][K]> {
+export function op<K extends keyof Mount['fs']>(mount: Mount, name: K): NonNullable<Mount['fs'][K]> {
   const f = mount.fs[name];
   if (!f) throw fail('EROFS');
   return (f as (...a: unknown[]) => unknown).bind(mount.fs) as NonNullable<Mount['fs'][K]>;
 }
 
-const done = (call: SyscallCall) => (): void => call.skip(0);
+export const done = (call: SyscallCall) => (): void => call.skip(0);
 
-function pathSpec(arg: number, dirfd: number | null, follow: boolean, emptyPath = false): PathSpec {
+export function pathSpec(arg: number, dirfd: number | null, follow: boolean, emptyPath = false): PathSpec {
   return { arg, dirfd, follow, emptyPath };
 }
 
@@ -152,150 +147,6 @@ function truncateBody(call: SyscallCall, mount: Mount, path: string, caller: Cal
   return next(() => op(mount, 'truncate')(path, size, undefined, caller), () => mount.changed(path));
 }
 
-// ---- times ----
-
-type Times = [atime: bigint | undefined, mtime: bigint | undefined];
-const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
-
-/** The times a utime-family call gives (undefined: leave it), read before the walk. */
-function timesOf(call: SyscallCall, arg: number, kind: 'utimbuf' | 'timeval' | 'timespec'): Times {
-  const pointer = call.ptr(arg);
-  if (pointer === 0n) return [nowNs(), nowNs()];
-  let b: Buffer;
-  try {
-    b = call.io.read(pointer, kind === 'utimbuf' ? 16 : 32);
-  } catch {
-    throw fail('EFAULT');
-  }
-  if (kind === 'utimbuf') return [b.readBigInt64LE(0) * 1_000_000_000n, b.readBigInt64LE(8) * 1_000_000_000n];
-  const one = (at: number): bigint | undefined => {
-    const sec = b.readBigInt64LE(at);
-    const frac = b.readBigInt64LE(at + 8);
-    if (kind === 'timeval') {
-      if (frac < 0n || frac >= 1_000_000n) throw fail('EINVAL');
-      return sec * 1_000_000_000n + frac * 1000n;
-    }
-    if (frac === UTIME_NOW) return nowNs();
-    if (frac === UTIME_OMIT) return undefined;
-    if (frac < 0n || frac >= 1_000_000_000n) throw fail('EINVAL');
-    return sec * 1_000_000_000n + frac;
-  };
-  return [one(0), one(16)];
-}
-
-function utimeCall(pathArg: number, dirfd: number | null, timesArg: number, kind: 'utimbuf' | 'timeval' | 'timespec', flagsArg?: number): CallHandler {
-  return (ctx, call, process) => {
-    let times: Times = [undefined, undefined];
-    let unreadable: unknown;
-    try {
-      times = timesOf(call, timesArg, kind);
-    } catch (error) {
-      unreadable = error; // EFAULT, EINVAL: the call's answer, if the path is served
-    }
-    const body = (mount: Mount, path: string, caller: Caller): MaybePromise<unknown> => {
-      if (unreadable !== undefined) throw unreadable;
-      if (times[0] === undefined && times[1] === undefined) return undefined;
-      return op(mount, 'utimens')(path, times[0], times[1], caller);
-    };
-    // utimensat(fd, NULL, times, 0): the fd itself.
-    if (call.ptr(pathArg) === 0n && dirfd !== null) {
-      const file = servedFd(process, call.int(dirfd));
-      if (!file) return false;
-      serve(ctx, call, file.mount, () => body(file.mount, file.path, callerOf(ctx, process)), done(call));
-      return true;
-    }
-    const flags = flagsArg === undefined ? 0 : call.int(flagsArg);
-    const spec = pathSpec(pathArg, dirfd, (flags & AT_SYMLINK_NOFOLLOW) === 0, (flags & AT_EMPTY_PATH) !== 0);
-    return withPaths(ctx, call, process, [spec], ([l], caller) =>
-      next(() => existing(l!, caller), ({ mount, path }) => body(mount, path, caller)), done(call));
-  };
-}
-
-// ---- extended attributes ----
-
-function nameOf(call: SyscallCall, arg: number): string {
-  let name: string;
-  try {
-    name = call.io.readCString(call.ptr(arg), XATTR_NAME_MAX + 1);
-  } catch {
-    throw fail('EFAULT');
-  }
-  if (name === '' || Buffer.byteLength(name) > XATTR_NAME_MAX) throw fail('ERANGE');
-  return name;
-}
-
-/** Answers with a value the size of the tracee's buffer allows: its length when the size is
- * 0, ERANGE when it does not fit. */
-function sized(call: SyscallCall, bufArg: number, sizeArg: number, value: Uint8Array): void {
-  const size = call.size(sizeArg);
-  if (size === 0) {
-    call.skip(value.length);
-    return;
-  }
-  if (value.length > size) throw fail('ERANGE');
-  if (value.length > 0) put(call, call.ptr(bufArg), value);
-  call.skip(value.length);
-}
-
-type XattrOp = 'get' | 'list' | 'set' | 'remove';
-
-function xattrWork(kind: XattrOp, call: SyscallCall, first: number, mount: Mount, path: string, caller: Caller): MaybePromise<Uint8Array | undefined> {
-  const fs = mount.fs;
-  switch (kind) {
-    case 'get': {
-      const name = nameOf(call, first + 1);
-      if (!fs.getxattr) throw fail('ENOTSUP');
-      return fs.getxattr(path, name, caller);
-    }
-    case 'list':
-      if (!fs.listxattr) return new Uint8Array(0);
-      return next(() => fs.listxattr!(path, caller), (names) => Buffer.from(names.map((n) => `${n}\0`).join(''), 'utf8'));
-    case 'set': {
-      const name = nameOf(call, first + 1);
-      const size = call.size(first + 3);
-      if (size > XATTR_SIZE_MAX) throw fail('E2BIG');
-      let value: Uint8Array;
-      try {
-        value = size === 0 ? new Uint8Array(0) : call.io.read(call.ptr(first + 2), size);
-      } catch {
-        throw fail('EFAULT');
-      }
-      if (!fs.setxattr) throw fail('ENOTSUP');
-      return next(() => fs.setxattr!(path, name, value, call.int(first + 4), caller), () => undefined);
-    }
-    case 'remove': {
-      const name = nameOf(call, first + 1);
-      if (!fs.removexattr) throw fail('ENOTSUP');
-      return next(() => fs.removexattr!(path, name, caller), () => undefined);
-    }
-  }
-}
-
-function xattrFinish(kind: XattrOp, call: SyscallCall, first: number) {
-  return (value: Uint8Array | undefined): void => {
-    if (kind === 'get') sized(call, first + 2, first + 3, value!);
-    else if (kind === 'list') sized(call, first + 1, first + 2, value!);
-    else call.skip(0);
-  };
-}
-
-function xattrCall(kind: XattrOp, follow: boolean): CallHandler {
-  return (ctx, call, process) => withPaths(ctx, call, process, [pathSpec(0, null, follow)], ([l], caller) =>
-    next(() => existing(l!, caller), ({ mount, path }) => xattrWork(kind, call, 0, mount, path, caller)), xattrFinish(kind, call, 0));
-}
-
-function fxattrCall(kind: XattrOp): CallHandler {
-  return (ctx, call, process) => {
-    const file = servedFd(process, call.int(0));
-    if (!file) return false;
-    serve(ctx, call, file.mount, () => {
-      if (file.pathOnly) throw fail('EBADF');
-      return xattrWork(kind, call, 0, file.mount, file.path, callerOf(ctx, process));
-    }, xattrFinish(kind, call, 0));
-    return true;
-  };
-}
-
 export const CHANGE_HANDLERS: Readonly<Record<string, CallHandler>> = {
   mkdir: mkdirCall(0, null),
   mkdirat: mkdirCall(1, 0),
@@ -318,20 +169,4 @@ export const CHANGE_HANDLERS: Readonly<Record<string, CallHandler>> = {
   lchown: onFile(fixed(0, null, false), chownBody(1)),
   fchownat: onFile(flagged(1, 0, 4), chownBody(2)),
   truncate: onFile(fixed(0, null, true), truncateBody),
-  utime: utimeCall(0, null, 1, 'utimbuf'),
-  utimes: utimeCall(0, null, 1, 'timeval'),
-  futimesat: utimeCall(1, 0, 2, 'timeval'),
-  utimensat: utimeCall(1, 0, 2, 'timespec', 3),
-  getxattr: xattrCall('get', true),
-  lgetxattr: xattrCall('get', false),
-  listxattr: xattrCall('list', true),
-  llistxattr: xattrCall('list', false),
-  setxattr: xattrCall('set', true),
-  lsetxattr: xattrCall('set', false),
-  removexattr: xattrCall('remove', true),
-  lremovexattr: xattrCall('remove', false),
-  fgetxattr: fxattrCall('get'),
-  flistxattr: fxattrCall('list'),
-  fsetxattr: fxattrCall('set'),
-  fremovexattr: fxattrCall('remove'),
 };

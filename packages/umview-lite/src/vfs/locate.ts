@@ -5,7 +5,7 @@
 // absolute guest path the walk reached.
 import { readlinkSync } from 'node:fs';
 import type { SyscallCall } from '@umview/sysvm';
-import { AT_EMPTY_PATH, AT_FDCWD, PATH_MAX } from '../linux.js';
+import { AT_FDCWD, PATH_MAX } from '../linux.js';
 import type { ProcessState } from '../monitor/process-table.js';
 import { callerOf, serve, type VfsContext } from './context.js';
 import { fail } from './errors.js';

@@ -3,13 +3,13 @@
 // directory only the user running it can change (ptrace-core's private-directory rule: what
 // is read back from there runs) and maps or runs that copy. A copy is made again when the file
 // changed since (its size, mtime, or a write through the monitor); the directory goes with the
-// monitor. Writes to a MAP_SHARED mapping reach the copy, not the module (nor other mappings
+// monitor (the user's runtime directory, the temporary one, or ~/.cache/umview-lite). Writes to a MAP_SHARED mapping reach the copy, not the module (nor other mappings
 // made after the file changed): a module's file is not page-cache backed. A served FIFO is
 // opened as a real FIFO made there, one per node.
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { privateDirectoryProblem } from '@umview/ptrace-core/internal';
+import { makePrivateDirectory, privateDirectoryProblem } from '@umview/ptrace-core/internal';
 import { fail } from './errors.js';
 import type { Caller, FileHandle, MaybePromise } from './file-system.js';
 import { next } from './maybe.js';
@@ -70,13 +70,22 @@ export class Materializer {
   }
 
   private directory(): string {
-    if (this.dir === undefined) {
-      const dir = mkdtempSync(join(tmpdir(), 'umview-vfs-')); // mode 0700, ours
-      const problem = privateDirectoryProblem(dir);
-      if (problem) throw new Error(`cannot keep copies of served files: ${problem}`);
-      this.dir = dir;
+    if (this.dir !== undefined) return this.dir;
+    // The first of: the user's runtime directory, the temporary directory, ~/.cache/umview-lite
+    // (made 0700) where a directory of the monitor's own can be made and passes the rule.
+    const problems: string[] = [];
+    for (const base of candidateBases()) {
+      try {
+        const dir = mkdtempSync(join(base, 'umview-vfs-')); // mode 0700, ours
+        const problem = privateDirectoryProblem(dir);
+        if (problem === undefined) return (this.dir = dir);
+        rmSync(dir, { recursive: true, force: true });
+        problems.push(problem);
+      } catch (error) {
+        problems.push(`${base}: ${(error as Error).message}`);
+      }
     }
-    return this.dir;
+    throw new Error(`no private directory for copies of served files (${problems.join('; ')})`);
   }
 
   /** The real FIFO that stands for the served FIFO `path` (one per node, made at its first
@@ -100,3 +109,12 @@ export class Materializer {
   }
 }
 
+
+function candidateBases(): string[] {
+  const bases: string[] = [];
+  if (process.env.XDG_RUNTIME_DIR) bases.push(process.env.XDG_RUNTIME_DIR);
+  bases.push(tmpdir());
+  const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'umview-lite');
+  if (makePrivateDirectory(cache) === undefined) bases.push(cache);
+  return bases;
+}

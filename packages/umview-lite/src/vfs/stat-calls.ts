@@ -15,7 +15,6 @@ import type { Mount } from './mount.js';
 import { isDir, isLink } from './walk.js';
 
 export const AT_SYMLINK_NOFOLLOW = 0x100;
-const R_OK = 4;
 const W_OK = 2;
 const X_OK = 1;
 

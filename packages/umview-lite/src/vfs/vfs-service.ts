@@ -1,8 +1,9 @@
 // The dispatcher: the calls the traced programs make on a file-system module's mount, and on
 // the fds they opened there, turned into the module's operations (file-system.ts). Each part
 // has its file and its handlers keyed by syscall name: stat-calls.ts (looking), open-calls.ts
-// (opens, chdir), change-calls.ts (creating, removing, renaming, attributes), file-calls.ts
-// (calls on served fds). The proxy's fd plumbing (placeholders, the virtual fd table: dup,
+// (opens, chdir), change-calls.ts (creating, removing, renaming, attributes), time-calls.ts,
+// xattr-calls.ts, file-calls.ts (calls on served fds), lock-calls.ts, copy-calls.ts,
+// materialized-calls.ts (mmap, execve). The proxy's fd plumbing (placeholders, the virtual fd table: dup,
 // fork, close-on-exec) serves the fds; this runs before the proxy in the monitor's route.
 import { syscallNumber } from '@umview/ptrace-core';
 import type { SyscallCall } from '@umview/sysvm';
@@ -14,6 +15,8 @@ import type { FdLayout } from '../proxy/fd-limits.js';
 import type { PathRoute } from '../monitor/routing.js';
 import { CHANGE_HANDLERS } from './change-calls.js';
 import { COPY_HANDLERS } from './copy-calls.js';
+import { TIME_HANDLERS } from './time-calls.js';
+import { XATTR_HANDLERS } from './xattr-calls.js';
 import type { VfsContext } from './context.js';
 import { FILE_HANDLERS } from './file-calls.js';
 import { Materializer } from './materialize.js';
@@ -22,7 +25,7 @@ import { Mounts } from './mounts.js';
 import { OPEN_HANDLERS } from './open-calls.js';
 import { STAT_HANDLERS, type CallHandler } from './stat-calls.js';
 
-export const VFS_CALLS: Readonly<Record<string, CallHandler>> = { ...STAT_HANDLERS, ...OPEN_HANDLERS, ...CHANGE_HANDLERS, ...FILE_HANDLERS, ...MATERIALIZED_HANDLERS, ...COPY_HANDLERS };
+export const VFS_CALLS: Readonly<Record<string, CallHandler>> = { ...STAT_HANDLERS, ...OPEN_HANDLERS, ...CHANGE_HANDLERS, ...TIME_HANDLERS, ...XATTR_HANDLERS, ...FILE_HANDLERS, ...MATERIALIZED_HANDLERS, ...COPY_HANDLERS };
 
 export interface VfsOptions {
   readonly routes: readonly PathRoute[];
