@@ -106,6 +106,7 @@ Options:
                                unreal            /unreal/X is X; the kernel serves the files
                                unreal,mode=proxy the monitor serves them (umview's way)
                                bind,HOST=GUEST   GUEST paths are HOST paths, like proot -b
+                               archive,FILE=MNT  FILE (.tar[.gz|.xz], .zip) read-only at MNT
   -r, --rootfs DIR           DIR is the guest's '/', as with proot -r: every path is
                                resolved inside it (its absolute symlinks too), programs run
                                with the guest's own dynamic loader and #! interpreters

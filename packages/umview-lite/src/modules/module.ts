@@ -91,4 +91,6 @@ export interface UmviewModule {
   readonly timeout?: number;
 }
 
-export type ModuleFactory = (options: ModuleOptions) => UmviewModule;
+/** A factory may work before its module exists (an archive indexed at mount): it returns a
+ * promise then, and the mount fails with what it rejects with. */
+export type ModuleFactory = (options: ModuleOptions) => UmviewModule | Promise<UmviewModule>;

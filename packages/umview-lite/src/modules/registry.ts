@@ -2,6 +2,7 @@
 // (`-m ./my-module.js`), with `,key=value` options after the name.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { archive } from '../file-systems/archive/index.js';
 import { bind } from './bind.js';
 import type { ModuleFactory, ModuleOptions, UmviewModule } from './module.js';
 import { unreal } from './unreal.js';
@@ -9,7 +10,7 @@ import { uname } from './uname.js';
 import { overlay } from '../file-systems/overlay/index.js';
 import { tmpfs } from '../file-systems/tmpfs/index.js';
 
-export const BUILTIN_MODULES: Readonly<Record<string, ModuleFactory>> = { unreal, bind, uname, tmpfs, overlay };
+export const BUILTIN_MODULES: Readonly<Record<string, ModuleFactory>> = { unreal, bind, uname, tmpfs, overlay, archive };
 
 export class UnknownModuleError extends Error {
   override name = 'UnknownModuleError';
@@ -61,7 +62,7 @@ async function loadModuleOf(spec: string): Promise<UmviewModule> {
   if (!name.includes('/')) {
     const factory = BUILTIN_MODULES[name];
     if (!factory) throw new UnknownModuleError(`unknown module '${name}' (built-in modules: ${Object.keys(BUILTIN_MODULES).join(', ')}; a file path loads your own)`);
-    return factory(options);
+    return await factory(options);
   }
   let exported: unknown;
   try {
@@ -73,7 +74,7 @@ async function loadModuleOf(spec: string): Promise<UmviewModule> {
     throw new UnknownModuleError(`cannot load module '${name}': ${(error as Error).message}`);
   }
   const value = (exported as { default?: unknown }).default ?? exported;
-  const module = typeof value === 'function' ? (value as ModuleFactory)(options) : value;
+  const module = typeof value === 'function' ? await (value as ModuleFactory)(options) : value;
   if (!module || typeof module !== 'object' || typeof (module as UmviewModule).name !== 'string') {
     throw new UnknownModuleError(`module '${name}' exports no module (an object with a name, or a factory returning one)`);
   }

@@ -1,0 +1,47 @@
+// The archive module's options. Accepted spellings (one archive per -m):
+//   -m archive,FILE=/mnt            the issue's: the key is the archive, the value the mount point
+//   -m archive,FILE,/mnt            positional
+//   -m archive,file=FILE,at=/mnt    named
+// A relative FILE is relative to umview-lite's working directory; the mount point is a guest
+// path (absolute). The module spec is split at ',' and at the first '=': a FILE whose name has
+// a ',' (or, in the first spelling, a '=') needs the named spelling... which cannot hold a ','
+// either: rename or link such an archive.
+import { posix, resolve } from 'node:path';
+import type { ModuleOptions } from '../../modules/module.js';
+
+export interface ArchiveOptions {
+  /** The archive on the host (absolute). */
+  readonly file: string;
+  /** The guest path it is mounted at (absolute, normalized). */
+  readonly mountPoint: string;
+}
+
+export class ArchiveOptionsError extends Error {
+  override name = 'ArchiveOptionsError';
+}
+
+/** Options every file-system module takes (modules/registry.ts), not archive names. */
+const MOUNT_OPTIONS = new Set(['positional', 'timeout']);
+
+const USAGE = 'use -m archive,FILE=/mnt (or archive,FILE,/mnt or archive,file=FILE,at=/mnt)';
+
+export function parseArchiveOptions(options: ModuleOptions): ArchiveOptions {
+  let file: string | undefined;
+  let at: string | undefined;
+  const positional = options.positional ?? [];
+  if (typeof options.file === 'string' || typeof options.at === 'string') {
+    file = typeof options.file === 'string' ? options.file : undefined;
+    at = typeof options.at === 'string' ? options.at : undefined;
+  } else if (positional.length > 0) {
+    [file, at] = positional;
+    if (positional.length > 2) throw new ArchiveOptionsError(`archive: too many options (${positional.join(', ')}): ${USAGE}`);
+  } else {
+    const pairs = Object.entries(options).filter(([key, value]) => !MOUNT_OPTIONS.has(key) && typeof value === 'string');
+    if (pairs.length > 1) throw new ArchiveOptionsError(`archive: one archive per module: ${USAGE}`);
+    [file, at] = (pairs[0] as [string, string] | undefined) ?? [];
+  }
+  if (!file || !at) throw new ArchiveOptionsError(`archive: which archive, mounted where? ${USAGE}`);
+  if (!at.startsWith('/')) throw new ArchiveOptionsError(`archive: the mount point '${at}' is not an absolute path: ${USAGE}`);
+  const mountPoint = posix.normalize(at).replace(/(.)\/+$/, '$1');
+  return { file: resolve(file), mountPoint };
+}
