@@ -82,7 +82,7 @@ function upperListing(rel = ''): string[] {
 
 describe('the module factory', () => {
   it('mounts at DIR itself, with upper= required and never inside DIR (nor DIR inside it)', () => {
-    const module = overlay({ positional: [lower], upper });
+    const module = overlay({ positional: [lower], upper }) as OverlayModule;
     expect(module.name).toBe('overlay');
     expect(module.paths).toEqual([lower]);
     expect(() => overlay({ positional: [lower] })).toThrow('overlay: upper= is required; use -m overlay,DIR,upper=UPPER');
