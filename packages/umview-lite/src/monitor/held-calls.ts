@@ -87,7 +87,8 @@ export class HeldCalls implements CallHolder {
     this.holds.set(call.tid, entry);
     if (deadline < this.timerAt) this.arm(deadline);
     else this.timer?.ref();
-    work.then(
+    // Promise.resolve: a module written in JavaScript may give a value or a thenable.
+    Promise.resolve(work).then(
       (value) => this.settle(entry, { ok: true, value }),
       (error: unknown) => this.settle(entry, { ok: false, error }),
     );
@@ -101,11 +102,17 @@ export class HeldCalls implements CallHolder {
     entry.abandon?.();
   }
 
-  /** The monitor stops: every held call is abandoned. */
+  /** The monitor stops: every held call is abandoned. An `abandon` that throws does not keep
+   * the others from running (nor the monitor from closing): the first error is kept for
+   * rethrow(). */
   abandonAll(): void {
     for (const entry of [...this.holds.values()]) {
       this.remove(entry);
-      entry.abandon?.();
+      try {
+        entry.abandon?.();
+      } catch (error) {
+        this.failure ??= { error };
+      }
     }
     clearTimeout(this.timer);
     this.timer = undefined;
