@@ -12,6 +12,8 @@
 // found nothing to do (a hold answered at once never installs it): with a handler installed,
 // every stop would cost a signal delivery, and installing one costs two sigactions. One timer
 // serves every hold's timeout, armed for the earliest.
+// Node delivers signals to the main thread's listeners only: a monitor run in a worker thread
+// would be woken by answers and timeouts, not by the other tracees' stops.
 import { isTraceeGone } from '@umview/ptrace-core';
 import type { SyscallCall } from '@umview/sysvm';
 import { FsError } from '../vfs/file-system.js';
