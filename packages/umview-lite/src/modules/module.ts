@@ -41,7 +41,8 @@ export interface ModuleContext {
    * out when `finish` returns. handleSyscall returns true after holding its call. Without an
    * answer within `options.timeoutMs`, `finish` gets `{ ok: false, error: FsError('EIO') }`
    * and a later answer is dropped; if the thread dies (or execs) first, `options.abandon` runs
-   * instead of `finish`.
+   * instead of `finish`. (Hold calls this way, not with the call's own `hold()`: the monitor
+   * waits for the answers it knows of.)
    *
    * ```ts
    * handleSyscall(call, context) {

@@ -12,6 +12,8 @@
 // found nothing to do (a hold answered at once never installs it): with a handler installed,
 // every stop would cost a signal delivery, and installing one costs two sigactions. One timer
 // serves every hold's timeout, armed for the earliest.
+// Node delivers signals to the main thread's listeners only: a monitor run in a worker thread
+// would be woken by answers and timeouts, not by the other tracees' stops.
 import { isTraceeGone } from '@umview/ptrace-core';
 import type { SyscallCall } from '@umview/sysvm';
 import { FsError } from '../vfs/file-system.js';
@@ -87,7 +89,8 @@ export class HeldCalls implements CallHolder {
     this.holds.set(call.tid, entry);
     if (deadline < this.timerAt) this.arm(deadline);
     else this.timer?.ref();
-    work.then(
+    // Promise.resolve: a module written in JavaScript may give a value or a thenable.
+    Promise.resolve(work).then(
       (value) => this.settle(entry, { ok: true, value }),
       (error: unknown) => this.settle(entry, { ok: false, error }),
     );
@@ -101,11 +104,17 @@ export class HeldCalls implements CallHolder {
     entry.abandon?.();
   }
 
-  /** The monitor stops: every held call is abandoned. */
+  /** The monitor stops: every held call is abandoned. An `abandon` that throws does not keep
+   * the others from running (nor the monitor from closing): the first error is kept for
+   * rethrow(). */
   abandonAll(): void {
     for (const entry of [...this.holds.values()]) {
       this.remove(entry);
-      entry.abandon?.();
+      try {
+        entry.abandon?.();
+      } catch (error) {
+        this.failure ??= { error };
+      }
     }
     clearTimeout(this.timer);
     this.timer = undefined;

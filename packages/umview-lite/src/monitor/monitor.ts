@@ -226,6 +226,7 @@ export class Monitor {
       for (const module of this.options.modules) module.close?.();
       this.metadata?.save();
     }
+    this.held.rethrow(); // an abandon that threw at the end
     this.stats.wallMs = now() - started;
     mergeSysvm(this.stats, this.vm.stats);
     this.stats.heldTimedOut = this.held.timedOut;
