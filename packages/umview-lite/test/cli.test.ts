@@ -88,7 +88,7 @@ describe('modules', () => {
   it('an unknown mode of unreal exits with 2 and names the modes', async () => {
     const r = await exec(process.execPath, [cli, '-m', 'unreal,mode=fast', '--', 'true']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown mode 'fast' \(modes: proxy, remap\)/);
+    expect(r.stderr).toMatch(/unknown mode 'fast' \(modes: proxy, remap, fs\)/);
   });
 });
 

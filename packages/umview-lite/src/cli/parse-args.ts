@@ -105,8 +105,12 @@ Options:
   -m, --module NAME[,opts]   load a module (repeatable): a built-in name or ./file.js
                                unreal            /unreal/X is X; the kernel serves the files
                                unreal,mode=proxy the monitor serves them (umview's way)
+                               unreal,mode=fs    a file-system module serves them
+                               tmpfs,MNT[,size=] an in-memory file system at MNT
+                               overlay,DIR,upper=UP  copy-on-write over DIR, changes in UP
                                bind,HOST=GUEST   GUEST paths are HOST paths, like proot -b
                                archive,FILE=MNT  FILE (.tar[.gz|.xz], .zip) read-only at MNT
+                               ./my-fs.js,MNT    your file-system module at MNT
   -r, --rootfs DIR           DIR is the guest's '/', as with proot -r: every path is
                                resolved inside it (its absolute symlinks too), programs run
                                with the guest's own dynamic loader and #! interpreters
