@@ -26,6 +26,19 @@ export const COREUTILS = `
       cmp src/sub1/sub2/data.bin cp1/sub1/sub2/data.bin && echo same
     `;
 
+/** git's settings for a run that must not read the user's configuration and must commit the
+ * same objects every time. */
+export const GIT_ENV = {
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.org',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.org',
+  GIT_AUTHOR_DATE: '2020-01-01T00:00:00Z',
+  GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z',
+};
+
 /** Defines the suite's describe blocks; `where` names the view in their titles. */
 export function programSuite(compare: CompareRuns, where: string): void {
   describe(`coreutils on ${where}`, () => {
@@ -143,16 +156,6 @@ export function programSuite(compare: CompareRuns, where: string): void {
     });
   });
 
-  const gitEnv = {
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_AUTHOR_NAME: 'Test',
-    GIT_AUTHOR_EMAIL: 'test@example.org',
-    GIT_COMMITTER_NAME: 'Test',
-    GIT_COMMITTER_EMAIL: 'test@example.org',
-    GIT_AUTHOR_DATE: '2020-01-01T00:00:00Z',
-    GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z',
-  };
 
   describe('git', () => {
     skipEachWhen(missing.tool('git'));
@@ -176,7 +179,7 @@ export function programSuite(compare: CompareRuns, where: string): void {
         git rev-parse HEAD
         git -C "$T/repo" ls-files | sort
         git rm -q b.txt && git commit -q -m third && git show --stat --format=%s HEAD
-      `, { env: gitEnv, skip: (rel) => rel === 'repo/.git/index' /* holds ctime, inode numbers */ });
+      `, { env: GIT_ENV, skip: (rel) => rel === 'repo/.git/index' /* holds ctime, inode numbers */ });
       expect(stdout).toMatch(/^[0-9a-f]{40} Test first$/m);
     });
   });

@@ -14,6 +14,7 @@ import { cli, exec, tempDir, umview } from '../helpers.js';
 import { makeTree } from '../tree.js';
 import { baseEnv, compareOverOverlay } from './overlay-compare.js';
 import { fingerprint, pinAtimes } from './overlay-tree.js';
+import { GIT_ENV } from '../program-suite.js';
 
 describe('coreutils over the overlay', () => {
   it('cat, cp, mv (a directory: EXDEV, then copied), ln, chmod, touch, rm; the changes in UPPER', async () => {
@@ -137,16 +138,6 @@ describe('tar over the overlay', () => {
   });
 });
 
-const gitEnv = {
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_AUTHOR_NAME: 'Test',
-  GIT_AUTHOR_EMAIL: 'test@example.org',
-  GIT_COMMITTER_NAME: 'Test',
-  GIT_COMMITTER_EMAIL: 'test@example.org',
-  GIT_AUTHOR_DATE: '2020-01-01T00:00:00Z',
-  GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z',
-};
 
 describe('git over the overlay', () => {
   skipEachWhen(missing.tool('git'));
@@ -164,7 +155,7 @@ describe('git over the overlay', () => {
       git show --stat --format=%s HEAD
       git fsck --no-progress && echo fsck ok
     `, {
-      env: gitEnv,
+      env: GIT_ENV,
       setup: 'set -e; mkdir "$T/repo"; cd "$T/repo"; git init -q -b main; cp ../src/a.txt ../src/b.txt .; git add .; git commit -q -m first',
       skip: (rel) => rel === 'repo/.git/index', // holds ctimes and inode numbers
     });
