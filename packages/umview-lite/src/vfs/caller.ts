@@ -30,12 +30,11 @@ export class TraceeCaller implements Caller {
   }
 
   /** The groups the process is in (supplementary and its gid), for access checks. */
-  groups(): number[] {
+  groups(): readonly number[] {
     const fake = this.process.fakeIds;
     if (fake) return [fake.gid[3], ...fake.groups];
     if (this.fakeRoot) return [0];
-    const real = this.real();
-    return [real.gid, ...real.groups];
+    return this.real().groups; // kept, not copied: a tmpfs asks it at each component
   }
 
   private real(): Credentials {

@@ -21,7 +21,7 @@ export interface Credentials {
   /** Fs uid and gid (-1 when the status could not be read). */
   readonly uid: number;
   readonly gid: number;
-  /** Supplementary groups. */
+  /** The gid and the supplementary groups (Caller.groups). */
   readonly groups: readonly number[];
   readonly umask: number;
 }
@@ -63,5 +63,6 @@ function readCredentials(pid: number): Credentials {
   const ids = (field: string): number => Number(new RegExp(`^${field}:\\s*\\d+\\s+\\d+\\s+\\d+\\s+(\\d+)`, 'm').exec(text)?.[1] ?? -1);
   const groups = /^Groups:\s*(.*)$/m.exec(text)?.[1]?.trim().split(/\s+/).filter(Boolean).map(Number) ?? [];
   const umask = /^Umask:\s*([0-7]+)/m.exec(text)?.[1];
-  return { uid: ids('Uid'), gid: ids('Gid'), groups, umask: umask === undefined ? 0o022 : parseInt(umask, 8) };
+  const gid = ids('Gid');
+  return { uid: ids('Uid'), gid, groups: [gid, ...groups], umask: umask === undefined ? 0o022 : parseInt(umask, 8) };
 }
