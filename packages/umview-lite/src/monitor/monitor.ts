@@ -461,6 +461,7 @@ export class Monitor {
         state.guestExe = state.pendingExe;
         state.pendingExe = undefined;
         this.proxy?.exec(state);
+        this.vfs?.exec(state);
         if (stop.formerTid !== stop.tid) {
           this.held.abandon(stop.tid); // the former leader, killed by the exec
           this.held.abandon(stop.formerTid);

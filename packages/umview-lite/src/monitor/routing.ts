@@ -16,6 +16,7 @@ import { components } from '../paths/guest-path.js';
 import { CWD_SYSCALLS, PATH_SYSCALLS, type PathArg } from '../paths/path-syscalls.js';
 import { ProxyService } from '../proxy/proxy-service.js';
 import { FAKE_ROOT_SYSCALLS } from '../fake-root/fake-root.js';
+import { CREDENTIAL_CALLS } from '../vfs/credentials.js';
 import { SOCKET_ADDRESS_CALLS } from '../guest/unix-sockets.js';
 
 /** remap: mapPath to a host path; proxy: the monitor performs the calls on the host path;
@@ -53,6 +54,8 @@ export interface CallRoute {
   readonly fakeRoot: boolean;
   /** The guest root (`-r`) handles it: its paths, getcwd, a unix socket's address. */
   readonly guestRoot: boolean;
+  /** It may change the callers' ids or umask, which a file-system mount keeps (vfs/credentials.ts). */
+  readonly credentials: boolean;
   readonly letThrough: LetThroughRule;
 }
 
@@ -135,6 +138,8 @@ export class RoutingTable {
     const faked = new Set<string>(this.fakeRoot ? FAKE_ROOT_SYSCALLS : []);
     for (const name of faked) names.add(name);
     if (this.guestRoot) for (const name of SOCKET_ADDRESS_CALLS) names.add(name);
+    const credentials = new Set<string>(this.fs ? CREDENTIAL_CALLS : []);
+    for (const name of credentials) names.add(name);
     const calls: (CallRoute | undefined)[] = [];
     for (const name of names) {
       const nr = syscallNumber(name);
@@ -144,7 +149,7 @@ export class RoutingTable {
       const follows = servesPaths ? FOLLOWS[name] : undefined;
       const flagsArg = OPEN_FLAGS[name];
       calls[nr] = {
-        nr, name, module, paths: pathArgs, follows, flagsArg, proxy: proxied.has(name), fakeRoot: faked.has(name),
+        nr, name, module, paths: pathArgs, follows, flagsArg, proxy: proxied.has(name), fakeRoot: faked.has(name), credentials: credentials.has(name),
         guestRoot: this.guestRoot && (pathArgs !== undefined || follows === 'getcwd' || SOCKET_ADDRESS_CALLS.includes(name)),
         letThrough: letThroughRule(module !== undefined || faked.has(name), pathArgs, follows, flagsArg),
       };
@@ -159,7 +164,7 @@ export class RoutingTable {
   /** The syscalls a path module or a claim needs stopped, whatever their arguments (the proxy
    * adds its fd calls with their argument tests). */
   stopAlways(): string[] {
-    return this.calls.filter((r): r is CallRoute => r !== undefined && (r.module !== undefined || r.paths !== undefined || r.follows !== undefined || r.fakeRoot || r.guestRoot)).map((r) => r.name);
+    return this.calls.filter((r): r is CallRoute => r !== undefined && (r.module !== undefined || r.paths !== undefined || r.follows !== undefined || r.fakeRoot || r.guestRoot || r.credentials)).map((r) => r.name);
   }
 }
 
@@ -199,7 +204,7 @@ export function describeRouting(table: RoutingTable): string {
     if (!route) continue;
     const handlers = [
       route.module ? `module ${route.module.name}` : undefined,
-      table.fs && (route.paths !== undefined || route.proxy || route.follows === 'cwd') ? 'mounts' : undefined,
+      table.fs && (route.paths !== undefined || route.proxy || route.follows === 'cwd' || route.credentials) ? 'mounts' : undefined,
       route.fakeRoot ? 'fake root' : undefined,
       route.guestRoot ? 'guest root' : undefined,
       route.proxy ? 'proxy' : undefined,

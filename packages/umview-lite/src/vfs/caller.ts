@@ -1,56 +1,43 @@
 // Who makes a call, as the operations see it (file-system.ts Caller): the traced process, its
-// fs ids (fake root's under -0) and umask, read from /proc only when an operation asks.
-import { readFileSync } from 'node:fs';
+// fs ids (fake root's under -0) and umask, from /proc when an operation first asks, then kept
+// (credentials.ts) until a call may change them.
 import type { ProcessState } from '../monitor/process-table.js';
+import type { CredentialCache, Credentials } from './credentials.js';
 import type { Caller } from './file-system.js';
 
 export class TraceeCaller implements Caller {
-  private ids: { uid: number; gid: number } | undefined;
-  private mask: number | undefined;
-
   /** @param fakeRoot fake root (-0) is on: a process that changed no id yet is root. */
-  constructor(private readonly process: ProcessState, private readonly fakeRoot = false) {}
+  constructor(private readonly process: ProcessState, private readonly fakeRoot: boolean, private readonly cache: CredentialCache) {}
 
   get pid(): number {
     return this.process.pid;
   }
 
   get uid(): number {
-    return this.credentials().uid;
+    const fake = this.process.fakeIds;
+    if (fake) return fake.uid[3];
+    return this.fakeRoot ? 0 : this.real().uid; // fake root's ids before any change
   }
 
   get gid(): number {
-    return this.credentials().gid;
+    const fake = this.process.fakeIds;
+    if (fake) return fake.gid[3];
+    return this.fakeRoot ? 0 : this.real().gid;
   }
 
   get umask(): number {
-    return (this.mask ??= this.process.umask() ?? 0o022);
+    return this.real().umask;
   }
 
   /** The groups the process is in (supplementary and its gid), for access checks. */
-  groups(): number[] {
+  groups(): readonly number[] {
     const fake = this.process.fakeIds;
     if (fake) return [fake.gid[3], ...fake.groups];
     if (this.fakeRoot) return [0];
-    const m = /^Groups:\s*(.*)$/m.exec(status(this.process.pid));
-    return [this.gid, ...(m?.[1]?.trim().split(/\s+/).filter(Boolean).map(Number) ?? [])];
+    return this.real().groups; // kept, not copied: a tmpfs asks it at each component
   }
 
-  private credentials(): { uid: number; gid: number } {
-    if (this.ids) return this.ids;
-    const fake = this.process.fakeIds;
-    if (fake) return (this.ids = { uid: fake.uid[3], gid: fake.gid[3] });
-    if (this.fakeRoot) return (this.ids = { uid: 0, gid: 0 }); // fake root's ids before any change
-    const text = status(this.process.pid);
-    const fsId = (field: string): number => Number(new RegExp(`^${field}:\\s*\\d+\\s+\\d+\\s+\\d+\\s+(\\d+)`, 'm').exec(text)?.[1] ?? -1);
-    return (this.ids = { uid: fsId('Uid'), gid: fsId('Gid') });
-  }
-}
-
-function status(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    return '';
+  private real(): Credentials {
+    return this.cache.of(this.process);
   }
 }

@@ -10,6 +10,7 @@ import type { PathTranslator } from '../paths/translator.js';
 import type { CallHooks } from '../proxy/context.js';
 import type { FdLayout } from '../proxy/fd-limits.js';
 import { TraceeCaller } from './caller.js';
+import type { CredentialCache } from './credentials.js';
 import { errnoOf } from './errors.js';
 import type { MaybePromise } from './file-system.js';
 import { isPromise } from './maybe.js';
@@ -29,11 +30,13 @@ export interface VfsContext {
   readonly fakeRoot: boolean;
   /** Copies of served files for mmap and execve. */
   readonly materializer: Materializer;
+  /** The callers' ids and umask, kept between calls. */
+  readonly credentials: CredentialCache;
   log(message: string): void;
 }
 
 export function callerOf(ctx: VfsContext, process: ProcessState): TraceeCaller {
-  return new TraceeCaller(process, ctx.fakeRoot);
+  return new TraceeCaller(process, ctx.fakeRoot, ctx.credentials);
 }
 
 /** Runs `work` for `call` on `mount`; `finish` writes its answer into the tracee (and skips the

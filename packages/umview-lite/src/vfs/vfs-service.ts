@@ -14,6 +14,7 @@ import type { CallHooks } from '../proxy/context.js';
 import type { FdLayout } from '../proxy/fd-limits.js';
 import type { PathRoute } from '../monitor/routing.js';
 import { CHANGE_HANDLERS } from './change-calls.js';
+import { CREDENTIAL_CALLS, CredentialCache } from './credentials.js';
 import { COPY_HANDLERS } from './copy-calls.js';
 import { TIME_HANDLERS } from './time-calls.js';
 import { XATTR_HANDLERS } from './xattr-calls.js';
@@ -45,19 +46,31 @@ export class VfsService {
   private readonly context: VfsContext;
   private readonly materializer = new Materializer();
   private readonly handlers: (CallHandler | undefined)[] = [];
+  private readonly credentials = new CredentialCache();
+  /** By syscall number: the call may change the callers' ids or umask. */
+  private readonly changesCredentials: boolean[] = [];
 
   constructor(options: VfsOptions) {
     this.mounts = new Mounts(options.routes);
-    this.context = { ...options, mounts: this.mounts, materializer: this.materializer, log: options.log };
+    this.context = { ...options, mounts: this.mounts, materializer: this.materializer, credentials: this.credentials, log: options.log };
     for (const [name, handler] of Object.entries(VFS_CALLS)) {
       const nr = syscallNumber(name);
       if (nr !== undefined) this.handlers[nr] = handler;
+    }
+    for (const name of CREDENTIAL_CALLS) {
+      const nr = syscallNumber(name);
+      if (nr !== undefined) this.changesCredentials[nr] = true;
     }
   }
 
   /** Serves the call when it concerns a mount or a served fd; false otherwise (the monitor
    * goes on with it, its paths rewritten when a walk left a mount). */
   handle(call: SyscallCall, process: ProcessState): boolean {
+    if (this.changesCredentials[call.nr] === true) {
+      // Under fake root the ids are the monitor's own (fakeIds): only the umask is read.
+      if (!this.context.fakeRoot || call.name === 'umask') this.credentials.changing(call, process, this.context.hooks);
+      return false;
+    }
     const handler = this.handlers[call.nr];
     return handler !== undefined && handler(this.context, call, process);
   }
@@ -71,6 +84,11 @@ export class VfsService {
     if (walked.kind !== 'inside') return undefined;
     if (walked.attrs === undefined) throw fail('ENOENT');
     return await this.materializer.copyOf(walked.mount, walked.path, caller);
+  }
+
+  /** The process exec'd: its credentials may be new (a set-user-ID program). */
+  exec(process: ProcessState): void {
+    this.credentials.exec(process);
   }
 
   /** A process is gone: its POSIX record locks go with it. */
