@@ -26,6 +26,7 @@ const PAGE_SIZE = 4096;
 /** __O_TMPFILE (O_TMPFILE without O_DIRECTORY). */
 const O_TMPFILE_BIT = 0o20000000;
 const R_OK = 4;
+const X_OK = 1;
 
 /** `opened`: the module's open or create gave `handle` (its release is owed at the last close). */
 interface Opened { mount: Mount; path: string; handle: FileHandle; opened: boolean; type: number; pathOnly: boolean; fifo?: string }
@@ -140,6 +141,9 @@ function placeOf(l: Located, caller: Caller): MaybePromise<{ mount: Mount; path:
 function chdirCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): boolean {
   return withPaths(ctx, call, process, [{ arg: 0, dirfd: null, follow: true }], ([l], caller) => next(() => existing(l!, caller), (found) => {
     if (!isDir(found.attrs)) throw fail('ENOTDIR');
+    // Search permission on the directory, as the kernel's chdir checks (MAY_EXEC).
+    if (found.mount.fs.access) return next(() => found.mount.fs.access!(found.path, X_OK, caller), () => found);
+    if (!permits(found.attrs, X_OK, caller as TraceeCaller)) throw fail('EACCES');
     return found;
   }), ({ mount, path }) => {
     process.guestCwd = mount.guestPath(path);
