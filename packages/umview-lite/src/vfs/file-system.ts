@@ -157,9 +157,13 @@ export interface FileSystem {
   /** -1 leaves that id as it is. On the path itself: a final symlink is the link (lchown,
    * fchownat with AT_SYMLINK_NOFOLLOW), the monitor follows it first for chown. */
   chown?(path: string, uid: number, gid: number, caller: Caller): MaybePromise<void>;
-  /** Times in ns since the epoch; undefined leaves that time as it is (UTIME_OMIT; UTIME_NOW
-   * is resolved by the monitor). On the path itself, as chown. */
-  utimens?(path: string, atimeNs: bigint | undefined, mtimeNs: bigint | undefined, caller: Caller): MaybePromise<void>;
+  /** Times in ns since the epoch; undefined leaves that time as it is (UTIME_OMIT). UTIME_NOW
+   * is resolved by the monitor (the current time is given). `now` is true when the call sets
+   * both times to now (utimensat or futimens with NULL times or both UTIME_NOW, utime and
+   * utimes with NULL): the one change the kernel lets a caller who does not own the file make,
+   * with write permission on it (EACCES without); any other times need ownership (EPERM).
+   * On the path itself, as chown. */
+  utimens?(path: string, atimeNs: bigint | undefined, mtimeNs: bigint | undefined, caller: Caller, now?: boolean): MaybePromise<void>;
   /** access(2)'s check (mode: R_OK|W_OK|X_OK, or F_OK = 0). Without it the monitor checks
    * getattr's mode bits against the caller's ids, as the kernel would. */
   access?(path: string, mode: number, caller: Caller): MaybePromise<void>;
