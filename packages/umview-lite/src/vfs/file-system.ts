@@ -79,7 +79,19 @@ export interface FileSystemStats {
   readonly namemax?: number;
   /** f_type magic; default TMPFS_MAGIC. */
   readonly type?: number;
+  /** The mount's flags, statvfs's f_flag (ST_RDONLY, ST_NODEV, ST_NOEXEC, ST_NOATIME...).
+   * ST_NOSUID is always added (a served program runs from a copy, never set-id), and so is
+   * ST_VALID, as the kernel does. */
+  readonly flags?: number;
 }
+
+/** FileSystemStats.flags (statvfs's ST_* bits). */
+export const ST_RDONLY = 0x0001;
+export const ST_NOSUID = 0x0002;
+export const ST_NODEV = 0x0004;
+export const ST_NOEXEC = 0x0008;
+export const ST_NOATIME = 0x0400;
+export const ST_RELATIME = 0x1000;
 
 /** Who made the call (as fuse_get_context): the traced process and its credentials as the
  * guest sees them (fake root's, with `-0`). */
