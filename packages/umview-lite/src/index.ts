@@ -27,6 +27,6 @@ export type { BindPreset } from './guest/default-binds.js';
 export { MetadataStoreError } from './fake-root/metadata-store.js';
 /** File-system modules (a module's `fileSystem`): the operations the monitor turns the traced
  * programs' calls on its mount into (src/vfs/file-system.ts). */
-export { FsError, RENAME_NOREPLACE, RENAME_EXCHANGE } from './vfs/file-system.js';
+export { FsError, RENAME_NOREPLACE, RENAME_EXCHANGE, ST_RDONLY, ST_NOSUID, ST_NODEV, ST_NOEXEC, ST_NOATIME, ST_RELATIME } from './vfs/file-system.js';
 export type { FileSystem, Attributes, DirectoryEntry, FileSystemStats, Caller, FileHandle, MaybePromise, ErrnoCode } from './vfs/file-system.js';
 export { DEFAULT_TIMEOUT_MS as DEFAULT_FILE_SYSTEM_TIMEOUT_MS } from './vfs/mount.js';

@@ -69,11 +69,31 @@ const comparable = (text: string): string => (PLACEHOLDERS ? text.replace(FD_RES
  * be the host's /unreal/X (a file system has no view of another mount through itself). */
 const NESTED_REASON = UNREAL.includes('mode=fs') ? 'mode=fs: /unreal/unreal is the host path /unreal (a mount does not serve itself nested)' : undefined;
 
+/** Lines where a mount (mode=fs) rightly differs from the native run: not compared, each with
+ * its reason, and what the mount gives asserted instead. */
+const FS_DIFFERENCES = UNREAL.includes('mode=fs')
+  ? [
+      {
+        line: /^inotify_add_watch d ok = .*$/gm,
+        mount: /^inotify_add_watch d ok = -1 EOPNOTSUPP$/m,
+        reason: "a module's directory is no kernel inode: a watch cannot be put on it, EOPNOTSUPP (README: file-system modules)",
+      },
+      {
+        line: /^(ad|after failed chdirs) getcwd = .*$/gm,
+        mount: /^ad getcwd = "\/(?!unreal\/)[^"]*\/r\d{3}\/d\/sub"$/m,
+        reason: 'ad is an absolute symlink to the host path of d/sub: from a mount it leaves the mount, as from a real one (remap and proxy modes keep the /unreal prefix)',
+      },
+    ]
+  : [];
+const withoutDifferences = (text: string): string =>
+  FS_DIFFERENCES.reduce((t, d) => t.replace(d.line, (line) => `${line.slice(0, line.indexOf(' = '))} = <not compared on a mount: ${d.reason}>`), text);
+
 describe.each(TRACE_MODES)('--trace=%s', (trace) => {
   it.for(variants)('$prefix/X behaves as X (multi: $multi)', async ({ multi, prefix }, ctx) => {
     if (prefix === '/unreal/unreal' && NESTED_REASON) ctx.skip(NESTED_REASON);
     const args = ['-m', UNREAL, `--trace=${trace}`, ...(multi ? [] : ['--no-multi'])];
     const got = await transcript(prefix, args);
-    expect(comparable(got)).toBe(comparable(native));
+    for (const difference of FS_DIFFERENCES) expect(got).toMatch(difference.mount);
+    expect(withoutDifferences(comparable(got))).toBe(withoutDifferences(comparable(native)));
   });
 });

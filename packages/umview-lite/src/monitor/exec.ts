@@ -54,8 +54,9 @@ export function parseShebang(head: Buffer): Shebang | undefined {
  * Returns false when the file is not a script (the caller then just rewrites the path). The
  * script is named to its interpreter as the kernel would name it: the path as the program gave
  * it, or for execveat relative to a directory fd `/dev/fd/N/path` (`/dev/fd/N` with
- * AT_EMPTY_PATH). */
-export function rewriteScriptExec(call: SyscallCall, scriptGuestPath: string, scriptHostPath: string, translator: PathTranslator): boolean {
+ * AT_EMPTY_PATH). `interpreterCopy`: the host file to run for an interpreter served by a
+ * file-system module (a copy of it: vfs/materialize.ts). */
+export function rewriteScriptExec(call: SyscallCall, scriptGuestPath: string, scriptHostPath: string, translator: PathTranslator, interpreterCopy?: string): boolean {
   const shebang = readShebang(scriptHostPath);
   if (!shebang) return false;
   const at = call.name === 'execveat';
@@ -74,7 +75,7 @@ export function rewriteScriptExec(call: SyscallCall, scriptGuestPath: string, sc
     if (p === 0n) break;
     oldArgv.push(p);
   }
-  const interpreterHost = translator.translate(shebang.interpreter) ?? shebang.interpreter;
+  const interpreterHost = interpreterCopy ?? translator.translate(shebang.interpreter) ?? shebang.interpreter;
   const strings = [shebang.interpreter, ...(shebang.argument ? [shebang.argument] : []), scriptName];
   const pointers = strings.map((s) => call.placeString(s));
   // argv[0] of the script is replaced by its path, as the kernel does.

@@ -5,7 +5,7 @@
 import type { SyscallCall } from '@umview/sysvm';
 import { AT_EMPTY_PATH, AT_REMOVEDIR, PATH_MAX } from '../linux.js';
 import { fail } from './errors.js';
-import type { Caller, MaybePromise } from './file-system.js';
+import { RENAME_EXCHANGE, RENAME_NOREPLACE, type Caller, type MaybePromise } from './file-system.js';
 import { withPaths, type Located, type PathSpec } from './locate.js';
 import { next } from './maybe.js';
 import type { Mount } from './mount.js';
@@ -13,6 +13,8 @@ import { AT_SYMLINK_NOFOLLOW, existing, type CallHandler } from './stat-calls.js
 import { isDir, isLink, S_IFMT, S_IFREG } from './walk.js';
 
 const AT_SYMLINK_FOLLOW = 0x400;
+const RENAME_WHITEOUT = 4;
+const RENAME_FLAGS = RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT;
 
 /** A place in a mount where a new file goes (EEXIST when something is there). */
 function vacant(l: Located): { mount: Mount; path: string } {
@@ -82,10 +84,23 @@ function renameCall(from: PathSpecOf, to: PathSpecOf, flagsArg: number | undefin
   return (ctx, call, process) => {
     const flags = flagsArg === undefined ? 0 : call.int(flagsArg);
     return withPaths(ctx, call, process, [from(call), to(call)], ([a, b], caller) => {
+      if ((flags & ~RENAME_FLAGS) !== 0 || ((flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)) !== 0 && (flags & RENAME_EXCHANGE) !== 0)) throw fail('EINVAL');
       const mount = sameMount(a!, b!);
       return next(() => existing(a!, caller), (source) => {
         const target = b as Located & { kind: 'inside' };
-        if (source.path === target.path) return undefined;
+        if (source.path === target.path) {
+          // The kernel's vfs_rename does nothing for a file onto itself (0, no permission
+          // checked), after refusing a read-only mount and RENAME_NOREPLACE's existing target.
+          if (!mount.fs.rename) throw fail('EROFS');
+          if ((flags & RENAME_NOREPLACE) !== 0) throw fail('EEXIST');
+          return undefined;
+        }
+        // A directory into itself (its own subtree) is EINVAL, as the kernel's trap check.
+        if (target.path.startsWith(`${source.path}/`) && isDir(source.attrs)) {
+          if ((flags & RENAME_NOREPLACE) !== 0 && target.attrs !== undefined) throw fail('EEXIST');
+          if ((flags & RENAME_EXCHANGE) !== 0 && target.attrs === undefined) throw fail('ENOENT');
+          throw fail('EINVAL');
+        }
         return next(() => op(mount, 'rename')(source.path, target.path, flags, caller), () => mount.renamed(source.path, target.path));
       });
     }, done(call));

@@ -2,13 +2,14 @@
 // (sysvm's encoders) from a module's Attributes, with the monitor's defaults for what the
 // module leaves out; struct statfs from FileSystemStats.
 import { devMajor, devMinor, encodeStat, encodeStatx, STATX, timespecFromNs, type Statx } from '@umview/sysvm';
-import type { Attributes, FileSystemStats } from './file-system.js';
+import { ST_NOSUID, type Attributes, type FileSystemStats } from './file-system.js';
 import type { Mount } from './mount.js';
 import { isDir } from './walk.js';
 
 const TMPFS_MAGIC = 0x01021994;
 const STATFS_SIZE = 120;
-const ST_NOSUID = 2;
+/** f_flags is meaningful (the kernel always sets it). */
+const ST_VALID = 0x20;
 
 /** The attributes with every default filled in (file-system.ts says which). */
 export interface FullAttributes {
@@ -75,6 +76,6 @@ export function encodeStatfs(mount: Mount, s: FileSystemStats): Buffer {
   b.writeUInt32LE(Number(mount.dev & 0xffffffffn), 56); // f_fsid
   b.writeBigInt64LE(BigInt(s.namemax ?? 255), 64);
   b.writeBigInt64LE(BigInt(s.bsize), 72); // f_frsize
-  b.writeBigInt64LE(BigInt(ST_NOSUID), 80);
+  b.writeBigInt64LE(BigInt(ST_VALID | ST_NOSUID | (s.flags ?? 0)), 80); // f_flags
   return b;
 }

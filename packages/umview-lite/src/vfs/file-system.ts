@@ -79,7 +79,19 @@ export interface FileSystemStats {
   readonly namemax?: number;
   /** f_type magic; default TMPFS_MAGIC. */
   readonly type?: number;
+  /** The mount's flags, statvfs's f_flag (ST_RDONLY, ST_NODEV, ST_NOEXEC, ST_NOATIME...).
+   * ST_NOSUID is always added (a served program runs from a copy, never set-id), and so is
+   * ST_VALID, as the kernel does. */
+  readonly flags?: number;
 }
+
+/** FileSystemStats.flags (statvfs's ST_* bits). */
+export const ST_RDONLY = 0x0001;
+export const ST_NOSUID = 0x0002;
+export const ST_NODEV = 0x0004;
+export const ST_NOEXEC = 0x0008;
+export const ST_NOATIME = 0x0400;
+export const ST_RELATIME = 0x1000;
 
 /** Who made the call (as fuse_get_context): the traced process and its credentials as the
  * guest sees them (fake root's, with `-0`). */
@@ -157,9 +169,13 @@ export interface FileSystem {
   /** -1 leaves that id as it is. On the path itself: a final symlink is the link (lchown,
    * fchownat with AT_SYMLINK_NOFOLLOW), the monitor follows it first for chown. */
   chown?(path: string, uid: number, gid: number, caller: Caller): MaybePromise<void>;
-  /** Times in ns since the epoch; undefined leaves that time as it is (UTIME_OMIT; UTIME_NOW
-   * is resolved by the monitor). On the path itself, as chown. */
-  utimens?(path: string, atimeNs: bigint | undefined, mtimeNs: bigint | undefined, caller: Caller): MaybePromise<void>;
+  /** Times in ns since the epoch; undefined leaves that time as it is (UTIME_OMIT). UTIME_NOW
+   * is resolved by the monitor (the current time is given). `now` is true when the call sets
+   * both times to now (utimensat or futimens with NULL times or both UTIME_NOW, utime and
+   * utimes with NULL): the one change the kernel lets a caller who does not own the file make,
+   * with write permission on it (EACCES without); any other times need ownership (EPERM).
+   * On the path itself, as chown. */
+  utimens?(path: string, atimeNs: bigint | undefined, mtimeNs: bigint | undefined, caller: Caller, now?: boolean): MaybePromise<void>;
   /** access(2)'s check (mode: R_OK|W_OK|X_OK, or F_OK = 0). Without it the monitor checks
    * getattr's mode bits against the caller's ids, as the kernel would. */
   access?(path: string, mode: number, caller: Caller): MaybePromise<void>;

@@ -16,6 +16,7 @@ import { ServedFile } from './served-file.js';
 import { procFdLinkOf } from '../proxy/path-target.js';
 import { settleCwd } from '../monitor/cwd.js';
 import { isDir, walk, type Walked } from './walk.js';
+import { RESOLVE_BENEATH, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS, resolveWalk } from './resolve-walk.js';
 
 /** A path argument: its index, its dirfd's index (null: AT_FDCWD), whether a final symlink is
  * followed, whether '' names the dirfd itself (AT_EMPTY_PATH). */
@@ -24,6 +25,8 @@ export interface PathSpec {
   readonly dirfd: number | null;
   readonly follow: boolean;
   readonly emptyPath?: boolean;
+  /** openat2's RESOLVE_* flags (resolve-walk.ts). */
+  readonly resolve?: number;
 }
 
 /** `fd`: the call is on a served fd itself ('' with AT_EMPTY_PATH, or `magic`: through its
@@ -34,7 +37,7 @@ type Start =
   | { readonly start: string; readonly served: boolean; readonly path: string }
   | { readonly fd: ServedFile; readonly magic?: boolean }
   /** The call fails with this errno (a path relative to a served fd that is no directory...). */
-  | { readonly error: 'ENOENT' | 'ENOTDIR'; readonly mount: Mount };
+  | { readonly error: 'ENOENT' | 'ENOTDIR' | 'ELOOP' | 'EXDEV'; readonly mount: Mount };
 
 /** Where the walk of one path starts, or undefined when it cannot concern a mount. */
 function startOf(ctx: VfsContext, call: SyscallCall, process: ProcessState, spec: PathSpec): Start | undefined {
@@ -47,11 +50,19 @@ function startOf(ctx: VfsContext, call: SyscallCall, process: ProcessState, spec
     return undefined; // the kernel fails it as natively
   }
   const dirfd = spec.dirfd === null ? AT_FDCWD : call.int(spec.dirfd);
-  if (path.startsWith('/')) {
+  const resolve = spec.resolve ?? 0;
+  // RESOLVE_IN_ROOT: an absolute path starts from the dirfd, as a relative one.
+  if (path.startsWith('/') && (resolve & RESOLVE_IN_ROOT) === 0) {
     // /proc/self/fd/N of a served fd names its placeholder (/dev/null) to the kernel.
     const link = process.vfds.size > 0 || path.startsWith('/proc/') ? procFdLinkOf(path, process, ctx.hooks.traced) : undefined;
     const linked = link?.owner.vfds.get(link.fd)?.file;
-    if (linked instanceof ServedFile) return link!.rest === undefined ? { fd: linked, magic: true } : { start: linked.guestPath, served: true, path: link!.rest.slice(1) };
+    if (linked instanceof ServedFile) {
+      // A magic link followed under openat2's restrictions (an absolute path under
+      // RESOLVE_BENEATH is the kernel's EXDEV first).
+      if ((resolve & RESOLVE_BENEATH) !== 0) return { error: 'EXDEV', mount: linked.mount };
+      if ((resolve & (RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS)) !== 0 && (link!.rest !== undefined || spec.follow)) return { error: 'ELOOP', mount: linked.mount };
+      return link!.rest === undefined ? { fd: linked, magic: true } : { start: linked.guestPath, served: true, path: link!.rest.slice(1) };
+    }
     return ctx.mounts.mayEnter(path) ? { start: '/', served: false, path } : undefined;
   }
   const served = dirfd === AT_FDCWD ? undefined : process.vfds.get(dirfd)?.file;
@@ -103,7 +114,9 @@ export function withPaths<T>(
       return walkFrom(i + 1);
     }
     if ('error' in s) throw fail(s.error);
-    return next(() => walk(ctx.mounts, s.start, s.path, specs[i]!.follow, caller), (w) => {
+    const spec = specs[i]!;
+    const walked = (): Walked | Promise<Walked> => (spec.resolve ? resolveWalk(ctx.mounts, s.start, s.path, spec.follow, spec.resolve, caller) : walk(ctx.mounts, s.start, s.path, spec.follow, caller));
+    return next(walked, (w) => {
       located.push(w.kind === 'outside' && !w.entered && !s.served ? undefined : w);
       return walkFrom(i + 1);
     });

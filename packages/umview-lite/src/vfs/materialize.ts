@@ -22,6 +22,12 @@ const CHUNK = 1 << 20;
 
 export class Materializer {
   private dir: string | undefined;
+  /** Why no private directory could be made (said once; every later copy fails at once). */
+  private problem: string | undefined;
+
+  /** @param log where the one message goes when no private directory can be made. */
+  constructor(private readonly log: (message: string) => void = (message) => process.stderr.write(`${message}\n`)) {}
+
   private count = 0;
   private readonly copies = new Map<string, { key: string; file: string }>();
 
@@ -69,24 +75,22 @@ export class Materializer {
     }
   }
 
+  /** The private directory, or EACCES (the copy cannot be made where the kernel may run it),
+   * logged once with the reasons and what to do. */
   private directory(): string {
     if (this.dir !== undefined) return this.dir;
-    // The first of: the user's runtime directory, the temporary directory, ~/.cache/umview-lite
-    // (made 0700) where a directory of the monitor's own can be made and passes the rule.
-    const problems: string[] = [];
-    for (const base of candidateBases()) {
+    if (this.problem === undefined) {
       try {
-        const dir = mkdtempSync(join(base, 'umview-vfs-')); // mode 0700, ours
-        const problem = privateDirectoryProblem(dir);
-        if (problem === undefined) return (this.dir = dir);
-        rmSync(dir, { recursive: true, force: true });
-        problems.push(problem);
+        return (this.dir = makeDirectory());
       } catch (error) {
-        problems.push(`${base}: ${(error as Error).message}`);
+        this.problem = (error as Error).message;
+        this.log(`umview-lite: ${this.problem}: mmap, execve and FIFOs of files on a mount fail with EACCES. `
+          + 'Set XDG_RUNTIME_DIR or TMPDIR to a directory of your own that only you can write (or fix ~/.cache\'s ownership and mode).');
       }
     }
-    throw new Error(`no private directory for copies of served files (${problems.join('; ')})`);
+    throw fail('EACCES');
   }
+
 
   /** The real FIFO that stands for the served FIFO `path` (one per node, made at its first
    * open): the tracee opens it itself, and blocks in it as natively. */
@@ -109,6 +113,24 @@ export class Materializer {
   }
 }
 
+
+/** The first of: the user's runtime directory, the temporary directory, ~/.cache/umview-lite
+ * (made 0700) where a directory of the monitor's own can be made and passes the rule. */
+function makeDirectory(): string {
+  const problems: string[] = [];
+  for (const base of candidateBases()) {
+    try {
+      const dir = mkdtempSync(join(base, 'umview-vfs-')); // mode 0700, ours
+      const problem = privateDirectoryProblem(dir);
+      if (problem === undefined) return dir;
+      rmSync(dir, { recursive: true, force: true });
+      problems.push(problem);
+    } catch (error) {
+      problems.push(`${base}: ${(error as Error).message}`);
+    }
+  }
+  throw new Error(`no private directory for copies of served files (${problems.join('; ')})`);
+}
 
 function candidateBases(): string[] {
   const bases: string[] = [];

@@ -6,7 +6,7 @@
 // mount.
 import type { SyscallCall } from '@umview/sysvm';
 import { AT_EMPTY_PATH, AT_FDCWD, O_CLOEXEC, O_RDWR } from '../linux.js';
-import { rewriteScriptExec } from '../monitor/exec.js';
+import { readShebang, rewriteScriptExec } from '../monitor/exec.js';
 import type { ProcessState } from '../monitor/process-table.js';
 import { nrOf } from '../proxy/reissue.js';
 import { callerOf, serve, type VfsContext } from './context.js';
@@ -16,7 +16,8 @@ import { withPaths } from './locate.js';
 import { next } from './maybe.js';
 import { AT_SYMLINK_NOFOLLOW, existing, permits, type CallHandler } from './stat-calls.js';
 import type { TraceeCaller } from './caller.js';
-import { S_IFMT, S_IFREG } from './walk.js';
+import { S_IFMT, S_IFREG, walk } from './walk.js';
+import type { Caller, MaybePromise } from './file-system.js';
 
 const PROT_WRITE = 2;
 const MAP_SHARED = 1;
@@ -64,16 +65,29 @@ function execCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): bo
     if ((attrs.mode & S_IFMT) !== S_IFREG) throw fail('EACCES');
     if ((attrs.mode & 0o111) === 0 || !permits(attrs, X_OK, caller as TraceeCaller)) throw fail('EACCES');
     guest = mount.guestPath(path);
-    return ctx.materializer.copyOf(mount, path, caller);
-  }), (copy) => {
+    return next(() => ctx.materializer.copyOf(mount, path, caller), (copy) => next(() => interpreterCopy(ctx, copy, caller), (interpreter) => ({ copy, interpreter })));
+  }), ({ copy, interpreter }) => {
     // A script: its interpreter runs, given the script's guest path (read through the mount).
-    if (rewriteScriptExec(call, at ? guest : given, copy, ctx.translator)) return;
+    if (rewriteScriptExec(call, at ? guest : given, copy, ctx.translator, interpreter)) return;
     if (at) {
       call.setNumber(nrOf('execve'));
       call.setArg(1, call.ptr(2));
       call.setArg(2, call.ptr(3));
     }
     call.setArg(0, call.placeString(copy));
+  });
+}
+
+/** A served script's interpreter when it is on a mount too (`#!/mnt/bin/sh`): a copy of it,
+ * which the kernel runs (an interpreter that is itself a script is not followed further).
+ * Undefined for an interpreter on the host. */
+function interpreterCopy(ctx: VfsContext, script: string, caller: Caller): MaybePromise<string | undefined> {
+  const shebang = readShebang(script);
+  if (!shebang || !shebang.interpreter.startsWith('/') || !ctx.mounts.mayEnter(shebang.interpreter)) return undefined;
+  return next(() => walk(ctx.mounts, '/', shebang.interpreter, true, caller), (walked) => {
+    if (walked.kind !== 'inside') return undefined;
+    if (walked.attrs === undefined) throw fail('ENOENT');
+    return ctx.materializer.copyOf(walked.mount, walked.path, caller);
   });
 }
 

@@ -19,9 +19,14 @@ import { ServedFile } from './served-file.js';
 import { existing, permits, type CallHandler } from './stat-calls.js';
 import type { TraceeCaller } from './caller.js';
 import { isDir, isLink, S_IFIFO, S_IFMT, S_IFREG } from './walk.js';
+import { RESOLVE_BENEATH, RESOLVE_CACHED, RESOLVE_IN_ROOT, VALID_RESOLVE } from './resolve-walk.js';
 
-const OPEN_HOW_MAX = 24;
+const OPEN_HOW_SIZE_VER0 = 24;
+const PAGE_SIZE = 4096;
+/** __O_TMPFILE (O_TMPFILE without O_DIRECTORY). */
+const O_TMPFILE_BIT = 0o20000000;
 const R_OK = 4;
+const X_OK = 1;
 
 /** `opened`: the module's open or create gave `handle` (its release is owed at the last close). */
 interface Opened { mount: Mount; path: string; handle: FileHandle; opened: boolean; type: number; pathOnly: boolean; fifo?: string }
@@ -31,25 +36,24 @@ function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): bo
   const pathArg = name === 'open' || name === 'creat' ? 0 : 1;
   let flags: number;
   let mode: number;
+  let resolve = 0;
   if (name === 'creat') {
     flags = O_CREAT | O_WRONLY | O_TRUNC;
     mode = call.uint(1);
   } else if (name === 'openat2') {
-    let how: Buffer;
-    try {
-      how = call.io.read(call.ptr(2), Math.min(call.size(3), OPEN_HOW_MAX));
-    } catch {
-      return false; // the kernel fails it as natively
-    }
-    flags = how.length >= 8 ? Number(how.readBigUInt64LE(0)) : 0;
-    mode = how.length >= 16 ? Number(how.readBigUInt64LE(8)) : 0;
+    const how = openHow(call);
+    if (!how) return false; // the kernel fails it as natively (EINVAL, E2BIG, EFAULT), before the path
+    ({ flags, mode, resolve } = how);
   } else {
     flags = call.int(pathArg + 1);
     mode = call.uint(pathArg + 2);
   }
   const creating = (flags & O_CREAT) !== 0;
   const follow = (flags & O_NOFOLLOW) === 0 && !(creating && (flags & O_EXCL) !== 0);
-  return withPaths(ctx, call, process, [{ arg: pathArg, dirfd: pathArg === 1 ? 0 : null, follow }], ([l], caller) => next(() => placeOf(l!, caller), ({ mount, path, attrs, trailingSlash }): MaybePromise<Opened> => {
+  return withPaths(ctx, call, process, [{ arg: pathArg, dirfd: pathArg === 1 ? 0 : null, follow, resolve }], ([l], caller) => next(() => placeOf(l!, caller), ({ mount, path, attrs, trailingSlash }): MaybePromise<Opened> => {
+    // RESOLVE_CACHED: only what the kernel's lookup cache holds, and a module's files are in
+    // no cache: the caller retries without it (as io_uring does).
+    if ((resolve & RESOLVE_CACHED) !== 0) throw fail('EAGAIN');
     const fs = mount.fs;
     const access = flags & 3;
     if (attrs === undefined) {
@@ -104,6 +108,28 @@ function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): bo
   });
 }
 
+/** openat2's struct open_how, when the kernel would accept it (it checks it before the path:
+ * a struct it refuses is left to it). */
+function openHow(call: SyscallCall): { flags: number; mode: number; resolve: number } | undefined {
+  const size = call.size(3);
+  if (size < OPEN_HOW_SIZE_VER0 || size > PAGE_SIZE) return undefined;
+  let how: Buffer;
+  try {
+    how = call.io.read(call.ptr(2), size);
+  } catch {
+    return undefined;
+  }
+  if (how.subarray(OPEN_HOW_SIZE_VER0).some((byte) => byte !== 0)) return undefined; // E2BIG
+  const flags = how.readBigUInt64LE(0);
+  const mode = how.readBigUInt64LE(8);
+  const resolve = how.readBigUInt64LE(16);
+  if (flags > 0xffffffffn || (resolve & ~BigInt(VALID_RESOLVE)) !== 0n || mode > 0o7777n) return undefined;
+  const both = BigInt(RESOLVE_BENEATH | RESOLVE_IN_ROOT);
+  if ((resolve & both) === both) return undefined;
+  if (mode !== 0n && (Number(flags) & (O_CREAT | O_TMPFILE_BIT)) === 0) return undefined;
+  return { flags: Number(flags), mode: Number(mode), resolve: Number(resolve) };
+}
+
 /** Where an open lands: a place in a mount, or the file a served fd's /proc/self/fd/N link
  * names (opened anew, as the kernel reopens through the link). */
 function placeOf(l: Located, caller: Caller): MaybePromise<{ mount: Mount; path: string; attrs: Attributes | undefined; trailingSlash: boolean }> {
@@ -115,6 +141,9 @@ function placeOf(l: Located, caller: Caller): MaybePromise<{ mount: Mount; path:
 function chdirCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): boolean {
   return withPaths(ctx, call, process, [{ arg: 0, dirfd: null, follow: true }], ([l], caller) => next(() => existing(l!, caller), (found) => {
     if (!isDir(found.attrs)) throw fail('ENOTDIR');
+    // Search permission on the directory, as the kernel's chdir checks (MAY_EXEC).
+    if (found.mount.fs.access) return next(() => found.mount.fs.access!(found.path, X_OK, caller), () => found);
+    if (!permits(found.attrs, X_OK, caller as TraceeCaller)) throw fail('EACCES');
     return found;
   }), ({ mount, path }) => {
     process.guestCwd = mount.guestPath(path);

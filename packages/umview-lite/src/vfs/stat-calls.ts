@@ -65,6 +65,9 @@ function accessCall(pathArg: number, dirfd: number | null, flagsArg: number | un
     // AT_EACCESS or not: the fs ids (TraceeCaller) are the ones checked, as for a setuid-free tree.
     return withPaths(ctx, call, process, [spec], ([l], caller) => next(() => existing(l!, caller), ({ mount, path, attrs }) => {
       if ((mode & W_OK) !== 0 && !mount.fs.write && !mount.fs.create && !mount.fs.mkdir) throw fail('EROFS');
+      // AT_SYMLINK_NOFOLLOW on a symlink: the link's own bits (0777) are checked, as the
+      // kernel does; a module's access would follow it.
+      if (isLink(attrs)) return undefined;
       if (mount.fs.access) return mount.fs.access(path, mode, caller);
       if (!permits(attrs, mode, caller as TraceeCaller)) throw fail('EACCES');
       return undefined;

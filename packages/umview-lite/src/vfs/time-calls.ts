@@ -12,20 +12,25 @@ import { next } from './maybe.js';
 import type { Mount } from './mount.js';
 import { AT_SYMLINK_NOFOLLOW, existing, type CallHandler } from './stat-calls.js';
 
-type Times = [atime: bigint | undefined, mtime: bigint | undefined];
+/** The two times, and whether both are "now" (the permission rule differs: file-system.ts). */
+type Times = [atime: bigint | undefined, mtime: bigint | undefined, now: boolean];
 const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 
 /** The times a utime-family call gives (undefined: leave it), read before the walk. */
 function timesOf(call: SyscallCall, arg: number, kind: 'utimbuf' | 'timeval' | 'timespec'): Times {
   const pointer = call.ptr(arg);
-  if (pointer === 0n) return [nowNs(), nowNs()];
+  if (pointer === 0n) {
+    const now = nowNs();
+    return [now, now, true];
+  }
   let b: Buffer;
   try {
     b = call.io.read(pointer, kind === 'utimbuf' ? 16 : 32);
   } catch {
     throw fail('EFAULT');
   }
-  if (kind === 'utimbuf') return [b.readBigInt64LE(0) * 1_000_000_000n, b.readBigInt64LE(8) * 1_000_000_000n];
+  if (kind === 'utimbuf') return [b.readBigInt64LE(0) * 1_000_000_000n, b.readBigInt64LE(8) * 1_000_000_000n, false];
+  const now = nowNs();
   const one = (at: number): bigint | undefined => {
     const sec = b.readBigInt64LE(at);
     const frac = b.readBigInt64LE(at + 8);
@@ -33,17 +38,18 @@ function timesOf(call: SyscallCall, arg: number, kind: 'utimbuf' | 'timeval' | '
       if (frac < 0n || frac >= 1_000_000n) throw fail('EINVAL');
       return sec * 1_000_000_000n + frac * 1000n;
     }
-    if (frac === UTIME_NOW) return nowNs();
+    if (frac === UTIME_NOW) return now;
     if (frac === UTIME_OMIT) return undefined;
     if (frac < 0n || frac >= 1_000_000_000n) throw fail('EINVAL');
     return sec * 1_000_000_000n + frac;
   };
-  return [one(0), one(16)];
+  const bothNow = kind === 'timespec' && b.readBigInt64LE(8) === UTIME_NOW && b.readBigInt64LE(24) === UTIME_NOW;
+  return [one(0), one(16), bothNow];
 }
 
 function utimeCall(pathArg: number, dirfd: number | null, timesArg: number, kind: 'utimbuf' | 'timeval' | 'timespec', flagsArg?: number): CallHandler {
   return (ctx, call, process) => {
-    let times: Times = [undefined, undefined];
+    let times: Times = [undefined, undefined, false];
     let unreadable: unknown;
     try {
       times = timesOf(call, timesArg, kind);
@@ -53,7 +59,7 @@ function utimeCall(pathArg: number, dirfd: number | null, timesArg: number, kind
     const body = (mount: Mount, path: string, caller: Caller): MaybePromise<unknown> => {
       if (unreadable !== undefined) throw unreadable;
       if (times[0] === undefined && times[1] === undefined) return undefined;
-      return op(mount, 'utimens')(path, times[0], times[1], caller);
+      return op(mount, 'utimens')(path, times[0], times[1], caller, times[2]);
     };
     // utimensat(fd, NULL, times, 0): the fd itself.
     if (call.ptr(pathArg) === 0n && dirfd !== null) {

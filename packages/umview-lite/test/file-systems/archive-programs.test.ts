@@ -155,6 +155,15 @@ describe('programs over an archive mount, against its extraction', () => {
     expect(createHash('sha256').update(readFileSync(mounted.archive)).digest('hex')).toBe(before);
   });
 
+  it('statvfs and fstatvfs say read-only (ST_RDONLY, with ST_NOSUID), as for a mount made with -o ro', async (ctx) => {
+    needs(ctx, missing.tool('python3'));
+    const mounted = formats['tar (GNU)']!.make(sourceTree(), tempDir('archive-'));
+    const script = 'import os, sys; t = sys.argv[1]; fd = os.open(t + "/hello.txt", os.O_RDONLY); print(os.statvfs(t).f_flag & 3, os.fstatvfs(fd).f_flag & 3, os.statvfs(t).f_flag & 1 == os.ST_RDONLY)';
+    const result = await umview(['-m', `archive,${mounted.archive}=${MOUNT}`], ['python3', '-c', script, MOUNT], { env: env() });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('3 3 True\n');
+  });
+
   it('a .tar.gz is decompressed into the private cache directory, emptied when the monitor stops', async () => {
     const mounted = formats['tar.gz']!.make(sourceTree(), tempDir('archive-'));
     const cache = tempDir('archive-cache-');

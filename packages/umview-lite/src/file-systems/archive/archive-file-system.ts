@@ -3,7 +3,7 @@
 // Every change fails with EROFS: the operations that change are left out, for which the API has
 // the monitor answer EROFS, and opens for writing, access(W_OK) and setxattr say it here.
 import { constants } from 'node:fs';
-import { FsError, type Attributes, type Caller, type DirectoryEntry, type FileSystem, type FileSystemStats, type MaybePromise } from '../../vfs/file-system.js';
+import { FsError, ST_RDONLY, type Attributes, type Caller, type DirectoryEntry, type FileSystem, type FileSystemStats, type MaybePromise } from '../../vfs/file-system.js';
 import type { MemberReader } from './archive-index.js';
 import { isDirectory, type ArchiveNode, type ArchiveTree } from './archive-tree.js';
 
@@ -114,6 +114,7 @@ export class ArchiveFileSystem implements FileSystem {
       ffree: 0,
       namemax: 255,
       type: FUSE_SUPER_MAGIC,
+      flags: ST_RDONLY, // statvfs says read-only, as for a mount made with -o ro
     };
   }
 

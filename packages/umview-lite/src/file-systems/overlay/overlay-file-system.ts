@@ -264,12 +264,12 @@ export class OverlayFileSystem implements FileSystem {
     });
   }
 
-  /** The owner may set any times; others with write permission may set them to now (which the
-   * monitor has resolved already, so any times are let through for them). */
-  utimens(path: string, atimeNs: bigint | undefined, mtimeNs: bigint | undefined, caller: Caller): MaybePromise<void> {
+  /** The owner may set any times; others with write permission may set both to now. */
+  utimens(path: string, atimeNs: bigint | undefined, mtimeNs: bigint | undefined, caller: Caller, now = false): MaybePromise<void> {
     const check = (): void => {
       const stats = existing(this.layers, path).shown;
-      if (caller.uid !== 0 && caller.uid !== Number(stats.uid)) requireAccess(stats, caller, W);
+      if (!now) requireOwner(stats, caller);
+      else if (caller.uid !== 0 && caller.uid !== Number(stats.uid)) requireAccess(stats, caller, W);
     };
     return this.afterCopy(path, check, () => {
       check();

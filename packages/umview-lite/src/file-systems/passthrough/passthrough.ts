@@ -81,7 +81,7 @@ export function passthrough(root: string): FileSystem {
     mknod: (path, mode, rdev) => withUmask(0, () => void raw(sys('mknodat', AT_FDCWD, cString(host(path)), mode, rdev))),
     chmod: (path, mode) => chmodSync(host(path), mode),
     chown: (path, uid, gid) => lchownSync(host(path), uid, gid),
-    utimens: (path, atimeNs, mtimeNs) => void raw(sys('utimensat', AT_FDCWD, cString(host(path)), utimensTimes(atimeNs, mtimeNs), AT_SYMLINK_NOFOLLOW)),
+    utimens: (path, atimeNs, mtimeNs, _caller, now) => void raw(sys('utimensat', AT_FDCWD, cString(host(path)), utimensTimes(atimeNs, mtimeNs, now), AT_SYMLINK_NOFOLLOW)),
     access: (path, mode) => accessSync(host(path), mode),
     statfs(path): FileSystemStats {
       const st = statfsSync(host(path));
