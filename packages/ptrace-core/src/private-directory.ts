@@ -50,9 +50,27 @@ export function privateDirectoryProblem(path: string): string | undefined {
  * checks it: the reason it cannot be trusted, or undefined when it can. */
 export function makePrivateDirectory(path: string): string | undefined {
   try {
-    mkdirSync(path, { recursive: true, mode: 0o700 });
+    makeDirectories(path);
   } catch (error) {
     return `${path} cannot be created (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
   }
   return privateDirectoryProblem(path);
+}
+
+/** `mkdir -p` with mode 0700, one component at a time: Node 20's `mkdirSync(path, { recursive:
+ * true })` never returns where a parent refuses new entries with ENOENT (under /proc). */
+function makeDirectories(path: string): void {
+  const parent = dirname(path);
+  if (parent !== path) {
+    try {
+      lstatSync(parent);
+    } catch {
+      makeDirectories(parent);
+    }
+  }
+  try {
+    mkdirSync(path, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
