@@ -6,7 +6,7 @@
 // monitor (the user's runtime directory, the temporary one, or ~/.cache/umview-lite). Writes to a MAP_SHARED mapping reach the copy, not the module (nor other mappings
 // made after the file changed): a module's file is not page-cache backed. A served FIFO is
 // opened as a real FIFO made there, one per node.
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makePrivateDirectory, privateDirectoryProblem } from '@umview/ptrace-core/internal';
@@ -22,6 +22,8 @@ const CHUNK = 1 << 20;
 
 export class Materializer {
   private dir: string | undefined;
+  /** The empty directory the tracees' real cwd goes to (emptyDirectory). */
+  private empty: string | undefined;
   /** Why no private directory could be made (said once; every later copy fails at once). */
   private problem: string | undefined;
 
@@ -84,13 +86,12 @@ export class Materializer {
         return (this.dir = makeDirectory());
       } catch (error) {
         this.problem = (error as Error).message;
-        this.log(`umview-lite: ${this.problem}: mmap, execve and FIFOs of files on a mount fail with EACCES. `
+        this.log(`umview-lite: ${this.problem}: mmap, execve and FIFOs of files on a mount fail with EACCES (and a chdir into a mount leaves the real cwd where it was). `
           + 'Set XDG_RUNTIME_DIR or TMPDIR to a directory of your own that only you can write (or fix ~/.cache\'s ownership and mode).');
       }
     }
     throw fail('EACCES');
   }
-
 
   /** The real FIFO that stands for the served FIFO `path` (one per node, made at its first
    * open): the tracee opens it itself, and blocks in it as natively. */
@@ -105,10 +106,27 @@ export class Materializer {
     return file;
   }
 
+  /** An empty directory nobody but root may change (0555), where the tracees' real cwd goes
+   * while their guest cwd is in a mount; undefined without a private directory. */
+  emptyDirectory(): string | undefined {
+    if (this.empty !== undefined) return this.empty;
+    let dir: string;
+    try {
+      dir = this.directory();
+    } catch {
+      return undefined; // directory() said why, once
+    }
+    const empty = join(dir, 'cwd');
+    mkdirSync(empty, { mode: 0o555 });
+    chmodSync(empty, 0o555); // the umask does not narrow it
+    return (this.empty = empty);
+  }
+
   /** The monitor stops: the copies go. */
   dispose(): void {
     if (this.dir !== undefined) rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
+    this.empty = undefined;
     this.copies.clear();
   }
 }

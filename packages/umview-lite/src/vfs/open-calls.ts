@@ -9,6 +9,7 @@ import type { SyscallCall } from '@umview/sysvm';
 import { AT_FDCWD, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_TRUNC, O_WRONLY } from '../linux.js';
 import type { ProcessState } from '../monitor/process-table.js';
 import { placeholder } from '../proxy/placeholder.js';
+import { nrOf } from '../proxy/reissue.js';
 import { serve, type VfsContext } from './context.js';
 import { fail } from './errors.js';
 import type { Attributes, Caller, FileHandle, MaybePromise } from './file-system.js';
@@ -147,8 +148,23 @@ function chdirCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): b
     return found;
   }), ({ mount, path }) => {
     process.guestCwd = mount.guestPath(path);
-    call.skip(0);
+    enterVoid(ctx, call);
   });
+}
+
+/** The tracee's real cwd cannot be in a mount: it goes to the monitor's empty, read-only
+ * directory (materialize.ts), so that a call naming the cwd that the monitor does not see (a
+ * unix socket's relative address...) meets an empty directory it cannot change, never a host
+ * directory the program did not name (the one it left). The chdir itself is made by the kernel
+ * there; without a private directory, the call just succeeds where the tracee is. */
+function enterVoid(ctx: VfsContext, call: SyscallCall): void {
+  const empty = ctx.materializer.emptyDirectory();
+  if (empty === undefined) {
+    call.skip(0);
+    return;
+  }
+  call.setNumber(nrOf('chdir'));
+  call.setArg(0, call.placeString(empty));
 }
 
 function fchdirCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): boolean {
@@ -159,7 +175,7 @@ function fchdirCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): 
     return file.guestPath;
   }, (guest) => {
     process.guestCwd = guest;
-    call.skip(0);
+    enterVoid(ctx, call);
   });
   return true;
 }

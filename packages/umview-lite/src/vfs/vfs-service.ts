@@ -18,6 +18,7 @@ import { CREDENTIAL_CALLS, CredentialCache } from './credentials.js';
 import { COPY_HANDLERS } from './copy-calls.js';
 import { TIME_HANDLERS } from './time-calls.js';
 import { XATTR_HANDLERS } from './xattr-calls.js';
+import { inotifyAddWatchCall } from './watch-calls.js';
 import type { VfsContext } from './context.js';
 import { FILE_HANDLERS } from './file-calls.js';
 import { Materializer } from './materialize.js';
@@ -29,7 +30,7 @@ import { fail } from './errors.js';
 import type { Caller } from './file-system.js';
 import { walk } from './walk.js';
 
-export const VFS_CALLS: Readonly<Record<string, CallHandler>> = { ...STAT_HANDLERS, ...OPEN_HANDLERS, ...CHANGE_HANDLERS, ...TIME_HANDLERS, ...XATTR_HANDLERS, ...FILE_HANDLERS, ...MATERIALIZED_HANDLERS, ...COPY_HANDLERS };
+export const VFS_CALLS: Readonly<Record<string, CallHandler>> = { ...STAT_HANDLERS, ...OPEN_HANDLERS, ...CHANGE_HANDLERS, ...TIME_HANDLERS, ...XATTR_HANDLERS, ...FILE_HANDLERS, ...MATERIALIZED_HANDLERS, ...COPY_HANDLERS, inotify_add_watch: inotifyAddWatchCall };
 
 export interface VfsOptions {
   readonly routes: readonly PathRoute[];
@@ -44,7 +45,7 @@ export interface VfsOptions {
 export class VfsService {
   readonly mounts: Mounts;
   private readonly context: VfsContext;
-  private readonly materializer = new Materializer();
+  private readonly materializer: Materializer;
   private readonly handlers: (CallHandler | undefined)[] = [];
   private readonly credentials = new CredentialCache();
   /** By syscall number: the call may change the callers' ids or umask. */
@@ -52,6 +53,7 @@ export class VfsService {
 
   constructor(options: VfsOptions) {
     this.mounts = new Mounts(options.routes);
+    this.materializer = new Materializer(options.log);
     this.context = { ...options, mounts: this.mounts, materializer: this.materializer, credentials: this.credentials, log: options.log };
     for (const [name, handler] of Object.entries(VFS_CALLS)) {
       const nr = syscallNumber(name);

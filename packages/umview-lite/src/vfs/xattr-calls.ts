@@ -11,7 +11,6 @@ import { withPaths } from './locate.js';
 import { next } from './maybe.js';
 import type { Mount } from './mount.js';
 import { existing, type CallHandler } from './stat-calls.js';
-import { inotifyAddWatchCall } from './watch-calls.js';
 
 const XATTR_SIZE_MAX = 65536;
 const XATTR_NAME_MAX = 255;
@@ -108,8 +107,6 @@ export const XATTR_HANDLERS: Readonly<Record<string, CallHandler>> = {
   lsetxattr: xattrCall('set', false),
   removexattr: xattrCall('remove', true),
   lremovexattr: xattrCall('remove', false),
-  // Not an xattr call: here so that vfs-service.ts's table takes it unchanged (watch-calls.ts).
-  inotify_add_watch: inotifyAddWatchCall,
   fgetxattr: fxattrCall('get'),
   flistxattr: fxattrCall('list'),
   fsetxattr: fxattrCall('set'),

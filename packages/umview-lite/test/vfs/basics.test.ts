@@ -5,6 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { missing } from '@umview/test-fixtures/machine';
+import { skipEachWhen } from '@umview/test-fixtures/skip';
 import { exec, tempDir, tokenize, umview } from '../helpers.js';
 import { makeTree } from '../tree.js';
 
@@ -71,4 +73,28 @@ describe('a file-system module serves its mount', () => {
   });
 
 
+});
+
+describe('the real cwd while the guest cwd is in a mount', () => {
+  skipEachWhen(missing.tool('python3'));
+  it('is an empty directory nobody but root may change, not the host directory the program left', async () => {
+    const left = tempDir('umview-vfs-left-');
+    // A unix socket's relative address is resolved by the kernel from the real cwd: the monitor
+    // does not see it (no path argument). Natively it lands in the program's directory.
+    const script = `cd "${left}" && mkdir /mnt/d && cd /mnt/d && python3 -c '
+import socket
+s = socket.socket(socket.AF_UNIX)
+try:
+    s.bind("sock")
+    print("bound")
+except OSError as e:
+    print("refused", e.errno)
+' && ls -A "${left}" && pwd`;
+    const r = await umview(['-m', 'tmpfs,/mnt'], ['/bin/sh', '-c', script]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const [outcome, ...rest] = r.stdout.trim().split('\n');
+    expect(outcome).toBe(process.getuid!() === 0 ? 'bound' : 'refused 13'); // root may write anywhere
+    expect(rest).toEqual(['/mnt/d']); // nothing landed in the directory the program left
+  });
 });
