@@ -42,12 +42,12 @@ interface WalkState { g: string; i: number; links: number; entered: boolean }
 function step(mounts: Mounts, queue: string[], s: WalkState, follow: boolean, trailingSlash: boolean, caller: Caller): Walked | Promise<Walked> {
   for (; s.i < queue.length; s.i++) {
     const c = queue[s.i]!;
-    const where = mounts.of(s.g);
     if (c === '.') continue;
     if (c === '..') {
       s.g = parent(s.g);
       continue;
     }
+    const where = mounts.of(s.g);
     if (!where) {
       s.g = join(s.g, c);
       continue;
