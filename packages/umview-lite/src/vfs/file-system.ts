@@ -139,6 +139,18 @@ export interface FileSystem {
    * returns how many bytes were written (fewer only with ENOSPC for the rest: throw it when
    * nothing was written). */
   write?(path: string, handle: FileHandle, data: Uint8Array, position: number, caller: Caller): MaybePromise<number>;
+  /** A kernel file whose bytes are this open file's bytes, as FUSE's passthrough backing file:
+   * an fd of the module's, open for reading and writing (O_RDWR) whatever the open asked. With
+   * one, the traced program gets a real fd on that file (opened anew through /proc, with its own
+   * access mode and O_APPEND) and reads, writes, seeks, maps, polls and copies it in the kernel,
+   * without a stop per call: `read` and `write` are not called for this open. The file's size
+   * and data times are then the backing file's, and getattr must say so (fstat the fd); reads
+   * through opens without a backing file must see its bytes. Metadata calls on the fd (fstat,
+   * fchmod, ftruncate, fsync, fallocate, locks, xattrs) still come to the module. The fd stays
+   * the module's: it must stay open until `release`. undefined: this open is served call by
+   * call (the monitor's stop per read and write). Called after `open` or `create` of a regular
+   * file, never for O_PATH or a directory. */
+  backing?(path: string, handle: FileHandle, flags: number): MaybePromise<number | undefined>;
   /** The last fd on the open file description was closed (after `flush`). */
   release?(path: string, handle: FileHandle): MaybePromise<void>;
   /** Each close(2) of an fd on the file: errors reported here are close's (as NFS reports them). */
