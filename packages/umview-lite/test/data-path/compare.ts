@@ -1,0 +1,44 @@
+// Each case of cases.ts as tests: the native transcript shows the point, and every monitored
+// side (each data path) gives that transcript.
+import { describe, expect, it } from 'vitest';
+import { skipEachWhen } from '@umview/test-fixtures/skip';
+import { CASES, type Case } from './cases.js';
+import { DESIGNS, noStopFlag, type Design, type Side } from './sides.js';
+
+export interface View {
+  /** Says where the monitored run is, in test names. */
+  where: string;
+  /** The native side to compare with. */
+  native(): Side;
+  /** The monitored side for a data path. */
+  monitored(design: Design): Side;
+  /** Why the view cannot run here, or undefined. */
+  missing?: string;
+  /** Why a case is not run on this view, or undefined. */
+  skip?(c: Case, design: Design): string | undefined;
+}
+
+export function compareCases(view: View, cases: readonly Case[] = CASES): void {
+  for (const c of cases) {
+    describe(`${c.name} (${view.where})`, () => {
+      skipEachWhen(view.missing);
+      let oracle: Promise<string> | undefined;
+      const native = (): Promise<string> => (oracle ??= c.run(view.native()));
+
+      it('natively: the transcript shows the point', async () => {
+        const text = await native();
+        for (const line of c.shows) expect(text).toMatch(line);
+        expect(text).not.toMatch(/FATAL/);
+      });
+
+      for (const design of DESIGNS) {
+        it(`under the monitor, data path ${design}: as natively`, async (ctx) => {
+          const why = (design === 'stop' ? noStopFlag : undefined) ?? view.skip?.(c, design);
+          if (why) ctx.skip(why);
+          const expected = await native();
+          expect(await c.run(view.monitored(design))).toBe(expected);
+        });
+      }
+    });
+  }
+}

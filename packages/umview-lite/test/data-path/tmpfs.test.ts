@@ -1,0 +1,38 @@
+// The data path's semantics on the tmpfs module's mount (files prepared by the fixtures
+// themselves: the tmpfs ends with the monitor), against a native run on a real tmpfs.
+import { describe, expect, it } from 'vitest';
+import { skipEachWhen } from '@umview/test-fixtures/skip';
+import { compareCases } from './compare.js';
+import { DESIGNS, nativeTmpfs, noNativeTmpfs, noStopFlag, program, tmpfsModule, transcript } from './sides.js';
+
+compareCases({
+  where: 'tmpfs module',
+  native: () => nativeTmpfs(),
+  monitored: (design) => tmpfsModule(design),
+  missing: noNativeTmpfs(),
+  // What the old design documents it does otherwise (README, "What the monitor does for you").
+  skip: (c, design) =>
+    design === 'stop' && c.id === 'mmap-shared' ? 'the old design maps a copy of the file: MAP_SHARED writes reach the copy, not the module (README)' : undefined,
+});
+
+describe('a full tmpfs (size=64k): ENOSPC at the write that does not fit', () => {
+  skipEachWhen(noNativeTmpfs('64k'));
+  const size = '64k';
+  let oracle: Promise<string> | undefined;
+  const native = (): Promise<string> => {
+    const side = nativeTmpfs(size);
+    return (oracle ??= side.run([program('enospc'), side.dir]).then((r) => transcript(side, [r])));
+  };
+
+  it('natively: the write fails with ENOSPC', async () => {
+    expect(await native()).toMatch(/the last write = -1 ENOSPC/);
+  });
+
+  for (const design of DESIGNS) {
+    it(`under the monitor, data path ${design}: as natively`, async (ctx) => {
+      if (design === 'stop' && noStopFlag) ctx.skip(noStopFlag);
+      const side = tmpfsModule(design, size);
+      expect(transcript(side, [await side.run([program('enospc'), side.dir])])).toBe(await native());
+    });
+  }
+});
