@@ -6,6 +6,7 @@ import type { SyscallCall, SyscallFilter, SyscallReturn } from '@umview/sysvm';
 import type { TraceeIO } from '@umview/ptrace-multi';
 import type { ProcessState } from '../monitor/process-table.js';
 import type { PathTranslator } from '../paths/translator.js';
+import type { FastCallCount } from './fast-call-count.js';
 import type { DataPath } from './fast-path.js';
 import type { FdLayout } from './fd-limits.js';
 import type { PathTargets } from './path-target.js';
@@ -27,6 +28,8 @@ export interface ProxyContext {
   readonly stats: ProxyStats;
   /** 'kernel': regular files get fast fds (fast-path.ts); 'stop': placeholders, a stop per call. */
   readonly dataPath: DataPath;
+  /** With --stats: the calls that ran in the kernel, measured around fast fds. */
+  readonly fastCalls: FastCallCount | undefined;
   /** Where path arguments land for the proxy. */
   readonly targets: PathTargets;
   /** The filter that makes the fd calls on `fd` stop (for a virtual fd below the threshold); for

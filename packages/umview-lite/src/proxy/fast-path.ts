@@ -15,8 +15,10 @@
 import type { SyscallCall } from '@umview/sysvm';
 import { AT_FDCWD, O_APPEND, O_CLOEXEC, O_LARGEFILE } from '../linux.js';
 import type { ProcessState } from '../monitor/process-table.js';
+import type { FastCallCount } from './fast-call-count.js';
 import type { FdLayout } from './fd-limits.js';
 import { F_DUPFD, F_DUPFD_CLOEXEC } from './placeholder.js';
+import type { ProxyStats } from './proxy-stats.js';
 import { nrOf } from './reissue.js';
 import type { OpenDescription } from './virtual-fds.js';
 
@@ -47,20 +49,30 @@ export interface Backing {
 
 export type DataPath = 'kernel' | 'stop';
 
+/** What handing over a fast fd needs of the monitor. */
+export interface FastPathContext {
+  readonly layout: FdLayout;
+  readonly stats: ProxyStats;
+  /** With --stats: the calls that ran in the kernel, measured around fast fds. */
+  readonly fastCalls: FastCallCount | undefined;
+}
+
 /** Gives the tracee a real fd on `backing` for its open of `file`, as the open's result; false
  * (nothing changed in the tracee) when the tracee cannot open it: the caller falls back to a
  * placeholder. */
-export function giveRealFd(layout: FdLayout, call: SyscallCall, process: ProcessState, file: OpenDescription, backing: Backing, flags: number, cloexec: boolean): boolean {
+export function giveRealFd(ctx: FastPathContext, call: SyscallCall, process: ProcessState, file: OpenDescription, backing: Backing, flags: number, cloexec: boolean): boolean {
   const inject = (name: string, args: (bigint | number)[]) => Number(call.inject(nrOf(name), args));
   const path = call.placeString(`/proc/${process_pid}/fd/${backing.monitorFd}`);
   const low = inject('openat', [AT_FDCWD, path, (flags & REOPEN_FLAGS) | O_CLOEXEC, 0]);
   if (low < 0) return false;
-  const high = inject('fcntl', [low, cloexec ? F_DUPFD_CLOEXEC : F_DUPFD, layout.fastBase]);
+  const high = inject('fcntl', [low, cloexec ? F_DUPFD_CLOEXEC : F_DUPFD, ctx.layout.fastBase]);
   inject('close', [low]);
   if (high < 0) return false;
   file.fast = true;
   process.vfds.set(high, file, cloexec);
   call.skip(high);
+  ctx.stats.fastOpens++;
+  ctx.fastCalls?.opened(process.pid);
   return true;
 }
 

@@ -63,10 +63,7 @@ function open(ctx: ProxyContext, call: SyscallCall, process: ProcessState): bool
   ctx.stats.virtualOpens++;
   const cloexec = (flags & O_CLOEXEC) !== 0;
   try {
-    if (ctx.dataPath === 'kernel' && isRegularFile(fd) && giveRealFd(ctx.layout, call, process, file, { monitorFd: fd }, flags, cloexec)) {
-      ctx.stats.fastOpens++;
-      return true;
-    }
+    if (ctx.dataPath === 'kernel' && isRegularFile(fd) && giveRealFd(ctx, call, process, file, { monitorFd: fd }, flags, cloexec)) return true;
     placeholder(ctx, call, process, file, cloexec);
   } catch (error) {
     // The tracee died while its placeholder was being made: the real file is nobody's.

@@ -18,6 +18,7 @@ import type { PathTranslator } from '../paths/translator.js';
 import { known, type CallHooks, type ProxyCall, type ProxyContext } from './context.js';
 import { EXEC_HANDLERS } from './exec-calls.js';
 import type { FdLayout } from './fd-limits.js';
+import type { FastCallCount } from './fast-call-count.js';
 import { DATA_CALLS, type DataPath } from './fast-path.js';
 import { FD_HANDLERS } from './fd-calls.js';
 import { COPY_HANDLERS } from './kernel-copy.js';
@@ -51,9 +52,9 @@ export class ProxyService {
   /** PROXY_CALLS by syscall number (an array indexed without hashing). */
   private readonly handlers: (ProxyCall['handle'] | undefined)[] = [];
 
-  constructor(translator: PathTranslator, rewriter: PathRewriter, private readonly layout: FdLayout, ioOf: (call: SyscallCall) => TraceeIO, hooks: CallHooks, readonly dataPath: DataPath = 'kernel') {
+  constructor(translator: PathTranslator, rewriter: PathRewriter, private readonly layout: FdLayout, ioOf: (call: SyscallCall) => TraceeIO, hooks: CallHooks, readonly dataPath: DataPath = 'kernel', fastCalls?: FastCallCount) {
     this.context = {
-      translator, layout, ioOf, hooks, stats: this.stats, dataPath,
+      translator, layout, ioOf, hooks, stats: this.stats, dataPath, fastCalls,
       targets: new PathTargets(translator, rewriter, hooks.traced),
       filterForFd: (fd, fast) => fast
         ? new SyscallFilter().traceWhenFdIn(FD0_META_CALLS, 0, [fd])

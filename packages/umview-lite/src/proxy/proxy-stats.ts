@@ -16,6 +16,9 @@ export interface ProxyStats {
   /** Calls on fast fds that stopped all the same and were let run (a trace mode without a
    * filter, a fast fd dup2'd below the band onto a number a placeholder once had). */
   fastCallsStopped: number;
+  /** With --stats: read and write calls that ran without a stop while fast fds were open
+   * (fast-call-count.ts says what this counts). */
+  fastKernelCalls?: number;
 }
 
 export function emptyProxyStats(): ProxyStats {

@@ -8,6 +8,7 @@ import type { CallHolder, Outcome } from '../monitor/held-calls.js';
 import type { ProcessState } from '../monitor/process-table.js';
 import type { PathTranslator } from '../paths/translator.js';
 import type { CallHooks } from '../proxy/context.js';
+import type { FastCallCount } from '../proxy/fast-call-count.js';
 import type { DataPath } from '../proxy/fast-path.js';
 import type { ProxyStats } from '../proxy/proxy-stats.js';
 import type { FdLayout } from '../proxy/fd-limits.js';
@@ -36,6 +37,8 @@ export interface VfsContext {
   readonly credentials: CredentialCache;
   /** 'kernel': regular files with a backing file get fast fds (proxy/fast-path.ts). */
   readonly dataPath: DataPath;
+  /** With --stats: the calls that ran in the kernel, measured around fast fds. */
+  readonly fastCalls: FastCallCount | undefined;
   /** The proxy's counters (fast opens), shared with the proxy's own. */
   readonly stats: ProxyStats;
   log(message: string): void;

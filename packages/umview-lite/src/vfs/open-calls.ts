@@ -104,10 +104,7 @@ function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): bo
     const file = new ServedFile(opened.mount, opened.path, opened.mount.guestPath(opened.path), flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW), opened.handle, opened.type, ctx.log, opened.pathOnly, opened.opened);
     const cloexec = (flags & O_CLOEXEC) !== 0;
     try {
-      if (opened.backing !== undefined && giveRealFd(ctx.layout, call, process, file, { monitorFd: opened.backing }, flags, cloexec)) {
-        ctx.stats.fastOpens++;
-        return;
-      }
+      if (opened.backing !== undefined && giveRealFd(ctx, call, process, file, { monitorFd: opened.backing }, flags, cloexec)) return;
       placeholder(ctx, call, process, file, cloexec);
     } catch (error) {
       file.retain().release(); // the tracee died while its placeholder was being made
