@@ -19,6 +19,7 @@ import { emptyStats, mergeSysvm, type MonitorStats } from './stats.js';
 import { MonitorMemory } from './data-io.js';
 import { ProxyService } from '../proxy/proxy-service.js';
 import { fdLayout } from '../proxy/fd-limits.js';
+import { runsInKernel, type DataPath } from '../proxy/fast-path.js';
 import type { TraceeIO } from '@umview/ptrace-multi';
 import type { SyscallLogger } from './syscall-logger.js';
 import { letThroughPredicate } from './let-through.js';
@@ -65,6 +66,11 @@ export interface MonitorOptions {
   /** When the first program exits, kill the processes it left (`--kill-on-exit`); by default
    * the monitor runs until the whole tree has exited. */
   killOnExit?: boolean;
+  /** How served regular files move their data (`--data-path`): 'kernel' (default), the tracee
+   * gets a real fd on the file's backing kernel file and reads and writes it without a stop
+   * (proxy/fast-path.ts); 'stop', a placeholder fd and a stop per call, the monitor moving the
+   * data (the 2006 design). */
+  dataPath?: DataPath;
 }
 
 export interface MonitorResult {
@@ -119,7 +125,8 @@ export class Monitor {
       expectReturn: (call: SyscallCall, hook: (ret: SyscallReturn) => void, abandon?: () => void) => this.expectReturn(call, hook, abandon),
       traced: (pid: number) => this.processes.find(pid),
     };
-    this.proxy = this.routing.proxy ? new ProxyService(this.translator, this.rewriter, layout, (call) => call.io as TraceeIO, hooks) : undefined;
+    const dataPath = options.dataPath ?? 'kernel';
+    this.proxy = this.routing.proxy ? new ProxyService(this.translator, this.rewriter, layout, (call) => call.io as TraceeIO, hooks, dataPath) : undefined;
     const trace = options.trace ?? 'seccomp';
     const backend: BackendName = trace === 'syscall' ? 'ptrace-syscall' : 'seccomp';
     const filtered = trace === 'seccomp' && !options.straceLogger;
@@ -159,7 +166,7 @@ export class Monitor {
       })
       : undefined;
     this.vfs = this.routing.fs
-      ? new VfsService({ routes: this.routing.paths, layout, hooks, holder: this.held, translator: this.translator, fakeRoot: this.fakeRoot !== undefined, log })
+      ? new VfsService({ routes: this.routing.paths, layout, hooks, holder: this.held, translator: this.translator, fakeRoot: this.fakeRoot !== undefined, dataPath, stats: this.proxy!.stats, log })
       : undefined;
     this.context = {
       guestCwd: (pid) => (this.guestRoot ? this.guestRoot.cwdOf(pid) : this.processes.get(pid).cwd()),
@@ -350,6 +357,10 @@ export class Monitor {
   private route(call: SyscallCall, route: CallRoute): boolean {
     if (route.module?.handleSyscall?.(call, this.context)) return true;
     const process = this.processes.get(call.pid);
+    if (route.proxy && runsInKernel(call, process)) {
+      this.proxy!.stats.fastCallsStopped++;
+      return false;
+    }
     if (this.vfs?.handle(call, process)) return true;
     if (route.fakeRoot && this.fakeRoot!.handle(call, process)) return true;
     if (route.guestRoot) return this.guestRoot!.handle(call, process, route.paths);

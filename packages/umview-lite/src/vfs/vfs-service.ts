@@ -29,6 +29,8 @@ import { STAT_HANDLERS, type CallHandler } from './stat-calls.js';
 import { fail } from './errors.js';
 import type { Caller } from './file-system.js';
 import { walk } from './walk.js';
+import type { DataPath } from '../proxy/fast-path.js';
+import type { ProxyStats } from '../proxy/proxy-stats.js';
 
 export const VFS_CALLS: Readonly<Record<string, CallHandler>> = { ...STAT_HANDLERS, ...OPEN_HANDLERS, ...CHANGE_HANDLERS, ...TIME_HANDLERS, ...XATTR_HANDLERS, ...FILE_HANDLERS, ...MATERIALIZED_HANDLERS, ...COPY_HANDLERS, inotify_add_watch: inotifyAddWatchCall };
 
@@ -39,6 +41,9 @@ export interface VfsOptions {
   readonly holder: CallHolder | undefined;
   readonly translator: PathTranslator;
   readonly fakeRoot: boolean;
+  readonly dataPath: DataPath;
+  /** The proxy's counters: a mount's fast opens are counted there. */
+  readonly stats: ProxyStats;
   log(message: string): void;
 }
 
