@@ -43,6 +43,8 @@ describe('unreal in proxy mode: file descriptors the monitor serves', () => {
     ['seccomp-all', ['-m', 'unreal,mode=proxy', '--trace=seccomp-all']],
     ['ptrace-syscall', ['-m', 'unreal,mode=proxy', '--trace=syscall']],
     ['no-multi', ['-m', 'unreal,mode=proxy', '--no-multi']],
+    ['a stop per call', ['-m', 'unreal,mode=proxy', '--data-path=stop']],
+    ['a stop per call, ptrace-syscall', ['-m', 'unreal,mode=proxy', '--data-path=stop', '--trace=syscall']],
   ] as const) {
     it(`behaves as natively through /unreal: ${name}`, () => {
       expect(transcript('/unreal', [...args])).toBe(native);
@@ -60,13 +62,51 @@ describe('unreal in proxy mode: file descriptors the monitor serves', () => {
   it('says in --stats how the data moved', () => {
     const dir = tempDir('umview-proxy-');
     execFileSync('sh', ['-c', `head -c 100000 /dev/urandom > ${dir}/src`]);
-    const stats = (script: string) => execFileSync('sh', ['-c', `node ${cli} -m unreal,mode=proxy --stats -- sh -c '${script}' 2>&1 >/dev/null`], { encoding: 'utf8' });
-    // coreutils cp uses copy_file_range: the monitor copies in the kernel.
+    const stats = (script: string, dataPath = 'stop') => execFileSync('sh', ['-c', `node ${cli} -m unreal,mode=proxy --data-path=${dataPath} --stats -- sh -c '${script}' 2>&1 >/dev/null`], { encoding: 'utf8' });
+    // The stop per call (the 2006 design). coreutils cp uses copy_file_range: the monitor
+    // copies in the kernel.
     expect(stats(`cp /unreal${dir}/src ${dir}/cp`)).toMatch(/proxy: data in the kernel\s+[1-9]\d* calls, 100000 bytes/);
     // dd reads with read(2): the data goes through tracee memory.
     expect(stats(`dd if=/unreal${dir}/src of=${dir}/dd bs=4k status=none`)).toMatch(/proxy: data through tracee memory\s+25 calls, 100\d{3} bytes/);
+    // The kernel data path: dd reads a real fd on the file, the monitor moves nothing.
+    const fast = stats(`dd if=/unreal${dir}/src of=${dir}/fast bs=4k status=none`, 'kernel');
+    expect(fast).toMatch(/proxy: files opened\s+1 \(1 as fast fds/);
+    expect(fast).toMatch(/proxy: data through tracee memory\s+0 calls/);
     execFileSync('cmp', [`${dir}/src`, `${dir}/cp`]);
     execFileSync('cmp', [`${dir}/src`, `${dir}/dd`]);
+    execFileSync('cmp', [`${dir}/src`, `${dir}/fast`]);
+  });
+});
+
+describe('unreal in proxy mode: the kernel data path', () => {
+  it('falls back to a stop per call for a tracee that may not open the monitor\'s fd', (ctx) => {
+    // A tracee of another user may not open /proc/<monitor>/fd/N (ptrace access to the
+    // monitor): its open gets a placeholder, and the data still comes.
+    if (process.getuid!() !== 0) ctx.skip('needs root: the tracee switches to another user with setpriv');
+    const setpriv = spawnSync('sh', ['-c', 'command -v setpriv'], { encoding: 'utf8' });
+    if (setpriv.status !== 0) ctx.skip('needs setpriv (util-linux) to run the tracee as another user');
+    const dir = tempDir('umview-proxy-');
+    execFileSync('sh', ['-c', `printf 'other user reads\n' > ${dir}/f && chmod 755 ${dir} && chmod 644 ${dir}/f`]);
+    const r = spawnSync('node', [cli, '-m', 'unreal,mode=proxy', '--stats', '--', 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', 'cat', `/unreal${dir}/f`], { encoding: 'utf8' });
+    expect(r.stdout).toBe('other user reads\n');
+    expect(r.stderr).toMatch(/proxy: files opened\s+1 \(0 as fast fds/);
+    expect(r.status).toBe(0);
+  });
+
+  it('lets reads and writes run without a stop', () => {
+    const dir = tempDir('umview-proxy-');
+    execFileSync('sh', ['-c', `head -c 1048576 /dev/urandom > ${dir}/src`]);
+    const run = (dataPath: string) => spawnSync('node', [cli, '-m', 'unreal,mode=proxy', `--data-path=${dataPath}`, '--stats', '--', 'dd', `if=/unreal${dir}/src`, `of=/unreal${dir}/${dataPath}`, 'bs=4k', 'status=none'], { encoding: 'utf8' });
+    const stops = (stderr: string) => Number(/ptrace stops\s+(\d+)/.exec(stderr)![1]);
+    const kernel = run('kernel');
+    const stop = run('stop');
+    execFileSync('cmp', [`${dir}/src`, `${dir}/kernel`]);
+    execFileSync('cmp', [`${dir}/src`, `${dir}/stop`]);
+    expect(kernel.stderr).toMatch(/proxy: files opened\s+2 \(2 as fast fds/);
+    // 256 reads and 256 writes: each stops with a placeholder, none with fast fds.
+    expect(stops(stop.stderr) - stops(kernel.stderr)).toBeGreaterThanOrEqual(512);
+    expect(stops(kernel.stderr)).toBeLessThan(100);
+    expect(Number(/calls in the kernel, no stop\s+(\d+)/.exec(kernel.stderr)![1])).toBeGreaterThanOrEqual(512);
   });
 });
 
@@ -102,6 +142,8 @@ describe('unreal in proxy mode: splice and sendfile with a pipe that is not read
   it.each([
     ['default (seccomp filter)', ['-m', 'unreal,mode=proxy']],
     ['ptrace-syscall', ['-m', 'unreal,mode=proxy', '--trace=syscall']],
+    ['a stop per call', ['-m', 'unreal,mode=proxy', '--data-path=stop']],
+    ['a stop per call, ptrace-syscall', ['-m', 'unreal,mode=proxy', '--data-path=stop', '--trace=syscall']],
   ])('the tracee waits, the monitor keeps serving, signals act as natively: %s', (_name, args) => {
     expect(run('/unreal', args)).toBe(native);
   });
@@ -109,7 +151,8 @@ describe('unreal in proxy mode: splice and sendfile with a pipe that is not read
   it('says so in --stats', () => {
     const dir = join(tempDir('umview-copy-wait-'), 'd');
     mkdirSync(dir);
-    const r = spawnSync('node', [cli, '-m', 'unreal,mode=proxy', '--stats', '--', copyWait, '/unreal', dir], { encoding: 'utf8', timeout: 20_000 });
+    // With a stop per call the monitor makes the copies (with fast fds the tracee does).
+    const r = spawnSync('node', [cli, '-m', 'unreal,mode=proxy', '--data-path=stop', '--stats', '--', copyWait, '/unreal', dir], { encoding: 'utf8', timeout: 20_000 });
     expect(r.stdout).toBe(native);
     expect(r.stderr).toMatch(/proxy: waits in the tracee\s+[1-9]/);
   });
