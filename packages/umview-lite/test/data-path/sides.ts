@@ -80,6 +80,13 @@ export function unrealProxy(design: Design): Side {
   return side(`/unreal${dir}`, dir, dir, monitored(['-m', 'unreal,mode=proxy', ...designArgs(design)]));
 }
 
+/** A host directory seen through /unreal, the passthrough file-system module serving it. */
+export function unrealFs(design: Design): Side {
+  const dir = join(tempDir('umview-dp-'), 'd');
+  mkdirSync(dir);
+  return side(`/unreal${dir}`, dir, dir, monitored(['-m', 'unreal,mode=fs', ...designArgs(design)]));
+}
+
 /** The tmpfs module's mount point (nothing of the host's is there). */
 export const TMPFS_MOUNT = '/umview-dp-mnt';
 const TMPFS_MAGIC = 0x01021994;
