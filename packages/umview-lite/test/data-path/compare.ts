@@ -14,12 +14,16 @@ export interface View {
   monitored(design: Design): Side;
   /** Why the view cannot run here, or undefined. */
   missing?: string;
+  /** The cases to run (their ids; default: all). */
+  only?: readonly string[];
+  /** The data paths to compare (default: both). */
+  designs?: readonly Design[];
   /** Why a case is not run on this view, or undefined. */
   skip?(c: Case, design: Design): string | undefined;
 }
 
 export function compareCases(view: View, cases: readonly Case[] = CASES): void {
-  for (const c of cases) {
+  for (const c of cases.filter((one) => view.only?.includes(one.id) ?? true)) {
     describe(`${c.name} (${view.where})`, () => {
       skipEachWhen(view.missing);
       let oracle: Promise<string> | undefined;
@@ -31,7 +35,7 @@ export function compareCases(view: View, cases: readonly Case[] = CASES): void {
         expect(text).not.toMatch(/FATAL/);
       });
 
-      for (const design of DESIGNS) {
+      for (const design of view.designs ?? DESIGNS) {
         it(`under the monitor, data path ${design}: as natively`, async (ctx) => {
           const why = (design === 'stop' ? noStopFlag : undefined) ?? view.skip?.(c, design);
           if (why) ctx.skip(why);

@@ -13,7 +13,7 @@ import { cli, exec, tempDir, tokenize, umview, type Result } from '../helpers.js
 const fixtures = fileURLToPath(new URL('../fixtures/data-path/', import.meta.url));
 
 /** A fixture of test/fixtures/data-path, compiled (cached by content). */
-export const program = (name: string): string => compileC(join(fixtures, `${name}.c`), { flags: ['-O1', '-Wall'], name: `dp-${name}` });
+export const program = (name: string): string => compileC(join(fixtures, `${name}.c`), { flags: ['-O1', '-Wall', '-pthread'], name: `dp-${name}` });
 
 /** The monitor's data paths: its default (the fast path once it is there), and the old design
  * (a stop per call), which must give the same transcripts. */
@@ -74,10 +74,10 @@ export function nativeHost(): Side {
 }
 
 /** A host directory seen through /unreal, the monitor serving it (proxy mode). */
-export function unrealProxy(design: Design): Side {
+export function unrealProxy(design: Design, more: readonly string[] = []): Side {
   const dir = join(tempDir('umview-dp-'), 'd');
   mkdirSync(dir);
-  return side(`/unreal${dir}`, dir, dir, monitored(['-m', 'unreal,mode=proxy', ...designArgs(design)]));
+  return side(`/unreal${dir}`, dir, dir, monitored(['-m', 'unreal,mode=proxy', ...designArgs(design), ...more]));
 }
 
 /** A host directory seen through /unreal, the passthrough file-system module serving it. */
@@ -85,6 +85,18 @@ export function unrealFs(design: Design): Side {
   const dir = join(tempDir('umview-dp-'), 'd');
   mkdirSync(dir);
   return side(`/unreal${dir}`, dir, dir, monitored(['-m', 'unreal,mode=fs', ...designArgs(design)]));
+}
+
+const backedFs = fileURLToPath(new URL('./backed-fs.mjs', import.meta.url));
+/** Where backed-fs.mjs is mounted. */
+export const BACKED_MOUNT = '/umview-dp-backed';
+
+/** A host directory served by a file-system module that gives backing files (backed-fs.mjs),
+ * at a mount point of its own. */
+export function backedModule(design: Design): Side {
+  const dir = join(tempDir('umview-dp-'), 'd');
+  mkdirSync(dir);
+  return side(BACKED_MOUNT, dir, dir, monitored(['-m', `${backedFs},${BACKED_MOUNT},root=${dir}`, ...designArgs(design)]));
 }
 
 /** The tmpfs module's mount point (nothing of the host's is there). */
