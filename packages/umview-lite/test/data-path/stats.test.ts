@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
 import { tempDir, umview } from '../helpers.js';
-import { TMPFS_MOUNT, noStopFlag } from './sides.js';
+import { TMPFS_MOUNT, noStopFlag, program } from './sides.js';
 
 const MIB = 8;
 const BLOCKS = (MIB << 20) / 4096;
@@ -64,6 +64,18 @@ describe('--stats: dd bs=4k through /unreal in proxy mode', () => {
     expect(seen.recordsOut).toBe(BLOCKS);
     expect(seen.fastOpens).toBe(2);
     expect(seen.stops * 10).toBeLessThan(seen.recordsIn + seen.recordsOut);
+  });
+
+  it('counts the calls that ran in the kernel, also those after the last close (the fds closed at exit)', async () => {
+    // short-reads makes 16 reads and writes on fds it closes at exit only (14 read, pread and
+    // readv, 2 write), after its last close.
+    const d = join(tempDir('umview-dp-stats-'), 'd');
+    execFileSync('mkdir', [d]);
+    const r = await umview(['-m', 'unreal,mode=proxy', '--stats'], [program('short-reads'), `/unreal${d}`], { env: { PATH: process.env.PATH, LC_ALL: 'C' } });
+    expect(r.code, r.stderr).toBe(0);
+    const m = /proxy: calls in the kernel, no stop\s+(\d+)/.exec(r.stderr);
+    expect(m, r.stderr).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThanOrEqual(16);
   });
 
   it('--data-path=stop: no fast fd, a stop for every read', async (ctx) => {
