@@ -47,6 +47,8 @@ export interface Backing {
   readonly monitorFd: number;
 }
 
+/** How served regular files move their data: 'kernel', fast fds (this file); 'stop', a
+ * placeholder and a stop per call, the monitor moving the data (the 2006 design). */
 export type DataPath = 'kernel' | 'stop';
 
 /** What handing over a fast fd needs of the monitor. */
