@@ -28,7 +28,7 @@ function parse(stderr: string): Seen {
     if (!m) throw new Error(`no ${re} in:\n${stderr}`);
     return Number(m[1]);
   };
-  const opens = /proxy: files opened\s+(\d+) \((\d+) as fast fds/.exec(stderr);
+  const opens = /proxy: files opened\s+(\d+)\n\s+data path: fast opens\s+(\d+)/.exec(stderr);
   if (!opens) throw new Error(`no fast-fd count in --stats:\n${stderr}`);
   return {
     stops: number(/ptrace stops\s+(\d+)/),
@@ -73,7 +73,7 @@ describe('--stats: dd bs=4k through /unreal in proxy mode', () => {
     execFileSync('mkdir', [d]);
     const r = await umview(['-m', 'unreal,mode=proxy', '--stats'], [program('short-reads'), `/unreal${d}`], { env: { PATH: process.env.PATH, LC_ALL: 'C' } });
     expect(r.code, r.stderr).toBe(0);
-    const m = /proxy: calls in the kernel, no stop\s+(\d+)/.exec(r.stderr);
+    const m = /data path: calls in the kernel\s+(\d+)/.exec(r.stderr);
     expect(m, r.stderr).not.toBeNull();
     expect(Number(m![1])).toBeGreaterThanOrEqual(16);
   });
