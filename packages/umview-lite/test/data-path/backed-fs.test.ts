@@ -1,10 +1,10 @@
 // The data path's semantics on a file-system module that gives backing files (backed-fs.mjs:
 // the monitor's vfs side of the fast path), against a native run on the host directory the
 // module serves.
-import { compareCases } from './compare.js';
-import { backedModule, nativeHost } from './sides.js';
+import { compareCases, type View } from './compare.js';
+import { BIG_FILES, backedModule, nativeHost } from './sides.js';
 
-compareCases({
+const backed: View = {
   where: 'a module with backing files',
   native: nativeHost,
   monitored: backedModule,
@@ -15,4 +15,7 @@ compareCases({
       : c.id === 'fallocate'
         ? 'the test module has no fallocate (Node has none)'
         : undefined,
-});
+};
+compareCases(backed);
+// Files of 16 KiB and more: read-only opens take the fast path too.
+compareCases(backed, BIG_FILES);

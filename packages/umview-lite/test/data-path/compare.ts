@@ -3,15 +3,15 @@
 import { describe, expect, it } from 'vitest';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
 import { CASES, type Case } from './cases.js';
-import { DESIGNS, noStopFlag, type Design, type Side } from './sides.js';
+import { DESIGNS, noStopFlag, type Design, type Files, type Side } from './sides.js';
 
 export interface View {
   /** Says where the monitored run is, in test names. */
   where: string;
   /** The native side to compare with. */
-  native(): Side;
+  native(files: Files): Side;
   /** The monitored side for a data path. */
-  monitored(design: Design): Side;
+  monitored(design: Design, files: Files): Side;
   /** Why the view cannot run here, or undefined. */
   missing?: string;
   /** The cases to run (their ids; default: all). */
@@ -22,16 +22,18 @@ export interface View {
   skip?(c: Case, design: Design): string | undefined;
 }
 
-export function compareCases(view: View, cases: readonly Case[] = CASES): void {
+/** The cases on a view; with `files`, the fixtures' files made that way (the native
+ * transcript is then only the oracle: what it must show is checked on plain files). */
+export function compareCases(view: View, files: Files = {}, cases: readonly Case[] = CASES): void {
   for (const c of cases.filter((one) => view.only?.includes(one.id) ?? true)) {
-    describe(`${c.name} (${view.where})`, () => {
+    describe(`${c.name} (${view.where}${files.pad ? `, files padded by ${files.pad} bytes` : ''})`, () => {
       skipEachWhen(view.missing);
       let oracle: Promise<string> | undefined;
-      const native = (): Promise<string> => (oracle ??= c.run(view.native()));
+      const native = (): Promise<string> => (oracle ??= c.run(view.native(files)));
 
       it('natively: the transcript shows the point', async () => {
         const text = await native();
-        for (const line of c.shows) expect(text).toMatch(line);
+        if (!files.pad) for (const line of c.shows) expect(text).toMatch(line);
         expect(text).not.toMatch(/FATAL/);
       });
 
@@ -40,7 +42,7 @@ export function compareCases(view: View, cases: readonly Case[] = CASES): void {
           const why = (design === 'stop' ? noStopFlag : undefined) ?? view.skip?.(c, design);
           if (why) ctx.skip(why);
           const expected = await native();
-          expect(await c.run(view.monitored(design))).toBe(expected);
+          expect(await c.run(view.monitored(design, files))).toBe(expected);
         });
       }
     });

@@ -47,16 +47,28 @@ export interface Side {
   normalize(text: string): string;
 }
 
-const env = (): NodeJS.ProcessEnv => ({
+/** How the fixtures make their files. */
+export interface Files {
+  /** Bytes added after each file's content (dp.h's put, DP_PAD): files big enough that a
+   * module's read-only opens of them take the fast path too (below FAST_MIN_BYTES, 16 KiB, they
+   * are read call by call). */
+  pad?: number;
+}
+
+/** A pad that makes every file the fixtures put bigger than FAST_MIN_BYTES. */
+export const BIG_FILES: Files = { pad: 20000 };
+
+const env = (files: Files): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH,
   LC_ALL: 'C',
   TZ: 'UTC',
   // The monitor keeps its private files there.
   ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
+  ...(files.pad ? { DP_PAD: String(files.pad) } : {}),
 });
 
-const native = (argv: readonly string[]): Promise<Result> => exec(argv[0]!, argv.slice(1), { env: env(), cwd: '/' });
-const monitored = (cliArgs: string[]) => (argv: readonly string[]): Promise<Result> => umview(cliArgs, argv, { env: env(), cwd: '/' });
+const native = (files: Files) => (argv: readonly string[]): Promise<Result> => exec(argv[0]!, argv.slice(1), { env: env(files), cwd: '/' });
+const monitored = (cliArgs: string[], files: Files) => (argv: readonly string[]): Promise<Result> => umview(cliArgs, argv, { env: env(files), cwd: '/' });
 
 function side(dir: string, alias: string, hostDir: string | undefined, run: Side['run'], hostFs: Side['hostFs'] = 'same-fs'): Side {
   const host = join(tempDir('umview-dp-host-'), 'h');
@@ -67,24 +79,24 @@ function side(dir: string, alias: string, hostDir: string | undefined, run: Side
 }
 
 /** A host directory, natively. */
-export function nativeHost(): Side {
+export function nativeHost(files: Files = {}): Side {
   const dir = join(tempDir('umview-dp-'), 'd');
   mkdirSync(dir);
-  return side(dir, dir, dir, native);
+  return side(dir, dir, dir, native(files));
 }
 
 /** A host directory seen through /unreal, the monitor serving it (proxy mode). */
-export function unrealProxy(design: Design, more: readonly string[] = []): Side {
+export function unrealProxy(design: Design, files: Files = {}, more: readonly string[] = []): Side {
   const dir = join(tempDir('umview-dp-'), 'd');
   mkdirSync(dir);
-  return side(`/unreal${dir}`, dir, dir, monitored(['-m', 'unreal,mode=proxy', ...designArgs(design), ...more]));
+  return side(`/unreal${dir}`, dir, dir, monitored(['-m', 'unreal,mode=proxy', ...designArgs(design), ...more], files));
 }
 
 /** A host directory seen through /unreal, the passthrough file-system module serving it. */
-export function unrealFs(design: Design): Side {
+export function unrealFs(design: Design, files: Files = {}): Side {
   const dir = join(tempDir('umview-dp-'), 'd');
   mkdirSync(dir);
-  return side(`/unreal${dir}`, dir, dir, monitored(['-m', 'unreal,mode=fs', ...designArgs(design)]));
+  return side(`/unreal${dir}`, dir, dir, monitored(['-m', 'unreal,mode=fs', ...designArgs(design)], files));
 }
 
 const backedFs = fileURLToPath(new URL('./backed-fs.mjs', import.meta.url));
@@ -93,10 +105,10 @@ export const BACKED_MOUNT = '/umview-dp-backed';
 
 /** A host directory served by a file-system module that gives backing files (backed-fs.mjs),
  * at a mount point of its own. */
-export function backedModule(design: Design): Side {
+export function backedModule(design: Design, files: Files = {}): Side {
   const dir = join(tempDir('umview-dp-'), 'd');
   mkdirSync(dir);
-  return side(BACKED_MOUNT, dir, dir, monitored(['-m', `${backedFs},${BACKED_MOUNT},root=${dir}`, ...designArgs(design)]));
+  return side(BACKED_MOUNT, dir, dir, monitored(['-m', `${backedFs},${BACKED_MOUNT},root=${dir}`, ...designArgs(design)], files));
 }
 
 /** The tmpfs module's mount point (nothing of the host's is there). */
@@ -128,7 +140,7 @@ afterAll(() => {
 });
 
 /** A directory of a real tmpfs, natively: /dev/shm's, or (with `size`) a tmpfs mounted for it. */
-export function nativeTmpfs(size?: string): Side {
+export function nativeTmpfs(size?: string, files: Files = {}): Side {
   let dir: string;
   if (size === undefined) {
     dir = mkdtempSync('/dev/shm/umview-dp-');
@@ -139,12 +151,12 @@ export function nativeTmpfs(size?: string): Side {
     if (r.status !== 0) throw new Error(`mount: ${String(r.stderr)}`);
     mounted.push(dir);
   }
-  return side(dir, '-', undefined, native, 'other-fs');
+  return side(dir, '-', undefined, native(files), 'other-fs');
 }
 
 /** The tmpfs module's mount, under the monitor. */
-export function tmpfsModule(design: Design, size?: string): Side {
-  return side(TMPFS_MOUNT, '-', undefined, monitored(['-m', `tmpfs,${TMPFS_MOUNT}${size ? `,size=${size}` : ''}`, ...designArgs(design)]), 'other-fs');
+export function tmpfsModule(design: Design, size?: string, files: Files = {}): Side {
+  return side(TMPFS_MOUNT, '-', undefined, monitored(['-m', `tmpfs,${TMPFS_MOUNT}${size ? `,size=${size}` : ''}`, ...designArgs(design)], files), 'other-fs');
 }
 
 /** A run as one text: stdout, stderr when there is some, the exit code. */

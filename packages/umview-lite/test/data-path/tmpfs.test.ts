@@ -2,18 +2,21 @@
 // themselves: the tmpfs ends with the monitor), against a native run on a real tmpfs.
 import { describe, expect, it } from 'vitest';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
-import { compareCases } from './compare.js';
-import { DESIGNS, nativeTmpfs, noNativeTmpfs, noStopFlag, program, tmpfsModule, transcript } from './sides.js';
+import { compareCases, type View } from './compare.js';
+import { BIG_FILES, DESIGNS, nativeTmpfs, noNativeTmpfs, noStopFlag, program, tmpfsModule, transcript } from './sides.js';
 
-compareCases({
+const tmpfs: View = {
   where: 'tmpfs module',
-  native: () => nativeTmpfs(),
-  monitored: (design) => tmpfsModule(design),
+  native: (files) => nativeTmpfs(undefined, files),
+  monitored: (design, files) => tmpfsModule(design, undefined, files),
   missing: noNativeTmpfs(),
   // What the old design documents it does otherwise (README, "What the monitor does for you").
   skip: (c, design) =>
     design === 'stop' && c.id === 'mmap-shared' ? 'the old design maps a copy of the file: MAP_SHARED writes reach the copy, not the module (README)' : undefined,
-});
+};
+compareCases(tmpfs);
+// Files of 16 KiB and more: read-only opens take the fast path too.
+compareCases(tmpfs, BIG_FILES);
 
 describe('a full tmpfs (size=64k): ENOSPC at the write that does not fit', () => {
   skipEachWhen(noNativeTmpfs('64k'));

@@ -9,7 +9,7 @@ import { nativeHost, unrealProxy, type Design } from './sides.js';
 const skip = (c: Case, design: Design): string | undefined =>
   design === 'stop' && c.id === 'posix-locks' ? 'the old design keeps fcntl record locks as open file description locks (README, mode=proxy)' : undefined;
 
-compareCases({ where: '/unreal, proxy mode', native: nativeHost, monitored: (design) => unrealProxy(design), skip });
+compareCases({ where: '/unreal, proxy mode', native: nativeHost, monitored: (design, files) => unrealProxy(design, files), skip });
 
 // The trace modes that stop every call: calls on fast fds stop too, and must be let run as
 // they are (the default data path only: the old design is the same in every mode; the calls
@@ -19,7 +19,7 @@ for (const trace of ['seccomp-all', 'syscall']) {
   compareCases({
     where: `/unreal, proxy mode, --trace=${trace}`,
     native: nativeHost,
-    monitored: (design) => unrealProxy(design, [`--trace=${trace}`]),
+    monitored: (design, files) => unrealProxy(design, files, [`--trace=${trace}`]),
     designs: ['default'],
     only: CASES.map((c) => c.id).filter((id) => !LOCKS.includes(id)),
     skip,
