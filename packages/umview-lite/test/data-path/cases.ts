@@ -57,6 +57,8 @@ export const CASES: Case[] = [
     'coherence: writes by another fd or process seen at once by a reader', (side) => [side.alias]),
   simple('truncate-sync', [/^read at 50: \[\] \(0\)$/m, /^fsync = 0$/m, /^fdatasync = 0$/m, /^ftruncate of O_RDONLY = -1 EINVAL$/m],
     'ftruncate then read; fsync, fdatasync; access modes'),
+  simple('fd-passing', [/^child: size 26, \/proc\/self\/fd\/N names the sender's path: yes$/m, /^child read after the sender closed its fd: \[hij\]/m, /^the open by the other path is named by that path: yes$/m],
+    'a served fd passed over a unix socket (SCM_RIGHTS); the file by a path the monitor does not serve', (side) => [side.alias]),
   simple('fallocate', [/^size seen by another fd 200$/m, /^fallocate of O_RDONLY = -1 EBADF$/m],
     'fallocate grows the file, seen at once through another fd'),
   {

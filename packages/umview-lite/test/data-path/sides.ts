@@ -74,7 +74,9 @@ function side(dir: string, alias: string, hostDir: string | undefined, run: Side
   const host = join(tempDir('umview-dp-host-'), 'h');
   mkdirSync(host);
   const tokens: Record<string, string> = { [dir]: '$D', [host]: '$H' };
-  if (alias !== '-') tokens[alias] = '$D';
+  // A program never prints the unserved name of a served directory: where it does, the
+  // monitor let the host path leak (natively the two are one path, $D).
+  if (alias !== '-' && alias !== dir) tokens[alias] = '$HOST_PATH_LEAKED';
   return { dir, alias, host, hostFs, hostDir, run, normalize: (text) => tokenize(text, tokens) };
 }
 
