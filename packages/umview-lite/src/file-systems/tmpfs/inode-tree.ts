@@ -17,6 +17,8 @@ export interface Parent {
 
 export class InodeTree {
   readonly root: Inode;
+  /** Called when an inode is freed, before its data is (its backing file closes then). */
+  onFree: (inode: Inode) => void = () => {};
   private nextIno = 2;
 
   constructor(
@@ -73,6 +75,7 @@ export class InodeTree {
   release(inode: Inode): void {
     if (inode.nlink > 0 || inode.openCount > 0 || inode.freed) return;
     inode.freed = true;
+    this.onFree(inode);
     inode.data?.free();
     this.space.giveInode();
   }

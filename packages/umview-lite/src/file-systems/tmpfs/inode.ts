@@ -3,6 +3,7 @@
 // device node's rdev. Directory entries name inodes, so hard links share one.
 import { constants } from 'node:fs';
 import type { Attributes } from '../../vfs/file-system.js';
+import type { BackingFile } from './backing-file.js';
 import { nowNs } from './clock.js';
 import { FileData } from './file-data.js';
 import { PAGE_SIZE } from './space.js';
@@ -32,6 +33,12 @@ export class Inode {
   /** A directory's entries, newest first when listed (as the kernel's tmpfs lists them). */
   readonly entries?: Map<string, Inode>;
   readonly data?: FileData;
+  /** A regular file's kernel file while it has one (backing-pool.ts): then the only copy of its
+   * bytes, `data` being empty. */
+  backing?: BackingFile;
+  /** Open descriptions with a backing file, writable, of callers other than root: a write the
+   * traced program makes through them drops the set-id bits, as the kernel's write would. */
+  unprivilegedWriters = 0;
   readonly target?: string;
 
   constructor(
@@ -64,9 +71,36 @@ export class Inode {
 
   get size(): number {
     if (this.entries) return DIRENT_SIZE * (this.entries.size + 2);
+    if (this.backing) return this.backing.size;
     if (this.data) return this.data.size;
     if (this.target !== undefined) return Buffer.byteLength(this.target);
     return 0;
+  }
+
+  /** A regular file's bytes: its backing file, or its Buffers (undefined: not a regular file). */
+  get content(): FileData | BackingFile | undefined {
+    return this.backing ?? this.data;
+  }
+
+  /** Takes in what the traced program did through a backing file since the last look: size,
+   * pages, and the times the kernel set (its writes: mtime and ctime; its reads: atime, as the
+   * host's relatime decides). Every operation that reads or changes the data calls it first. */
+  sync(): void {
+    if (!this.backing) return;
+    const { atimeNs, modified } = this.backing.changes();
+    if (atimeNs !== undefined) this.atimeNs = atimeNs;
+    if (modified) {
+      this.mtimeNs = modified.mtimeNs;
+      this.ctimeNs = modified.ctimeNs;
+      if (this.unprivilegedWriters > 0) this.dropSetIdBits();
+    }
+  }
+
+  /** What a write or truncate by someone without CAP_FSETID does (file_remove_privs): the
+   * set-user-ID bit goes, and the set-group-ID bit when group-executable. */
+  dropSetIdBits(): void {
+    this.mode &= ~S_ISUID;
+    if (this.mode & S_IXGRP) this.mode &= ~S_ISGID;
   }
 
   /** Marks a change of the inode (chmod, link, rename...): ctime. */
@@ -86,7 +120,8 @@ export class Inode {
   }
 
   attributes(): Attributes {
-    const pages = this.data?.pages ?? 0;
+    this.sync();
+    const pages = this.content?.pages ?? 0;
     return {
       mode: this.mode,
       size: this.size,
