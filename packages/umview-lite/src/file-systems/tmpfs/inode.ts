@@ -103,14 +103,17 @@ export class Inode {
     if (this.mode & S_IXGRP) this.mode &= ~S_ISGID;
   }
 
-  /** Marks a change of the inode (chmod, link, rename...): ctime. */
+  /** Marks a change of the inode (chmod, link, rename...): ctime. Never older than the last
+   * change: a backing file's times come from the kernel's clock (its coarse ticks included),
+   * and a change that follows one must not seem to precede it. */
   changed(now = nowNs()): void {
-    this.ctimeNs = now;
+    this.ctimeNs = now > this.ctimeNs ? now : this.ctimeNs;
   }
 
   /** Marks a change of the content (write, truncate, a new entry): mtime and ctime. */
   modified(now = nowNs()): void {
-    this.mtimeNs = this.ctimeNs = now;
+    this.changed(now);
+    this.mtimeNs = this.ctimeNs;
   }
 
   /** Marks a read, as `relatime` (the kernel's default) does: only when the last access is not
