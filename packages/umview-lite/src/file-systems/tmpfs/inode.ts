@@ -91,7 +91,7 @@ export class Inode {
     if (atimeNs !== undefined) this.atimeNs = atimeNs;
     if (modified) {
       this.mtimeNs = modified.mtimeNs;
-      this.ctimeNs = modified.ctimeNs;
+      this.changed(modified.ctimeNs);
       if (this.unprivilegedWriters > 0) this.dropSetIdBits();
     }
   }
