@@ -179,6 +179,24 @@ describe('tmpfs backing files', () => {
     expect(fs.backings.stats).toMatchObject({ files: 2, idle: 2 });
   });
 
+  it('an O_TRUNC open of a big idle file drops its backing file (a new, empty one comes with the open), the space given back', () => {
+    const fs = mount(1 << 20, { foldAtMost: 4096 });
+    const w = fs.create('/f', O_WRONLY, 0o644, root);
+    writeSync(reopen(fs.backing('/f', w)!, O_WRONLY), Buffer.alloc(100_000, 1));
+    fs.release('/f', w);
+    expect(fs.backings.stats).toMatchObject({ files: 1, idle: 1 });
+    expect(fs.statfs().bfree).toBe(256 - 25);
+    const t = fs.open('/f', O_WRONLY | O_TRUNC, root);
+    expect(fs.backings.stats).toMatchObject({ files: 0, idle: 0 });
+    expect(fs.statfs().bfree).toBe(256);
+    expect(fs.getattr('/f', root)).toMatchObject({ size: 0, blocks: 0 });
+    const own = reopen(fs.backing('/f', t)!, O_WRONLY);
+    expect(fstatSync(own).size).toBe(0);
+    writeSync(own, 'new');
+    expect(fs.getattr('/f', root).size).toBe(3);
+    fs.release('/f', t);
+  });
+
   it('read-only opens of small files get none by default; writable opens and big files do', () => {
     const fs = mount(0, { minReadOnlySize: 64 * 1024 });
     const w = fs.create('/f', O_WRONLY, 0o644, root);

@@ -54,7 +54,8 @@ export class BackingFile {
     const fd = openSync(directory, O_TMPFILE | constants.O_RDWR, 0o600);
     try {
       for (const { position, bytes } of data.allocatedRuns()) writeAll(fd, bytes, position);
-      ftruncateSync(fd, data.size);
+      // Never a truncate to 0 (see `truncate`).
+      if (data.size > 0) ftruncateSync(fd, data.size);
     } catch (error) {
       closeSync(fd);
       throw error;
@@ -123,9 +124,12 @@ export class BackingFile {
     return length;
   }
 
-  /** Growing makes a hole (no space taken, as tmpfs). */
+  /** Growing makes a hole (no space taken, as tmpfs). A truncate to the size the file has is
+   * not made: ext4 marks a file truncated to 0 for writeback at its next close (auto_da_alloc,
+   * for programs that replace a file's contents without fsync), which made every `dd of=` onto
+   * a new file start writing 256 MiB to disk at its close (2x slower than on a named file). */
   truncate(size: number): void {
-    ftruncateSync(this.fd, size);
+    if (size !== Number(fstatSync(this.fd, { bigint: true }).size)) ftruncateSync(this.fd, size);
     this.settled();
   }
 

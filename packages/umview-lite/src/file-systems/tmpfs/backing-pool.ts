@@ -106,7 +106,8 @@ export class BackingPool {
     else this.idle.add(inode);
   }
 
-  /** The inode is gone (no name, no open description): its backing file closes with it. */
+  /** The inode is gone (no name, no open description): its backing file closes with it. Also
+   * an idle file's about to be truncated to 0 (its bytes are not kept: `data` is empty). */
   forget(inode: Inode): void {
     if (!inode.backing) return;
     inode.backing.close();

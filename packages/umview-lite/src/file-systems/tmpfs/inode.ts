@@ -4,7 +4,7 @@
 import { constants } from 'node:fs';
 import type { Attributes } from '../../vfs/file-system.js';
 import type { BackingFile } from './backing-file.js';
-import { nowNs } from './clock.js';
+import { changeNs, nowNs, observe } from './clock.js';
 import { FileData } from './file-data.js';
 import { PAGE_SIZE } from './space.js';
 
@@ -23,6 +23,9 @@ export class Inode {
   nlink: number;
   /** Open file descriptions on it: an unlinked file keeps its data until the last is released. */
   openCount = 0;
+  /** Its attributes were read since its last change: the next change gets a fine-grained time
+   * if the coarse clock would not move its ctime (clock.ts). */
+  private queried = false;
   /** Its space was given back (no entry and no open file left). */
   freed = false;
   atimeNs: bigint;
@@ -90,6 +93,7 @@ export class Inode {
     const { atimeNs, modified } = this.backing.changes();
     if (atimeNs !== undefined) this.atimeNs = atimeNs;
     if (modified) {
+      observe(modified.ctimeNs);
       this.mtimeNs = modified.mtimeNs;
       this.changed(modified.ctimeNs);
       if (this.unprivilegedWriters > 0) this.dropSetIdBits();
@@ -103,15 +107,16 @@ export class Inode {
     if (this.mode & S_IXGRP) this.mode &= ~S_ISGID;
   }
 
-  /** Marks a change of the inode (chmod, link, rename...): ctime. Never older than the last
-   * change: a backing file's times come from the kernel's clock (its coarse ticks included),
-   * and a change that follows one must not seem to precede it. */
-  changed(now = nowNs()): void {
+  /** Marks a change of the inode (chmod, link, rename...): ctime, from the kernel's clocks as
+   * the kernel would set it (clock.ts), or `now` when one time is shared by several inodes;
+   * never older than the last change. */
+  changed(now = changeNs(this.ctimeNs, this.queried)): void {
     this.ctimeNs = now > this.ctimeNs ? now : this.ctimeNs;
+    this.queried = false;
   }
 
   /** Marks a change of the content (write, truncate, a new entry): mtime and ctime. */
-  modified(now = nowNs()): void {
+  modified(now?: bigint): void {
     this.changed(now);
     this.mtimeNs = this.ctimeNs;
   }
@@ -124,6 +129,7 @@ export class Inode {
 
   attributes(): Attributes {
     this.sync();
+    this.queried = true;
     const pages = this.content?.pages ?? 0;
     return {
       mode: this.mode,

@@ -385,6 +385,10 @@ export class TmpfsFileSystem implements FileSystem {
       let want = accmode === O_RDONLY ? R_OK : accmode === O_WRONLY ? W_OK : R_OK | W_OK;
       if (flags & O_TRUNC) want |= W_OK;
       check(inode, want, caller);
+      // An O_TRUNC open of a file nobody has open drops its idle backing file rather than
+      // truncating it (a kernel file truncated to 0 is written back at its close: see
+      // BackingFile.truncate); the open gets a new, empty one.
+      if (flags & O_TRUNC && inode.backing && inode.openCount === 0) this.backings.forget(inode);
       const content = inode.content;
       if (flags & O_TRUNC && content) {
         inode.sync();
