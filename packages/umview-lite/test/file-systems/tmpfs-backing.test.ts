@@ -8,7 +8,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from '
 import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
-import type { BackingPolicy } from '../../src/file-systems/tmpfs/backing-pool.js';
+import { DEFAULT_BACKING_POLICY, type BackingPolicy } from '../../src/file-systems/tmpfs/backing-pool.js';
 import { TmpfsFileSystem, type OpenFile } from '../../src/file-systems/tmpfs/tmpfs-file-system.js';
 import type { Caller } from '../../src/vfs/file-system.js';
 
@@ -197,8 +197,8 @@ describe('tmpfs backing files', () => {
     fs.release('/f', t);
   });
 
-  it('read-only opens of small files get none by default; writable opens and big files do', () => {
-    const fs = mount(0, { minReadOnlySize: 64 * 1024 });
+  it('by default, read-only opens of files of up to 1 MiB in Buffers get none; writable opens and bigger files do', () => {
+    const fs = mount(0, { minReadOnlySize: DEFAULT_BACKING_POLICY.minReadOnlySize });
     const w = fs.create('/f', O_WRONLY, 0o644, root);
     const wfd = fs.backing('/f', w)!;
     expect(wfd).toBeDefined();
@@ -209,7 +209,7 @@ describe('tmpfs backing files', () => {
     expect(Buffer.from(fs.read('/f', r, 10, 0, root)).toString()).toBe('small');
     fs.release('/f', r);
     const w2 = fs.open('/f', O_WRONLY, root);
-    fs.write('/f', w2, Buffer.alloc(1), 64 * 1024 - 1, root);
+    fs.write('/f', w2, Buffer.alloc(1), 1 << 20, root);
     fs.release('/f', w2);
     const r2 = fs.open('/f', O_RDONLY, root);
     expect(fs.backing('/f', r2)).toBeDefined();
