@@ -62,7 +62,7 @@ async function runs(at: (dir: string) => string[], extraArgs: string[] = []): Pr
   return { native: native.stdout, kernel: kernel.stdout, stop: stop.stdout, kernelStats: kernel.stderr, stopStats: stop.stderr };
 }
 
-const fastOpens = (stats: string): number => Number(/files opened\s+\d+ \((\d+) as fast fds/.exec(stats)?.[1] ?? NaN);
+const fastOpens = (stats: string): number => Number(/data path: fast opens\s+(\d+)/.exec(stats)?.[1] ?? NaN);
 
 describe('tmpfs files on the kernel data path', () => {
   skipEachWhen(missing());
