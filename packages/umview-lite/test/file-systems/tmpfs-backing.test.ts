@@ -81,6 +81,7 @@ describe('tmpfs backing files', () => {
     const created = fs.getattr('/f', root);
     const fd = fs.backing('/f', h)!;
     expect(fd).toBeGreaterThan(2);
+    expect(fs.backing('/f', h)).toBe(fd);
     const own = reopen(fd, O_RDWR);
     writeSync(own, 'hello world', 0);
     const kernel = fstatSync(own, { bigint: true });

@@ -153,7 +153,8 @@ export class TmpfsFileSystem implements FileSystem {
 
   /** The inode's backing file for this open, when backing-pool.ts's policy gives one. */
   backing(_path: string, handle: FileHandle): number | undefined {
-    if (!(handle instanceof OpenFile) || handle.backed || !handle.inode.data || handle.flags & O_PATH) return undefined;
+    if (!(handle instanceof OpenFile) || !handle.inode.data || handle.flags & O_PATH) return undefined;
+    if (handle.backed) return handle.inode.backing?.fd; // asked again for the same open
     const fd = this.backings.acquire(handle.inode, handle.writable);
     if (fd === undefined) return undefined;
     handle.backed = true;
