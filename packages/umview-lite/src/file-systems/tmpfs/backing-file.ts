@@ -18,13 +18,14 @@
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync, constants, type BigIntStats } from 'node:fs';
 import { FsError } from '../../vfs/file-system.js';
 import type { FileData } from './file-data.js';
-import { dataRanges, fallocate } from './kernel-file-calls.js';
+import { allocatedRanges, dataRanges, fallocate } from './kernel-file-calls.js';
 import { PAGE_SIZE, type SpaceAccount } from './space.js';
 
 /** __O_TMPFILE | O_DIRECTORY: the kernel refuses __O_TMPFILE (0o20000000) alone with EINVAL. */
 const O_TMPFILE = 0o20200000;
 /** How much a copy between a backing file and a Buffer moves at once. */
 const COPY_PIECE = 1 << 20;
+const FALLOC_FL_KEEP_SIZE = 1;
 
 /** What the traced program changed since the module last looked. */
 export interface BackingChanges {
@@ -47,15 +48,23 @@ export class BackingFile {
     this.seen = this.measure();
   }
 
-  /** A new backing file in `directory` holding `data`'s bytes (its holes left holes), whose
-   * pages are then counted instead of `data`'s (emptied). Throws node:fs's error when the
-   * directory's file system cannot make one. */
+  /** A new backing file in `directory` holding `data`'s bytes (its holes left holes, its pages
+   * allocated past the end, fallocate's KEEP_SIZE, allocated there too), whose pages are then
+   * counted instead of `data`'s (emptied). Throws node:fs's error when the directory's file
+   * system cannot make one. */
   static fromData(directory: string, data: FileData, space: SpaceAccount): BackingFile {
     const fd = openSync(directory, O_TMPFILE | constants.O_RDWR, 0o600);
     try {
-      for (const { position, bytes } of data.allocatedRuns()) writeAll(fd, bytes, position);
+      const size = data.size;
+      const beyond: Array<[number, number]> = [];
+      for (const { position, bytes } of data.allocatedRuns()) {
+        const end = position + bytes.length;
+        if (position < size) writeAll(fd, bytes.subarray(0, Math.min(end, size) - position), position);
+        if (end > size) beyond.push([Math.max(position, size), end]);
+      }
       // Never a truncate to 0 (see `truncate`).
-      if (data.size > 0) ftruncateSync(fd, data.size);
+      if (size > 0) ftruncateSync(fd, size);
+      for (const [start, end] of beyond) fallocate(fd, FALLOC_FL_KEEP_SIZE, start, end - start);
     } catch (error) {
       closeSync(fd);
       throw error;
@@ -141,19 +150,25 @@ export class BackingFile {
   }
 
   /** Moves the bytes back into `data` (empty; its pages taken past the limit if need be: they
-   * are in use already) and closes the file. */
+   * are in use already), every allocated page staying allocated (fallocate's included, past the
+   * end too), and closes the file. Where the backing files' file system has no FIEMAP (os.tmpdir()
+   * on a tmpfs), a page fallocate reserved and nothing wrote is not seen (SEEK_DATA calls it a
+   * hole): it is not allocated in `data`, and st_blocks shrinks by it. */
   foldInto(data: FileData): void {
     const size = Number(fstatSync(this.fd, { bigint: true }).size);
+    const allocated = allocatedRanges(this.fd) ?? dataRanges(this.fd, 0, size);
     const buffer = Buffer.alloc(Math.min(COPY_PIECE, Math.max(size, 1)));
-    for (const [start, end] of dataRanges(this.fd, 0, size)) {
-      for (let at = start; at < end; ) {
-        const n = readSync(this.fd, buffer, 0, Math.min(buffer.length, end - at), at);
+    for (const [start, end] of allocated) {
+      // An unwritten extent reads as zeros: written so, its pages are allocated.
+      for (let at = start, stop = Math.min(end, size); at < stop; ) {
+        const n = readSync(this.fd, buffer, 0, Math.min(buffer.length, stop - at), at);
         if (n === 0) break;
         data.write(buffer.subarray(0, n), at, true);
         at += n;
       }
     }
     data.truncate(size);
+    for (const [start, end] of allocated) if (end > size) data.allocate(Math.max(start, size), end - Math.max(start, size), true, true);
     this.close();
   }
 

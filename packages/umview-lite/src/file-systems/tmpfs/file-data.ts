@@ -99,8 +99,8 @@ export class FileData {
 
   /** fallocate: allocates every page of [offset, offset+length), all or nothing (ENOSPC, with
    * the pages it took given back, as shmem_fallocate undoes a failed one); grows the size
-   * unless keepSize. */
-  allocate(offset: number, length: number, keepSize: boolean): void {
+   * unless keepSize. `force`: past the limit (pages coming back from a backing file). */
+  allocate(offset: number, length: number, keepSize: boolean, force = false): void {
     const end = offset + length;
     const taken: Array<[Chunk, number]> = [];
     for (let at = offset; at < end; ) {
@@ -109,7 +109,7 @@ export class FileData {
       const to = Math.min(CHUNK_SIZE, end - index * CHUNK_SIZE);
       const chunk = this.chunkAt(index);
       const before = chunk.pages;
-      const fits = this.allocatePages(chunk, from, to);
+      const fits = this.allocatePages(chunk, from, to, force);
       taken.push([chunk, chunk.pages & ~before]);
       if (fits < to - from) {
         for (const [undoChunk, bits] of taken) {
