@@ -303,6 +303,15 @@ describe('tmpfs backing files', () => {
     expect(Buffer.from(fs.read('/f', again, 45056, 0, root)).equals(Buffer.alloc(45056))).toBe(true);
     fs.release('/f', again);
     expect(fs.getattr('/f', root)).toMatchObject(attributes);
+    // A full mount: writing the pages fallocate reserved takes no new space.
+    const full = mount(64 * 1024);
+    const g = full.create('/g', O_RDWR, 0o644, root);
+    expect(full.backing('/g', g)).toBeDefined();
+    full.fallocate('/g', g, 0, 0, 64 * 1024, root);
+    expect(full.statfs().bfree).toBe(0);
+    expect(full.write('/g', g, Buffer.alloc(8192, 1), 4096, root)).toBe(8192);
+    expect(code(() => full.write('/g', g, Buffer.alloc(1), 64 * 1024, root))).toBe('ENOSPC');
+    full.release('/g', g);
   });
 
   it('times: utimens keeps its nanoseconds on a backed file; a write in the kernel moves mtime and ctime, chmod ctime only', () => {

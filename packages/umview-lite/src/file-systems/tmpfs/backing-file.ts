@@ -196,7 +196,10 @@ export class BackingFile {
     if (to <= from) return pages;
     let page = Math.floor(from / PAGE_SIZE);
     const last = Math.ceil(to / PAGE_SIZE);
-    for (const [start, end] of dataRanges(this.fd, page * PAGE_SIZE, last * PAGE_SIZE)) {
+    const ranges = allocatedRanges(this.fd) ?? dataRanges(this.fd, page * PAGE_SIZE, last * PAGE_SIZE);
+    for (const [start, end] of ranges) {
+      if (end <= page * PAGE_SIZE) continue;
+      if (start >= last * PAGE_SIZE) break;
       for (; page < Math.floor(start / PAGE_SIZE); page++) pages.push(page);
       page = Math.max(page, Math.ceil(end / PAGE_SIZE));
     }
