@@ -46,6 +46,10 @@ const O_SYNC = 0o4010000;
  * flags of the open file description. O_CREAT, O_EXCL and O_TRUNC were the monitor's business,
  * O_NOFOLLOW would refuse the /proc magic link, O_NOATIME needs ownership of the backing file. */
 const REOPEN_FLAGS = 3 | O_APPEND | O_NONBLOCK | O_DSYNC | O_SYNC | O_DIRECT | O_LARGEFILE;
+/** A module's backing file is the module's way of keeping bytes (a tmpfs keeps them in an
+ * unnamed file on the host's disk): O_SYNC, O_DSYNC and O_DIRECT would make each write of the
+ * tracee's reach that disk, which the file it opened promised nothing about. */
+const BACKING_REOPEN_FLAGS = REOPEN_FLAGS & ~(O_DSYNC | O_SYNC | O_DIRECT);
 
 /** How served regular files move their data: 'kernel', fast fds (this file); 'stop', a
  * placeholder and a stop per call, the monitor moving the data (the 2006 design). */
@@ -84,7 +88,7 @@ export function handOverHostFile(ctx: FastPathContext, call: SyscallCall, proces
  * open of `file`, placed in the fast band and kept in the virtual fd table. */
 export function handOverBacking(ctx: FastPathContext, call: SyscallCall, process: ProcessState, file: OpenDescription, backingFd: number, flags: number): void {
   const cloexec = (flags & O_CLOEXEC) !== 0;
-  const scratch = reopenAt(call, backingFd, (flags & REOPEN_FLAGS) | O_CLOEXEC);
+  const scratch = reopenAt(call, backingFd, (flags & BACKING_REOPEN_FLAGS) | O_CLOEXEC);
   file.retain(); // the module's release waits until the tracee has its fd
   ctx.hooks.expectReturn(call, (ret) => {
     try {

@@ -2,7 +2,7 @@
 // directory of a real tmpfs by fs-oracle-child.mjs (node:fs, each step as its user). The
 // results (ok, an errno, a value) must be the same: the kernel is the oracle.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, constants, mkdirSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Caller } from '../../src/vfs/file-system.js';
 import { TmpfsFileSystem, type OpenFile } from '../../src/file-systems/tmpfs/tmpfs-file-system.js';
@@ -22,7 +22,8 @@ export interface Step {
 export const step = (op: string, ...args: unknown[]): Step => ({ op, args });
 export const as = (user: User, s: Step): Step => ({ ...s, as: user });
 
-const { O_CREAT, O_EXCL, O_WRONLY, O_TRUNC, O_RDWR } = constants;
+const { O_CREAT, O_EXCL, O_WRONLY, O_TRUNC, O_RDWR, O_APPEND } = constants;
+const O_ACCMODE = 3;
 const TMPFS_MAGIC = 0x01021994;
 
 export interface RootSpec {
@@ -31,16 +32,32 @@ export interface RootSpec {
   gid: number;
 }
 
+/** How the steps' reads and writes reach the data: through the module's read and write
+ * ('buffers', the stop per call), or ('kernel') as the monitor's fast data path does: after
+ * every open the module is asked for a backing file, and when it gives one the steps read and
+ * write a reopening of it (/proc/self/fd/N, with the open's access mode and O_APPEND) in the
+ * kernel, the module not told; every other call still goes to the module. */
+export type DataPath = 'buffers' | 'kernel';
+
+interface Opened {
+  path: string;
+  handle: OpenFile;
+  /** The reopened backing file ('kernel' and the module gave one). */
+  fd?: number;
+}
+
 /** Runs the steps on a tmpfs made with `size` bytes (0: no limit) and the root's mode/owner. */
-export function runOnTmpfs(steps: readonly Step[], root: RootSpec, size = 0): unknown[] {
+export function runOnTmpfs(steps: readonly Step[], root: RootSpec, size = 0, dataPath: DataPath = 'buffers'): unknown[] {
   const fs = new TmpfsFileSystem({
     maxPages: size === 0 ? Infinity : Math.ceil(size / 4096),
     maxInodes: Infinity,
     rootMode: root.mode,
     rootUid: root.uid,
     rootGid: root.gid,
+    // Every open that can have a backing file gets one: the small files of the steps too.
+    backing: { minReadOnlySize: 0 },
   });
-  const handles = new Map<unknown, { path: string; handle: OpenFile }>();
+  const handles = new Map<unknown, Opened>();
   const callerOf = (who?: User): Caller => ({ pid: 1, uid: who?.uid ?? 0, gid: who?.gid ?? 0, umask: 0 });
   const exists = (path: string, caller: Caller): boolean => {
     try {
@@ -51,11 +68,27 @@ export function runOnTmpfs(steps: readonly Step[], root: RootSpec, size = 0): un
       throw error;
     }
   };
-  /** open(2) as the monitor turns it into operations: getattr, then open or create. */
-  const open = (path: string, flags: number, mode: number, caller: Caller): OpenFile => {
-    if (flags & O_CREAT && !exists(path, caller)) return fs.create(path, flags, mode, caller) as OpenFile;
-    if (flags & O_CREAT && flags & O_EXCL) throw Object.assign(new Error('EEXIST'), { code: 'EEXIST' });
-    return fs.open(path, flags, caller) as OpenFile;
+  /** open(2) as the monitor turns it into operations: getattr, then open or create, then
+   * (the kernel data path) backing and the reopening of its fd. */
+  const open = (path: string, flags: number, mode: number, caller: Caller): Opened => {
+    let handle: OpenFile;
+    if (flags & O_CREAT && !exists(path, caller)) handle = fs.create(path, flags, mode, caller) as OpenFile;
+    else if (flags & O_CREAT && flags & O_EXCL) throw Object.assign(new Error('EEXIST'), { code: 'EEXIST' });
+    else handle = fs.open(path, flags, caller) as OpenFile;
+    const backing = dataPath === 'kernel' ? fs.backing(path, handle) : undefined;
+    if (backing === undefined) return { path, handle };
+    return { path, handle, fd: openSync(`/proc/self/fd/${backing}`, flags & (O_ACCMODE | O_APPEND)) };
+  };
+  const close = (opened: Opened): void => {
+    if (opened.fd !== undefined) closeSync(opened.fd);
+    fs.release(opened.path, opened.handle);
+  };
+  const pwrite = (opened: Opened, data: Buffer, position: number, c: Caller): number =>
+    opened.fd === undefined ? fs.write(opened.path, opened.handle, data, position, c) : writeSync(opened.fd, data, 0, data.length, position);
+  const pread = (opened: Opened, length: number, position: number, c: Caller): string => {
+    if (opened.fd === undefined) return Buffer.from(fs.read(opened.path, opened.handle, length, position, c)).toString();
+    const buffer = Buffer.alloc(length);
+    return buffer.subarray(0, readSync(opened.fd, buffer, 0, length, position)).toString();
   };
   const ops: Record<string, (caller: Caller, ...args: never[]) => unknown> = {
     mkdir: (c, p: string, mode: number) => fs.mkdir(p, mode, c),
@@ -63,28 +96,28 @@ export function runOnTmpfs(steps: readonly Step[], root: RootSpec, size = 0): un
     unlink: (c, p: string) => fs.unlink(p, c),
     rename: (c, a: string, b: string) => fs.rename(a, b, 0, c),
     write: (c, p: string, text: string, mode = 0o644) => {
-      const h = open(p, O_WRONLY | O_CREAT | O_TRUNC, mode, c);
+      const opened = open(p, O_WRONLY | O_CREAT | O_TRUNC, mode, c);
       try {
-        fs.write(p, h, Buffer.from(text), 0, c);
+        pwrite(opened, Buffer.from(text), 0, c);
       } finally {
-        fs.release(p, h);
+        close(opened);
       }
     },
     read: (c, p: string) => {
-      const h = open(p, 0, 0, c);
+      const opened = open(p, 0, 0, c);
       try {
-        return Buffer.from(fs.read(p, h, 1 << 20, 0, c)).toString();
+        return pread(opened, 1 << 20, 0, c);
       } finally {
-        fs.release(p, h);
+        close(opened);
       }
     },
-    open: (c, id: unknown, p: string, flags: number, mode = 0o644) => void handles.set(id, { path: p, handle: open(p, flags, mode, c) }),
-    pwrite: (c, id: unknown, text: string, pos: number) => fs.write(handles.get(id)!.path, handles.get(id)!.handle, Buffer.from(text), pos, c),
-    pwriteZeros: (c, id: unknown, length: number, pos: number) => fs.write(handles.get(id)!.path, handles.get(id)!.handle, Buffer.alloc(length, 0x61), pos, c),
-    pread: (c, id: unknown, len: number, pos: number) => Buffer.from(fs.read(handles.get(id)!.path, handles.get(id)!.handle, len, pos, c)).toString(),
+    open: (c, id: unknown, p: string, flags: number, mode = 0o644) => void handles.set(id, open(p, flags, mode, c)),
+    pwrite: (c, id: unknown, text: string, pos: number) => pwrite(handles.get(id)!, Buffer.from(text), pos, c),
+    pwriteZeros: (c, id: unknown, length: number, pos: number) => pwrite(handles.get(id)!, Buffer.alloc(length, 0x61), pos, c),
+    pread: (c, id: unknown, len: number, pos: number) => pread(handles.get(id)!, len, pos, c),
     ftruncate: (c, id: unknown, size: number) => fs.truncate(handles.get(id)!.path, size, handles.get(id)!.handle, c),
     close: (_c, id: unknown) => {
-      fs.release(handles.get(id)!.path, handles.get(id)!.handle);
+      close(handles.get(id)!);
       handles.delete(id);
     },
     truncate: (c, p: string, size: number) => fs.truncate(p, size, undefined, c),
@@ -111,17 +144,23 @@ export function runOnTmpfs(steps: readonly Step[], root: RootSpec, size = 0): un
     },
   };
   const results: unknown[] = [];
-  for (const s of steps) {
-    const op = ops[s.op];
-    if (!op) throw new Error(`no step ${s.op}`);
-    try {
-      const value = op(callerOf(s.as), ...(s.args as never[]));
-      results.push(value === undefined ? 'ok' : value);
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (!code) throw error;
-      results.push(code);
+  // A file the steps leave open (an error case) must not leave its fd behind.
+  try {
+    for (const s of steps) {
+      const op = ops[s.op];
+      if (!op) throw new Error(`no step ${s.op}`);
+      try {
+        const value = op(callerOf(s.as), ...(s.args as never[]));
+        results.push(value === undefined ? 'ok' : value);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (!code) throw error;
+        results.push(code);
+      }
     }
+  } finally {
+    for (const opened of handles.values()) if (opened.fd !== undefined) closeSync(opened.fd);
+    fs.destroy();
   }
   return results;
 }

@@ -50,10 +50,13 @@ describe('against a real tmpfs (/dev/shm), step by step', () => {
     if (!missing) oracle = makeOracle();
   });
   afterAll(() => oracle?.close());
-  /** The steps on the tmpfs and on the real one: the same results. */
+  /** The steps on the tmpfs and on the real one: the same results, whether the data goes
+   * through the module's read and write or through backing files in the kernel. */
   const same = (steps: Step[], rootSpec = ROOT_1777): unknown[] => {
     const ours = runOnTmpfs(steps, rootSpec);
-    expect(labelled(steps, ours)).toEqual(labelled(steps, oracle!.run(steps, rootSpec)));
+    const theirs = labelled(steps, oracle!.run(steps, rootSpec));
+    expect(labelled(steps, ours)).toEqual(theirs);
+    expect(['kernel data path', ...labelled(steps, runOnTmpfs(steps, rootSpec, 0, 'kernel'))]).toEqual(['kernel data path', ...theirs]);
     return ours;
   };
 

@@ -53,8 +53,9 @@ export class FileData {
   }
 
   /** Writes `data` at `position`, page after page as the kernel does: when a page cannot be
-   * had, the write stops there (a short write), and fails with ENOSPC if nothing was written. */
-  write(data: Uint8Array, position: number): number {
+   * had, the write stops there (a short write), and fails with ENOSPC if nothing was written.
+   * `force`: the pages are taken past the limit (bytes coming back from a backing file). */
+  write(data: Uint8Array, position: number, force = false): number {
     let written = 0;
     while (written < data.length) {
       const at = position + written;
@@ -62,7 +63,7 @@ export class FileData {
       const offset = at - index * CHUNK_SIZE;
       const count = Math.min(CHUNK_SIZE - offset, data.length - written);
       const chunk = this.chunkAt(index);
-      const fits = this.allocatePages(chunk, offset, offset + count);
+      const fits = this.allocatePages(chunk, offset, offset + count, force);
       if (fits > 0) {
         this.reserve(chunk, index, offset + fits);
         chunk.bytes.set(data.subarray(written, written + fits), offset);
@@ -98,8 +99,8 @@ export class FileData {
 
   /** fallocate: allocates every page of [offset, offset+length), all or nothing (ENOSPC, with
    * the pages it took given back, as shmem_fallocate undoes a failed one); grows the size
-   * unless keepSize. */
-  allocate(offset: number, length: number, keepSize: boolean): void {
+   * unless keepSize. `force`: past the limit (pages coming back from a backing file). */
+  allocate(offset: number, length: number, keepSize: boolean, force = false): void {
     const end = offset + length;
     const taken: Array<[Chunk, number]> = [];
     for (let at = offset; at < end; ) {
@@ -108,7 +109,7 @@ export class FileData {
       const to = Math.min(CHUNK_SIZE, end - index * CHUNK_SIZE);
       const chunk = this.chunkAt(index);
       const before = chunk.pages;
-      const fits = this.allocatePages(chunk, from, to);
+      const fits = this.allocatePages(chunk, from, to, force);
       taken.push([chunk, chunk.pages & ~before]);
       if (fits < to - from) {
         for (const [undoChunk, bits] of taken) {
@@ -121,6 +122,28 @@ export class FileData {
       at = index * CHUNK_SIZE + to;
     }
     if (!keepSize && end > this.size) this.size = end;
+  }
+
+  /** The allocated pages in order, as runs of bytes at their position (what lies past a
+   * chunk's buffer reads as zeros): what a copy of the file must carry, its holes left out. The
+   * last run may go past the size (a whole page). */
+  *allocatedRuns(): Generator<{ position: number; bytes: Buffer }> {
+    for (const index of [...this.chunks.keys()].sort((a, b) => a - b)) {
+      const chunk = this.chunks.get(index)!;
+      for (let page = 0; page < PAGES_PER_CHUNK; ) {
+        if (!(chunk.pages & (1 << page))) {
+          page++;
+          continue;
+        }
+        let end = page + 1;
+        while (end < PAGES_PER_CHUNK && chunk.pages & (1 << end)) end++;
+        const from = page * PAGE_SIZE;
+        const bytes = Buffer.alloc((end - page) * PAGE_SIZE);
+        if (from < chunk.bytes.length) chunk.bytes.copy(bytes, 0, from, Math.min(end * PAGE_SIZE, chunk.bytes.length));
+        yield { position: index * CHUNK_SIZE + from, bytes };
+        page = end;
+      }
+    }
   }
 
   /** Gives every page back (the inode is gone). */
@@ -155,13 +178,13 @@ export class FileData {
 
   /** Allocates the pages covering [from, to) of a chunk, in order, and returns how many of those
    * bytes are now backed (all of them, or up to the first page that could not be had). */
-  private allocatePages(chunk: Chunk, from: number, to: number): number {
+  private allocatePages(chunk: Chunk, from: number, to: number, force = false): number {
     const first = Math.floor(from / PAGE_SIZE);
     const last = Math.floor((to - 1) / PAGE_SIZE);
     for (let page = first; page <= last; page++) {
       const bit = 1 << page;
       if (chunk.pages & bit) continue;
-      if (this.space.takePages(1) === 0) return Math.max(0, page * PAGE_SIZE - from);
+      if (this.space.takePages(1, force) === 0) return Math.max(0, page * PAGE_SIZE - from);
       chunk.pages |= bit;
       this.allocated++;
     }

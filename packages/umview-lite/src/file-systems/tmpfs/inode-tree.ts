@@ -17,6 +17,8 @@ export interface Parent {
 
 export class InodeTree {
   readonly root: Inode;
+  /** Called when an inode is freed, before its data is (its backing file closes then). */
+  onFree: (inode: Inode) => void = () => {};
   private nextIno = 2;
 
   constructor(
@@ -50,7 +52,11 @@ export class InodeTree {
     check(directory, X_OK, caller);
     const name = names[names.length - 1]!;
     checkName(name);
-    return { directory, name, entry: directory.entries!.get(name) };
+    const entry = directory.entries!.get(name);
+    // What the traced program wrote through a backing file is taken in before the operation
+    // (a utimens after a write must not be undone by the write's times seen later).
+    entry?.sync();
+    return { directory, name, entry };
   }
 
   /** A new inode for `caller` in `directory`: the caller's uid; the directory's gid when it is
@@ -73,6 +79,7 @@ export class InodeTree {
   release(inode: Inode): void {
     if (inode.nlink > 0 || inode.openCount > 0 || inode.freed) return;
     inode.freed = true;
+    this.onFree(inode);
     inode.data?.free();
     this.space.giveInode();
   }

@@ -3,7 +3,8 @@
 // device node's rdev. Directory entries name inodes, so hard links share one.
 import { constants } from 'node:fs';
 import type { Attributes } from '../../vfs/file-system.js';
-import { nowNs } from './clock.js';
+import type { BackingFile } from './backing-file.js';
+import { changeNs, nowNs, observe } from './clock.js';
 import { FileData } from './file-data.js';
 import { PAGE_SIZE } from './space.js';
 
@@ -22,6 +23,9 @@ export class Inode {
   nlink: number;
   /** Open file descriptions on it: an unlinked file keeps its data until the last is released. */
   openCount = 0;
+  /** Its attributes were read since its last change: the next change gets a fine-grained time
+   * if the coarse clock would not move its ctime (clock.ts). */
+  private queried = false;
   /** Its space was given back (no entry and no open file left). */
   freed = false;
   atimeNs: bigint;
@@ -32,6 +36,12 @@ export class Inode {
   /** A directory's entries, newest first when listed (as the kernel's tmpfs lists them). */
   readonly entries?: Map<string, Inode>;
   readonly data?: FileData;
+  /** A regular file's kernel file while it has one (backing-pool.ts): then the only copy of its
+   * bytes, `data` being empty. */
+  backing?: BackingFile;
+  /** Open descriptions with a backing file, writable, of callers other than root: a write the
+   * traced program makes through them drops the set-id bits, as the kernel's write would. */
+  unprivilegedWriters = 0;
   readonly target?: string;
 
   constructor(
@@ -64,19 +74,51 @@ export class Inode {
 
   get size(): number {
     if (this.entries) return DIRENT_SIZE * (this.entries.size + 2);
+    if (this.backing) return this.backing.size;
     if (this.data) return this.data.size;
     if (this.target !== undefined) return Buffer.byteLength(this.target);
     return 0;
   }
 
-  /** Marks a change of the inode (chmod, link, rename...): ctime. */
-  changed(now = nowNs()): void {
-    this.ctimeNs = now;
+  /** A regular file's bytes: its backing file, or its Buffers (undefined: not a regular file). */
+  get content(): FileData | BackingFile | undefined {
+    return this.backing ?? this.data;
+  }
+
+  /** Takes in what the traced program did through a backing file since the last look: size,
+   * pages, and the times the kernel set (its writes: mtime and ctime; its reads: atime, as the
+   * host's relatime decides). Every operation that reads or changes the data calls it first. */
+  sync(): void {
+    if (!this.backing) return;
+    const { atimeNs, modified } = this.backing.changes();
+    if (atimeNs !== undefined) this.atimeNs = atimeNs;
+    if (modified) {
+      observe(modified.ctimeNs);
+      this.mtimeNs = modified.mtimeNs;
+      this.changed(modified.ctimeNs);
+      if (this.unprivilegedWriters > 0) this.dropSetIdBits();
+    }
+  }
+
+  /** What a write or truncate by someone without CAP_FSETID does (file_remove_privs): the
+   * set-user-ID bit goes, and the set-group-ID bit when group-executable. */
+  dropSetIdBits(): void {
+    this.mode &= ~S_ISUID;
+    if (this.mode & S_IXGRP) this.mode &= ~S_ISGID;
+  }
+
+  /** Marks a change of the inode (chmod, link, rename...): ctime, from the kernel's clocks as
+   * the kernel would set it (clock.ts), or `now` when one time is shared by several inodes;
+   * never older than the last change. */
+  changed(now = changeNs(this.ctimeNs, this.queried)): void {
+    this.ctimeNs = now > this.ctimeNs ? now : this.ctimeNs;
+    this.queried = false;
   }
 
   /** Marks a change of the content (write, truncate, a new entry): mtime and ctime. */
-  modified(now = nowNs()): void {
-    this.mtimeNs = this.ctimeNs = now;
+  modified(now?: bigint): void {
+    this.changed(now);
+    this.mtimeNs = this.ctimeNs;
   }
 
   /** Marks a read, as `relatime` (the kernel's default) does: only when the last access is not
@@ -86,7 +128,9 @@ export class Inode {
   }
 
   attributes(): Attributes {
-    const pages = this.data?.pages ?? 0;
+    this.sync();
+    this.queried = true;
+    const pages = this.content?.pages ?? 0;
     return {
       mode: this.mode,
       size: this.size,

@@ -4,9 +4,11 @@
 //
 // The default size is the kernel's: half of the machine's RAM (os.totalmem()), and nr_inodes
 // the kernel's default too (half of RAM's pages). The data lives in the monitor's memory (Node
-// Buffers, outside V8's heap), so a mount filled to that default can push the machine into
-// swapping or the OOM killer exactly as an unbounded kernel tmpfs can: give size= for a mount
-// that untrusted programs fill.
+// Buffers, outside V8's heap), or for open files in backing files in os.tmpdir() (page cache,
+// then the host's disk: backing-pool.ts), so a mount filled to that default can push the
+// machine into swapping or the OOM killer exactly as an unbounded kernel tmpfs can: give size=
+// for a mount that untrusted programs fill. Writes through backing files can go past size=
+// until the writer closes (backing-pool.ts says how the limit is kept).
 import { totalmem } from 'node:os';
 import type { ModuleOptions } from '../../modules/module.js';
 import { PAGE_SIZE } from './space.js';

@@ -22,14 +22,17 @@ export class SpaceAccount {
     return this.inodesUsed;
   }
 
-  /** Pages still free (Infinity without a limit). */
+  /** Pages still free (Infinity without a limit; never below 0, even when writes through
+   * backing files went past the limit). */
   get freePages(): number {
-    return this.maxPages - this.pagesUsed;
+    return Math.max(0, this.maxPages - this.pagesUsed);
   }
 
-  /** Takes up to `wanted` pages and returns how many it got. */
-  takePages(wanted: number): number {
-    const got = Math.max(0, Math.min(wanted, this.freePages));
+  /** Takes up to `wanted` pages and returns how many it got; `force` takes them all, past the
+   * limit if need be (pages a traced program already wrote through a backing file: they are
+   * there, the count must say so; see backing-pool.ts). */
+  takePages(wanted: number, force = false): number {
+    const got = force ? wanted : Math.max(0, Math.min(wanted, this.freePages));
     this.pagesUsed += got;
     return got;
   }

@@ -1,7 +1,9 @@
 // The tmpfs file system: the FileSystem operations over an InodeTree, with the kernel's rules
 // for each (permissions against the Caller, errnos in the kernel's order, times as POSIX and
 // `relatime` set them, the size limit). Open files hold their inode, so an unlinked file stays
-// readable and keeps its space until its last release.
+// readable and keeps its space until its last release. A regular file's bytes are in Buffers
+// (file-data.ts), or while it is open in a kernel file that the traced program reads and writes
+// directly (FileSystem.backing; backing-file.ts, and backing-pool.ts for when).
 import { constants } from 'node:fs';
 import {
   FsError,
@@ -12,6 +14,7 @@ import {
   type FileSystem,
   type FileSystemStats,
 } from '../../vfs/file-system.js';
+import { BackingPool, type BackingPolicy } from './backing-pool.js';
 import { nowNs } from './clock.js';
 import { Inode, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, S_ISGID, S_ISUID, S_IXGRP } from './inode.js';
 import { InodeTree, type Parent } from './inode-tree.js';
@@ -32,9 +35,14 @@ const MAX_FILE_SIZE = Number.MAX_SAFE_INTEGER;
 /** What `open` and `create` give back: the inode itself (it outlives its names) and how it was
  * opened. */
 export class OpenFile {
+  /** It was given the inode's backing file (counted in inode.unprivilegedWriters if so). */
+  backed = false;
+
   constructor(
     readonly inode: Inode,
     readonly flags: number,
+    /** Who opened it (root when unknown). */
+    readonly uid = 0,
   ) {}
 
   get readable(): boolean {
@@ -54,23 +62,27 @@ export interface TmpfsSettings {
   readonly rootMode: number;
   readonly rootUid: number;
   readonly rootGid: number;
+  /** Overrides of backing-pool.ts's policy (tests, a monitor's own budget). */
+  readonly backing?: Partial<BackingPolicy>;
 }
 
 /** A non-root writer (or truncater) of a file drops its set-user-ID bit, and its set-group-ID
  * bit when group-executable (file_remove_privs). */
 function dropPrivileges(inode: Inode, caller: Caller): void {
   if (caller.uid === 0 || !(inode.mode & (S_ISUID | S_ISGID))) return;
-  inode.mode &= ~S_ISUID;
-  if (inode.mode & S_IXGRP) inode.mode &= ~S_ISGID;
+  inode.dropSetIdBits();
 }
 
 export class TmpfsFileSystem implements FileSystem {
   readonly space: SpaceAccount;
   readonly tree: InodeTree;
+  readonly backings: BackingPool;
 
   constructor(settings: TmpfsSettings) {
     this.space = new SpaceAccount(settings.maxPages, settings.maxInodes);
     this.tree = new InodeTree(this.space, { mode: settings.rootMode, uid: settings.rootUid, gid: settings.rootGid });
+    this.backings = new BackingPool(this.space, settings.backing);
+    this.tree.onFree = (inode) => this.backings.forget(inode);
   }
 
   getattr(path: string, caller: Caller): Attributes {
@@ -107,7 +119,7 @@ export class TmpfsFileSystem implements FileSystem {
     const inode = this.add(parent, S_IFREG | (mode & 0o7777), caller);
     // A file just created is opened whatever its mode says (FMODE_CREATED).
     inode.openCount++;
-    return new OpenFile(inode, flags);
+    return new OpenFile(inode, flags, caller.uid);
   }
 
   read(path: string, handle: FileHandle, length: number, position: number, caller: Caller): Uint8Array {
@@ -115,30 +127,52 @@ export class TmpfsFileSystem implements FileSystem {
     if (!file.readable) throw new FsError('EBADF');
     const inode = file.inode;
     if (inode.isDirectory) throw new FsError('EISDIR');
-    if (!inode.data) throw new FsError('EINVAL');
+    const content = inode.content;
+    if (!content) throw new FsError('EINVAL');
     if (position < 0) throw new FsError('EINVAL');
+    inode.sync();
     inode.accessed();
-    return inode.data.read(position, length);
+    return content.read(position, length);
   }
 
   write(path: string, handle: FileHandle, data: Uint8Array, position: number, caller: Caller): number {
     const file = this.handleOf(path, handle, caller);
     if (!file.writable) throw new FsError('EBADF');
     const inode = file.inode;
-    if (!inode.data) throw new FsError('EINVAL');
+    const content = inode.content;
+    if (!content) throw new FsError('EINVAL');
     if (position < 0) throw new FsError('EINVAL');
     if (data.length === 0) return 0;
     if (position + data.length > MAX_FILE_SIZE) throw new FsError('EFBIG');
-    const written = inode.data.write(data, position);
+    inode.sync();
+    const written = content.write(data, position);
     dropPrivileges(inode, caller);
     inode.modified();
     return written;
   }
 
+  /** The inode's backing file for this open, when backing-pool.ts's policy gives one. */
+  backing(_path: string, handle: FileHandle): number | undefined {
+    if (!(handle instanceof OpenFile) || !handle.inode.data || handle.flags & O_PATH) return undefined;
+    if (handle.backed) return handle.inode.backing?.fd; // asked again for the same open
+    const fd = this.backings.acquire(handle.inode, handle.writable);
+    if (fd === undefined) return undefined;
+    handle.backed = true;
+    if (handle.writable && handle.uid !== 0) handle.inode.unprivilegedWriters++;
+    return fd;
+  }
+
   release(_path: string, handle: FileHandle): void {
     if (!(handle instanceof OpenFile)) return;
-    handle.inode.openCount--;
-    this.tree.release(handle.inode);
+    const inode = handle.inode;
+    if (handle.backed) {
+      // What it wrote last is taken in (and set-id bits dropped) while it still counts.
+      inode.sync();
+      if (handle.writable && handle.uid !== 0) inode.unprivilegedWriters--;
+    }
+    inode.openCount--;
+    if (inode.openCount === 0 && inode.nlink > 0) this.backings.lastReleased(inode);
+    this.tree.release(inode);
   }
 
   flush(): void {}
@@ -156,10 +190,12 @@ export class TmpfsFileSystem implements FileSystem {
       check(inode, W_OK, caller);
     }
     if (inode.isDirectory) throw new FsError('EISDIR');
-    if (!inode.data) throw new FsError('EINVAL');
+    const content = inode.content;
+    if (!content) throw new FsError('EINVAL');
     if (size < 0) throw new FsError('EINVAL');
     if (size > MAX_FILE_SIZE) throw new FsError('EFBIG');
-    inode.data.truncate(size);
+    inode.sync();
+    content.truncate(size);
     dropPrivileges(inode, caller);
     inode.modified();
   }
@@ -172,10 +208,12 @@ export class TmpfsFileSystem implements FileSystem {
     if (!file.writable) throw new FsError('EBADF');
     const inode = file.inode;
     if (inode.isDirectory) throw new FsError('EISDIR');
-    if (!inode.data) throw new FsError('ENODEV');
+    const content = inode.content;
+    if (!content) throw new FsError('ENODEV');
     // shmem_fallocate refuses up front what can never fit.
     if (Math.ceil((offset + length) / PAGE_SIZE) - Math.floor(offset / PAGE_SIZE) > this.space.maxPages) throw new FsError('ENOSPC');
-    inode.data.allocate(offset, length, (mode & FALLOC_FL_KEEP_SIZE) !== 0);
+    inode.sync();
+    content.allocate(offset, length, (mode & FALLOC_FL_KEEP_SIZE) !== 0);
     dropPrivileges(inode, caller);
     inode.modified();
   }
@@ -302,6 +340,7 @@ export class TmpfsFileSystem implements FileSystem {
   }
 
   statfs(): FileSystemStats {
+    this.backings.syncAll();
     const limited = Number.isFinite(this.space.maxPages);
     const inodesLimited = Number.isFinite(this.space.maxInodes);
     return {
@@ -332,6 +371,11 @@ export class TmpfsFileSystem implements FileSystem {
     removeXattr(this.tree.lookup(path, caller), name, caller);
   }
 
+  /** The backing files' fds close (the monitor stops). */
+  destroy(): void {
+    this.backings.closeAll();
+  }
+
   /** open(2) of an existing inode: the kernel's may_open. */
   private openInode(inode: Inode, flags: number, caller: Caller): OpenFile {
     if (!(flags & O_PATH)) {
@@ -342,8 +386,14 @@ export class TmpfsFileSystem implements FileSystem {
       let want = accmode === O_RDONLY ? R_OK : accmode === O_WRONLY ? W_OK : R_OK | W_OK;
       if (flags & O_TRUNC) want |= W_OK;
       check(inode, want, caller);
-      if (flags & O_TRUNC && inode.data) {
-        inode.data.truncate(0);
+      // An O_TRUNC open of a file nobody has open drops its idle backing file rather than
+      // truncating it (a kernel file truncated to 0 is written back at its close: see
+      // BackingFile.truncate); the open gets a new, empty one.
+      if (flags & O_TRUNC && inode.backing && inode.openCount === 0) this.backings.forget(inode);
+      const content = inode.content;
+      if (flags & O_TRUNC && content) {
+        inode.sync();
+        content.truncate(0);
         dropPrivileges(inode, caller);
         inode.modified();
       }
@@ -351,7 +401,7 @@ export class TmpfsFileSystem implements FileSystem {
       throw new FsError('ENOTDIR');
     }
     inode.openCount++;
-    return new OpenFile(inode, flags);
+    return new OpenFile(inode, flags, caller.uid);
   }
 
   /** The open file a call names: the handle `open` gave, or (for a caller without one) the path
