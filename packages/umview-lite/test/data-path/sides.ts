@@ -57,6 +57,9 @@ export interface Files {
 
 /** A pad that makes every file the fixtures put bigger than FAST_MIN_BYTES. */
 export const BIG_FILES: Files = { pad: 20000 };
+/** A pad that makes them bigger than 1 MiB: the tmpfs module gives a read-only open a backing
+ * file only then (its backing pool's minReadOnlySize). */
+export const HUGE_FILES: Files = { pad: (1 << 20) + 1 };
 
 const env = (files: Files): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH,

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
 import { compareCases, type View } from './compare.js';
-import { BIG_FILES, DESIGNS, nativeTmpfs, noNativeTmpfs, noStopFlag, program, tmpfsModule, transcript } from './sides.js';
+import { DESIGNS, HUGE_FILES, nativeTmpfs, noNativeTmpfs, noStopFlag, program, tmpfsModule, transcript } from './sides.js';
 
 const tmpfs: View = {
   where: 'tmpfs module',
@@ -15,8 +15,8 @@ const tmpfs: View = {
     design === 'stop' && c.id === 'mmap-shared' ? 'the old design maps a copy of the file: MAP_SHARED writes reach the copy, not the module (README)' : undefined,
 };
 compareCases(tmpfs);
-// Files of 16 KiB and more: read-only opens take the fast path too.
-compareCases(tmpfs, BIG_FILES);
+// Files over 1 MiB: read-only opens take the fast path too.
+compareCases(tmpfs, HUGE_FILES);
 
 describe('a full tmpfs (size=64k): ENOSPC at the write that does not fit', () => {
   skipEachWhen(noNativeTmpfs('64k'));
