@@ -2,10 +2,15 @@
 // seed table's cp-2006 workload) timed natively, with its reads served by a minimal C tracer
 // (bench/proxy-floor.c: one seccomp stop, one pread, one process_vm_writev, GETREGS + SETREGS,
 // CONT per read — no tracer can do less per served read), and under umview-lite with the file
-// opened through /unreal in proxy mode. Pinned to one CPU, interleaved, medians.
-//   npm run proxy-floor -w @umview/umview-lite -- [--mib 256] [--runs 5] [--json]
+// opened through /unreal in proxy mode, in each design of the data path (issue 24): stop per
+// call (`--data-path=stop`, what the C floor bounds) and the default kernel data path (the reads
+// run in the kernel on the file the monitor opened, no stop: the floor of the first design is no
+// floor of this one). Pinned to one CPU, interleaved, medians.
+//   npm run proxy-floor -w @umview/umview-lite -- [--mib 256] [--runs 5] [--json] [--data-paths kernel,stop]
 // Last line with --json: { "nativeSeconds", "cFloorSeconds", "umviewSeconds", "cFloorRatio",
-// "umviewRatio", "umviewOverFloor" }
+// "umviewRatio", "umviewOverFloor", "umviewKernelSeconds", "umviewKernelRatio",
+// "umviewKernelOverFloor" } (umview*: stop per call; umviewKernel*: the kernel data path; a
+// design left out by --data-paths is null)
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +20,9 @@ import { compileC } from '@umview/test-fixtures';
 import { ensurePinned, median, parseArgs, printTable } from '@umview/test-fixtures/bench';
 import { benchEnv, requireBuilt, umviewLite } from './executable.mjs';
 
-const args = parseArgs(process.argv.slice(2), { mib: 256, runs: 5 });
+const args = parseArgs(process.argv.slice(2), { mib: 256, runs: 5, 'data-paths': 'kernel,stop' });
+const designs = String(args['data-paths']).split(',').filter(Boolean);
+for (const d of designs) if (d !== 'kernel' && d !== 'stop') throw new Error(`unknown --data-paths ${d} (have: kernel, stop)`);
 ensurePinned(import.meta.url);
 
 requireBuilt('proxy-floor');
@@ -33,11 +40,13 @@ for (let i = 0; i < args.mib; i++) writeSync(fd, chunk);
 closeSync(fd);
 
 const dd = ['dd', `of=${dest}`, 'bs=4k', 'status=none'];
+const proxy = (flags) => [umviewLite, ...flags, '-m', 'unreal,mode=proxy', '--', ...dd, `if=/unreal${source}`];
 const rows = [
   { name: 'native', argv: [...dd, `if=${source}`] },
   { name: 'C tracer (floor)', argv: [floor, source, ...dd] },
-  { name: 'umview-lite proxy', argv: [umviewLite, '-m', 'unreal,mode=proxy', '--', ...dd, `if=/unreal${source}`] },
-];
+  { name: 'umview-lite proxy, stop per call', design: 'stop', argv: proxy(['--data-path=stop']) },
+  { name: 'umview-lite proxy, kernel data path', design: 'kernel', argv: proxy([]) },
+].filter((row) => !row.design || designs.includes(row.design));
 
 function time(argv) {
   const t0 = process.hrtime.bigint();
@@ -53,21 +62,34 @@ function time(argv) {
 
 const samples = rows.map(() => []);
 for (let run = 0; run < args.runs; run++) rows.forEach((row, i) => samples[i].push(time(row.argv)));
-const [nativeSeconds, cFloorSeconds, umviewSeconds] = samples.map(median);
+const seconds = rows.map((_, i) => median(samples[i]));
+const [nativeSeconds, cFloorSeconds] = seconds;
 printTable(`dd bs=4k of ${args.mib} MiB, reads served by a tracer: pinned to CPU ${process.env.UMVIEW_BENCH_CPU}, median of ${args.runs}`, [
-  ['configuration', 'seconds', 'ratio to native', 'µs per 4 KiB read'],
-  ...rows.map((row, i) => {
-    const s = median(samples[i]);
-    return [row.name, s.toFixed(3), (s / nativeSeconds).toFixed(2), ((s * 1e6) / (args.mib * 256)).toFixed(2)];
-  }),
+  ['configuration', 'seconds', 'ratio to native', 'ratio to the C floor', 'µs per 4 KiB read'],
+  ...rows.map((row, i) => [
+    row.name, seconds[i].toFixed(3), (seconds[i] / nativeSeconds).toFixed(2), (seconds[i] / cFloorSeconds).toFixed(2),
+    ((seconds[i] * 1e6) / (args.mib * 256)).toFixed(2),
+  ]),
 ]);
+const of = (design) => {
+  const i = rows.findIndex((row) => row.design === design);
+  return i < 0 ? undefined : seconds[i];
+};
+const ratio = (a, b) => (a === undefined ? null : Number((a / b).toFixed(3)));
+const stopSeconds = of('stop');
+const kernelSeconds = of('kernel');
 const result = {
   nativeSeconds,
   cFloorSeconds,
-  umviewSeconds,
-  cFloorRatio: Number((cFloorSeconds / nativeSeconds).toFixed(3)),
-  umviewRatio: Number((umviewSeconds / nativeSeconds).toFixed(3)),
-  umviewOverFloor: Number((umviewSeconds / cFloorSeconds).toFixed(3)),
+  umviewSeconds: stopSeconds ?? null,
+  cFloorRatio: ratio(cFloorSeconds, nativeSeconds),
+  umviewRatio: ratio(stopSeconds, nativeSeconds),
+  umviewOverFloor: ratio(stopSeconds, cFloorSeconds),
+  umviewKernelSeconds: kernelSeconds ?? null,
+  umviewKernelRatio: ratio(kernelSeconds, nativeSeconds),
+  umviewKernelOverFloor: ratio(kernelSeconds, cFloorSeconds),
 };
-console.log(`\numview-lite over the C floor: ${result.umviewOverFloor} ×; the floor itself is ${result.cFloorRatio} × native.`);
+console.log('');
+if (stopSeconds !== undefined) console.log(`umview-lite, stop per call: ${result.umviewOverFloor} × the C floor; the floor itself is ${result.cFloorRatio} × native.`);
+if (kernelSeconds !== undefined) console.log(`umview-lite, kernel data path: ${result.umviewKernelRatio} × native, ${result.umviewKernelOverFloor} × the C floor of a stop per read.`);
 if (args.json) console.log(JSON.stringify(result));

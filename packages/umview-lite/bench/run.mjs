@@ -10,12 +10,15 @@
 //   npm run bench -w @umview/umview-lite -- [--json] [--runs N] [--tree DIR] [--ls-tree DIR]
 //     [--mib N] [--workloads find,ls,tar,gcc,dd,forkexec,true] [--module SPEC]
 //     [--proot-seccomp PATH] [--file-systems tmpfs,overlay,archive] [--fs-tree DIR]
+//     [--data-paths kernel,stop]
 // --workloads none runs only the file-system section (bench/file-systems.mjs): find, tar, a gcc
 // loop and a 256 MiB dd read over a tree served by each built-in file-system module (all of
-// those built in, unless --file-systems names them; --file-systems none skips the section).
+// those built in, unless --file-systems names them; --file-systems none skips the section); the
+// dd read (issue 24's target) in each design of the data path that --data-paths names (the
+// default kernel data path, --data-path=stop).
 // Last line with --json: { "workloads": { "<name>": { "native": s, "umview": s, "proot": s,
 //   "prootSeccomp": s, "umviewProxy" or "umviewRemap": s } }, "fileSystems": { "<name>": {
-//   "host": s, "<file system>": s } } }
+//   "host": s, "<file system>": s, "<file system>/stop": s (dd only) } } }
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +40,7 @@ const args = parseArgs(process.argv.slice(2), {
   'proot-seccomp': process.env.PROOT_SECCOMP ?? '',
   'file-systems': '',
   'fs-tree': '/usr/include/linux',
+  'data-paths': 'kernel,stop',
 });
 ensurePinned(import.meta.url);
 
@@ -160,9 +164,12 @@ if (workloads.length > 0) printTable(`umview-lite (-m ${args.module}) vs PRoot (
 const fsNames = String(args['file-systems']);
 const fileSystems = fsNames === 'none' ? undefined : fileSystemSection({
   dir, tree: String(args['fs-tree']), mib: args.mib, runs: args.runs, names: fsNames || undefined,
-  builtins: Object.keys(BUILTIN_MODULES), umviewLite, env: benchEnv, log,
+  builtins: Object.keys(BUILTIN_MODULES), umviewLite, env: benchEnv, log, dataPaths: String(args['data-paths']),
 });
-if (fileSystems) printTable(fileSystems.title, fileSystems.rows);
+for (const table of fileSystems?.tables ?? []) {
+  console.log('');
+  printTable(table.title, table.rows);
+}
 
 if (args.json) {
   const round = (s) => Number(s.toFixed(4));

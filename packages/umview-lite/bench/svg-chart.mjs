@@ -3,7 +3,9 @@
 export function barChartSvg({ title, groups, unit = 's', seedLabel = '2006 (seed)' }) {
   // groups: [{ name, bars: [{ label, value, seed? }] }]
   const rowHeight = 18;
-  const labelWidth = 230;
+  // Wide enough for the longest label (12 px sans-serif: ~7 px a character).
+  const longest = Math.max(0, ...groups.flatMap((g) => g.bars.map((b) => String(b.label).length)));
+  const labelWidth = Math.max(230, 24 + Math.ceil(longest * 7));
   const chartWidth = 520;
   const values = groups.flatMap((g) => g.bars.flatMap((b) => [b.value, b.seed].filter((v) => v > 0)));
   const min = Math.min(...values);

@@ -24,6 +24,8 @@ export interface RunOptions {
   fakeRoot?: boolean | { meta?: string };
   /** Kill what the command left running when it exits, as `--kill-on-exit`. */
   killOnExit?: boolean;
+  /** How served regular files move their data, as `--data-path` (default 'kernel'). */
+  dataPath?: 'kernel' | 'stop';
   /** Standard streams, cwd and environment of the command. */
   spawn?: SpawnOptions;
 }
@@ -36,6 +38,7 @@ export async function run(command: readonly string[], options: RunOptions = {}):
     guestRoot: options.guestRoot === undefined ? undefined : guestRootOptions(options.guestRoot),
     fakeRoot: options.fakeRoot,
     killOnExit: options.killOnExit,
+    dataPath: options.dataPath,
   });
   return monitor.run(command[0]!, command.slice(1), options.spawn);
 }

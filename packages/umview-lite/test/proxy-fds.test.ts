@@ -60,13 +60,19 @@ describe('unreal in proxy mode: file descriptors the monitor serves', () => {
   it('says in --stats how the data moved', () => {
     const dir = tempDir('umview-proxy-');
     execFileSync('sh', ['-c', `head -c 100000 /dev/urandom > ${dir}/src`]);
-    const stats = (script: string) => execFileSync('sh', ['-c', `node ${cli} -m unreal,mode=proxy --stats -- sh -c '${script}' 2>&1 >/dev/null`], { encoding: 'utf8' });
-    // coreutils cp uses copy_file_range: the monitor copies in the kernel.
+    const stats = (script: string, dataPath = 'stop') => execFileSync('sh', ['-c', `node ${cli} -m unreal,mode=proxy --data-path=${dataPath} --stats -- sh -c '${script}' 2>&1 >/dev/null`], { encoding: 'utf8' });
+    // The stop per call (the 2006 design). coreutils cp uses copy_file_range: the monitor
+    // copies in the kernel.
     expect(stats(`cp /unreal${dir}/src ${dir}/cp`)).toMatch(/proxy: data in the kernel\s+[1-9]\d* calls, 100000 bytes/);
     // dd reads with read(2): the data goes through tracee memory.
     expect(stats(`dd if=/unreal${dir}/src of=${dir}/dd bs=4k status=none`)).toMatch(/proxy: data through tracee memory\s+25 calls, 100\d{3} bytes/);
+    // The kernel data path: dd reads a real fd on the file, the monitor moves nothing.
+    const fast = stats(`dd if=/unreal${dir}/src of=${dir}/fast bs=4k status=none`, 'kernel');
+    expect(fast).toMatch(/proxy: files opened\s+1 \(1 as fast fds/);
+    expect(fast).toMatch(/proxy: data through tracee memory\s+0 calls/);
     execFileSync('cmp', [`${dir}/src`, `${dir}/cp`]);
     execFileSync('cmp', [`${dir}/src`, `${dir}/dd`]);
+    execFileSync('cmp', [`${dir}/src`, `${dir}/fast`]);
   });
 });
 
@@ -102,6 +108,8 @@ describe('unreal in proxy mode: splice and sendfile with a pipe that is not read
   it.each([
     ['default (seccomp filter)', ['-m', 'unreal,mode=proxy']],
     ['ptrace-syscall', ['-m', 'unreal,mode=proxy', '--trace=syscall']],
+    ['a stop per call', ['-m', 'unreal,mode=proxy', '--data-path=stop']],
+    ['a stop per call, ptrace-syscall', ['-m', 'unreal,mode=proxy', '--data-path=stop', '--trace=syscall']],
   ])('the tracee waits, the monitor keeps serving, signals act as natively: %s', (_name, args) => {
     expect(run('/unreal', args)).toBe(native);
   });
@@ -109,7 +117,8 @@ describe('unreal in proxy mode: splice and sendfile with a pipe that is not read
   it('says so in --stats', () => {
     const dir = join(tempDir('umview-copy-wait-'), 'd');
     mkdirSync(dir);
-    const r = spawnSync('node', [cli, '-m', 'unreal,mode=proxy', '--stats', '--', copyWait, '/unreal', dir], { encoding: 'utf8', timeout: 20_000 });
+    // With a stop per call the monitor makes the copies (with fast fds the tracee does).
+    const r = spawnSync('node', [cli, '-m', 'unreal,mode=proxy', '--data-path=stop', '--stats', '--', copyWait, '/unreal', dir], { encoding: 'utf8', timeout: 20_000 });
     expect(r.stdout).toBe(native);
     expect(r.stderr).toMatch(/proxy: waits in the tracee\s+[1-9]/);
   });

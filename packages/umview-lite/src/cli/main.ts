@@ -62,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
   let monitor: Monitor;
   try {
     const guestRoot = options.rootfs === undefined ? undefined : guestRootOptions({ rootfs: options.rootfs, binds: options.binds, cwd: options.cwd, preset: options.preset });
-    monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger, letThrough: options.letThrough, exactRegisters: options.exactRegisters, guestRoot, fakeRoot: options.fakeRoot && { meta: options.meta }, killOnExit: options.killOnExit });
+    monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger, letThrough: options.letThrough, exactRegisters: options.exactRegisters, guestRoot, fakeRoot: options.fakeRoot && { meta: options.meta }, killOnExit: options.killOnExit, dataPath: options.dataPath, countFastCalls: options.stats });
   } catch (error) {
     if (error instanceof ModuleConflictError || error instanceof GuestRootError || error instanceof MetadataStoreError) fail(error.message, 2);
     throw error;

@@ -1,6 +1,7 @@
 // Command-line parsing: `umview-lite [options] -- command [args...]`.
 import type { TraceMode } from '../monitor/monitor.js';
 import type { BindPreset } from '../guest/default-binds.js';
+import type { DataPath } from '../proxy/fast-path.js';
 
 export interface CliOptions {
   modules: string[];
@@ -31,6 +32,8 @@ export interface CliOptions {
   kernelRelease: string | undefined;
   /** --kill-on-exit: the first process's exit kills the rest of the tree. */
   killOnExit: boolean;
+  /** --data-path=kernel|stop: how served regular files move their data. */
+  dataPath: DataPath;
   help: boolean;
   version: boolean;
   command: string[];
@@ -41,9 +44,10 @@ export class UsageError extends Error {
 }
 
 const TRACE_MODES: readonly TraceMode[] = ['syscall', 'seccomp-all', 'seccomp'];
+const DATA_PATHS: readonly DataPath[] = ['kernel', 'stop'];
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { modules: [], trace: 'seccomp', multi: true, stats: false, routing: false, letThrough: true, exactRegisters: false, strace: undefined, rootfs: undefined, binds: [], cwd: undefined, fakeRoot: false, meta: undefined, preset: undefined, kernelRelease: undefined, killOnExit: false, help: false, version: false, command: [] };
+  const o: CliOptions = { modules: [], trace: 'seccomp', multi: true, stats: false, routing: false, letThrough: true, exactRegisters: false, strace: undefined, rootfs: undefined, binds: [], cwd: undefined, fakeRoot: false, meta: undefined, preset: undefined, kernelRelease: undefined, killOnExit: false, dataPath: 'kernel', help: false, version: false, command: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (name: string): string => {
@@ -79,6 +83,11 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       o.fakeRoot = true;
     } else if (arg === '-k' || arg === '--kernel-release' || arg.startsWith('--kernel-release=')) o.kernelRelease = value('--kernel-release');
     else if (arg === '--kill-on-exit') o.killOnExit = true;
+    else if (arg === '--data-path' || arg.startsWith('--data-path=')) {
+      const path = value('--data-path') as DataPath;
+      if (!DATA_PATHS.includes(path)) throw new UsageError(`--data-path must be one of ${DATA_PATHS.join(', ')} (not '${path}')`);
+      o.dataPath = path;
+    }
     else if (arg === '--no-multi') o.multi = false;
     else if (arg === '--stats') o.stats = true;
     else if (arg === '--routing') o.routing = true;
@@ -134,6 +143,13 @@ Options:
                                seccomp      only those the modules may claim (default)
                                seccomp-all  every syscall, once (SYSVM: no exit stops)
                                syscall      every syscall at entry and exit (2006, no SYSVM)
+  --data-path=PATH           how files served in proxy mode or by a file-system module
+                               move their data:
+                               kernel  the program reads and writes a real fd on the
+                                       file (or on the module's backing file), no stop
+                                       per call (default)
+                               stop    a stop per read and write, the monitor moving
+                                       the data (the 2006 design)
   --no-multi                 copy tracee memory one PEEK/POKE per word (2006, no PTRACE_MULTI)
   --stats                    print the monitor's work on stderr at exit
   --routing                  print the routing table (which module serves which path prefix

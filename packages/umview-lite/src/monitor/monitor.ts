@@ -4,7 +4,7 @@
 // per-process state (guest cwd, directory fds) that path virtualization needs across fork,
 // exec and exit.
 import { existsSync, readlinkSync } from 'node:fs';
-import { ERRNO, SpawnError, isTraceeGone, type SpawnOptions, type Stop } from '@umview/ptrace-core';
+import { ERRNO, SpawnError, isTraceeGone, syscallNumber, type SpawnOptions, type Stop } from '@umview/ptrace-core';
 import {
   SyscallFilter, SyscallTracer, type BackendName, type SyscallCall, type SyscallEvent, type SyscallReturn,
 } from '@umview/sysvm';
@@ -19,6 +19,8 @@ import { emptyStats, mergeSysvm, type MonitorStats } from './stats.js';
 import { MonitorMemory } from './data-io.js';
 import { ProxyService } from '../proxy/proxy-service.js';
 import { fdLayout } from '../proxy/fd-limits.js';
+import { runsInKernel, type DataPath } from '../proxy/fast-path.js';
+import { FastCallCount } from '../proxy/fast-call-count.js';
 import type { TraceeIO } from '@umview/ptrace-multi';
 import type { SyscallLogger } from './syscall-logger.js';
 import { letThroughPredicate } from './let-through.js';
@@ -65,6 +67,13 @@ export interface MonitorOptions {
   /** When the first program exits, kill the processes it left (`--kill-on-exit`); by default
    * the monitor runs until the whole tree has exited. */
   killOnExit?: boolean;
+  /** How served regular files move their data (`--data-path`): 'kernel' (default), the tracee
+   * gets a real fd on the file's backing kernel file and reads and writes it without a stop
+   * (proxy/fast-path.ts); 'stop', a placeholder fd and a stop per call, the monitor moving the
+   * data (the 2006 design). */
+  dataPath?: DataPath;
+  /** Measure the calls that ran in the kernel on fast fds (--stats; proxy/fast-call-count.ts). */
+  countFastCalls?: boolean;
 }
 
 export interface MonitorResult {
@@ -77,6 +86,8 @@ export interface MonitorResult {
 const YIELD_EVERY_MS = 50;
 /** The same while calls are held: their answers (file reads, timers) come from the event loop. */
 const HELD_YIELD_EVERY_MS = 1;
+/** close: a fast fd's close ends a window of --stats' count of calls in the kernel. */
+const NR_CLOSE = syscallNumber('close')!;
 
 export class Monitor {
   readonly stats = emptyStats();
@@ -94,6 +105,8 @@ export class Monitor {
   private rootPid: number | undefined;
   private readonly memory: MonitorMemory;
   private readonly proxy: ProxyService | undefined;
+  /** With --stats: the calls that ran in the kernel on fast fds. */
+  private readonly fastCalls: FastCallCount | undefined;
   private readonly guestRoot: GuestRoot | undefined;
   private readonly fakeRoot: FakeRoot | undefined;
   private readonly metadata: MetadataStore | undefined;
@@ -119,7 +132,9 @@ export class Monitor {
       expectReturn: (call: SyscallCall, hook: (ret: SyscallReturn) => void, abandon?: () => void) => this.expectReturn(call, hook, abandon),
       traced: (pid: number) => this.processes.find(pid),
     };
-    this.proxy = this.routing.proxy ? new ProxyService(this.translator, this.rewriter, layout, (call) => call.io as TraceeIO, hooks) : undefined;
+    const dataPath = options.dataPath ?? 'kernel';
+    this.fastCalls = options.countFastCalls && dataPath === 'kernel' && this.routing.proxy ? new FastCallCount() : undefined;
+    this.proxy = this.routing.proxy ? new ProxyService(this.translator, this.rewriter, layout, (call) => call.io as TraceeIO, hooks, dataPath, this.fastCalls) : undefined;
     const trace = options.trace ?? 'seccomp';
     const backend: BackendName = trace === 'syscall' ? 'ptrace-syscall' : 'seccomp';
     const filtered = trace === 'seccomp' && !options.straceLogger;
@@ -159,7 +174,7 @@ export class Monitor {
       })
       : undefined;
     this.vfs = this.routing.fs
-      ? new VfsService({ routes: this.routing.paths, layout, hooks, holder: this.held, translator: this.translator, fakeRoot: this.fakeRoot !== undefined, log })
+      ? new VfsService({ routes: this.routing.paths, layout, hooks, holder: this.held, translator: this.translator, fakeRoot: this.fakeRoot !== undefined, dataPath, stats: this.proxy!.stats, fastCalls: this.fastCalls, log })
       : undefined;
     this.context = {
       guestCwd: (pid) => (this.guestRoot ? this.guestRoot.cwdOf(pid) : this.processes.get(pid).cwd()),
@@ -231,7 +246,7 @@ export class Monitor {
     mergeSysvm(this.stats, this.vm.stats);
     this.stats.heldTimedOut = this.held.timedOut;
     Object.assign(this.stats, this.memory.counters());
-    if (this.proxy) this.stats.proxy = { ...this.proxy.stats };
+    if (this.proxy) this.stats.proxy = { ...this.proxy.stats, fastKernelCalls: this.fastCalls?.kernelCalls };
     return { exitStatus: this.vm.exitStatus ?? 0, stats: this.stats };
   }
 
@@ -350,6 +365,11 @@ export class Monitor {
   private route(call: SyscallCall, route: CallRoute): boolean {
     if (route.module?.handleSyscall?.(call, this.context)) return true;
     const process = this.processes.get(call.pid);
+    if (route.proxy && runsInKernel(call, process)) {
+      this.proxy!.stats.fastCallsStopped++;
+      return false;
+    }
+    if (this.fastCalls && call.nr === NR_CLOSE && process.vfds.get(call.int(0))?.file.fast) this.fastCalls.closed(process.pid);
     if (this.vfs?.handle(call, process)) return true;
     if (route.fakeRoot && this.fakeRoot!.handle(call, process)) return true;
     if (route.guestRoot) return this.guestRoot!.handle(call, process, route.paths);
@@ -479,7 +499,10 @@ export class Monitor {
         this.dropReturn(stop.tid);
         this.memory.retire(stop.tid);
         this.processes.threadExited(stop.tracee.pidIfKnown ?? stop.tid, stop.tid);
-        if (this.vfs && this.processes.find(stop.tracee.pidIfKnown ?? stop.tid) === undefined) this.vfs.processExited(stop.tracee.pidIfKnown ?? stop.tid);
+        if (this.processes.find(stop.tracee.pidIfKnown ?? stop.tid) === undefined) {
+          this.vfs?.processExited(stop.tracee.pidIfKnown ?? stop.tid);
+          this.fastCalls?.exited(stop.tracee.pidIfKnown ?? stop.tid);
+        }
         if (stop.tid === this.rootPid && this.options.killOnExit) this.killTheRest();
         break;
       default:

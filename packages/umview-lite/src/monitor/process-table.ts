@@ -24,8 +24,9 @@ export class ProcessState {
   /** The placeholder that new virtual fds are duplicated from (survives exec and fork). */
   templateFd: number | undefined;
   /** Virtual fds below the threshold that an added filter already stops (inherited by
-   * children and across exec, like the filter itself). */
-  filteredLowFds = new Set<number>();
+   * children and across exec, like the filter itself): every fd call ('all'), or only those
+   * that are not data calls ('meta', for a fast fd: proxy/fast-path.ts). */
+  filteredLowFds = new Map<number, 'all' | 'meta'>();
   /** Under a guest root: the guest program the process runs when the monitor started it
    * through the guest's loader (/proc/PID/exe names the loader), and the one its execve in
    * flight will run. */
@@ -47,7 +48,7 @@ export class ProcessState {
     for (const [fd, dir] of this.dirFds) child.dirFds.set(fd, { ...dir });
     child.vfds = this.vfds.fork();
     child.templateFd = this.templateFd;
-    child.filteredLowFds = new Set(this.filteredLowFds);
+    child.filteredLowFds = new Map(this.filteredLowFds);
     return child;
   }
 

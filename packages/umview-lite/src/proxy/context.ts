@@ -6,6 +6,8 @@ import type { SyscallCall, SyscallFilter, SyscallReturn } from '@umview/sysvm';
 import type { TraceeIO } from '@umview/ptrace-multi';
 import type { ProcessState } from '../monitor/process-table.js';
 import type { PathTranslator } from '../paths/translator.js';
+import type { FastCallCount } from './fast-call-count.js';
+import type { DataPath } from './fast-path.js';
 import type { FdLayout } from './fd-limits.js';
 import type { PathTargets } from './path-target.js';
 import type { ProxyStats } from './proxy-stats.js';
@@ -24,10 +26,15 @@ export interface ProxyContext {
   readonly ioOf: (call: SyscallCall) => TraceeIO;
   readonly hooks: CallHooks;
   readonly stats: ProxyStats;
+  /** 'kernel': regular files get fast fds (fast-path.ts); 'stop': placeholders, a stop per call. */
+  readonly dataPath: DataPath;
+  /** With --stats: the calls that ran in the kernel, measured around fast fds. */
+  readonly fastCalls: FastCallCount | undefined;
   /** Where path arguments land for the proxy. */
   readonly targets: PathTargets;
-  /** The filter that makes the fd calls on `fd` stop (for a virtual fd below the threshold). */
-  filterForFd(fd: number): SyscallFilter;
+  /** The filter that makes the fd calls on `fd` stop (for a virtual fd below the threshold); for
+   * a fast fd, only those that are not data calls. */
+  filterForFd(fd: number, fast: boolean): SyscallFilter;
 }
 
 /** Serves the call and returns true, or returns false when it is none of the proxy's (no

@@ -186,14 +186,17 @@ function fchdir(ctx: ProxyContext, call: SyscallCall, process: ProcessState): bo
   return true;
 }
 
-/** A new fd number stands for `file`; below the threshold, the process's filter is grown so
- * that calls on it stop too (dup2 onto stdout). */
+/** A new fd number stands for `file`; below the threshold (the fast band's lower end for a
+ * fast fd), the process's filter is grown so that calls on it stop too (dup2 onto stdout): for
+ * a fast fd only the calls that are not data calls, which a later placeholder there widens. */
 function adopt(ctx: ProxyContext, ret: SyscallReturn, process: ProcessState, fd: number, file: OpenDescription, cloexec: boolean): void {
   process.vfds.set(fd, file, cloexec);
-  if (fd < ctx.layout.threshold && !process.filteredLowFds.has(fd)) {
-    process.filteredLowFds.add(fd);
-    ret.addFilter(ctx.filterForFd(fd));
-  }
+  const stopsFrom = file.fast ? ctx.layout.fastBase : ctx.layout.threshold;
+  if (fd >= stopsFrom) return;
+  const filtered = process.filteredLowFds.get(fd);
+  if (filtered === 'all' || (filtered === 'meta' && file.fast)) return;
+  process.filteredLowFds.set(fd, file.fast ? 'meta' : 'all');
+  ret.addFilter(ctx.filterForFd(fd, file.fast));
 }
 
 const VECTOR: ProxyCall = { stops: 0, handle: vector };

@@ -5,6 +5,7 @@ import { closeSync } from 'node:fs';
 
 export class OpenFile {
   private refs = 0;
+  fast = false;
 
   constructor(
     /** The monitor's fd on the real file. */

@@ -1,6 +1,6 @@
 // Opens of proxied paths: the monitor opens the real file and the tracee gets a placeholder fd
 // (placeholder.ts). FIFOs, sockets and devices are handed over to the tracee instead.
-import { statSync } from 'node:fs';
+import { fstatSync, statSync } from 'node:fs';
 import { ERRNO } from '@umview/ptrace-core';
 import { pinnedBuffer } from '@umview/ptrace-core/internal';
 import type { SyscallCall } from '@umview/sysvm';
@@ -9,6 +9,7 @@ import type { ProcessState } from '../monitor/process-table.js';
 import { CREATING_CALLS } from './call-specs.js';
 import type { ProxyCall, ProxyContext } from './context.js';
 import { cString, sys, withUmask } from './host-syscalls.js';
+import { giveRealFd } from './fast-path.js';
 import { OpenFile } from './open-file.js';
 import { placeholder } from './placeholder.js';
 
@@ -60,8 +61,10 @@ function open(ctx: ProxyContext, call: SyscallCall, process: ProcessState): bool
   }
   const file = new OpenFile(fd, target.hostPath, target.guest, flags);
   ctx.stats.virtualOpens++;
+  const cloexec = (flags & O_CLOEXEC) !== 0;
   try {
-    placeholder(ctx, call, process, file, (flags & O_CLOEXEC) !== 0);
+    if (ctx.dataPath === 'kernel' && isRegularFile(fd) && giveRealFd(ctx, call, process, file, { monitorFd: fd }, flags, cloexec)) return true;
+    placeholder(ctx, call, process, file, cloexec);
   } catch (error) {
     // The tracee died while its placeholder was being made: the real file is nobody's.
     file.retain().release();
@@ -92,6 +95,15 @@ function isSpecialFile(path: string): boolean {
     return st !== undefined && !st.isFile() && !st.isDirectory();
   } catch {
     return false; // ELOOP, EACCES...: the monitor's own open reports it as the kernel would
+  }
+}
+
+/** A regular file (not a directory, served call by call) is what the fast path hands over. */
+function isRegularFile(fd: number): boolean {
+  try {
+    return fstatSync(fd).isFile();
+  } catch {
+    return false;
   }
 }
 

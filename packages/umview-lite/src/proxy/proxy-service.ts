@@ -18,6 +18,8 @@ import type { PathTranslator } from '../paths/translator.js';
 import { known, type CallHooks, type ProxyCall, type ProxyContext } from './context.js';
 import { EXEC_HANDLERS } from './exec-calls.js';
 import type { FdLayout } from './fd-limits.js';
+import type { FastCallCount } from './fast-call-count.js';
+import { DATA_CALLS, type DataPath } from './fast-path.js';
 import { FD_HANDLERS } from './fd-calls.js';
 import { COPY_HANDLERS } from './kernel-copy.js';
 import { OPEN_HANDLERS } from './opening.js';
@@ -34,8 +36,11 @@ export const PROXY_CALLS: Readonly<Record<string, ProxyCall>> = {
 
 const namesWhere = (test: (entry: ProxyCall) => boolean): string[] =>
   Object.keys(PROXY_CALLS).filter((name) => known(name) && test(PROXY_CALLS[name]!));
-/** Calls whose first argument is an fd the filter tests against the threshold. */
+/** Calls whose first argument is an fd the filter tests: the data calls (which a fast fd, below
+ * the threshold, makes in the kernel) against the threshold, the others from the fast band up. */
 const FD0_CALLS = namesWhere((e) => e.stops === 0);
+const FD0_DATA_CALLS = FD0_CALLS.filter((name) => DATA_CALLS.includes(name));
+const FD0_META_CALLS = FD0_CALLS.filter((name) => !DATA_CALLS.includes(name));
 /** Calls whose fifth argument is (mmap). */
 const FD4_CALLS = namesWhere((e) => e.stops === 4);
 /** Calls that stop always when a proxy module is active (two fd arguments, or ranges). */
@@ -47,11 +52,13 @@ export class ProxyService {
   /** PROXY_CALLS by syscall number (an array indexed without hashing). */
   private readonly handlers: (ProxyCall['handle'] | undefined)[] = [];
 
-  constructor(translator: PathTranslator, rewriter: PathRewriter, private readonly layout: FdLayout, ioOf: (call: SyscallCall) => TraceeIO, hooks: CallHooks) {
+  constructor(translator: PathTranslator, rewriter: PathRewriter, private readonly layout: FdLayout, ioOf: (call: SyscallCall) => TraceeIO, hooks: CallHooks, readonly dataPath: DataPath = 'kernel', fastCalls?: FastCallCount) {
     this.context = {
-      translator, layout, ioOf, hooks, stats: this.stats,
+      translator, layout, ioOf, hooks, stats: this.stats, dataPath, fastCalls,
       targets: new PathTargets(translator, rewriter, hooks.traced),
-      filterForFd: (fd) => new SyscallFilter().traceWhenFdIn(FD0_CALLS, 0, [fd]).traceWhenFdIn(FD4_CALLS, 4, [fd]),
+      filterForFd: (fd, fast) => fast
+        ? new SyscallFilter().traceWhenFdIn(FD0_META_CALLS, 0, [fd])
+        : new SyscallFilter().traceWhenFdIn(FD0_CALLS, 0, [fd]).traceWhenFdIn(FD4_CALLS, 4, [fd]),
     };
     for (const [name, entry] of Object.entries(PROXY_CALLS)) {
       const nr = syscallNumber(name);
@@ -66,8 +73,10 @@ export class ProxyService {
 
   /** The syscalls a proxy needs to stop (on top of the path calls). */
   addToFilter(filter: SyscallFilter): SyscallFilter {
+    const metaFrom = this.dataPath === 'kernel' ? this.layout.fastBase : this.layout.threshold;
     return filter
-      .traceWhenFdAtLeast(FD0_CALLS, 0, this.layout.threshold)
+      .traceWhenFdAtLeast(FD0_DATA_CALLS, 0, this.layout.threshold)
+      .traceWhenFdAtLeast(FD0_META_CALLS, 0, metaFrom)
       .traceWhenFdAtLeast(FD4_CALLS, 4, this.layout.threshold)
       .trace(ALWAYS_CALLS);
   }

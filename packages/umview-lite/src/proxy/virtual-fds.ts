@@ -1,5 +1,5 @@
 // A process's virtual fds: placeholder fd numbers in the tracee (fds on /dev/null that keep the
-// numbers taken), each standing for an open file description the monitor keeps: a real file
+// numbers taken) or fast fds (real fds on a backing file: fast-path.ts), each standing for an open file description the monitor keeps: a real file
 // (proxy mode: OpenFile) or a file a file-system module serves (vfs/served-file.ts). The table
 // itself (dup, fork, close-on-exec, close) does not care which.
 import { OpenFile } from './open-file.js';
@@ -15,6 +15,9 @@ export interface OpenDescription {
   readonly hostPath: string | undefined;
   /** The open flags the tracee asked for (access mode, O_APPEND...). */
   readonly flags: number;
+  /** The tracee's fds on it are real fds on its backing file, not placeholders (fast-path.ts):
+   * its data calls run in the kernel. */
+  fast: boolean;
 }
 
 export interface VirtualFd<F extends OpenDescription = OpenDescription> {

@@ -13,7 +13,7 @@ import { sys } from '../proxy/host-syscalls.js';
 import { nrOf } from '../proxy/reissue.js';
 import { callerOf, put, serve, type VfsContext } from './context.js';
 import { fail } from './errors.js';
-import { servedFd } from './file-calls.js';
+import { servedData } from './file-calls.js';
 import type { MaybePromise } from './file-system.js';
 import { isPromise, next } from './maybe.js';
 import type { CallHandler } from './stat-calls.js';
@@ -48,8 +48,8 @@ function writeOffset(call: SyscallCall, arg: number | undefined, value: number):
 
 function copyCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): boolean {
   const shape = SHAPES[call.name]!;
-  const source = servedFd(process, call.int(shape.from));
-  const target = servedFd(process, call.int(shape.to));
+  const source = servedData(process, call.int(shape.from));
+  const target = servedData(process, call.int(shape.to));
   if (!source && !target) return false;
   const borrowed = new Map<number, number>();
   const own = (fd: number): number => {
@@ -68,7 +68,7 @@ function copyCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): bo
   };
   try {
     // The tracee's own side not ready: it waits for it itself, then calls again.
-    const wait = copyWait(call, (fd) => (servedFd(process, fd) ? undefined : own(fd)));
+    const wait = copyWait(call, (fd) => (servedData(process, fd) ? undefined : own(fd)));
     if (wait) {
       done();
       waitInTracee(call, wait, ctx.hooks.expectReturn, nrOf('ppoll'));

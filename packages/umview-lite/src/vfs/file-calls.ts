@@ -35,6 +35,13 @@ export function servedFd(process: ProcessState, fd: number): ServedFile | undefi
   return file instanceof ServedFile ? file : undefined;
 }
 
+/** The served file an fd argument stands for, when the monitor moves its data: not a fast fd,
+ * which is the tracee's own real fd on the backing file (proxy/fast-path.ts). */
+export function servedData(process: ProcessState, fd: number): ServedFile | undefined {
+  const file = servedFd(process, fd);
+  return file?.fast === false ? file : undefined;
+}
+
 const isDirectory = (file: ServedFile): boolean => (file.type & S_IFMT) === S_IFDIR;
 
 /** A handler for a call whose first argument is the fd. */

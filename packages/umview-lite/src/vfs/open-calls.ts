@@ -8,13 +8,14 @@
 import type { SyscallCall } from '@umview/sysvm';
 import { AT_FDCWD, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_TRUNC, O_WRONLY } from '../linux.js';
 import type { ProcessState } from '../monitor/process-table.js';
+import { giveRealFd } from '../proxy/fast-path.js';
 import { placeholder } from '../proxy/placeholder.js';
 import { nrOf } from '../proxy/reissue.js';
 import { serve, type VfsContext } from './context.js';
 import { fail } from './errors.js';
 import type { Attributes, Caller, FileHandle, MaybePromise } from './file-system.js';
 import { withPaths, type Located } from './locate.js';
-import { next } from './maybe.js';
+import { isPromise, next } from './maybe.js';
 import type { Mount } from './mount.js';
 import { ServedFile } from './served-file.js';
 import { existing, permits, type CallHandler } from './stat-calls.js';
@@ -29,8 +30,9 @@ const O_TMPFILE_BIT = 0o20000000;
 const R_OK = 4;
 const X_OK = 1;
 
-/** `opened`: the module's open or create gave `handle` (its release is owed at the last close). */
-interface Opened { mount: Mount; path: string; handle: FileHandle; opened: boolean; type: number; pathOnly: boolean; fifo?: string }
+/** `opened`: the module's open or create gave `handle` (its release is owed at the last close).
+ * `backing`: the module's kernel file for it (FileSystem.backing): the tracee gets a fast fd. */
+interface Opened { mount: Mount; path: string; handle: FileHandle; opened: boolean; type: number; pathOnly: boolean; fifo?: string; backing?: number }
 
 function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): boolean {
   const name = call.name;
@@ -51,7 +53,7 @@ function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): bo
   }
   const creating = (flags & O_CREAT) !== 0;
   const follow = (flags & O_NOFOLLOW) === 0 && !(creating && (flags & O_EXCL) !== 0);
-  return withPaths(ctx, call, process, [{ arg: pathArg, dirfd: pathArg === 1 ? 0 : null, follow, resolve }], ([l], caller) => next(() => placeOf(l!, caller), ({ mount, path, attrs, trailingSlash }): MaybePromise<Opened> => {
+  return withPaths(ctx, call, process, [{ arg: pathArg, dirfd: pathArg === 1 ? 0 : null, follow, resolve }], ([l], caller) => next(() => next(() => placeOf(l!, caller), ({ mount, path, attrs, trailingSlash }): MaybePromise<Opened> => {
     // RESOLVE_CACHED: only what the kernel's lookup cache holds, and a module's files are in
     // no cache: the caller retries without it (as io_uring does).
     if ((resolve & RESOLVE_CACHED) !== 0) throw fail('EAGAIN');
@@ -90,7 +92,7 @@ function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): bo
       return next(() => fs.truncate!(path, 0, undefined, caller), () => ({ mount, path, handle: undefined, opened: false, type, pathOnly: false }));
     }
     return { mount, path, handle: undefined, opened: false, type, pathOnly: false };
-  }), (opened) => {
+  }), (opened) => withBacking(ctx, opened, flags)), (opened) => {
     if (opened.fifo !== undefined) {
       // A FIFO: the tracee opens the monitor's real one itself (an open that waits for the
       // other end, and every read and write, block in the tracee, where signals reach them).
@@ -100,13 +102,34 @@ function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): bo
     }
     if ((flags & (O_TRUNC | O_CREAT)) !== 0) opened.mount.changed(opened.path); // copies for mmap are stale
     const file = new ServedFile(opened.mount, opened.path, opened.mount.guestPath(opened.path), flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW), opened.handle, opened.type, ctx.log, opened.pathOnly, opened.opened);
+    const cloexec = (flags & O_CLOEXEC) !== 0;
     try {
-      placeholder(ctx, call, process, file, (flags & O_CLOEXEC) !== 0);
+      if (opened.backing !== undefined && giveRealFd(ctx, call, process, file, { monitorFd: opened.backing }, flags, cloexec)) return;
+      placeholder(ctx, call, process, file, cloexec);
     } catch (error) {
       file.retain().release(); // the tracee died while its placeholder was being made
       throw error;
     }
   });
+}
+
+/** A regular file opened for data (not O_PATH): the module's backing file, when it has one and
+ * the data path is the kernel's. A module's failure here costs only the fast path. */
+function withBacking(ctx: VfsContext, opened: Opened, flags: number): MaybePromise<Opened> {
+  const fs = opened.mount.fs;
+  if (ctx.dataPath !== 'kernel' || !fs.backing || opened.pathOnly || opened.fifo !== undefined || (opened.type & S_IFMT) !== S_IFREG) return opened;
+  const noBacking = (error: unknown): Opened => {
+    ctx.log(`umview-lite: module ${opened.mount.name}: backing of ${opened.path}: ${String(error)} (served call by call)`);
+    return opened;
+  };
+  let backing: MaybePromise<number | undefined>;
+  try {
+    backing = fs.backing(opened.path, opened.handle, flags);
+  } catch (error) {
+    return noBacking(error);
+  }
+  const attach = (fd: number | undefined): Opened => (Number.isInteger(fd) && fd! >= 0 ? { ...opened, backing: fd } : opened);
+  return isPromise(backing) ? backing.then(attach, noBacking) : attach(backing);
 }
 
 /** openat2's struct open_how, when the kernel would accept it (it checks it before the path:

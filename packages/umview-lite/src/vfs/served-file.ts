@@ -15,6 +15,7 @@ export class ServedFile implements OpenDescription {
    * a rewind to 0. */
   listing: readonly DirectoryEntry[] | undefined;
   readonly hostPath = undefined;
+  fast = false;
 
   constructor(
     readonly mount: Mount,

@@ -29,6 +29,9 @@ import { STAT_HANDLERS, type CallHandler } from './stat-calls.js';
 import { fail } from './errors.js';
 import type { Caller } from './file-system.js';
 import { walk } from './walk.js';
+import type { FastCallCount } from '../proxy/fast-call-count.js';
+import type { DataPath } from '../proxy/fast-path.js';
+import type { ProxyStats } from '../proxy/proxy-stats.js';
 
 export const VFS_CALLS: Readonly<Record<string, CallHandler>> = { ...STAT_HANDLERS, ...OPEN_HANDLERS, ...CHANGE_HANDLERS, ...TIME_HANDLERS, ...XATTR_HANDLERS, ...FILE_HANDLERS, ...MATERIALIZED_HANDLERS, ...COPY_HANDLERS, inotify_add_watch: inotifyAddWatchCall };
 
@@ -39,6 +42,11 @@ export interface VfsOptions {
   readonly holder: CallHolder | undefined;
   readonly translator: PathTranslator;
   readonly fakeRoot: boolean;
+  readonly dataPath: DataPath;
+  /** With --stats: the calls that ran in the kernel, measured around fast fds. */
+  readonly fastCalls: FastCallCount | undefined;
+  /** The proxy's counters: a mount's fast opens are counted there. */
+  readonly stats: ProxyStats;
   log(message: string): void;
 }
 
