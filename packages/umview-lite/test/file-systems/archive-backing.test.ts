@@ -26,8 +26,8 @@ afterEach(() => {
   for (const fs of mounted.splice(0)) fs.destroy();
 });
 
-async function mount(file: string, cacheBytes?: number): Promise<ArchiveFileSystem> {
-  const module = await mountArchive(file, '/mnt', () => undefined, cacheBytes);
+async function mount(file: string, cacheBytes?: number, prefetch?: boolean): Promise<ArchiveFileSystem> {
+  const module = await mountArchive(file, '/mnt', () => undefined, cacheBytes, prefetch);
   mounted.push(module.fileSystem);
   return module.fileSystem;
 }
@@ -181,6 +181,30 @@ describe('the copies', () => {
     fs.release('/big.bin', big.handle);
     fs.release('/odd.bin', again.handle);
     fs.release('/dir/at-threshold.bin', t.handle);
+  });
+
+  it('prefetch: the copies are made at mount, as far as the budget goes, none dropped for another', async () => {
+    const fs = await mount(tarOf([], 'a.tar'), undefined, true);
+    const a = await fs.open('/big.bin', constants.O_RDONLY, caller);
+    const fd = fs.backing('/big.bin', a);
+    expect(fd).toBeTypeOf('number'); // ready: no promise
+    expect(readNatively(fd as number).equals(FILES['big.bin']!)).toBe(true);
+    fs.release('/big.bin', a);
+    // A budget for medium.bin and less: what comes first in the tree and fits is copied.
+    const medium = FILES['dir/medium.bin']!.length;
+    const small = await mount(tarOf([], 'a.tar'), medium + 100, true);
+    const copied: string[] = [];
+    for (const rel of Object.keys(FILES)) {
+      const handle = await small.open(`/${rel}`, constants.O_RDONLY, caller);
+      const backing = small.backing(`/${rel}`, handle);
+      if (typeof backing === 'number') copied.push(rel);
+      // (a member not copied at mount may be copied now, at its first open)
+      await backing;
+      small.release(`/${rel}`, handle);
+    }
+    expect(copied.length).toBeGreaterThan(0);
+    expect(copied).not.toContain('big.bin');
+    expect(copied).not.toContain('small.txt');
   });
 
   it('cache=0: no copies, every open served call by call', async () => {

@@ -99,6 +99,14 @@ export class ExtractedMembers {
     return copy.pending;
   }
 
+  /** Makes `member`'s copy ahead of its first open (the mount's `prefetch`), when it fits in
+   * what the budget has left without dropping another copy; no open file uses it meanwhile. */
+  async prefetch(member: Extractable, size: number): Promise<void> {
+    if (this.copies.has(member) || this.used + size > this.budget) return;
+    const fd = await this.acquire(member, size);
+    if (fd !== undefined) this.release(member);
+  }
+
   /** An open file that got `member`'s copy from `acquire` is released. */
   release(member: Extractable): void {
     const copy = this.copies.get(member);
