@@ -9,11 +9,14 @@
 // (no space, a damaged member), the open is served call by call as before, where a damaged
 // member's reads fail with EIO.
 //
-// Measured (taskset -c 1, median of 5, a 256 MiB member of an uncompressed tar, page cache warm;
-// the round's report has the commands): `dd bs=4k` of the host file natively 65 ms; copying the
-// member out 110 ms (copy_file_range, ext4 to ext4; sendfile to /dev/shm's tmpfs the same), after
-// which dd reads the copy as fast as the host file. So a member's first open costs its copy (1.7x
-// a native read of it), every later open nothing.
+// Measured (taskset -c 1, medians of 5, a 256 MiB member of an uncompressed tar, page cache
+// warm, on a 2-vCPU VM shared with other work): `dd bs=4k` of the host file natively 70 ms;
+// copying the member out 110 ms (copy_file_range ext4 to ext4; sendfile into /dev/shm's tmpfs
+// ~100 ms; a read-and-write loop 125-180 ms); dd of the copy 57-66 ms. Through umview-lite:
+// dd of the member at its first open 180 ms (2.6x native: the copy, then the read), at a later
+// open 66 ms (0.95x), call by call (--data-path=stop) 748 ms (10.8x). A copy cannot be avoided
+// (no reflink on ext4; FICLONERANGE would need the member's data at a 4 KiB boundary of the
+// archive, where tar puts it at a 512-byte one), so `prefetch` moves it to the mount instead.
 //
 // Small members are not copied: see MIN_BACKED_SIZE.
 import { closeSync, constants, fchmodSync, openSync, statfsSync } from 'node:fs';
@@ -21,8 +24,14 @@ import { tmpdir } from 'node:os';
 import type { MaybePromise } from '../../vfs/file-system.js';
 
 /** Members smaller than this are served call by call: a backing file costs its creation, its
- * copy and the reopen by the traced program (an injected open and fcntl in the tracee: a few
- * stops), which a program reading a small file in one or two reads does not win back. */
+ * copy and the reopen by the traced program (an injected openat, fcntl and close in the
+ * tracee), which a program reading a small file in one or two reads does not win back.
+ * Measured (taskset -c 1, medians of 5, 100 members opened, read to the end, closed; first
+ * opens, then again): 128 KiB reads (cat) of 4 KiB members 13/8 ms call by call against 26/15
+ * ms backed, of 64 KiB members 14/10 against 34/16, of 256 KiB members 30/29 against 59/28;
+ * 4 KiB reads (dd bs=4k) of 16 KiB members 24/21 against 43/15, of 64 KiB members 43/46
+ * against 42/16, of 256 KiB members 210/125 against 112/36. At 64 KiB a program reading 4 KiB
+ * at a time breaks even at the first open and wins at the next ones. */
 export const MIN_BACKED_SIZE = 64 * 1024;
 
 /** open(2)'s O_TMPFILE (__O_TMPFILE | O_DIRECTORY): an unnamed file in the directory given. */
