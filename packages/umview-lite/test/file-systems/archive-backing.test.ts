@@ -156,6 +156,21 @@ describe('the copies', () => {
     fs.release('/big.bin', b);
   });
 
+  it('an open released while its copy is made gives it back (the copy can go to make room)', async () => {
+    const big = FILES['big.bin']!.length;
+    const fs = await mount(tarOf([], 'a.tar'), big + 1000);
+    const a = await fs.open('/big.bin', constants.O_RDONLY, caller);
+    const pending = fs.backing('/big.bin', a);
+    expect(pending).toBeInstanceOf(Promise);
+    fs.release('/big.bin', a);
+    expect(await pending).toBeUndefined();
+    // Nothing uses big.bin's copy: it goes for medium.bin's.
+    const m = await backingOf(fs, '/dir/medium.bin');
+    expect(m.fd).toBeTypeOf('number');
+    expect(readNatively(m.fd!).equals(FILES['dir/medium.bin']!)).toBe(true);
+    fs.release('/dir/medium.bin', m.handle);
+  });
+
   it('stay within the budget: the least recently used copy no open uses goes, none while used', async () => {
     const medium = FILES['dir/medium.bin']!.length;
     const fs = await mount(tarOf([], 'a.tar'), medium + MIN_BACKED_SIZE + 200);

@@ -24,6 +24,8 @@ interface OpenMember {
   readonly size?: number;
   /** The member's backing file, when this open file uses it (given back at release). */
   backedBy?: number;
+  /** Released (while its copy may still be in the making). */
+  released?: boolean;
 }
 
 /** The kernel's permission check (generic_permission) for the caller on `node`. */
@@ -107,7 +109,14 @@ export class ArchiveFileSystem implements FileSystem {
     if (open?.backedBy !== undefined) return open.backedBy;
     if (!this.extracted || !open?.content) return undefined;
     const { content } = open;
-    const mark = (fd: number | undefined): number | undefined => (open.backedBy = fd);
+    const mark = (fd: number | undefined): number | undefined => {
+      // Released while the copy was being made (the traced program is gone): give it back now.
+      if (open.released) {
+        if (fd !== undefined) this.extracted?.release(content);
+        return undefined;
+      }
+      return (open.backedBy = fd);
+    };
     const fd = this.extracted.acquire(content, open.size ?? 0);
     return fd instanceof Promise ? fd.then(mark) : mark(fd);
   }
@@ -120,8 +129,10 @@ export class ArchiveFileSystem implements FileSystem {
 
   release(_path: string, handle: unknown): void {
     const open = handle as OpenMember | undefined;
-    open?.reader?.close();
-    if (open?.backedBy !== undefined && open.content) this.extracted?.release(open.content);
+    if (!open) return;
+    open.released = true;
+    open.reader?.close();
+    if (open.backedBy !== undefined && open.content) this.extracted?.release(open.content);
   }
 
   access(path: string, mode: number, caller: Caller): void {
