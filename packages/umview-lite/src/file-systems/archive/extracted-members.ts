@@ -138,7 +138,11 @@ export class ExtractedMembers {
       closeSync(copy.fd);
       return undefined;
     }
-    fchmodSync(copy.fd, 0o400);
+    try {
+      fchmodSync(copy.fd, 0o400);
+    } catch {
+      // Hardening only: the copy serves as well without it.
+    }
     return copy.fd;
   }
 
