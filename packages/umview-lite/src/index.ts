@@ -8,6 +8,7 @@ export { RoutingTable, ModuleConflictError, describeRouting } from './monitor/ro
 export type { CallRoute, PathRoute, Mode, Follows, LetThroughRule } from './monitor/routing.js';
 export { formatStats } from './monitor/stats.js';
 export type { ProxyStats } from './proxy/proxy-stats.js';
+export type { DataPath } from './proxy/fast-path.js';
 export type { SyscallLogger } from './monitor/syscall-logger.js';
 export type { UmviewModule, ModuleFactory, ModuleOptions, ModuleContext } from './modules/module.js';
 export type { HoldOptions, Outcome } from './monitor/held-calls.js';

@@ -1,5 +1,6 @@
 // The library entry: run a command under modules, get its exit status and the monitor's
 // stats.
+import type { DataPath } from './proxy/fast-path.js';
 import type { SpawnOptions } from '@umview/ptrace-core';
 import { Monitor, type MonitorResult, type TraceMode } from './monitor/monitor.js';
 import type { UmviewModule } from './modules/module.js';
@@ -25,7 +26,7 @@ export interface RunOptions {
   /** Kill what the command left running when it exits, as `--kill-on-exit`. */
   killOnExit?: boolean;
   /** How served regular files move their data, as `--data-path` (default 'kernel'). */
-  dataPath?: 'kernel' | 'stop';
+  dataPath?: DataPath;
   /** Standard streams, cwd and environment of the command. */
   spawn?: SpawnOptions;
 }

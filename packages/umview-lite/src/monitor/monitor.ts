@@ -4,7 +4,7 @@
 // per-process state (guest cwd, directory fds) that path virtualization needs across fork,
 // exec and exit.
 import { existsSync, readlinkSync } from 'node:fs';
-import { ERRNO, SpawnError, isTraceeGone, syscallNumber, type SpawnOptions, type Stop } from '@umview/ptrace-core';
+import { ERRNO, SpawnError, isTraceeGone, type SpawnOptions, type Stop } from '@umview/ptrace-core';
 import {
   SyscallFilter, SyscallTracer, type BackendName, type SyscallCall, type SyscallEvent, type SyscallReturn,
 } from '@umview/sysvm';
@@ -86,8 +86,6 @@ export interface MonitorResult {
 const YIELD_EVERY_MS = 50;
 /** The same while calls are held: their answers (file reads, timers) come from the event loop. */
 const HELD_YIELD_EVERY_MS = 1;
-/** close: a fast fd's close ends a window of --stats' count of calls in the kernel. */
-const NR_CLOSE = syscallNumber('close')!;
 
 export class Monitor {
   readonly stats = emptyStats();
@@ -329,7 +327,8 @@ export class Monitor {
 
   /** The seccomp filter: the syscalls the routing table routes, and nothing else. */
   private filter(): SyscallFilter {
-    const filter = SyscallFilter.of(this.routing.stopAlways());
+    // --stats' count of calls in the kernel reads each process's counts at its exit_group too.
+    const filter = SyscallFilter.of(this.fastCalls ? [...this.routing.stopAlways(), 'exit_group'] : this.routing.stopAlways());
     return this.proxy ? this.proxy.addToFilter(filter) : filter;
   }
 
@@ -354,6 +353,7 @@ export class Monitor {
   }
 
   private handleCall(call: SyscallCall): void {
+    this.fastCalls?.stopped(call.pid);
     const route = this.routing.calls[call.nr];
     if (route !== undefined && this.route(call, route)) this.stats.virtualized++;
     if (!call.held) this.log?.called(call); // a held call is logged once finished
@@ -369,7 +369,7 @@ export class Monitor {
       this.proxy!.stats.fastCallsStopped++;
       return false;
     }
-    if (this.fastCalls && call.nr === NR_CLOSE && process.vfds.get(call.int(0))?.file.fast) this.fastCalls.closed(process.pid);
+
     if (this.vfs?.handle(call, process)) return true;
     if (route.fakeRoot && this.fakeRoot!.handle(call, process)) return true;
     if (route.guestRoot) return this.guestRoot!.handle(call, process, route.paths);

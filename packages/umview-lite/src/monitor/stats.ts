@@ -68,9 +68,10 @@ export function formatStats(stats: MonitorStats): string {
   if (stats.proxy) {
     const p = stats.proxy;
     rows.push(
-      ['proxy: files opened', `${p.virtualOpens} (${p.fastOpens} as fast fds: their data calls run in the kernel, without a stop)`],
-      ...(p.fastKernelCalls !== undefined ? [['proxy: calls in the kernel, no stop', `${p.fastKernelCalls} (reads and writes while fast fds were open, from /proc/PID/io: every fd of those processes, up to their last close of a fast fd)`] as [string, string]] : []),
-      ['proxy: calls on fast fds that stopped', `${p.fastCallsStopped} (let run in the kernel: copies, which always stop, a fast fd below the band, or a trace mode that stops every call)`],
+      ['proxy: files opened', String(p.virtualOpens)],
+      ['data path: fast opens', `${p.fastOpens} (real fds on the file or its backing file: their data calls run in the kernel, without a stop)`],
+      ...(p.fastKernelCalls !== undefined ? [['data path: calls in the kernel', `${p.fastKernelCalls} (reads and writes of processes after their first fast open, from /proc/PID/io: every fd of theirs, up to their exit)`] as [string, string]] : []),
+      ['data path: fast calls that stopped', `${p.fastCallsStopped} (let run in the kernel: copies, which always stop, a fast fd below the band, or a trace mode that stops every call)`],
       ['proxy: calls served', String(p.proxiedCalls)],
       ['proxy: data through tracee memory', `${p.throughMemoryCalls} calls, ${p.throughMemoryBytes} bytes (ptrace-multi batches)`],
       ['proxy: data in the kernel', `${p.inKernelCalls} calls, ${p.inKernelBytes} bytes (pidfd_getfd + copy_file_range/sendfile/splice)`],

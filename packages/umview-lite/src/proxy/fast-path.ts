@@ -1,23 +1,28 @@
 // The fast data path: a served regular file whose bytes are a kernel file (the host file of a
 // proxied path, or a backing file a file-system module gives: FileSystem.backing) is handed to
 // the tracee as a real fd on that file, so that its reads, writes, seeks, maps and copies run in
-// the kernel without a stop, as FUSE passthrough does. The monitor keeps the open description in
-// the virtual fd table as for a placeholder, and still sees the calls that concern the file's
-// identity and metadata (fstat, close, dup, fcntl, ftruncate, fsync, fchmod, locks...): the
-// fd is placed in a band of numbers [fastBase, threshold) where the seccomp filter stops those
-// but lets the data calls (DATA_CALLS) run.
+// the kernel without a stop, as FUSE passthrough does.
 //
-// How the tracee gets the fd, at its open's stop: three injected calls, openat of
-// /proc/<monitor>/fd/<N> with the tracee's access mode (a new open of the same file: the kernel
-// checks the tracee's permission on it as for any open), F_DUPFD into the band, close of the
-// low fd; the open itself is skipped with the band fd as its result. When that reopen fails
-// (another user's tracee, no /proc), the open falls back to a placeholder: the stop per call.
-import type { SyscallCall } from '@umview/sysvm';
+// How the tracee gets the fd: its open is rewritten into an openat of /proc/<monitor>/fd/<N>
+// with its own access mode (a new open of the same file: the kernel checks the tracee's own
+// permission, as for any open) and run to its exit, where the monitor lets go of its fd.
+// - A host file (proxy mode) needs nothing more: the kernel answers everything on it as the
+//   monitor would, so the fd is the tracee's alone, at the number the kernel chose, and the
+//   monitor forgets it (as remap mode does).
+// - A module's file keeps the monitor in the loop for its identity and metadata (fstat,
+//   fchmod, ftruncate, locks... are the module's; the backing file's inode is not the file's),
+//   so its fd is moved with F_DUPFD into a band of numbers [fastBase, threshold) where the
+//   seccomp filter stops every fd call but the data calls (DATA_CALLS), and kept in the virtual
+//   fd table as a placeholder is. That costs two injected calls at the exit (F_DUPFD, close):
+//   FAST_MIN_BYTES says when it pays.
+// When the tracee cannot open the monitor's fd (another user's process, no /proc), a
+// placeholder is made at the exit instead: a stop per call.
+import type { SyscallCall, SyscallReturn } from '@umview/sysvm';
 import { AT_FDCWD, O_APPEND, O_CLOEXEC, O_LARGEFILE } from '../linux.js';
 import type { ProcessState } from '../monitor/process-table.js';
 import type { FastCallCount } from './fast-call-count.js';
-import type { FdLayout } from './fd-limits.js';
-import { F_DUPFD, F_DUPFD_CLOEXEC } from './placeholder.js';
+import type { OpenFile } from './open-file.js';
+import { F_DUPFD, F_DUPFD_CLOEXEC, placeholderAtExit, type Injector, type PlaceholderContext } from './placeholder.js';
 import type { ProxyStats } from './proxy-stats.js';
 import { nrOf } from './reissue.js';
 import type { OpenDescription } from './virtual-fds.js';
@@ -42,41 +47,94 @@ const O_SYNC = 0o4010000;
  * O_NOFOLLOW would refuse the /proc magic link, O_NOATIME needs ownership of the backing file. */
 const REOPEN_FLAGS = 3 | O_APPEND | O_NONBLOCK | O_DSYNC | O_SYNC | O_DIRECT | O_LARGEFILE;
 
-/** Where the tracee's new fd comes from: the monitor's fd on the backing file. */
-export interface Backing {
-  readonly monitorFd: number;
-}
-
+/** How served regular files move their data: 'kernel', fast fds (this file); 'stop', a
+ * placeholder and a stop per call, the monitor moving the data (the 2006 design). */
 export type DataPath = 'kernel' | 'stop';
 
+/** A module's file opened only for reading gets a fast fd from this size up. Below it, the two
+ * calls injected to place the fd in the band cost more stops than the file's reads save (a
+ * 4 KiB reader of a 16 KiB file: 5 reads with placeholders, 4 more stops with a fast fd); a
+ * file opened for writing always gets one (its size at the open says nothing). */
+export const FAST_MIN_BYTES = 16 * 1024;
+
 /** What handing over a fast fd needs of the monitor. */
-export interface FastPathContext {
-  readonly layout: FdLayout;
+export interface FastPathContext extends PlaceholderContext {
   readonly stats: ProxyStats;
   /** With --stats: the calls that ran in the kernel, measured around fast fds. */
   readonly fastCalls: FastCallCount | undefined;
 }
 
-/** Gives the tracee a real fd on `backing` for its open of `file`, as the open's result; false
- * (nothing changed in the tracee) when the tracee cannot open it: the caller falls back to a
- * placeholder. */
-export function giveRealFd(ctx: FastPathContext, call: SyscallCall, process: ProcessState, file: OpenDescription, backing: Backing, flags: number, cloexec: boolean): boolean {
-  const inject = (name: string, args: (bigint | number)[]) => Number(call.inject(nrOf(name), args));
-  const path = call.placeString(`/proc/${process_pid}/fd/${backing.monitorFd}`);
-  const low = inject('openat', [AT_FDCWD, path, (flags & REOPEN_FLAGS) | O_CLOEXEC, 0]);
-  if (low < 0) return false;
-  const high = inject('fcntl', [low, cloexec ? F_DUPFD_CLOEXEC : F_DUPFD, ctx.layout.fastBase]);
-  inject('close', [low]);
-  if (high < 0) return false;
-  file.fast = true;
-  process.vfds.set(high, file, cloexec);
-  call.skip(high);
-  ctx.stats.fastOpens++;
-  ctx.fastCalls?.opened(process.pid);
-  return true;
+/** Hands the tracee a real fd on the host file the monitor opened (`file.fd`) as its open's
+ * result, at the number the kernel chooses; the monitor keeps nothing of it. */
+export function handOverHostFile(ctx: FastPathContext, call: SyscallCall, process: ProcessState, file: OpenFile, flags: number): void {
+  const cloexec = (flags & O_CLOEXEC) !== 0;
+  const scratch = reopenAt(call, file.fd, (flags & REOPEN_FLAGS) | (cloexec ? O_CLOEXEC : 0));
+  file.retain(); // its fd stays open until the tracee has opened it
+  ctx.hooks.expectReturn(call, (ret) => {
+    try {
+      if (ret.isError) placeholderAtExit(ctx, ret, atExit(ret, scratch), process, file, cloexec);
+      else opened(ctx, process);
+    } finally {
+      file.release();
+    }
+  }, () => file.release());
 }
 
-const process_pid = process.pid;
+/** Hands the tracee a real fd on a module's backing file (`backingFd`, the module's) for its
+ * open of `file`, placed in the fast band and kept in the virtual fd table. */
+export function handOverBacking(ctx: FastPathContext, call: SyscallCall, process: ProcessState, file: OpenDescription, backingFd: number, flags: number): void {
+  const cloexec = (flags & O_CLOEXEC) !== 0;
+  const scratch = reopenAt(call, backingFd, (flags & REOPEN_FLAGS) | O_CLOEXEC);
+  file.retain(); // the module's release waits until the tracee has its fd
+  ctx.hooks.expectReturn(call, (ret) => {
+    try {
+      if (ret.isError) {
+        placeholderAtExit(ctx, ret, atExit(ret, scratch), process, file, cloexec);
+        return;
+      }
+      const low = Number(ret.result);
+      const high = Number(ret.inject(nrOf('fcntl'), [low, cloexec ? F_DUPFD_CLOEXEC : F_DUPFD, ctx.layout.fastBase]));
+      ret.inject(nrOf('close'), [low]);
+      if (high >= 0) {
+        file.fast = true;
+        process.vfds.set(high, file, cloexec);
+        opened(ctx, process);
+      }
+      ret.setResult(high);
+    } finally {
+      file.release();
+    }
+  }, () => file.release());
+}
+
+/** Rewrites the open into openat(AT_FDCWD, "/proc/<monitor>/fd/<fd>", flags), run to its exit;
+ * returns where the path was put (the scratch a placeholder's template may reuse). */
+function reopenAt(call: SyscallCall, fd: number, flags: number): bigint {
+  // The pid is read at each open, not kept: a monitor started from a V8 snapshot has its own.
+  const path = call.placeString(`/proc/${globalThis.process.pid}/fd/${fd}`);
+  call.setNumber(nrOf('openat'));
+  call.setArg(0, AT_FDCWD);
+  call.setArg(1, path);
+  call.setArg(2, flags);
+  call.setArg(3, 0);
+  return path;
+}
+
+/** Injecting at the exit: the string goes where the /proc path was ("/dev/null" is shorter). */
+function atExit(ret: SyscallReturn, scratch: bigint): Injector {
+  return {
+    inject: (nr, args) => ret.inject(nr, args),
+    placeString: (text) => {
+      ret.io.write(scratch, Buffer.from(`${text}\0`, 'utf8'));
+      return scratch;
+    },
+  };
+}
+
+function opened(ctx: FastPathContext, process: ProcessState): void {
+  ctx.stats.fastOpens++;
+  ctx.fastCalls?.opened(process.pid);
+}
 
 /** True when the call is a data call on fast fds only: the kernel runs it on the real file and
  * the monitor has nothing to do. */

@@ -9,7 +9,7 @@ import type { ProcessState } from '../monitor/process-table.js';
 import { CREATING_CALLS } from './call-specs.js';
 import type { ProxyCall, ProxyContext } from './context.js';
 import { cString, sys, withUmask } from './host-syscalls.js';
-import { giveRealFd } from './fast-path.js';
+import { handOverHostFile } from './fast-path.js';
 import { OpenFile } from './open-file.js';
 import { placeholder } from './placeholder.js';
 
@@ -61,10 +61,9 @@ function open(ctx: ProxyContext, call: SyscallCall, process: ProcessState): bool
   }
   const file = new OpenFile(fd, target.hostPath, target.guest, flags);
   ctx.stats.virtualOpens++;
-  const cloexec = (flags & O_CLOEXEC) !== 0;
   try {
-    if (ctx.dataPath === 'kernel' && isRegularFile(fd) && giveRealFd(ctx, call, process, file, { monitorFd: fd }, flags, cloexec)) return true;
-    placeholder(ctx, call, process, file, cloexec);
+    if (ctx.dataPath === 'kernel' && isRegularFile(fd)) handOverHostFile(ctx, call, process, file, flags);
+    else placeholder(ctx, call, process, file, (flags & O_CLOEXEC) !== 0);
   } catch (error) {
     // The tracee died while its placeholder was being made: the real file is nobody's.
     file.retain().release();

@@ -4,7 +4,7 @@
 // the open file description in the process's virtual fd table. A placeholder is /dev/null:
 // poll and select on it say readable and writable at once, as for a regular file.
 import { readlinkSync } from 'node:fs';
-import type { SyscallCall } from '@umview/sysvm';
+import type { SyscallCall, SyscallReturn } from '@umview/sysvm';
 import { AT_FDCWD, O_RDWR } from '../linux.js';
 import type { ProcessState } from '../monitor/process-table.js';
 import type { CallHooks } from './context.js';
@@ -42,13 +42,29 @@ export function placeholder(ctx: PlaceholderContext, call: SyscallCall, process:
   }, () => file.release());
 }
 
+/** What making the template needs: a syscall run in the tracee, and a string put in its memory. */
+export interface Injector {
+  inject(nr: number, args: readonly (bigint | number)[]): bigint;
+  placeString(text: string): bigint;
+}
+
+/** A placeholder made at the exit of the open instead (fast-path.ts: the tracee could not open
+ * the monitor's fd): fcntl(template, F_DUPFD[_CLOEXEC], threshold) injected there, its fd the
+ * open's result. */
+export function placeholderAtExit(ctx: PlaceholderContext, ret: SyscallReturn, injector: Injector, process: ProcessState, file: OpenDescription, cloexec: boolean): void {
+  const template = templateOf(ctx, injector, process);
+  const fd = Number(ret.inject(nrOf('fcntl'), [template, cloexec ? F_DUPFD_CLOEXEC : F_DUPFD, ctx.layout.threshold]));
+  if (fd >= 0) process.vfds.set(fd, file, cloexec);
+  ret.setResult(fd);
+}
+
 /** The process's template placeholder, made (or made again, if the program closed or
  * replaced it: closefrom and the like) by injecting openat(/dev/null) + F_DUPFD. */
-function templateOf(ctx: PlaceholderContext, call: SyscallCall, process: ProcessState): number {
+function templateOf(ctx: PlaceholderContext, injector: Injector, process: ProcessState): number {
   const current = process.templateFd;
   if (current !== undefined && isDevNull(process.pid, current)) return current;
-  const inject = (nr: number, args: (bigint | number)[]) => Number(call.inject(nr, args));
-  const low = inject(nrOf('openat'), [AT_FDCWD, call.placeString('/dev/null'), O_RDWR, 0]);
+  const inject = (nr: number, args: (bigint | number)[]) => Number(injector.inject(nr, args));
+  const low = inject(nrOf('openat'), [AT_FDCWD, injector.placeString('/dev/null'), O_RDWR, 0]);
   if (low < 0) throw new Error(`cannot open /dev/null in the tracee (errno ${-low})`);
   const high = inject(nrOf('fcntl'), [low, F_DUPFD, ctx.layout.templateBase]);
   inject(nrOf('close'), [low]);

@@ -8,7 +8,7 @@
 import type { SyscallCall } from '@umview/sysvm';
 import { AT_FDCWD, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_TRUNC, O_WRONLY } from '../linux.js';
 import type { ProcessState } from '../monitor/process-table.js';
-import { giveRealFd } from '../proxy/fast-path.js';
+import { FAST_MIN_BYTES, handOverBacking } from '../proxy/fast-path.js';
 import { placeholder } from '../proxy/placeholder.js';
 import { nrOf } from '../proxy/reissue.js';
 import { serve, type VfsContext } from './context.js';
@@ -32,7 +32,7 @@ const X_OK = 1;
 
 /** `opened`: the module's open or create gave `handle` (its release is owed at the last close).
  * `backing`: the module's kernel file for it (FileSystem.backing): the tracee gets a fast fd. */
-interface Opened { mount: Mount; path: string; handle: FileHandle; opened: boolean; type: number; pathOnly: boolean; fifo?: string; backing?: number }
+interface Opened { mount: Mount; path: string; handle: FileHandle; opened: boolean; type: number; pathOnly: boolean; fifo?: string; backing?: number; size?: number }
 
 function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): boolean {
   const name = call.name;
@@ -86,12 +86,12 @@ function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): bo
       return directory;
     }
     if (access !== 0 && !fs.write) throw fail('EROFS');
-    if (fs.open) return next(() => fs.open!(path, flags, caller), (handle) => ({ mount, path, handle, opened: true, type, pathOnly: false }));
+    if (fs.open) return next(() => fs.open!(path, flags, caller), (handle) => ({ mount, path, handle, opened: true, type, pathOnly: false, size: attrs.size }));
     if ((flags & O_TRUNC) !== 0 && access !== 0 && attrs.size !== 0) {
       if (!fs.truncate) throw fail('EROFS');
       return next(() => fs.truncate!(path, 0, undefined, caller), () => ({ mount, path, handle: undefined, opened: false, type, pathOnly: false }));
     }
-    return { mount, path, handle: undefined, opened: false, type, pathOnly: false };
+    return { mount, path, handle: undefined, opened: false, type, pathOnly: false, size: attrs.size };
   }), (opened) => withBacking(ctx, opened, flags)), (opened) => {
     if (opened.fifo !== undefined) {
       // A FIFO: the tracee opens the monitor's real one itself (an open that waits for the
@@ -102,10 +102,9 @@ function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): bo
     }
     if ((flags & (O_TRUNC | O_CREAT)) !== 0) opened.mount.changed(opened.path); // copies for mmap are stale
     const file = new ServedFile(opened.mount, opened.path, opened.mount.guestPath(opened.path), flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW), opened.handle, opened.type, ctx.log, opened.pathOnly, opened.opened);
-    const cloexec = (flags & O_CLOEXEC) !== 0;
     try {
-      if (opened.backing !== undefined && giveRealFd(ctx, call, process, file, { monitorFd: opened.backing }, flags, cloexec)) return;
-      placeholder(ctx, call, process, file, cloexec);
+      if (opened.backing !== undefined) handOverBacking(ctx, call, process, file, opened.backing, flags);
+      else placeholder(ctx, call, process, file, (flags & O_CLOEXEC) !== 0);
     } catch (error) {
       file.retain().release(); // the tracee died while its placeholder was being made
       throw error;
@@ -113,11 +112,13 @@ function openCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): bo
   });
 }
 
-/** A regular file opened for data (not O_PATH): the module's backing file, when it has one and
- * the data path is the kernel's. A module's failure here costs only the fast path. */
+/** A regular file opened for data (not O_PATH): the module's backing file, when it has one, the
+ * data path is the kernel's and it pays (FAST_MIN_BYTES). A module's failure here costs only
+ * the fast path. */
 function withBacking(ctx: VfsContext, opened: Opened, flags: number): MaybePromise<Opened> {
   const fs = opened.mount.fs;
   if (ctx.dataPath !== 'kernel' || !fs.backing || opened.pathOnly || opened.fifo !== undefined || (opened.type & S_IFMT) !== S_IFREG) return opened;
+  if ((flags & 3) === 0 && (opened.size ?? 0) < FAST_MIN_BYTES) return opened; // read call by call: fewer stops
   const noBacking = (error: unknown): Opened => {
     ctx.log(`umview-lite: module ${opened.mount.name}: backing of ${opened.path}: ${String(error)} (served call by call)`);
     return opened;

@@ -40,6 +40,17 @@ describe('fds on a file-system module', () => {
     expect(monitored.stdout).toBe(native.stdout);
   });
 
+  it.each([
+    ['the kernel data path (backing files)', ',backing'],
+    ['the kernel data path, operations answered with promises', ',backing,async'],
+  ])('behave as natively with %s', async (_name, options) => {
+    const native = await exec(program, [directory()]);
+    const monitored = await umview(['--stats', '-m', `${passthrough},${MOUNT},root=${directory()}${options}`], [program, MOUNT]);
+    expect(monitored.stdout).toBe(native.stdout);
+    expect(monitored.stderr).toMatch(/data path: fast opens\s+[1-9]/);
+    expect(monitored.code).toBe(0);
+  });
+
   it('behave as natively when every operation answers with a promise (held calls, two processes)', async () => {
     const native = await exec(program, [directory()]);
     const monitored = await served(',async', [program, MOUNT]);
@@ -57,10 +68,12 @@ describe('fds on a file-system module', () => {
       `cat ${MOUNT}/b | cat > ${host}/d`, // served -> pipe
       `cat ${host}/src | cat > ${MOUNT}/e && cp ${MOUNT}/e ${host}/e`, // pipe -> served
     ].join(' && ');
-    const r = await served('', ['/bin/sh', '-c', script]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    for (const name of ['c', 'd', 'e']) execFileSync('cmp', [`${host}/src`, `${host}/${name}`]);
+    for (const options of ['', ',backing']) {
+      const r = await served(options, ['/bin/sh', '-c', script]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      for (const name of ['c', 'd', 'e']) execFileSync('cmp', [`${host}/src`, `${host}/${name}`]);
+    }
   });
 
   it('a FIFO made by mknod is a real FIFO: a writer and a reader meet there', async () => {

@@ -4,6 +4,8 @@
 //   async        every operation answers with a promise (fs/promises)
 //   throw=NAME   the operation NAME throws a plain Error (a module's bug: EIO)
 //   hang=NAME    the operation NAME never answers (the mount's timeout bounds it)
+//   backing      an open file's own fd is its backing file (the kernel data path: the tracee
+//                reads and writes the host file without a stop)
 // `-m ./passthrough-fs.mjs,/mnt,root=DIR`.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -47,6 +49,7 @@ export default function passthrough(options) {
       return buffer.subarray(0, n);
     },
     write: (p, fd, data, position) => fs.writeSync(fd, data, 0, data.length, position),
+    backing: (p, fd) => (options.backing === true && typeof fd === 'number' ? fd : undefined),
     release: (p, fd) => { if (typeof fd === 'number') fs.closeSync(fd); },
     fsync: (p, fd) => { if (typeof fd === 'number') fs.fsyncSync(fd); },
     truncate: (p, size, fd) => (typeof fd === 'number' ? fs.ftruncateSync(fd, size) : fs.truncateSync(host(p), size)),
