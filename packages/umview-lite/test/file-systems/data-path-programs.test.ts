@@ -74,7 +74,7 @@ async function same(script: string, setup: () => Setup): Promise<void> {
   for (const dataPath of DATA_PATHS) {
     const s = setup();
     const monitored = await umview([`--data-path=${dataPath}`, '--stats', ...s.modules], ['/bin/sh', '-c', script], { env: env({ T: s.monitored }) });
-    const fastOpens = Number(/\((\d+) as fast fds/.exec(monitored.stderr)?.[1]);
+    const fastOpens = Number(/data path: fast opens\s+(\d+)/.exec(monitored.stderr)?.[1]);
     expect(monitored.stderr.slice(0, monitored.stderr.indexOf('umview-lite stats:')), dataPath).toBe('');
     expect(tokenize(monitored.stdout, { [s.monitored]: '$T' }), dataPath).toBe(expected);
     expect(monitored.code, dataPath).toBe(0);
