@@ -10,13 +10,17 @@
 // member's reads fail with EIO.
 //
 // Measured (taskset -c 1, medians of 5, a 256 MiB member of an uncompressed tar, page cache
-// warm, on a 2-vCPU VM shared with other work): `dd bs=4k` of the host file natively 70 ms;
-// copying the member out 110 ms (copy_file_range ext4 to ext4; sendfile into /dev/shm's tmpfs
-// ~100 ms; a read-and-write loop 125-180 ms); dd of the copy 57-66 ms. Through umview-lite:
-// dd of the member at its first open 180 ms (2.6x native: the copy, then the read), at a later
-// open 66 ms (0.95x), call by call (--data-path=stop) 748 ms (10.8x). A copy cannot be avoided
-// (no reflink on ext4; FICLONERANGE would need the member's data at a 4 KiB boundary of the
-// archive, where tar puts it at a 512-byte one), so `prefetch` moves it to the mount instead.
+// warm, on a 2-vCPU VM shared with other work: noisy): `dd bs=4k` of the host file natively
+// 73 ms; copying the member out 110-120 ms (copy_file_range ext4 to ext4; sendfile into
+// /dev/shm's tmpfs ~100-115 ms; a 1-8 MiB read-and-write loop 125-150 ms). Through umview-lite:
+// dd of the member at its first open 179 ms (2.45x native: the copy, then the read), at a later
+// open 64 ms (0.88x), with `prefetch` 65 ms (0.89x), call by call (--data-path=stop) 802 ms
+// (11x). In the umview-lite bench (its host file written 1 MiB at a time, which the page cache
+// keeps in large folios that 4 KiB reads go through faster: 47 ms against 59 for a
+// copy_file_range copy and 49 for a copy written 8 MiB at a time): 3.46x at the first open,
+// 1.34x with `prefetch`. A copy cannot be avoided (no reflink on ext4; FICLONERANGE would need
+// the member's data at a 4 KiB boundary of the archive, where tar puts it at a 512-byte one),
+// so `prefetch` moves it to the mount instead.
 //
 // Small members are not copied: see MIN_BACKED_SIZE.
 import { closeSync, constants, fchmodSync, openSync, statfsSync } from 'node:fs';
@@ -27,11 +31,12 @@ import type { MaybePromise } from '../../vfs/file-system.js';
  * copy and the reopen by the traced program (an injected openat, fcntl and close in the
  * tracee), which a program reading a small file in one or two reads does not win back.
  * Measured (taskset -c 1, medians of 5, 100 members opened, read to the end, closed; first
- * opens, then again): 128 KiB reads (cat) of 4 KiB members 13/8 ms call by call against 26/15
- * ms backed, of 64 KiB members 14/10 against 34/16, of 256 KiB members 30/29 against 59/28;
- * 4 KiB reads (dd bs=4k) of 16 KiB members 24/21 against 43/15, of 64 KiB members 43/46
- * against 42/16, of 256 KiB members 210/125 against 112/36. At 64 KiB a program reading 4 KiB
- * at a time breaks even at the first open and wins at the next ones. */
+ * opens, then again; noisy), call by call against backed: 128 KiB reads (cat) of 64 KiB members
+ * 48/38 ms against 83/44, of 256 KiB members 29/28 against 46/18; 4 KiB reads (dd bs=4k) of
+ * 16 KiB members 46/46 against 44/28, of 64 KiB members 119/122 against 96/46, of 256 KiB
+ * members 162/91 against 42/17. From 64 KiB a program reading 4 KiB at a time wins from the
+ * first open, one reading in big chunks about breaks even at the later ones. (The monitor's
+ * own FAST_MIN_BYTES, below which it does not ask, is lower: its cost has no copy in it.) */
 export const MIN_BACKED_SIZE = 64 * 1024;
 
 /** open(2)'s O_TMPFILE (__O_TMPFILE | O_DIRECTORY): an unnamed file in the directory given. */
