@@ -28,8 +28,9 @@ import { tmpdir } from 'node:os';
 import type { MaybePromise } from '../../vfs/file-system.js';
 
 /** Members smaller than this are served call by call: a backing file costs its creation, its
- * copy and the reopen by the traced program (an injected openat, fcntl and close in the
- * tracee), which a program reading a small file in one or two reads does not win back.
+ * copy and the handing over (the open rewritten into a reopen through /proc, then an F_DUPFD
+ * and a close injected), which a program reading a small file in one or two reads does not
+ * win back.
  * Measured (taskset -c 1, medians of 5, 100 members opened, read to the end, closed; first
  * opens, then again; noisy), call by call against backed: 128 KiB reads (cat) of 64 KiB members
  * 48/38 ms against 83/44, of 256 KiB members 29/28 against 46/18; 4 KiB reads (dd bs=4k) of
