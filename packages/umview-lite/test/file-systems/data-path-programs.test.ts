@@ -112,6 +112,22 @@ describe('programs on backing files, against native runs, in both data paths', (
     });
   }
 
+  it('archive options through the CLI: prefetch (copies made at mount), cache=0 (none: call by call)', async (ctx) => {
+    if (missing.tool('tar', 'tar')) ctx.skip(missing.tool('tar', 'tar')!);
+    const source = tree();
+    const archive = join(tempDir('data-path-'), 'a.tar');
+    run('tar', ['-cf', archive, '-C', source, '.']);
+    const script = 'sha256sum "$T/big" "$T/sub/medium.bin"';
+    const native = await exec('/bin/sh', ['-c', script], { env: env({ T: source }) });
+    for (const [options, fast] of [[',prefetch', true], [',cache=0', false], [',cache=1m', true]] as const) {
+      const result = await umview(['--stats', '-m', `archive,${archive}=${ARCHIVE_MOUNT}${options}`], ['/bin/sh', '-c', script], { env: env({ T: ARCHIVE_MOUNT }) });
+      expect(tokenize(result.stdout, { [ARCHIVE_MOUNT]: '$T' }), options).toBe(tokenize(native.stdout, { [source]: '$T' }));
+      const fastOpens = Number(/data path: fast opens\s+(\d+)/.exec(result.stderr)?.[1]);
+      // cache=1m: room for medium.bin's copy, not big's.
+      expect(fastOpens, options).toBe(fast ? (options === ',cache=1m' ? 1 : 2) : 0);
+    }
+  });
+
   it('overlay: lower files read, a lower file changed (copied up) and a new one; the lower tree untouched', async () => {
     const lower = tree();
     const before = snapshot(lower);
