@@ -146,13 +146,10 @@ describe('programs on backing files, against native runs, in both data paths', (
     });
   });
 
-  // Known gap (reported to the lead): the overlay reads lower files with O_NOATIME (its README:
-  // "even their atimes stay"), but the monitor's reopen of the backing fd (fast-path.ts's
-  // REOPEN_FLAGS) drops O_NOATIME, so a traced program's read in the kernel data path sets an
-  // old lower atime to now (relatime); with --data-path=stop it stays. The fix is the monitor's:
-  // reopen with O_NOATIME when the backing fd has it (F_GETFL), again without it on EPERM.
-  // `it.fails` until then: when this starts failing, the gap is closed: make it an `it`.
-  it.fails('overlay: a lower file read in the kernel data path keeps its old atime', async () => {
+  // The overlay reads lower files with O_NOATIME (its README: "even their atimes stay"): the
+  // tracee's reopen of the backing fd (fast-path.ts) carries the flag over, so a read in the
+  // kernel data path leaves an old lower atime as it is, as --data-path=stop does.
+  it('overlay: a lower file read in the kernel data path keeps its old atime', async () => {
     const lower = tree();
     const old = 1_000_000_000;
     utimesSync(join(lower, 'big'), old, old + 100);
@@ -162,9 +159,8 @@ describe('programs on backing files, against native runs, in both data paths', (
     expect(lstatSync(join(lower, 'big')).atimeMs).toBe(old * 1000);
   });
 
-  // Known gap (reported to the lead), the same: the program's own O_NOATIME is not in the
-  // reopen's flags, so its read sets the atime, which natively (and with --data-path=stop) stays.
-  it.fails('unreal,mode=fs: a read through the program\'s own O_NOATIME open keeps the atime', async () => {
+  // The program's own O_NOATIME is in the reopen's flags: its read leaves the atime as natively.
+  it('unreal,mode=fs: a read through the program\'s own O_NOATIME open keeps the atime', async () => {
     const dir = tree();
     const old = 1_000_000_000;
     const file = join(dir, 'sub/medium.bin');
