@@ -17,6 +17,7 @@
 //   FAST_MIN_BYTES says when it pays.
 // When the tracee cannot open the monitor's fd (another user's process, no /proc), a
 // placeholder is made at the exit instead: a stop per call.
+import { readFileSync } from 'node:fs';
 import type { SyscallCall, SyscallReturn } from '@umview/sysvm';
 import { AT_FDCWD, O_APPEND, O_CLOEXEC, O_LARGEFILE } from '../linux.js';
 import type { ProcessState } from '../monitor/process-table.js';
@@ -36,16 +37,16 @@ export const DATA_CALLS: readonly string[] = [
 ];
 /** Copies between two fds: in the kernel when every virtual fd among them is fast. */
 const COPY_FDS: Readonly<Record<string, readonly number[]>> = { copy_file_range: [0, 2], sendfile: [0, 1], splice: [0, 2], tee: [0, 1] };
-const F_GETFL = 3;
-const F_SETFL = 4;
 const O_NONBLOCK = 0o4000;
 const O_DSYNC = 0o10000;
 const O_DIRECT = 0o40000;
+const O_NOATIME = 0o1000000;
 const O_SYNC = 0o4010000;
 /** What the tracee's open keeps when it reopens the backing file: the access mode and the
- * flags of the open file description. O_CREAT, O_EXCL and O_TRUNC were the monitor's business,
- * O_NOFOLLOW would refuse the /proc magic link, O_NOATIME needs ownership of the backing file. */
-const REOPEN_FLAGS = 3 | O_APPEND | O_NONBLOCK | O_DSYNC | O_SYNC | O_DIRECT | O_LARGEFILE;
+ * flags of the open file description (O_NOATIME too: the monitor's open of the file had the same
+ * right to it). O_CREAT, O_EXCL and O_TRUNC were the monitor's business, O_NOFOLLOW would
+ * refuse the /proc magic link. */
+const REOPEN_FLAGS = 3 | O_APPEND | O_NONBLOCK | O_DSYNC | O_SYNC | O_DIRECT | O_LARGEFILE | O_NOATIME;
 /** A module's backing file is the module's way of keeping bytes (a tmpfs keeps them in an
  * unnamed file on the host's disk): O_SYNC, O_DSYNC and O_DIRECT would make each write of the
  * tracee's reach that disk, which the file it opened promised nothing about. */
@@ -88,7 +89,10 @@ export function handOverHostFile(ctx: FastPathContext, call: SyscallCall, proces
  * open of `file`, placed in the fast band and kept in the virtual fd table. */
 export function handOverBacking(ctx: FastPathContext, call: SyscallCall, process: ProcessState, file: OpenDescription, backingFd: number, flags: number): void {
   const cloexec = (flags & O_CLOEXEC) !== 0;
-  const scratch = reopenAt(call, backingFd, (flags & BACKING_REOPEN_FLAGS) | O_CLOEXEC);
+  // A module that reads its backing file without touching its atime (the overlay's lower
+  // files) keeps it so through the tracee's fd too.
+  const noatime = hasFlag(backingFd, O_NOATIME) ? O_NOATIME : 0;
+  const scratch = reopenAt(call, backingFd, (flags & BACKING_REOPEN_FLAGS) | noatime | O_CLOEXEC);
   file.retain(); // the module's release waits until the tracee has its fd
   ctx.hooks.expectReturn(call, (ret) => {
     try {
@@ -109,6 +113,17 @@ export function handOverBacking(ctx: FastPathContext, call: SyscallCall, process
       file.release();
     }
   }, () => file.release());
+}
+
+/** Whether the monitor's fd has `flag` among its open flags (/proc/self/fdinfo: Node has no
+ * F_GETFL). */
+function hasFlag(fd: number, flag: number): boolean {
+  try {
+    const m = /^flags:\s*([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1'));
+    return m !== null && (parseInt(m[1]!, 8) & flag) !== 0;
+  } catch {
+    return false;
+  }
 }
 
 /** Rewrites the open into openat(AT_FDCWD, "/proc/<monitor>/fd/<fd>", flags), run to its exit;
@@ -154,15 +169,13 @@ export function runsInKernel(call: SyscallCall, process: ProcessState): boolean 
     }
     return fast;
   }
-  if (kind === 'fcntl') {
-    const cmd = call.int(1);
-    if (cmd !== F_GETFL && cmd !== F_SETFL) return false;
-  }
+  // F_GETFL and F_SETFL of a module's file are the monitor's (the flags the open asked for,
+  // which the backing file's reopen may have left out); a proxied host file's fast fd is not in
+  // the table at all.
   return process.vfds.get(call.int(kind === 'mmap' ? 4 : 0))?.file.fast === true;
 }
 
-type Kind = 'data' | 'mmap' | 'copy' | 'fcntl';
+type Kind = 'data' | 'mmap' | 'copy';
 const kindOf: (Kind | undefined)[] = [];
 for (const name of DATA_CALLS) kindOf[nrOf(name)] = name === 'mmap' ? 'mmap' : 'data';
 for (const name of Object.keys(COPY_FDS)) kindOf[nrOf(name)] = 'copy';
-kindOf[nrOf('fcntl')] = 'fcntl';

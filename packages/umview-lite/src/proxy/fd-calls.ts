@@ -199,6 +199,17 @@ function adopt(ctx: ProxyContext, ret: SyscallReturn, process: ProcessState, fd:
   ret.addFilter(ctx.filterForFd(fd, file.fast));
 }
 
+const FIONREAD = 0x541b;
+const FIONREAD_SPECS: readonly ArgSpec[] = [{ kind: 'fd' }, { kind: 'value' }, { kind: 'out', size: { bytes: 4 }, upTo: 'size' }];
+
+/** ioctl(FIONREAD) on a placeholder: what the real file has left to read (a regular file's
+ * answer), not /dev/null's ENOTTY. Other ioctls meet the placeholder. */
+function ioctl(ctx: ProxyContext, call: SyscallCall, process: ProcessState): boolean {
+  if (call.uint(1) !== FIONREAD || !process.vfds.host(call.int(0))) return false;
+  reissueOn(ctx, call, process, FIONREAD_SPECS);
+  return true;
+}
+
 const VECTOR: ProxyCall = { stops: 0, handle: vector };
 
 export const FD_HANDLERS: Readonly<Record<string, ProxyCall>> = {
@@ -212,4 +223,5 @@ export const FD_HANDLERS: Readonly<Record<string, ProxyCall>> = {
   fcntl: { stops: 0, handle: fcntl },
   mmap: { stops: 4, handle: mmap },
   fchdir: { stops: 0, handle: fchdir },
+  ioctl: { stops: 0, handle: ioctl },
 };

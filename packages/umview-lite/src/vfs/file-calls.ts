@@ -6,7 +6,7 @@
 // F_GETFL/F_SETFL, close (flush, then release with the last reference).
 import { ERRNO } from '@umview/ptrace-core';
 import { DT, IOVEC_SIZE, decodeIovecs, direntTypeFromMode, encodeDirents64, type Iovec, type SyscallCall } from '@umview/sysvm';
-import { O_APPEND, O_LARGEFILE } from '../linux.js';
+import { O_APPEND, O_CLOEXEC, O_LARGEFILE } from '../linux.js';
 import type { ProcessState } from '../monitor/process-table.js';
 import { MAX_TRANSFER } from '../proxy/reissue.js';
 import { callerOf, put, serve, type VfsContext } from './context.js';
@@ -276,15 +276,34 @@ function fcntlCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): b
   if (!file) return false;
   const cmd = call.int(1);
   if (cmd === F_GETFL) {
-    call.skip(file.flags | O_LARGEFILE);
+    // The description's flags as the open gave them (O_DSYNC too, which a fast fd's backing
+    // file leaves out), never O_CLOEXEC, which is the fd's.
+    call.skip((file.flags & ~O_CLOEXEC) | O_LARGEFILE);
     return true;
   }
   if (cmd === F_SETFL) {
     file.flags = (file.flags & ~SETFL_MASK) | (call.int(2) & SETFL_MASK);
+    if (file.fast) return false; // and on the fast fd itself, where O_APPEND and O_NONBLOCK act
     call.skip(0);
     return true;
   }
   return fcntlLockCall(ctx, call, process, file);
+}
+
+const FIONREAD = 0x541b;
+
+/** ioctl(FIONREAD) on a served regular file read call by call: the bytes left after the offset
+ * (a fast fd's is the kernel's own, on the backing file). Other ioctls meet the placeholder. */
+function ioctlCall(ctx: VfsContext, call: SyscallCall, process: ProcessState): boolean {
+  const file = servedData(process, call.int(0));
+  if (!file || call.uint(1) !== FIONREAD || file.pathOnly || isDirectory(file)) return false;
+  serve(ctx, call, file.mount, () => file.mount.fs.getattr(file.path, callerOf(ctx, process)), (attrs) => {
+    const left = Buffer.alloc(4);
+    left.writeInt32LE(Math.max(0, Math.min(attrs.size - file.offset, 0x7fffffff)));
+    put(call, call.ptr(2), left);
+    call.skip(0);
+  });
+  return true;
 }
 
 const nothingToDo = onFd((_ctx, call) => call.skip(0));
@@ -296,6 +315,6 @@ export const FILE_HANDLERS: Readonly<Record<string, CallHandler>> = {
   lseek: lseekCall, fstat: fstatCall, fstatfs: fstatfsCall, getdents64: getdentsCall,
   close: closeCall, ftruncate: ftruncateCall, fsync: fsyncCall, fdatasync: fsyncCall,
   fchmod: fchmodCall, fchown: fchownCall, fallocate: fallocateCall, fcntl: fcntlCall,
-  flock,
+  flock, ioctl: ioctlCall,
   syncfs: nothingToDo, fadvise64: nothingToDo, readahead: nothingToDo, sync_file_range: nothingToDo,
 };

@@ -140,9 +140,13 @@ export interface FileSystem {
    * nothing was written). */
   write?(path: string, handle: FileHandle, data: Uint8Array, position: number, caller: Caller): MaybePromise<number>;
   /** A kernel file whose bytes are this open file's bytes, as FUSE's passthrough backing file:
-   * an fd of the module's, open for reading and writing (O_RDWR) whatever the open asked. With
-   * one, the traced program gets a real fd on that file (opened anew through /proc, with its own
-   * access mode and O_APPEND) and reads, writes, seeks, maps, polls and copies it in the kernel,
+   * an fd of the module's on it, in any access mode. The traced program's fd is a new open of
+   * that inode through /proc/<monitor>/fd/N with the program's own access mode and O_APPEND
+   * (O_NOATIME too when the module's fd has it), so the kernel checks that mode against the
+   * inode's permissions and the program's credentials (where that fails, the open is served
+   * call by call); programs of the monitor's user could open that /proc link themselves, so
+   * give the backing file no more permission than the file has. With one, the traced program
+   * reads, writes, seeks, maps, polls and copies it in the kernel,
    * without a stop per call: `read` and `write` are not called for this open. The file's size
    * and data times are then the backing file's, and getattr must say so (fstat the fd); reads
    * through opens without a backing file must see its bytes. Metadata calls on the fd (fstat,

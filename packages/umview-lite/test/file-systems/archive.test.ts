@@ -438,10 +438,26 @@ describe('bad input: a clear error at mount or EIO on a read, never a hang or a 
 
 describe('options', () => {
   it('accepts FILE=/mnt, FILE,/mnt and file=FILE,at=/mnt', () => {
-    expect(parseArchiveOptions({ 'x.tar': '/mnt/', positional: [] })).toEqual({ file: join(process.cwd(), 'x.tar'), mountPoint: '/mnt' });
-    expect(parseArchiveOptions({ '/a/x.zip': true, '/m': true, positional: ['/a/x.zip', '/m'] })).toEqual({ file: '/a/x.zip', mountPoint: '/m' });
-    expect(parseArchiveOptions({ file: '/a/x.zip', at: '/m//n', positional: [] })).toEqual({ file: '/a/x.zip', mountPoint: '/m/n' });
+    const defaults = { cacheBytes: 1 << 30, prefetch: false };
+    expect(parseArchiveOptions({ 'x.tar': '/mnt/', positional: [] })).toEqual({ file: join(process.cwd(), 'x.tar'), mountPoint: '/mnt', ...defaults });
+    expect(parseArchiveOptions({ '/a/x.zip': true, '/m': true, positional: ['/a/x.zip', '/m'] })).toEqual({ file: '/a/x.zip', mountPoint: '/m', ...defaults });
+    expect(parseArchiveOptions({ file: '/a/x.zip', at: '/m//n', positional: [] })).toEqual({ file: '/a/x.zip', mountPoint: '/m/n', ...defaults });
     expect(() => parseArchiveOptions({ positional: [] })).toThrow(/which archive/);
     expect(() => parseArchiveOptions({ 'x.tar': 'mnt', positional: [] })).toThrow(/not an absolute path/);
+  });
+
+  it('cache=SIZE: the byte budget of the members\' backing files (0: none), beside any spelling', () => {
+    expect(parseArchiveOptions({ 'x.tar': '/mnt', cache: '64m', positional: [] })).toMatchObject({ file: join(process.cwd(), 'x.tar'), mountPoint: '/mnt', cacheBytes: 64 << 20 });
+    expect(parseArchiveOptions({ cache: '0', positional: ['/a/x.tar', '/m'] })).toMatchObject({ file: '/a/x.tar', cacheBytes: 0 });
+    expect(parseArchiveOptions({ file: '/a/x.zip', at: '/m', cache: '2G', positional: [] }).cacheBytes).toBe(2 * 2 ** 30);
+    expect(() => parseArchiveOptions({ 'x.tar': '/mnt', cache: 'lots', positional: [] })).toThrow(/bad cache=lots/);
+    expect(() => parseArchiveOptions({ file: '/a/x.tar', at: '/m', cache: true, positional: ['cache'] })).toThrow(/bad cache=/);
+  });
+
+  it('prefetch: a flag beside any spelling', () => {
+    expect(parseArchiveOptions({ 'x.tar': '/mnt', prefetch: true, positional: ['prefetch'] })).toMatchObject({ mountPoint: '/mnt', prefetch: true });
+    expect(parseArchiveOptions({ '/a/x.tar': true, '/m': true, prefetch: true, positional: ['/a/x.tar', '/m', 'prefetch'] })).toMatchObject({ file: '/a/x.tar', mountPoint: '/m', prefetch: true });
+    expect(parseArchiveOptions({ file: '/a/x.tar', at: '/m', prefetch: true, positional: ['prefetch'] }).prefetch).toBe(true);
+    expect(() => parseArchiveOptions({ file: '/a/x.tar', at: '/m', prefetch: 'yes', positional: [] })).toThrow(/prefetch takes no value/);
   });
 });

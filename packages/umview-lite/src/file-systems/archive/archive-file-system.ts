@@ -1,11 +1,13 @@
 // The archive as a FileSystem (src/vfs/file-system.ts): read-only. Lookups walk the tree built
-// at mount; an open file gets its member's reader (in place, or inflated for this open file).
+// at mount; an open file gets its member's reader (in place, or inflated for this open file),
+// and, when the monitor asks, its backing file (a copy of the member: extracted-members.ts).
 // Every change fails with EROFS: the operations that change are left out, for which the API has
 // the monitor answer EROFS, and opens for writing, access(W_OK) and setxattr say it here.
 import { constants } from 'node:fs';
 import { FsError, ST_RDONLY, type Attributes, type Caller, type DirectoryEntry, type FileSystem, type FileSystemStats, type MaybePromise } from '../../vfs/file-system.js';
-import type { MemberReader } from './archive-index.js';
+import type { MemberContent, MemberReader } from './archive-index.js';
 import { isDirectory, type ArchiveNode, type ArchiveTree } from './archive-tree.js';
+import type { ExtractedMembers } from './extracted-members.js';
 
 /** What statfs calls the file system: FUSE's magic, as archivemount and fuse-archive show. */
 const FUSE_SUPER_MAGIC = 0x65735546;
@@ -17,6 +19,13 @@ const O_ACCMODE = 3;
 
 interface OpenMember {
   readonly reader?: MemberReader;
+  /** The member's content, for its backing file. */
+  readonly content?: MemberContent;
+  readonly size?: number;
+  /** The member's backing file, when this open file uses it (given back at release). */
+  backedBy?: number;
+  /** Released (while its copy may still be in the making). */
+  released?: boolean;
 }
 
 /** The kernel's permission check (generic_permission) for the caller on `node`. */
@@ -36,6 +45,8 @@ export class ArchiveFileSystem implements FileSystem {
     private readonly tree: ArchiveTree,
     /** Frees the archive's file and scratch files (once). */
     private readonly release_: () => void,
+    /** The members' backing files; without: every open is served call by call. */
+    private readonly extracted?: ExtractedMembers,
   ) {}
 
   private lookup(path: string): ArchiveNode {
@@ -84,8 +95,30 @@ export class ArchiveFileSystem implements FileSystem {
     if ((flags & O_ACCMODE) !== constants.O_RDONLY || (flags & constants.O_TRUNC) !== 0) throw new FsError('EROFS');
     if (!permitted(node, constants.R_OK, caller)) throw new FsError('EACCES');
     if ((node.mode & S_IFMT) !== S_IFREG || !node.content) return {};
-    const reader = node.content.open();
-    return reader instanceof Promise ? reader.then((opened) => ({ reader: opened })) : { reader };
+    const { content, size } = node;
+    const reader = content.open();
+    return reader instanceof Promise ? reader.then((opened) => ({ reader: opened, content, size })) : { reader, content, size };
+  }
+
+  /** The member's copy in a file of its own (extracted-members.ts): made at the first open
+   * that asks, shared by the later ones; undefined for a small member, or where no copy could
+   * be made (read call by call then, as before). The archive's data never changes, so getattr's
+   * size is the copy's, and its times the member's (the copy's atime is not shown). */
+  backing(_path: string, handle: unknown): MaybePromise<number | undefined> {
+    const open = handle as OpenMember | undefined;
+    if (open?.backedBy !== undefined) return open.backedBy;
+    if (!this.extracted || !open?.content) return undefined;
+    const { content } = open;
+    const mark = (fd: number | undefined): number | undefined => {
+      // Released while the copy was being made (the traced program is gone): give it back now.
+      if (open.released) {
+        if (fd !== undefined) this.extracted?.release(content);
+        return undefined;
+      }
+      return (open.backedBy = fd);
+    };
+    const fd = this.extracted.acquire(content, open.size ?? 0);
+    return fd instanceof Promise ? fd.then(mark) : mark(fd);
   }
 
   read(path: string, handle: unknown, length: number, position: number): MaybePromise<Uint8Array> {
@@ -95,7 +128,11 @@ export class ArchiveFileSystem implements FileSystem {
   }
 
   release(_path: string, handle: unknown): void {
-    (handle as OpenMember | undefined)?.reader?.close();
+    const open = handle as OpenMember | undefined;
+    if (!open) return;
+    open.released = true;
+    open.reader?.close();
+    if (open.backedBy !== undefined && open.content) this.extracted?.release(open.content);
   }
 
   access(path: string, mode: number, caller: Caller): void {
@@ -129,6 +166,7 @@ export class ArchiveFileSystem implements FileSystem {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.extracted?.close();
     this.release_();
   }
 }

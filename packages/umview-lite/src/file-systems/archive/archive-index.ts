@@ -15,6 +15,9 @@ export interface MemberReader {
 /** The bytes of a regular file member: opened per open file description. */
 export interface MemberContent {
   open(): MaybePromise<MemberReader>;
+  /** Writes the member's bytes into the host file `fd` from its start (its backing file:
+   * extracted-members.ts); fails as `read` would (FsError('EIO') for a damaged member). */
+  extractInto(fd: number): MaybePromise<void>;
 }
 
 export interface ArchiveMember {

@@ -2,6 +2,12 @@
 //   -m archive,FILE=/mnt            the issue's: the key is the archive, the value the mount point
 //   -m archive,FILE,/mnt            positional
 //   -m archive,file=FILE,at=/mnt    named
+// and, with any of them, cache=SIZE: the bytes the members' backing files (the copies programs
+// read without a stop per read: extracted-members.ts) may take together in the system's
+// temporary directory, with a k, m or g suffix; 0 serves every read call by call. Default 1g.
+// And `prefetch`: make those copies at mount, before the traced program starts (as far as the
+// budget goes), rather than at each member's first open: the mount takes longer (~0.4 s a GiB
+// here), every first read is then as fast as a later one.
 // A relative FILE is relative to umview-lite's working directory; the mount point is a guest
 // path (absolute). The module spec is split at ',' and at the first '=': a FILE whose name has
 // a ',' (or, in the first spelling, a '=') needs the named spelling... which cannot hold a ','
@@ -14,21 +20,30 @@ export interface ArchiveOptions {
   readonly file: string;
   /** The guest path it is mounted at (absolute, normalized). */
   readonly mountPoint: string;
+  /** The byte budget of the members' backing files. */
+  readonly cacheBytes: number;
+  /** Copy the members out at mount. */
+  readonly prefetch: boolean;
 }
+
+export const DEFAULT_CACHE_BYTES = 1 << 30;
+const SIZE_SUFFIX: Readonly<Record<string, number>> = { '': 1, k: 1 << 10, m: 1 << 20, g: 1 << 30, t: 2 ** 40 };
 
 export class ArchiveOptionsError extends Error {
   override name = 'ArchiveOptionsError';
 }
 
 /** Options every file-system module takes (modules/registry.ts), not archive names. */
-const MOUNT_OPTIONS = new Set(['positional', 'timeout']);
+const MOUNT_OPTIONS = new Set(['positional', 'timeout', 'cache', 'prefetch']);
+/** Flags (options without a value): in `positional` too, where they are not FILE or /mnt. */
+const FLAGS = new Set(['prefetch']);
 
 const USAGE = 'use -m archive,FILE=/mnt (or archive,FILE,/mnt or archive,file=FILE,at=/mnt)';
 
 export function parseArchiveOptions(options: ModuleOptions): ArchiveOptions {
   let file: string | undefined;
   let at: string | undefined;
-  const positional = options.positional ?? [];
+  const positional = (options.positional ?? []).filter((word) => !(FLAGS.has(word) && options[word] === true));
   if (typeof options.file === 'string' || typeof options.at === 'string') {
     file = typeof options.file === 'string' ? options.file : undefined;
     at = typeof options.at === 'string' ? options.at : undefined;
@@ -43,5 +58,13 @@ export function parseArchiveOptions(options: ModuleOptions): ArchiveOptions {
   if (!file || !at) throw new ArchiveOptionsError(`archive: which archive, mounted where? ${USAGE}`);
   if (!at.startsWith('/')) throw new ArchiveOptionsError(`archive: the mount point '${at}' is not an absolute path: ${USAGE}`);
   const mountPoint = posix.normalize(at).replace(/(.)\/+$/, '$1');
-  return { file: resolve(file), mountPoint };
+  if (options.prefetch !== undefined && options.prefetch !== true) throw new ArchiveOptionsError(`archive: prefetch takes no value: ${USAGE}`);
+  return { file: resolve(file), mountPoint, cacheBytes: parseCache(options.cache), prefetch: options.prefetch === true };
+}
+
+function parseCache(value: ModuleOptions[string]): number {
+  if (value === undefined) return DEFAULT_CACHE_BYTES;
+  const match = typeof value === 'string' ? /^(\d+)([kmgt]?)$/i.exec(value) : null;
+  if (!match) throw new ArchiveOptionsError(`archive: bad cache=${typeof value === 'string' ? value : ''} (bytes with an optional k, m, g suffix; 0: no backing files)`);
+  return Number(match[1]) * SIZE_SUFFIX[match[2]!.toLowerCase()]!;
 }

@@ -2,6 +2,7 @@
 // place, with a pread at its offset per read, synchronously (see MemberReader).
 import { FsError } from '../../vfs/file-system.js';
 import type { MemberContent, MemberReader } from './archive-index.js';
+import { copyRange } from './copy-range.js';
 import type { PositionalFile } from './positional-file.js';
 
 /** The content of a member stored as it is at `offset` of `file`. */
@@ -15,6 +16,6 @@ export function inPlace(file: PositionalFile, offset: number, size: number, name
     },
     close(): void {},
   };
-  return { open: () => reader };
+  return { open: () => reader, extractInto: (fd) => copyRange(file.fd, offset, fd, 0, size) };
 }
 

@@ -2,11 +2,14 @@
 // .zip read-only at /mnt (options: archive-options.ts). The archive is indexed once, at mount:
 // a damaged one fails the mount with the file's name and the reason; what GNU tar would only
 // warn about (a member name with '..', an unsupported member type) is left out and logged once
-// on stderr.
+// on stderr. A member's backing file (extracted-members.ts) is made at its first open, or at
+// mount with `prefetch`.
 import type { ModuleFactory, UmviewModule } from '../../modules/module.js';
 import type { FileSystem } from '../../vfs/file-system.js';
 import { ArchiveFileSystem } from './archive-file-system.js';
-import { parseArchiveOptions } from './archive-options.js';
+import { DEFAULT_CACHE_BYTES, parseArchiveOptions } from './archive-options.js';
+import type { ArchiveNode } from './archive-tree.js';
+import { ExtractedMembers } from './extracted-members.js';
 import { openArchive } from './open-archive.js';
 
 export { ArchiveError } from './archive-index.js';
@@ -14,14 +17,39 @@ export { ArchiveOptionsError } from './archive-options.js';
 
 export type FileSystemModule = UmviewModule & { readonly fileSystem: FileSystem };
 
-export async function mountArchive(file: string, mountPoint: string, warn: (line: string) => void = (line) => process.stderr.write(`umview-lite: archive: ${line}\n`)): Promise<FileSystemModule & { readonly fileSystem: ArchiveFileSystem }> {
+export async function mountArchive(
+  file: string,
+  mountPoint: string,
+  warn: (line: string) => void = (line) => process.stderr.write(`umview-lite: archive: ${line}\n`),
+  cacheBytes = DEFAULT_CACHE_BYTES,
+  prefetch = false,
+): Promise<FileSystemModule & { readonly fileSystem: ArchiveFileSystem }> {
   const opened = await openArchive(file);
   for (const warning of opened.warnings) warn(warning);
-  const fileSystem = new ArchiveFileSystem(opened.tree, () => opened.close());
+  const extracted = cacheBytes > 0 ? new ExtractedMembers(cacheBytes, () => opened.scratch().anonymousFile()) : undefined;
+  const fileSystem = new ArchiveFileSystem(opened.tree, () => opened.close(), extracted);
+  if (prefetch && extracted) {
+    try {
+      for (const node of regularFiles(opened.tree.root)) await extracted.prefetch(node.content!, node.size);
+    } catch (error) {
+      fileSystem.destroy();
+      throw error;
+    }
+  }
   return { name: 'archive', paths: [mountPoint], fileSystem, close: () => fileSystem.destroy() };
 }
 
 export const archive: ModuleFactory = async (options) => {
-  const { file, mountPoint } = parseArchiveOptions(options);
-  return mountArchive(file, mountPoint);
+  const { file, mountPoint, cacheBytes, prefetch } = parseArchiveOptions(options);
+  return mountArchive(file, mountPoint, undefined, cacheBytes, prefetch);
 };
+
+/** The regular files of the tree with content, each node once (hard links share one). */
+function* regularFiles(root: ArchiveNode, seen = new Set<ArchiveNode>()): Generator<ArchiveNode> {
+  for (const child of root.children?.values() ?? []) {
+    if (seen.has(child)) continue;
+    seen.add(child);
+    if (child.children) yield* regularFiles(child, seen);
+    else if (child.content) yield child;
+  }
+}

@@ -23,6 +23,8 @@ export interface OpenedArchive {
   readonly format: ArchiveFormat;
   readonly tree: ArchiveTree;
   readonly warnings: readonly string[];
+  /** The mount's private scratch directory (made at the first call). */
+  scratch(): ScratchDirectory;
   /** Closes the archive and removes the scratch files. */
   close(): void;
 }
@@ -56,6 +58,7 @@ export async function openArchive(path: string): Promise<OpenedArchive> {
       format,
       tree,
       warnings: [...index.warnings, ...tree.warnings],
+      scratch: scratchDirectory,
       close: () => {
         opened.close();
         cleanUp();

@@ -1,6 +1,7 @@
 // Indexes a zip through yauzl (its central directory, once). Stored members are read in place
-// at their data offset; deflated members are inflated when opened, once per open file (into
-// memory, or into an unlinked scratch file when large), with yauzl checking the size the
+// at their data offset; deflated members are inflated at an open file's first read, once per
+// open file (into memory, or into an unlinked scratch file when large), or once for the mount
+// into the member's backing file (extracted-members.ts), with yauzl checking the size the
 // central directory claims. Unix modes, owners and times come from Info-ZIP's fields when the
 // archive has them (made on Unix: the mode in the high half of the external attributes; the
 // "UT" and "ux" extra fields); a symlink is a member whose mode says S_IFLNK, its data the target.
@@ -8,8 +9,9 @@ import { closeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Entry, ZipFile } from 'yauzl';
-import { FsError } from '../../vfs/file-system.js';
+import { FsError, type MaybePromise } from '../../vfs/file-system.js';
 import { ArchiveError, type ArchiveIndex, type ArchiveMember, type MemberContent, type MemberReader, type MemberType } from './archive-index.js';
+import { copyRange } from './copy-range.js';
 import { PositionalFile, writerTo } from './positional-file.js';
 import { inPlace } from './in-place.js';
 import { loadLibrary } from './load-library.js';
@@ -76,6 +78,15 @@ function bufferReader(bytes: Uint8Array): MemberReader {
   };
 }
 
+/** A reader whose bytes are made at its first read (a held call meanwhile). */
+function inflatedOnFirstRead(inflate: () => Promise<MemberReader>): MemberReader {
+  let reader: Promise<MemberReader> | undefined;
+  return {
+    read: async (length, position) => (await (reader ??= inflate())).read(length, position),
+    close: () => void reader?.then((opened) => opened.close(), () => undefined),
+  };
+}
+
 class ZipContent implements MemberContent {
   /** A stored member's data offset (from its local header, read at mount). */
   storedAt?: number;
@@ -92,19 +103,45 @@ class ZipContent implements MemberContent {
     return new FsError('EIO', `${this.file.label}: member ${this.name} is damaged: ${(error as Error).message}`);
   }
 
-  open(): MemberReader | Promise<MemberReader> {
+  /** Checks what can be checked at once; a deflated member is inflated at its first read, so
+   * that an open given a backing file (which is never read) does not inflate it a second time. */
+  open(): MemberReader {
     const { entry, file } = this;
     if (entry.isEncrypted()) throw new FsError('EIO', `${file.label}: member ${this.name} is encrypted`);
     if (entry.compressionMethod === STORED) {
       if (this.storedAt === undefined) throw this.damaged(new Error('its local header cannot be read'));
-      return inPlace(file, this.storedAt, entry.uncompressedSize, this.name).open();
+      return inPlace(file, this.storedAt, entry.uncompressedSize, this.name).open() as MemberReader;
     }
-    return this.inflate();
+    this.requireDeflated();
+    return inflatedOnFirstRead(() => this.inflate());
+  }
+
+  /** The member's bytes into `fd` (its backing file): copied in the kernel when stored,
+   * inflated otherwise. */
+  extractInto(fd: number): MaybePromise<void> {
+    const { entry, file } = this;
+    if (entry.isEncrypted()) throw new FsError('EIO', `${file.label}: member ${this.name} is encrypted`);
+    if (entry.compressionMethod === STORED) {
+      if (this.storedAt === undefined) throw this.damaged(new Error('its local header cannot be read'));
+      return copyRange(file.fd, this.storedAt, fd, 0, entry.uncompressedSize);
+    }
+    this.requireDeflated();
+    return (async () => {
+      try {
+        await pipeline(await this.zip.openReadStreamPromise(entry), writerTo(fd));
+      } catch (error) {
+        throw error instanceof FsError ? error : this.damaged(error);
+      }
+    })();
+  }
+
+  private requireDeflated(): void {
+    const { entry, file } = this;
+    if (entry.compressionMethod !== DEFLATED) throw new FsError('EIO', `${file.label}: member ${this.name}: compression method ${entry.compressionMethod} is not supported (only stored and deflated)`);
   }
 
   private async inflate(): Promise<MemberReader> {
     const { entry, file } = this;
-    if (entry.compressionMethod !== DEFLATED) throw new FsError('EIO', `${file.label}: member ${this.name}: compression method ${entry.compressionMethod} is not supported (only stored and deflated)`);
     try {
       const stream = await this.zip.openReadStreamPromise(entry);
       if (entry.uncompressedSize <= IN_MEMORY_LIMIT) return bufferReader(await readAll(stream, IN_MEMORY_LIMIT));

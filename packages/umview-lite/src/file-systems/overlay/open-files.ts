@@ -58,6 +58,11 @@ export class OpenFile {
     else fsyncSync(this.fd);
   }
 
+  /** The host fd as a backing file, when it is a regular file's. */
+  backingFd(): number | undefined {
+    return this.fd !== undefined && fstatSync(this.fd).isFile() ? this.fd : undefined;
+  }
+
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
   }

@@ -134,6 +134,14 @@ export class OverlayFileSystem implements FileSystem {
     return (handle as OpenFile).write(data, position);
   }
 
+  /** The fast data path (FileSystem.backing): the host fd the open file already has, on the
+   * layer it was opened in: a lower file opened for reading (read there as before), the upper
+   * file otherwise (an open for writing copied it up first). getattr lstats that same host
+   * file, so the size and times it reports are the backing file's. */
+  backing(_path: string, handle: FileHandle): number | undefined {
+    return handle instanceof OpenFile ? handle.backingFd() : undefined;
+  }
+
   // A directory may be released (and fsynced) without having been opened: the monitor reads
   // directories with readdir alone.
   release(_path: string, handle: FileHandle): void {

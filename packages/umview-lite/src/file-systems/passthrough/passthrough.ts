@@ -8,7 +8,7 @@
 // create, mkdir and mknod are already masked by the caller's umask, so they are applied with the
 // monitor's own umask at 0.
 import {
-  accessSync, chmodSync, closeSync, fdatasyncSync, fsyncSync, ftruncateSync, lchownSync, linkSync, lstatSync,
+  accessSync, chmodSync, closeSync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, lchownSync, linkSync, lstatSync,
   mkdirSync, opendirSync, openSync, readSync, readlinkSync, renameSync, rmdirSync, statfsSync, symlinkSync,
   truncateSync, unlinkSync, writeSync, type Dirent,
 } from 'node:fs';
@@ -66,6 +66,11 @@ export function passthrough(root: string): FileSystem {
       return buffer.subarray(0, readSync(handle as number, buffer, 0, length, position));
     },
     write: (_path, handle, data, position) => writeSync(handle as number, data, 0, data.length, position),
+    // The fast data path: the open's own host fd is the file (see FileSystem.backing). Its access
+    // mode does not matter: the monitor reopens it through /proc with the traced program's mode,
+    // and the kernel checks that mode against the inode then. Something that is no longer a
+    // regular file (replaced on the host since the lookup) is served call by call.
+    backing: (_path, handle) => (fstatSync(handle as number).isFile() ? (handle as number) : undefined),
     release: (_path, handle) => closeSync(handle as number),
     fsync: (_path, handle, datasync) => (datasync ? fdatasyncSync : fsyncSync)(handle as number),
     truncate: (path, size, handle) => (handle === undefined ? truncateSync(host(path), size) : ftruncateSync(handle as number, size)),
