@@ -2,10 +2,12 @@
 // the monitor's vfs side of the fast path), against a native run on the host directory the
 // module serves.
 import { compareCases, type View } from './compare.js';
-import { BIG_FILES, backedModule, nativeHost } from './sides.js';
+import { BIG_FILES, FAST_MIN_BYTES, backedModule, nativeHost } from './sides.js';
 
 const backed: View = {
   where: 'a module with backing files',
+  kind: 'module',
+  fastFrom: FAST_MIN_BYTES,
   native: nativeHost,
   monitored: backedModule,
   // What the old design documents it does otherwise (README, "What the monitor does for you").

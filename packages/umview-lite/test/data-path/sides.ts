@@ -55,11 +55,16 @@ export interface Files {
   pad?: number;
 }
 
+/** The monitor's FAST_MIN_BYTES (src/proxy/fast-path.ts): a module's read-only open of a file
+ * of this size or more gets a fast fd. */
+export const FAST_MIN_BYTES = 16 * 1024;
+/** The tmpfs module's own threshold for read-only opens (its backing pool). */
+export const TMPFS_FAST_FROM = (1 << 20) + 1;
 /** A pad that makes every file the fixtures put bigger than FAST_MIN_BYTES. */
 export const BIG_FILES: Files = { pad: 20000 };
 /** A pad that makes them bigger than 1 MiB: the tmpfs module gives a read-only open a backing
  * file only then (its backing pool's minReadOnlySize). */
-export const HUGE_FILES: Files = { pad: (1 << 20) + 1 };
+export const HUGE_FILES: Files = { pad: TMPFS_FAST_FROM };
 
 const env = (files: Files): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH,
@@ -73,13 +78,15 @@ const env = (files: Files): NodeJS.ProcessEnv => ({
 const native = (files: Files) => (argv: readonly string[]): Promise<Result> => exec(argv[0]!, argv.slice(1), { env: env(files), cwd: '/' });
 const monitored = (cliArgs: string[], files: Files) => (argv: readonly string[]): Promise<Result> => umview(cliArgs, argv, { env: env(files), cwd: '/' });
 
-function side(dir: string, alias: string, hostDir: string | undefined, run: Side['run'], hostFs: Side['hostFs'] = 'same-fs'): Side {
+function side(dir: string, alias: string, hostDir: string | undefined, run: Side['run'], hostFs: Side['hostFs'] = 'same-fs', aliasIsAName = false): Side {
   const host = join(tempDir('umview-dp-host-'), 'h');
   mkdirSync(host);
   const tokens: Record<string, string> = { [dir]: '$D', [host]: '$H' };
   // A program never prints the unserved name of a served directory: where it does, the
-  // monitor let the host path leak (natively the two are one path, $D).
-  if (alias !== '-' && alias !== dir) tokens[alias] = '$HOST_PATH_LEAKED';
+  // monitor let the host path leak (natively the two are one path, $D). Save for unreal in
+  // proxy mode, where /unreal/X is X: the kernel names the file X (readlink of /proc/self/fd/N),
+  // as in remap mode, and X is the same file in the guest's view.
+  if (alias !== '-' && alias !== dir) tokens[alias] = aliasIsAName ? '$D' : '$HOST_PATH_LEAKED';
   return { dir, alias, host, hostFs, hostDir, run, normalize: (text) => tokenize(text, tokens) };
 }
 
@@ -94,7 +101,7 @@ export function nativeHost(files: Files = {}): Side {
 export function unrealProxy(design: Design, files: Files = {}, more: readonly string[] = []): Side {
   const dir = join(tempDir('umview-dp-'), 'd');
   mkdirSync(dir);
-  return side(`/unreal${dir}`, dir, dir, monitored(['-m', 'unreal,mode=proxy', ...designArgs(design), ...more], files));
+  return side(`/unreal${dir}`, dir, dir, monitored(['-m', 'unreal,mode=proxy', ...designArgs(design), ...more], files), 'same-fs', true);
 }
 
 /** A host directory seen through /unreal, the passthrough file-system module serving it. */

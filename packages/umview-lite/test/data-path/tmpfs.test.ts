@@ -3,10 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
 import { compareCases, type View } from './compare.js';
-import { DESIGNS, HUGE_FILES, nativeTmpfs, noNativeTmpfs, noStopFlag, program, tmpfsModule, transcript } from './sides.js';
+import { DESIGNS, HUGE_FILES, TMPFS_FAST_FROM, nativeTmpfs, noNativeTmpfs, noStopFlag, program, tmpfsModule, transcript } from './sides.js';
 
 const tmpfs: View = {
   where: 'tmpfs module',
+  kind: 'module',
+  fastFrom: TMPFS_FAST_FROM,
   native: (files) => nativeTmpfs(undefined, files),
   monitored: (design, files) => tmpfsModule(design, undefined, files),
   missing: noNativeTmpfs(),
@@ -34,6 +36,7 @@ describe('a full tmpfs (size=64k): ENOSPC at the write that does not fit', () =>
   for (const design of DESIGNS) {
     it(`under the monitor, data path ${design}: as natively`, async (ctx) => {
       if (design === 'stop' && noStopFlag) ctx.skip(noStopFlag);
+      if (design === 'default') ctx.skip("a write through a fast fd runs in the kernel and cannot be refused: the tmpfs's size= counts it afterwards, and ENOSPC comes to the writes after (README, tmpfs)");
       const side = tmpfsModule(design, size);
       expect(transcript(side, [await side.run([program('enospc'), side.dir])])).toBe(await native());
     });

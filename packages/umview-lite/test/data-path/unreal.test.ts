@@ -9,7 +9,7 @@ import { nativeHost, unrealProxy, type Design } from './sides.js';
 const skip = (c: Case, design: Design): string | undefined =>
   design === 'stop' && c.id === 'posix-locks' ? 'the old design keeps fcntl record locks as open file description locks (README, mode=proxy)' : undefined;
 
-compareCases({ where: '/unreal, proxy mode', native: nativeHost, monitored: (design, files) => unrealProxy(design, files), skip });
+compareCases({ where: '/unreal, proxy mode', kind: 'unreal-proxy', fastFrom: 0, native: nativeHost, monitored: (design, files) => unrealProxy(design, files), skip });
 
 // The trace modes that stop every call: calls on fast fds stop too, and must be let run as
 // they are (the default data path only: the old design is the same in every mode; the calls
@@ -18,6 +18,8 @@ const LOCKS = ['locks', 'posix-locks', 'lock-wait'];
 for (const trace of ['seccomp-all', 'syscall']) {
   compareCases({
     where: `/unreal, proxy mode, --trace=${trace}`,
+    kind: 'unreal-proxy',
+    fastFrom: 0,
     native: nativeHost,
     monitored: (design, files) => unrealProxy(design, files, [`--trace=${trace}`]),
     designs: ['default'],
