@@ -36,7 +36,7 @@ export const DATA_CALLS: readonly string[] = [
   'lseek', 'fadvise64', 'readahead', 'mmap',
 ];
 /** Copies between two fds: in the kernel when every virtual fd among them is fast. */
-const COPY_FDS: Readonly<Record<string, readonly number[]>> = { copy_file_range: [0, 2], sendfile: [0, 1], splice: [0, 2], tee: [0, 1] };
+const COPY_FDS: Readonly<Record<string, readonly number[]>> = { copy_file_range: [0, 2], sendfile: [0, 1], splice: [0, 2] };
 const O_NONBLOCK = 0o4000;
 const O_DSYNC = 0o10000;
 const O_DIRECT = 0o40000;
@@ -85,9 +85,14 @@ export function handOverHostFile(ctx: FastPathContext, call: SyscallCall, proces
   }, () => file.release());
 }
 
+/** A module's open file, which becomes fast when its fd is. */
+export interface BackedDescription extends OpenDescription {
+  fast: boolean;
+}
+
 /** Hands the tracee a real fd on a module's backing file (`backingFd`, the module's) for its
  * open of `file`, placed in the fast band and kept in the virtual fd table. */
-export function handOverBacking(ctx: FastPathContext, call: SyscallCall, process: ProcessState, file: OpenDescription, backingFd: number, flags: number): void {
+export function handOverBacking(ctx: FastPathContext, call: SyscallCall, process: ProcessState, file: BackedDescription, backingFd: number, flags: number): void {
   const cloexec = (flags & O_CLOEXEC) !== 0;
   // A module that reads its backing file without touching its atime (the overlay's lower
   // files) keeps it so through the tracee's fd too.
@@ -169,9 +174,6 @@ export function runsInKernel(call: SyscallCall, process: ProcessState): boolean 
     }
     return fast;
   }
-  // F_GETFL and F_SETFL of a module's file are the monitor's (the flags the open asked for,
-  // which the backing file's reopen may have left out); a proxied host file's fast fd is not in
-  // the table at all.
   return process.vfds.get(call.int(kind === 'mmap' ? 4 : 0))?.file.fast === true;
 }
 

@@ -16,23 +16,17 @@ const OFFSET: ArgSpec = { kind: 'inout', size: { bytes: 8 } };
 const VALUE: ArgSpec = { kind: 'value' };
 
 function kernelCopy(ctx: ProxyContext, call: SyscallCall, process: ProcessState, fdArgs: readonly number[], specs: readonly ArgSpec[]): boolean {
-  // A fast fd is the tracee's own real fd (fast-path.ts): borrowed as any other, its offset is
-  // the tracee's.
-  const virtual = (fd: number) => {
-    const entry = process.vfds.host(fd);
-    return entry !== undefined && !entry.file.fast ? entry : undefined;
-  };
-  if (!fdArgs.some((i) => virtual(call.int(i)))) return false;
+  if (!fdArgs.some((i) => process.vfds.host(call.int(i)))) return false;
   // The tracee's own fds of the copy, duplicated into the monitor.
   const borrowed = new Map<number, number>();
   for (const i of fdArgs) {
     const fd = call.int(i);
-    if (virtual(fd) || borrowed.has(fd)) continue;
+    if (process.vfds.host(fd) || borrowed.has(fd)) continue;
     const pidfd = process.pidfd(() => sys('pidfd_open', process.pid, 0));
     borrowed.set(fd, sys('pidfd_getfd', pidfd, fd, 0));
   }
   const plan: ReissuePlan = {
-    realFd: (fd) => virtual(fd)?.file.fd ?? (borrowed.get(fd)! >= 0 ? borrowed.get(fd)! : -ERRNO.EBADF),
+    realFd: (fd) => process.vfds.host(fd)?.file.fd ?? (borrowed.get(fd)! >= 0 ? borrowed.get(fd)! : -ERRNO.EBADF),
     hostPath: () => undefined,
     dirfd: () => AT_FDCWD,
   };

@@ -5,7 +5,9 @@ import { closeSync } from 'node:fs';
 
 export class OpenFile {
   private refs = 0;
-  fast = false;
+  /** Never: a host file handed over as a fast fd is the tracee's own, not in the table
+   * (fast-path.ts), so every OpenFile in the table stands behind a placeholder. */
+  readonly fast = false;
 
   constructor(
     /** The monitor's fd on the real file. */

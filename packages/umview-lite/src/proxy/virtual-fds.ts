@@ -17,7 +17,7 @@ export interface OpenDescription {
   readonly flags: number;
   /** The tracee's fds on it are real fds on its backing file, not placeholders (fast-path.ts):
    * its data calls run in the kernel. */
-  fast: boolean;
+  readonly fast: boolean;
 }
 
 export interface VirtualFd<F extends OpenDescription = OpenDescription> {

@@ -1,43 +1,19 @@
-// The calls on a backing file that node:fs lacks, from glibc through koffi (loaded on first
-// use, as ptrace-core loads it): lseek with SEEK_DATA/SEEK_HOLE and the FIEMAP ioctl, to find
+// The calls on a backing file that node:fs lacks, made raw (proxy/host-syscalls.ts: the result,
+// or -errno): lseek with SEEK_DATA/SEEK_HOLE and the FIEMAP ioctl, to find
 // which pages of a backing file hold data or are allocated (the size limit counts pages, and a
 // hole must stay a hole, an allocated page allocated, when a file moves between a kernel file
 // and a Buffer), and fallocate, for the module's own fallocate.
-import { getKoffi } from '@umview/ptrace-core/internal';
-import { errnoName, syscallNumber } from '@umview/ptrace-core';
+import { errnoName } from '@umview/ptrace-core';
+import { pinnedBuffer } from '@umview/ptrace-core/internal';
+import { sys } from '../../proxy/host-syscalls.js';
 import { FsError } from '../../vfs/file-system.js';
 
 const SEEK_DATA = 3;
 const SEEK_HOLE = 4;
 const ENXIO = 6;
 
-type Call = (...args: unknown[]) => number | bigint;
-
-interface Bindings {
-  lseek: Call;
-  fallocate: Call;
-  ioctl: Call;
-  errno(): number;
-}
-
-let bindings: Bindings | undefined;
-
-function libc(): Bindings {
-  if (bindings) return bindings;
-  const koffi = getKoffi();
-  const lib = koffi.load('libc.so.6');
-  bindings = {
-    lseek: lib.func('int64_t lseek(int fd, int64_t offset, int whence)') as unknown as Call,
-    fallocate: lib.func('int fallocate(int fd, int mode, int64_t offset, int64_t len)') as unknown as Call,
-    // ioctl is variadic in glibc: through syscall(2), as overlay's getdents64.
-    ioctl: lib.func('long syscall(long nr, int fd, unsigned long request, void *arg)') as unknown as Call,
-    errno: () => koffi.errno(),
-  };
-  return bindings;
-}
-
-function fail(call: string): never {
-  const code = errnoName(libc().errno()) ?? 'EIO';
+function fail(call: string, result: number): never {
+  const code = errnoName(-result) ?? 'EIO';
   throw new FsError(code, `tmpfs backing file: ${call}: ${code}`);
 }
 
@@ -47,14 +23,14 @@ function fail(call: string): never {
 export function dataRanges(fd: number, from: number, to: number): Array<[number, number]> {
   const ranges: Array<[number, number]> = [];
   for (let at = from; at < to; ) {
-    const start = Number(libc().lseek(fd, at, SEEK_DATA));
+    const start = sys('lseek', fd, at, SEEK_DATA);
     if (start < 0) {
-      if (libc().errno() === ENXIO) break; // no data past `at`
-      fail('lseek(SEEK_DATA)');
+      if (start === -ENXIO) break; // no data past `at`
+      fail('lseek(SEEK_DATA)', start);
     }
     if (start >= to) break;
-    const end = Number(libc().lseek(fd, start, SEEK_HOLE));
-    if (end < 0) fail('lseek(SEEK_HOLE)');
+    const end = sys('lseek', fd, start, SEEK_HOLE);
+    if (end < 0) fail('lseek(SEEK_HOLE)', end);
     ranges.push([start, Math.min(end, to)]);
     at = end;
   }
@@ -62,10 +38,10 @@ export function dataRanges(fd: number, from: number, to: number): Array<[number,
 }
 
 export function fallocate(fd: number, mode: number, offset: number, length: number): void {
-  if (Number(libc().fallocate(fd, mode, offset, length)) < 0) fail('fallocate');
+  const result = sys('fallocate', fd, mode, offset, length);
+  if (result < 0) fail('fallocate', result);
 }
 
-const IOCTL = syscallNumber('ioctl')!;
 /** _IOWR('f', 11, struct fiemap). */
 const FS_IOC_FIEMAP = 0xc020660b;
 const FIEMAP_HEADER = 32;
@@ -79,17 +55,18 @@ const FIEMAP_EXTENT_LAST = 1;
  * too (fallocate's KEEP_SIZE). undefined where the file system has no FIEMAP (tmpfs: there
  * SEEK_DATA counts fallocated pages as data). */
 export function allocatedRanges(fd: number): Array<[number, number]> | undefined {
-  const buffer = Buffer.alloc(FIEMAP_HEADER + FIEMAP_EXTENTS * FIEMAP_EXTENT);
+  const buffer = pinnedBuffer(FIEMAP_HEADER + FIEMAP_EXTENTS * FIEMAP_EXTENT);
   const ranges: Array<[number, number]> = [];
   for (let start = 0; ; ) {
     buffer.fill(0, 0, FIEMAP_HEADER);
     buffer.writeBigUInt64LE(BigInt(start), 0); // fm_start
     buffer.writeBigUInt64LE(0xffffffffffffffffn - BigInt(start), 8); // fm_length: to the end
     buffer.writeUInt32LE(FIEMAP_EXTENTS, 24); // fm_extent_count (fm_flags 0: no sync)
-    if (Number(libc().ioctl(IOCTL, fd, FS_IOC_FIEMAP, buffer)) < 0) {
-      const code = errnoName(libc().errno());
+    const result = sys('ioctl', fd, FS_IOC_FIEMAP, buffer);
+    if (result < 0) {
+      const code = errnoName(-result);
       if (code === 'EOPNOTSUPP' || code === 'ENOTTY' || code === 'ENOTSUP') return undefined;
-      fail('ioctl(FS_IOC_FIEMAP)');
+      fail('ioctl(FS_IOC_FIEMAP)', result);
     }
     const mapped = buffer.readUInt32LE(20);
     if (mapped === 0) return ranges;
