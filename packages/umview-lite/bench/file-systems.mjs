@@ -31,10 +31,23 @@ import { median } from '@umview/test-fixtures/bench';
 export const FILE_SYSTEMS = {
   tmpfs: { spec: (c) => `tmpfs,${c.mount}`, root: (c) => c.mount, setup: (c) => `cp -a ${c.host}/. ${c.mount}/` },
   overlay: { spec: (c) => `overlay,${c.host},upper=${c.upper}`, root: (c) => c.host, setup: () => '' },
+  // By default the members' copies (backing files) are kept for the next runs in the user's
+  // cache (here the bench's own, emptied at each bench): the timed runs find those the warm-up
+  // run made, as a user's second run of a program over the same archive does.
   archive: { spec: (c) => `archive,${c.archive}=${c.mount}`, root: (c) => c.mount, setup: () => '' },
-  // The members' copies (backing files) made at mount rather than at their first open: the
-  // mount, untimed, pays what the default charges the first read of a big member.
-  'archive+prefetch': { module: 'archive', spec: (c) => `archive,${c.archive}=${c.mount},prefetch`, root: (c) => c.mount, setup: () => '' },
+  // No copy kept: each run copies a big member at its first open, inside the timed read (what
+  // the very first run over an archive pays).
+  'archive+transient': { module: 'archive', spec: (c) => `archive,${c.archive}=${c.mount},transient`, root: (c) => c.mount, setup: () => '' },
+  // The copies made at mount (untimed) rather than at their first open, none kept.
+  'archive+prefetch': { module: 'archive', spec: (c) => `archive,${c.archive}=${c.mount},prefetch,transient`, root: (c) => c.mount, setup: () => '' },
+};
+
+/** What a row says beside its target. */
+const ROW_NOTES = {
+  overlay: 'not in the issue',
+  archive: 'copies kept by the warm-up run',
+  'archive+transient': 'each run copies at the first open',
+  'archive+prefetch': 'copies made at mount',
 };
 
 const WORKLOADS = {
@@ -86,7 +99,10 @@ function prepare(dir, tree, mib, log) {
   if (r.status !== 0) log(`bench: tar of the tree failed (${String(r.stderr).trim()}): the archive module has no input`);
   const out = join(dir, 'fs-out');
   mkdirSync(out);
-  return { host, upper, archive, out, mount: '/umview-bench-fs' };
+  // The monitor's cache (the archive's kept copies) of the bench's own: empty when it starts.
+  const cache = join(dir, 'fs-cache');
+  mkdirSync(cache, { mode: 0o700 });
+  return { host, upper, archive, out, cache, mount: '/umview-bench-fs' };
 }
 
 /** Runs the section; returns { tables: [{ title, rows }], json } or undefined when no file
@@ -116,7 +132,7 @@ export function fileSystemSection({ dir, tree, mib, runs, names, builtins, umvie
   const times = Object.fromEntries(Object.entries(configs).map(([c, { workloads }]) => [c, Object.fromEntries(workloads.map((w) => [w, []]))]));
   const once = (name) => {
     const { argv } = configs[name];
-    const r = spawnSync(argv[0], argv.slice(1), { cwd: dir, env, encoding: 'utf8', maxBuffer: 1 << 24 });
+    const r = spawnSync(argv[0], argv.slice(1), { cwd: dir, env: { ...env, XDG_CACHE_HOME: ctx.cache }, encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.status !== 0) throw new Error(`file-system bench: ${name} failed (${r.status ?? r.signal}): ${r.stderr.slice(0, 500)}`);
     for (const line of r.stdout.trim().split('\n')) {
       const [w, t0, t1] = line.split(' ');
@@ -148,7 +164,7 @@ export function fileSystemSection({ dir, tree, mib, runs, names, builtins, umvie
     const verdict = kernel === undefined ? '' : kernel / host <= READ_TARGET ? 'met' : 'not met';
     readRows.push([
       n, fmt(host), ...designs.flatMap((d) => [fmt(med[configName(n, d)][READ]), ratio(med[configName(n, d)][READ], host)]),
-      `≤ ${READ_TARGET}${verdict ? `: ${verdict}` : ''}${n === 'overlay' ? ' (not in the issue)' : ''}${n === 'archive+prefetch' ? ' (copies made at mount)' : ''}`,
+      `≤ ${READ_TARGET}${verdict ? `: ${verdict}` : ''}${ROW_NOTES[n] ? ` (${ROW_NOTES[n]})` : ''}`,
     ]);
   }
   tables.push({

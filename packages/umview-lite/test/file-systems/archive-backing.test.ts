@@ -4,10 +4,13 @@
 // decompressed at mount, zip stored and deflated); one copy shared by the opens of a member;
 // small members served call by call; the byte budget (least recently used copies dropped, none
 // while an open file uses it); cache=0; an archive cut short after the mount (no copy: the
-// reads fail with EIO as before); the copies closed at destroy.
-import { constants, fstatSync, mkdirSync, readlinkSync, truncateSync, writeFileSync } from 'node:fs';
+// reads fail with EIO as before); the copies closed at destroy. And the copies kept for the next
+// runs (kept-copies.ts) in a cache directory of the test's own: found by a later mount, renamed
+// by a change to the archive, made again when tampered with, within the budget, never for a
+// transient mount or a damaged member, never in a directory others can write to.
+import { chmodSync, constants, existsSync, fstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { seededRandom, tempDir } from '@umview/test-fixtures';
 import { missing } from '@umview/test-fixtures/machine';
@@ -18,7 +21,7 @@ import { COPY_CHUNK } from '../../src/file-systems/archive/copy-range.js';
 import { MIN_BACKED_SIZE } from '../../src/file-systems/archive/extracted-members.js';
 import type { Caller, FsError } from '../../src/vfs/file-system.js';
 import { run } from './archive-fixtures.js';
-import { readNatively, reopen } from './backing-reopen.js';
+import { inodeOf, readNatively, reopen } from './backing-reopen.js';
 
 const caller: Caller = { pid: process.pid, uid: process.getuid!(), gid: process.getgid!(), umask: 0o022 };
 const mounted: ArchiveFileSystem[] = [];
@@ -26,8 +29,8 @@ afterEach(() => {
   for (const fs of mounted.splice(0)) fs.destroy();
 });
 
-async function mount(file: string, cacheBytes?: number, prefetch?: boolean): Promise<ArchiveFileSystem> {
-  const module = await mountArchive(file, '/mnt', () => undefined, cacheBytes, prefetch);
+async function mount(file: string, cacheBytes?: number, prefetch?: boolean, transient = true): Promise<ArchiveFileSystem> {
+  const module = await mountArchive(file, '/mnt', { warn: () => undefined, cacheBytes, prefetch, transient });
   mounted.push(module.fileSystem);
   return module.fileSystem;
 }
@@ -264,5 +267,149 @@ describe('the copies', () => {
     const { handle, fd } = await backingOf(fs, '/dir/medium.bin');
     expect(() => reopen(fd!, constants.O_RDWR)).toThrow(expect.objectContaining({ code: 'EACCES' }));
     fs.release('/dir/medium.bin', handle);
+  });
+});
+
+describe('copies kept for the next runs (kept-copies.ts)', () => {
+  skipEachWhen(missing.tool('tar', 'tar'));
+  let cache: string;
+  let saved: string | undefined;
+  beforeEach(() => {
+    saved = process.env.XDG_CACHE_HOME;
+    cache = tempDir('archive-kept-');
+    process.env.XDG_CACHE_HOME = cache;
+  });
+  afterEach(() => {
+    if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = saved;
+  });
+  const keptDirectory = () => join(cache, 'umview-lite', 'archive-copies');
+  const kept = () => (existsSync(keptDirectory()) ? readdirSync(keptDirectory()) : []);
+  const keep = (file: string, cacheBytes?: number) => mount(file, cacheBytes, undefined, false);
+
+  it('a copy is linked in once complete (read-only, the member\'s bytes), and a later mount opens it without copying', async () => {
+    const archive = tarOf([], 'a.tar');
+    const first = await keep(archive);
+    const a = await first.open('/big.bin', constants.O_RDONLY, caller);
+    const made = first.backing('/big.bin', a);
+    expect(made).toBeInstanceOf(Promise); // copied over several turns of the event loop
+    const fd = (await made)!;
+    expect(kept()).toHaveLength(1);
+    const [name] = kept();
+    expect(name).toMatch(/^[0-9a-f]{64}$/);
+    const onDisk = statSync(join(keptDirectory(), name!));
+    expect(onDisk.ino).toBe(inodeOf(fd));
+    expect(onDisk.mode & 0o7777).toBe(0o400);
+    expect(readFileSync(join(keptDirectory(), name!)).equals(FILES['big.bin']!)).toBe(true);
+    first.release('/big.bin', a);
+    first.destroy();
+
+    const second = await keep(archive);
+    const b = await second.open('/big.bin', constants.O_RDONLY, caller);
+    const found = second.backing('/big.bin', b);
+    expect(found).toBeTypeOf('number'); // no copy: no promise
+    expect(inodeOf(found as number)).toBe(onDisk.ino);
+    expect(readNatively(found as number).equals(FILES['big.bin']!)).toBe(true);
+    second.release('/big.bin', b);
+    expect(kept()).toEqual([name]);
+  });
+
+  it('two mounts making the same copy at once (two runs) both get it right, one is kept', async () => {
+    const archive = tarOf([], 'a.tar');
+    const [one, two] = [await keep(archive), await keep(archive)];
+    const a = await one.open('/big.bin', constants.O_RDONLY, caller);
+    const b = await two.open('/big.bin', constants.O_RDONLY, caller);
+    const pending = [one.backing('/big.bin', a), two.backing('/big.bin', b)];
+    for (const p of pending) expect(p).toBeInstanceOf(Promise); // both copying
+    const [fdA, fdB] = await Promise.all(pending);
+    expect(readNatively(fdA!).equals(FILES['big.bin']!)).toBe(true);
+    expect(readNatively(fdB!).equals(FILES['big.bin']!)).toBe(true);
+    expect(kept()).toHaveLength(1);
+    expect(readFileSync(join(keptDirectory(), kept()[0]!)).equals(FILES['big.bin']!)).toBe(true);
+    one.release('/big.bin', a);
+    two.release('/big.bin', b);
+  });
+
+  it('a changed archive (even a chmod: its ctime) names new copies; the old ones are not used', async () => {
+    const archive = tarOf([], 'a.tar');
+    const first = await keep(archive);
+    const a = await backingOf(first, '/dir/medium.bin');
+    const before = inodeOf(a.fd!);
+    first.release('/dir/medium.bin', a.handle);
+    first.destroy();
+    chmodSync(archive, 0o640);
+    const second = await keep(archive);
+    const b = await backingOf(second, '/dir/medium.bin');
+    expect(inodeOf(b.fd!)).not.toBe(before);
+    expect(kept()).toHaveLength(2);
+    second.release('/dir/medium.bin', b.handle);
+  });
+
+  it('a kept copy that is not as it was made (made writable and changed) is removed and made again', async () => {
+    const archive = tarOf([], 'a.tar');
+    const first = await keep(archive);
+    const a = await backingOf(first, '/dir/medium.bin');
+    first.release('/dir/medium.bin', a.handle);
+    first.destroy();
+    const path = join(keptDirectory(), kept()[0]!);
+    chmodSync(path, 0o600);
+    writeFileSync(path, Buffer.alloc(FILES['dir/medium.bin']!.length, 0x41));
+    const second = await keep(archive);
+    const b = await backingOf(second, '/dir/medium.bin');
+    // (the tampered file's bytes are all 'A': these are the member's)
+    expect(readNatively(b.fd!).equals(FILES['dir/medium.bin']!)).toBe(true);
+    expect(statSync(path).mode & 0o7777).toBe(0o400);
+    second.release('/dir/medium.bin', b.handle);
+  });
+
+  it('the kept copies stay within cache=: the least recently used go first, an open copy reading on', async () => {
+    const medium = FILES['dir/medium.bin']!.length;
+    const budget = medium + MIN_BACKED_SIZE + 200;
+    const archive = tarOf([], 'a.tar');
+    const fs = await keep(archive, budget);
+    const m = await backingOf(fs, '/dir/medium.bin');
+    fs.release('/dir/medium.bin', m.handle);
+    const t = await backingOf(fs, '/dir/at-threshold.bin');
+    fs.release('/dir/at-threshold.bin', t.handle);
+    expect(kept()).toHaveLength(2);
+    const named = (fd: number) => kept().find((name) => statSync(join(keptDirectory(), name)).ino === inodeOf(fd));
+    const mediumName = named(m.fd!);
+    expect(mediumName).toBeDefined();
+    // odd.bin does not fit beside both: medium.bin, used longest ago, goes.
+    const o = await backingOf(fs, '/odd.bin');
+    expect(o.fd).toBeTypeOf('number');
+    const total = kept().reduce((sum, name) => sum + statSync(join(keptDirectory(), name)).size, 0);
+    expect(total).toBeLessThanOrEqual(budget);
+    expect(kept()).not.toContain(mediumName);
+    expect(readNatively(o.fd!).equals(FILES['odd.bin']!)).toBe(true);
+    fs.release('/odd.bin', o.handle);
+  });
+
+  it('transient, cache=0 and a damaged member keep nothing', async () => {
+    const archive = tarOf([], 'a.tar');
+    const transient = await mount(archive); // the helper's default: transient
+    const a = await backingOf(transient, '/dir/medium.bin');
+    expect(a.fd).toBeTypeOf('number');
+    expect(readlinkSync(`/proc/self/fd/${a.fd}`)).toMatch(/\(deleted\)$/);
+    transient.release('/dir/medium.bin', a.handle);
+    const none = await keep(archive, 0);
+    none.release('/dir/medium.bin', (await backingOf(none, '/dir/medium.bin')).handle);
+    const cut = await keep(archive);
+    truncateSync(archive, 10 * 1024);
+    const c = await backingOf(cut, '/big.bin');
+    expect(c.fd).toBeUndefined();
+    cut.release('/big.bin', c.handle);
+    expect(kept()).toEqual([]);
+  });
+
+  it('a cache directory others can write to is not used: the copies are the mount\'s own, the directory left as it is', async () => {
+    mkdirSync(keptDirectory(), { recursive: true });
+    chmodSync(keptDirectory(), 0o777);
+    const fs = await keep(tarOf([], 'a.tar'));
+    const a = await backingOf(fs, '/dir/medium.bin');
+    expect(readNatively(a.fd!).equals(FILES['dir/medium.bin']!)).toBe(true);
+    expect(kept()).toEqual([]);
+    expect(statSync(keptDirectory()).mode & 0o777).toBe(0o777);
+    fs.release('/dir/medium.bin', a.handle);
   });
 });

@@ -26,7 +26,7 @@ afterEach(() => {
 });
 
 async function mount(file: string, warnings: string[] = []): Promise<ArchiveFileSystem> {
-  const module = await mountArchive(file, '/mnt', (line) => warnings.push(line));
+  const module = await mountArchive(file, '/mnt', { warn: (line) => warnings.push(line) });
   mounted.push(module.fileSystem);
   return module.fileSystem;
 }
@@ -438,7 +438,7 @@ describe('bad input: a clear error at mount or EIO on a read, never a hang or a 
 
 describe('options', () => {
   it('accepts FILE=/mnt, FILE,/mnt and file=FILE,at=/mnt', () => {
-    const defaults = { cacheBytes: 1 << 30, prefetch: false };
+    const defaults = { cacheBytes: 1 << 30, prefetch: false, transient: false };
     expect(parseArchiveOptions({ 'x.tar': '/mnt/', positional: [] })).toEqual({ file: join(process.cwd(), 'x.tar'), mountPoint: '/mnt', ...defaults });
     expect(parseArchiveOptions({ '/a/x.zip': true, '/m': true, positional: ['/a/x.zip', '/m'] })).toEqual({ file: '/a/x.zip', mountPoint: '/m', ...defaults });
     expect(parseArchiveOptions({ file: '/a/x.zip', at: '/m//n', positional: [] })).toEqual({ file: '/a/x.zip', mountPoint: '/m/n', ...defaults });
@@ -452,6 +452,12 @@ describe('options', () => {
     expect(parseArchiveOptions({ file: '/a/x.zip', at: '/m', cache: '2G', positional: [] }).cacheBytes).toBe(2 * 2 ** 30);
     expect(() => parseArchiveOptions({ 'x.tar': '/mnt', cache: 'lots', positional: [] })).toThrow(/bad cache=lots/);
     expect(() => parseArchiveOptions({ file: '/a/x.tar', at: '/m', cache: true, positional: ['cache'] })).toThrow(/bad cache=/);
+  });
+
+  it('transient: a flag beside any spelling, and prefetch with it', () => {
+    expect(parseArchiveOptions({ 'x.tar': '/mnt', transient: true, positional: ['transient'] })).toMatchObject({ mountPoint: '/mnt', transient: true, prefetch: false });
+    expect(parseArchiveOptions({ '/a/x.tar': true, '/m': true, transient: true, prefetch: true, positional: ['/a/x.tar', '/m', 'transient', 'prefetch'] })).toMatchObject({ file: '/a/x.tar', mountPoint: '/m', transient: true, prefetch: true });
+    expect(() => parseArchiveOptions({ file: '/a/x.tar', at: '/m', transient: 'no', positional: [] })).toThrow(/transient takes no value/);
   });
 
   it('prefetch: a flag beside any spelling', () => {

@@ -4,7 +4,7 @@
 // (data-path-probe.c: sizes, 4 KiB reads, lseek, pread, a forked child's shared offset, mmap,
 // readlink of /proc/self/fd/N, copy_file_range and sendfile; with `write`: O_APPEND, pwrite,
 // ftruncate, fsync). --stats says the kernel data path's opens were fast ones.
-import { cpSync, lstatSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '@umview/test-fixtures';
@@ -16,7 +16,10 @@ import { run } from './archive-fixtures.js';
 const DATA_PATHS = ['kernel', 'stop'] as const;
 const ARCHIVE_MOUNT = '/data-path-archive';
 
-const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, LC_ALL: 'C', TZ: 'UTC', ...extra });
+/** The archive keeps its members' copies in the user's cache (kept-copies.ts): these runs keep
+ * them in a directory of their own. */
+const cache = tempDir('data-path-cache-');
+const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, LC_ALL: 'C', TZ: 'UTC', XDG_CACHE_HOME: cache, ...extra });
 
 function bytes(n: number, seed: number): Buffer {
   const random = seededRandom(seed);
@@ -126,6 +129,33 @@ describe('programs on backing files, against native runs, in both data paths', (
       // cache=1m: room for medium.bin's copy, not big's.
       expect(fastOpens, options).toBe(fast ? (options === ',cache=1m' ? 1 : 2) : 0);
     }
+  });
+
+  it('archive: the members\' copies are kept for the next run (read-only, their bytes), which reads the same through them', async (ctx) => {
+    if (missing.tool('tar', 'tar')) ctx.skip(missing.tool('tar', 'tar')!);
+    const source = tree();
+    const archive = join(tempDir('data-path-'), 'a.tar');
+    run('tar', ['-cf', archive, '-C', source, '.']);
+    const own = tempDir('data-path-kept-');
+    const kept = join(own, 'umview-lite', 'archive-copies');
+    const script = 'sha256sum "$T/big" "$T/sub/medium.bin" "$T/small.txt"';
+    const native = await exec('/bin/sh', ['-c', script], { env: env({ T: source }) });
+    const members = [readFileSync(join(source, 'big')), readFileSync(join(source, 'sub/medium.bin'))];
+    for (const run of ['first', 'second']) {
+      const result = await umview(['--stats', '-m', `archive,${archive}=${ARCHIVE_MOUNT}`], ['/bin/sh', '-c', script], { env: env({ T: ARCHIVE_MOUNT, XDG_CACHE_HOME: own }) });
+      expect(tokenize(result.stdout, { [ARCHIVE_MOUNT]: '$T' }), run).toBe(tokenize(native.stdout, { [source]: '$T' }));
+      expect(Number(/data path: fast opens\s+(\d+)/.exec(result.stderr)?.[1]), run).toBe(2);
+      // big and medium.bin (small.txt is served call by call): no more after the second run.
+      const names = readdirSync(kept);
+      expect(names, run).toHaveLength(2);
+      const copies = names.map((name) => readFileSync(join(kept, name)));
+      for (const member of members) expect(copies.some((copy) => copy.equals(member)), run).toBe(true);
+      for (const name of names) expect(lstatSync(join(kept, name)).mode & 0o7777).toBe(0o400);
+    }
+    // transient: none kept.
+    const none = tempDir('data-path-kept-');
+    await umview(['-m', `archive,${archive}=${ARCHIVE_MOUNT},transient`], ['/bin/sh', '-c', script], { env: env({ T: ARCHIVE_MOUNT, XDG_CACHE_HOME: none }) });
+    expect(existsSync(join(none, 'umview-lite', 'archive-copies'))).toBe(false);
   });
 
   it('overlay: lower files read, a lower file changed (copied up) and a new one; the lower tree untouched', async () => {

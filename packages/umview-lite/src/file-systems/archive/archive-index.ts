@@ -14,6 +14,9 @@ export interface MemberReader {
 
 /** The bytes of a regular file member: opened per open file description. */
 export interface MemberContent {
+  /** Where and how the member's bytes are stored in the archive (the same in every mount of
+   * the same archive): what its kept copy is named after (kept-copies.ts). */
+  readonly id: string;
   open(): MaybePromise<MemberReader>;
   /** Writes the member's bytes into the host file `fd` from its start (its backing file:
    * extracted-members.ts); fails as `read` would (FsError('EIO') for a damaged member). */

@@ -7,7 +7,9 @@
 // temporary directory, with a k, m or g suffix; 0 serves every read call by call. Default 1g.
 // And `prefetch`: make those copies at mount, before the traced program starts (as far as the
 // budget goes), rather than at each member's first open: the mount takes longer (~0.4 s a GiB
-// here), every first read is then as fast as a later one.
+// here), every first read is then as fast as a later one. The copies are kept for the next runs
+// in the user's cache (kept-copies.ts), within the same budget; `transient` keeps none: each
+// mount makes its own, in the temporary directory, gone with it.
 // A relative FILE is relative to umview-lite's working directory; the mount point is a guest
 // path (absolute). The module spec is split at ',' and at the first '=': a FILE whose name has
 // a ',' (or, in the first spelling, a '=') needs the named spelling... which cannot hold a ','
@@ -24,6 +26,8 @@ export interface ArchiveOptions {
   readonly cacheBytes: number;
   /** Copy the members out at mount. */
   readonly prefetch: boolean;
+  /** Keep no copy for the next runs. */
+  readonly transient: boolean;
 }
 
 export const DEFAULT_CACHE_BYTES = 1 << 30;
@@ -34,9 +38,9 @@ export class ArchiveOptionsError extends Error {
 }
 
 /** Options every file-system module takes (modules/registry.ts), not archive names. */
-const MOUNT_OPTIONS = new Set(['positional', 'timeout', 'cache', 'prefetch']);
+const MOUNT_OPTIONS = new Set(['positional', 'timeout', 'cache', 'prefetch', 'transient']);
 /** Flags (options without a value): in `positional` too, where they are not FILE or /mnt. */
-const FLAGS = new Set(['prefetch']);
+const FLAGS = new Set(['prefetch', 'transient']);
 
 const USAGE = 'use -m archive,FILE=/mnt (or archive,FILE,/mnt or archive,file=FILE,at=/mnt)';
 
@@ -58,8 +62,8 @@ export function parseArchiveOptions(options: ModuleOptions): ArchiveOptions {
   if (!file || !at) throw new ArchiveOptionsError(`archive: which archive, mounted where? ${USAGE}`);
   if (!at.startsWith('/')) throw new ArchiveOptionsError(`archive: the mount point '${at}' is not an absolute path: ${USAGE}`);
   const mountPoint = posix.normalize(at).replace(/(.)\/+$/, '$1');
-  if (options.prefetch !== undefined && options.prefetch !== true) throw new ArchiveOptionsError(`archive: prefetch takes no value: ${USAGE}`);
-  return { file: resolve(file), mountPoint, cacheBytes: parseCache(options.cache), prefetch: options.prefetch === true };
+  for (const flag of FLAGS) if (options[flag] !== undefined && options[flag] !== true) throw new ArchiveOptionsError(`archive: ${flag} takes no value: ${USAGE}`);
+  return { file: resolve(file), mountPoint, cacheBytes: parseCache(options.cache), prefetch: options.prefetch === true, transient: options.transient === true };
 }
 
 function parseCache(value: ModuleOptions[string]): number {

@@ -16,6 +16,6 @@ export function inPlace(file: PositionalFile, offset: number, size: number, name
     },
     close(): void {},
   };
-  return { open: () => reader, extractInto: (fd) => copyRange(file.fd, offset, fd, 0, size) };
+  return { id: `stored@${offset}+${size}`, open: () => reader, extractInto: (fd) => copyRange(file.fd, offset, fd, 0, size) };
 }
 

@@ -6,20 +6,11 @@
 // Each mount takes its own subdirectory; every file is unlinked as soon as it is open (a crash
 // leaves no copy of the archive behind), and the subdirectory goes at `remove`.
 import { mkdtempSync, openSync, rmSync, statfsSync, unlinkSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makePrivateDirectory, privateDirectoryProblem } from '@umview/ptrace-core/internal';
 import { ArchiveError } from './archive-index.js';
-
-function cacheBase(): string | undefined {
-  const xdg = process.env.XDG_CACHE_HOME;
-  if (xdg?.startsWith('/')) return xdg; // XDG: a relative XDG_CACHE_HOME is ignored
-  try {
-    return join(homedir(), '.cache');
-  } catch {
-    return undefined;
-  }
-}
+import { userCacheDirectory } from './user-cache.js';
 
 export class ScratchDirectory {
   private count = 0;
@@ -27,9 +18,9 @@ export class ScratchDirectory {
 
   static make(): ScratchDirectory {
     const problems: string[] = [];
-    const base = cacheBase();
+    const base = userCacheDirectory();
     if (base) {
-      const parent = join(base, 'umview-lite', 'archives');
+      const parent = join(base, 'archives');
       const problem = makePrivateDirectory(parent);
       if (!problem) return new ScratchDirectory(mkdtempSync(join(parent, 'mount-')));
       problems.push(problem);

@@ -99,6 +99,11 @@ class ZipContent implements MemberContent {
     private readonly scratch: () => ScratchDirectory,
   ) {}
 
+  get id(): string {
+    const { entry } = this;
+    return `zip@${entry.relativeOffsetOfLocalHeader}:${entry.compressionMethod}:${entry.compressedSize}:${entry.uncompressedSize}:${entry.crc32}`;
+  }
+
   private damaged(error: unknown): FsError {
     return new FsError('EIO', `${this.file.label}: member ${this.name} is damaged: ${(error as Error).message}`);
   }
