@@ -97,6 +97,30 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
     expect(r.stats.exitStops).toBe(0);
   });
 
+  it('points a path argument into the string the tracee passed (its tail): no write, no exit stop', () => {
+    vm = new SyscallTracer({
+      backend,
+      filter: SyscallFilter.of(['newfstatat']),
+      restoreArguments: 'when-restartable',
+      letThrough: (tracee, _nr, args, rewrite) => {
+        const path = new TraceeIO(tracee).readCStringBytes(args[1]!).toString();
+        if (path !== '/no/such/etc/hostname') return true;
+        rewrite.setArg(1, args[1]! + BigInt('/no/such'.length));
+        return true;
+      },
+    });
+    const out = outputFile();
+    vm.spawn(fixture('preserve-args'), ['/no/such/etc/hostname', 'newfstatat'], { stdout: { path: out.path } });
+    const handled: string[] = [];
+    vm.runSync((e) => {
+      if (e.kind === 'syscall') handled.push(e.name);
+    });
+    expect(handled).toEqual([]);
+    expect(out.read()).toBe('stated:1 rdi:1 rsi:0 rdx:1\n'); // /etc/hostname was stat'ed
+    expect(vm.stats.rewrittenAtStop).toBe(1);
+    expect(vm.stats.exitStops).toBe(0);
+  });
+
   it.each([
     ['openat', 'when-restartable'],
     ['newfstatat', 'always'],

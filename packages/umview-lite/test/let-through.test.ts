@@ -114,6 +114,31 @@ describe('rewrites at the stop (remap)', () => {
   });
 });
 
+describe('rewrites at the stop: a host path that is the guest path\'s tail', () => {
+  it('is pointed at in the tracee\'s own string (unreal), not written as another module\'s is', async () => {
+    const dir = tempDir();
+    const names = Array.from({ length: 60 }, (_, i) => `f${i}`);
+    for (const [i, name] of names.entries()) writeFileSync(join(dir, name), 'x'.repeat(i));
+    const guest = `/srv-${basename(dir)}`;
+    const stats = (guestDir: string) => `stat -c %s ${names.map((n) => `${guestDir}/${n}`).join(' ')}`;
+    const expected = names.map((_, i) => `${i}\n`).join('');
+    const count = (stderr: string, label: RegExp) => Number(label.exec(stderr)?.[1]);
+    // /unreal/DIR/f -> DIR/f: the tail; bind DIR at /srv-x: /srv-x/f -> DIR/f is not one.
+    const tail = await umview(['-m', UNREAL, '--stats'], ['sh', '-c', stats(`/unreal${dir}`)]);
+    const other = await umview(['-m', `bind,${dir}=${guest}`, '--stats'], ['sh', '-c', stats(guest)]);
+    for (const r of [tail, other]) {
+      expect(r.stdout).toBe(expected);
+      expect(r.code).toBe(0);
+    }
+    const rewritten = count(tail.stderr, /rewritten at the stop\s+(\d+)/);
+    expect(rewritten).toBeGreaterThanOrEqual(names.length);
+    expect(count(other.stderr, /rewritten at the stop\s+(\d+)/)).toBe(rewritten);
+    // The same calls, one write less for each one rewritten (a tail).
+    const memory = /tracee memory: system calls\s+(\d+)/;
+    expect(count(other.stderr, memory) - count(tail.stderr, memory)).toBeGreaterThanOrEqual(names.length);
+  });
+});
+
 describe('let through in proxy mode', () => {
   it('a program that touches no served path is let through at every stop (fstat included)', async () => {
     // (The program itself: an execve it made would be seen by the monitor.)

@@ -14,6 +14,10 @@ export interface StopRewrite {
   /** Places `bytes` and a NUL below the stack pointer and the red zone (below anything placed
    * before at this stop) and points argument `i` at them. Only when `allowed`. */
   setArgToCString(i: number, bytes: Uint8Array): void;
+  /** Sets argument `i` to `value`: a path argument pointed into memory the tracee already has
+   * (the tail of the path it passed, when the new path is one: no write at all). Only when
+   * `allowed`. */
+  setArg(i: number, value: bigint): void;
 }
 
 const ALIGN = ~15n;
@@ -49,9 +53,7 @@ export class StopRewriter implements StopRewrite {
   }
 
   setArgToCString(i: number, bytes: Uint8Array): void {
-    const tracee = this.tracee;
-    if (tracee === undefined || this.putsBack(this.nr)) throw new Error('setArgToCString: this call must take the full way (its registers are put back after it)');
-    if (i < 0 || i > 5) throw new RangeError(`argument index ${i} is not 0..5`);
+    const tracee = this.rewritable('setArgToCString', i);
     const length = bytes.length + 1;
     const data = length <= PLACE_MAX ? this.buffer : Buffer.alloc(length);
     data.set(bytes);
@@ -61,5 +63,18 @@ export class StopRewriter implements StopRewrite {
     this.io(tracee).write(at, data.subarray(0, length));
     tracee.pokeUser(arch.userOffset(arch.SYSCALL_ARG_REGISTERS[i]!), at);
     this.count++;
+  }
+
+  setArg(i: number, value: bigint): void {
+    this.rewritable('setArg', i).pokeUser(arch.userOffset(arch.SYSCALL_ARG_REGISTERS[i]!), value);
+    this.count++;
+  }
+
+  /** The stop's tracee, when argument `i` of its call may be rewritten here. */
+  private rewritable(method: string, i: number): Tracee {
+    const tracee = this.tracee;
+    if (tracee === undefined || this.putsBack(this.nr)) throw new Error(`${method}: this call must take the full way (its registers are put back after it)`);
+    if (i < 0 || i > 5) throw new RangeError(`argument index ${i} is not 0..5`);
+    return tracee;
   }
 }

@@ -28,8 +28,9 @@
 // is an absolute path to rewrite (a stat, an xattr call, access, readlink: no cwd, directory fd
 // or exec to follow), when sysvm says the call may go on without its registers put back
 // (StopRewrite.allowed, sysvm's restoreArguments): the path is resolved by the full way's own
-// resolver (PathRewriter.resolveAbsolute) and placed below the stack, and the call goes on,
-// with no SyscallCall. A path with a byte beyond ASCII (decoded as UTF-8 there) takes the full
+// resolver (PathRewriter.resolveAbsolute) and placed below the stack (or, when it is the
+// path's own tail, as /unreal/usr/x's /usr/x, the argument is pointed into the tracee's string:
+// one write less), and the call goes on, with no SyscallCall. A path with a byte beyond ASCII (decoded as UTF-8 there) takes the full
 // way.
 // That is most of an `ls -laR` through /unreal: the full way's objects cost twice the stop.
 //
@@ -99,6 +100,8 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
   const proxy = routing.proxy;
   /** Host paths to place, by path argument, once every path of the call is known to allow it. */
   const hosts: (Buffer | undefined)[] = [];
+  /** Where each host path starts in the guest path the tracee passed, when it is its tail; -1. */
+  const tails: number[] = [];
   return (tracee, nr, args, rewrite) => {
     const rule = rules[nr];
     if (rule === undefined) return false;
@@ -137,13 +140,21 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
         const host = hostPathAtStop(bytes, hostPath!);
         if (host === FULL_WAY) return false;
         hosts[i] = host;
-        if (host !== undefined) toRewrite++;
+        if (host !== undefined) {
+          tails[i] = tailAt(bytes, host);
+          toRewrite++;
+        }
       }
     }
     if (toRewrite > 0) {
       for (let i = 0; i < indexes.length; i++) {
         const host = hosts[i];
-        if (host !== undefined) rewrite.setArgToCString(indexes[i]!, host);
+        if (host === undefined) continue;
+        // A host path that is the guest path's tail (/unreal/usr/x -> /usr/x): the argument is
+        // pointed into the tracee's own string, nothing written.
+        const tail = tails[i]!;
+        if (tail >= 0) rewrite.setArg(indexes[i]!, args[indexes[i]!]! + BigInt(tail));
+        else rewrite.setArgToCString(indexes[i]!, host);
       }
     }
     return true;
@@ -165,6 +176,14 @@ function hostPathAtStop(bytes: Buffer, hostPath: (guestPath: string) => string |
   for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return FULL_WAY;
   const host = hostPath(bytes.toString('latin1'));
   return host === undefined ? undefined : Buffer.from(host, 'utf8'); // as the full way places it (a module may map to any name)
+}
+
+/** Where `tail` starts in `path` when it is the end of it, else -1. */
+function tailAt(path: Uint8Array, tail: Uint8Array): number {
+  const at = path.length - tail.length;
+  if (at < 0) return -1;
+  for (let k = 0; k < tail.length; k++) if (path[at + k] !== tail[k]) return -1;
+  return at;
 }
 
 const CLEAN = 0;
