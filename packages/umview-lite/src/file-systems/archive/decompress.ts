@@ -5,7 +5,6 @@ import { closeSync, createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { createGunzip } from 'node:zlib';
 import { ArchiveError } from './archive-index.js';
 import { loadLibrary } from './load-library.js';
 import { PositionalFile, writerTo } from './positional-file.js';
@@ -17,7 +16,9 @@ type XzModule = typeof import('xz-decompress');
 
 /** The streams that turn `path` into its decompressed bytes. */
 async function decompressing(path: string, compression: Compression): Promise<[Readable, ...NodeJS.ReadWriteStream[]]> {
-  if (compression === 'gzip') return [createReadStream(path), createGunzip()];
+  // zlib loaded here, not with the module: a monitor that mounts no .tar.gz does not pay for it
+  // at start-up.
+  if (compression === 'gzip') return [createReadStream(path), (await loadLibrary<typeof import('node:zlib')>('node:zlib')).createGunzip()];
   const { XzReadableStream } = await loadLibrary<XzModule>('xz-decompress');
   const compressed = Readable.toWeb(createReadStream(path)) as unknown as ReadableStream<Uint8Array>;
   return [Readable.fromWeb(new XzReadableStream(compressed) as unknown as WebReadableStream<Uint8Array>)];
