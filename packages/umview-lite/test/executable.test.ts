@@ -1,7 +1,7 @@
 // The package's executable (bin/umview-lite, a shell script that starts Node on dist/cli.cjs):
 // found through npm's symlink, on the Node first in PATH, and NODE_EXTRA_CA_CERTS kept from the
 // monitor's Node (which Node 20 would parse at start) but handed to the command unchanged.
-import { existsSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exec, packageDir, tempDir } from './helpers.js';
@@ -82,5 +82,33 @@ describe('the code cache', () => {
     expect(existsSync(recent)).toBe(true);
     expect(existsSync(notOurs)).toBe(true);
     expect(readdirSync(caches).filter((name) => name.startsWith(`cli-${process.version}-`))).toHaveLength(1);
+  });
+});
+
+describe('start-up', () => {
+  /** The Node built-in modules a run of the CLI loaded (process.moduleLoadList at exit). */
+  async function builtinsLoaded(args: string[]): Promise<string[]> {
+    const dir = tempDir();
+    const record = join(dir, 'record.cjs');
+    writeFileSync(record, "process.on('exit', () => require('node:fs').writeFileSync(process.env.UMVIEW_TEST_LOADED, process.moduleLoadList.join('\\n')));\n");
+    const out = join(dir, 'loaded.txt');
+    const r = await exec(process.execPath, ['-r', record, join(packageDir, 'dist', 'cli.cjs'), ...args], { env: { ...baseEnv(), UMVIEW_TEST_LOADED: out } });
+    expect(r.code, r.stderr).toBe(0);
+    return readFileSync(out, 'utf8').split('\n').filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length));
+  }
+
+  it('loads no Node module that only an archive mount needs (crypto, zlib: ~3 ms each), until one does', async () => {
+    const plain = await builtinsLoaded(['-m', 'unreal', '--', '/bin/true']);
+    expect(plain).toContain('fs'); // the list is the real one
+    expect(plain).not.toContain('crypto');
+    expect(plain).not.toContain('zlib');
+    const dir = tempDir();
+    mkdirSync(join(dir, 't'));
+    writeFileSync(join(dir, 't', 'a.txt'), 'a\n');
+    const tgz = join(dir, 'a.tar.gz');
+    const tar = await exec('tar', ['-czf', tgz, '-C', join(dir, 't'), '.']);
+    expect(tar.code).toBe(0);
+    const archive = await builtinsLoaded(['-m', `archive,${tgz}=/m`, '--', 'cat', '/m/a.txt']);
+    expect(archive).toContain('zlib');
   });
 });
