@@ -117,7 +117,7 @@ describe('rewrites at the stop (remap)', () => {
 describe('rewrites at the stop: a host path that is the guest path\'s tail', () => {
   it('is pointed at in the tracee\'s own string (unreal), not written as another module\'s is', async () => {
     const dir = tempDir();
-    const names = Array.from({ length: 60 }, (_, i) => `f${i}`);
+    const names = Array.from({ length: 120 }, (_, i) => `f${i}`);
     for (const [i, name] of names.entries()) writeFileSync(join(dir, name), 'x'.repeat(i));
     const guest = `/srv-${basename(dir)}`;
     const stats = (guestDir: string) => `stat -c %s ${names.map((n) => `${guestDir}/${n}`).join(' ')}`;
@@ -133,9 +133,10 @@ describe('rewrites at the stop: a host path that is the guest path\'s tail', () 
     const rewritten = count(tail.stderr, /rewritten at the stop\s+(\d+)/);
     expect(rewritten).toBeGreaterThanOrEqual(names.length);
     expect(count(other.stderr, /rewritten at the stop\s+(\d+)/)).toBe(rewritten);
-    // The same calls, one write less for each one rewritten (a tail).
+    // The same calls, one write less for each one rewritten (a tail): 120 fewer, give or take
+    // the few reads of a path that crosses a page (where the stack lands differs from run to run).
     const memory = /tracee memory: system calls\s+(\d+)/;
-    expect(count(other.stderr, memory) - count(tail.stderr, memory)).toBeGreaterThanOrEqual(names.length);
+    expect(count(other.stderr, memory) - count(tail.stderr, memory)).toBeGreaterThanOrEqual(names.length - 20);
   });
 });
 
