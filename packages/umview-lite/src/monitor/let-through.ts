@@ -99,7 +99,7 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
   const { io, fdConcernsMonitor, cwdConcernsMonitor, execNeedsMonitor, hostPath } = options;
   const proxy = routing.proxy;
   /** Host paths to place, by path argument, once every path of the call is known to allow it. */
-  const hosts: (Buffer | undefined)[] = [];
+  const hosts: (string | undefined)[] = [];
   /** Where each host path starts in the guest path the tracee passed, when it is its tail; -1. */
   const tails: number[] = [];
   return (tracee, nr, args, rewrite) => {
@@ -154,7 +154,7 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
         // pointed into the tracee's own string, nothing written.
         const tail = tails[i]!;
         if (tail >= 0) rewrite.setArg(indexes[i]!, args[indexes[i]!]! + BigInt(tail));
-        else rewrite.setArgToCString(indexes[i]!, host);
+        else rewrite.setArgToCString(indexes[i]!, Buffer.from(host, 'utf8')); // as the full way places it (a module may map to any name)
       }
     }
     return true;
@@ -172,17 +172,17 @@ const startFd = (dirfdArg: number, args: ArrayLike<bigint>): number => (dirfdArg
 /** The host path to place for an absolute path that names a prefix head, or undefined when
  * the kernel takes it as it is; FULL_WAY for a byte beyond ASCII (the full way decodes it as
  * UTF-8). */
-function hostPathAtStop(bytes: Buffer, hostPath: (guestPath: string) => string | undefined): Buffer | undefined | typeof FULL_WAY {
+function hostPathAtStop(bytes: Buffer, hostPath: (guestPath: string) => string | undefined): string | undefined | typeof FULL_WAY {
   for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return FULL_WAY;
-  const host = hostPath(bytes.toString('latin1'));
-  return host === undefined ? undefined : Buffer.from(host, 'utf8'); // as the full way places it (a module may map to any name)
+  return hostPath(bytes.toString('latin1'));
 }
 
-/** Where `tail` starts in `path` when it is the end of it, else -1. */
-function tailAt(path: Uint8Array, tail: Uint8Array): number {
+/** Where `tail` starts in the ASCII `path` when it is the end of it, else -1 (a character
+ * beyond ASCII in `tail` matches no byte of `path`). */
+function tailAt(path: Uint8Array, tail: string): number {
   const at = path.length - tail.length;
   if (at < 0) return -1;
-  for (let k = 0; k < tail.length; k++) if (path[at + k] !== tail[k]) return -1;
+  for (let k = 0; k < tail.length; k++) if (path[at + k] !== tail.charCodeAt(k)) return -1;
   return at;
 }
 

@@ -27,9 +27,11 @@
 // open): 3.37x.
 //
 // Small members are not copied: see MIN_BACKED_SIZE.
-import { closeSync, constants, fchmodSync, openSync, statfsSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { MaybePromise } from '../../vfs/file-system.js';
+import { O_TMPFILE } from '../../linux.js';
+import { spareBytes } from './free-space.js';
 import type { KeptCopies } from './kept-copies.js';
 
 /** Members smaller than this are served call by call: a backing file costs its creation, its
@@ -45,8 +47,6 @@ import type { KeptCopies } from './kept-copies.js';
  * own FAST_MIN_BYTES, below which it does not ask, is lower: its cost has no copy in it.) */
 export const MIN_BACKED_SIZE = 64 * 1024;
 
-/** open(2)'s O_TMPFILE (__O_TMPFILE | O_DIRECTORY): an unnamed file in the directory given. */
-const O_TMPFILE = 0o20000000 | constants.O_DIRECTORY;
 
 /** What can be copied out: a regular file member's content. */
 export interface Extractable {
@@ -201,8 +201,7 @@ export class ExtractedMembers {
    * space (less a tenth of it, left to others) holds `size` bytes. */
   private newFile(size: number): number | undefined {
     try {
-      const { bavail, bsize } = statfsSync(this.directory);
-      if (size > bavail * bsize * 0.9) return undefined;
+      if (size > spareBytes(this.directory)) return undefined;
     } catch {
       return undefined;
     }

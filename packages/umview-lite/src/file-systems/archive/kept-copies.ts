@@ -20,16 +20,14 @@
 // - The names together stay within the mount's `cache=` budget: the least recently used go
 //   first (a use sets the copy's mtime). A copy removed while a run has it open lives on for
 //   that run (the kernel keeps an unlinked file until its last fd).
-import { closeSync, constants, fstatSync, futimesSync, lstatSync, openSync, readdirSync, statfsSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, fstatSync, futimesSync, lstatSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { makePrivateDirectory } from '@umview/ptrace-core/internal';
+import { AT_FDCWD, AT_SYMLINK_FOLLOW, O_TMPFILE } from '../../linux.js';
 import { cString, sys } from '../../proxy/host-syscalls.js';
+import { spareBytes } from './free-space.js';
 import { userCacheDirectory } from './user-cache.js';
 
-/** open(2)'s O_TMPFILE (__O_TMPFILE | O_DIRECTORY). */
-const O_TMPFILE = 0o20000000 | constants.O_DIRECTORY;
-const AT_FDCWD = -100;
-const AT_SYMLINK_FOLLOW = 0x400;
 const NAME = /^[0-9a-f]{64}$/;
 /** The one mode a kept copy has: read-only for its owner, as extracted-members.ts leaves it. */
 const KEPT_MODE = 0o400;
@@ -113,8 +111,7 @@ export class KeptCopies {
           /* removed by another run meanwhile */
         }
       }
-      const { bavail, bsize } = statfsSync(this.directory);
-      if (size > bavail * bsize * 0.9) return false;
+      if (size > spareBytes(this.directory)) return false;
     } catch {
       return false;
     }

@@ -5,11 +5,12 @@
 // archives (~/.cache/...), else a fresh 0700 directory under the system's temporary directory.
 // Each mount takes its own subdirectory; every file is unlinked as soon as it is open (a crash
 // leaves no copy of the archive behind), and the subdirectory goes at `remove`.
-import { mkdtempSync, openSync, rmSync, statfsSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makePrivateDirectory, privateDirectoryProblem } from '@umview/ptrace-core/internal';
 import { ArchiveError } from './archive-index.js';
+import { spareBytes } from './free-space.js';
 import { userCacheDirectory } from './user-cache.js';
 
 export class ScratchDirectory {
@@ -42,8 +43,7 @@ export class ScratchDirectory {
 
   /** What may be written here: the file system's free space, less a tenth of it left to others. */
   freeBytes(): number {
-    const { bavail, bsize } = statfsSync(this.path);
-    return Math.floor(bavail * bsize * 0.9);
+    return spareBytes(this.path);
   }
 
   remove(): void {

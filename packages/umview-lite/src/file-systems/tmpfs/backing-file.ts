@@ -16,13 +16,12 @@
 // So the last fstat seen is kept, and a later fstat that differs from it names what the traced
 // program changed meanwhile (multigrain timestamps make a write just after an fstat visible).
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync, constants, type BigIntStats } from 'node:fs';
+import { O_TMPFILE } from '../../linux.js';
 import { FsError } from '../../vfs/file-system.js';
 import type { FileData } from './file-data.js';
 import { allocatedRanges, dataRanges, fallocate } from './kernel-file-calls.js';
 import { PAGE_SIZE, type SpaceAccount } from './space.js';
 
-/** __O_TMPFILE | O_DIRECTORY: the kernel refuses __O_TMPFILE (0o20000000) alone with EINVAL. */
-const O_TMPFILE = 0o20200000;
 /** How much a copy between a backing file and a Buffer moves at once. */
 const COPY_PIECE = 1 << 20;
 const FALLOC_FL_KEEP_SIZE = 1;
