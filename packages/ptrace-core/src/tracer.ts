@@ -72,10 +72,11 @@ export interface AttachOptions extends TraceOptions {
  * (a view of the PTRACE_GET_SYSCALL_INFO buffer, valid during the call only) and the thread's
  * stack pointer. True means "let it through": the thread is resumed at once (PTRACE_CONT), the
  * call runs as the hook left it (untouched, or with registers and memory the hook rewrote while
- * the thread was stopped), and wait() waits on; false means the stop is decoded and reported as
- * usual.
+ * the thread was stopped), and wait() waits on; 'to-exit' is the same with PTRACE_SYSCALL, so
+ * that the call's exit stop is reported (a hook that must see its result, or put back what it
+ * rewrote); false means the stop is decoded and reported as usual.
  */
-export type LetThrough = (tracee: Tracee, nr: number, args: BigUint64Array, stackPointer: bigint) => boolean;
+export type LetThrough = (tracee: Tracee, nr: number, args: BigUint64Array, stackPointer: bigint) => boolean | 'to-exit';
 
 export class Tracer {
   /** Every live traced thread, by tid. */

@@ -94,14 +94,18 @@ export class WaitLoop implements StopDecoderHost {
     this.prefetched = tracee;
     if (info.bytes[0] !== SYSCALL_INFO_OP.SECCOMP) return false;
     const nr = Number(info.words[3]);
-    if (!letThrough(tracee, nr, info.args, info.words[2]!)) return false;
+    const answer = letThrough(tracee, nr, info.args, info.words[2]!);
+    if (answer === false) return false;
     this.prefetched = undefined;
     const book = tracee.bookkeeping;
     book.listening = false;
     book.syscallNr = nr;
     book.lastStop = undefined;
     try {
-      tracee.cont(0);
+      if (answer === 'to-exit') {
+        book.inSyscall = true; // its exit stop is this call's
+        tracee.syscall(0);
+      } else tracee.cont(0);
     } catch (error) {
       if (!(error instanceof TraceeGoneError)) throw error; // killed meanwhile: its end is next
     }

@@ -1,10 +1,13 @@
 // letThrough, the second stage of the seccomp filter: a call it lets through runs untouched
 // and never reaches the handler; the others do, as without it.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { syscallNumber, type Tracee } from '@umview/ptrace-core';
 import { TraceeIO } from '@umview/ptrace-multi';
 import { SyscallFilter, SyscallTracer } from '@umview/sysvm';
+import { tempDir } from '@umview/test-fixtures';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
 import { backendMissing, fixture, outputFile } from './helpers.js';
 
@@ -119,6 +122,110 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
     expect(out.read()).toBe('stated:1 rdi:1 rsi:0 rdx:1\n'); // /etc/hostname was stat'ed
     expect(vm.stats.rewrittenAtStop).toBe(1);
     expect(vm.stats.exitStops).toBe(0);
+  });
+
+  it('follows a call whose registers are put back to its exit (toExit): rewritten at the stop, put back at the exit, its result handed over', () => {
+    const results: bigint[] = [];
+    const allowed: boolean[] = [];
+    vm = new SyscallTracer({
+      backend,
+      filter: SyscallFilter.of(['openat']),
+      restoreArguments: 'when-restartable',
+      letThrough: (tracee, _nr, args, rewrite) => {
+        const path = new TraceeIO(tracee).readCStringBytes(args[1]!).toString();
+        if (path !== '/no/such/file' && path !== '/no/such/other') return true;
+        allowed.push(rewrite.allowed);
+        rewrite.toExit((result) => results.push(result));
+        if (path === '/no/such/file') rewrite.setArgToCString(1, Buffer.from('/etc/hostname'));
+        return true;
+      },
+    });
+    const out = outputFile();
+    vm.spawn(fixture('preserve-args'), ['/no/such/file', 'openat'], { stdout: { path: out.path } });
+    const handled: string[] = [];
+    vm.runSync((e) => {
+      if (e.kind === 'syscall') handled.push(e.name);
+    });
+    expect(allowed).toEqual([false]); // openat's registers are put back under 'when-restartable'
+    expect(handled).toEqual([]);
+    expect(out.read()).toBe('opened:1 rdi:1 rsi:1 rdx:1\n'); // /etc/hostname opened, rsi put back
+    expect(results.length).toBe(1);
+    expect(results[0]! >= 0n).toBe(true); // the fd
+    expect(vm.stats.rewrittenAtStop).toBe(1);
+    expect(vm.stats.exitStops).toBe(1);
+  });
+
+  it('hands a failed call\'s -errno to onReturn (toExit with nothing rewritten)', () => {
+    const results: bigint[] = [];
+    vm = new SyscallTracer({
+      backend,
+      filter: SyscallFilter.of(['openat']),
+      letThrough: (tracee, _nr, args, rewrite) => {
+        if (new TraceeIO(tracee).readCStringBytes(args[1]!).toString() === '/no/such/file') rewrite.toExit((result) => results.push(result));
+        return true;
+      },
+    });
+    const out = outputFile();
+    vm.spawn(fixture('preserve-args'), ['/no/such/file', 'openat'], { stdout: { path: out.path } });
+    vm.runSync();
+    expect(out.read()).toBe('opened:0 rdi:1 rsi:1 rdx:1\n');
+    expect(results).toEqual([-2n]); // ENOENT
+    expect(vm.stats.rewrittenAtStop).toBe(0);
+  });
+
+  it('an open a signal interrupts is restarted with the registers the program passed, not the path placed below the stack (the handler\'s frame covers it)', () => {
+    const fifo = join(tempDir('sysvm-fifo-'), 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const results: bigint[] = [];
+    vm = new SyscallTracer({
+      backend,
+      filter: SyscallFilter.of(['openat']),
+      restoreArguments: 'when-restartable',
+      letThrough: (tracee, _nr, args, rewrite) => {
+        if (new TraceeIO(tracee).readCStringBytes(args[1]!).toString() !== '/no/such/fifo') return true;
+        rewrite.toExit((result) => results.push(result));
+        rewrite.setArgToCString(1, Buffer.from(fifo));
+        return true;
+      },
+    });
+    const out = outputFile();
+    vm.spawn(fixture('fifo-restart'), ['/no/such/fifo', fifo], { stdout: { path: out.path } });
+    vm.runSync();
+    expect(out.read()).toBe('opened:1 handled:1 child:0\n');
+    // Interrupted (a restart code, -ERESTARTSYS), then rewritten again at its second stop.
+    expect(results.length).toBe(2);
+    expect(results[0]! <= -512n && results[0]! >= -516n).toBe(true);
+    expect(results[1]! >= 0n).toBe(true);
+  });
+
+  it('refuses a rewrite before toExit, and toExit after a rewrite', () => {
+    const errors: string[] = [];
+    vm = new SyscallTracer({
+      backend,
+      filter: SyscallFilter.of(['openat', 'newfstatat']),
+      restoreArguments: 'when-restartable',
+      letThrough: (tracee, nr, args, rewrite) => {
+        if (new TraceeIO(tracee).readCStringBytes(args[1]!).toString() !== '/no/such/file') return true;
+        try {
+          if (nr === OPENAT) rewrite.setArg(1, args[1]!);
+          else {
+            rewrite.setArg(1, args[1]!);
+            rewrite.toExit();
+          }
+        } catch (error) {
+          errors.push((error as Error).message);
+        }
+        return true;
+      },
+    });
+    for (const call of ['openat', 'newfstatat']) {
+      vm.spawn(fixture('preserve-args'), ['/no/such/file', call], { stdout: 'ignore' });
+    }
+    vm.runSync();
+    expect(errors.sort()).toEqual([
+      "setArg: this call's registers must be put back after it (toExit first, or let it take the full way)",
+      'toExit: call it before rewriting',
+    ]);
   });
 
   it.each([

@@ -1,23 +1,37 @@
 // Rewriting a call at its seccomp stop, for a letThrough hook: a path argument replaced by
-// bytes placed below the stack, and the call let go at once, with no SyscallCall and no exit
-// stop. Only where the tracer's restoreArguments lets the call go without putting its registers
-// back (argument-restore.ts); elsewhere the hook lets the call take the full way.
-import { arch, type Tracee } from '@umview/ptrace-core';
+// bytes placed below the stack, or pointed elsewhere in the tracee's memory, and the call let go
+// at once, with no SyscallCall. With no exit stop where the tracer's restoreArguments lets the
+// call go without putting its registers back (argument-restore.ts); elsewhere, with an exit stop
+// taken in the tracer's wait (toExit), where the registers are put back, as the full way would.
+import { arch, type RegisterName, type Tracee } from '@umview/ptrace-core';
 import type { DataIO } from '../io/data-io.js';
 
 /** What a letThrough hook may do to the call it lets through: a hook that rewrites a call must
  * then let it through (return true). */
 export interface StopRewrite {
-  /** Whether this call may be rewritten at its stop (false: its registers must be put back
-   * after it, at an exit stop: the hook must let it take the full way). */
+  /** Whether this call may be rewritten at its stop with no exit stop (false: its registers
+   * must be put back after it: call toExit first, or let it take the full way). */
   readonly allowed: boolean;
+  /** Lets the call go on to its exit stop, which the tracer takes in its wait and does not
+   * report: the arguments rewritten at this stop are put back there (before the program sees
+   * the result, and before a call a signal interrupted is restarted), then `onReturn`, if
+   * given, gets the call's result (the return register: -errno on failure). Any call may then
+   * be rewritten, whatever `allowed` says; it costs one stop more. Call it before rewriting. */
+  toExit(onReturn?: (result: bigint) => void): void;
   /** Places `bytes` and a NUL below the stack pointer and the red zone (below anything placed
-   * before at this stop) and points argument `i` at them. Only when `allowed`. */
+   * before at this stop) and points argument `i` at them. Only when `allowed`, or after toExit. */
   setArgToCString(i: number, bytes: Uint8Array): void;
   /** Sets argument `i` to `value`: a path argument pointed into memory the tracee already has
    * (the tail of the path it passed, when the new path is one: no write at all). Only when
-   * `allowed`. */
+   * `allowed`, or after toExit. */
   setArg(i: number, value: bigint): void;
+}
+
+/** What a stop's toExit left for the exit stop. */
+export interface FollowedCall {
+  /** The argument registers rewritten at the stop, with the values the call came with. */
+  restore: Map<RegisterName, bigint>;
+  onReturn: ((result: bigint) => void) | undefined;
 }
 
 const ALIGN = ~15n;
@@ -31,7 +45,10 @@ export class StopRewriter implements StopRewrite {
   count = 0;
   private tracee: Tracee | undefined;
   private nr = -1;
+  private args: ArrayLike<bigint> = [];
   private stackPointer = 0n;
+  /** Set by toExit at this stop. */
+  private followed: FollowedCall | undefined;
   /** Below the red zone at the first placement of the stop, lower after each. */
   private cursor: bigint | undefined;
   private readonly buffer = Buffer.alloc(PLACE_MAX);
@@ -40,16 +57,29 @@ export class StopRewriter implements StopRewrite {
    * back after it (then it cannot be rewritten here). */
   constructor(private readonly io: (tracee: Tracee) => DataIO, private readonly putsBack: (nr: number) => boolean) {}
 
-  bind(tracee: Tracee, nr: number, stackPointer: bigint): void {
+  bind(tracee: Tracee, nr: number, args: ArrayLike<bigint>, stackPointer: bigint): void {
     this.tracee = tracee;
     this.nr = nr;
+    this.args = args;
     this.count = 0;
     this.stackPointer = stackPointer;
     this.cursor = undefined;
+    this.followed = undefined;
   }
 
   get allowed(): boolean {
     return this.tracee !== undefined && !this.putsBack(this.nr);
+  }
+
+  toExit(onReturn?: (result: bigint) => void): void {
+    if (this.tracee === undefined) throw new Error('toExit: no stop is being let through');
+    if (this.count > 0) throw new Error('toExit: call it before rewriting');
+    this.followed = { restore: new Map(), onReturn };
+  }
+
+  /** What toExit asked for at this stop (undefined: the call goes on with no exit stop). */
+  get followedCall(): FollowedCall | undefined {
+    return this.followed;
   }
 
   setArgToCString(i: number, bytes: Uint8Array): void {
@@ -70,11 +100,16 @@ export class StopRewriter implements StopRewrite {
     this.count++;
   }
 
-  /** The stop's tracee, when argument `i` of its call may be rewritten here. */
+  /** The stop's tracee, when argument `i` of its call may be rewritten here (its first value
+   * kept for the exit stop, after toExit). */
   private rewritable(method: string, i: number): Tracee {
     const tracee = this.tracee;
-    if (tracee === undefined || this.putsBack(this.nr)) throw new Error(`${method}: this call must take the full way (its registers are put back after it)`);
+    if (tracee === undefined || (this.followed === undefined && this.putsBack(this.nr))) {
+      throw new Error(`${method}: this call's registers must be put back after it (toExit first, or let it take the full way)`);
+    }
     if (i < 0 || i > 5) throw new RangeError(`argument index ${i} is not 0..5`);
+    const register = arch.SYSCALL_ARG_REGISTERS[i]!;
+    if (this.followed !== undefined && !this.followed.restore.has(register)) this.followed.restore.set(register, BigInt.asUintN(64, BigInt(this.args[i]!)));
     return tracee;
   }
 }

@@ -38,8 +38,10 @@ export interface SyscallTracerOptions {
    * do with, which then goes on at once (counted in `calls`, never reported). A filter can only
    * pick calls by number and register values; this picks them by what their pointers point at
    * (a path no module serves), and saves the handler's work for the common case. It may also
-   * rewrite a path argument before letting the call go (`rewrite`, when `rewrite.allowed`: the
-   * call needs no exit stop under `restoreArguments`), counted in `rewrittenAtStop`.
+   * rewrite a path argument before letting the call go (`rewrite`: at once when
+   * `rewrite.allowed`, the call needing no exit stop under `restoreArguments`; otherwise after
+   * `rewrite.toExit()`, which takes the exit stop here to put the arguments back and hands the
+   * result to the hook), counted in `rewrittenAtStop`.
    */
   letThrough?: (tracee: Tracee, nr: number, args: ArrayLike<bigint>, rewrite: StopRewrite) => boolean;
   /**
@@ -82,6 +84,8 @@ const PC: RegisterName = arch.PC_REGISTER;
 /** The kernel's internal "restart me" results, seen by a tracer at an exit stop (never by the
  * program): ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK. */
 const ERESTARTSYS = -512n;
+/** PendingExit.args of a call followed from its stop: never reported, so never read. */
+const NO_ARGS: readonly bigint[] = [];
 const isRestartCode = (result: bigint): boolean => result <= -512n && result >= -516n && result !== -515n;
 
 export class SyscallTracer {
@@ -289,19 +293,20 @@ export class SyscallTracer {
 
   /** letThrough at the tracer's wait: only for a thread with nothing pending here (a signal
    * to requeue, an exit stop asked for), which resume() would otherwise have to see to. */
-  private passes(tracee: Tracee, nr: number, args: ArrayLike<bigint>, sp: bigint): boolean {
+  private passes(tracee: Tracee, nr: number, args: ArrayLike<bigint>, sp: bigint): boolean | 'to-exit' {
     const thread = this.threads.get(tracee.tid);
     if (thread !== undefined && (thread.pendingSignals.length > 0 || thread.pendingExit !== undefined)) return false;
     if (!this.asksLetThrough(tracee, nr, args, sp)) return false;
     this.counts.stops++;
     this.counts.calls++;
-    return true;
+    return this.stopRewriter.followedCall !== undefined ? 'to-exit' : true;
   }
 
-  /** The letThrough hook's answer for a seccomp stop, with the StopRewrite bound to it. */
+  /** The letThrough hook's answer for a seccomp stop, with the StopRewrite bound to it; a call
+   * the hook followed to its exit (StopRewrite.toExit) leaves what that stop must do. */
   private asksLetThrough(tracee: Tracee, nr: number, args: ArrayLike<bigint>, sp: bigint): boolean {
     const rewrite = this.stopRewriter;
-    rewrite.bind(tracee, nr, sp);
+    rewrite.bind(tracee, nr, args, sp);
     try {
       if (!this.letThrough!(tracee, nr, args, rewrite)) return false;
     } catch (error) {
@@ -310,6 +315,11 @@ export class SyscallTracer {
     }
     this.counts.letThrough++;
     if (rewrite.count > 0) this.counts.rewrittenAtStop++;
+    const followed = rewrite.followedCall;
+    if (followed !== undefined) {
+      // resume() sees it and takes the exit stop (PTRACE_SYSCALL); exitStop() carries it out.
+      this.thread(tracee).pendingExit = { report: false, restore: followed.restore, nr, args: NO_ARGS, madeNr: nr, onReturn: followed.onReturn };
+    }
     return true;
   }
 
@@ -363,6 +373,7 @@ export class SyscallTracer {
     if (pending.skipResult !== undefined) edits.set(RESULT, pending.skipResult);
     edits.apply(tracee);
     pending.scratch?.restore();
+    pending.onReturn?.(result);
     this.resume(tracee);
     return undefined;
   }

@@ -15,6 +15,8 @@ export interface PendingExit {
   args: readonly bigint[];
   /** The number the tracee asked for, before any rewrite (SyscallReturn.restartCall). */
   madeNr: number;
+  /** A call let through at its stop and followed to its exit (StopRewrite.toExit). */
+  onReturn?: (result: bigint) => void;
 }
 
 export class ThreadState {

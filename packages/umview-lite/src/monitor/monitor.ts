@@ -3,7 +3,7 @@
 // claims it by number, the proxy, the longest path prefix); the monitor itself keeps the
 // per-process state (guest cwd, directory fds) that path virtualization needs across fork,
 // exec and exit.
-import { existsSync, readlinkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { ERRNO, SpawnError, isTraceeGone, type SpawnOptions, type Stop } from '@umview/ptrace-core';
 import {
   SyscallFilter, SyscallTracer, type BackendName, type SyscallCall, type SyscallEvent, type SyscallReturn,
@@ -155,9 +155,13 @@ export class Monitor {
           },
           io: (tracee) => this.vm.io(tracee) as TraceeIO,
           execNeedsMonitor: (hostPath) => scriptNeedsMonitor(hostPath, this.translator),
-          hostPath: this.proxy ? undefined : (guestPath) => {
-            const resolution = this.rewriter.resolveAbsolute(guestPath);
-            return resolution.rewrite ? resolution.host : undefined;
+          resolve: this.proxy ? undefined : (guestPath) => {
+            const { guest, host, rewrite } = this.rewriter.resolveAbsolute(guestPath);
+            return rewrite && host !== undefined ? { guest, host } : undefined;
+          },
+          dirOpened: (tracee, guestPath, fd) => {
+            const process = this.processes.find(tracee.pid);
+            process?.followDirFd(fd, guestPath);
           },
         })
         : undefined,
@@ -410,13 +414,7 @@ export class Monitor {
         if ((flags & (O_DIRECTORY | O_PATH)) === 0) break;
         const guestPath = first.guest;
         this.expectReturn(call, (ret) => {
-          if (ret.isError) return;
-          const fd = Number(ret.result);
-          try {
-            process.dirFds.set(fd, { guestPath, hostPath: readHostFdPath(process.pid, fd) });
-          } catch {
-            /* raced with close */
-          }
+          if (!ret.isError) process.followDirFd(Number(ret.result), guestPath);
         });
         break;
       }
@@ -510,10 +508,6 @@ export class Monitor {
     }
     this.log?.process(stop);
   }
-}
-
-function readHostFdPath(pid: number, fd: number): string {
-  return readlinkSync(`/proc/${pid}/fd/${fd}`);
 }
 
 /** Milliseconds, monotonic (process.hrtime: the global `performance` costs ~1 ms of start-up

@@ -85,6 +85,16 @@ export class ProcessState {
     return this.guestCwd ?? this.hostCwd();
   }
 
+  /** A directory opened through a served path (by the full way or at its stop) is fd `fd`:
+   * kept with the host path it really is. */
+  followDirFd(fd: number, guestPath: string): void {
+    try {
+      this.dirFds.set(fd, { guestPath, hostPath: readlinkSync(`/proc/${this.pid}/fd/${fd}`) });
+    } catch {
+      /* raced with a close */
+    }
+  }
+
   /** The guest path of a directory fd opened through a served path, if it still is that one
    * (a virtual fd of a proxy module, or a real fd opened through a remapped path). */
   dirFd(fd: number): DirFd | undefined {
