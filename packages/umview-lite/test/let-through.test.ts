@@ -102,6 +102,24 @@ describe('rewrites at the stop (remap)', () => {
     expect(r.code).toBe(0);
   });
 
+  it.each([
+    ['unreal (its host path is the tail of the guest\'s)', 'unreal'],
+    ['bind (its host path placed below the stack)', 'bind'],
+  ])('a directory opened by an absolute served path (%s) is rewritten at the stop and its fd followed at the exit stop: fchdir gives the guest cwd', async (_, kind) => {
+    const host = tempDir();
+    for (const sub of ['a', 'a/b']) mkdirSync(join(host, sub));
+    const guest = kind === 'unreal' ? `/unreal${host}` : `/srv-${basename(host)}`;
+    const args = kind === 'unreal' ? ['-m', UNREAL] : ['-m', `bind,${host}=${guest}`];
+    const r = await umview([...args, '--stats'], [fixture('open-dir-fchdir'), `${guest}/a`, `${guest}/a/b`]);
+    expect(r.stdout).toBe(`${guest}/a\n${guest}/a/b\n`);
+    expect(r.code).toBe(0);
+    // The two opens: rewritten at the stop, each followed to its exit stop there (the fchdirs
+    // and getcwds take the full way, with no exit stop of their own when nothing was rewritten).
+    expect(Number(/rewritten at the stop\s+(\d+)/.exec(r.stderr)?.[1])).toBeGreaterThanOrEqual(2);
+    const off = await umview([...args, '--no-let-through'], [fixture('open-dir-fchdir'), `${guest}/a`, `${guest}/a/b`]);
+    expect(off.stdout).toBe(r.stdout);
+  });
+
   it('places a host path beyond ASCII as the full way does (UTF-8)', async () => {
     const host = join(tempDir(), 'café');
     mkdirSync(host);
