@@ -1,7 +1,7 @@
 // The monitor's fast way out: path calls no module can serve go on at the seccomp stop itself
 // (sysvm's letThrough). What must hold: every call that may concern a module still reaches it,
 // and --stats says how many went through.
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UNREAL, fixture, tempDir, tokenize, umview } from './helpers.js';
@@ -155,6 +155,31 @@ describe('rewrites at the stop: a host path that is the guest path\'s tail', () 
     // the few reads of a path that crosses a page (where the stack lands differs from run to run).
     const memory = /tracee memory: system calls\s+(\d+)/;
     expect(count(other.stderr, memory) - count(tail.stderr, memory)).toBeGreaterThanOrEqual(names.length - 20);
+  });
+
+  it("'..' below /unreal is the tail too (`ls -la` stats each dir/..): no walk, nothing written, the listing natively's", async () => {
+    const dir = tempDir();
+    const subs = Array.from({ length: 40 }, (_, i) => `d${i}`);
+    for (const sub of subs) mkdirSync(join(dir, sub));
+    // A symlink to a directory, and '..' after it: the kernel takes the target's parent, as
+    // natively (the link points back into the tree).
+    symlinkSync(join(dir, 'd0'), join(dir, 'link'));
+    const paths = subs.map((sub) => `${dir}/${sub}/..`).concat(`${dir}/link/..`, `${dir}/d1/../d2/../..`);
+    const native = await umview(['--stats'], ['stat', '-c', '%i %n', ...paths]);
+    const served = await umview(['-m', UNREAL, '--stats'], ['stat', '-c', '%i %n', ...paths.map((p) => `/unreal${p}`)]);
+    expect(native.code).toBe(0);
+    expect(served.code).toBe(0);
+    expect(served.stdout).toBe(native.stdout.replace(/ \//g, ' /unreal/'));
+    const count = (stderr: string, label: RegExp) => Number(label.exec(stderr)?.[1]);
+    // Each stat rewritten at the stop by pointing into its own string: no write at all (the
+    // walk a '..' takes elsewhere placed its host path below the stack, one write each).
+    expect(count(served.stderr, /rewritten at the stop\s+(\d+)/)).toBeGreaterThanOrEqual(paths.length);
+    // As many tracee-memory calls as the same number of stats without '..' (a walk would write
+    // each host path: 42 more), give or take the reads of a path that crosses a page.
+    const plain = await umview(['-m', UNREAL, '--stats'], ['stat', '-c', '%i', ...paths.map((p) => `/unreal${p.replace(/\/\.\.$/, '/.')}`)]);
+    expect(plain.code).toBe(0);
+    const memory = /tracee memory: system calls\s+(\d+)/;
+    expect(count(served.stderr, memory) - count(plain.stderr, memory)).toBeLessThan(paths.length / 2);
   });
 });
 

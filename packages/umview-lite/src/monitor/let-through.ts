@@ -72,8 +72,8 @@ export interface LetThroughOptions {
   /** Remap mode: where an absolute guest path lands when the kernel must be given its host
    * path instead (undefined when the kernel takes the path as it is), for the calls rewritten
    * at the stop; without it, none is. `guest` is the path in the guest's terms (its '..'
-   * resolved), undefined when it is not known. */
-  resolve?: (guestPath: string) => { guest: string | undefined; host: string } | undefined;
+   * resolved), undefined when it is not known; `needGuest` asks for it (a directory open). */
+  resolve?: (guestPath: string, needGuest: boolean) => { guest: string | undefined; host: string } | undefined;
   /** A directory the tracee opened through a served path (O_DIRECTORY or O_PATH), rewritten at
    * the stop: its new fd, for the monitor to follow as the full way does. */
   dirOpened?: (tracee: Tracee, guestPath: string, fd: number) => void;
@@ -151,14 +151,15 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
         if (scanComponents(bytes, names) !== CLEAN) return false;
       } else if (scanComponents(bytes, names) === NAMES_A_PREFIX) {
         if (rewritable[nr] !== true) return false;
-        const resolution = resolutionAtStop(bytes, resolve!);
+        const flags = flagsArg[nr]!;
+        const opensDirectory = flags >= 0 && (int32(args[flags]!) & (O_DIRECTORY | O_PATH)) !== 0;
+        const resolution = resolutionAtStop(bytes, opensDirectory, resolve!);
         if (resolution === FULL_WAY) return false;
         if (resolution !== undefined) {
           hosts[i] = resolution.host;
           tails[i] = tailAt(bytes, resolution.host);
           toRewrite++;
-          const flags = flagsArg[nr]!;
-          if (flags >= 0 && (int32(args[flags]!) & (O_DIRECTORY | O_PATH)) !== 0) openedDir = resolution.guest;
+          if (opensDirectory) openedDir = resolution.guest;
         }
       }
     }
@@ -194,9 +195,9 @@ const startFd = (dirfdArg: number, args: ArrayLike<bigint>): number => (dirfdArg
 /** Where an absolute path that names a prefix head lands, when the kernel must be given its
  * host path (undefined when it takes the path as it is); FULL_WAY for a byte beyond ASCII (the
  * full way decodes it as UTF-8). */
-function resolutionAtStop(bytes: Buffer, resolve: NonNullable<LetThroughOptions['resolve']>): ReturnType<typeof resolve> | typeof FULL_WAY {
+function resolutionAtStop(bytes: Buffer, needGuest: boolean, resolve: NonNullable<LetThroughOptions['resolve']>): ReturnType<typeof resolve> | typeof FULL_WAY {
   for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return FULL_WAY;
-  return resolve(bytes.toString('latin1'));
+  return resolve(bytes.toString('latin1'), needGuest);
 }
 
 /** Where `tail` starts in the ASCII `path` when it is the end of it, else -1 (a character

@@ -155,8 +155,8 @@ export class Monitor {
           },
           io: (tracee) => this.vm.io(tracee) as TraceeIO,
           execNeedsMonitor: (hostPath) => scriptNeedsMonitor(hostPath, this.translator),
-          resolve: this.proxy ? undefined : (guestPath) => {
-            const { guest, host, rewrite } = this.rewriter.resolveAbsolute(guestPath);
+          resolve: this.proxy ? undefined : (guestPath, needGuest) => {
+            const { guest, host, rewrite } = this.rewriter.resolveAbsolute(guestPath, needGuest);
             return rewrite && host !== undefined ? { guest, host } : undefined;
           },
           dirOpened: (tracee, guestPath, fd) => {

@@ -99,9 +99,13 @@ export class PathRewriter {
   }
 
   /** Where an absolute path lands (resolve() for one; the let-through's rewrites at the stop
-   * use it too, so that both ways give one answer). */
-  resolveAbsolute(path: string): Resolution {
+   * use it too, so that both ways give one answer). Without `needGuest`, the guest path may be
+   * left unknown where the host path needs no walk to find (PathTranslator.rootMappedTail:
+   * `ls -la` stats and reads the xattrs of every `dir/..` through /unreal). */
+  resolveAbsolute(path: string, needGuest = true): Resolution {
     if (path.includes('/..') && this.mentionsPrefix(components(path))) {
+      const tail = needGuest ? undefined : this.translator.rootMappedTail(path);
+      if (tail !== undefined) return { guest: undefined, host: tail, rewrite: true };
       // '..' may cross a served prefix (`/unreal/../unreal/x`, `/tmp/../unreal/x`, a bind
       // root): walk it from the root.
       const root = this.translator.translate('/');

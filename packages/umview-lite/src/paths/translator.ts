@@ -5,7 +5,7 @@
 // repeats until no module claims the result.
 import type { UmviewModule } from '../modules/module.js';
 import type { PathRoute } from '../monitor/routing.js';
-import { below } from './guest-path.js';
+import { below, components } from './guest-path.js';
 
 const MAX_HOPS = 40; // like the kernel's limit on nested symlinks
 const SLASH = 0x2f;
@@ -15,9 +15,16 @@ export class PathTranslator {
   /** @param claims the routing table's path prefixes, longest first (RoutingTable.paths).
    * @param prefixHeads their first components (RoutingTable.prefixHeads). */
   private readonly servesRoot: boolean;
+  /** The heads of the one-component prefixes that the modules map onto the host's root
+   * (unreal's /unreal). */
+  private readonly rootMappedHeads = new Set<string>();
 
   constructor(private readonly claims: readonly PathRoute[], readonly prefixHeads: ReadonlySet<string>) {
     this.servesRoot = prefixHeads.has('');
+    for (const { prefix } of claims) {
+      const head = prefix.replace(/^\/+|\/+$/g, '');
+      if (head !== '' && !head.includes('/') && this.translate(`/${head}`) === '/') this.rootMappedHeads.add(head);
+    }
   }
 
   get isEmpty(): boolean {
@@ -41,6 +48,21 @@ export class PathTranslator {
   /** The host path for an absolute guest path, or undefined when no module serves it. */
   translate(path: string): string | undefined {
     return this.translateWithChain(path, undefined);
+  }
+
+  /** When `path` is a prefix mapped onto the host's root (rootMappedHeads) followed by a rest
+   * that names no prefix, and the modules map it to that rest (/unreal/X is X): the rest, a
+   * host path the kernel may resolve as it is, '..' included. At the prefix's root a '..'
+   * climbs to '/' in both views (the guest's parent of /unreal is '/', the host's parent of '/'
+   * is '/'), and below it each step is the same directory on both sides, so the walk a '..'
+   * otherwise takes (PathRewriter) would give the same path. Undefined otherwise. */
+  rootMappedTail(path: string): string | undefined {
+    if (this.rootMappedHeads.size === 0 || path.charCodeAt(0) !== SLASH) return undefined;
+    const end = path.indexOf('/', 1);
+    if (end < 0 || !this.rootMappedHeads.has(path.slice(1, end))) return undefined;
+    const rest = path.slice(end);
+    for (const c of components(rest)) if (this.prefixHeads.has(c)) return undefined;
+    return this.translate(path) === rest ? rest : undefined;
   }
 
   /** The guest name of a host path, named the way `hint` (a guest path that led there) was:
