@@ -3,10 +3,13 @@
 // directory only the user running it can change (ptrace-core's private-directory rule: what
 // is read back from there runs) and maps or runs that copy. A copy is made again when the file
 // changed since (its size, mtime, or a write through the monitor); the directory goes with the
-// monitor (the user's runtime directory, the temporary one, or ~/.cache/umview-lite). Writes to a MAP_SHARED mapping reach the copy, not the module (nor other mappings
-// made after the file changed): a module's file is not page-cache backed. A served FIFO is
-// opened as a real FIFO made there, one per node.
-import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+// monitor (the user's runtime directory, the temporary one, or ~/.cache/umview-lite). A
+// monitor killed (SIGKILL) cannot remove it: its name carries the monitor's pid, and the next
+// monitor that makes one removes those of the user's whose monitor is gone. Writes to a
+// MAP_SHARED mapping reach the copy, not the module (nor other mappings made after the file
+// changed): a module's file is not page-cache backed. A served FIFO is opened as a real FIFO
+// made there, one per node.
+import { chmodSync, closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makePrivateDirectory, privateDirectoryProblem } from '@umview/ptrace-core/internal';
@@ -132,13 +135,18 @@ export class Materializer {
 }
 
 
+const PREFIX = 'umview-vfs-';
+/** umview-vfs-PID-XXXXXX: the monitor that made it. */
+const NAME = /^umview-vfs-(\d+)-[A-Za-z0-9]{6}$/;
+
 /** The first of: the user's runtime directory, the temporary directory, ~/.cache/umview-lite
  * (made 0700) where a directory of the monitor's own can be made and passes the rule. */
 function makeDirectory(): string {
   const problems: string[] = [];
   for (const base of candidateBases()) {
     try {
-      const dir = mkdtempSync(join(base, 'umview-vfs-')); // mode 0700, ours
+      removeOrphans(base);
+      const dir = mkdtempSync(join(base, `${PREFIX}${process.pid}-`)); // mode 0700, ours
       const problem = privateDirectoryProblem(dir);
       if (problem === undefined) return dir;
       rmSync(dir, { recursive: true, force: true });
@@ -148,6 +156,41 @@ function makeDirectory(): string {
     }
   }
   throw new Error(`no private directory for copies of served files (${problems.join('; ')})`);
+}
+
+/** Removes the directories in `base` that killed monitors of this user left: named as ours
+ * are, a directory (not a link) of this user's with mode 0700, whose monitor's pid is no
+ * longer alive. A pid reused since keeps its directory until a later sweep; nothing of another
+ * user's is touched. Never throws: what stays is left for the next monitor. */
+function removeOrphans(base: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return;
+  }
+  const uid = process.geteuid?.();
+  for (const name of names) {
+    const pid = Number(NAME.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    const dir = join(base, name);
+    try {
+      const st = lstatSync(dir);
+      if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o777) !== 0o700) continue;
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      /* gone meanwhile, or not ours to remove */
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH'; // EPERM: alive, another user's
+  }
 }
 
 function candidateBases(): string[] {
