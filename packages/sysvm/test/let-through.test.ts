@@ -198,6 +198,37 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
     expect(results[1]! >= 0n).toBe(true);
   });
 
+  it("points an open's path into the tracee's own string with no exit stop (allowedInPlace): interrupted and restarted, it is seen again with the pointer as set", () => {
+    const fifo = join(tempDir('sysvm-fifo-'), 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const seen: string[] = [];
+    const inPlace: boolean[] = [];
+    vm = new SyscallTracer({
+      backend,
+      filter: SyscallFilter.of(['openat']),
+      restoreArguments: 'when-restartable',
+      letThrough: (tracee, _nr, args, rewrite) => {
+        const path = new TraceeIO(tracee).readCStringBytes(args[1]!).toString();
+        if (!path.endsWith(fifo)) return true;
+        seen.push(path);
+        if (path.startsWith('/no/such/')) {
+          inPlace.push(rewrite.allowed, rewrite.allowedInPlace);
+          rewrite.setArg(1, args[1]! + BigInt('/no/such'.length)); // the tail: the FIFO's path
+        }
+        return true;
+      },
+    });
+    const out = outputFile();
+    vm.spawn(fixture('fifo-restart'), [`/no/such${fifo}`, fifo], { stdout: { path: out.path } });
+    vm.runSync();
+    expect(out.read()).toBe('opened:1 handled:1 child:0\n');
+    expect(inPlace).toEqual([false, true]);
+    // The restart stopped again with the argument as it was set (the FIFO's own path), and
+    // the handler opened the FIFO for writing in between (O_RDWR).
+    expect(seen).toEqual([`/no/such${fifo}`, fifo, fifo]);
+    expect(vm.stats.exitStops).toBe(0);
+  });
+
   it('refuses a rewrite before toExit, and toExit after a rewrite', () => {
     const errors: string[] = [];
     vm = new SyscallTracer({
@@ -207,7 +238,7 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
       letThrough: (tracee, nr, args, rewrite) => {
         if (new TraceeIO(tracee).readCStringBytes(args[1]!).toString() !== '/no/such/file') return true;
         try {
-          if (nr === OPENAT) rewrite.setArg(1, args[1]!);
+          if (nr === OPENAT) rewrite.setArgToCString(1, Buffer.from('/etc/hostname'));
           else {
             rewrite.setArg(1, args[1]!);
             rewrite.toExit();
@@ -223,7 +254,7 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
     }
     vm.runSync();
     expect(errors.sort()).toEqual([
-      "setArg: this call's registers must be put back after it (toExit first, or let it take the full way)",
+      "setArgToCString: this call's registers must be put back after it (toExit first, or let it take the full way)",
       'toExit: call it before rewriting',
     ]);
   });

@@ -157,6 +157,27 @@ describe('rewrites at the stop: a host path that is the guest path\'s tail', () 
     expect(count(other.stderr, memory) - count(tail.stderr, memory)).toBeGreaterThanOrEqual(names.length - 20);
   });
 
+  it('an open of a file by its served absolute path (a tail naming nothing served) goes on with no exit stop; a bind\'s (a placed path) is followed to its exit', async () => {
+    const dir = tempDir();
+    for (let i = 0; i < 30; i++) writeFileSync(join(dir, `f${i}`), `${i}\n`);
+    const files = (at: string) => Array.from({ length: 30 }, (_, i) => `${at}/f${i}`);
+    const expected = Array.from({ length: 30 }, (_, i) => `${i}\n`).join('');
+    const count = (stderr: string, label: RegExp) => Number(label.exec(stderr)?.[1]);
+    const tail = await umview(['-m', UNREAL, '--stats'], ['cat', ...files(`/unreal${dir}`)]);
+    const guest = `/srv-${basename(dir)}`;
+    const placed = await umview(['-m', `bind,${dir}=${guest}`, '--stats'], ['cat', ...files(guest)]);
+    for (const r of [tail, placed]) {
+      expect(r.stdout).toBe(expected);
+      expect(r.code).toBe(0);
+      expect(count(r.stderr, /rewritten at the stop\s+(\d+)/)).toBeGreaterThanOrEqual(30);
+    }
+    // cat's opens: restarted after a signal, /unreal's would be seen again with the host path,
+    // which names nothing served; a placed path below the stack would be gone, so bind's opens
+    // have their registers put back at an exit stop each.
+    expect(count(tail.stderr, /exit stops\s+(\d+)/)).toBeLessThan(5);
+    expect(count(placed.stderr, /exit stops\s+(\d+)/)).toBeGreaterThanOrEqual(30);
+  });
+
   it("'..' below /unreal is the tail too (`ls -la` stats each dir/..): no walk, nothing written, the listing natively's", async () => {
     const dir = tempDir();
     const subs = Array.from({ length: 40 }, (_, i) => `d${i}`);

@@ -13,7 +13,9 @@
 // registers, after the signal frame has been written over the memory below the stack; those
 // (the open family, which a FIFO or a device makes sleep; the socket calls with an address) and
 // execve (whose failure returns to a program that may try the next directory of its PATH) keep
-// the exit stop and are put back.
+// the exit stop and are put back. Where nothing was placed below the stack (an argument pointed
+// elsewhere in the tracee's own memory: restoresPointerArguments), a restart reads the same
+// bytes again, so only execve keeps it.
 import { syscallNumber } from '@umview/ptrace-core';
 
 /** How a rewritten call's argument registers and scratch memory are put back. */
@@ -25,7 +27,18 @@ const RESTARTABLE = new Set(
     .filter((nr): nr is number => nr !== undefined),
 );
 
+const EXECS = new Set(['execve', 'execveat'].map((name) => syscallNumber(name)).filter((nr): nr is number => nr !== undefined));
+
 /** Whether a rewritten call `nr` is put back at its exit under `policy`. */
 export function restoresArguments(policy: ArgumentRestore, nr: number): boolean {
   return policy === 'always' || RESTARTABLE.has(nr);
+}
+
+/** Whether call `nr` is put back at its exit under `policy` when its arguments were only
+ * pointed elsewhere in the tracee's own memory (nothing placed below the stack): a restart then
+ * reads that memory again, intact, so only execve (and 'always') keep the exit stop. The one
+ * who rewrites must know that the restarted call, seen again at its stop with the arguments as
+ * set, goes where the first one went. */
+export function restoresPointerArguments(policy: ArgumentRestore, nr: number): boolean {
+  return policy === 'always' || EXECS.has(nr);
 }

@@ -12,6 +12,12 @@ export interface StopRewrite {
   /** Whether this call may be rewritten at its stop with no exit stop (false: its registers
    * must be put back after it: call toExit first, or let it take the full way). */
   readonly allowed: boolean;
+  /** Whether setArg may point an argument elsewhere in the tracee's own memory with no exit
+   * stop: where `allowed`, and also for a call a signal may interrupt and the kernel restart
+   * (the open family), since the restart reads that memory again, intact — the hook must then
+   * be sure that the restarted call, seen again at its stop with the argument as set, goes
+   * where the first one went. Never for execve, nor under restoreArguments 'always'. */
+  readonly allowedInPlace: boolean;
   /** Lets the call go on to its exit stop, which the tracer takes in its wait and does not
    * report: the arguments rewritten at this stop are put back there (before the program sees
    * the result, and before a call a signal interrupted is restarted), then `onReturn`, if
@@ -23,7 +29,7 @@ export interface StopRewrite {
   setArgToCString(i: number, bytes: Uint8Array): void;
   /** Sets argument `i` to `value`: a path argument pointed into memory the tracee already has
    * (the tail of the path it passed, when the new path is one: no write at all). Only when
-   * `allowed`, or after toExit. */
+   * `allowedInPlace`, or after toExit. */
   setArg(i: number, value: bigint): void;
 }
 
@@ -54,8 +60,13 @@ export class StopRewriter implements StopRewrite {
   private readonly buffer = Buffer.alloc(PLACE_MAX);
 
   /** @param putsBack the tracer's restoreArguments: whether call `nr` has its arguments put
-   * back after it (then it cannot be rewritten here). */
-  constructor(private readonly io: (tracee: Tracee) => DataIO, private readonly putsBack: (nr: number) => boolean) {}
+   * back after it (then it cannot be rewritten here without toExit); `putsBackPointers`, the
+   * same for arguments pointed into the tracee's own memory. */
+  constructor(
+    private readonly io: (tracee: Tracee) => DataIO,
+    private readonly putsBack: (nr: number) => boolean,
+    private readonly putsBackPointers: (nr: number) => boolean,
+  ) {}
 
   bind(tracee: Tracee, nr: number, args: ArrayLike<bigint>, stackPointer: bigint): void {
     this.tracee = tracee;
@@ -71,6 +82,10 @@ export class StopRewriter implements StopRewrite {
     return this.tracee !== undefined && !this.putsBack(this.nr);
   }
 
+  get allowedInPlace(): boolean {
+    return this.tracee !== undefined && !this.putsBackPointers(this.nr);
+  }
+
   toExit(onReturn?: (result: bigint) => void): void {
     if (this.tracee === undefined) throw new Error('toExit: no stop is being let through');
     if (this.count > 0) throw new Error('toExit: call it before rewriting');
@@ -83,7 +98,7 @@ export class StopRewriter implements StopRewrite {
   }
 
   setArgToCString(i: number, bytes: Uint8Array): void {
-    const tracee = this.rewritable('setArgToCString', i);
+    const tracee = this.rewritable('setArgToCString', i, this.putsBack);
     const length = bytes.length + 1;
     const data = length <= PLACE_MAX ? this.buffer : Buffer.alloc(length);
     data.set(bytes);
@@ -96,15 +111,15 @@ export class StopRewriter implements StopRewrite {
   }
 
   setArg(i: number, value: bigint): void {
-    this.rewritable('setArg', i).pokeUser(arch.userOffset(arch.SYSCALL_ARG_REGISTERS[i]!), value);
+    this.rewritable('setArg', i, this.putsBackPointers).pokeUser(arch.userOffset(arch.SYSCALL_ARG_REGISTERS[i]!), value);
     this.count++;
   }
 
   /** The stop's tracee, when argument `i` of its call may be rewritten here (its first value
    * kept for the exit stop, after toExit). */
-  private rewritable(method: string, i: number): Tracee {
+  private rewritable(method: string, i: number, putsBack: (nr: number) => boolean): Tracee {
     const tracee = this.tracee;
-    if (tracee === undefined || (this.followed === undefined && this.putsBack(this.nr))) {
+    if (tracee === undefined || (this.followed === undefined && putsBack(this.nr))) {
       throw new Error(`${method}: this call's registers must be put back after it (toExit first, or let it take the full way)`);
     }
     if (i < 0 || i > 5) throw new RangeError(`argument index ${i} is not 0..5`);

@@ -10,7 +10,7 @@ import { installFilter } from '../filter/install.js';
 import { SyscallFilter } from '../filter/syscall-filter.js';
 import { injectSyscall, type InjectionContext, type StopPosition } from '../inject/inject.js';
 import type { DataIO, DataIOFactory } from '../io/data-io.js';
-import { restoresArguments, type ArgumentRestore } from './argument-restore.js';
+import { restoresArguments, restoresPointerArguments, type ArgumentRestore } from './argument-restore.js';
 import { usesSeccomp, type BackendName } from './backend.js';
 import type { CallHost } from './call-host.js';
 import type { IdleEvent, InterruptedEvent, ProcessEvent, SyscallEvent } from './events.js';
@@ -54,7 +54,9 @@ export interface SyscallTracerOptions {
    * below the stack, as the seccomp-accelerated PRoot leaves them: half the stops of a
    * path-heavy run, for a program that reads an argument register after an inline `syscall`
    * seeing the rewritten value. An exit stop taken anyway (runToExit, or every call under
-   * 'ptrace-syscall') always puts the registers back.
+   * 'ptrace-syscall') always puts the registers back. A restartable call whose argument a
+   * letThrough hook only points elsewhere in the tracee's own memory (StopRewrite.setArg, where
+   * `allowedInPlace`) is not put back either, but execve: its restart reads that memory again.
    */
   restoreArguments?: ArgumentRestore;
 }
@@ -105,7 +107,7 @@ export class SyscallTracer {
   private readonly ioFactory: DataIOFactory;
   private readonly letThrough: SyscallTracerOptions['letThrough'];
   private readonly argumentRestore: ArgumentRestore;
-  private readonly stopRewriter = new StopRewriter((tracee) => this.io(tracee), (nr) => this.putsBack(nr));
+  private readonly stopRewriter = new StopRewriter((tracee) => this.io(tracee), (nr) => this.putsBack(nr), (nr) => restoresPointerArguments(this.argumentRestore, nr));
   private readonly ios = new Map<number, DataIO>();
   private readonly threads = new Map<number, ThreadState>();
   private readonly deferredStops: Stop[] = [];

@@ -34,8 +34,10 @@
 // may interrupt and the kernel restart), or where the monitor must learn its result (a
 // directory opened through a served path, whose fd it follows, as the full way does), the call
 // is followed to its exit stop (StopRewrite.toExit), taken in the tracer's wait: the registers
-// are put back there and the new fd recorded (`dirOpened`). A path with a byte beyond ASCII
-// (decoded as UTF-8 there) takes the full way.
+// are put back there and the new fd recorded (`dirOpened`) — except an open whose host path is
+// its own tail naming nothing served (StopRewrite.allowedInPlace): restarted, it is seen again
+// with that tail and goes on as it is. A path with a byte beyond ASCII (decoded as UTF-8 there)
+// takes the full way.
 // That is most of an `ls -laR` through /unreal: the full way's objects cost twice the stop, and
 // its 900 directory opens, each followed by the full way to its exit, cost ~80 µs each.
 //
@@ -114,6 +116,16 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
   const hosts: (string | undefined)[] = [];
   /** Where each host path starts in the guest path the tracee passed, when it is its tail; -1. */
   const tails: number[] = [];
+  /** Per path argument of a call whose registers sysvm would put back (a restartable one):
+   * whether its host path is its own tail naming no prefix. Restarted after a signal with the
+   * arguments as set, such a call is seen again at its stop with the host path, which names
+   * nothing served and goes on as it is — where the first one went: it needs no exit stop
+   * (StopRewrite.allowedInPlace). */
+  const restartsInPlace: boolean[] = [];
+  const allRestartInPlace = (count: number): boolean => {
+    for (let i = 0; i < count; i++) if (hosts[i] !== undefined && restartsInPlace[i] !== true) return false;
+    return true;
+  };
   return (tracee, nr, args, rewrite) => {
     const rule = rules[nr];
     if (rule === undefined) return false;
@@ -157,7 +169,9 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
         if (resolution === FULL_WAY) return false;
         if (resolution !== undefined) {
           hosts[i] = resolution.host;
-          tails[i] = tailAt(bytes, resolution.host);
+          const tail = tailAt(bytes, resolution.host);
+          tails[i] = tail;
+          if (!rewrite.allowed) restartsInPlace[i] = tail >= 0 && scanComponents(bytes, names, tail) !== NAMES_A_PREFIX;
           toRewrite++;
           if (opensDirectory) openedDir = resolution.guest;
         }
@@ -169,7 +183,7 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
         rewrite.toExit((result) => {
           if (result >= 0n) dirOpened!(tracee, guestPath, Number(result));
         });
-      } else if (!rewrite.allowed) rewrite.toExit();
+      } else if (!rewrite.allowed && !(rewrite.allowedInPlace && allRestartInPlace(indexes.length))) rewrite.toExit();
       for (let i = 0; i < indexes.length; i++) {
         const host = hosts[i];
         if (host === undefined) continue;
@@ -213,12 +227,12 @@ const CLEAN = 0;
 const NAMES_A_PREFIX = 1;
 const CLIMBS = 2;
 
-/** NAMES_A_PREFIX if one of the path's components (between slashes) is one of `names`, else
- * CLIMBS if one is '..', else CLEAN. */
-export function scanComponents(path: Uint8Array, names: readonly Uint8Array[]): number {
+/** NAMES_A_PREFIX if one of the path's components (between slashes, from byte `from` on) is one
+ * of `names`, else CLIMBS if one is '..', else CLEAN. */
+export function scanComponents(path: Uint8Array, names: readonly Uint8Array[], from = 0): number {
   let result = CLEAN;
-  let start = 0;
-  for (let i = 0; i <= path.length; i++) {
+  let start = from;
+  for (let i = from; i <= path.length; i++) {
     if (i < path.length && path[i] !== SLASH) continue;
     const length = i - start;
     if (length === 2 && path[start] === DOT && path[start + 1] === DOT) result = CLIMBS;
