@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { syscallNumber, type Tracee } from '@umview/ptrace-core';
 import { TraceeIO } from '@umview/ptrace-multi';
-import { SyscallFilter, SyscallTracer } from '@umview/sysvm';
+import { SyscallFilter, SyscallTracer, type StopRewrite } from '@umview/sysvm';
 import { tempDir } from '@umview/test-fixtures';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
 import { backendMissing, fixture, outputFile } from './helpers.js';
@@ -39,6 +39,31 @@ function run(backend: 'seccomp' | 'seccomp-setinfo', file: string, letThrough: (
     if (e.kind === 'syscall') handled.push(e.readString(1));
   });
   return { status, out: out.read(), consulted, handled, calls: vm.stats.calls };
+}
+
+/** Runs `program` with openat stopped under `restoreArguments`, `hook` seeing each call's path
+ * at its stop (the call is let through unless it returns false); what the program printed and
+ * the calls that reached the handler. */
+function runOpenat(
+  backend: 'seccomp' | 'seccomp-setinfo',
+  program: string,
+  programArgs: string[],
+  hook: (path: string, args: ArrayLike<bigint>, rewrite: StopRewrite) => boolean | void,
+  restoreArguments: 'always' | 'when-restartable' = 'when-restartable',
+) {
+  vm = new SyscallTracer({
+    backend,
+    filter: SyscallFilter.of(['openat']),
+    restoreArguments,
+    letThrough: (tracee, _nr, args, rewrite) => hook(new TraceeIO(tracee).readCStringBytes(args[1]!).toString(), args, rewrite) !== false,
+  });
+  const out = outputFile();
+  vm.spawn(fixture(program), programArgs, { stdout: { path: out.path } });
+  const handled: string[] = [];
+  vm.runSync((e) => {
+    if (e.kind === 'syscall') handled.push(e.name);
+  });
+  return { out: out.read(), handled, stats: vm.stats };
 }
 
 describe.each(['seccomp', 'seccomp-setinfo'] as const)('letThrough (%s)', (backend) => {
@@ -127,71 +152,41 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
   it('follows a call whose registers are put back to its exit (toExit): rewritten at the stop, put back at the exit, its result handed over', () => {
     const results: bigint[] = [];
     const allowed: boolean[] = [];
-    vm = new SyscallTracer({
-      backend,
-      filter: SyscallFilter.of(['openat']),
-      restoreArguments: 'when-restartable',
-      letThrough: (tracee, _nr, args, rewrite) => {
-        const path = new TraceeIO(tracee).readCStringBytes(args[1]!).toString();
-        if (path !== '/no/such/file' && path !== '/no/such/other') return true;
-        allowed.push(rewrite.allowed);
-        rewrite.toExit((result) => results.push(result));
-        if (path === '/no/such/file') rewrite.setArgToCString(1, Buffer.from('/etc/hostname'));
-        return true;
-      },
-    });
-    const out = outputFile();
-    vm.spawn(fixture('preserve-args'), ['/no/such/file', 'openat'], { stdout: { path: out.path } });
-    const handled: string[] = [];
-    vm.runSync((e) => {
-      if (e.kind === 'syscall') handled.push(e.name);
+    const r = runOpenat(backend, 'preserve-args', ['/no/such/file', 'openat'], (path, _args, rewrite) => {
+      if (path !== '/no/such/file') return;
+      allowed.push(rewrite.allowed);
+      rewrite.toExit((result) => results.push(result));
+      rewrite.setArgToCString(1, Buffer.from('/etc/hostname'));
     });
     expect(allowed).toEqual([false]); // openat's registers are put back under 'when-restartable'
-    expect(handled).toEqual([]);
-    expect(out.read()).toBe('opened:1 rdi:1 rsi:1 rdx:1\n'); // /etc/hostname opened, rsi put back
+    expect(r.handled).toEqual([]);
+    expect(r.out).toBe('opened:1 rdi:1 rsi:1 rdx:1\n'); // /etc/hostname opened, rsi put back
     expect(results.length).toBe(1);
     expect(results[0]! >= 0n).toBe(true); // the fd
-    expect(vm.stats.rewrittenAtStop).toBe(1);
-    expect(vm.stats.exitStops).toBe(1);
+    expect(r.stats.rewrittenAtStop).toBe(1);
+    expect(r.stats.exitStops).toBe(1);
   });
 
   it('hands a failed call\'s -errno to onReturn (toExit with nothing rewritten)', () => {
     const results: bigint[] = [];
-    vm = new SyscallTracer({
-      backend,
-      filter: SyscallFilter.of(['openat']),
-      letThrough: (tracee, _nr, args, rewrite) => {
-        if (new TraceeIO(tracee).readCStringBytes(args[1]!).toString() === '/no/such/file') rewrite.toExit((result) => results.push(result));
-        return true;
-      },
-    });
-    const out = outputFile();
-    vm.spawn(fixture('preserve-args'), ['/no/such/file', 'openat'], { stdout: { path: out.path } });
-    vm.runSync();
-    expect(out.read()).toBe('opened:0 rdi:1 rsi:1 rdx:1\n');
+    const r = runOpenat(backend, 'preserve-args', ['/no/such/file', 'openat'], (path, _args, rewrite) => {
+      if (path === '/no/such/file') rewrite.toExit((result) => results.push(result));
+    }, 'always');
+    expect(r.out).toBe('opened:0 rdi:1 rsi:1 rdx:1\n');
     expect(results).toEqual([-2n]); // ENOENT
-    expect(vm.stats.rewrittenAtStop).toBe(0);
+    expect(r.stats.rewrittenAtStop).toBe(0);
   });
 
   it('an open a signal interrupts is restarted with the registers the program passed, not the path placed below the stack (the handler\'s frame covers it)', () => {
     const fifo = join(tempDir('sysvm-fifo-'), 'fifo');
     execFileSync('mkfifo', [fifo]);
     const results: bigint[] = [];
-    vm = new SyscallTracer({
-      backend,
-      filter: SyscallFilter.of(['openat']),
-      restoreArguments: 'when-restartable',
-      letThrough: (tracee, _nr, args, rewrite) => {
-        if (new TraceeIO(tracee).readCStringBytes(args[1]!).toString() !== '/no/such/fifo') return true;
-        rewrite.toExit((result) => results.push(result));
-        rewrite.setArgToCString(1, Buffer.from(fifo));
-        return true;
-      },
+    const r = runOpenat(backend, 'fifo-restart', ['/no/such/fifo', fifo], (path, _args, rewrite) => {
+      if (path !== '/no/such/fifo') return;
+      rewrite.toExit((result) => results.push(result));
+      rewrite.setArgToCString(1, Buffer.from(fifo));
     });
-    const out = outputFile();
-    vm.spawn(fixture('fifo-restart'), ['/no/such/fifo', fifo], { stdout: { path: out.path } });
-    vm.runSync();
-    expect(out.read()).toBe('opened:1 handled:1 child:0\n');
+    expect(r.out).toBe('opened:1 handled:1 child:0\n');
     // Interrupted (a restart code, -ERESTARTSYS), then rewritten again at its second stop.
     expect(results.length).toBe(2);
     expect(results[0]! <= -512n && results[0]! >= -516n).toBe(true);
@@ -203,30 +198,20 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
     execFileSync('mkfifo', [fifo]);
     const seen: string[] = [];
     const inPlace: boolean[] = [];
-    vm = new SyscallTracer({
-      backend,
-      filter: SyscallFilter.of(['openat']),
-      restoreArguments: 'when-restartable',
-      letThrough: (tracee, _nr, args, rewrite) => {
-        const path = new TraceeIO(tracee).readCStringBytes(args[1]!).toString();
-        if (!path.endsWith(fifo)) return true;
-        seen.push(path);
-        if (path.startsWith('/no/such/')) {
-          inPlace.push(rewrite.allowed, rewrite.allowedInPlace);
-          rewrite.setArg(1, args[1]! + BigInt('/no/such'.length)); // the tail: the FIFO's path
-        }
-        return true;
-      },
+    const r = runOpenat(backend, 'fifo-restart', [`/no/such${fifo}`, fifo], (path, args, rewrite) => {
+      if (!path.endsWith(fifo)) return;
+      seen.push(path);
+      if (path.startsWith('/no/such/')) {
+        inPlace.push(rewrite.allowed, rewrite.allowedInPlace);
+        rewrite.setArg(1, args[1]! + BigInt('/no/such'.length)); // the tail: the FIFO's path
+      }
     });
-    const out = outputFile();
-    vm.spawn(fixture('fifo-restart'), [`/no/such${fifo}`, fifo], { stdout: { path: out.path } });
-    vm.runSync();
-    expect(out.read()).toBe('opened:1 handled:1 child:0\n');
+    expect(r.out).toBe('opened:1 handled:1 child:0\n');
     expect(inPlace).toEqual([false, true]);
     // The restart stopped again with the argument as it was set (the FIFO's own path), and
     // the handler opened the FIFO for writing in between (O_RDWR).
     expect(seen).toEqual([`/no/such${fifo}`, fifo, fifo]);
-    expect(vm.stats.exitStops).toBe(0);
+    expect(r.stats.exitStops).toBe(0);
   });
 
   it('refuses a rewrite before toExit, and toExit after a rewrite', () => {

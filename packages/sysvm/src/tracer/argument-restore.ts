@@ -21,13 +21,12 @@ import { syscallNumber } from '@umview/ptrace-core';
 /** How a rewritten call's argument registers and scratch memory are put back. */
 export type ArgumentRestore = 'always' | 'when-restartable';
 
-const RESTARTABLE = new Set(
-  ['open', 'creat', 'openat', 'openat2', 'connect', 'sendto', 'sendmsg', 'execve', 'execveat']
-    .map((name) => syscallNumber(name))
-    .filter((nr): nr is number => nr !== undefined),
-);
+/** The numbers of the syscalls named, on this architecture. */
+const numbers = (names: readonly string[]): ReadonlySet<number> =>
+  new Set(names.map((name) => syscallNumber(name)).filter((nr): nr is number => nr !== undefined));
 
-const EXECS = new Set(['execve', 'execveat'].map((name) => syscallNumber(name)).filter((nr): nr is number => nr !== undefined));
+const RESTARTABLE = numbers(['open', 'creat', 'openat', 'openat2', 'connect', 'sendto', 'sendmsg', 'execve', 'execveat']);
+const EXECS = numbers(['execve', 'execveat']);
 
 /** Whether a rewritten call `nr` is put back at its exit under `policy`. */
 export function restoresArguments(policy: ArgumentRestore, nr: number): boolean {

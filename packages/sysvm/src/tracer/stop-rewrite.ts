@@ -124,7 +124,7 @@ export class StopRewriter implements StopRewrite {
     }
     if (i < 0 || i > 5) throw new RangeError(`argument index ${i} is not 0..5`);
     const register = arch.SYSCALL_ARG_REGISTERS[i]!;
-    if (this.followed !== undefined && !this.followed.restore.has(register)) this.followed.restore.set(register, BigInt.asUintN(64, BigInt(this.args[i]!)));
+    if (this.followed !== undefined && !this.followed.restore.has(register)) this.followed.restore.set(register, this.args[i]!);
     return tracee;
   }
 }

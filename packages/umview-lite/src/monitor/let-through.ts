@@ -116,16 +116,6 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
   const hosts: (string | undefined)[] = [];
   /** Where each host path starts in the guest path the tracee passed, when it is its tail; -1. */
   const tails: number[] = [];
-  /** Per path argument of a call whose registers sysvm would put back (a restartable one):
-   * whether its host path is its own tail naming no prefix. Restarted after a signal with the
-   * arguments as set, such a call is seen again at its stop with the host path, which names
-   * nothing served and goes on as it is — where the first one went: it needs no exit stop
-   * (StopRewrite.allowedInPlace). */
-  const restartsInPlace: boolean[] = [];
-  const allRestartInPlace = (count: number): boolean => {
-    for (let i = 0; i < count; i++) if (hosts[i] !== undefined && restartsInPlace[i] !== true) return false;
-    return true;
-  };
   return (tracee, nr, args, rewrite) => {
     const rule = rules[nr];
     if (rule === undefined) return false;
@@ -133,6 +123,14 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
     let toRewrite = 0;
     /** The guest path of a served directory this call opens, to follow to its fd. */
     let openedDir: string | undefined;
+    /** Whether sysvm puts this call's registers back after it (a restartable call), asked at its
+     * first rewrite. */
+    let putsBack: boolean | undefined;
+    /** Whether every host path of such a call is its own tail naming nothing served: restarted
+     * after a signal with the arguments as set, it is seen again at its stop with the host path,
+     * which goes on as it is — where the first one went, with no exit stop
+     * (StopRewrite.allowedInPlace). */
+    let restartsInPlace = true;
     for (let i = 0; i < indexes.length; i++) {
       hosts[i] = undefined; // a call that went the full way may have left one
       const pointer = args[indexes[i]!]!;
@@ -171,7 +169,8 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
           hosts[i] = resolution.host;
           const tail = tailAt(bytes, resolution.host);
           tails[i] = tail;
-          if (!rewrite.allowed) restartsInPlace[i] = tail >= 0 && scanComponents(bytes, names, tail) !== NAMES_A_PREFIX;
+          putsBack ??= !rewrite.allowed;
+          if (putsBack && restartsInPlace) restartsInPlace = tail >= 0 && scanComponents(bytes, names, tail) !== NAMES_A_PREFIX;
           toRewrite++;
           if (opensDirectory) openedDir = resolution.guest;
         }
@@ -183,7 +182,7 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
         rewrite.toExit((result) => {
           if (result >= 0n) dirOpened!(tracee, guestPath, Number(result));
         });
-      } else if (!rewrite.allowed && !(rewrite.allowedInPlace && allRestartInPlace(indexes.length))) rewrite.toExit();
+      } else if (putsBack === true && !(restartsInPlace && rewrite.allowedInPlace)) rewrite.toExit();
       for (let i = 0; i < indexes.length; i++) {
         const host = hosts[i];
         if (host === undefined) continue;

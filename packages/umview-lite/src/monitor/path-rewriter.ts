@@ -78,7 +78,7 @@ export class PathRewriter {
       return resolution;
     }
     const parts = components(path);
-    const heads = this.mentionsPrefix(parts);
+    const heads = this.translator.namesPrefix(parts);
     const start = this.servedStart(dirfd, process);
     if (!start) {
       if (!heads) return forExec ? this.execFromHost(path, dirfd, process) : NONE;
@@ -103,7 +103,7 @@ export class PathRewriter {
    * left unknown where the host path needs no walk to find (PathTranslator.rootMappedTail:
    * `ls -la` stats and reads the xattrs of every `dir/..` through /unreal). */
   resolveAbsolute(path: string, needGuest = true): Resolution {
-    if (path.includes('/..') && this.mentionsPrefix(components(path))) {
+    if (path.includes('/..') && this.translator.namesPrefix(components(path))) {
       const tail = needGuest ? undefined : this.translator.rootMappedTail(path);
       if (tail !== undefined) return { guest: undefined, host: tail, rewrite: true };
       // '..' may cross a served prefix (`/unreal/../unreal/x`, `/tmp/../unreal/x`, a bind
@@ -114,11 +114,6 @@ export class PathRewriter {
     }
     const host = this.translator.translate(path);
     return { guest: path, host, rewrite: host !== undefined };
-  }
-
-  private mentionsPrefix(parts: readonly string[]): boolean {
-    const heads = this.translator.prefixHeads;
-    return parts.some((c) => heads.has(c));
   }
 
   /** The guest and host paths of a served start directory (the cwd or a dirfd), if it is one. */

@@ -61,8 +61,13 @@ export class PathTranslator {
     const end = path.indexOf('/', 1);
     if (end < 0 || !this.rootMappedHeads.has(path.slice(1, end))) return undefined;
     const rest = path.slice(end);
-    for (const c of components(rest)) if (this.prefixHeads.has(c)) return undefined;
+    if (this.namesPrefix(components(rest))) return undefined;
     return this.translate(path) === rest ? rest : undefined;
+  }
+
+  /** Whether one of these path components is the first component of a served prefix. */
+  namesPrefix(parts: readonly string[]): boolean {
+    return parts.some((c) => this.prefixHeads.has(c));
   }
 
   /** The guest name of a host path, named the way `hint` (a guest path that led there) was:
