@@ -9,7 +9,7 @@ import { TraceeIO } from '@umview/ptrace-multi';
 import { SyscallFilter, SyscallTracer, type StopRewrite } from '@umview/sysvm';
 import { tempDir } from '@umview/test-fixtures';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
-import { backendMissing, fixture, outputFile } from './helpers.js';
+import { backendMissing, fixture, freezableCgroup, mappedFifo, outputFile } from './helpers.js';
 
 let vm: SyscallTracer | undefined;
 afterEach(() => {
@@ -49,7 +49,7 @@ function runOpenat(
   program: string,
   programArgs: string[],
   hook: (path: string, args: ArrayLike<bigint>, rewrite: StopRewrite) => boolean | void,
-  restoreArguments: 'always' | 'when-restartable' = 'when-restartable',
+  restoreArguments: 'always' | 'when-restarted' = 'when-restarted',
 ) {
   vm = new SyscallTracer({
     backend,
@@ -91,7 +91,7 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
 
   /** preserve-args makes one raw `call` on /no/such/file; the hook rewrites it to /etc/hostname
    * at the stop when it may, the handler otherwise. */
-  function rewriteRun(call: 'openat' | 'newfstatat', restoreArguments: 'always' | 'when-restartable') {
+  function rewriteRun(call: 'openat' | 'newfstatat', restoreArguments: 'always' | 'when-restarted') {
     const allowed: boolean[] = [];
     vm = new SyscallTracer({
       backend,
@@ -116,8 +116,8 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
     return { out: out.read(), allowed, handled, stats: vm.stats };
   }
 
-  it("rewrites a stat call at its stop under 'when-restartable': no SyscallCall, no exit stop", () => {
-    const r = rewriteRun('newfstatat', 'when-restartable');
+  it("rewrites a stat call at its stop under 'when-restarted': no SyscallCall, no exit stop", () => {
+    const r = rewriteRun('newfstatat', 'when-restarted');
     expect(r.allowed).toEqual([true]);
     expect(r.handled).toEqual([]);
     expect(r.out).toBe('stated:1 rdi:1 rsi:0 rdx:1\n'); // the register left rewritten, as PRoot leaves it
@@ -129,7 +129,7 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
     vm = new SyscallTracer({
       backend,
       filter: SyscallFilter.of(['newfstatat']),
-      restoreArguments: 'when-restartable',
+      restoreArguments: 'when-restarted',
       letThrough: (tracee, _nr, args, rewrite) => {
         const path = new TraceeIO(tracee).readCStringBytes(args[1]!).toString();
         if (path !== '/no/such/etc/hostname') return true;
@@ -149,6 +149,15 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
     expect(vm.stats.exitStops).toBe(0);
   });
 
+  it("rewrites an open at its stop under 'when-restarted': no exit stop, the register left as PRoot leaves it", () => {
+    const r = rewriteRun('openat', 'when-restarted');
+    expect(r.allowed).toEqual([true]);
+    expect(r.handled).toEqual([]);
+    expect(r.out).toBe('opened:1 rdi:1 rsi:0 rdx:1\n');
+    expect(r.stats.exitStops).toBe(0);
+    expect(r.stats.putBackAtRestart).toBe(0);
+  });
+
   it('follows a call whose registers are put back to its exit (toExit): rewritten at the stop, put back at the exit, its result handed over', () => {
     const results: bigint[] = [];
     const allowed: boolean[] = [];
@@ -157,8 +166,8 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
       allowed.push(rewrite.allowed);
       rewrite.toExit((result) => results.push(result));
       rewrite.setArgToCString(1, Buffer.from('/etc/hostname'));
-    });
-    expect(allowed).toEqual([false]); // openat's registers are put back under 'when-restartable'
+    }, 'always');
+    expect(allowed).toEqual([false]); // registers are put back at an exit stop under 'always'
     expect(r.handled).toEqual([]);
     expect(r.out).toBe('opened:1 rdi:1 rsi:1 rdx:1\n'); // /etc/hostname opened, rsi put back
     expect(results.length).toBe(1);
@@ -193,51 +202,74 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
     expect(results[1]! >= 0n).toBe(true);
   });
 
-  it("points an open's path into the tracee's own string with no exit stop (allowedInPlace): interrupted and restarted, it is seen again with the pointer as set", () => {
-    const fifo = join(tempDir('sysvm-fifo-'), 'fifo');
-    execFileSync('mkfifo', [fifo]);
+  it.each(['placed below the stack', "pointed into the tracee's own string"] as const)('an open rewritten at its stop with no exit stop (%s), interrupted by a signal, is put back at the signal\'s stop: its restart is seen as the program made it', (how) => {
+    const fifo = mappedFifo();
     const seen: string[] = [];
-    const inPlace: boolean[] = [];
-    const r = runOpenat(backend, 'fifo-restart', [`/no/such${fifo}`, fifo], (path, args, rewrite) => {
-      if (!path.endsWith(fifo)) return;
+    // The program opens the FIFO's guest name; its host name is the guest name's tail under
+    // "/no/such" (pointed into), or the guest name mapped (placed).
+    const programPath = how === 'placed below the stack' ? fifo.guest : `/no/such${fifo.toHost(fifo.guest)}`;
+    const r = runOpenat(backend, 'fifo-restart', [programPath, fifo.guest], (path, args, rewrite) => {
       seen.push(path);
-      if (path.startsWith('/no/such/')) {
-        inPlace.push(rewrite.allowed, rewrite.allowedInPlace);
-        rewrite.setArg(1, args[1]! + BigInt('/no/such'.length)); // the tail: the FIFO's path
+      if (path.startsWith('/no/such/')) rewrite.setArg(1, args[1]! + BigInt('/no/such'.length));
+      else {
+        const host = fifo.toHost(path);
+        if (host !== undefined) rewrite.setArgToCString(1, Buffer.from(host));
       }
     });
+    // The handler filled the stack with junk, then opened the FIFO for writing (O_RDWR).
     expect(r.out).toBe('opened:1 handled:1 child:0\n');
-    expect(inPlace).toEqual([false, true]);
-    // The restart stopped again with the argument as it was set (the FIFO's own path), and
-    // the handler opened the FIFO for writing in between (O_RDWR).
-    expect(seen).toEqual([`/no/such${fifo}`, fifo, fifo]);
+    // The call and its restart (and, when it is the guest name, the handler's open).
+    expect(seen.filter((path) => path === programPath).length).toBe(how === 'placed below the stack' ? 3 : 2);
+    expect(r.stats.putBackAtRestart).toBe(1);
     expect(r.stats.exitStops).toBe(0);
+  });
+
+  it('an open rewritten at its stop with no exit stop, interrupted with no stop (a cgroup freeze), is put back at its restart\'s stop', (ctx) => {
+    const cgroup = freezableCgroup();
+    if ('missing' in cgroup) return ctx.skip(cgroup.missing);
+    try {
+      const fifo = mappedFifo();
+      const seen: string[] = [];
+      const r = runOpenat(backend, 'freeze-restart', [fifo.guest, fifo.guest, cgroup.dir], (path, _args, rewrite) => {
+        seen.push(path);
+        const host = fifo.toHost(path);
+        if (host !== undefined) rewrite.setArgToCString(1, Buffer.from(host));
+      });
+      expect(r.out).toBe('opened:1 child:0\n');
+      expect(seen.filter((path) => path === fifo.guest).length).toBe(3); // the call, its restart, the writer
+      expect(r.stats.putBackAtRestart).toBe(1);
+      expect(r.stats.exitStops).toBe(0);
+    } finally {
+      cgroup.remove();
+    }
   });
 
   it('refuses a rewrite before toExit, and toExit after a rewrite', () => {
     const errors: string[] = [];
-    vm = new SyscallTracer({
-      backend,
-      filter: SyscallFilter.of(['openat', 'newfstatat']),
-      restoreArguments: 'when-restartable',
-      letThrough: (tracee, nr, args, rewrite) => {
-        if (new TraceeIO(tracee).readCStringBytes(args[1]!).toString() !== '/no/such/file') return true;
-        try {
-          if (nr === OPENAT) rewrite.setArgToCString(1, Buffer.from('/etc/hostname'));
-          else {
-            rewrite.setArg(1, args[1]!);
-            rewrite.toExit();
+    // An open under 'always' (put back at its exit), a stat under 'when-restarted'.
+    for (const [call, restoreArguments] of [['openat', 'always'], ['newfstatat', 'when-restarted']] as const) {
+      vm = new SyscallTracer({
+        backend,
+        filter: SyscallFilter.of([call]),
+        restoreArguments,
+        letThrough: (tracee, nr, args, rewrite) => {
+          if (new TraceeIO(tracee).readCStringBytes(args[1]!).toString() !== '/no/such/file') return true;
+          try {
+            if (nr === OPENAT) rewrite.setArgToCString(1, Buffer.from('/etc/hostname'));
+            else {
+              rewrite.setArg(1, args[1]!);
+              rewrite.toExit();
+            }
+          } catch (error) {
+            errors.push((error as Error).message);
           }
-        } catch (error) {
-          errors.push((error as Error).message);
-        }
-        return true;
-      },
-    });
-    for (const call of ['openat', 'newfstatat']) {
+          return true;
+        },
+      });
       vm.spawn(fixture('preserve-args'), ['/no/such/file', call], { stdout: 'ignore' });
+      vm.runSync();
+      vm.close();
     }
-    vm.runSync();
     expect(errors.sort()).toEqual([
       "setArgToCString: this call's registers must be put back after it (toExit first, or let it take the full way)",
       'toExit: call it before rewriting',
@@ -245,7 +277,7 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
   });
 
   it.each([
-    ['openat', 'when-restartable'],
+    ['openat', 'always'],
     ['newfstatat', 'always'],
   ] as const)('refuses %s under %s (its registers are put back): the full way rewrites it', (call, policy) => {
     const r = rewriteRun(call, policy);

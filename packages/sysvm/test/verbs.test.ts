@@ -7,7 +7,7 @@ import { ERRNO, syscallNumber } from '@umview/ptrace-core';
 import { BACKENDS, SyscallFilter, SyscallTracer, type ArgumentRestore, type BackendName, type SyscallCall, type SyscallEvent, type SysvmStats } from '@umview/sysvm';
 import { missing } from '@umview/test-fixtures/machine';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
-import { backendMissing, fixture, outputFile } from './helpers.js';
+import { backendMissing, fixture, freezableCgroup, mappedFifo, outputFile } from './helpers.js';
 
 let vm: SyscallTracer | undefined;
 afterEach(() => {
@@ -107,16 +107,60 @@ describe.each(BACKENDS)('backend %s', (backend) => {
       if (backend !== 'ptrace-syscall') expect(vm.stats.exitStops).toBeGreaterThanOrEqual(1);
     });
 
-    // openat can sleep (a FIFO) and be restarted by the kernel after a signal, with the same
-    // registers: it is put back under either policy. A stat call goes on with no exit stop,
-    // except under 'ptrace-syscall', whose exit stop comes anyway and puts it back.
-    const restartable = call === 'openat';
-    it(`'when-restartable': ${restartable ? 'put back too' : 'no exit stop, the rewritten register left as PRoot leaves it'}`, () => {
-      const { vm, out } = start(backend, fixture('preserve-args'), ['/no/such/file', call], undefined, 'when-restartable');
+    // Neither has an exit stop of its own under 'when-restarted' (an open is put back only if a
+    // signal interrupts it and the kernel restarts it: below), except under 'ptrace-syscall',
+    // whose exit stop comes anyway and puts it back.
+    it("'when-restarted': no exit stop, the rewritten register left as PRoot leaves it", () => {
+      const { vm, out } = start(backend, fixture('preserve-args'), ['/no/such/file', call], undefined, 'when-restarted');
       vm.runSync(rewrite);
-      const putBack = restartable || backend === 'ptrace-syscall';
+      const putBack = backend === 'ptrace-syscall';
       expect(out.read()).toBe(`${done}:1 rdi:1 rsi:${putBack ? 1 : 0} rdx:1\n`);
-      if (backend !== 'ptrace-syscall') expect(vm.stats.exitStops).toBe(restartable ? 1 : 0);
+      if (backend !== 'ptrace-syscall') expect(vm.stats.exitStops).toBe(0);
+    });
+  });
+
+  describe("restoreArguments 'when-restarted', for an open a handler rewrites (its path placed below the stack)", () => {
+    /** Runs `program` with every openat of the FIFO's guest name mapped to its host name by the
+     * handler; what it printed, the paths the handler saw and the stats. */
+    function runMapped(program: string, args: (fifo: ReturnType<typeof mappedFifo>) => string[]) {
+      const fifo = mappedFifo();
+      const { vm, out } = start(backend, fixture(program), args(fifo), SyscallFilter.of(['openat']), 'when-restarted');
+      const seen: string[] = [];
+      vm.runSync((e) => {
+        if (e.kind !== 'syscall' || e.nr !== nr('openat')) return; // every call stops under 'ptrace-syscall'
+        const path = e.readString(1);
+        seen.push(path);
+        const host = fifo.toHost(path);
+        if (host !== undefined) e.setArg(1, e.placeString(host));
+      });
+      return { out: out.read(), seen: seen.filter((path) => path === fifo.guest).length, stats: vm.stats };
+    }
+
+    it("interrupted by a signal: put back at the signal's stop, its restart seen as the program made it", () => {
+      const r = runMapped('fifo-restart', (fifo) => [fifo.guest, fifo.guest]);
+      // The handler filled the stack with junk, then opened the FIFO for writing (O_RDWR).
+      expect(r.out).toBe('opened:1 handled:1 child:0\n');
+      expect(r.seen).toBe(3); // the call, the handler's open, the restart
+      if (backend !== 'ptrace-syscall') {
+        expect(r.stats.putBackAtRestart).toBe(1);
+        expect(r.stats.exitStops).toBe(0);
+      }
+    });
+
+    it('interrupted with no stop (a cgroup freeze): put back at its restart\'s stop', (ctx) => {
+      const cgroup = freezableCgroup();
+      if ('missing' in cgroup) return ctx.skip(cgroup.missing);
+      try {
+        const r = runMapped('freeze-restart', (fifo) => [fifo.guest, fifo.guest, cgroup.dir]);
+        expect(r.out).toBe('opened:1 child:0\n');
+        expect(r.seen).toBe(3); // the call, its restart, the writer
+        if (backend !== 'ptrace-syscall') {
+          expect(r.stats.putBackAtRestart).toBe(1);
+          expect(r.stats.exitStops).toBe(0);
+        }
+      } finally {
+        cgroup.remove();
+      }
     });
   });
 

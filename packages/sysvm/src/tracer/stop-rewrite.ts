@@ -1,8 +1,9 @@
 // Rewriting a call at its seccomp stop, for a letThrough hook: a path argument replaced by
 // bytes placed below the stack, or pointed elsewhere in the tracee's memory, and the call let go
 // at once, with no SyscallCall. With no exit stop where the tracer's restoreArguments lets the
-// call go without putting its registers back (argument-restore.ts); elsewhere, with an exit stop
-// taken in the tracer's wait (toExit), where the registers are put back, as the full way would.
+// call go without putting its registers back at one (argument-restore.ts: a restartable call is
+// put back only if it is restarted, restart-guard.ts); elsewhere, with an exit stop taken in the
+// tracer's wait (toExit), where the registers are put back, as the full way would.
 import { arch, type RegisterName, type Tracee } from '@umview/ptrace-core';
 import type { DataIO } from '../io/data-io.js';
 
@@ -10,14 +11,11 @@ import type { DataIO } from '../io/data-io.js';
  * then let it through (return true). */
 export interface StopRewrite {
   /** Whether this call may be rewritten at its stop with no exit stop (false: its registers
-   * must be put back after it: call toExit first, or let it take the full way). */
+   * must be put back after it: call toExit first, or let it take the full way). Under
+   * restoreArguments 'when-restarted', every call but execve; a call a signal may interrupt
+   * and the kernel restart (the open family) is put back if it is, and then seen again at its
+   * stop as the program made it. */
   readonly allowed: boolean;
-  /** Whether setArg may point an argument elsewhere in the tracee's own memory with no exit
-   * stop: where `allowed`, and also for a call a signal may interrupt and the kernel restart
-   * (the open family), since the restart reads that memory again, intact — the hook must then
-   * be sure that the restarted call, seen again at its stop with the argument as set, goes
-   * where the first one went. Never for execve, nor under restoreArguments 'always'. */
-  readonly allowedInPlace: boolean;
   /** Lets the call go on to its exit stop, which the tracer takes in its wait and does not
    * report: the arguments rewritten at this stop are put back there (before the program sees
    * the result, and before a call a signal interrupted is restarted), then `onReturn`, if
@@ -29,7 +27,7 @@ export interface StopRewrite {
   setArgToCString(i: number, bytes: Uint8Array): void;
   /** Sets argument `i` to `value`: a path argument pointed into memory the tracee already has
    * (the tail of the path it passed, when the new path is one: no write at all). Only when
-   * `allowedInPlace`, or after toExit. */
+   * `allowed`, or after toExit. */
   setArg(i: number, value: bigint): void;
 }
 
@@ -49,6 +47,8 @@ const PLACE_MAX = 4097; // PATH_MAX and its NUL: larger strings get a buffer of 
 export class StopRewriter implements StopRewrite {
   /** Arguments rewritten at the current stop. */
   count = 0;
+  /** The call's arguments as rewritten at this stop (valid where `count` > 0). */
+  readonly letGo = new BigUint64Array(6);
   private tracee: Tracee | undefined;
   private nr = -1;
   private args: ArrayLike<bigint> = [];
@@ -60,12 +60,10 @@ export class StopRewriter implements StopRewrite {
   private readonly buffer = Buffer.alloc(PLACE_MAX);
 
   /** @param putsBack the tracer's restoreArguments: whether call `nr` has its arguments put
-   * back after it (then it cannot be rewritten here without toExit); `putsBackPointers`, the
-   * same for arguments pointed into the tracee's own memory. */
+   * back at an exit stop (then it cannot be rewritten here without toExit). */
   constructor(
     private readonly io: (tracee: Tracee) => DataIO,
     private readonly putsBack: (nr: number) => boolean,
-    private readonly putsBackPointers: (nr: number) => boolean,
   ) {}
 
   bind(tracee: Tracee, nr: number, args: ArrayLike<bigint>, stackPointer: bigint): void {
@@ -82,10 +80,6 @@ export class StopRewriter implements StopRewrite {
     return this.tracee !== undefined && !this.putsBack(this.nr);
   }
 
-  get allowedInPlace(): boolean {
-    return this.tracee !== undefined && !this.putsBackPointers(this.nr);
-  }
-
   toExit(onReturn?: (result: bigint) => void): void {
     if (this.tracee === undefined) throw new Error('toExit: no stop is being let through');
     if (this.count > 0) throw new Error('toExit: call it before rewriting');
@@ -98,7 +92,7 @@ export class StopRewriter implements StopRewrite {
   }
 
   setArgToCString(i: number, bytes: Uint8Array): void {
-    const tracee = this.rewritable('setArgToCString', i, this.putsBack);
+    const tracee = this.rewritable('setArgToCString', i);
     const length = bytes.length + 1;
     const data = length <= PLACE_MAX ? this.buffer : Buffer.alloc(length);
     data.set(bytes);
@@ -106,20 +100,25 @@ export class StopRewriter implements StopRewrite {
     const at = ((this.cursor ?? this.stackPointer - RED_ZONE) - BigInt(length)) & ALIGN;
     this.cursor = at;
     this.io(tracee).write(at, data.subarray(0, length));
-    tracee.pokeUser(arch.userOffset(arch.SYSCALL_ARG_REGISTERS[i]!), at);
-    this.count++;
+    this.set(tracee, i, at);
   }
 
   setArg(i: number, value: bigint): void {
-    this.rewritable('setArg', i, this.putsBackPointers).pokeUser(arch.userOffset(arch.SYSCALL_ARG_REGISTERS[i]!), value);
+    this.set(this.rewritable('setArg', i), i, value);
+  }
+
+  private set(tracee: Tracee, i: number, value: bigint): void {
+    if (this.count === 0) for (let k = 0; k < 6; k++) this.letGo[k] = this.args[k]!;
+    this.letGo[i] = value;
+    tracee.pokeUser(arch.userOffset(arch.SYSCALL_ARG_REGISTERS[i]!), value);
     this.count++;
   }
 
   /** The stop's tracee, when argument `i` of its call may be rewritten here (its first value
    * kept for the exit stop, after toExit). */
-  private rewritable(method: string, i: number, putsBack: (nr: number) => boolean): Tracee {
+  private rewritable(method: string, i: number): Tracee {
     const tracee = this.tracee;
-    if (tracee === undefined || (this.followed === undefined && putsBack(this.nr))) {
+    if (tracee === undefined || (this.followed === undefined && this.putsBack(this.nr))) {
       throw new Error(`${method}: this call's registers must be put back after it (toExit first, or let it take the full way)`);
     }
     if (i < 0 || i > 5) throw new RangeError(`argument index ${i} is not 0..5`);

@@ -51,8 +51,8 @@ export class SyscallCall extends SyscallArgs {
     readonly phase: 'entry' | 'seccomp',
     readonly nr: number,
     readonly args: readonly bigint[],
-    /** Stack pointer at the stop, for scratch memory. */
-    private readonly sp: bigint,
+    /** @internal Stack pointer at the stop, for scratch memory. */
+    readonly stackPointer: bigint,
   ) {
     super(args);
     this.name = syscallName(nr);
@@ -124,7 +124,7 @@ export class SyscallCall extends SyscallArgs {
   }
 
   private scratchMemory(): Scratch {
-    return this.scratchArea ??= new Scratch(this.io, this.sp, this.host.restoresArguments(this.nr));
+    return this.scratchArea ??= new Scratch(this.io, this.stackPointer, this.host.restoresArguments(this.nr));
   }
 
   /** Runs a syscall of the monitor's choosing in the tracee now, before this call, and

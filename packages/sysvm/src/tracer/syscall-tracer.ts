@@ -10,7 +10,8 @@ import { installFilter } from '../filter/install.js';
 import { SyscallFilter } from '../filter/syscall-filter.js';
 import { injectSyscall, type InjectionContext, type StopPosition } from '../inject/inject.js';
 import type { DataIO, DataIOFactory } from '../io/data-io.js';
-import { restoresArguments, restoresPointerArguments, type ArgumentRestore } from './argument-restore.js';
+import { restoresAtExit, restoresAtRestart, type ArgumentRestore } from './argument-restore.js';
+import { RestartGuard, isRestartCode } from './restart-guard.js';
 import { usesSeccomp, type BackendName } from './backend.js';
 import type { CallHost } from './call-host.js';
 import type { IdleEvent, InterruptedEvent, ProcessEvent, SyscallEvent } from './events.js';
@@ -39,7 +40,8 @@ export interface SyscallTracerOptions {
    * pick calls by number and register values; this picks them by what their pointers point at
    * (a path no module serves), and saves the handler's work for the common case. It may also
    * rewrite a path argument before letting the call go (`rewrite`: at once when
-   * `rewrite.allowed`, the call needing no exit stop under `restoreArguments`; otherwise after
+   * `rewrite.allowed`, the call needing no exit stop under `restoreArguments`, or being put
+   * back only if the kernel restarts it; otherwise after
    * `rewrite.toExit()`, which takes the exit stop here to put the arguments back and hands the
    * result to the hook), counted in `rewrittenAtStop`.
    */
@@ -48,15 +50,16 @@ export interface SyscallTracerOptions {
    * Whether a rewritten call (setArg, placeString, placeBytes) has its argument registers and
    * the memory below the stack put back after it runs, at an exit stop of its own. 'always'
    * (the default) keeps the syscall ABI's promise that argument registers survive a syscall.
-   * 'when-restartable' does so only for the calls that a signal can interrupt and the kernel
-   * restart with the same registers (the open family, connect, sendto, sendmsg) and for execve;
-   * the others go on with no exit stop, their rewritten registers left pointing at dead memory
-   * below the stack, as the seccomp-accelerated PRoot leaves them: half the stops of a
-   * path-heavy run, for a program that reads an argument register after an inline `syscall`
-   * seeing the rewritten value. An exit stop taken anyway (runToExit, or every call under
-   * 'ptrace-syscall') always puts the registers back. A restartable call whose argument a
-   * letThrough hook only points elsewhere in the tracee's own memory (StopRewrite.setArg, where
-   * `allowedInPlace`) is not put back either, but execve: its restart reads that memory again.
+   * 'when-restarted' does so only for execve: the other calls go on with no exit stop, their
+   * rewritten registers left pointing at dead memory below the stack, as the
+   * seccomp-accelerated PRoot leaves them (half the stops of a path-heavy run, for a program
+   * that reads an argument register after an inline `syscall` seeing the rewritten value); a
+   * call that a signal can interrupt and the kernel restart with the same registers (the open
+   * family, connect, sendto, sendmsg, its number unchanged) has its registers put back if that
+   * happens, at the stop that reports the interruption or at the restart, before the handler's
+   * frame or the restarted call can see them (`putBackAtRestart` counts them). An exit stop
+   * taken anyway (runToExit, or every call under 'ptrace-syscall') always puts the registers
+   * back.
    */
   restoreArguments?: ArgumentRestore;
 }
@@ -74,6 +77,9 @@ export interface SysvmStats {
   skipped: number;
   /** Exit stops the kernel reported (each one a stop that SKIPEXIT would avoid). */
   exitStops: number;
+  /** Rewritten calls let go with no exit stop whose registers were put back because the
+   * kernel restarted them (restoreArguments 'when-restarted'). */
+  putBackAtRestart: number;
   /** Syscalls injected into tracees. */
   injected: number;
   /** Calls held (SyscallCall.hold). */
@@ -88,13 +94,12 @@ const PC: RegisterName = arch.PC_REGISTER;
 const ERESTARTSYS = -512n;
 /** PendingExit.args of a call followed from its stop: never reported, so never read. */
 const NO_ARGS: readonly bigint[] = [];
-const isRestartCode = (result: bigint): boolean => result <= -512n && result >= -516n && result !== -515n;
 
 export class SyscallTracer {
   readonly backend: BackendName;
   readonly filter: SyscallFilter;
   private readonly tracer = new Tracer();
-  private readonly counts: SysvmStats = { stops: 0, calls: 0, letThrough: 0, rewrittenAtStop: 0, skipped: 0, exitStops: 0, injected: 0, held: 0 };
+  private readonly counts: SysvmStats = { stops: 0, calls: 0, letThrough: 0, rewrittenAtStop: 0, skipped: 0, exitStops: 0, putBackAtRestart: 0, injected: 0, held: 0 };
   /** What the events need of their tracer (io, inject, addFilter), kept off its public face. */
   private readonly host: CallHost = {
     io: (tracee) => this.io(tracee),
@@ -107,7 +112,7 @@ export class SyscallTracer {
   private readonly ioFactory: DataIOFactory;
   private readonly letThrough: SyscallTracerOptions['letThrough'];
   private readonly argumentRestore: ArgumentRestore;
-  private readonly stopRewriter = new StopRewriter((tracee) => this.io(tracee), (nr) => this.putsBack(nr), (nr) => restoresPointerArguments(this.argumentRestore, nr));
+  private readonly stopRewriter = new StopRewriter((tracee) => this.io(tracee), (nr) => this.putsBack(nr));
   private readonly ios = new Map<number, DataIO>();
   private readonly threads = new Map<number, ThreadState>();
   private readonly deferredStops: Stop[] = [];
@@ -297,7 +302,14 @@ export class SyscallTracer {
    * to requeue, an exit stop asked for), which resume() would otherwise have to see to. */
   private passes(tracee: Tracee, nr: number, args: ArrayLike<bigint>, sp: bigint): boolean | 'to-exit' {
     const thread = this.threads.get(tracee.tid);
-    if (thread !== undefined && (thread.pendingSignals.length > 0 || thread.pendingExit !== undefined)) return false;
+    if (thread !== undefined) {
+      if (thread.pendingSignals.length > 0 || thread.pendingExit !== undefined) return false;
+      const guard = thread.restartGuard;
+      if (guard?.watching === true) {
+        if (guard.isRestart(nr, sp, args)) return false; // handle() puts it back
+        guard.forget();
+      }
+    }
     if (!this.asksLetThrough(tracee, nr, args, sp)) return false;
     this.counts.stops++;
     this.counts.calls++;
@@ -321,7 +333,7 @@ export class SyscallTracer {
     if (followed !== undefined) {
       // resume() sees it and takes the exit stop (PTRACE_SYSCALL); exitStop() carries it out.
       this.thread(tracee).pendingExit = { report: false, restore: followed.restore, nr, args: NO_ARGS, madeNr: nr, onReturn: followed.onReturn };
-    }
+    } else if (rewrite.count > 0 && restoresAtRestart(this.argumentRestore, nr)) this.watchRestart(tracee, nr, sp, args, rewrite.letGo);
     return true;
   }
 
@@ -335,17 +347,22 @@ export class SyscallTracer {
         }
         this.counts.calls++;
         return SyscallCall.atStop(this.host, stop.tracee, 'entry', stop.nr, stop.args, stop.sp);
-      case 'seccomp':
+      case 'seccomp': {
         this.counts.calls++;
-        if (consultLetThrough && this.letThrough && this.asksLetThrough(stop.tracee, stop.nr, stop.args, stop.sp)) {
+        // A restart put back here is a new call for letThrough too (the wait's fast lane left it).
+        const restarted = this.restartedArgs(stop.tracee, stop.nr, stop.sp, stop.args);
+        const args = restarted ?? stop.args;
+        if ((consultLetThrough || restarted !== undefined) && this.letThrough && this.asksLetThrough(stop.tracee, stop.nr, args, stop.sp)) {
           this.resume(stop.tracee);
           return undefined;
         }
-        return SyscallCall.atStop(this.host, stop.tracee, 'seccomp', stop.nr, stop.args, stop.sp);
+        return SyscallCall.atStop(this.host, stop.tracee, 'seccomp', stop.nr, args, stop.sp);
+      }
       case 'syscall-exit':
         this.counts.exitStops++;
         return this.exitStop(stop.tracee, stop.result);
       default:
+        if (stop.kind === 'signal' && this.threads.get(stop.tid)?.restartGuard?.putBackIfInterrupted(stop.tracee) === true) this.counts.putBackAtRestart++;
         if (this.heldCalls.size > 0) {
           // A held thread's call is over when it dies, or when another thread's execve kills it
           // (the leader's tid then goes to the thread that exec'd).
@@ -437,14 +454,18 @@ export class SyscallTracer {
         if (value !== undefined) restore.set(arch.SYSCALL_ARG_REGISTERS[i]!, call.args[i]!);
       });
     }
-    // Arguments are put back at an exit stop taken for them, or at one taken anyway.
-    const putBack = (restore.size > 0 || call.scratch !== undefined) && this.putsBack(call.nr);
+    // Arguments are put back at an exit stop taken for them, or at one taken anyway; a
+    // restartable call's, if the kernel restarts it (its number as it came: the restart runs
+    // the number as set).
+    const restartable = restore.size > 0 && restoresAtRestart(this.argumentRestore, call.nr);
+    const atRestart = restartable && call.newNr === undefined;
+    const putBack = ((restore.size > 0 || call.scratch !== undefined) && this.putsBack(call.nr)) || (restartable && !atRestart);
     const needExit = decision.toExit || putBack;
     if (needExit || this.backend === 'ptrace-syscall') {
       thread.pendingExit = {
         report: decision.toExit, restore, scratch: call.scratch, nr: call.effectiveNr, args: call.effectiveArgs, madeNr: call.nr,
       };
-    }
+    } else if (atRestart) this.watchRestart(tracee, call.nr, call.stackPointer, call.args, call.effectiveArgs);
     this.resume(tracee);
   }
 
@@ -505,6 +526,7 @@ export class SyscallTracer {
         }
         // The old image is gone: registers to restore and scratch memory belonged to it (the new
         // image's registers, rdx above all, must stay as the kernel set them).
+        this.thread(tracee).restartGuard?.forget();
         const pending = this.thread(tracee).pendingExit;
         if (pending) {
           pending.restore = undefined;
@@ -536,9 +558,31 @@ export class SyscallTracer {
     else tracee.cont(sig);
   }
 
-  /** Whether a rewritten call `nr` has its arguments put back (restoreArguments). */
+  /** Whether a rewritten call `nr` has its arguments put back at an exit stop
+   * (restoreArguments). */
   private putsBack(nr: number): boolean {
-    return restoresArguments(this.argumentRestore, nr);
+    return restoresAtExit(this.argumentRestore, nr);
+  }
+
+  /** A restartable call let go rewritten with no exit stop: watched until the thread's next
+   * seccomp stop, to be put back if the kernel restarts it (restart-guard.ts). */
+  private watchRestart(tracee: Tracee, nr: number, sp: bigint, own: ArrayLike<bigint>, letGo: ArrayLike<bigint>): void {
+    const thread = this.thread(tracee);
+    (thread.restartGuard ??= new RestartGuard()).watch(nr, sp, own, letGo);
+  }
+
+  /** At a seccomp stop: the program's own arguments, put back, when it is a call of the thread
+   * let go rewritten and now restarted by the kernel with no stop in between; undefined
+   * otherwise (and a watched call is over). */
+  private restartedArgs(tracee: Tracee, nr: number, sp: bigint, args: readonly bigint[]): bigint[] | undefined {
+    const guard = this.threads.get(tracee.tid)?.restartGuard;
+    if (guard?.watching !== true) return undefined;
+    if (!guard.isRestart(nr, sp, args)) {
+      guard.forget();
+      return undefined;
+    }
+    this.counts.putBackAtRestart++;
+    return guard.putBackAtRestart(tracee);
   }
 
   private restoreEdits(pending: PendingExit): RegisterEdits {

@@ -1,6 +1,7 @@
 // What sysvm remembers per traced thread between a syscall's entry and its exit.
 import type { RegisterName } from '@umview/ptrace-core';
 import type { Scratch } from '../inject/scratch.js';
+import type { RestartGuard } from './restart-guard.js';
 
 export interface PendingExit {
   /** Report the exit to the handler (runToExit). */
@@ -23,4 +24,7 @@ export class ThreadState {
   pendingExit: PendingExit | undefined;
   /** Signals kept while injecting syscalls, delivered at the next resume. */
   readonly pendingSignals: number[] = [];
+  /** Its restartable call let go rewritten with no exit stop, put back if restarted (made at
+   * the thread's first such call, then reused). */
+  restartGuard: RestartGuard | undefined;
 }
