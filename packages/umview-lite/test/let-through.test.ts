@@ -157,7 +157,7 @@ describe('rewrites at the stop: a host path that is the guest path\'s tail', () 
     expect(count(other.stderr, memory) - count(tail.stderr, memory)).toBeGreaterThanOrEqual(names.length - 20);
   });
 
-  it('an open of a file by its served absolute path (a tail naming nothing served) goes on with no exit stop; a bind\'s (a placed path) is followed to its exit', async () => {
+  it('an open of a file by its served absolute path goes on with no exit stop, its host path a tail (/unreal) or placed below the stack (a bind)', async () => {
     const dir = tempDir();
     for (let i = 0; i < 30; i++) writeFileSync(join(dir, `f${i}`), `${i}\n`);
     const files = (at: string) => Array.from({ length: 30 }, (_, i) => `${at}/f${i}`);
@@ -171,11 +171,10 @@ describe('rewrites at the stop: a host path that is the guest path\'s tail', () 
       expect(r.code).toBe(0);
       expect(count(r.stderr, /rewritten at the stop\s+(\d+)/)).toBeGreaterThanOrEqual(30);
     }
-    // cat's opens: restarted after a signal, /unreal's would be seen again with the host path,
-    // which names nothing served; a placed path below the stack would be gone, so bind's opens
-    // have their registers put back at an exit stop each.
+    // cat's opens have their registers put back only if a signal interrupts them and the kernel
+    // restarts them (sysvm's restoreArguments 'when-restarted'; test/faults/eintr.test.ts).
     expect(count(tail.stderr, /exit stops\s+(\d+)/)).toBeLessThan(5);
-    expect(count(placed.stderr, /exit stops\s+(\d+)/)).toBeGreaterThanOrEqual(30);
+    expect(count(placed.stderr, /exit stops\s+(\d+)/)).toBeLessThan(5);
   });
 
   it("'..' below /unreal is the tail too (`ls -la` stats each dir/..): no walk, nothing written, the listing natively's", async () => {

@@ -29,15 +29,14 @@
 // exec to follow): the path is resolved by the full way's own resolver
 // (PathRewriter.resolveAbsolute) and placed below the stack (or, when it is the path's own tail,
 // as /unreal/usr/x's /usr/x, the argument is pointed into the tracee's string: one write less),
-// and the call goes on, with no SyscallCall. Where sysvm says the call's registers must be put
-// back after it (StopRewrite.allowed, sysvm's restoreArguments: the open family, which a signal
-// may interrupt and the kernel restart), or where the monitor must learn its result (a
+// and the call goes on, with no SyscallCall (an open too: sysvm puts its registers back if a
+// signal interrupts it and the kernel restarts it, and the restart is seen again as the program
+// made it). Where sysvm says the call's registers must be put back after it (StopRewrite.allowed
+// false: execve, or restoreArguments 'always'), or where the monitor must learn its result (a
 // directory opened through a served path, whose fd it follows, as the full way does), the call
 // is followed to its exit stop (StopRewrite.toExit), taken in the tracer's wait: the registers
-// are put back there and the new fd recorded (`dirOpened`) — except an open whose host path is
-// its own tail naming nothing served (StopRewrite.allowedInPlace): restarted, it is seen again
-// with that tail and goes on as it is. A path with a byte beyond ASCII (decoded as UTF-8 there)
-// takes the full way.
+// are put back there and the new fd recorded (`dirOpened`). A path with a byte beyond ASCII
+// (decoded as UTF-8 there) takes the full way.
 // That is most of an `ls -laR` through /unreal: the full way's objects cost twice the stop, and
 // its 900 directory opens, each followed by the full way to its exit, cost ~80 µs each.
 //
@@ -123,14 +122,6 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
     let toRewrite = 0;
     /** The guest path of a served directory this call opens, to follow to its fd. */
     let openedDir: string | undefined;
-    /** Whether sysvm puts this call's registers back after it (a restartable call), asked at its
-     * first rewrite. */
-    let putsBack: boolean | undefined;
-    /** Whether every host path of such a call is its own tail naming nothing served: restarted
-     * after a signal with the arguments as set, it is seen again at its stop with the host path,
-     * which goes on as it is — where the first one went, with no exit stop
-     * (StopRewrite.allowedInPlace). */
-    let restartsInPlace = true;
     for (let i = 0; i < indexes.length; i++) {
       hosts[i] = undefined; // a call that went the full way may have left one
       const pointer = args[indexes[i]!]!;
@@ -167,10 +158,7 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
         if (resolution === FULL_WAY) return false;
         if (resolution !== undefined) {
           hosts[i] = resolution.host;
-          const tail = tailAt(bytes, resolution.host);
-          tails[i] = tail;
-          putsBack ??= !rewrite.allowed;
-          if (putsBack && restartsInPlace) restartsInPlace = tail >= 0 && scanComponents(bytes, names, tail) !== NAMES_A_PREFIX;
+          tails[i] = tailAt(bytes, resolution.host);
           toRewrite++;
           if (opensDirectory) openedDir = resolution.guest;
         }
@@ -182,7 +170,7 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
         rewrite.toExit((result) => {
           if (result >= 0n) dirOpened!(tracee, guestPath, Number(result));
         });
-      } else if (putsBack === true && !(restartsInPlace && rewrite.allowedInPlace)) rewrite.toExit();
+      } else if (!rewrite.allowed) rewrite.toExit();
       for (let i = 0; i < indexes.length; i++) {
         const host = hosts[i];
         if (host === undefined) continue;
@@ -226,12 +214,12 @@ const CLEAN = 0;
 const NAMES_A_PREFIX = 1;
 const CLIMBS = 2;
 
-/** NAMES_A_PREFIX if one of the path's components (between slashes, from byte `from` on) is one
- * of `names`, else CLIMBS if one is '..', else CLEAN. */
-export function scanComponents(path: Uint8Array, names: readonly Uint8Array[], from = 0): number {
+/** NAMES_A_PREFIX if one of the path's components (between slashes) is one of `names`, else
+ * CLIMBS if one is '..', else CLEAN. */
+export function scanComponents(path: Uint8Array, names: readonly Uint8Array[]): number {
   let result = CLEAN;
-  let start = from;
-  for (let i = from; i <= path.length; i++) {
+  let start = 0;
+  for (let i = 0; i <= path.length; i++) {
     if (i < path.length && path[i] !== SLASH) continue;
     const length = i - start;
     if (length === 2 && path[start] === DOT && path[start + 1] === DOT) result = CLIMBS;

@@ -140,7 +140,7 @@ export class Monitor {
       backend,
       filter: filtered ? this.filter() : SyscallFilter.all(),
       io: this.memory.factory,
-      restoreArguments: options.exactRegisters ? 'always' : 'when-restartable',
+      restoreArguments: options.exactRegisters ? 'always' : 'when-restarted',
       // Not with --strace, which logs every call, nor when nothing serves paths.
       letThrough: filtered && this.routing.servesPaths && (options.letThrough ?? true)
         ? letThroughPredicate({

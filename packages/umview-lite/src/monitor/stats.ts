@@ -16,6 +16,9 @@ export interface MonitorStats {
   virtualized: number;
   /** Exit stops (what SKIPEXIT avoids). */
   exitStops: number;
+  /** Rewritten calls (opens) whose registers were put back because a signal interrupted them
+   * for a restart, which is then seen as the program made it. */
+  putBackAtRestart: number;
   /** Syscalls injected into tracees. */
   injected: number;
   /** Calls held for an answer (ModuleContext.hold), and of those, the ones that timed out. */
@@ -34,7 +37,7 @@ export interface MonitorStats {
 
 export function emptyStats(): MonitorStats {
   return {
-    stops: 0, syscalls: 0, letThrough: 0, rewrittenAtStop: 0, virtualized: 0, exitStops: 0, injected: 0, held: 0, heldTimedOut: 0,
+    stops: 0, syscalls: 0, letThrough: 0, rewrittenAtStop: 0, virtualized: 0, exitStops: 0, putBackAtRestart: 0, injected: 0, held: 0, heldTimedOut: 0,
     memorySyscalls: 0, memoryBytes: 0, memorySyscallsOneByOne: 0, processes: 0, wallMs: 0,
   };
 }
@@ -46,6 +49,7 @@ export function mergeSysvm(stats: MonitorStats, vm: SysvmStats): void {
   stats.rewrittenAtStop = vm.rewrittenAtStop;
   stats.virtualized += vm.rewrittenAtStop;
   stats.exitStops = vm.exitStops;
+  stats.putBackAtRestart = vm.putBackAtRestart;
   stats.injected = vm.injected;
   stats.held = vm.held;
 }
@@ -60,6 +64,7 @@ export function formatStats(stats: MonitorStats): string {
     ['  rewritten at the stop', `${stats.rewrittenAtStop} (served paths rewritten, then let through)`],
     ['syscalls virtualized', String(stats.virtualized)],
     ['exit stops', String(stats.exitStops)],
+    ...(stats.putBackAtRestart > 0 ? [['  put back at a restart', `${stats.putBackAtRestart} (rewritten calls a signal interrupted, restarted as the program made them)`] as [string, string]] : []),
     ['syscalls injected', String(stats.injected)],
     ...(stats.held > 0 ? [['calls held', `${stats.held} (${stats.heldTimedOut} timed out)`] as [string, string]] : []),
     ['tracee memory: system calls', `${stats.memorySyscalls} (one PEEK/POKE per word would take ${stats.memorySyscallsOneByOne})`],

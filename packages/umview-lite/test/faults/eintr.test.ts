@@ -1,11 +1,13 @@
 // Signals storming a process blocked on a FIFO opened through /unreal: EINTR and SA_RESTART
-// behave as they do natively, in every trace mode, in proxy mode and in remap mode (the default).
+// behave as they do natively, in every trace mode, in proxy mode and in remap mode (the default),
+// and where the FIFO's host path is placed below the stack (a bind, a guest root), whose
+// restarted open must be seen with the program's own path again (sysvm's restoreArguments).
 // The FIFO's blocking calls must block in the tracee (where signals interrupt them), not
 // in the monitor on the tracee's behalf (where they would not, and where the whole tree would
 // wait with it).
 import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, writeSync, constants } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { syscallNumber } from '@umview/ptrace-core';
 import { fixture, tempDir, umview } from '../helpers.js';
@@ -30,8 +32,11 @@ async function openWriter(path: string, run: Running): Promise<number> {
 
 type Blocking = 'open' | 'read';
 
+/** How the program names the FIFO under the monitor: the options, and the FIFO's guest path. */
+type Via = (fifo: string) => { cliArgs: string[]; path: string };
+
 /** One run: the program blocks in `blocking`, 60 SIGUSR1 hit it, then data comes and EOF. */
-async function transcript(blocking: Blocking, restart: boolean, cliArgs?: string[]): Promise<{ stdout: string; code: number | null; tag: string }> {
+async function transcript(blocking: Blocking, restart: boolean, via?: Via): Promise<{ stdout: string; code: number | null; tag: string }> {
   const dir = tempDir();
   const tag = marker();
   const fifo = join(dir, `${tag}.fifo`);
@@ -39,7 +44,7 @@ async function transcript(blocking: Blocking, restart: boolean, cliArgs?: string
   // For 'read' the harness holds the FIFO open (read-write: no blocking), so the program's
   // open returns at once and its read blocks.
   let held = blocking === 'read' ? openSync(fifo, constants.O_RDWR) : -1;
-  const path = cliArgs ? `/unreal${fifo}` : fifo;
+  const { cliArgs, path } = via?.(fifo) ?? { cliArgs: undefined, path: fifo };
   const run = start([program, path, restart ? 'restart' : 'norestart', blocking], cliArgs);
   try {
     const pid = Number((await run.line(/^ready (\d+)$/))[1]);
@@ -59,12 +64,16 @@ async function transcript(blocking: Blocking, restart: boolean, cliArgs?: string
   return { stdout: run.stdout().replace(/^ready \d+\n/, ''), code, tag };
 }
 
-const MODES: [string, string[]][] = [
-  ['proxy, seccomp', ['-m', 'unreal,mode=proxy']],
-  ['proxy, seccomp-all', ['-m', 'unreal,mode=proxy', '--trace=seccomp-all']],
-  ['proxy, syscall', ['-m', 'unreal,mode=proxy', '--trace=syscall']],
-  ['remap, seccomp', ['-m', 'unreal,mode=remap']],
-  ['remap, syscall', ['-m', 'unreal,mode=remap', '--trace=syscall']],
+const unreal = (cliArgs: string[]): Via => (fifo) => ({ cliArgs, path: `/unreal${fifo}` });
+const MODES: [string, Via][] = [
+  ['proxy, seccomp', unreal(['-m', 'unreal,mode=proxy'])],
+  ['proxy, seccomp-all', unreal(['-m', 'unreal,mode=proxy', '--trace=seccomp-all'])],
+  ['proxy, syscall', unreal(['-m', 'unreal,mode=proxy', '--trace=syscall'])],
+  ['remap, seccomp', unreal(['-m', 'unreal,mode=remap'])],
+  ['remap, syscall', unreal(['-m', 'unreal,mode=remap', '--trace=syscall'])],
+  // The host path placed below the stack: by the let-through at the stop, by the full way.
+  ['remap through a bind, seccomp', (fifo) => ({ cliArgs: ['-m', `bind,${dirname(fifo)}=/fifos`], path: `/fifos/${basename(fifo)}` })],
+  ['guest root -r /, seccomp', (fifo) => ({ cliArgs: ['-r', '/'], path: fifo })],
 ];
 
 describe.each(['read', 'open'] as const)('a process blocked in %s on a FIFO opened through /unreal', (blocking) => {
@@ -75,10 +84,10 @@ describe.each(['read', 'open'] as const)('a process blocked in %s on a FIFO open
       expect(native.code).toBe(0);
       expect(native.stdout).toBe(`${blocking === 'open' ? `open-eintr=${restart ? 'no' : 'yes'} read-eintr=no` : `open-eintr=no read-eintr=${restart ? 'no' : 'yes'}`} handled=yes data=hello\n`);
     });
-    it.each(MODES)(`${flag}: the same under umview-lite (%s)`, async (_label, cliArgs) => {
+    it.each(MODES)(`${flag}: the same under umview-lite (%s)`, async (_label, via) => {
       const native = await transcript(blocking, restart);
       for (let i = 0; i < iterations(2); i++) {
-        const monitored = await transcript(blocking, restart, cliArgs);
+        const monitored = await transcript(blocking, restart, via);
         expect(monitored.stdout).toBe(native.stdout);
         expect(monitored.code).toBe(0);
         await noLeftovers(monitored.tag);
