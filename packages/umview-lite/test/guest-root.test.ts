@@ -100,6 +100,26 @@ describe('a guest root file system', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/Too many levels of symbolic links/);
   });
+
+  it('resolves most path calls at their stop (guest/at-stop.ts), with the answers of the full way', async () => {
+    // Absolute paths through the guest's absolute symlinks, relative ones from a cwd and from a
+    // directory fd (ls -l: getxattr on each entry), a name beyond ASCII, a /proc link's readlink
+    // and a recursive rm (the full way's: their answers or what they change need its return).
+    const script = [
+      'cd /usr/bin && cat ../../etc/guest-marker && readlink ../../lib64/ld-linux-x86-64.so.2',
+      'cat /lib64/../../etc/guest-marker; readlink /proc/self/exe; ls -l /usr/bin/kitty >/dev/null && stat -c %A /usr/bin/kitty',
+      'mkdir -p /tmp/at-stop/d && cd /tmp/at-stop && echo é > d/é && cat d/é && ls -l d >/dev/null && stat -c %A d/é',
+      'cd / && rm -r /tmp/at-stop && ls /tmp/at-stop',
+    ].join('; ');
+    const stats = /rewritten at the stop\s+(\d+)/;
+    const atStop = await inGuest(script, ['--stats']);
+    const fullWay = await inGuest(script, ['--stats', '--no-let-through']);
+    expect(atStop.stdout).toBe(`${MARKER}/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2\n${MARKER}/usr/bin/readlink\nlrwxrwxrwx\né\n-rw-r--r--\n`);
+    expect(atStop.stdout).toBe(fullWay.stdout);
+    expect(atStop.stderr.replace(/umview-lite stats:[^]*/, '')).toBe(fullWay.stderr.replace(/umview-lite stats:[^]*/, ''));
+    expect(Number(stats.exec(fullWay.stderr)?.[1])).toBe(0);
+    expect(Number(stats.exec(atStop.stderr)?.[1])).toBeGreaterThan(20);
+  });
 });
 
 describe("PRoot's other options", () => {

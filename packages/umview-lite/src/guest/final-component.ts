@@ -11,7 +11,11 @@ const AT_SYMLINK_NOFOLLOW = 0x100;
 const AT_SYMLINK_FOLLOW = 0x400;
 const IN_DONT_FOLLOW = 0x02000000;
 
-type Rule = boolean | ((call: SyscallCall, arg: number) => boolean);
+/** What the rules read of a call: its name and flags (a SyscallCall, or a call seen at its stop,
+ * which has no `io`: openat2, whose flags are in its struct, never goes on there). */
+export type CallFlags = Pick<SyscallCall, 'name' | 'int'> & Partial<Pick<SyscallCall, 'io' | 'ptr'>>;
+
+type Rule = boolean | ((call: CallFlags, arg: number) => boolean);
 
 const openFollows = (flags: number): boolean => (flags & O_NOFOLLOW) === 0 && (flags & (O_CREAT | O_EXCL)) !== (O_CREAT | O_EXCL);
 const unlessFlag = (arg: number, flag: number): Rule => (call) => (call.int(arg) & flag) === 0;
@@ -20,7 +24,7 @@ const ifFlag = (arg: number, flag: number): Rule => (call) => (call.int(arg) & f
 const RULES: Readonly<Record<string, Rule>> = {
   open: (call) => openFollows(call.int(1)),
   openat: (call) => openFollows(call.int(2)),
-  openat2: (call) => openFollows(Number(call.io.readWord(call.ptr(2)))), // how->flags
+  openat2: (call) => openFollows(Number(call.io!.readWord(call.ptr!(2)))), // how->flags
   creat: true,
   stat: true, statfs: true, access: true, chdir: true, chroot: true, chmod: true, chown: true,
   truncate: true, utime: true, utimes: true, futimesat: true, execve: true, uselib: true,
@@ -44,7 +48,7 @@ const RULES: Readonly<Record<string, Rule>> = {
 /** True when the call follows a symlink in the last component of path argument `arg`. Calls
  * not listed (lstat, readlink, unlink, rename, mkdir, symlink, link, lchown, the l*xattr...)
  * name the link itself. */
-export function followsLast(call: SyscallCall, arg: number): boolean {
+export function followsLast(call: CallFlags, arg: number): boolean {
   const rule = RULES[call.name];
   if (rule === undefined) return false;
   return typeof rule === 'boolean' ? rule : rule(call, arg);

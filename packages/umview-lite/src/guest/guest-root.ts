@@ -15,7 +15,7 @@ import { planExec, type ExecArg, type ExecPlan } from './exec-plan.js';
 import { followsLast } from './final-component.js';
 import { GuestNamespace, type Bind } from './namespace.js';
 import { guestTarget, procLinkOf } from './proc-links.js';
-import { GuestResolver } from './resolver.js';
+import { GuestResolver, type Resolved } from './resolver.js';
 import { handleSocketAddress } from './unix-sockets.js';
 
 export interface GuestRootOptions {
@@ -128,17 +128,25 @@ export class GuestRoot {
     } catch {
       return undefined; // EFAULT, ENAMETOOLONG: the kernel says so
     }
+    return this.resolvePath(process.pid, call.tid, path, dirfd === null ? AT_FDCWD : call.int(dirfd), followsLast(call, arg));
+  }
+
+  /** A path thread `tid` of process `pid` passed, relative to `dirfd`, resolved in the guest
+   * (`followLast`: the call follows a symlink in its last component); undefined when the kernel
+   * takes it as it is ('', or a directory fd the guest cannot name). The full way's and the
+   * stop's (at-stop.ts). */
+  resolvePath(pid: number, tid: number, path: string, dirfd: number, followLast: boolean): Resolved | undefined {
     if (path === '') return undefined; // the fd itself (AT_EMPTY_PATH) or ENOENT
-    const start = path.startsWith('/') ? '/' : this.startOf(process, dirfd === null ? AT_FDCWD : call.int(dirfd));
+    const start = path.startsWith('/') ? '/' : this.startOf(pid, dirfd);
     if (start === undefined) return undefined;
-    return this.resolver.resolve(start, path, followsLast(call, arg), { pid: process.pid, tid: call.tid });
+    return this.resolver.resolve(start, path, followLast, { pid, tid });
   }
 
   /** The guest directory a relative path starts from: the cwd, or a directory fd. */
-  private startOf(process: ProcessState, dirfd: number): string | undefined {
-    if (dirfd === AT_FDCWD) return this.cwdOf(process.pid);
+  private startOf(pid: number, dirfd: number): string | undefined {
+    if (dirfd === AT_FDCWD) return this.cwdOf(pid);
     try {
-      return this.namespace.toGuest(readlinkSync(`/proc/${process.pid}/fd/${dirfd}`));
+      return this.namespace.toGuest(readlinkSync(`/proc/${pid}/fd/${dirfd}`));
     } catch {
       return undefined; // not open: EBADF from the kernel
     }
@@ -155,7 +163,7 @@ export class GuestRoot {
       return true; // EFAULT: the kernel says so
     }
     if (at && path === '' && (call.int(4) & AT_EMPTY_PATH) !== 0) return true; // an fd: not a path the guest resolves
-    const start = path.startsWith('/') ? '/' : this.startOf(process, at ? call.int(0) : AT_FDCWD);
+    const start = path.startsWith('/') ? '/' : this.startOf(process.pid, at ? call.int(0) : AT_FDCWD);
     if (start === undefined) return true;
     const plan = planExec(this.resolver, start, path);
     if ('errno' in plan) {

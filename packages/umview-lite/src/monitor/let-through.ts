@@ -188,7 +188,7 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
 const FULL_WAY = null;
 
 /** An fd or flags argument as the kernel reads it: the low 32 bits, signed. */
-const int32 = (value: bigint): number => Number(BigInt.asIntN(32, value));
+export const int32 = (value: bigint): number => Number(BigInt.asIntN(32, value));
 
 /** Where a path argument starts: its dirfd argument, or AT_FDCWD for a call without one. */
 const startFd = (dirfdArg: number, args: ArrayLike<bigint>): number => (dirfdArg < 0 ? AT_FDCWD : int32(args[dirfdArg]!));

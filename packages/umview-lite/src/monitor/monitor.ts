@@ -4,7 +4,7 @@
 // per-process state (guest cwd, directory fds) that path virtualization needs across fork,
 // exec and exit.
 import { existsSync } from 'node:fs';
-import { ERRNO, SpawnError, isTraceeGone, type SpawnOptions, type Stop } from '@umview/ptrace-core';
+import { ERRNO, SpawnError, isTraceeGone, type SpawnOptions, type Stop, type Tracee } from '@umview/ptrace-core';
 import {
   SyscallFilter, SyscallTracer, type BackendName, type SyscallCall, type SyscallEvent, type SyscallReturn,
 } from '@umview/sysvm';
@@ -23,10 +23,11 @@ import { runsInKernel, type DataPath } from '../proxy/fast-path.js';
 import { FastCallCount } from '../proxy/fast-call-count.js';
 import type { TraceeIO } from '@umview/ptrace-multi';
 import type { SyscallLogger } from './syscall-logger.js';
-import { letThroughPredicate } from './let-through.js';
+import { letThroughPredicate, type LetThrough } from './let-through.js';
 import { RoutingTable, type CallRoute } from './routing.js';
 import { O_DIRECTORY, O_PATH } from '../linux.js';
 import { GuestRoot, type GuestRootOptions } from '../guest/guest-root.js';
+import { guestAtStop } from '../guest/at-stop.js';
 import { FakeRoot, type FileArg, type MonitorPath } from '../fake-root/fake-root.js';
 import { MetadataStore } from '../fake-root/metadata-store.js';
 import { defaultMetaFile } from '../fake-root/meta-location.js';
@@ -136,36 +137,6 @@ export class Monitor {
     const trace = options.trace ?? 'seccomp';
     const backend: BackendName = trace === 'syscall' ? 'ptrace-syscall' : 'seccomp';
     const filtered = trace === 'seccomp' && !options.straceLogger;
-    this.vm = new SyscallTracer({
-      backend,
-      filter: filtered ? this.filter() : SyscallFilter.all(),
-      io: this.memory.factory,
-      restoreArguments: options.exactRegisters ? 'always' : 'when-restarted',
-      // Not with --strace, which logs every call, nor when nothing serves paths.
-      letThrough: filtered && this.routing.servesPaths && (options.letThrough ?? true)
-        ? letThroughPredicate({
-          routing: this.routing,
-          cwdConcernsMonitor: (tracee) => {
-            const process = this.processes.find(tracee.pid);
-            return process === undefined ? undefined : process.guestCwd !== undefined;
-          },
-          fdConcernsMonitor: (tracee, fd) => {
-            const process = this.processes.find(tracee.pid);
-            return process === undefined ? undefined : process.dirFd(fd) !== undefined; // virtual ones included
-          },
-          io: (tracee) => this.vm.io(tracee) as TraceeIO,
-          execNeedsMonitor: (hostPath) => scriptNeedsMonitor(hostPath, this.translator),
-          resolve: this.proxy ? undefined : (guestPath, needGuest) => {
-            const { guest, host, rewrite } = this.rewriter.resolveAbsolute(guestPath, needGuest);
-            return rewrite && host !== undefined ? { guest, host } : undefined;
-          },
-          dirOpened: (tracee, guestPath, fd) => {
-            const process = this.processes.find(tracee.pid);
-            process?.followDirFd(fd, guestPath);
-          },
-        })
-        : undefined,
-    });
     this.log = options.straceLogger;
     const log = (message: string): void => (options.strace ?? ((line: string) => process.stderr.write(`${line}\n`)))(message);
     this.guestRoot = options.guestRoot
@@ -175,6 +146,14 @@ export class Monitor {
         log,
       })
       : undefined;
+    this.vm = new SyscallTracer({
+      backend,
+      filter: filtered ? this.filter() : SyscallFilter.all(),
+      io: this.memory.factory,
+      restoreArguments: options.exactRegisters ? 'always' : 'when-restarted',
+      // Not with --strace, which logs every call, nor when nothing serves paths.
+      letThrough: filtered && this.routing.servesPaths && (options.letThrough ?? true) ? this.letThrough() : undefined,
+    });
     this.vfs = this.routing.fs
       ? new VfsService({ routes: this.routing.paths, layout, hooks, holder: this.held, translator: this.translator, fakeRoot: this.fakeRoot !== undefined, dataPath, stats: this.proxy!.stats, fastCalls: this.fastCalls, log })
       : undefined;
@@ -183,6 +162,34 @@ export class Monitor {
       log,
       hold: (call, work, finish, options) => this.held.hold(call, work, options?.timeoutMs ?? DEFAULT_HOLD_TIMEOUT_MS, finish, options?.abandon),
     };
+  }
+
+  /** sysvm's letThrough: the guest root's (its paths resolved at the stop), or the path
+   * modules' (calls no module can serve, and in remap mode served paths rewritten there). */
+  private letThrough(): LetThrough | undefined {
+    const io = (tracee: Tracee) => this.vm.io(tracee) as TraceeIO;
+    if (this.guestRoot) return guestAtStop({ routing: this.routing, guestRoot: this.guestRoot, io });
+    return letThroughPredicate({
+      routing: this.routing,
+      cwdConcernsMonitor: (tracee) => {
+        const process = this.processes.find(tracee.pid);
+        return process === undefined ? undefined : process.guestCwd !== undefined;
+      },
+      fdConcernsMonitor: (tracee, fd) => {
+        const process = this.processes.find(tracee.pid);
+        return process === undefined ? undefined : process.dirFd(fd) !== undefined; // virtual ones included
+      },
+      io,
+      execNeedsMonitor: (hostPath) => scriptNeedsMonitor(hostPath, this.translator),
+      resolve: this.proxy ? undefined : (guestPath, needGuest) => {
+        const { guest, host, rewrite } = this.rewriter.resolveAbsolute(guestPath, needGuest);
+        return rewrite && host !== undefined ? { guest, host } : undefined;
+      },
+      dirOpened: (tracee, guestPath, fd) => {
+        const process = this.processes.find(tracee.pid);
+        process?.followDirFd(fd, guestPath);
+      },
+    });
   }
 
   /** Runs `program` under the monitor until every process of its tree has exited. */

@@ -35,8 +35,9 @@ export type Follows = 'cwd' | 'getcwd' | 'exec' | 'dir-open';
 /** When a call may go on at its seccomp stop, without the monitor (sysvm's letThrough):
  * never; when none of its paths can be served ('unserved', decided from the path bytes by
  * let-through.ts); for execve, when its path is absolute, unserved and not a `#!` script whose
- * interpreter is served ('exec'). */
-export type LetThroughRule = 'never' | 'unserved' | 'exec';
+ * interpreter is served ('exec'); under a guest root, with its paths resolved in the guest's
+ * view there ('guest', guest/at-stop.ts). */
+export type LetThroughRule = 'never' | 'unserved' | 'exec' | 'guest';
 
 export interface CallRoute {
   readonly nr: number;
@@ -68,6 +69,8 @@ const FOLLOWS: Readonly<Record<string, Follows>> = {
 };
 /** The flags argument of the opens (openat2's are in its struct: not an argument). */
 const OPEN_FLAGS: Readonly<Record<string, number>> = { open: 1, openat: 2 };
+/** The calls that may move or remove a directory (unlinkat's flag says: seen at the stop). */
+const MOVES_DIRECTORIES = new Set(['rename', 'renameat', 'renameat2', 'rmdir']);
 /** First components that may name a virtual fd of proxy mode (/proc/self/fd/N, /dev/fd/N). */
 const PROXY_HEADS = ['proc', 'dev'];
 
@@ -151,7 +154,7 @@ export class RoutingTable {
       calls[nr] = {
         nr, name, module, paths: pathArgs, follows, flagsArg, proxy: proxied.has(name), fakeRoot: faked.has(name), credentials: credentials.has(name),
         guestRoot: this.guestRoot && (pathArgs !== undefined || follows === 'getcwd' || SOCKET_ADDRESS_CALLS.includes(name)),
-        letThrough: letThroughRule(module !== undefined || faked.has(name), pathArgs, follows, flagsArg),
+        letThrough: letThroughRule(name, module !== undefined || faked.has(name), pathArgs, follows, flagsArg, this.guestRoot),
       };
     }
     this.calls = calls;
@@ -173,9 +176,14 @@ export class RoutingTable {
  * guest cwd, in or out of a served directory; execveat may be relative to a directory fd the
  * monitor serves; openat2's flags (a directory open, whose fd the monitor tracks) are in its
  * struct. An open is let through only when it is no directory open of a relative path
- * (let-through.ts reads `flagsArg`). */
-function letThroughRule(claimed: boolean, paths: readonly PathArg[] | undefined, follows: Follows | undefined, flagsArg: number | undefined): LetThroughRule {
+ * (let-through.ts reads `flagsArg`). Under a guest root, every path call but those: its cwd
+ * and fds are the real ones, named through the namespace, so an open follows nothing; but a
+ * call that may move or remove a directory takes the full way, where the resolver forgets the
+ * directories it knows at its return (an unlinkat's AT_REMOVEDIR, and a readlink of a /proc
+ * link, whose answer is rewritten at its return, are seen at the stop: guest/at-stop.ts). */
+function letThroughRule(name: string, claimed: boolean, paths: readonly PathArg[] | undefined, follows: Follows | undefined, flagsArg: number | undefined, guestRoot: boolean): LetThroughRule {
   if (claimed || paths === undefined) return 'never';
+  if (guestRoot) return (follows === undefined || (follows === 'dir-open' && flagsArg !== undefined)) && !MOVES_DIRECTORIES.has(name) ? 'guest' : 'never';
   switch (follows) {
     case 'cwd':
     case 'getcwd':
@@ -231,6 +239,7 @@ export function describeRouting(table: RoutingTable): string {
 }
 
 function describeRule(route: CallRoute, table: RoutingTable): string {
+  if (route.letThrough === 'guest') return `always, its paths resolved in the guest's view${route.name === 'unlinkat' ? ' (not with AT_REMOVEDIR)' : route.name.startsWith('readlink') ? ' (not a /proc link)' : ''}`;
   if (route.letThrough === 'never' || table.letThroughHeads.includes('')) return 'never';
   const heads = table.letThroughHeads.join(', ');
   if (route.letThrough === 'exec') return `absolute path naming none of ${heads}, not a #! script with a served interpreter`;

@@ -1,0 +1,83 @@
+// The guest root's path calls rewritten at their seccomp stop (sysvm's letThrough with a
+// StopRewrite), without a SyscallCall: under `-r DIR` every path call stops, and most of them
+// (an open, an access, a readlink, an xattr call: the routing table's 'guest' rule) need of the
+// monitor only their paths resolved in the guest's view and placed below the stack, which is
+// what the full way does for them (guest-root.ts) at twice the cost of a stop. The resolution
+// is the full way's own (GuestRoot.resolvePath), so both give the kernel the same host path.
+//
+// Left to the full way, from what the stop shows: a path the resolver fails (ELOOP: the call is
+// answered), a path with a byte beyond ASCII (the full way decodes it as UTF-8), an unreadable
+// pointer (the full way lets the kernel report it), an unlinkat with AT_REMOVEDIR (the resolver
+// forgets its known directories at its return), the readlink of a /proc link (its answer is
+// rewritten at its return), and a call whose registers sysvm must put back at an exit stop
+// (`--exact-registers`). Opens take no exit stop: sysvm puts their registers back if a signal
+// interrupts them and the kernel restarts them.
+import type { Tracee } from '@umview/ptrace-core';
+import type { TraceeIO } from '@umview/ptrace-multi';
+import type { StopRewrite } from '@umview/sysvm';
+import { AT_FDCWD, AT_REMOVEDIR, PATH_MAX } from '../linux.js';
+import { int32, type LetThrough } from '../monitor/let-through.js';
+import type { RoutingTable } from '../monitor/routing.js';
+import { followsLast } from './final-component.js';
+import type { GuestRoot } from './guest-root.js';
+import { procLinkOf } from './proc-links.js';
+
+export interface GuestAtStopOptions {
+  routing: RoutingTable;
+  guestRoot: GuestRoot;
+  io: (tracee: Tracee) => TraceeIO;
+}
+
+/** sysvm's letThrough under a guest root: the calls of the 'guest' rule, their paths resolved
+ * and rewritten at the stop. */
+export function guestAtStop(options: GuestAtStopOptions): LetThrough {
+  const { routing, guestRoot, io } = options;
+  // Per syscall number (arrays indexed without hashing): its name, path and dirfd arguments.
+  const names: string[] = [];
+  const pathArgs: (readonly number[] | undefined)[] = [];
+  const dirfdArgs: (readonly number[] | undefined)[] = [];
+  for (const route of routing.calls) {
+    if (route === undefined || route.letThrough !== 'guest') continue;
+    names[route.nr] = route.name;
+    pathArgs[route.nr] = route.paths!.map((a) => a.arg);
+    dirfdArgs[route.nr] = route.paths!.map((a) => a.dirfd ?? -1);
+  }
+  const unlinkat = routing.calls.find((route) => route?.name === 'unlinkat')?.nr;
+  /** The call's flags, as followsLast reads them. */
+  const flags = { name: '', args: [] as ArrayLike<bigint>, int(i: number): number { return int32(this.args[i]!); } };
+  /** Host paths to place, by path argument, once every path of the call is resolved. */
+  const hosts: (string | undefined)[] = [];
+  return (tracee, nr, args, rewrite: StopRewrite) => {
+    const indexes = pathArgs[nr];
+    if (indexes === undefined || !rewrite.allowed) return false;
+    if (nr === unlinkat && (int32(args[2]!) & AT_REMOVEDIR) !== 0) return false;
+    const name = names[nr]!;
+    flags.name = name;
+    flags.args = args;
+    for (let i = 0; i < indexes.length; i++) {
+      hosts[i] = undefined;
+      const arg = indexes[i]!;
+      const pointer = args[arg]!;
+      if (pointer === 0n) return false;
+      let bytes: Buffer;
+      try {
+        bytes = io(tracee).readCStringBytes(pointer, PATH_MAX);
+      } catch {
+        return false;
+      }
+      for (let k = 0; k < bytes.length; k++) if (bytes[k]! >= 0x80) return false;
+      const dirfdArg = dirfdArgs[nr]![i]!;
+      const dirfd = dirfdArg < 0 ? AT_FDCWD : int32(args[dirfdArg]!);
+      const resolved = guestRoot.resolvePath(tracee.pid, tracee.tid, bytes.toString('latin1'), dirfd, followsLast(flags, arg));
+      if (resolved === undefined) continue; // the kernel takes it as it is
+      if ('errno' in resolved) return false;
+      if (name.startsWith('readlink') && procLinkOf(resolved.host) !== undefined) return false;
+      hosts[i] = resolved.host;
+    }
+    for (let i = 0; i < indexes.length; i++) {
+      const host = hosts[i];
+      if (host !== undefined) rewrite.setArgToCString(indexes[i]!, Buffer.from(host, 'utf8'));
+    }
+    return true;
+  };
+}
