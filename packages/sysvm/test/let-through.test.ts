@@ -125,6 +125,28 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
     expect(r.stats.exitStops).toBe(0);
   });
 
+  it.each([[0, 'stated:1'], [-2, 'stated:0']] as const)('answers a call at its stop without running it (skip(%i)): no SyscallCall, no exit stop, its registers untouched', (result, seen) => {
+    vm = new SyscallTracer({
+      backend,
+      filter: SyscallFilter.of(['newfstatat']),
+      restoreArguments: 'always',
+      letThrough: (tracee, _nr, args, rewrite) => {
+        if (new TraceeIO(tracee).readCStringBytes(args[1]!).toString() === '/no/such/file') rewrite.skip(result);
+        return true;
+      },
+    });
+    const out = outputFile();
+    vm.spawn(fixture('preserve-args'), ['/no/such/file', 'newfstatat'], { stdout: { path: out.path } });
+    const handled: string[] = [];
+    vm.runSync((e) => {
+      if (e.kind === 'syscall') handled.push(e.name);
+    });
+    expect(handled).toEqual([]);
+    expect(out.read()).toBe(`${seen} rdi:1 rsi:1 rdx:1\n`); // /no/such/file does not exist: stated:1 is the answer
+    expect(vm.stats.skipped).toBe(1);
+    expect(vm.stats.exitStops).toBe(0);
+  });
+
   it('points a path argument into the string the tracee passed (its tail): no write, no exit stop', () => {
     vm = new SyscallTracer({
       backend,

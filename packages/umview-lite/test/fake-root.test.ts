@@ -94,6 +94,22 @@ describe('fake root (-0)', () => {
     }
   });
 
+  it("answers the stat calls of paths at their stop (guest/at-stop.ts), as the full way does: ownership, modes and devices remembered, links followed or not", async () => {
+    const script = [
+      'touch /tmp/s-file; chown 21:43 /tmp/s-file; chmod 4751 /tmp/s-file; mknod /tmp/s-dev c 4 5; ln -s /tmp/s-file /tmp/s-link',
+      'stat -c "%u:%g %a %F" /tmp/s-file /tmp/s-dev; stat -c "%t:%T" /tmp/s-dev; stat -c %F /tmp/s-link; stat -L -c %u:%g /tmp/s-link',
+      'ls -ln /tmp/s-file | { read mode links owner group rest; echo "$mode $owner $group"; }; stat /no/such 2>/dev/null; echo missing $?',
+      'rm /tmp/s-file /tmp/s-dev /tmp/s-link',
+    ].join('; ');
+    const stats = /rewritten at the stop\s+(\d+)/;
+    const atStop = await umview(['-0', '-r', rootfs.dir, '-b', '/proc', '-b', '/dev', '--stats'], ['/bin/sh', '-c', script]);
+    const fullWay = await umview(['-0', '-r', rootfs.dir, '-b', '/proc', '-b', '/dev', '--stats', '--no-let-through'], ['/bin/sh', '-c', script]);
+    expect(atStop.stdout).toBe('21:43 4751 regular empty file\n0:0 644 character special file\n4:5\nsymbolic link\n21:43\n-rwsr-x--x 21 43\nmissing 1\n');
+    expect(atStop.stdout).toBe(fullWay.stdout);
+    expect(Number(stats.exec(fullWay.stderr)?.[1])).toBe(0);
+    expect(Number(stats.exec(atStop.stderr)?.[1])).toBeGreaterThan(10);
+  });
+
   it('without it, the ids are the real ones', async () => {
     const r = await umview(['-r', rootfs.dir], ['/bin/sh', '-c', 'id -u']);
     expect(r.stdout).toBe(`${process.getuid!()}\n`);

@@ -29,6 +29,9 @@ export interface StopRewrite {
    * (the tail of the path it passed, when the new path is one: no write at all). Only when
    * `allowed`, or after toExit. */
   setArg(i: number, value: bigint): void;
+  /** Answers the call here without running it (SKIPCALL): the program sees `result` (-errno for
+   * an error). Its arguments are left as they are, so it needs no exit stop; not with toExit. */
+  skip(result: bigint | number): void;
 }
 
 /** What a stop's toExit left for the exit stop. */
@@ -49,6 +52,8 @@ export class StopRewriter implements StopRewrite {
   count = 0;
   /** The call's arguments as rewritten at this stop (valid where `count` > 0). */
   readonly letGo = new BigUint64Array(6);
+  /** Whether the call was answered here (skip), not run. */
+  skipped = false;
   private tracee: Tracee | undefined;
   private nr = -1;
   private args: ArrayLike<bigint> = [];
@@ -74,6 +79,7 @@ export class StopRewriter implements StopRewrite {
     this.stackPointer = stackPointer;
     this.cursor = undefined;
     this.followed = undefined;
+    this.skipped = false;
   }
 
   get allowed(): boolean {
@@ -105,6 +111,16 @@ export class StopRewriter implements StopRewrite {
 
   setArg(i: number, value: bigint): void {
     this.set(this.rewritable('setArg', i), i, value);
+  }
+
+  skip(result: bigint | number): void {
+    const tracee = this.tracee;
+    if (tracee === undefined) throw new Error('skip: no stop is being let through');
+    if (this.followed !== undefined) throw new Error('skip: a call followed to its exit runs');
+    tracee.pokeUser(arch.userOffset(arch.SYSCALL_NR_REGISTER), -1n);
+    tracee.pokeUser(arch.userOffset(arch.SYSCALL_RESULT_REGISTER), BigInt(result));
+    this.skipped = true;
+    this.count++;
   }
 
   private set(tracee: Tracee, i: number, value: bigint): void {

@@ -43,7 +43,8 @@ export interface SyscallTracerOptions {
    * `rewrite.allowed`, the call needing no exit stop under `restoreArguments`, or being put
    * back only if the kernel restarts it; otherwise after
    * `rewrite.toExit()`, which takes the exit stop here to put the arguments back and hands the
-   * result to the hook), counted in `rewrittenAtStop`.
+   * result to the hook), counted in `rewrittenAtStop`; or answer it there without running it
+   * (`rewrite.skip`, counted in `skipped` too).
    */
   letThrough?: (tracee: Tracee, nr: number, args: ArrayLike<bigint>, rewrite: StopRewrite) => boolean;
   /**
@@ -71,9 +72,9 @@ export interface SysvmStats {
   calls: number;
   /** Of those, calls `letThrough` let go on at once, unreported. */
   letThrough: number;
-  /** Of those, calls it rewrote before letting them go (StopRewrite). */
+  /** Of those, calls it rewrote before letting them go, or answered (StopRewrite). */
   rewrittenAtStop: number;
-  /** Calls skipped (SKIPCALL). */
+  /** Calls skipped (SKIPCALL), at their stop (StopRewrite.skip) too. */
   skipped: number;
   /** Exit stops the kernel reported (each one a stop that SKIPEXIT would avoid). */
   exitStops: number;
@@ -329,6 +330,10 @@ export class SyscallTracer {
     }
     this.counts.letThrough++;
     if (rewrite.count > 0) this.counts.rewrittenAtStop++;
+    if (rewrite.skipped) {
+      this.counts.skipped++;
+      return true;
+    }
     const followed = rewrite.followedCall;
     if (followed !== undefined) {
       // resume() sees it and takes the exit stop (PTRACE_SYSCALL); exitStop() carries it out.

@@ -45,7 +45,7 @@ const MKNODS: Readonly<Record<string, { mode: number; file: FileArg }>> = {
 };
 /** The stat family: the file it names, its buffer argument, its flags argument (where an
  * AT_EMPTY_PATH with an empty or NULL path names the fd in `dirfd`). */
-const STATS: Readonly<Record<string, { file: FileArg; buffer: number; flags?: number; layout: StatLayout }>> = {
+export const STATS: Readonly<Record<string, { file: FileArg; buffer: number; flags?: number; layout: StatLayout }>> = {
   stat: { file: { path: 0, dirfd: null }, buffer: 1, layout: STAT }, lstat: { file: { path: 0, dirfd: null }, buffer: 1, layout: STAT },
   fstat: { file: { fd: 0 }, buffer: 1, layout: STAT },
   newfstatat: { file: { path: 1, dirfd: 0 }, buffer: 2, flags: 3, layout: STAT },
@@ -253,15 +253,24 @@ export class FakeRoot {
       this.showAtReturn(call, spec.layout, buffer);
       return false;
     }
-    const bytes = this.monitorStat.run(at.path, at.follow, call.name === 'statx' ? { flags, mask: call.int(3) } : undefined);
+    const bytes = this.exactStat(call.name, at.path, at.follow, flags, call.int(3));
     if (typeof bytes === 'number') return answer(call, bytes);
-    this.show(bytes, spec.layout);
     try {
       call.io.write(buffer, bytes);
     } catch {
       return answer(call, -ERRNO.EFAULT);
     }
     return answer(call, 0);
+  }
+
+  /** Stat call `name` run by the monitor on `path`, which names exactly the tracee's file
+   * (`follow`: its last symlink still to follow), `flags` and statx's `mask` as the call has
+   * them: the struct as fake root shows it (a view valid until the next run), or -errno. The
+   * full way's and the guest root's at the stop (guest/at-stop.ts). */
+  exactStat(name: string, path: string, follow: boolean, flags: number, mask: number): Buffer | number {
+    const bytes = this.monitorStat.run(path, follow, name === 'statx' ? { flags, mask } : undefined);
+    if (typeof bytes !== 'number') this.show(bytes, STATS[name]!.layout);
+    return bytes;
   }
 
   private showAtReturn(call: SyscallCall, layout: StatLayout, buffer: bigint): void {

@@ -12,9 +12,17 @@
 // rewritten at its return), and a call whose registers sysvm must put back at an exit stop
 // (`--exact-registers`). Opens take no exit stop: sysvm puts their registers back if a signal
 // interrupts them and the kernel restarts them.
+//
+// Under fake root, a stat call is answered there: the monitor stats the resolved path itself
+// and writes the struct fake root shows into the tracee's buffer (FakeRoot.exactStat, as the
+// full way does), and the call is skipped (StopRewrite.skip) — but for an fd's (AT_EMPTY_PATH
+// with ''), which the full way names through /proc.
 import type { Tracee } from '@umview/ptrace-core';
 import type { TraceeIO } from '@umview/ptrace-multi';
 import type { StopRewrite } from '@umview/sysvm';
+import { ERRNO } from '@umview/ptrace-core';
+import type { FakeRoot } from '../fake-root/fake-root.js';
+import { STATS } from '../fake-root/fake-root.js';
 import { AT_FDCWD, AT_REMOVEDIR, PATH_MAX } from '../linux.js';
 import { int32, type LetThrough } from '../monitor/let-through.js';
 import type { RoutingTable } from '../monitor/routing.js';
@@ -25,22 +33,28 @@ import { procLinkOf } from './proc-links.js';
 export interface GuestAtStopOptions {
   routing: RoutingTable;
   guestRoot: GuestRoot;
+  /** Fake root, whose stat calls are answered at the stop. */
+  fakeRoot?: FakeRoot;
   io: (tracee: Tracee) => TraceeIO;
 }
 
 /** sysvm's letThrough under a guest root: the calls of the 'guest' rule, their paths resolved
  * and rewritten at the stop. */
 export function guestAtStop(options: GuestAtStopOptions): LetThrough {
-  const { routing, guestRoot, io } = options;
-  // Per syscall number (arrays indexed without hashing): its name, path and dirfd arguments.
+  const { routing, guestRoot, fakeRoot, io } = options;
+  // Per syscall number (arrays indexed without hashing): its name, path and dirfd arguments,
+  // and for fake root's stat calls, their buffer and flags arguments.
   const names: string[] = [];
   const pathArgs: (readonly number[] | undefined)[] = [];
   const dirfdArgs: (readonly number[] | undefined)[] = [];
+  const stats: ((typeof STATS)[string] | undefined)[] = [];
   for (const route of routing.calls) {
     if (route === undefined || route.letThrough !== 'guest') continue;
+    if (route.fakeRoot && fakeRoot === undefined) continue;
     names[route.nr] = route.name;
     pathArgs[route.nr] = route.paths!.map((a) => a.arg);
     dirfdArgs[route.nr] = route.paths!.map((a) => a.dirfd ?? -1);
+    if (route.fakeRoot) stats[route.nr] = STATS[route.name];
   }
   const unlinkat = routing.calls.find((route) => route?.name === 'unlinkat')?.nr;
   /** The call's flags, as followsLast reads them. */
@@ -49,7 +63,9 @@ export function guestAtStop(options: GuestAtStopOptions): LetThrough {
   const hosts: (string | undefined)[] = [];
   return (tracee, nr, args, rewrite: StopRewrite) => {
     const indexes = pathArgs[nr];
-    if (indexes === undefined || !rewrite.allowed) return false;
+    if (indexes === undefined) return false;
+    const stat = stats[nr];
+    if (stat === undefined && !rewrite.allowed) return false;
     if (nr === unlinkat && (int32(args[2]!) & AT_REMOVEDIR) !== 0) return false;
     const name = names[nr]!;
     flags.name = name;
@@ -66,6 +82,7 @@ export function guestAtStop(options: GuestAtStopOptions): LetThrough {
         return false;
       }
       for (let k = 0; k < bytes.length; k++) if (bytes[k]! >= 0x80) return false;
+      if (stat !== undefined && bytes.length === 0) return false; // an fd's
       const dirfdArg = dirfdArgs[nr]![i]!;
       const dirfd = dirfdArg < 0 ? AT_FDCWD : int32(args[dirfdArg]!);
       const resolved = guestRoot.resolvePath(tracee.pid, tracee.tid, bytes.toString('latin1'), dirfd, followsLast(flags, arg));
@@ -73,6 +90,22 @@ export function guestAtStop(options: GuestAtStopOptions): LetThrough {
       if ('errno' in resolved) return false;
       if (name.startsWith('readlink') && procLinkOf(resolved.host) !== undefined) return false;
       hosts[i] = resolved.host;
+    }
+    if (stat !== undefined) {
+      const host = hosts[0];
+      const buffer = args[stat.buffer]!;
+      if (host === undefined || buffer === 0n) return false;
+      const answer = fakeRoot!.exactStat(name, host, false, stat.flags === undefined ? 0 : int32(args[stat.flags]!), int32(args[3]!));
+      if (typeof answer === 'number') rewrite.skip(answer);
+      else {
+        try {
+          io(tracee).write(buffer, answer);
+          rewrite.skip(0);
+        } catch {
+          rewrite.skip(-ERRNO.EFAULT);
+        }
+      }
+      return true;
     }
     for (let i = 0; i < indexes.length; i++) {
       const host = hosts[i];

@@ -168,7 +168,7 @@ export class Monitor {
    * modules' (calls no module can serve, and in remap mode served paths rewritten there). */
   private letThrough(): LetThrough | undefined {
     const io = (tracee: Tracee) => this.vm.io(tracee) as TraceeIO;
-    if (this.guestRoot) return guestAtStop({ routing: this.routing, guestRoot: this.guestRoot, io });
+    if (this.guestRoot) return guestAtStop({ routing: this.routing, guestRoot: this.guestRoot, fakeRoot: this.fakeRoot, io });
     return letThroughPredicate({
       routing: this.routing,
       cwdConcernsMonitor: (tracee) => {

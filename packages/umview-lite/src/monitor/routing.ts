@@ -69,6 +69,8 @@ const FOLLOWS: Readonly<Record<string, Follows>> = {
 };
 /** The flags argument of the opens (openat2's are in its struct: not an argument). */
 const OPEN_FLAGS: Readonly<Record<string, number>> = { open: 1, openat: 2 };
+/** Fake root's stat calls with a path (fstat has none). */
+const FAKE_ROOT_STATS = new Set(['stat', 'lstat', 'newfstatat', 'statx']);
 /** The calls that may move or remove a directory (unlinkat's flag says: seen at the stop). */
 const MOVES_DIRECTORIES = new Set(['rename', 'renameat', 'renameat2', 'rmdir']);
 /** First components that may name a virtual fd of proxy mode (/proc/self/fd/N, /dev/fd/N). */
@@ -154,7 +156,7 @@ export class RoutingTable {
       calls[nr] = {
         nr, name, module, paths: pathArgs, follows, flagsArg, proxy: proxied.has(name), fakeRoot: faked.has(name), credentials: credentials.has(name),
         guestRoot: this.guestRoot && (pathArgs !== undefined || follows === 'getcwd' || SOCKET_ADDRESS_CALLS.includes(name)),
-        letThrough: letThroughRule(name, module !== undefined || faked.has(name), pathArgs, follows, flagsArg, this.guestRoot),
+        letThrough: letThroughRule(name, module !== undefined, faked.has(name), pathArgs, follows, flagsArg, this.guestRoot),
       };
     }
     this.calls = calls;
@@ -180,9 +182,11 @@ export class RoutingTable {
  * and fds are the real ones, named through the namespace, so an open follows nothing; but a
  * call that may move or remove a directory takes the full way, where the resolver forgets the
  * directories it knows at its return (an unlinkat's AT_REMOVEDIR, and a readlink of a /proc
- * link, whose answer is rewritten at its return, are seen at the stop: guest/at-stop.ts). */
-function letThroughRule(name: string, claimed: boolean, paths: readonly PathArg[] | undefined, follows: Follows | undefined, flagsArg: number | undefined, guestRoot: boolean): LetThroughRule {
+ * link, whose answer is rewritten at its return, are seen at the stop: guest/at-stop.ts); fake
+ * root's stat calls too, which the monitor answers itself on the path the guest root resolved. */
+function letThroughRule(name: string, claimed: boolean, faked: boolean, paths: readonly PathArg[] | undefined, follows: Follows | undefined, flagsArg: number | undefined, guestRoot: boolean): LetThroughRule {
   if (claimed || paths === undefined) return 'never';
+  if (faked) return guestRoot && FAKE_ROOT_STATS.has(name) ? 'guest' : 'never';
   if (guestRoot) return (follows === undefined || (follows === 'dir-open' && flagsArg !== undefined)) && !MOVES_DIRECTORIES.has(name) ? 'guest' : 'never';
   switch (follows) {
     case 'cwd':
@@ -239,7 +243,10 @@ export function describeRouting(table: RoutingTable): string {
 }
 
 function describeRule(route: CallRoute, table: RoutingTable): string {
-  if (route.letThrough === 'guest') return `always, its paths resolved in the guest's view${route.name === 'unlinkat' ? ' (not with AT_REMOVEDIR)' : route.name.startsWith('readlink') ? ' (not a /proc link)' : ''}`;
+  if (route.letThrough === 'guest') {
+    const unless = route.fakeRoot ? ', answered there by fake root (not an fd\'s)' : route.name === 'unlinkat' ? ' (not with AT_REMOVEDIR)' : route.name.startsWith('readlink') ? ' (not a /proc link)' : '';
+    return `always, its paths resolved in the guest's view${unless}`;
+  }
   if (route.letThrough === 'never' || table.letThroughHeads.includes('')) return 'never';
   const heads = table.letThroughHeads.join(', ');
   if (route.letThrough === 'exec') return `absolute path naming none of ${heads}, not a #! script with a served interpreter`;
