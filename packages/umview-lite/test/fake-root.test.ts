@@ -99,12 +99,13 @@ describe('fake root (-0)', () => {
       'touch /tmp/s-file; chown 21:43 /tmp/s-file; chmod 4751 /tmp/s-file; mknod /tmp/s-dev c 4 5; ln -s /tmp/s-file /tmp/s-link',
       'stat -c "%u:%g %a %F" /tmp/s-file /tmp/s-dev; stat -c "%t:%T" /tmp/s-dev; stat -c %F /tmp/s-link; stat -L -c %u:%g /tmp/s-link',
       'ls -ln /tmp/s-file | { read mode links owner group rest; echo "$mode $owner $group"; }; stat /no/such 2>/dev/null; echo missing $?',
+      'stat -c %u:%g - < /tmp/s-file', // an fd's: statx(0, "", AT_EMPTY_PATH)
       'rm /tmp/s-file /tmp/s-dev /tmp/s-link',
     ].join('; ');
     const stats = /rewritten at the stop\s+(\d+)/;
     const atStop = await umview(['-0', '-r', rootfs.dir, '-b', '/proc', '-b', '/dev', '--stats'], ['/bin/sh', '-c', script]);
     const fullWay = await umview(['-0', '-r', rootfs.dir, '-b', '/proc', '-b', '/dev', '--stats', '--no-let-through'], ['/bin/sh', '-c', script]);
-    expect(atStop.stdout).toBe('21:43 4751 regular empty file\n0:0 644 character special file\n4:5\nsymbolic link\n21:43\n-rwsr-x--x 21 43\nmissing 1\n');
+    expect(atStop.stdout).toBe('21:43 4751 regular empty file\n0:0 644 character special file\n4:5\nsymbolic link\n21:43\n-rwsr-x--x 21 43\nmissing 1\n21:43\n');
     expect(atStop.stdout).toBe(fullWay.stdout);
     expect(Number(stats.exec(fullWay.stderr)?.[1])).toBe(0);
     expect(Number(stats.exec(atStop.stderr)?.[1])).toBeGreaterThan(10);

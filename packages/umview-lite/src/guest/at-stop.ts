@@ -15,15 +15,15 @@
 //
 // Under fake root, a stat call is answered there: the monitor stats the resolved path itself
 // and writes the struct fake root shows into the tracee's buffer (FakeRoot.exactStat, as the
-// full way does), and the call is skipped (StopRewrite.skip) — but for an fd's (AT_EMPTY_PATH
-// with ''), which the full way names through /proc.
+// full way does), and the call is skipped (StopRewrite.skip); an fd's (AT_EMPTY_PATH with '':
+// glibc's fstat) through its /proc link, as the full way names it.
 import type { Tracee } from '@umview/ptrace-core';
 import type { TraceeIO } from '@umview/ptrace-multi';
 import type { StopRewrite } from '@umview/sysvm';
 import { ERRNO } from '@umview/ptrace-core';
 import type { FakeRoot } from '../fake-root/fake-root.js';
 import { STATS } from '../fake-root/fake-root.js';
-import { AT_FDCWD, AT_REMOVEDIR, PATH_MAX } from '../linux.js';
+import { AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, PATH_MAX } from '../linux.js';
 import { int32, type LetThrough } from '../monitor/let-through.js';
 import type { RoutingTable } from '../monitor/routing.js';
 import { followsLast } from './final-component.js';
@@ -82,7 +82,13 @@ export function guestAtStop(options: GuestAtStopOptions): LetThrough {
         return false;
       }
       for (let k = 0; k < bytes.length; k++) if (bytes[k]! >= 0x80) return false;
-      if (stat !== undefined && bytes.length === 0) return false; // an fd's
+      if (stat !== undefined && bytes.length === 0) {
+        // An fd's (AT_EMPTY_PATH), through its /proc link; the cwd's (AT_FDCWD) the full way's.
+        if (stat.flags === undefined || (int32(args[stat.flags]!) & AT_EMPTY_PATH) === 0) return false;
+        const fd = int32(args[dirfdArgs[nr]![i]!]!);
+        if (fd < 0) return false;
+        return answerStat(tracee, name, stat, args, `/proc/${tracee.pid}/fd/${fd}`, true, rewrite);
+      }
       const dirfdArg = dirfdArgs[nr]![i]!;
       const dirfd = dirfdArg < 0 ? AT_FDCWD : int32(args[dirfdArg]!);
       const resolved = guestRoot.resolvePath(tracee.pid, tracee.tid, bytes.toString('latin1'), dirfd, followsLast(flags, arg));
@@ -91,26 +97,30 @@ export function guestAtStop(options: GuestAtStopOptions): LetThrough {
       if (name.startsWith('readlink') && procLinkOf(resolved.host) !== undefined) return false;
       hosts[i] = resolved.host;
     }
-    if (stat !== undefined) {
-      const host = hosts[0];
-      const buffer = args[stat.buffer]!;
-      if (host === undefined || buffer === 0n) return false;
-      const answer = fakeRoot!.exactStat(name, host, false, stat.flags === undefined ? 0 : int32(args[stat.flags]!), int32(args[3]!));
-      if (typeof answer === 'number') rewrite.skip(answer);
-      else {
-        try {
-          io(tracee).write(buffer, answer);
-          rewrite.skip(0);
-        } catch {
-          rewrite.skip(-ERRNO.EFAULT);
-        }
-      }
-      return true;
-    }
+    if (stat !== undefined) return hosts[0] !== undefined && answerStat(tracee, name, stat, args, hosts[0], false, rewrite);
     for (let i = 0; i < indexes.length; i++) {
       const host = hosts[i];
       if (host !== undefined) rewrite.setArgToCString(indexes[i]!, Buffer.from(host, 'utf8'));
     }
     return true;
   };
+
+  /** Answers fake root's stat call at its stop: the struct it shows for `path` (`follow`: its
+   * last symlink still to follow) written into the tracee's buffer, and the call skipped;
+   * false for the full way (a NULL buffer: the kernel's EFAULT). */
+  function answerStat(tracee: Tracee, name: string, stat: (typeof STATS)[string], args: ArrayLike<bigint>, path: string, follow: boolean, rewrite: StopRewrite): boolean {
+    const buffer = args[stat.buffer]!;
+    if (buffer === 0n) return false;
+    const answer = fakeRoot!.exactStat(name, path, follow, stat.flags === undefined ? 0 : int32(args[stat.flags]!), int32(args[3]!));
+    if (typeof answer === 'number') rewrite.skip(answer);
+    else {
+      try {
+        io(tracee).write(buffer, answer);
+        rewrite.skip(0);
+      } catch {
+        rewrite.skip(-ERRNO.EFAULT);
+      }
+    }
+    return true;
+  }
 }
