@@ -91,7 +91,12 @@ export function guestAtStop(options: GuestAtStopOptions): LetThrough {
       }
       const dirfdArg = dirfdArgs[nr]![i]!;
       const dirfd = dirfdArg < 0 ? AT_FDCWD : int32(args[dirfdArg]!);
-      const resolved = guestRoot.resolvePath(tracee.pid, tracee.tid, bytes.toString('latin1'), dirfd, followsLast(flags, arg));
+      let resolved: ReturnType<GuestRoot['resolvePath']>;
+      try {
+        resolved = guestRoot.resolvePath(tracee.pid, tracee.tid, bytes.toString('latin1'), dirfd, followsLast(flags, arg));
+      } catch {
+        return false; // its /proc/PID/cwd gone (killed meanwhile): the full way sees to it
+      }
       if (resolved === undefined) continue; // the kernel takes it as it is
       if ('errno' in resolved) return false;
       if (name.startsWith('readlink') && procLinkOf(resolved.host) !== undefined) return false;
