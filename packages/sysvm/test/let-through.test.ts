@@ -41,19 +41,20 @@ function run(backend: 'seccomp' | 'seccomp-setinfo', file: string, letThrough: (
   return { status, out: out.read(), consulted, handled, calls: vm.stats.calls };
 }
 
-/** Runs `program` with openat stopped under `restoreArguments`, `hook` seeing each call's path
- * at its stop (the call is let through unless it returns false); what the program printed and
- * the calls that reached the handler. */
-function runOpenat(
+/** Runs `program` with `call` (openat by default) stopped under `restoreArguments`, `hook`
+ * seeing each call's path at its stop (the call is let through unless it returns false); what
+ * the program printed and the calls that reached the handler. */
+function runPathCall(
   backend: 'seccomp' | 'seccomp-setinfo',
   program: string,
   programArgs: string[],
   hook: (path: string, args: ArrayLike<bigint>, rewrite: StopRewrite) => boolean | void,
   restoreArguments: 'always' | 'when-restarted' = 'when-restarted',
+  call: 'openat' | 'newfstatat' = 'openat',
 ) {
   vm = new SyscallTracer({
     backend,
-    filter: SyscallFilter.of(['openat']),
+    filter: SyscallFilter.of([call]),
     restoreArguments,
     letThrough: (tracee, _nr, args, rewrite) => hook(new TraceeIO(tracee).readCStringBytes(args[1]!).toString(), args, rewrite) !== false,
   });
@@ -126,49 +127,23 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
   });
 
   it.each([[0, 'stated:1'], [-2, 'stated:0']] as const)('answers a call at its stop without running it (skip(%i)): no SyscallCall, no exit stop, its registers untouched', (result, seen) => {
-    vm = new SyscallTracer({
-      backend,
-      filter: SyscallFilter.of(['newfstatat']),
-      restoreArguments: 'always',
-      letThrough: (tracee, _nr, args, rewrite) => {
-        if (new TraceeIO(tracee).readCStringBytes(args[1]!).toString() === '/no/such/file') rewrite.skip(result);
-        return true;
-      },
-    });
-    const out = outputFile();
-    vm.spawn(fixture('preserve-args'), ['/no/such/file', 'newfstatat'], { stdout: { path: out.path } });
-    const handled: string[] = [];
-    vm.runSync((e) => {
-      if (e.kind === 'syscall') handled.push(e.name);
-    });
-    expect(handled).toEqual([]);
-    expect(out.read()).toBe(`${seen} rdi:1 rsi:1 rdx:1\n`); // /no/such/file does not exist: stated:1 is the answer
-    expect(vm.stats.skipped).toBe(1);
-    expect(vm.stats.exitStops).toBe(0);
+    const r = runPathCall(backend, 'preserve-args', ['/no/such/file', 'newfstatat'], (path, _args, rewrite) => {
+      if (path === '/no/such/file') rewrite.skip(result);
+    }, 'always', 'newfstatat');
+    expect(r.handled).toEqual([]);
+    expect(r.out).toBe(`${seen} rdi:1 rsi:1 rdx:1\n`); // /no/such/file does not exist: stated:1 is the answer
+    expect(r.stats.skipped).toBe(1);
+    expect(r.stats.exitStops).toBe(0);
   });
 
   it('points a path argument into the string the tracee passed (its tail): no write, no exit stop', () => {
-    vm = new SyscallTracer({
-      backend,
-      filter: SyscallFilter.of(['newfstatat']),
-      restoreArguments: 'when-restarted',
-      letThrough: (tracee, _nr, args, rewrite) => {
-        const path = new TraceeIO(tracee).readCStringBytes(args[1]!).toString();
-        if (path !== '/no/such/etc/hostname') return true;
-        rewrite.setArg(1, args[1]! + BigInt('/no/such'.length));
-        return true;
-      },
-    });
-    const out = outputFile();
-    vm.spawn(fixture('preserve-args'), ['/no/such/etc/hostname', 'newfstatat'], { stdout: { path: out.path } });
-    const handled: string[] = [];
-    vm.runSync((e) => {
-      if (e.kind === 'syscall') handled.push(e.name);
-    });
-    expect(handled).toEqual([]);
-    expect(out.read()).toBe('stated:1 rdi:1 rsi:0 rdx:1\n'); // /etc/hostname was stat'ed
-    expect(vm.stats.rewrittenAtStop).toBe(1);
-    expect(vm.stats.exitStops).toBe(0);
+    const r = runPathCall(backend, 'preserve-args', ['/no/such/etc/hostname', 'newfstatat'], (path, args, rewrite) => {
+      if (path === '/no/such/etc/hostname') rewrite.setArg(1, args[1]! + BigInt('/no/such'.length));
+    }, 'when-restarted', 'newfstatat');
+    expect(r.handled).toEqual([]);
+    expect(r.out).toBe('stated:1 rdi:1 rsi:0 rdx:1\n'); // /etc/hostname was stat'ed
+    expect(r.stats.rewrittenAtStop).toBe(1);
+    expect(r.stats.exitStops).toBe(0);
   });
 
   it("rewrites an open at its stop under 'when-restarted': no exit stop, the register left as PRoot leaves it", () => {
@@ -183,7 +158,7 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
   it('follows a call whose registers are put back to its exit (toExit): rewritten at the stop, put back at the exit, its result handed over', () => {
     const results: bigint[] = [];
     const allowed: boolean[] = [];
-    const r = runOpenat(backend, 'preserve-args', ['/no/such/file', 'openat'], (path, _args, rewrite) => {
+    const r = runPathCall(backend, 'preserve-args', ['/no/such/file', 'openat'], (path, _args, rewrite) => {
       if (path !== '/no/such/file') return;
       allowed.push(rewrite.allowed);
       rewrite.toExit((result) => results.push(result));
@@ -200,7 +175,7 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
 
   it('hands a failed call\'s -errno to onReturn (toExit with nothing rewritten)', () => {
     const results: bigint[] = [];
-    const r = runOpenat(backend, 'preserve-args', ['/no/such/file', 'openat'], (path, _args, rewrite) => {
+    const r = runPathCall(backend, 'preserve-args', ['/no/such/file', 'openat'], (path, _args, rewrite) => {
       if (path === '/no/such/file') rewrite.toExit((result) => results.push(result));
     }, 'always');
     expect(r.out).toBe('opened:0 rdi:1 rsi:1 rdx:1\n');
@@ -212,7 +187,7 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
     const fifo = join(tempDir('sysvm-fifo-'), 'fifo');
     execFileSync('mkfifo', [fifo]);
     const results: bigint[] = [];
-    const r = runOpenat(backend, 'fifo-restart', ['/no/such/fifo', fifo], (path, _args, rewrite) => {
+    const r = runPathCall(backend, 'fifo-restart', ['/no/such/fifo', fifo], (path, _args, rewrite) => {
       if (path !== '/no/such/fifo') return;
       rewrite.toExit((result) => results.push(result));
       rewrite.setArgToCString(1, Buffer.from(fifo));
@@ -230,7 +205,7 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
     // The program opens the FIFO's guest name; its host name is the guest name's tail under
     // "/no/such" (pointed into), or the guest name mapped (placed).
     const programPath = how === 'placed below the stack' ? fifo.guest : `/no/such${fifo.toHost(fifo.guest)}`;
-    const r = runOpenat(backend, 'fifo-restart', [programPath, fifo.guest], (path, args, rewrite) => {
+    const r = runPathCall(backend, 'fifo-restart', [programPath, fifo.guest], (path, args, rewrite) => {
       seen.push(path);
       if (path.startsWith('/no/such/')) rewrite.setArg(1, args[1]! + BigInt('/no/such'.length));
       else {
@@ -252,7 +227,7 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
     try {
       const fifo = mappedFifo();
       const seen: string[] = [];
-      const r = runOpenat(backend, 'freeze-restart', [fifo.guest, fifo.guest, cgroup.dir], (path, _args, rewrite) => {
+      const r = runPathCall(backend, 'freeze-restart', [fifo.guest, fifo.guest, cgroup.dir], (path, _args, rewrite) => {
         seen.push(path);
         const host = fifo.toHost(path);
         if (host !== undefined) rewrite.setArgToCString(1, Buffer.from(host));
