@@ -245,27 +245,19 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
     const errors: string[] = [];
     // An open under 'always' (put back at its exit), a stat under 'when-restarted'.
     for (const [call, restoreArguments] of [['openat', 'always'], ['newfstatat', 'when-restarted']] as const) {
-      vm = new SyscallTracer({
-        backend,
-        filter: SyscallFilter.of([call]),
-        restoreArguments,
-        letThrough: (tracee, nr, args, rewrite) => {
-          if (new TraceeIO(tracee).readCStringBytes(args[1]!).toString() !== '/no/such/file') return true;
-          try {
-            if (nr === OPENAT) rewrite.setArgToCString(1, Buffer.from('/etc/hostname'));
-            else {
-              rewrite.setArg(1, args[1]!);
-              rewrite.toExit();
-            }
-          } catch (error) {
-            errors.push((error as Error).message);
+      runPathCall(backend, 'preserve-args', ['/no/such/file', call], (path, args, rewrite) => {
+        if (path !== '/no/such/file') return;
+        try {
+          if (call === 'openat') rewrite.setArgToCString(1, Buffer.from('/etc/hostname'));
+          else {
+            rewrite.setArg(1, args[1]!);
+            rewrite.toExit();
           }
-          return true;
-        },
-      });
-      vm.spawn(fixture('preserve-args'), ['/no/such/file', call], { stdout: 'ignore' });
-      vm.runSync();
-      vm.close();
+        } catch (error) {
+          errors.push((error as Error).message);
+        }
+      }, restoreArguments, call);
+      vm!.close();
     }
     expect(errors.sort()).toEqual([
       "setArgToCString: this call's registers must be put back after it (toExit first, or let it take the full way)",
