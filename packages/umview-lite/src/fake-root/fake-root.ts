@@ -12,7 +12,7 @@ import type { ProcessState } from '../monitor/process-table.js';
 import { ROOT_IDS, setIds, setOne } from './credentials.js';
 import { STAT, STATX, identityAt, splitDev, type FileIdentity, type StatLayout } from './file-identity.js';
 import type { MetadataStore } from './metadata-store.js';
-import { MonitorStat } from './monitor-stat.js';
+import { MonitorStat } from '../monitor/monitor-stat.js';
 import { AT_EMPTY_PATH } from '../linux.js';
 
 /** The calls fake root handles: ids, ownership, device nodes, the stat family it shows them
@@ -240,7 +240,7 @@ export class FakeRoot {
     });
   }
 
-  /** The stat family, run by the monitor where it can name the file exactly (monitor-stat.ts:
+  /** The stat family, run by the monitor where it can name the file exactly (monitor/monitor-stat.ts:
    * no exit stop), else shown at the call's return. */
   private stat(call: SyscallCall, process: ProcessState): boolean {
     const spec = STATS[call.name]!;

@@ -4,9 +4,10 @@
 // the guest parent and stops at the guest's '/' (also from a bind's mount point). The kernel
 // is then handed a host path with nothing left to resolve, save what it must fail on as it
 // would natively (a missing or non-directory component, appended as it was).
-import { lstatSync, readlinkSync } from 'node:fs';
+import { readlinkSync } from 'node:fs';
 import { ERRNO } from '@umview/ptrace-core';
 import { components } from '../paths/guest-path.js';
+import { MonitorStat } from '../monitor/monitor-stat.js';
 import { KnownDirectories } from './known-directories.js';
 import type { GuestNamespace } from './namespace.js';
 
@@ -124,14 +125,20 @@ const DIRECTORY = 1;
 const LINK = 2;
 const OTHER = 3;
 
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+const S_IFLNK = 0o120000;
+/** struct stat's st_mode (x86-64). */
+const ST_MODE = 24;
+/** One lstat per component not known yet: the monitor's own, into a buffer of its own (no
+ * Stats object and its dates for a call that only asks the file's type). */
+const lstat = new MonitorStat();
+
 function kindOf(host: string): number {
-  try {
-    const st = lstatSync(host, { throwIfNoEntry: false });
-    if (st === undefined) return MISSING;
-    return st.isSymbolicLink() ? LINK : st.isDirectory() ? DIRECTORY : OTHER;
-  } catch {
-    return MISSING; // EACCES, ENOTDIR above: the kernel reports it
-  }
+  const st = lstat.run(host, false);
+  if (typeof st === 'number') return MISSING; // ENOENT; EACCES, ENOTDIR above: the kernel reports it
+  const type = st.readUInt32LE(ST_MODE) & S_IFMT;
+  return type === S_IFLNK ? LINK : type === S_IFDIR ? DIRECTORY : OTHER;
 }
 
 function parentOf(guest: string): string {

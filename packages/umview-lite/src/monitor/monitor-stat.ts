@@ -1,7 +1,10 @@
-// The stat family run by the monitor itself, on the path the guest root resolved (or the fd's
-// /proc link): the kernel's own struct, fake root's view laid over it, written into the
-// tracee's buffer, and the call skipped. One system call of the monitor's instead of an exit
-// stop of the tracee's: under a guest root, stat is the commonest call there is.
+// The stat family run by the monitor itself, into a buffer of its own: the kernel's struct,
+// with no Stats object (and its four dates) made for it. Fake root runs a tracee's stat here,
+// on the path the guest root resolved (or the fd's /proc link), lays its view over the struct,
+// writes it into the tracee's buffer and skips the call: one system call of the monitor's
+// instead of an exit stop of the tracee's (under a guest root, stat is the commonest call there
+// is). The guest root's resolver asks it each component's type: Node's lstatSync cost ~2 µs
+// more a rootfs open or stat (a C loop of 20,000, pinned).
 import { getLibc, pinnedBuffer } from '@umview/ptrace-core/internal';
 import { ERRNO, syscallNumber } from '@umview/ptrace-core';
 import { AT_FDCWD, PATH_MAX } from '../linux.js';
