@@ -7,7 +7,7 @@
 import { readlinkSync } from 'node:fs';
 import { ERRNO } from '@umview/ptrace-core';
 import { components } from '../paths/guest-path.js';
-import { MonitorStat } from '../monitor/monitor-stat.js';
+import { DIRECTORY, LINK, MISSING, OTHER, fileKind as kindOf } from '../monitor/monitor-stat.js';
 import { KnownDirectories } from './known-directories.js';
 import type { GuestNamespace } from './namespace.js';
 
@@ -119,27 +119,6 @@ export class GuestResolver {
 
 /** A symlink of procfs below a process (the host's /proc, seen through a bind). */
 const MAGIC_LINK = /^\/proc\/\d+\//;
-
-const MISSING = 0;
-const DIRECTORY = 1;
-const LINK = 2;
-const OTHER = 3;
-
-const S_IFMT = 0o170000;
-const S_IFDIR = 0o040000;
-const S_IFLNK = 0o120000;
-/** struct stat's st_mode (x86-64). */
-const ST_MODE = 24;
-/** One lstat per component not known yet: the monitor's own, into a buffer of its own (no
- * Stats object and its dates for a call that only asks the file's type). */
-const lstat = new MonitorStat();
-
-function kindOf(host: string): number {
-  const st = lstat.run(host, false);
-  if (typeof st === 'number') return MISSING; // ENOENT; EACCES, ENOTDIR above: the kernel reports it
-  const type = st.readUInt32LE(ST_MODE) & S_IFMT;
-  return type === S_IFLNK ? LINK : type === S_IFDIR ? DIRECTORY : OTHER;
-}
 
 function parentOf(guest: string): string {
   const i = guest.lastIndexOf('/');

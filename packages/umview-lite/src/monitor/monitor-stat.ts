@@ -3,8 +3,9 @@
 // on the path the guest root resolved (or the fd's /proc link), lays its view over the struct,
 // writes it into the tracee's buffer and skips the call: one system call of the monitor's
 // instead of an exit stop of the tracee's (under a guest root, stat is the commonest call there
-// is). The guest root's resolver asks it each component's type: Node's lstatSync cost ~2 µs
-// more a rootfs open or stat (a C loop of 20,000, pinned).
+// is). The resolvers (the guest root's, remap's walk) ask it each component's type
+// (fileKind): Node's lstatSync cost ~2 µs more a rootfs open or stat (a C loop of 20,000,
+// pinned).
 import { getLibc, pinnedBuffer } from '@umview/ptrace-core/internal';
 import { ERRNO, syscallNumber } from '@umview/ptrace-core';
 import { AT_FDCWD, PATH_MAX } from '../linux.js';
@@ -38,4 +39,26 @@ export class MonitorStat {
     if (result < 0) return -this.libc.errno();
     return this.out.subarray(0, statx === undefined ? STAT_SIZE : STATX_SIZE);
   }
+}
+
+export const MISSING = 0;
+export const DIRECTORY = 1;
+export const LINK = 2;
+export const OTHER = 3;
+export type FileKind = typeof MISSING | typeof DIRECTORY | typeof LINK | typeof OTHER;
+
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+const S_IFLNK = 0o120000;
+/** struct stat's st_mode (x86-64). */
+const ST_MODE = 24;
+const lstat = new MonitorStat();
+
+/** What the host's `path` is, not following a last symlink (MISSING for any error: ENOENT,
+ * and EACCES or ENOTDIR above it, which the kernel reports for the tracee's call). */
+export function fileKind(path: string): FileKind {
+  const st = lstat.run(path, false);
+  if (typeof st === 'number') return MISSING;
+  const type = st.readUInt32LE(ST_MODE) & S_IFMT;
+  return type === S_IFLNK ? LINK : type === S_IFDIR ? DIRECTORY : OTHER;
 }

@@ -10,7 +10,8 @@
 // following symlinks on the host as the kernel would, and given to the kernel as an absolute
 // host path. So `sd/../g` stays physical (a symlink's '..' is its target's parent) and
 // openat2's RESOLVE_BENEATH still sees a relative path.
-import { lstatSync, readlinkSync } from 'node:fs';
+import { readlinkSync } from 'node:fs';
+import { DIRECTORY, LINK, fileKind } from './monitor-stat.js';
 import type { SyscallCall } from '@umview/sysvm';
 import { components, trimSlashes } from '../paths/guest-path.js';
 import type { PathArg } from '../paths/path-syscalls.js';
@@ -221,13 +222,8 @@ export class PathRewriter {
 }
 
 function kindOf(path: string): 'dir' | 'link' | 'other' {
-  try {
-    const st = lstatSync(path, { throwIfNoEntry: false });
-    if (!st) return 'other';
-    return st.isSymbolicLink() ? 'link' : st.isDirectory() ? 'dir' : 'other';
-  } catch {
-    return 'other';
-  }
+  const kind = fileKind(path);
+  return kind === LINK ? 'link' : kind === DIRECTORY ? 'dir' : 'other';
 }
 
 function parent(path: string): string {
