@@ -52,12 +52,13 @@ const S_IFDIR = 0o040000;
 const S_IFLNK = 0o120000;
 /** struct stat's st_mode (x86-64). */
 const ST_MODE = 24;
-const lstat = new MonitorStat();
+/** Made at the first lookup: importing this module loads no native code. */
+let lstat: MonitorStat | undefined;
 
 /** What the host's `path` is, not following a last symlink (MISSING for any error: ENOENT,
  * and EACCES or ENOTDIR above it, which the kernel reports for the tracee's call). */
 export function fileKind(path: string): FileKind {
-  const st = lstat.run(path, false);
+  const st = (lstat ??= new MonitorStat()).run(path, false);
   if (typeof st === 'number') return MISSING;
   const type = st.readUInt32LE(ST_MODE) & S_IFMT;
   return type === S_IFLNK ? LINK : type === S_IFDIR ? DIRECTORY : OTHER;
