@@ -33,14 +33,15 @@ export class RestartGuard {
   private readonly letGo = new BigUint64Array(6);
   private readonly own = new BigUint64Array(6);
 
-  /** Call `nr` goes on with `letGo` for the program's `own` arguments. */
-  watch(nr: number, sp: bigint, own: ArrayLike<bigint>, letGo: ArrayLike<bigint>): void {
+  /** Call `nr` goes on with the program's `own` arguments, but those in `rewritten` (a bit per
+   * argument) set to `values`. */
+  watch(nr: number, sp: bigint, own: ArrayLike<bigint>, values: ArrayLike<bigint | undefined>, rewritten: number): void {
     this.active = true;
     this.nr = nr;
     this.sp = sp;
     for (let i = 0; i < 6; i++) {
       this.own[i] = own[i]!;
-      this.letGo[i] = letGo[i]!;
+      this.letGo[i] = (rewritten & (1 << i)) !== 0 ? values[i]! : own[i]!;
     }
   }
 

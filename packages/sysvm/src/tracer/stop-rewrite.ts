@@ -50,8 +50,9 @@ const PLACE_MAX = 4097; // PATH_MAX and its NUL: larger strings get a buffer of 
 export class StopRewriter implements StopRewrite {
   /** Arguments rewritten at the current stop. */
   count = 0;
-  /** The call's arguments as rewritten at this stop (valid where `count` > 0). */
-  readonly letGo = new BigUint64Array(6);
+  /** The arguments rewritten at this stop: a bit per argument, and their new values. */
+  rewritten = 0;
+  readonly values = new BigUint64Array(6);
   /** Whether the call was answered here (skip), not run. */
   skipped = false;
   private tracee: Tracee | undefined;
@@ -80,6 +81,7 @@ export class StopRewriter implements StopRewrite {
     this.cursor = undefined;
     this.followed = undefined;
     this.skipped = false;
+    this.rewritten = 0;
   }
 
   get allowed(): boolean {
@@ -124,8 +126,8 @@ export class StopRewriter implements StopRewrite {
   }
 
   private set(tracee: Tracee, i: number, value: bigint): void {
-    if (this.count === 0) for (let k = 0; k < 6; k++) this.letGo[k] = this.args[k]!;
-    this.letGo[i] = value;
+    this.values[i] = value;
+    this.rewritten |= 1 << i;
     tracee.pokeUser(arch.userOffset(arch.SYSCALL_ARG_REGISTERS[i]!), value);
     this.count++;
   }

@@ -338,7 +338,7 @@ export class SyscallTracer {
     if (followed !== undefined) {
       // resume() sees it and takes the exit stop (PTRACE_SYSCALL); exitStop() carries it out.
       this.thread(tracee).pendingExit = { report: false, restore: followed.restore, nr, args: NO_ARGS, madeNr: nr, onReturn: followed.onReturn };
-    } else if (rewrite.count > 0 && restoresAtRestart(this.argumentRestore, nr)) this.watchRestart(tracee, nr, sp, args, rewrite.letGo);
+    } else if (rewrite.rewritten !== 0 && restoresAtRestart(this.argumentRestore, nr)) this.watchRestart(tracee, nr, sp, args, rewrite.values, rewrite.rewritten);
     return true;
   }
 
@@ -445,6 +445,8 @@ export class SyscallTracer {
       return;
     }
     const restore = new Map<RegisterName, bigint>();
+    /** The arguments rewritten, a bit each (RestartGuard.watch). */
+    let rewritten = 0;
     if (call.rewritten) {
       if (this.backend === 'seccomp-setinfo') {
         setSyscallInfo(tracee, call.phase, call.effectiveNr, call.effectiveArgs);
@@ -456,7 +458,9 @@ export class SyscallTracer {
         edits.apply(tracee);
       }
       call.newArgs.forEach((value, i) => {
-        if (value !== undefined) restore.set(arch.SYSCALL_ARG_REGISTERS[i]!, call.args[i]!);
+        if (value === undefined) return;
+        restore.set(arch.SYSCALL_ARG_REGISTERS[i]!, call.args[i]!);
+        rewritten |= 1 << i;
       });
     }
     // Arguments are put back at an exit stop taken for them, or at one taken anyway; a
@@ -470,7 +474,7 @@ export class SyscallTracer {
       thread.pendingExit = {
         report: decision.toExit, restore, scratch: call.scratch, nr: call.effectiveNr, args: call.effectiveArgs, madeNr: call.nr,
       };
-    } else if (atRestart) this.watchRestart(tracee, call.nr, call.stackPointer, call.args, call.effectiveArgs);
+    } else if (atRestart) this.watchRestart(tracee, call.nr, call.stackPointer, call.args, call.newArgs, rewritten);
     this.resume(tracee);
   }
 
@@ -531,8 +535,9 @@ export class SyscallTracer {
         }
         // The old image is gone: registers to restore and scratch memory belonged to it (the new
         // image's registers, rdx above all, must stay as the kernel set them).
-        this.thread(tracee).restartGuard?.forget();
-        const pending = this.thread(tracee).pendingExit;
+        const thread = this.thread(tracee);
+        thread.restartGuard?.forget();
+        const pending = thread.pendingExit;
         if (pending) {
           pending.restore = undefined;
           pending.scratch = undefined;
@@ -571,9 +576,9 @@ export class SyscallTracer {
 
   /** A restartable call let go rewritten with no exit stop: watched until the thread's next
    * seccomp stop, to be put back if the kernel restarts it (restart-guard.ts). */
-  private watchRestart(tracee: Tracee, nr: number, sp: bigint, own: ArrayLike<bigint>, letGo: ArrayLike<bigint>): void {
+  private watchRestart(tracee: Tracee, nr: number, sp: bigint, own: ArrayLike<bigint>, values: ArrayLike<bigint | undefined>, rewritten: number): void {
     const thread = this.thread(tracee);
-    (thread.restartGuard ??= new RestartGuard()).watch(nr, sp, own, letGo);
+    (thread.restartGuard ??= new RestartGuard()).watch(nr, sp, own, values, rewritten);
   }
 
   /** At a seccomp stop: the program's own arguments, put back, when it is a call of the thread
