@@ -34,9 +34,21 @@ export function mappedFifo(): { guest: string; toHost: (path: string) => string 
   return { guest, toHost: (path) => (path.startsWith(`${dir}/`) ? `${path}-host` : undefined) };
 }
 
+/** Runs `test` with a new cgroup v2 directory this user may freeze and move processes into,
+ * removed after it; skips the test with the reason where there is none. */
+export function inFreezableCgroup(ctx: { skip: (reason: string) => void }, test: (dir: string) => void): void {
+  const cgroup = freezableCgroup();
+  if ('missing' in cgroup) return ctx.skip(cgroup.missing);
+  try {
+    test(cgroup.dir);
+  } finally {
+    cgroup.remove();
+  }
+}
+
 /** A new cgroup v2 directory this user may freeze (cgroup.freeze) and move its processes into,
  * with `remove` for after the test; or the reason there is none. */
-export function freezableCgroup(): { dir: string; remove: () => void } | { missing: string } {
+function freezableCgroup(): { dir: string; remove: () => void } | { missing: string } {
   const mount = readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
     .map((line) => line.split(' '))
     .find((fields) => fields[fields.indexOf('-') + 1] === 'cgroup2')?.[4];

@@ -9,7 +9,7 @@ import { TraceeIO } from '@umview/ptrace-multi';
 import { SyscallFilter, SyscallTracer, type StopRewrite } from '@umview/sysvm';
 import { tempDir } from '@umview/test-fixtures';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
-import { backendMissing, fixture, freezableCgroup, mappedFifo, outputFile } from './helpers.js';
+import { backendMissing, fixture, inFreezableCgroup, mappedFifo, outputFile } from './helpers.js';
 
 let vm: SyscallTracer | undefined;
 afterEach(() => {
@@ -222,12 +222,10 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
   });
 
   it('an open rewritten at its stop with no exit stop, interrupted with no stop (a cgroup freeze), is put back at its restart\'s stop', (ctx) => {
-    const cgroup = freezableCgroup();
-    if ('missing' in cgroup) return ctx.skip(cgroup.missing);
-    try {
+    inFreezableCgroup(ctx, (cgroup) => {
       const fifo = mappedFifo();
       const seen: string[] = [];
-      const r = runPathCall(backend, 'freeze-restart', [fifo.guest, fifo.guest, cgroup.dir], (path, _args, rewrite) => {
+      const r = runPathCall(backend, 'freeze-restart', [fifo.guest, fifo.guest, cgroup], (path, _args, rewrite) => {
         seen.push(path);
         const host = fifo.toHost(path);
         if (host !== undefined) rewrite.setArgToCString(1, Buffer.from(host));
@@ -236,9 +234,7 @@ describe.each(['seccomp', 'seccomp-setinfo'] as const)('StopRewrite: a path rewr
       expect(seen.filter((path) => path === fifo.guest).length).toBe(3); // the call, its restart, the writer
       expect(r.stats.putBackAtRestart).toBe(1);
       expect(r.stats.exitStops).toBe(0);
-    } finally {
-      cgroup.remove();
-    }
+    });
   });
 
   it('refuses a rewrite before toExit, and toExit after a rewrite', () => {

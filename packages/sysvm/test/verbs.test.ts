@@ -7,7 +7,7 @@ import { ERRNO, syscallNumber } from '@umview/ptrace-core';
 import { BACKENDS, SyscallFilter, SyscallTracer, type ArgumentRestore, type BackendName, type SyscallCall, type SyscallEvent, type SysvmStats } from '@umview/sysvm';
 import { missing } from '@umview/test-fixtures/machine';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
-import { backendMissing, fixture, freezableCgroup, mappedFifo, outputFile } from './helpers.js';
+import { backendMissing, fixture, inFreezableCgroup, mappedFifo, outputFile } from './helpers.js';
 
 let vm: SyscallTracer | undefined;
 afterEach(() => {
@@ -148,19 +148,15 @@ describe.each(BACKENDS)('backend %s', (backend) => {
     });
 
     it('interrupted with no stop (a cgroup freeze): put back at its restart\'s stop', (ctx) => {
-      const cgroup = freezableCgroup();
-      if ('missing' in cgroup) return ctx.skip(cgroup.missing);
-      try {
-        const r = runMapped('freeze-restart', (fifo) => [fifo.guest, fifo.guest, cgroup.dir]);
+      inFreezableCgroup(ctx, (cgroup) => {
+        const r = runMapped('freeze-restart', (fifo) => [fifo.guest, fifo.guest, cgroup]);
         expect(r.out).toBe('opened:1 child:0\n');
         expect(r.seen).toBe(3); // the call, its restart, the writer
         if (backend !== 'ptrace-syscall') {
           expect(r.stats.putBackAtRestart).toBe(1);
           expect(r.stats.exitStops).toBe(0);
         }
-      } finally {
-        cgroup.remove();
-      }
+      });
     });
   });
 
