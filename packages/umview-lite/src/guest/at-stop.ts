@@ -20,11 +20,11 @@
 import type { Tracee } from '@umview/ptrace-core';
 import type { TraceeIO } from '@umview/ptrace-multi';
 import type { StopRewrite } from '@umview/sysvm';
-import { ERRNO } from '@umview/ptrace-core';
+import { ERRNO, syscallNumber } from '@umview/ptrace-core';
 import type { FakeRoot } from '../fake-root/fake-root.js';
 import { STATS } from '../fake-root/fake-root.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, PATH_MAX } from '../linux.js';
-import { int32, type LetThrough } from '../monitor/let-through.js';
+import { int32, isAscii, type LetThrough } from '../monitor/let-through.js';
 import type { RoutingTable } from '../monitor/routing.js';
 import { followsLast } from './final-component.js';
 import type { GuestRoot } from './guest-root.js';
@@ -56,7 +56,7 @@ export function guestAtStop(options: GuestAtStopOptions): LetThrough {
     dirfdArgs[route.nr] = route.paths!.map((a) => a.dirfd ?? -1);
     if (route.fakeRoot) stats[route.nr] = STATS[route.name];
   }
-  const unlinkat = routing.calls.find((route) => route?.name === 'unlinkat')?.nr;
+  const unlinkat = syscallNumber('unlinkat');
   /** The call's flags, as followsLast reads them. */
   const flags = { name: '', args: [] as ArrayLike<bigint>, int(i: number): number { return int32(this.args[i]!); } };
   /** Host paths to place, by path argument, once every path of the call is resolved. */
@@ -81,7 +81,7 @@ export function guestAtStop(options: GuestAtStopOptions): LetThrough {
       } catch {
         return false;
       }
-      for (let k = 0; k < bytes.length; k++) if (bytes[k]! >= 0x80) return false;
+      if (!isAscii(bytes)) return false;
       if (stat !== undefined && bytes.length === 0) {
         // An fd's (AT_EMPTY_PATH), through its /proc link; the cwd's (AT_FDCWD) the full way's.
         if (stat.flags === undefined || (int32(args[stat.flags]!) & AT_EMPTY_PATH) === 0) return false;

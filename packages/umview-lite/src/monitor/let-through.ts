@@ -197,8 +197,13 @@ const startFd = (dirfdArg: number, args: ArrayLike<bigint>): number => (dirfdArg
  * host path (undefined when it takes the path as it is); FULL_WAY for a byte beyond ASCII (the
  * full way decodes it as UTF-8). */
 function resolutionAtStop(bytes: Buffer, needGuest: boolean, resolve: NonNullable<LetThroughOptions['resolve']>): ReturnType<typeof resolve> | typeof FULL_WAY {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return FULL_WAY;
-  return resolve(bytes.toString('latin1'), needGuest);
+  return isAscii(bytes) ? resolve(bytes.toString('latin1'), needGuest) : FULL_WAY;
+}
+
+/** Whether a path is all ASCII: one the stop decodes (latin1) as the full way does (UTF-8). */
+export function isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return false;
+  return true;
 }
 
 /** Where `tail` starts in the ASCII `path` when it is the end of it, else -1 (a character
