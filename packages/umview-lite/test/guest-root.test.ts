@@ -95,6 +95,26 @@ describe('a guest root file system', () => {
     expect(r.stdout).toBe(MARKER.repeat(3));
   });
 
+  it('sees a symlink removed, replaced by a directory or renamed over, at once, at the stop and by the full way', async () => {
+    // The resolver keeps the symlinks it walks (guest/known-paths.ts): each is walked first,
+    // then changed, and must be walked anew. /tmp/sl/to-etc is absolute, so a stale host path
+    // would name the host's /etc, where no guest marker is.
+    const script = [
+      'mkdir -p /tmp/sl/real/in && echo real > /tmp/sl/real/in/f && ln -s /tmp/sl/real /tmp/sl/link && cat /tmp/sl/link/in/f',
+      'rm /tmp/sl/link && mkdir -p /tmp/sl/link/in && echo dir > /tmp/sl/link/in/f && cat /tmp/sl/link/in/f',
+      'rm -r /tmp/sl/link && ln -s /etc /tmp/sl/to-etc && mv -T /tmp/sl/to-etc /tmp/sl/link && cat /tmp/sl/link/guest-marker',
+      'ln -s real /tmp/sl/next && mv -T /tmp/sl/next /tmp/sl/link && cat /tmp/sl/link/in/f',
+      'ln -sfn /etc /tmp/sl/link && cat /tmp/sl/link/guest-marker',
+      'cd /tmp/sl/link && mv /tmp/sl/real /tmp/sl/moved 2>/dev/null; cat /tmp/sl/moved/in/f; cat /tmp/sl/real/in/f 2>/dev/null || echo gone',
+    ].join('; ');
+    const expected = `real\ndir\n${MARKER}real\n${MARKER}real\ngone\n`;
+    for (const extra of [[], ['--no-let-through']]) {
+      const r = await inGuest(`rm -rf /tmp/sl; ${script}`, extra);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(expected);
+    }
+  });
+
   it('fails a symlink loop with ELOOP, as natively', async () => {
     const r = await inGuest('cat /tmp/loop-a');
     expect(r.code).not.toBe(0);

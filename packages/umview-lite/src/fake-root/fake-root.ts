@@ -56,6 +56,11 @@ const REMOVES: Readonly<Record<string, FileArg>> = {
   unlink: { path: 0, dirfd: null }, unlinkat: { path: 1, dirfd: 0 }, rmdir: { path: 0, dirfd: null },
   rename: { path: 1, dirfd: null }, renameat: { path: 3, dirfd: 2 }, renameat2: { path: 3, dirfd: 2 },
 };
+/** The path argument of a call that removes or replaces a file (REMOVES), if it is one. */
+export function removedPathArg(name: string): number | undefined {
+  const file = REMOVES[name];
+  return file !== undefined && 'path' in file ? file.path : undefined;
+}
 const S_IFMT = 0o170000;
 const S_IFCHR = 0o020000;
 const S_IFBLK = 0o060000;
@@ -233,11 +238,27 @@ export class FakeRoot {
   /** A file an unlink, rmdir or rename removes for good (its last link): what is remembered of
    * it goes with it, once the call has succeeded (its inode number may be reused). */
   private forgetRemoved(call: SyscallCall, process: ProcessState): void {
-    const file = this.identityOf(call, process, REMOVES[call.name]!);
-    if (file === undefined || (file.nlink > 1 && !file.isDirectory) || this.store.get(file.key) === undefined) return;
+    const at = this.host.pathOf(call, process, REMOVES[call.name]!);
+    const file = at === undefined ? undefined : this.remembered(at.path);
+    if (file === undefined) return;
     this.host.expectReturn(call, (ret) => {
       if (!ret.isError) this.store.drop(file.key);
     });
+  }
+
+  /** Whether removing the file at `path` (an unlink's, rmdir's or rename's target, its last
+   * symlink unfollowed) must drop what is remembered of it: else the call needs nothing of fake
+   * root, and the guest root lets it go at its stop (guest/at-stop.ts). */
+  remembersRemoved(path: string): boolean {
+    return this.store.size !== 0 && this.remembered(path) !== undefined;
+  }
+
+  /** The identity of the file at `path` when a removal of it drops what is remembered. */
+  private remembered(path: string): FileIdentity | undefined {
+    if (this.store.size === 0) return undefined;
+    const file = identityAt(path, false);
+    if (file === undefined || (file.nlink > 1 && !file.isDirectory) || this.store.get(file.key) === undefined) return undefined;
+    return file;
   }
 
   /** The stat family, run by the monitor where it can name the file exactly (monitor/monitor-stat.ts:

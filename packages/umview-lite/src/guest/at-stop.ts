@@ -7,11 +7,13 @@
 //
 // Left to the full way, from what the stop shows: a path the resolver fails (ELOOP: the call is
 // answered), a path with a byte beyond ASCII (the full way decodes it as UTF-8), an unreadable
-// pointer (the full way lets the kernel report it), an unlinkat with AT_REMOVEDIR (the resolver
-// forgets its known directories at its return), the readlink of a /proc link (its answer is
-// rewritten at its return), and a call whose registers sysvm must put back at an exit stop
+// pointer (the full way lets the kernel report it), the readlink of a /proc link (its answer is
+// rewritten at its return), under fake root the removal of a file it remembers something of
+// (forgotten at the return), and a call whose registers sysvm must put back at an exit stop
 // (`--exact-registers`). Opens take no exit stop: sysvm puts their registers back if a signal
-// interrupts them and the kernel restarts them.
+// interrupts them and the kernel restarts them. An unlink, rmdir or rename tells the resolver
+// which names it changes (GuestRoot.changing) before it is let go, and every stop that the
+// lane sees tells it that the thread's last call has run (GuestRoot.stopped).
 //
 // Under fake root, a stat call is answered there: the monitor stats the resolved path itself
 // and writes the struct fake root shows into the tracee's buffer (FakeRoot.exactStat, as the
@@ -20,14 +22,15 @@
 import type { Tracee } from '@umview/ptrace-core';
 import type { TraceeIO } from '@umview/ptrace-multi';
 import type { StopRewrite } from '@umview/sysvm';
-import { ERRNO, syscallNumber } from '@umview/ptrace-core';
+import { ERRNO } from '@umview/ptrace-core';
 import type { FakeRoot } from '../fake-root/fake-root.js';
-import { STATS } from '../fake-root/fake-root.js';
-import { AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, PATH_MAX } from '../linux.js';
+import { STATS, removedPathArg } from '../fake-root/fake-root.js';
+import { AT_EMPTY_PATH, AT_FDCWD, PATH_MAX } from '../linux.js';
 import { int32, isAscii, type LetThrough } from '../monitor/let-through.js';
 import type { RoutingTable } from '../monitor/routing.js';
 import { followsLast } from './final-component.js';
 import type { GuestRoot } from './guest-root.js';
+import { CHANGES_NAMES } from './known-paths.js';
 import { procLinkOf } from './proc-links.js';
 
 export interface GuestAtStopOptions {
@@ -48,6 +51,10 @@ export function guestAtStop(options: GuestAtStopOptions): LetThrough {
   const pathArgs: (readonly number[] | undefined)[] = [];
   const dirfdArgs: (readonly number[] | undefined)[] = [];
   const stats: ((typeof STATS)[string] | undefined)[] = [];
+  /** Per syscall number of an unlink, rmdir or rename: its path argument whose file fake root
+   * may remember (-1 without fake root), and a place for the guest names it changes. */
+  const removedArgs: (number | undefined)[] = [];
+  const changed: string[] = [];
   for (const route of routing.calls) {
     if (route === undefined || route.letThrough !== 'guest') continue;
     if (route.fakeRoot && fakeRoot === undefined) continue;
@@ -55,18 +62,20 @@ export function guestAtStop(options: GuestAtStopOptions): LetThrough {
     pathArgs[route.nr] = route.paths!.map((a) => a.arg);
     dirfdArgs[route.nr] = route.paths!.map((a) => a.dirfd ?? -1);
     if (route.fakeRoot) stats[route.nr] = STATS[route.name];
+    if (CHANGES_NAMES.has(route.name)) removedArgs[route.nr] = route.fakeRoot ? removedPathArg(route.name)! : -1;
   }
-  const unlinkat = syscallNumber('unlinkat');
   /** The call's flags, as followsLast reads them. */
   const flags = { name: '', args: [] as ArrayLike<bigint>, int(i: number): number { return int32(this.args[i]!); } };
   /** Host paths to place, by path argument, once every path of the call is resolved. */
   const hosts: (string | undefined)[] = [];
   return (tracee, nr, args, rewrite: StopRewrite) => {
+    guestRoot.stopped(tracee.tid);
     const indexes = pathArgs[nr];
     if (indexes === undefined) return false;
     const stat = stats[nr];
     if (stat === undefined && !rewrite.allowed) return false;
-    if (nr === unlinkat && (int32(args[2]!) & AT_REMOVEDIR) !== 0) return false;
+    const removedArg = removedArgs[nr];
+    if (removedArg !== undefined) changed.length = 0;
     const name = names[nr]!;
     flags.name = name;
     flags.args = args;
@@ -100,9 +109,12 @@ export function guestAtStop(options: GuestAtStopOptions): LetThrough {
       if (resolved === undefined) continue; // the kernel takes it as it is
       if ('errno' in resolved) return false;
       if (name.startsWith('readlink') && procLinkOf(resolved.host) !== undefined) return false;
+      if (arg === removedArg && fakeRoot!.remembersRemoved(resolved.host)) return false;
       hosts[i] = resolved.host;
+      if (removedArg !== undefined) changed.push(resolved.guest);
     }
     if (stat !== undefined) return hosts[0] !== undefined && answerStat(tracee, name, stat, args, hosts[0], false, rewrite);
+    if (removedArg !== undefined) guestRoot.changing(tracee.tid, [...changed]);
     for (let i = 0; i < indexes.length; i++) {
       const host = hosts[i];
       if (host !== undefined) rewrite.setArgToCString(indexes[i]!, Buffer.from(host, 'utf8'));

@@ -3,16 +3,17 @@
 // runs the guest's own interpreters (exec-plan.ts); getcwd and the /proc links answer with
 // guest paths (proc-links.ts). The guest cwd is the real one, named through the namespace: it
 // needs no state of its own across fork, exec, chdir and fchdir.
-import { accessSync, constants, lstatSync, readlinkSync, statSync } from 'node:fs';
+import { accessSync, constants, readlinkSync, statSync } from 'node:fs';
 import { errnoName, syscallNumber } from '@umview/ptrace-core';
 import type { SpawnOptions } from '@umview/ptrace-core';
 import type { SyscallCall, SyscallReturn } from '@umview/sysvm';
-import { AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR } from '../linux.js';
+import { AT_EMPTY_PATH, AT_FDCWD } from '../linux.js';
 import type { PathArg } from '../paths/path-syscalls.js';
 import { answerGetcwd } from '../monitor/cwd.js';
 import type { ProcessState } from '../monitor/process-table.js';
 import { planExec, type ExecArg, type ExecPlan } from './exec-plan.js';
 import { followsLast } from './final-component.js';
+import { CHANGES_NAMES } from './known-paths.js';
 import { GuestNamespace, type Bind } from './namespace.js';
 import { guestTarget, procLinkOf } from './proc-links.js';
 import { GuestResolver, type Resolved } from './resolver.js';
@@ -44,7 +45,6 @@ export class GuestRootError extends Error {
 
 const EXECVE_NR = syscallNumber('execve')!;
 const MAX_ARGS = 1 << 16;
-const RENAMES = new Set(['rename', 'renameat', 'renameat2']);
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export class GuestRoot {
@@ -86,7 +86,7 @@ export class GuestRoot {
       });
       return true;
     }
-    let movesDirectory = call.name === 'rmdir' || (call.name === 'unlinkat' && (call.int(2) & AT_REMOVEDIR) !== 0);
+    const changed: string[] | undefined = CHANGES_NAMES.has(call.name) ? [] : undefined;
     for (const { arg, dirfd } of paths) {
       const resolved = this.resolveArg(call, process, arg, dirfd);
       if (resolved === undefined) continue;
@@ -96,12 +96,21 @@ export class GuestRoot {
       }
       call.setArg(arg, call.placeString(resolved.host));
       if (call.name === 'readlink' || call.name === 'readlinkat') this.fixProcLink(call, resolved.host);
-      if (RENAMES.has(call.name) && isDirectory(resolved.host)) movesDirectory = true;
+      changed?.push(resolved.guest);
     }
-    // The resolver's known directories hold until a directory moves or goes: forgotten once it
-    // has (at the return, so that no stop of another thread meanwhile learns the old tree).
-    if (movesDirectory) this.host.expectReturn(call, () => this.resolver.known.forget());
+    if (changed !== undefined) this.changing(call.tid, changed);
     return true;
+  }
+
+  /** Thread `tid` is let go with an unlink, rmdir or rename of the guest names `guests`: the
+   * resolver forgets what it knew of them (KnownPaths). Both ways' (at-stop.ts). */
+  changing(tid: number, guests: readonly string[]): void {
+    this.resolver.known.changing(tid, guests);
+  }
+
+  /** Thread `tid` stopped (any stop), or is gone: a call it was let go with has run. */
+  stopped(tid: number): void {
+    this.resolver.known.threadStopped(tid);
   }
 
   /** The host path a path argument reaches (its last symlink followed when the call follows
@@ -238,14 +247,6 @@ function pathOf(env: SpawnOptions['env']): string | undefined {
   if (env === undefined) return process.env.PATH;
   if (Array.isArray(env)) return env.find((e) => e.startsWith('PATH='))?.slice(5);
   return (env as Record<string, string | undefined>).PATH;
-}
-
-function isDirectory(host: string): boolean {
-  try {
-    return lstatSync(host, { throwIfNoEntry: false })?.isDirectory() ?? false;
-  } catch {
-    return false; // ENOTDIR, EACCES: the kernel fails the rename
-  }
 }
 
 function isExecutableFile(host: string): boolean {

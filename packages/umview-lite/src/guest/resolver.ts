@@ -8,7 +8,7 @@ import { readlinkSync } from 'node:fs';
 import { ERRNO } from '@umview/ptrace-core';
 import { components } from '../paths/guest-path.js';
 import { DIRECTORY, LINK, MISSING, OTHER, fileKind as kindOf } from '../monitor/monitor-stat.js';
-import { KnownDirectories } from './known-directories.js';
+import { KnownPaths } from './known-paths.js';
 import type { GuestNamespace } from './namespace.js';
 
 /** The kernel's limit on symlinks followed in one lookup (MAXSYMLINKS). */
@@ -29,16 +29,16 @@ export interface Resolving {
   readonly tid: number;
 }
 
-/** Resolves guest paths through a namespace, remembering the directories it walked (the
- * tree's renames and rmdirs make it forget them: see KnownDirectories). */
+/** Resolves guest paths through a namespace, remembering the directories and symlinks it
+ * walked (the tree's unlinks, rmdirs and renames make it forget them: see KnownPaths). */
 export class GuestResolver {
-  readonly known = new KnownDirectories();
+  readonly known = new KnownPaths();
 
   constructor(readonly namespace: GuestNamespace) {}
 
   /**
    * Resolves `path` from the guest directory `start` (a canonical guest path; ignored for an
-   * absolute path), taking the directories in `known` as they were seen. `followLast`:
+   * absolute path), taking the names in `known` as they were seen. `followLast`:
    * whether a symlink in the last component is followed (open, stat) or named itself (lstat,
    * unlink, O_NOFOLLOW). A trailing '/' follows it always, as the kernel does.
    */
@@ -64,18 +64,20 @@ export class GuestResolver {
         guestHost = undefined;
         break;
       }
-      const knownHost = this.known.get(next);
-      if (knownHost !== undefined) {
+      const known = this.known.get(next);
+      if (known !== undefined && 'directory' in known) {
         guest = next;
-        guestHost = knownHost;
+        guestHost = known.directory;
         continue;
       }
       const host = this.namespace.toHost(next);
-      const kind = kindOf(host);
+      const kind = known === undefined ? kindOf(host) : LINK;
       if (kind === LINK) {
         if (++links > MAX_LINKS) return { errno: ERRNO.ELOOP };
         let target: string;
-        if (host === '/proc/self' || host === '/proc/thread-self') {
+        if (known !== undefined) {
+          target = known.link;
+        } else if (host === '/proc/self' || host === '/proc/thread-self') {
           if (self === undefined) return { guest: next, host }; // the monitor's own: not asked for
           target = host === '/proc/self' ? `${self.pid}` : `${self.pid}/task/${self.tid}`;
         } else if (MAGIC_LINK.test(host)) {
@@ -90,6 +92,7 @@ export class GuestResolver {
           } catch {
             return { guest: next, host }; // gone meanwhile: the kernel says what it is now
           }
+          if (!host.startsWith('/proc/')) this.known.addLink(next, target); // not /proc's: they come and go
         }
         if (target.startsWith('/')) {
           guest = '/';
@@ -110,7 +113,7 @@ export class GuestResolver {
       }
       guest = next;
       guestHost = host;
-      if (kind === DIRECTORY && !host.startsWith('/proc/')) this.known.add(next, host); // not /proc's: they come and go
+      if (kind === DIRECTORY && !host.startsWith('/proc/')) this.known.addDirectory(next, host); // not /proc's: they come and go
     }
     const slash = trailingSlash && guest !== '/' ? '/' : '';
     return { guest: guest + slash, host: (guestHost ?? this.namespace.toHost(guest)) + slash };

@@ -346,6 +346,7 @@ export class Monitor {
   // ---- events ----
 
   private handle(event: SyscallEvent): void {
+    if (this.guestRoot !== undefined) this.guestRoot.stopped(event.kind === 'process' ? event.stop.tid : event.tid);
     switch (event.kind) {
       case 'syscall':
         this.handleCall(event);
@@ -488,6 +489,7 @@ export class Monitor {
         this.proxy?.exec(state);
         this.vfs?.exec(state);
         if (stop.formerTid !== stop.tid) {
+          this.guestRoot?.stopped(stop.formerTid);
           this.held.abandon(stop.tid); // the former leader, killed by the exec
           this.held.abandon(stop.formerTid);
           this.memory.retire(stop.formerTid);

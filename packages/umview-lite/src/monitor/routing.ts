@@ -71,8 +71,9 @@ const FOLLOWS: Readonly<Record<string, Follows>> = {
 const OPEN_FLAGS: Readonly<Record<string, number>> = { open: 1, openat: 2 };
 /** Fake root's stat calls with a path (fstat has none). */
 const FAKE_ROOT_STATS = new Set(['stat', 'lstat', 'newfstatat', 'statx']);
-/** The calls that may move or remove a directory (unlinkat's flag says: seen at the stop). */
-const MOVES_DIRECTORIES = new Set(['rename', 'renameat', 'renameat2', 'rmdir']);
+/** Fake root's calls that remove or replace a file: it needs them only when it remembers
+ * something of the file (seen at the stop: guest/at-stop.ts). */
+const FAKE_ROOT_REMOVALS = new Set(['unlink', 'unlinkat', 'rmdir', 'rename', 'renameat', 'renameat2']);
 /** First components that may name a virtual fd of proxy mode (/proc/self/fd/N, /dev/fd/N). */
 const PROXY_HEADS = ['proc', 'dev'];
 
@@ -179,15 +180,14 @@ export class RoutingTable {
  * monitor serves; openat2's flags (a directory open, whose fd the monitor tracks) are in its
  * struct. An open is let through only when it is no directory open of a relative path
  * (let-through.ts reads `flagsArg`). Under a guest root, every path call but those: its cwd
- * and fds are the real ones, named through the namespace, so an open follows nothing; but a
- * call that may move or remove a directory takes the full way, where the resolver forgets the
- * directories it knows at its return (an unlinkat's AT_REMOVEDIR, and a readlink of a /proc
- * link, whose answer is rewritten at its return, are seen at the stop: guest/at-stop.ts); fake
- * root's stat calls too, which the monitor answers itself on the path the guest root resolved. */
+ * and fds are the real ones, named through the namespace, so an open follows nothing (a
+ * readlink of a /proc link, whose answer is rewritten at its return, is seen at the stop:
+ * guest/at-stop.ts); fake root's stat calls too, which the monitor answers itself on the path
+ * the guest root resolved, and its removals, unless it remembers the file (seen at the stop). */
 function letThroughRule(name: string, claimed: boolean, faked: boolean, paths: readonly PathArg[] | undefined, follows: Follows | undefined, flagsArg: number | undefined, guestRoot: boolean): LetThroughRule {
   if (claimed || paths === undefined) return 'never';
-  if (faked) return guestRoot && FAKE_ROOT_STATS.has(name) ? 'guest' : 'never';
-  if (guestRoot) return (follows === undefined || (follows === 'dir-open' && flagsArg !== undefined)) && !MOVES_DIRECTORIES.has(name) ? 'guest' : 'never';
+  if (faked) return guestRoot && (FAKE_ROOT_STATS.has(name) || FAKE_ROOT_REMOVALS.has(name)) ? 'guest' : 'never';
+  if (guestRoot) return follows === undefined || (follows === 'dir-open' && flagsArg !== undefined) ? 'guest' : 'never';
   switch (follows) {
     case 'cwd':
     case 'getcwd':
@@ -244,7 +244,9 @@ export function describeRouting(table: RoutingTable): string {
 
 function describeRule(route: CallRoute, table: RoutingTable): string {
   if (route.letThrough === 'guest') {
-    const unless = route.fakeRoot ? ', answered there by fake root (not an fd\'s)' : route.name === 'unlinkat' ? ' (not with AT_REMOVEDIR)' : route.name.startsWith('readlink') ? ' (not a /proc link)' : '';
+    const unless = route.fakeRoot
+      ? FAKE_ROOT_REMOVALS.has(route.name) ? ' (not a file fake root remembers)' : ', answered there by fake root (not an fd\'s)'
+      : route.name.startsWith('readlink') ? ' (not a /proc link)' : '';
     return `always, its paths resolved in the guest's view${unless}`;
   }
   if (route.letThrough === 'never' || table.letThroughHeads.includes('')) return 'never';
