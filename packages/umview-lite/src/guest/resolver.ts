@@ -43,11 +43,23 @@ export class GuestResolver {
    * unlink, O_NOFOLLOW). A trailing '/' follows it always, as the kernel does.
    */
   resolve(start: string, path: string, followLast: boolean, self?: Resolving): Resolved {
-    const queue = components(path);
     const trailingSlash = path.length > 1 && path.endsWith('/');
     let guest = path.startsWith('/') ? '/' : start;
     /** The host path of `guest`, when the walk looked it up (else computed at the end). */
     let guestHost: string | undefined;
+    let queue: string[];
+    // Most paths are absolute and canonical below a known directory (`ls -lR /usr/share`'s
+    // statx and getxattr of each entry): the walk starts there, at its last component. A path
+    // with '.', '..' or '//' anywhere (or a name starting with '.') takes the whole walk.
+    const lastSlash = path.lastIndexOf('/');
+    const parent = lastSlash > 0 && !trailingSlash && guest === '/' && !path.includes('/.') && !path.includes('//') ? this.known.get(path.slice(0, lastSlash)) : undefined;
+    if (parent !== undefined && 'directory' in parent) {
+      guest = path.slice(0, lastSlash);
+      guestHost = parent.directory;
+      queue = [path.slice(lastSlash + 1)];
+    } else {
+      queue = components(path);
+    }
     let links = 0;
     for (let i = 0; i < queue.length; i++) {
       const name = queue[i]!;
