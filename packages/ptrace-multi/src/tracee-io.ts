@@ -3,7 +3,7 @@
 import type { Tracee } from '@umview/ptrace-core';
 import { Batch, type Address, type BatchOptions } from './batch/batch.js';
 import { channelFor, type TraceeChannel } from './io/channel.js';
-import { quickCString, quickCStringBytes, quickRead, quickWrite } from './io/single-op.js';
+import { quickCString, quickCStringBytes, quickRead, quickWord, quickWrite } from './io/single-op.js';
 
 /** Single ops up to this size skip the planner (one system call when they complete). */
 const QUICK_LIMIT = 1 << 20;
@@ -70,6 +70,10 @@ export class TraceeIO {
   }
 
   readWord(addr: Address): bigint {
+    if (this.batching) {
+      const quick = quickWord(this.channel, Number(addr));
+      if (quick !== undefined) return quick;
+    }
     return this.one((b) => b.readWord(addr));
   }
 

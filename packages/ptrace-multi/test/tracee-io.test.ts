@@ -26,6 +26,30 @@ describe('TraceeIO single ops', () => {
     expect(after.bytes - before.bytes).toBe(17 + 17 + 5);
   });
 
+  it('reads a word with one system call, and a word across a page boundary too; a fault where it is', () => {
+    r = startRegions();
+    const io = new TraceeIO(r.tracee);
+    const edge = r.page(0) + PAGE_SIZE - 3;
+    io.writeWord(edge, 0x1122334455667788n);
+    const batches = vi.spyOn(io, 'batch');
+    const before = { ...countersFor(r.tracee) };
+    expect(io.readWord(edge)).toBe(0x1122334455667788n);
+    expect(batches).not.toHaveBeenCalled();
+    const after = countersFor(r.tracee);
+    expect(after.syscalls - before.syscalls).toBe(1);
+    expect(after.bytes - before.bytes).toBe(8);
+    // Half of it in the unmapped page: the batch path reports the fault, at the word (a word is
+    // read whole or not at all).
+    const hole = r.page(r.hole);
+    try {
+      io.readWord(hole - 4);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(MemoryAccessError);
+      expect((error as MemoryAccessError).address).toBe(BigInt(hole - 4));
+    }
+  });
+
   it('reads a string that crosses a page boundary with one system call per page', () => {
     r = startRegions();
     const io = new TraceeIO(r.tracee);

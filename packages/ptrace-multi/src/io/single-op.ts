@@ -23,6 +23,14 @@ export function quickRead(channel: TraceeChannel, address: number, length: numbe
   return Buffer.from(buffer.subarray(0, length));
 }
 
+/** Reads the word at `address` (little-endian), or undefined if it is not readable at once. */
+export function quickWord(channel: TraceeChannel, address: number): bigint | undefined {
+  const { buffer, address: local } = channel.workspace.scratch(8);
+  if (transfer(channel, 'read', local, address, 8) !== 8) return undefined;
+  count(channel, 8, words(address, 8));
+  return buffer.readBigUInt64LE(0);
+}
+
 /** Writes `data`, or returns false if it could not be written whole at once. */
 export function quickWrite(channel: TraceeChannel, address: number, data: Uint8Array): boolean {
   if (data.length === 0) return false;

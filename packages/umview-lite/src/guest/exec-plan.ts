@@ -11,6 +11,7 @@
 import { accessSync, closeSync, constants, openSync, readFileSync, readSync } from 'node:fs';
 import { ERRNO } from '@umview/ptrace-core';
 import { parseShebang } from '../monitor/exec.js';
+import { fileVersion } from '../monitor/monitor-stat.js';
 import type { GuestResolver } from './resolver.js';
 
 /** An argument of the new argv: a string of the monitor's, or the program's own argv[i]. */
@@ -95,8 +96,25 @@ function takesArgv0(loader: string): boolean {
   return known;
 }
 
-/** The first bytes of an executable file, or undefined when the kernel will refuse it anyway. */
+/** The heads read, by host path, while the file stays the same (fileVersion): a shell loop
+ * runs the same few programs, each execve read its head again (four system calls). */
+const heads = new Map<string, { readonly version: string; readonly head: Buffer | undefined }>();
+const MAX_HEADS = 256;
+
+/** The first bytes of an executable file, or undefined when the kernel will refuse it anyway
+ * (the buffer is shared: only read it). */
 function readHead(host: string): Buffer | undefined {
+  const version = fileVersion(host);
+  if (version === undefined) return readHeadNow(host); // missing (the kernel says so), or just changed
+  const cached = heads.get(host);
+  if (cached?.version === version) return cached.head;
+  const head = readHeadNow(host);
+  if (heads.size >= MAX_HEADS) heads.clear(); // a bound, not an LRU
+  heads.set(host, { version, head });
+  return head;
+}
+
+function readHeadNow(host: string): Buffer | undefined {
   try {
     accessSync(host, constants.X_OK);
     const fd = openSync(host, 'r');

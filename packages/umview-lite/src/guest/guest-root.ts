@@ -4,11 +4,12 @@
 // guest paths (proc-links.ts). The guest cwd is the real one, named through the namespace: it
 // needs no state of its own across fork, exec, chdir and fchdir.
 import { accessSync, constants, readlinkSync, statSync } from 'node:fs';
-import { errnoName, syscallNumber } from '@umview/ptrace-core';
+import { ERRNO, errnoName, syscallNumber } from '@umview/ptrace-core';
 import type { SpawnOptions } from '@umview/ptrace-core';
 import type { SyscallCall, SyscallReturn } from '@umview/sysvm';
 import { AT_EMPTY_PATH, AT_FDCWD } from '../linux.js';
 import type { PathArg } from '../paths/path-syscalls.js';
+import { placeArgvTable, placeStrings, readArgvPointers } from '../monitor/argv-placement.js';
 import { answerGetcwd } from '../monitor/cwd.js';
 import type { ProcessState } from '../monitor/process-table.js';
 import { planExec, type ExecArg, type ExecPlan } from './exec-plan.js';
@@ -44,7 +45,6 @@ export class GuestRootError extends Error {
 }
 
 const EXECVE_NR = syscallNumber('execve')!;
-const MAX_ARGS = 1 << 16;
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export class GuestRoot {
@@ -180,32 +180,34 @@ export class GuestRoot {
       call.skip(-plan.errno);
       return true;
     }
-    process.pendingExe = plan.guestExe;
     const argvArg = at ? 2 : 1;
-    const argv = plan.argv === undefined ? call.ptr(argvArg) : this.placeArgv(call, call.ptr(argvArg), plan);
+    let host: bigint;
+    let argv: bigint;
+    if (plan.argv === undefined) {
+      [host] = placeStrings(call, [plan.host]) as [bigint];
+      argv = call.ptr(argvArg);
+    } else {
+      // The plan's argv: its strings placed with the host path, the program's own pointers kept.
+      const old = readArgvPointers(call, call.ptr(argvArg));
+      if (old === undefined) {
+        call.skip(-ERRNO.EFAULT);
+        return true;
+      }
+      const newTexts = plan.argv.map((a) => (typeof a === 'string' ? a : old[a.old] === undefined ? '' : undefined));
+      const addresses = placeStrings(call, [plan.host, ...newTexts.filter((t): t is string => t !== undefined)]);
+      host = addresses[0]!;
+      let next = 1;
+      const pointers = plan.argv.map((a, i) => (newTexts[i] !== undefined ? addresses[next++]! : old[(a as { old: number }).old]!));
+      argv = placeArgvTable(call, [...pointers, ...old.slice(plan.restFrom)]);
+    }
+    process.pendingExe = plan.guestExe;
     // execveat(dirfd, path, argv, envp, flags) becomes execve(host, argv, envp): the host path
     // is absolute and resolved.
     if (at) call.setNumber(EXECVE_NR);
-    call.setArg(0, call.placeString(plan.host));
+    call.setArg(0, host);
     call.setArg(1, argv);
     if (at) call.setArg(2, call.ptr(3));
     return true;
-  }
-
-  /** The plan's argv, in the tracee: its strings placed, the program's own argv pointers
-   * kept. */
-  private placeArgv(call: SyscallCall, argvPointer: bigint, plan: ExecPlan): bigint {
-    const old: bigint[] = [];
-    for (let i = 0; argvPointer !== 0n && i < MAX_ARGS; i++) {
-      const p = call.io.readWord(argvPointer + BigInt(i * 8));
-      if (p === 0n) break;
-      old.push(p);
-    }
-    const pointers = plan.argv!.map((a) => (typeof a === 'string' ? call.placeString(a) : old[a.old] ?? call.placeString('')));
-    const all = [...pointers, ...old.slice(plan.restFrom), 0n];
-    const table = Buffer.alloc(all.length * 8);
-    all.forEach((p, i) => table.writeBigUInt64LE(p, i * 8));
-    return call.placeBytes(table);
   }
 
   /** readlink of a /proc link: its answer rewritten to the guest's path at the return. */

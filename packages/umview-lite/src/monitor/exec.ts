@@ -3,13 +3,13 @@
 // different $0 than natively. So the monitor does what the kernel does for `#!` itself:
 // execve(interpreter, [interpreter, optional-arg, script-as-the-guest-named-it, args...]).
 import { accessSync, closeSync, constants, openSync, readSync } from 'node:fs';
-import { syscallNumber } from '@umview/ptrace-core';
+import { ERRNO, syscallNumber } from '@umview/ptrace-core';
 import type { SyscallCall } from '@umview/sysvm';
 import type { PathTranslator } from '../paths/translator.js';
 import { AT_EMPTY_PATH, AT_FDCWD } from '../linux.js';
+import { placeArgvTable, placeStrings, readArgvPointers } from './argv-placement.js';
 
 const BINPRM_BUF_SIZE = 256; // what the kernel reads of a #! line
-const MAX_ARGS = 1 << 16;
 const EXECVE_NR = syscallNumber('execve')!;
 
 interface Shebang {
@@ -68,28 +68,23 @@ export function rewriteScriptExec(call: SyscallCall, scriptGuestPath: string, sc
     if (scriptGuestPath === '' && (flags & AT_EMPTY_PATH) !== 0) scriptName = `/dev/fd/${dirfd}`;
     else if (!scriptGuestPath.startsWith('/') && dirfd !== AT_FDCWD) scriptName = `/dev/fd/${dirfd}/${scriptGuestPath}`;
   }
-  const argvPointer = call.ptr(argvArg);
-  const oldArgv: bigint[] = [];
-  for (let i = 0; argvPointer !== 0n && i < MAX_ARGS; i++) {
-    const p = call.io.readWord(argvPointer + BigInt(i * 8));
-    if (p === 0n) break;
-    oldArgv.push(p);
+  const oldArgv = readArgvPointers(call, call.ptr(argvArg));
+  if (oldArgv === undefined) {
+    call.skip(-ERRNO.EFAULT);
+    return true;
   }
   const interpreterHost = interpreterCopy ?? translator.translate(shebang.interpreter) ?? shebang.interpreter;
   const strings = [shebang.interpreter, ...(shebang.argument ? [shebang.argument] : []), scriptName];
-  const pointers = strings.map((s) => call.placeString(s));
-  // argv[0] of the script is replaced by its path, as the kernel does.
-  const newArgv = [...pointers, ...oldArgv.slice(1), 0n];
-  const table = Buffer.alloc(newArgv.length * 8);
-  newArgv.forEach((p, i) => table.writeBigUInt64LE(p, i * 8));
+  const [host, ...pointers] = placeStrings(call, [interpreterHost, ...strings]);
   if (at) {
     // execveat(dirfd, path, argv, envp, flags) becomes execve(interpreter, argv', envp).
     const envp = call.ptr(3);
     call.setNumber(EXECVE_NR);
     call.setArg(2, envp);
   }
-  call.setArg(0, call.placeString(interpreterHost));
-  call.setArg(1, call.placeBytes(table));
+  call.setArg(0, host!);
+  // argv[0] of the script is replaced by its path, as the kernel does.
+  call.setArg(1, placeArgvTable(call, [...pointers, ...oldArgv.slice(1)]));
   return true;
 }
 

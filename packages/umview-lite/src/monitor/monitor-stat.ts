@@ -50,16 +50,34 @@ export type FileKind = typeof MISSING | typeof DIRECTORY | typeof LINK | typeof 
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 const S_IFLNK = 0o120000;
-/** struct stat's st_mode (x86-64). */
+/** struct stat's fields (x86-64): st_dev, st_ino, st_mode, st_size, st_mtim, st_ctim. */
+const ST_DEV = 0;
+const ST_INO = 8;
 const ST_MODE = 24;
+const ST_SIZE = 48;
+const ST_MTIM = 88;
+const ST_CTIM = 104;
 /** Made at the first lookup: importing this module loads no native code. */
-let lstat: MonitorStat | undefined;
+let shared: MonitorStat | undefined;
 
 /** What the host's `path` is, not following a last symlink (MISSING for any error: ENOENT,
  * and EACCES or ENOTDIR above it, which the kernel reports for the tracee's call). */
 export function fileKind(path: string): FileKind {
-  const st = (lstat ??= new MonitorStat()).run(path, false);
+  const st = (shared ??= new MonitorStat()).run(path, false);
   if (typeof st === 'number') return MISSING;
   const type = st.readUInt32LE(ST_MODE) & S_IFMT;
   return type === S_IFLNK ? LINK : type === S_IFDIR ? DIRECTORY : OTHER;
+}
+
+/** A name for the content and permissions of the file at `path` (followed), for a cache of
+ * what was read of it: its device and inode, size, and modification and change times (a
+ * write, a chmod or a replacement changes one of them). Undefined when it cannot be stat'ed,
+ * or when it changed in the last second: timestamps have the kernel clock's tick as their
+ * granularity, so two writes of the same size in one tick look alike ("racy git"). */
+export function fileVersion(path: string): string | undefined {
+  const st = (shared ??= new MonitorStat()).run(path, true);
+  if (typeof st === 'number') return undefined;
+  const changed = Number(st.readBigInt64LE(ST_CTIM));
+  if (changed >= Math.floor(Date.now() / 1000) - 1) return undefined;
+  return `${st.readBigUInt64LE(ST_DEV)}:${st.readBigUInt64LE(ST_INO)}:${st.readBigInt64LE(ST_SIZE)}:${st.readBigInt64LE(ST_MTIM)}.${st.readBigInt64LE(ST_MTIM + 8)}:${changed}.${st.readBigInt64LE(ST_CTIM + 8)}`;
 }
