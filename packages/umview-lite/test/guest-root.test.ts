@@ -60,6 +60,12 @@ describe('a guest root file system', () => {
     expect(r).toMatchObject({ code: 0, stdout: MARKER, stderr: '' });
   });
 
+  it('fails an execve whose argv it cannot read with EFAULT, as natively, and reads one across a page boundary', async () => {
+    copyFileSync(fixture('exec-bad-argv'), join(rootfs.dir, 'usr/bin/exec-bad-argv'));
+    const r = await inGuest('exec-bad-argv');
+    expect(r).toMatchObject({ code: 0, stdout: 'bad argv: Bad address\nran with 4 args, last three\n', stderr: '' });
+  });
+
   it('binds and connects unix sockets at guest paths, and names them so', async () => {
     copyFileSync(fixture('unix-socket'), join(rootfs.dir, 'usr/bin/unix-socket'));
     const r = await inGuest('unix-socket /tmp/server.sock');
