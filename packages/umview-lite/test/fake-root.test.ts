@@ -1,10 +1,10 @@
 // Fake root (-0): the tree sees itself as root, and the host's files and permissions stay the
 // user's. Checked in the rootfs of this machine's programs (guest/mini-rootfs.ts) and, where
 // CI provides one, in a real Debian root file system (debian-rootfs.test.ts).
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tempDir, umview } from './helpers.js';
+import { fixture, tempDir, umview } from './helpers.js';
 import { newMiniRootfs, type MiniRootfs } from './guest/mini-rootfs.js';
 
 let rootfs: MiniRootfs;
@@ -109,6 +109,22 @@ describe('fake root (-0)', () => {
     expect(atStop.stdout).toBe(fullWay.stdout);
     expect(Number(stats.exec(fullWay.stderr)?.[1])).toBe(0);
     expect(Number(stats.exec(atStop.stderr)?.[1])).toBeGreaterThan(10);
+  });
+
+  it('makes chown and chmod at their stop, an fd\'s too, as the full way does: ids and modes remembered, links followed or not', async () => {
+    copyFileSync(fixture('fake-root-fds'), join(rootfs.dir, 'usr/bin/fake-root-fds'));
+    const args = ['-0', '-r', rootfs.dir, '-b', '/proc', '-b', '/dev', '--stats'];
+    const atStop = await umview(args, ['/usr/bin/fake-root-fds']);
+    const fullWay = await umview([...args, '--no-let-through'], ['/usr/bin/fake-root-fds']);
+    expect(atStop.stdout).toBe([
+      'fchown 0', 'fchmod 0', 'fstat 12:34 640', 'stat 12:34 640', 'fchmod 0 0', 'fstat 12:34 0', 'fchown -1 0', 'fstat 12:56 0',
+      'chown link 0', 'lchown link 0', 'lstat link 9:10', 'stat link 7:8 0', 'fchmodat link 0', 'stat 7:8 751',
+      'chown missing -1 No such file or directory', 'fchmod -1 -1 Bad file descriptor', '',
+    ].join('\n'));
+    expect(atStop.stdout).toBe(fullWay.stdout);
+    // At the stop: no exit stop for them (the full way takes one per chown).
+    const exitStops = (r: { stderr: string }) => Number(/exit stops\s+(\d+)/.exec(r.stderr)?.[1]);
+    expect(exitStops(atStop)).toBeLessThan(exitStops(fullWay));
   });
 
   it('without it, the ids are the real ones', async () => {

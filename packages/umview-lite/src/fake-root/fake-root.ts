@@ -10,8 +10,9 @@ import type { SyscallCall, SyscallReturn } from '@umview/sysvm';
 import { ERRNO } from '@umview/ptrace-core';
 import type { ProcessState } from '../monitor/process-table.js';
 import { ROOT_IDS, setIds, setOne } from './credentials.js';
-import { STAT, STATX, identityAt, splitDev, type FileIdentity, type StatLayout } from './file-identity.js';
+import { STAT, STATX, identityAt, identityOfStat, splitDev, type FileIdentity, type StatLayout } from './file-identity.js';
 import type { MetadataStore } from './metadata-store.js';
+import { MonitorFileCalls } from '../monitor/monitor-file-calls.js';
 import { MonitorStat } from '../monitor/monitor-stat.js';
 import { AT_EMPTY_PATH } from '../linux.js';
 
@@ -56,6 +57,16 @@ const REMOVES: Readonly<Record<string, FileArg>> = {
   unlink: { path: 0, dirfd: null }, unlinkat: { path: 1, dirfd: 0 }, rmdir: { path: 0, dirfd: null },
   rename: { path: 1, dirfd: null }, renameat: { path: 3, dirfd: 2 }, renameat2: { path: 3, dirfd: 2 },
 };
+/** A chown's or chmod's arguments (CHOWNS, CHMODS), for the guest root's stop lane. */
+export type OwnershipCall = ({ readonly kind: 'chown'; readonly ids: number } | { readonly kind: 'chmod'; readonly mode: number }) & { readonly file: FileArg };
+
+export function ownershipCall(name: string): OwnershipCall | undefined {
+  const chown = CHOWNS[name];
+  if (chown !== undefined) return { kind: 'chown', ...chown };
+  const chmod = CHMODS[name];
+  return chmod === undefined ? undefined : { kind: 'chmod', ...chmod };
+}
+
 /** The path argument of a call that removes or replaces a file (REMOVES), if it is one. */
 export function removedPathArg(name: string): number | undefined {
   const file = REMOVES[name];
@@ -92,6 +103,7 @@ export class FakeRoot {
   private readonly realGid = process.getgid?.() ?? 0;
 
   private readonly monitorStat = new MonitorStat();
+  private readonly fileCalls = new MonitorFileCalls();
 
   constructor(private readonly host: FakeRootHost, private readonly store: MetadataStore) {}
 
@@ -207,15 +219,52 @@ export class FakeRoot {
     const file = this.identityOf(call, process, spec.file);
     if (file === undefined) return; // missing: the kernel says so
     const wanted = call.int(spec.mode) & 0o7777;
-    const applied = wanted | (file.isDirectory ? KEPT_DIRECTORY : KEPT_FILE);
+    const { applied, remember } = this.modeFor(file, wanted);
     if (applied !== wanted) call.setArg(spec.mode, applied);
-    const remembered = this.store.get(file.key)?.mode !== undefined;
-    if (applied === wanted && !remembered && file.uid === this.realUid) return; // the host's file takes it as it is
+    if (!remember) return; // the host's file takes it as it is
     this.host.expectReturn(call, (ret) => {
       if (ret.isError && ret.errno !== ERRNO.EPERM) return;
       if (ret.isError) ret.setResult(0);
       this.store.update(file.key, { mode: wanted });
     });
+  }
+
+  /** The mode the host's file is given for root's `wanted`, and whether `wanted` is to be
+   * remembered (the host's mode differs, one is remembered already, or the file is not the
+   * user's). */
+  private modeFor(file: FileIdentity, wanted: number): { applied: number; remember: boolean } {
+    const applied = wanted | (file.isDirectory ? KEPT_DIRECTORY : KEPT_FILE);
+    const remembered = this.store.get(file.key)?.mode !== undefined;
+    return { applied, remember: applied !== wanted || remembered || file.uid !== this.realUid };
+  }
+
+  /** A chown answered at its stop (guest/at-stop.ts): on `path`, which names exactly the
+   * tracee's file (`follow`: its last symlink still to follow), the monitor makes the check
+   * the kernel would (a chown to -1, -1, which changes no owner) and remembers the ids when
+   * it passes, as the full way does at the return. The call's result. */
+  chownAt(path: string, follow: boolean, uid: number, gid: number): number {
+    const file = this.identityNow(path, follow);
+    const result = this.fileCalls.chownUnchanged(path, follow);
+    if (result === 0 && file !== undefined) this.store.update(file.key, { uid: uid === 0xffffffff ? undefined : uid, gid: gid === 0xffffffff ? undefined : gid });
+    return result;
+  }
+
+  /** A chmod answered at its stop: the monitor gives the host's file the mode the full way
+   * gives it, and remembers root's mode where the full way does. The call's result. */
+  chmodAt(path: string, wanted: number): number {
+    const file = this.identityNow(path, true);
+    if (file === undefined) return this.fileCalls.chmod(path, wanted); // the kernel's answer (ENOENT...)
+    const { applied, remember } = this.modeFor(file, wanted);
+    const result = this.fileCalls.chmod(path, applied);
+    if (!remember) return result;
+    if (result !== 0 && result !== -ERRNO.EPERM) return result;
+    this.store.update(file.key, { mode: wanted });
+    return 0;
+  }
+
+  private identityNow(path: string, follow: boolean): FileIdentity | undefined {
+    const st = this.monitorStat.run(path, follow);
+    return typeof st === 'number' ? undefined : identityOfStat(st);
   }
 
   /** mknod of a character or block device: an empty regular file on the host (a user may not

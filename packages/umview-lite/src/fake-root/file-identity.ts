@@ -30,6 +30,11 @@ export function identityAt(path: string, follow: boolean): FileIdentity | undefi
   return { key: keyOf(major(st.dev), minor(st.dev), st.ino), nlink: Number(st.nlink), isDirectory: st.isDirectory(), uid: Number(st.uid) };
 }
 
+/** The identity in a struct stat the monitor filled (monitor/monitor-stat.ts). */
+export function identityOfStat(st: Buffer): FileIdentity {
+  return { key: STAT.key(st), nlink: Number(st.readBigUInt64LE(16)), isDirectory: (st.readUInt32LE(24) & 0o170000) === 0o040000, uid: st.readUInt32LE(28) };
+}
+
 /** Where a stat call's buffer holds what fake root reads and patches. */
 export interface StatLayout {
   /** Bytes to read from the buffer's start to have every field below. */

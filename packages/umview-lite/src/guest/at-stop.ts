@@ -18,13 +18,17 @@
 // Under fake root, a stat call is answered there: the monitor stats the resolved path itself
 // and writes the struct fake root shows into the tracee's buffer (FakeRoot.exactStat, as the
 // full way does), and the call is skipped (StopRewrite.skip); an fd's (AT_EMPTY_PATH with '':
-// glibc's fstat) through its /proc link, as the full way names it.
+// glibc's fstat) through its /proc link, as the full way names it. Its chowns and chmods (an
+// fd's too, through its /proc link) are made there by the monitor itself, as the user, and
+// skipped with the kernel's answer (FakeRoot.chownAt, chmodAt: what the full way remembers at
+// the return, without it). An fchown or fchmod of an O_PATH fd therefore succeeds, where the
+// kernel would say EBADF.
 import type { Tracee } from '@umview/ptrace-core';
 import type { TraceeIO } from '@umview/ptrace-multi';
 import type { StopRewrite } from '@umview/sysvm';
 import { ERRNO } from '@umview/ptrace-core';
 import type { FakeRoot } from '../fake-root/fake-root.js';
-import { STATS, removedPathArg } from '../fake-root/fake-root.js';
+import { STATS, ownershipCall, removedPathArg, type OwnershipCall } from '../fake-root/fake-root.js';
 import { AT_EMPTY_PATH, AT_FDCWD, PATH_MAX } from '../linux.js';
 import { int32, isAscii, type LetThrough } from '../monitor/let-through.js';
 import type { RoutingTable } from '../monitor/routing.js';
@@ -55,10 +59,17 @@ export function guestAtStop(options: GuestAtStopOptions): LetThrough {
    * may remember (-1 without fake root), and a place for the guest names it changes. */
   const removedArgs: (number | undefined)[] = [];
   const changed: string[] = [];
+  /** Per syscall number of fake root's chowns and chmods: their arguments. */
+  const ownership: (OwnershipCall | undefined)[] = [];
   for (const route of routing.calls) {
     if (route === undefined || route.letThrough !== 'guest') continue;
     if (route.fakeRoot && fakeRoot === undefined) continue;
     names[route.nr] = route.name;
+    const owned = route.fakeRoot ? ownershipCall(route.name) : undefined;
+    if (owned !== undefined) {
+      ownership[route.nr] = owned;
+      continue;
+    }
     pathArgs[route.nr] = route.paths!.map((a) => a.arg);
     dirfdArgs[route.nr] = route.paths!.map((a) => a.dirfd ?? -1);
     if (route.fakeRoot) stats[route.nr] = STATS[route.name];
@@ -70,6 +81,8 @@ export function guestAtStop(options: GuestAtStopOptions): LetThrough {
   const hosts: (string | undefined)[] = [];
   return (tracee, nr, args, rewrite: StopRewrite) => {
     guestRoot.stopped(tracee.tid);
+    const owned = ownership[nr];
+    if (owned !== undefined) return ownershipAtStop(tracee, names[nr]!, args, owned, rewrite);
     const indexes = pathArgs[nr];
     if (indexes === undefined) return false;
     const stat = stats[nr];
@@ -121,6 +134,47 @@ export function guestAtStop(options: GuestAtStopOptions): LetThrough {
     }
     return true;
   };
+
+  /** Makes fake root's chown or chmod at its stop (FakeRoot.chownAt, chmodAt), on the path
+   * the guest resolves or the fd's /proc link, and skips it with the result; false for the
+   * full way (what stat calls leave to it, and fchownat's AT_EMPTY_PATH). */
+  function ownershipAtStop(tracee: Tracee, name: string, args: ArrayLike<bigint>, owned: OwnershipCall, rewrite: StopRewrite): boolean {
+    let path: string;
+    /** Whether the monitor's call follows the last symlink: a resolved path has none left to
+     * follow (unless lchown's own), an fd's /proc link must be followed. */
+    let follow = false;
+    if ('fd' in owned.file) {
+      const fd = int32(args[owned.file.fd]!);
+      if (fd < 0) return false;
+      path = `/proc/${tracee.pid}/fd/${fd}`;
+      follow = true;
+    } else {
+      const pointer = args[owned.file.path]!;
+      if (pointer === 0n) return false;
+      let bytes: Buffer;
+      try {
+        bytes = io(tracee).readCStringBytes(pointer, PATH_MAX);
+      } catch {
+        return false;
+      }
+      if (!isAscii(bytes) || bytes.length === 0) return false;
+      flags.name = name;
+      flags.args = args;
+      const dirfd = owned.file.dirfd === null ? AT_FDCWD : int32(args[owned.file.dirfd]!);
+      let resolved: ReturnType<GuestRoot['resolvePath']>;
+      try {
+        resolved = guestRoot.resolvePath(tracee.pid, tracee.tid, bytes.toString('latin1'), dirfd, followsLast(flags, owned.file.path));
+      } catch {
+        return false;
+      }
+      if (resolved === undefined || 'errno' in resolved) return false;
+      path = resolved.host;
+    }
+    rewrite.skip(owned.kind === 'chown'
+      ? fakeRoot!.chownAt(path, follow, Number(BigInt.asUintN(32, args[owned.ids]!)), Number(BigInt.asUintN(32, args[owned.ids + 1]!)))
+      : fakeRoot!.chmodAt(path, int32(args[owned.mode]!) & 0o7777));
+    return true;
+  }
 
   /** Answers fake root's stat call at its stop: the struct it shows for `path` (`follow`: its
    * last symlink still to follow) written into the tracee's buffer, and the call skipped;

@@ -74,6 +74,9 @@ const FAKE_ROOT_STATS = new Set(['stat', 'lstat', 'newfstatat', 'statx']);
 /** Fake root's calls that remove or replace a file: it needs them only when it remembers
  * something of the file (seen at the stop: guest/at-stop.ts). */
 const FAKE_ROOT_REMOVALS = new Set(['unlink', 'unlinkat', 'rmdir', 'rename', 'renameat', 'renameat2']);
+/** Fake root's chowns and chmods, which the monitor makes itself at the stop under a guest
+ * root, on the resolved path or the fd's /proc link (fchmodat2's flags: the full way). */
+const FAKE_ROOT_OWNERSHIP = new Set(['chown', 'lchown', 'fchown', 'fchownat', 'chmod', 'fchmod', 'fchmodat']);
 /** First components that may name a virtual fd of proxy mode (/proc/self/fd/N, /dev/fd/N). */
 const PROXY_HEADS = ['proc', 'dev'];
 
@@ -183,9 +186,12 @@ export class RoutingTable {
  * and fds are the real ones, named through the namespace, so an open follows nothing (a
  * readlink of a /proc link, whose answer is rewritten at its return, is seen at the stop:
  * guest/at-stop.ts); fake root's stat calls too, which the monitor answers itself on the path
- * the guest root resolved, and its removals, unless it remembers the file (seen at the stop). */
+ * the guest root resolved, and its chowns and chmods (an fd's too), which it makes itself there,
+ * and its removals, unless it remembers the file (seen at the stop). */
 function letThroughRule(name: string, claimed: boolean, faked: boolean, paths: readonly PathArg[] | undefined, follows: Follows | undefined, flagsArg: number | undefined, guestRoot: boolean): LetThroughRule {
-  if (claimed || paths === undefined) return 'never';
+  if (claimed) return 'never';
+  if (faked && guestRoot && FAKE_ROOT_OWNERSHIP.has(name)) return 'guest';
+  if (paths === undefined) return 'never';
   if (faked) return guestRoot && (FAKE_ROOT_STATS.has(name) || FAKE_ROOT_REMOVALS.has(name)) ? 'guest' : 'never';
   if (guestRoot) return follows === undefined || (follows === 'dir-open' && flagsArg !== undefined) ? 'guest' : 'never';
   switch (follows) {
@@ -244,8 +250,9 @@ export function describeRouting(table: RoutingTable): string {
 
 function describeRule(route: CallRoute, table: RoutingTable): string {
   if (route.letThrough === 'guest') {
+    if (route.paths === undefined) return 'always, made there by the monitor for fake root on the fd\'s /proc link';
     const unless = route.fakeRoot
-      ? FAKE_ROOT_REMOVALS.has(route.name) ? ' (not a file fake root remembers)' : ', answered there by fake root (not an fd\'s)'
+      ? FAKE_ROOT_REMOVALS.has(route.name) ? ' (not a file fake root remembers)' : FAKE_ROOT_OWNERSHIP.has(route.name) ? ', made there by the monitor for fake root' : ', answered there by fake root'
       : route.name.startsWith('readlink') ? ' (not a /proc link)' : '';
     return `always, its paths resolved in the guest's view${unless}`;
   }
