@@ -8,13 +8,7 @@ import { join } from 'node:path';
 import { missing } from '@umview/test-fixtures/machine';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
 import { describe, expect, it } from 'vitest';
-import { cli, packageDir, tempDir } from './helpers.js';
-
-/** The name the launcher gives the cache of this build for this Node. */
-function cacheName(): string {
-  const { size, mtimeMs } = statSync(join(packageDir, 'dist', 'cli-main.cjs'));
-  return `cli-${process.version}-${process.arch}-${size}-${Math.floor(mtimeMs)}.v8`;
-}
+import { cli, compileCacheName as cacheName, tempDir } from './helpers.js';
 
 /** Runs `umview-lite --version` (the launcher and the whole CLI bundle, nothing traced: strace
  * may be the tracer) with XDG_CACHE_HOME=`cacheHome`, telling why a cache is not used; under
@@ -62,8 +56,9 @@ describe('the code cache directory', () => {
     expect(run(cacheHome).stderr).toBe('');
     const dir = join(cacheHome, 'umview-lite');
     expect((statSync(dir).mode & 0o777).toString(8)).toBe('700');
-    expect(readdirSync(dir)).toEqual([cacheName()]);
+    expect(readdirSync(dir).sort()).toEqual([cacheName(), `${cacheName()}.bytecode`]);
     expect((statSync(join(dir, cacheName())).mode & 0o777).toString(8)).toBe('600');
+    expect((statSync(join(dir, `${cacheName()}.bytecode`)).mode & 0o777).toString(8)).toBe('600');
   });
 
   it('is not used when others can write to it (mode 0777)', () => {

@@ -3,7 +3,7 @@
 // and tree snapshots.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileC, tempDir } from '@umview/test-fixtures';
@@ -12,6 +12,12 @@ export { tempDir };
 
 export const packageDir = fileURLToPath(new URL('..', import.meta.url));
 export const cli = join(packageDir, 'dist', 'cli.cjs');
+
+/** The name the launcher gives the code cache of this build for this Node (cli/launcher.ts). */
+export function compileCacheName(): string {
+  const { size, mtimeMs } = statSync(join(packageDir, 'dist', 'cli-main.cjs'));
+  return `cli-${process.version}-${process.arch}-${size}-${Math.floor(mtimeMs)}.v8`;
+}
 if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npx tsup in packages/umview-lite)`);
 
 /** The unreal module as the suites load it: remap (the kernel does the work) unless

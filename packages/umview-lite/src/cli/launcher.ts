@@ -9,6 +9,15 @@
 // compiled) and checked by V8 on load. UMVIEW_NO_COMPILE_CACHE=1 turns it off; a cache that
 // cannot be read or written is simply not used; caches of other builds are removed after a month.
 //
+// V8 compiles a function at its first call, so a cache holds only what the run that wrote it
+// ran: one written by `umview-lite -- true` leaves a later `dpkg -i` under -S compiling fake
+// root's and the guest root's code from source at every run (~10 ms of a 50 ms job). So a run
+// whose heap ends with more bytecode than the run that wrote the cache (V8's heap code
+// statistics, ~0.7 ms at exit; the figure is kept beside the cache) writes it again: the new
+// cache holds the old one's functions (loaded, so compiled) and the new ones, and the runs that
+// bring nothing new write nothing. The figure counts Node's own modules too (a pipe on stdout
+// loads some): it only grows, so such noise costs a write or two, never a cache that shrinks.
+//
 // V8 does not verify a code cache: loading one runs the code it holds. So the cache is kept only
 // in a directory that no one else can write ($XDG_CACHE_HOME/umview-lite or
 // ~/.cache/umview-lite, created 0700; the rule is ptrace-core's private-directory.ts), never in
@@ -65,7 +74,7 @@ function cacheFile(): string | undefined {
 function removeStaleCaches(dir: string): void {
   const monthAgo = Date.now() - 30 * 24 * 3600 * 1000;
   for (const name of readdirSync(dir)) {
-    if (!/^cli-.*\.v8$/.test(name)) continue;
+    if (!/^cli-.*\.v8(\.bytecode)?$/.test(name)) continue;
     const path = join(dir, name);
     try {
       if (statSync(path).mtimeMs < monthAgo) unlinkSync(path);
@@ -73,6 +82,28 @@ function removeStaleCaches(dir: string): void {
       /* removed meanwhile */
     }
   }
+}
+
+/** Bytecode beyond the cache writer's that makes a run write the cache again (a few of our
+ * functions; less is noise: Node's own modules a run happens to load). */
+const GROWTH = 4096;
+
+/** The heap's bytecode at the exit of the run that wrote `file`; 0 when unknown (a cache
+ * written before this figure was kept: written again at its next use). */
+function bytecodeOfCache(file: string): number {
+  try {
+    const value = Number(readFileSync(`${file}.bytecode`, 'utf8'));
+    return Number.isFinite(value) ? value : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Writes `data` to `path` whole or not at all: a concurrent run never reads half a file. */
+function atomicWrite(path: string, data: string | Uint8Array): void {
+  const partial = `${path}.${process.pid}`;
+  writeFileSync(partial, data, { mode: 0o600 });
+  renameSync(partial, path);
 }
 
 tuneV8();
@@ -89,13 +120,15 @@ const source = readFileSync(main, 'utf8');
 // plain CommonJS module whose import() always works.
 (globalThis as { __umviewImport?: (specifier: string) => Promise<unknown> }).__umviewImport = (specifier) => import(specifier);
 const script = new vm.Script(Module.wrap(source), { filename: main, cachedData: cached });
-if (file && (!cached || script.cachedDataRejected)) {
+if (file) {
+  const fresh = !cached || script.cachedDataRejected;
   process.once('exit', () => {
     try {
-      const partial = `${file}.${process.pid}`;
-      writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
-      renameSync(partial, file); // atomic: a concurrent run never reads half a cache
-      removeStaleCaches(dirname(file));
+      const bytecode = process.getBuiltinModule('node:v8').getHeapCodeStatistics().bytecode_and_metadata_size;
+      if (!fresh && !(bytecode > bytecodeOfCache(file) + GROWTH)) return;
+      atomicWrite(`${file}.bytecode`, String(bytecode));
+      atomicWrite(file, script.createCachedData());
+      if (fresh) removeStaleCaches(dirname(file));
     } catch {
       /* read-only home or full disk: run without a cache */
     }
