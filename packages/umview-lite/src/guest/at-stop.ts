@@ -95,15 +95,8 @@ export function guestAtStop(options: GuestAtStopOptions): LetThrough {
     for (let i = 0; i < indexes.length; i++) {
       hosts[i] = undefined;
       const arg = indexes[i]!;
-      const pointer = args[arg]!;
-      if (pointer === 0n) return false;
-      let bytes: Buffer;
-      try {
-        bytes = io(tracee).readCStringBytes(pointer, PATH_MAX);
-      } catch {
-        return false;
-      }
-      if (!isAscii(bytes)) return false;
+      const bytes = pathBytes(tracee, args[arg]!);
+      if (bytes === undefined) return false;
       if (stat !== undefined && bytes.length === 0) {
         // An fd's (AT_EMPTY_PATH), through its /proc link; the cwd's (AT_FDCWD) the full way's.
         if (stat.flags === undefined || (int32(args[stat.flags]!) & AT_EMPTY_PATH) === 0) return false;
@@ -135,6 +128,19 @@ export function guestAtStop(options: GuestAtStopOptions): LetThrough {
     return true;
   };
 
+  /** A path argument's bytes, or undefined for the full way: a NULL or unreadable pointer (the
+   * kernel reports it), a byte beyond ASCII (the full way decodes it as UTF-8). */
+  function pathBytes(tracee: Tracee, pointer: bigint): Buffer | undefined {
+    if (pointer === 0n) return undefined;
+    let bytes: Buffer;
+    try {
+      bytes = io(tracee).readCStringBytes(pointer, PATH_MAX);
+    } catch {
+      return undefined;
+    }
+    return isAscii(bytes) ? bytes : undefined;
+  }
+
   /** Makes fake root's chown or chmod at its stop (FakeRoot.chownAt, chmodAt), on the path
    * the guest resolves or the fd's /proc link, and skips it with the result; false for the
    * full way (what stat calls leave to it, and fchownat's AT_EMPTY_PATH). */
@@ -149,15 +155,8 @@ export function guestAtStop(options: GuestAtStopOptions): LetThrough {
       path = `/proc/${tracee.pid}/fd/${fd}`;
       follow = true;
     } else {
-      const pointer = args[owned.file.path]!;
-      if (pointer === 0n) return false;
-      let bytes: Buffer;
-      try {
-        bytes = io(tracee).readCStringBytes(pointer, PATH_MAX);
-      } catch {
-        return false;
-      }
-      if (!isAscii(bytes) || bytes.length === 0) return false;
+      const bytes = pathBytes(tracee, args[owned.file.path]!);
+      if (bytes === undefined || bytes.length === 0) return false;
       flags.name = name;
       flags.args = args;
       const dirfd = owned.file.dirfd === null ? AT_FDCWD : int32(args[owned.file.dirfd]!);
