@@ -70,18 +70,21 @@ describe('the code cache', () => {
     const caches = join(home, 'umview-lite');
     mkdirSync(caches);
     const old = join(caches, 'cli-v0.0.0-x64-1-1.v8');
+    const oldFigure = `${old}.bytecode`; // what the run that wrote it ended with (launcher.ts)
     const recent = join(caches, 'cli-v0.0.0-x64-2-2.v8');
     const notOurs = join(caches, 'notes.txt');
-    for (const file of [old, recent, notOurs]) writeFileSync(file, 'x');
+    for (const file of [old, oldFigure, recent, notOurs]) writeFileSync(file, 'x');
     const fortyDaysAgo = (Date.now() - 40 * 24 * 3600 * 1000) / 1000;
-    utimesSync(old, fortyDaysAgo, fortyDaysAgo);
-    utimesSync(notOurs, fortyDaysAgo, fortyDaysAgo);
+    for (const file of [old, oldFigure, notOurs]) utimesSync(file, fortyDaysAgo, fortyDaysAgo);
     const r = await exec(executable, ['--', 'true'], { env: { ...baseEnv(), XDG_CACHE_HOME: home } });
     expect(r.code).toBe(0);
     expect(existsSync(old)).toBe(false);
+    expect(existsSync(oldFigure)).toBe(false);
     expect(existsSync(recent)).toBe(true);
     expect(existsSync(notOurs)).toBe(true);
-    expect(readdirSync(caches).filter((name) => name.startsWith(`cli-${process.version}-`))).toHaveLength(1);
+    const ours = readdirSync(caches).filter((name) => name.startsWith(`cli-${process.version}-`)).sort();
+    expect(ours).toHaveLength(2);
+    expect(ours[1]).toBe(`${ours[0]}.bytecode`);
   });
 });
 
