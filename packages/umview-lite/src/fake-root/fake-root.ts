@@ -10,7 +10,7 @@ import type { SyscallCall, SyscallReturn } from '@umview/sysvm';
 import { ERRNO } from '@umview/ptrace-core';
 import type { ProcessState } from '../monitor/process-table.js';
 import { ROOT_IDS, setIds, setOne } from './credentials.js';
-import { STAT, STATX, identityAt, identityOfStat, splitDev, type FileIdentity, type StatLayout } from './file-identity.js';
+import { STAT, STATX, identityOfStat, splitDev, type FileIdentity, type StatLayout } from './file-identity.js';
 import type { MetadataStore } from './metadata-store.js';
 import { MonitorFileCalls } from '../monitor/monitor-file-calls.js';
 import { MonitorStat } from '../monitor/monitor-stat.js';
@@ -60,10 +60,12 @@ const REMOVES: Readonly<Record<string, FileArg>> = {
 /** A chown's or chmod's arguments (CHOWNS, CHMODS), for the guest root's stop lane. */
 export type OwnershipCall = ({ readonly kind: 'chown'; readonly ids: number } | { readonly kind: 'chmod'; readonly mode: number }) & { readonly file: FileArg };
 
+/** The chown or chmod `name` as the monitor can make it itself at the stop (FakeRoot.chownAt,
+ * chmodAt); undefined for another call, and for fchmodat2, whose flags are the full way's. */
 export function ownershipCall(name: string): OwnershipCall | undefined {
   const chown = CHOWNS[name];
   if (chown !== undefined) return { kind: 'chown', ...chown };
-  const chmod = CHMODS[name];
+  const chmod = name === 'fchmodat2' ? undefined : CHMODS[name];
   return chmod === undefined ? undefined : { kind: 'chmod', ...chmod };
 }
 
@@ -193,7 +195,7 @@ export class FakeRoot {
 
   private identityOf(call: SyscallCall, process: ProcessState, file: FileArg): FileIdentity | undefined {
     const at = this.host.pathOf(call, process, file);
-    return at === undefined ? undefined : identityAt(at.path, at.follow);
+    return at === undefined ? undefined : this.identityNow(at.path, at.follow);
   }
 
   /** chown: the kernel checks the path with ids -1 (no change on the host); the ids are
@@ -299,13 +301,13 @@ export class FakeRoot {
    * symlink unfollowed) must drop what is remembered of it: else the call needs nothing of fake
    * root, and the guest root lets it go at its stop (guest/at-stop.ts). */
   remembersRemoved(path: string): boolean {
-    return this.store.size !== 0 && this.remembered(path) !== undefined;
+    return this.remembered(path) !== undefined;
   }
 
   /** The identity of the file at `path` when a removal of it drops what is remembered. */
   private remembered(path: string): FileIdentity | undefined {
     if (this.store.size === 0) return undefined;
-    const file = identityAt(path, false);
+    const file = this.identityNow(path, false);
     if (file === undefined || (file.nlink > 1 && !file.isDirectory) || this.store.get(file.key) === undefined) return undefined;
     return file;
   }

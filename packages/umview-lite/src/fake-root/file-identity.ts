@@ -1,7 +1,6 @@
 // A host file's identity (device and inode) as the metadata store keys it, from the monitor's
-// own stat of a path (Node's BigIntStats) or from the stat buffers a tracee's stat calls fill
-// (struct stat and struct statx, x86-64): the same key whichever way it was read.
-import { lstatSync, statSync, type BigIntStats } from 'node:fs';
+// own stat of a path (monitor/monitor-stat.ts) or from the stat buffers a tracee's stat calls
+// fill (struct stat and struct statx, x86-64): the same key whichever way it was read.
 import type { FileKey } from './metadata-store.js';
 
 export interface FileIdentity {
@@ -17,18 +16,6 @@ const major = (dev: bigint): bigint => ((dev >> 8n) & 0xfffn) | ((dev >> 32n) & 
 const minor = (dev: bigint): bigint => (dev & 0xffn) | ((dev >> 12n) & ~0xffn);
 
 export const keyOf = (devMajor: bigint, devMinor: bigint, ino: bigint): FileKey => `${devMajor}:${devMinor}:${ino}`;
-
-/** The identity of the file at a path the monitor can use, or undefined when there is none. */
-export function identityAt(path: string, follow: boolean): FileIdentity | undefined {
-  let st: BigIntStats | undefined;
-  try {
-    st = follow ? statSync(path, { bigint: true, throwIfNoEntry: false }) : lstatSync(path, { bigint: true, throwIfNoEntry: false });
-  } catch {
-    return undefined; // ENOTDIR, EACCES, ELOOP: the call fails and changes nothing
-  }
-  if (st === undefined) return undefined;
-  return { key: keyOf(major(st.dev), minor(st.dev), st.ino), nlink: Number(st.nlink), isDirectory: st.isDirectory(), uid: Number(st.uid) };
-}
 
 /** The identity in a struct stat the monitor filled (monitor/monitor-stat.ts). */
 export function identityOfStat(st: Buffer): FileIdentity {

@@ -56,9 +56,8 @@ export function guestAtStop(options: GuestAtStopOptions): LetThrough {
   const dirfdArgs: (readonly number[] | undefined)[] = [];
   const stats: ((typeof STATS)[string] | undefined)[] = [];
   /** Per syscall number of an unlink, rmdir or rename: its path argument whose file fake root
-   * may remember (-1 without fake root), and a place for the guest names it changes. */
+   * may remember (-1 without fake root). */
   const removedArgs: (number | undefined)[] = [];
-  const changed: string[] = [];
   /** Per syscall number of fake root's chowns and chmods: their arguments. */
   const ownership: (OwnershipCall | undefined)[] = [];
   for (const route of routing.calls) {
@@ -88,7 +87,8 @@ export function guestAtStop(options: GuestAtStopOptions): LetThrough {
     const stat = stats[nr];
     if (stat === undefined && !rewrite.allowed) return false;
     const removedArg = removedArgs[nr];
-    if (removedArg !== undefined) changed.length = 0;
+    /** The guest names an unlink, rmdir or rename changes. */
+    const changed: string[] | undefined = removedArg === undefined ? undefined : [];
     const name = names[nr]!;
     flags.name = name;
     flags.args = args;
@@ -117,10 +117,10 @@ export function guestAtStop(options: GuestAtStopOptions): LetThrough {
       if (name.startsWith('readlink') && procLinkOf(resolved.host) !== undefined) return false;
       if (arg === removedArg && fakeRoot!.remembersRemoved(resolved.host)) return false;
       hosts[i] = resolved.host;
-      if (removedArg !== undefined) changed.push(resolved.guest);
+      changed?.push(resolved.guest);
     }
     if (stat !== undefined) return hosts[0] !== undefined && answerStat(tracee, name, stat, args, hosts[0], false, rewrite);
-    if (removedArg !== undefined) guestRoot.changing(tracee.tid, [...changed]);
+    if (changed !== undefined) guestRoot.changing(tracee.tid, changed);
     for (let i = 0; i < indexes.length; i++) {
       const host = hosts[i];
       if (host !== undefined) rewrite.setArgToCString(indexes[i]!, Buffer.from(host, 'utf8'));

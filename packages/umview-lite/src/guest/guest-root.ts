@@ -184,7 +184,7 @@ export class GuestRoot {
     let host: bigint;
     let argv: bigint;
     if (plan.argv === undefined) {
-      [host] = placeStrings(call, [plan.host]) as [bigint];
+      host = call.placeString(plan.host);
       argv = call.ptr(argvArg);
     } else {
       // The plan's argv: its strings placed with the host path, the program's own pointers kept.

@@ -3,9 +3,10 @@
 // kernel's own verdict, as the user, instead of letting the tracee make them and reading the
 // result at an exit stop (guest/at-stop.ts). The same credentials make the same call: the
 // monitor runs with the tree's real ids, which fake root never changes.
-import { getLibc, pinnedBuffer } from '@umview/ptrace-core/internal';
+import { getLibc } from '@umview/ptrace-core/internal';
 import { ERRNO, syscallNumber } from '@umview/ptrace-core';
-import { AT_FDCWD, PATH_MAX } from '../linux.js';
+import { AT_FDCWD } from '../linux.js';
+import { PinnedPath } from './pinned-path.js';
 
 const AT_SYMLINK_NOFOLLOW = 0x100;
 const FCHOWNAT = syscallNumber('fchownat')!;
@@ -15,26 +16,18 @@ const UNCHANGED = -1;
 
 export class MonitorFileCalls {
   private readonly libc = getLibc();
-  private readonly path = pinnedBuffer(PATH_MAX + 1);
-  private readonly pathAddress = this.libc.address(this.path);
+  private readonly path = new PinnedPath();
 
   /** chown(`path`, -1, -1) (`follow`: its last symlink followed): 0 or -errno. */
   chownUnchanged(path: string, follow: boolean): number {
-    if (!this.setPath(path)) return -ERRNO.ENAMETOOLONG;
-    return this.result(this.libc.syscall6(FCHOWNAT, AT_FDCWD, this.pathAddress, UNCHANGED, UNCHANGED, follow ? 0 : AT_SYMLINK_NOFOLLOW, 0));
+    if (!this.path.set(path)) return -ERRNO.ENAMETOOLONG;
+    return this.result(this.libc.syscall6(FCHOWNAT, AT_FDCWD, this.path.address, UNCHANGED, UNCHANGED, follow ? 0 : AT_SYMLINK_NOFOLLOW, 0));
   }
 
   /** chmod(`path`, `mode`), its symlinks followed (the syscall has no flag): 0 or -errno. */
   chmod(path: string, mode: number): number {
-    if (!this.setPath(path)) return -ERRNO.ENAMETOOLONG;
-    return this.result(this.libc.syscall6(FCHMODAT, AT_FDCWD, this.pathAddress, mode, 0, 0, 0));
-  }
-
-  private setPath(path: string): boolean {
-    const length = this.path.write(path, 'utf8');
-    if (length >= PATH_MAX) return false; // as the kernel would
-    this.path[length] = 0;
-    return true;
+    if (!this.path.set(path)) return -ERRNO.ENAMETOOLONG;
+    return this.result(this.libc.syscall6(FCHMODAT, AT_FDCWD, this.path.address, mode, 0, 0, 0));
   }
 
   private result(value: number): number {

@@ -8,7 +8,8 @@
 // pinned).
 import { getLibc, pinnedBuffer } from '@umview/ptrace-core/internal';
 import { ERRNO, syscallNumber } from '@umview/ptrace-core';
-import { AT_FDCWD, PATH_MAX } from '../linux.js';
+import { AT_FDCWD } from '../linux.js';
+import { PinnedPath } from './pinned-path.js';
 
 const AT_SYMLINK_NOFOLLOW = 0x100;
 /** statx's AT_STATX_SYNC_AS_STAT / FORCE_SYNC / DONT_SYNC bits, passed on as asked. */
@@ -21,21 +22,18 @@ const STATX_SIZE = 256;
 
 export class MonitorStat {
   private readonly libc = getLibc();
-  private readonly path = pinnedBuffer(PATH_MAX + 1);
+  private readonly path = new PinnedPath();
   private readonly out = pinnedBuffer(STATX_SIZE);
-  private readonly pathAddress = this.libc.address(this.path);
   private readonly outAddress = this.libc.address(this.out);
 
   /** stat (or, with `statx`, statx with its sync flags and mask) of `path`: the struct's bytes
    * (a view valid until the next run), or -errno. */
   run(path: string, follow: boolean, statx?: { flags: number; mask: number }): Buffer | number {
-    const length = this.path.write(path, 'utf8');
-    if (length >= PATH_MAX) return -ERRNO.ENAMETOOLONG; // as the kernel would
-    this.path[length] = 0;
+    if (!this.path.set(path)) return -ERRNO.ENAMETOOLONG; // as the kernel would
     const nofollow = follow ? 0 : AT_SYMLINK_NOFOLLOW;
     const result = statx === undefined
-      ? this.libc.syscall6(NEWFSTATAT, AT_FDCWD, this.pathAddress, this.outAddress, nofollow, 0, 0)
-      : this.libc.syscall6(STATX, AT_FDCWD, this.pathAddress, (statx.flags & AT_STATX_SYNC_TYPE) | nofollow, statx.mask, this.outAddress, 0);
+      ? this.libc.syscall6(NEWFSTATAT, AT_FDCWD, this.path.address, this.outAddress, nofollow, 0, 0)
+      : this.libc.syscall6(STATX, AT_FDCWD, this.path.address, (statx.flags & AT_STATX_SYNC_TYPE) | nofollow, statx.mask, this.outAddress, 0);
     if (result < 0) return -this.libc.errno();
     return this.out.subarray(0, statx === undefined ? STAT_SIZE : STATX_SIZE);
   }

@@ -15,7 +15,7 @@ import type { UmviewModule } from '../modules/module.js';
 import { components } from '../paths/guest-path.js';
 import { CWD_SYSCALLS, PATH_SYSCALLS, type PathArg } from '../paths/path-syscalls.js';
 import { ProxyService } from '../proxy/proxy-service.js';
-import { FAKE_ROOT_SYSCALLS } from '../fake-root/fake-root.js';
+import { FAKE_ROOT_SYSCALLS, ownershipCall, removedPathArg } from '../fake-root/fake-root.js';
 import { CREDENTIAL_CALLS } from '../vfs/credentials.js';
 import { SOCKET_ADDRESS_CALLS } from '../guest/unix-sockets.js';
 
@@ -73,10 +73,10 @@ const OPEN_FLAGS: Readonly<Record<string, number>> = { open: 1, openat: 2 };
 const FAKE_ROOT_STATS = new Set(['stat', 'lstat', 'newfstatat', 'statx']);
 /** Fake root's calls that remove or replace a file: it needs them only when it remembers
  * something of the file (seen at the stop: guest/at-stop.ts). */
-const FAKE_ROOT_REMOVALS = new Set(['unlink', 'unlinkat', 'rmdir', 'rename', 'renameat', 'renameat2']);
-/** Fake root's chowns and chmods, which the monitor makes itself at the stop under a guest
- * root, on the resolved path or the fd's /proc link (fchmodat2's flags: the full way). */
-const FAKE_ROOT_OWNERSHIP = new Set(['chown', 'lchown', 'fchown', 'fchownat', 'chmod', 'fchmod', 'fchmodat']);
+const isFakeRootRemoval = (name: string): boolean => removedPathArg(name) !== undefined;
+/** Fake root's chowns and chmods that the monitor makes itself at the stop under a guest root,
+ * on the resolved path or the fd's /proc link. */
+const isFakeRootOwnership = (name: string): boolean => ownershipCall(name) !== undefined;
 /** First components that may name a virtual fd of proxy mode (/proc/self/fd/N, /dev/fd/N). */
 const PROXY_HEADS = ['proc', 'dev'];
 
@@ -190,9 +190,9 @@ export class RoutingTable {
  * and its removals, unless it remembers the file (seen at the stop). */
 function letThroughRule(name: string, claimed: boolean, faked: boolean, paths: readonly PathArg[] | undefined, follows: Follows | undefined, flagsArg: number | undefined, guestRoot: boolean): LetThroughRule {
   if (claimed) return 'never';
-  if (faked && guestRoot && FAKE_ROOT_OWNERSHIP.has(name)) return 'guest';
+  if (faked && guestRoot && isFakeRootOwnership(name)) return 'guest';
   if (paths === undefined) return 'never';
-  if (faked) return guestRoot && (FAKE_ROOT_STATS.has(name) || FAKE_ROOT_REMOVALS.has(name)) ? 'guest' : 'never';
+  if (faked) return guestRoot && (FAKE_ROOT_STATS.has(name) || isFakeRootRemoval(name)) ? 'guest' : 'never';
   if (guestRoot) return follows === undefined || (follows === 'dir-open' && flagsArg !== undefined) ? 'guest' : 'never';
   switch (follows) {
     case 'cwd':
@@ -252,7 +252,7 @@ function describeRule(route: CallRoute, table: RoutingTable): string {
   if (route.letThrough === 'guest') {
     if (route.paths === undefined) return 'always, made there by the monitor for fake root on the fd\'s /proc link';
     const unless = route.fakeRoot
-      ? FAKE_ROOT_REMOVALS.has(route.name) ? ' (not a file fake root remembers)' : FAKE_ROOT_OWNERSHIP.has(route.name) ? ', made there by the monitor for fake root' : ', answered there by fake root'
+      ? isFakeRootRemoval(route.name) ? ' (not a file fake root remembers)' : isFakeRootOwnership(route.name) ? ', made there by the monitor for fake root' : ', answered there by fake root'
       : route.name.startsWith('readlink') ? ' (not a /proc link)' : '';
     return `always, its paths resolved in the guest's view${unless}`;
   }
