@@ -45,8 +45,10 @@ export class KnownPaths {
   /** Thread `tid` is let go with a call that removes, moves or replaces the names `guests`
    * (canonical guest paths, the last component unfollowed). */
   changing(tid: number, guests: readonly string[]): void {
-    for (const guest of guests) this.forget(guest.length > 1 && guest.endsWith('/') ? guest.slice(0, -1) : guest);
-    this.changes.set(tid, guests);
+    // `rmdir dir/` names the directory itself: kept and compared without the slash.
+    const names = guests.map((guest) => (guest.length > 1 && guest.endsWith('/') ? guest.slice(0, -1) : guest));
+    for (const name of names) this.forget(name);
+    this.changes.set(tid, names);
   }
 
   /** Thread `tid` stopped again, or is gone: its call has run. */

@@ -21,6 +21,9 @@ describe('the names the guest root resolver keeps', () => {
     expect(known.get('/usr')).toEqual({ directory: '/r/usr' });
     known.changing(2, ['/home/a/']);
     expect(known.get('/home/a/src/deep')).toBeUndefined();
+    // Named with a trailing slash (`rmdir /home/a/`): nothing below it is learned meanwhile either.
+    known.addDirectory('/home/a/src', '/r/home/a/src');
+    expect(known.get('/home/a/src')).toBeUndefined();
   });
 
   it('learns nothing at or below a changed name until the thread that changes it stops again', () => {
