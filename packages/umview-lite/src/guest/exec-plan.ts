@@ -8,10 +8,10 @@
 //     (the loader opens it, and its libraries, through the monitor).
 // A static program is executed directly. The plan is computed on paths alone, so the first
 // program (spawned before any stop) and an execve at its stop share it.
-import { accessSync, closeSync, constants, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { ERRNO } from '@umview/ptrace-core';
 import { parseShebang } from '../monitor/exec.js';
-import { fileVersion } from '../monitor/monitor-stat.js';
+import { fileHead, isExecutable } from '../monitor/file-heads.js';
 import type { GuestResolver } from './resolver.js';
 
 /** An argument of the new argv: a string of the monitor's, or the program's own argv[i]. */
@@ -35,9 +35,6 @@ export interface ExecRefusal {
 
 /** What the kernel reads of a `#!` line. */
 const BINPRM_BUF_SIZE = 256;
-/** What is read of a program at first: its ELF header, program headers and PT_INTERP string
- * are nearly always in it (one read per execve; more only when they are not). */
-const HEAD_SIZE = 4096;
 /** The kernel's limit on nested interpreters (BINPRM_MAX_RECURSION + 1). */
 const MAX_DEPTH = 5;
 const EM_X86_64 = 62;
@@ -96,37 +93,11 @@ function takesArgv0(loader: string): boolean {
   return known;
 }
 
-/** The heads read, by host path, while the file stays the same (fileVersion): a shell loop
- * runs the same few programs, each execve read its head again (four system calls). */
-const heads = new Map<string, { readonly version: string; readonly head: Buffer | undefined }>();
-const MAX_HEADS = 256;
-
 /** The first bytes of an executable file, or undefined when the kernel will refuse it anyway
  * (the buffer is shared: only read it). */
 function readHead(host: string): Buffer | undefined {
-  const version = fileVersion(host);
-  if (version === undefined) return readHeadNow(host); // missing (the kernel says so), or just changed
-  const cached = heads.get(host);
-  if (cached?.version === version) return cached.head;
-  const head = readHeadNow(host);
-  if (heads.size >= MAX_HEADS) heads.clear(); // a bound, not an LRU
-  heads.set(host, { version, head });
-  return head;
-}
-
-function readHeadNow(host: string): Buffer | undefined {
-  try {
-    accessSync(host, constants.X_OK);
-    const fd = openSync(host, 'r');
-    try {
-      const head = Buffer.alloc(HEAD_SIZE);
-      return head.subarray(0, readSync(fd, head, 0, HEAD_SIZE, 0));
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return undefined; // missing, a directory, not executable or readable: the kernel says so
-  }
+  const head = fileHead(host);
+  return head !== undefined && isExecutable(host) ? head : undefined;
 }
 
 /** An ELF file's PT_INTERP, or why it cannot run here; undefined when it is no ELF. */

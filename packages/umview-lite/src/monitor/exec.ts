@@ -2,12 +2,12 @@
 // more: the kernel would pass the *host* path to the interpreter, and the script would see a
 // different $0 than natively. So the monitor does what the kernel does for `#!` itself:
 // execve(interpreter, [interpreter, optional-arg, script-as-the-guest-named-it, args...]).
-import { accessSync, closeSync, constants, openSync, readSync } from 'node:fs';
 import { ERRNO, syscallNumber } from '@umview/ptrace-core';
 import type { SyscallCall } from '@umview/sysvm';
 import type { PathTranslator } from '../paths/translator.js';
 import { AT_EMPTY_PATH, AT_FDCWD } from '../linux.js';
 import { placeArgvTable, placeStrings, readArgvPointers } from './argv-placement.js';
+import { fileHead, isExecutable } from './file-heads.js';
 
 const BINPRM_BUF_SIZE = 256; // what the kernel reads of a #! line
 const EXECVE_NR = syscallNumber('execve')!;
@@ -19,23 +19,12 @@ interface Shebang {
 
 /** The #! line of a host file, parsed as the kernel does, or undefined if it has none. */
 export function readShebang(hostPath: string | Buffer): Shebang | undefined {
-  let head: Buffer;
-  try {
-    // Opened first: most paths a shell tries while it searches $PATH do not exist (one system
-    // call), and most that do are ELF programs (not scripts: no access() needed).
-    const fd = openSync(hostPath, 'r');
-    try {
-      head = Buffer.alloc(BINPRM_BUF_SIZE);
-      head = head.subarray(0, readSync(fd, head, 0, BINPRM_BUF_SIZE, 0));
-    } finally {
-      closeSync(fd);
-    }
-    if (head[0] !== 0x23 || head[1] !== 0x21) return undefined;
-    accessSync(hostPath, constants.X_OK); // not executable: the kernel's EACCES, not a script
-  } catch {
-    return undefined;
-  }
-  return parseShebang(head);
+  // Read first: most paths a shell tries while it searches $PATH do not exist, and most that
+  // do are ELF programs (not scripts: no access() needed).
+  const head = fileHead(hostPath);
+  if (head === undefined || head[0] !== 0x23 || head[1] !== 0x21) return undefined;
+  if (!isExecutable(hostPath)) return undefined; // the kernel's EACCES, not a script
+  return parseShebang(head.subarray(0, BINPRM_BUF_SIZE));
 }
 
 /** The interpreter and optional argument of a file's first bytes that start with `#!`, as the

@@ -28,7 +28,7 @@ export class MonitorStat {
 
   /** stat (or, with `statx`, statx with its sync flags and mask) of `path`: the struct's bytes
    * (a view valid until the next run), or -errno. */
-  run(path: string, follow: boolean, statx?: { flags: number; mask: number }): Buffer | number {
+  run(path: string | Buffer, follow: boolean, statx?: { flags: number; mask: number }): Buffer | number {
     if (!this.path.set(path)) return -ERRNO.ENAMETOOLONG; // as the kernel would
     const nofollow = follow ? 0 : AT_SYMLINK_NOFOLLOW;
     const result = statx === undefined
@@ -67,15 +67,27 @@ export function fileKind(path: string): FileKind {
   return type === S_IFLNK ? LINK : type === S_IFDIR ? DIRECTORY : OTHER;
 }
 
-/** A name for the content and permissions of the file at `path` (followed), for a cache of
- * what was read of it: its device and inode, size, and modification and change times (a
- * write, a chmod or a replacement changes one of them). Undefined when it cannot be stat'ed,
- * or when it changed in the last second: timestamps have the kernel clock's tick as their
- * granularity, so two writes of the same size in one tick look alike ("racy git"). */
-export function fileVersion(path: string): string | undefined {
+/** How many 32-bit words a file stamp has (see fileStamp). */
+export const STAMP_WORDS = 14;
+/** The struct stat fields a stamp is made of, as [offset, bytes]: st_dev, st_ino, st_size,
+ * st_mtim, st_ctim. */
+const STAMP_FIELDS: readonly (readonly [number, number])[] = [[ST_DEV, 8], [ST_INO, 8], [ST_SIZE, 8], [ST_MTIM, 16], [ST_CTIM, 16]];
+
+/** Writes into `into` (STAMP_WORDS words) a name for the content and permissions of the file at
+ * `path` (followed), for a cache of what was read of it: its device and inode, size, and
+ * modification and change times (a write, a chmod or a replacement changes one of them).
+ * 'missing' when it cannot be stat'ed (nor opened, then), 'changing' when it changed in the
+ * last second: timestamps have the kernel clock's tick as their granularity, so two writes of
+ * the same size in one tick look alike ("racy git"). Numbers, not a string: it runs at every
+ * execve of a shell loop. */
+export function fileStamp(path: string | Buffer, into: Uint32Array): 'stamped' | 'missing' | 'changing' {
   const st = (shared ??= new MonitorStat()).run(path, true);
-  if (typeof st === 'number') return undefined;
-  const changed = Number(st.readBigInt64LE(ST_CTIM));
-  if (changed >= Math.floor(Date.now() / 1000) - 1) return undefined;
-  return `${st.readBigUInt64LE(ST_DEV)}:${st.readBigUInt64LE(ST_INO)}:${st.readBigInt64LE(ST_SIZE)}:${st.readBigInt64LE(ST_MTIM)}.${st.readBigInt64LE(ST_MTIM + 8)}:${changed}.${st.readBigInt64LE(ST_CTIM + 8)}`;
+  if (typeof st === 'number') return 'missing';
+  const changed = st.readUInt32LE(ST_CTIM) + st.readInt32LE(ST_CTIM + 4) * 2 ** 32;
+  if (changed >= Math.floor(Date.now() / 1000) - 1) return 'changing';
+  let word = 0;
+  for (const [offset, bytes] of STAMP_FIELDS) {
+    for (let at = offset; at < offset + bytes; at += 4) into[word++] = st.readUInt32LE(at);
+  }
+  return 'stamped';
 }

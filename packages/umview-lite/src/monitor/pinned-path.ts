@@ -8,9 +8,11 @@ export class PinnedPath {
   /** Where the string is, for the system call. */
   readonly address = getLibc().address(this.buffer);
 
-  /** Writes `path` with its NUL; false when it is too long (the kernel's ENAMETOOLONG). */
-  set(path: string): boolean {
-    const length = this.buffer.write(path, 'utf8');
+  /** Writes `path` (a string, or a tracee's bytes as they are) with its NUL; false when it is
+   * too long (the kernel's ENAMETOOLONG). */
+  set(path: string | Buffer): boolean {
+    if (typeof path !== 'string' && path.length >= PATH_MAX) return false;
+    const length = typeof path === 'string' ? this.buffer.write(path, 'utf8') : path.copy(this.buffer);
     if (length >= PATH_MAX) return false;
     this.buffer[length] = 0;
     return true;
