@@ -10,6 +10,7 @@ import { TraceeGoneError, checked, systemError } from './errors.js';
 import { NT, PTRACE } from './native/constants.js';
 import { ERRNO } from './native/errno.js';
 import { getLibc, pinnedBuffer, type Libc } from './native/libc.js';
+import { PinnedSlab } from './native/pinned-slab.js';
 import { signalNumber } from './native/signals.js';
 import { TraceeMemory, type Address } from './memory.js';
 import { Registers } from './registers.js';
@@ -30,6 +31,8 @@ export type TraceeOrigin = 'spawned' | 'attached';
 export type SignalArg = number | string;
 
 const MAX_XSTATE_SIZE = 16384;
+/** Where each thread's syscall info lands (the kernel writes it at every stop). */
+const infoBlocks = new PinnedSlab(SYSCALL_INFO_SIZE);
 /** The 64-bit user code segment selector on x86-64 Linux. */
 const USER64_CS = 0x33n;
 const PTRACE_SINGLEBLOCK = 33;
@@ -75,7 +78,8 @@ export class Tracee {
    * never need them, and each pinned buffer costs its allocation. */
   private regsStore: Registers | undefined;
   private regsIovStore: BigUint64Array | undefined;
-  private readonly infoBuf = pinnedBuffer(SYSCALL_INFO_SIZE);
+  private readonly infoBlock = infoBlocks.take();
+  private readonly infoBuf = this.infoBlock.bytes;
   private readonly infoWords = new BigUint64Array(this.infoBuf.buffer, this.infoBuf.byteOffset, SYSCALL_INFO_SIZE / 8);
   private readonly infoView = {
     bytes: this.infoBuf,
@@ -83,7 +87,6 @@ export class Tracee {
     /** The six syscall arguments of an entry or seccomp report. */
     args: new BigUint64Array(this.infoBuf.buffer, this.infoBuf.byteOffset + 32, 6),
   };
-  private infoAddress: number | undefined;
   private setInfoBuf: Buffer | undefined;
   private knownPid: number | undefined;
   /** The thread was in 32-bit mode at the last register read. */
@@ -288,8 +291,7 @@ export class Tracee {
   fetchSyscallInfoRaw(): { bytes: Buffer; words: BigUint64Array; args: BigUint64Array } {
     // The buffer's address as a plain integer: koffi passes integers faster than buffers, and
     // this runs at every syscall stop.
-    this.infoAddress ??= Number(this.libc.address(this.infoBuf));
-    checked(this.libc.ptrace(PTRACE.GET_SYSCALL_INFO, this.tid, SYSCALL_INFO_SIZE, this.infoAddress), 'PTRACE_GET_SYSCALL_INFO', this.tid);
+    checked(this.libc.ptrace(PTRACE.GET_SYSCALL_INFO, this.tid, SYSCALL_INFO_SIZE, this.infoBlock.address), 'PTRACE_GET_SYSCALL_INFO', this.tid);
     return this.infoView;
   }
 
