@@ -12,14 +12,18 @@ import { workspace, type Workspace } from './workspace.js';
 
 export class TraceeChannel {
   readonly kernel: Kernel;
-  readonly stream: VmStream;
+  private vmStream: VmStream | undefined;
   private registerFile: RegisterFile | undefined;
   readonly workspace: Workspace = workspace();
   readonly counters: TraceeCounters = { batches: 0, ops: 0, syscalls: 0, bytes: 0, oneByOneSyscalls: 0 };
 
   constructor(readonly tracee: Tracee) {
     this.kernel = new Kernel(tracee.tid);
-    this.stream = new VmStream(this.kernel, this.workspace, () => this.procMem());
+  }
+
+  /** Made at the first batch: a shell loop's short-lived children only take single ops. */
+  get stream(): VmStream {
+    return this.vmStream ??= new VmStream(this.kernel, this.workspace, () => this.procMem());
   }
 
   /** Made at the first batch that touches registers (three pinned buffers: most tracees'
