@@ -49,15 +49,33 @@ function entry(path: string | Buffer): Kept | typeof CHANGING | undefined {
   const stamp = fileStamp(path, stampNow);
   if (stamp === 'missing') return undefined;
   if (stamp === 'changing') return CHANGING;
-  // A tracee's bytes are keyed by their latin1 string behind a NUL, which no path holds: the
-  // same bytes give the same key, and no string path can meet them.
-  const key = typeof path === 'string' ? path : `\0${path.toString('latin1')}`;
+  const key = typeof path === 'string' ? path : keyOfBytes(path);
   const found = kept.get(key);
   if (found !== undefined && sameStamp(found.stamp, stampNow)) return found;
   const fresh: Kept = { stamp: stampNow.slice(), head: readHead(path), executable: undefined };
   if (kept.size >= MAX_KEPT) kept.clear();
   kept.set(key, fresh);
   return fresh;
+}
+
+/** The last few tracee paths and their keys: a shell loop execs the same programs again, and a
+ * key made anew is a string to build and to hash at every execve. */
+const recentBytes: Buffer[] = [];
+const recentKeys: string[] = [];
+const RECENT = 4;
+
+/** A tracee's bytes are keyed by their latin1 string behind a NUL, which no path holds: the
+ * same bytes give the same key, and no string path can meet them. */
+function keyOfBytes(bytes: Buffer): string {
+  for (let i = 0; i < recentBytes.length; i++) if (recentBytes[i]!.equals(bytes)) return recentKeys[i]!;
+  const key = `\0${bytes.toString('latin1')}`;
+  if (recentBytes.length >= RECENT) {
+    recentBytes.pop();
+    recentKeys.pop();
+  }
+  recentBytes.unshift(Buffer.from(bytes));
+  recentKeys.unshift(key);
+  return key;
 }
 
 function sameStamp(a: Uint32Array, b: Uint32Array): boolean {

@@ -12,7 +12,12 @@ export class PinnedPath {
    * too long (the kernel's ENAMETOOLONG). */
   set(path: string | Buffer): boolean {
     if (typeof path !== 'string' && path.length >= PATH_MAX) return false;
-    const length = typeof path === 'string' ? this.buffer.write(path, 'utf8') : path.copy(this.buffer);
+    let length: number;
+    if (typeof path === 'string') length = this.buffer.write(path, 'utf8');
+    else {
+      this.buffer.set(path); // the TypedArray builtin: Buffer's copy() is JavaScript, checks and all
+      length = path.length;
+    }
     if (length >= PATH_MAX) return false;
     this.buffer[length] = 0;
     return true;
