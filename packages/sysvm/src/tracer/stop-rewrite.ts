@@ -41,6 +41,12 @@ export interface FollowedCall {
   onReturn: ((result: bigint) => void) | undefined;
 }
 
+/** The registers' places in struct user, looked up once: through ptrace-core's arch namespace
+ * each stop paid a getter and a keyed load by register name. */
+const ARG_REGISTERS = arch.SYSCALL_ARG_REGISTERS;
+const ARG_OFFSETS = ARG_REGISTERS.map((register) => arch.userOffset(register));
+const NR_OFFSET = arch.userOffset(arch.SYSCALL_NR_REGISTER);
+const RESULT_OFFSET = arch.userOffset(arch.SYSCALL_RESULT_REGISTER);
 const ALIGN = ~15n;
 const RED_ZONE = BigInt(arch.RED_ZONE_SIZE);
 const PLACE_MAX = 4097; // PATH_MAX and its NUL: larger strings get a buffer of their own
@@ -119,8 +125,8 @@ export class StopRewriter implements StopRewrite {
     const tracee = this.tracee;
     if (tracee === undefined) throw new Error('skip: no stop is being let through');
     if (this.followed !== undefined) throw new Error('skip: a call followed to its exit runs');
-    tracee.pokeUser(arch.userOffset(arch.SYSCALL_NR_REGISTER), -1n);
-    tracee.pokeUser(arch.userOffset(arch.SYSCALL_RESULT_REGISTER), BigInt(result));
+    tracee.pokeUser(NR_OFFSET, -1n);
+    tracee.pokeUser(RESULT_OFFSET, BigInt(result));
     this.skipped = true;
     this.count++;
   }
@@ -128,7 +134,7 @@ export class StopRewriter implements StopRewrite {
   private set(tracee: Tracee, i: number, value: bigint): void {
     this.values[i] = value;
     this.rewritten |= 1 << i;
-    tracee.pokeUser(arch.userOffset(arch.SYSCALL_ARG_REGISTERS[i]!), value);
+    tracee.pokeUser(ARG_OFFSETS[i]!, value);
     this.count++;
   }
 
@@ -140,7 +146,7 @@ export class StopRewriter implements StopRewrite {
       throw new Error(`${method}: this call's registers must be put back after it (toExit first, or let it take the full way)`);
     }
     if (i < 0 || i > 5) throw new RangeError(`argument index ${i} is not 0..5`);
-    const register = arch.SYSCALL_ARG_REGISTERS[i]!;
+    const register = ARG_REGISTERS[i]!;
     if (this.followed !== undefined && !this.followed.restore.has(register)) this.followed.restore.set(register, this.args[i]!);
     return tracee;
   }
