@@ -154,11 +154,13 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
         if (rewritable[nr] !== true) return false;
         const flags = flagsArg[nr]!;
         const opensDirectory = flags >= 0 && (int32(args[flags]!) & (O_DIRECTORY | O_PATH)) !== 0;
-        const resolution = resolutionAtStop(bytes, opensDirectory, resolve!);
-        if (resolution === FULL_WAY) return false;
+        // A byte beyond ASCII: the full way decodes the path as UTF-8; this one as latin1.
+        if (!isAscii(bytes)) return false;
+        const path = bytes.toString('latin1');
+        const resolution = resolve!(path, opensDirectory);
         if (resolution !== undefined) {
           hosts[i] = resolution.host;
-          tails[i] = tailAt(bytes, resolution.host);
+          tails[i] = tailAt(path, resolution.host);
           toRewrite++;
           if (opensDirectory) openedDir = resolution.guest;
         }
@@ -185,20 +187,11 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
   };
 }
 
-const FULL_WAY = null;
-
 /** An fd or flags argument as the kernel reads it: the low 32 bits, signed. */
 export const int32 = (value: bigint): number => Number(BigInt.asIntN(32, value));
 
 /** Where a path argument starts: its dirfd argument, or AT_FDCWD for a call without one. */
 const startFd = (dirfdArg: number, args: ArrayLike<bigint>): number => (dirfdArg < 0 ? AT_FDCWD : int32(args[dirfdArg]!));
-
-/** Where an absolute path that names a prefix head lands, when the kernel must be given its
- * host path (undefined when it takes the path as it is); FULL_WAY for a byte beyond ASCII (the
- * full way decodes it as UTF-8). */
-function resolutionAtStop(bytes: Buffer, needGuest: boolean, resolve: NonNullable<LetThroughOptions['resolve']>): ReturnType<typeof resolve> | typeof FULL_WAY {
-  return isAscii(bytes) ? resolve(bytes.toString('latin1'), needGuest) : FULL_WAY;
-}
 
 /** Whether a path is all ASCII: one the stop decodes (latin1) as the full way does (UTF-8). */
 export function isAscii(bytes: Uint8Array): boolean {
@@ -206,13 +199,10 @@ export function isAscii(bytes: Uint8Array): boolean {
   return true;
 }
 
-/** Where `tail` starts in the ASCII `path` when it is the end of it, else -1 (a character
- * beyond ASCII in `tail` matches no byte of `path`). */
-function tailAt(path: Uint8Array, tail: string): number {
-  const at = path.length - tail.length;
-  if (at < 0) return -1;
-  for (let k = 0; k < tail.length; k++) if (path[at + k] !== tail.charCodeAt(k)) return -1;
-  return at;
+/** Where `tail` starts in the ASCII `path` (a string of its bytes, one character each) when it
+ * is the end of it, else -1. */
+function tailAt(path: string, tail: string): number {
+  return path.endsWith(tail) ? path.length - tail.length : -1;
 }
 
 const CLEAN = 0;

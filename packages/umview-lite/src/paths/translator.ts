@@ -8,6 +8,7 @@ import type { PathRoute } from '../monitor/routing.js';
 import { below, components } from './guest-path.js';
 
 const MAX_HOPS = 40; // like the kernel's limit on nested symlinks
+const FEW_HEADS = 8;
 const SLASH = 0x2f;
 const DOT = 0x2e;
 
@@ -18,9 +19,14 @@ export class PathTranslator {
   /** The heads of the one-component prefixes that the modules map onto the host's root
    * (unreal's /unreal). */
   private readonly rootMappedHeads = new Set<string>();
+  /** prefixHeads as a list, when it is short: a path's first component is compared with each in
+   * place, where a lookup in the set would make it a string of its own and hash it (at every
+   * stop of a path call). */
+  private readonly fewHeads: readonly string[] | undefined;
 
   constructor(private readonly claims: readonly PathRoute[], readonly prefixHeads: ReadonlySet<string>) {
     this.servesRoot = prefixHeads.has('');
+    this.fewHeads = prefixHeads.size <= FEW_HEADS ? [...prefixHeads] : undefined;
     for (const { prefix } of claims) {
       const head = prefix.replace(/^\/+|\/+$/g, '');
       if (head !== '' && !head.includes('/') && this.translate(`/${head}`) === '/') this.rootMappedHeads.add(head);
@@ -38,11 +44,20 @@ export class PathTranslator {
     if (!this.servesRoot && path.charCodeAt(0) === SLASH) {
       const second = path.charCodeAt(1);
       if (second !== SLASH && second !== DOT) {
-        const end = path.indexOf('/', 1);
-        if (!this.prefixHeads.has(end < 0 ? path.slice(1) : path.slice(1, end))) return undefined;
+        if (!this.firstComponentIsHead(path)) return undefined;
       }
     }
     return this.claims.find((c) => below(path, c.prefix) !== undefined);
+  }
+
+  /** Whether the first component of `path` ('/' and a name) is a prefix head. */
+  private firstComponentIsHead(path: string): boolean {
+    const end = path.indexOf('/', 1);
+    const heads = this.fewHeads;
+    if (heads === undefined) return this.prefixHeads.has(end < 0 ? path.slice(1) : path.slice(1, end));
+    const length = (end < 0 ? path.length : end) - 1;
+    for (let i = 0; i < heads.length; i++) if (heads[i]!.length === length && path.startsWith(heads[i]!, 1)) return true;
+    return false;
   }
 
   /** The host path for an absolute guest path, or undefined when no module serves it. */
