@@ -9,26 +9,25 @@
 // compiled) and checked by V8 on load. UMVIEW_NO_COMPILE_CACHE=1 turns it off; a cache that
 // cannot be read or written is simply not used; caches of other builds are removed after a month.
 //
-// V8 compiles a function at its first call, so a cache holds only what the run that wrote it
+// V8 compiles a function at its first call, so a cache holds only what the runs that wrote it
 // ran: one written by `umview-lite -- true` leaves a later `dpkg -i` under -S compiling fake
-// root's and the guest root's code from source at every run (~10 ms of a 50 ms job). So a run
-// whose heap ends with more bytecode than the run that wrote the cache (V8's heap code
-// statistics, ~0.7 ms at exit; the figure is kept beside the cache) writes it again: the new
-// cache holds the old one's functions (loaded, so compiled) and the new ones, and the runs that
-// bring nothing new write nothing. The figure counts Node's own modules too (a pipe on stdout
-// loads some): it only grows, so such noise costs a write or two, never a cache that shrinks.
+// root's and the guest root's code from source at every run (~10 ms of a 50 ms job). A run that
+// compiled functions the cache lacks writes it again, with the old functions and the new
+// (cache-growth.ts tells when, by the heap's bytecode against the start's, run kind by run kind).
 //
 // V8 does not verify a code cache: loading one runs the code it holds. So the cache is kept only
 // in a directory that no one else can write ($XDG_CACHE_HOME/umview-lite or
 // ~/.cache/umview-lite, created 0700; the rule is ptrace-core's private-directory.ts), never in
 // a shared temporary directory; when the directory does not pass, the CLI runs without a cache.
 // UMVIEW_DEBUG_COMPILE_CACHE=1 prints on stderr why a cache is not used.
-import { readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import Module from 'node:module';
 import { homedir } from 'node:os';
 import { makePrivateDirectory } from '@umview/ptrace-core/internal';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
+import { atomicWrite } from './atomic-write.js';
+import { watchGrowth } from './cache-growth.js';
 import { tuneV8 } from './v8-tuning.js';
 
 const main = join(__dirname, 'cli-main.cjs');
@@ -84,28 +83,6 @@ function removeStaleCaches(dir: string): void {
   }
 }
 
-/** Bytecode beyond the cache writer's that makes a run write the cache again (a few of our
- * functions; less is noise: Node's own modules a run happens to load). */
-const GROWTH = 4096;
-
-/** The heap's bytecode at the exit of the run that wrote `file`; 0 when unknown (a cache
- * written before this figure was kept: written again at its next use). */
-function bytecodeOfCache(file: string): number {
-  try {
-    const value = Number(readFileSync(`${file}.bytecode`, 'utf8'));
-    return Number.isFinite(value) ? value : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** Writes `data` to `path` whole or not at all: a concurrent run never reads half a file. */
-function atomicWrite(path: string, data: string | Uint8Array): void {
-  const partial = `${path}.${process.pid}`;
-  writeFileSync(partial, data, { mode: 0o600 });
-  renameSync(partial, path);
-}
-
 tuneV8();
 const file = cacheFile();
 let cached: Buffer | undefined;
@@ -122,12 +99,12 @@ const source = readFileSync(main, 'utf8');
 const script = new vm.Script(Module.wrap(source), { filename: main, cachedData: cached });
 if (file) {
   const fresh = !cached || script.cachedDataRejected;
+  const growth = watchGrowth(`${file}.bytecode`, fresh ? undefined : cached!.length);
   process.once('exit', () => {
     try {
-      const bytecode = process.getBuiltinModule('node:v8').getHeapCodeStatistics().bytecode_and_metadata_size;
-      if (!fresh && !(bytecode > bytecodeOfCache(file) + GROWTH)) return;
-      atomicWrite(`${file}.bytecode`, String(bytecode));
-      atomicWrite(file, script.createCachedData());
+      const data = growth.cacheToWrite(() => script.createCachedData());
+      if (data === undefined) return;
+      atomicWrite(file, data);
       if (fresh) removeStaleCaches(dirname(file));
     } catch {
       /* read-only home or full disk: run without a cache */
