@@ -13,10 +13,10 @@
 // Node's share of its bytecode depends on), and the figure file keeps, for each kind seen since
 // the cache was written, what such a run adds when the cache already holds its code (its
 // floor). A run that adds more than its kind's floor, or whose kind has none yet, serializes
-// the cache (V8's createCachedData: 3.6 ms for 470 KB, 6 ms for 790 KB): larger than the one loaded, it is
-// written, and the floors start again; not larger, this run's figure becomes its kind's floor.
-// Each kind pays that check once per cache, and a run that brings nothing new pays two reads
-// of the heap's statistics and of a small JSON file.
+// the cache (V8's createCachedData: 3.6 ms for 470 KB, 6 ms for 790 KB): larger than the one
+// loaded, it is written, and the floors start again; not larger, this run's figure becomes its
+// kind's floor. Each kind pays that check once per cache, and a run that brings nothing new
+// pays two reads of the heap's statistics and of a small JSON file.
 import { readFileSync } from 'node:fs';
 import { atomicWrite } from './atomic-write.js';
 
