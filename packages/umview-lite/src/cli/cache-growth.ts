@@ -44,8 +44,10 @@ interface Figures {
  * undefined when there was none or V8 rejected it (then the cache is written at exit). */
 export function watchGrowth(figuresFile: string, loadedSize: number | undefined): CacheGrowth {
   const figures = loadedSize === undefined ? { kinds: {} } : readFigures(figuresFile);
-  const atStart = figures.start ?? heapBytecode();
+  // Counted before node:v8 may be loaded here: the run that measures the start loads it now,
+  // the others at exit, and both must be of one kind.
   const modulesAtStart = loadedModules().length;
+  const atStart = figures.start ?? heapBytecode();
   return {
     cacheToWrite(serialize) {
       const added = heapBytecode() - atStart;
