@@ -11,7 +11,7 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { ERRNO } from '@umview/ptrace-core';
 import { parseShebang } from '../monitor/exec.js';
-import { fileHead, isExecutable } from '../monitor/file-heads.js';
+import { executableHead } from '../monitor/file-heads.js';
 import type { GuestResolver } from './resolver.js';
 
 /** An argument of the new argv: a string of the monitor's, or the program's own argv[i]. */
@@ -50,7 +50,8 @@ export function planExec(resolver: GuestResolver, start: string, path: string, a
   const resolved = resolver.resolve(start, path, true);
   if ('errno' in resolved) return resolved;
   const asItIs: ExecPlan = { host: resolved.host, argv, restFrom: argv === undefined ? 0 : 1, guestExe: resolved.guest };
-  const head = readHead(resolved.host);
+  // Undefined when the kernel will refuse the file anyway (the buffer is shared: only read it).
+  const head = executableHead(resolved.host);
   if (head === undefined) return asItIs;
   if (head[0] === 0x23 && head[1] === 0x21) {
     if (depth + 1 >= MAX_DEPTH) return { errno: ERRNO.ELOOP };
@@ -91,13 +92,6 @@ function takesArgv0(loader: string): boolean {
     argv0Support.set(loader, known);
   }
   return known;
-}
-
-/** The first bytes of an executable file, or undefined when the kernel will refuse it anyway
- * (the buffer is shared: only read it). */
-function readHead(host: string): Buffer | undefined {
-  const head = fileHead(host);
-  return head !== undefined && isExecutable(host) ? head : undefined;
 }
 
 /** An ELF file's PT_INTERP, or why it cannot run here; undefined when it is no ELF. */

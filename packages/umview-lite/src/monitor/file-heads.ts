@@ -28,13 +28,26 @@ const stampNow = new Uint32Array(STAMP_WORDS);
 /** The head of the host file at `path` (a string, or a tracee's bytes as they are), followed,
  * or undefined when it cannot be opened or read. The buffer may be shared: only read it. */
 export function fileHead(path: string | Buffer): Buffer | undefined {
-  const found = entry(path);
-  return found === CHANGING ? readHead(path) : found?.head;
+  return headOf(path, entry(path));
 }
 
 /** Whether the user may execute the host file at `path` (access(X_OK)). */
 export function isExecutable(path: string | Buffer): boolean {
+  return executable(path, entry(path));
+}
+
+/** fileHead, when the user may also execute the file; undefined otherwise (one stat for both). */
+export function executableHead(path: string | Buffer): Buffer | undefined {
   const found = entry(path);
+  const head = headOf(path, found);
+  return head !== undefined && executable(path, found) ? head : undefined;
+}
+
+function headOf(path: string | Buffer, found: ReturnType<typeof entry>): Buffer | undefined {
+  return found === CHANGING ? readHead(path) : found?.head;
+}
+
+function executable(path: string | Buffer, found: ReturnType<typeof entry>): boolean {
   if (found === undefined) return false;
   if (found === CHANGING) return canExecute(path);
   return (found.executable ??= canExecute(path));
