@@ -73,8 +73,8 @@ export function fileKind(path: string): FileKind {
 export const STAMP_WORDS = 14;
 /** The 32-bit words of struct stat a stamp is made of: st_dev, st_ino, st_size, st_mtim and
  * st_ctim. */
-const STAMP_FROM: readonly number[] = [[ST_DEV, 8], [ST_INO, 8], [ST_SIZE, 8], [ST_MTIM, 16], [ST_CTIM, 16]]
-  .flatMap(([offset, bytes]) => Array.from({ length: bytes! / 4 }, (_, i) => offset! / 4 + i));
+const STAMP_FROM: readonly number[] = ([[ST_DEV, 8], [ST_INO, 8], [ST_SIZE, 8], [ST_MTIM, 16], [ST_CTIM, 16]] as const)
+  .flatMap(([offset, bytes]) => Array.from({ length: bytes / 4 }, (_, i) => offset / 4 + i));
 
 /** Writes into `into` (STAMP_WORDS words) a name for the content and permissions of the file at
  * `path` (followed), for a cache of what was read of it: its device and inode, size, and

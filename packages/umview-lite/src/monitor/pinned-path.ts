@@ -11,10 +11,10 @@ export class PinnedPath {
   /** Writes `path` (a string, or a tracee's bytes as they are) with its NUL; false when it is
    * too long (the kernel's ENAMETOOLONG). */
   set(path: string | Buffer): boolean {
-    if (typeof path !== 'string' && path.length >= PATH_MAX) return false;
     let length: number;
     if (typeof path === 'string') length = this.buffer.write(path, 'utf8');
     else {
+      if (path.length >= PATH_MAX) return false;
       this.buffer.set(path); // the TypedArray builtin: Buffer's copy() is JavaScript, checks and all
       length = path.length;
     }
