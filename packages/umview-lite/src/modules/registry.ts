@@ -1,16 +1,23 @@
 // Finding modules: built-in by name (`unreal`, `bind`, `uname`), or a file of the user's
 // (`-m ./my-module.js`), with `,key=value` options after the name.
+//
+// The file systems are loaded when a run names one: their code (and Node's streams, which the
+// archive's and the overlay's load) is no part of the other runs' start-up.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { archive } from '../file-systems/archive/index.js';
 import { bind } from './bind.js';
 import type { ModuleFactory, ModuleOptions, UmviewModule } from './module.js';
 import { unreal } from './unreal.js';
 import { uname } from './uname.js';
-import { overlay } from '../file-systems/overlay/index.js';
-import { tmpfs } from '../file-systems/tmpfs/index.js';
 
-export const BUILTIN_MODULES: Readonly<Record<string, ModuleFactory>> = { unreal, bind, uname, tmpfs, overlay, archive };
+export const BUILTIN_MODULES: Readonly<Record<string, ModuleFactory>> = {
+  unreal,
+  bind,
+  uname,
+  tmpfs: async (options) => (await import('../file-systems/tmpfs/index.js')).tmpfs(options),
+  overlay: async (options) => (await import('../file-systems/overlay/index.js')).overlay(options),
+  archive: async (options) => (await import('../file-systems/archive/index.js')).archive(options),
+};
 
 export class UnknownModuleError extends Error {
   override name = 'UnknownModuleError';
