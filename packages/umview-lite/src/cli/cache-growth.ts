@@ -15,15 +15,24 @@
 // floor). A run that adds more than its kind's floor, or whose kind has none yet, serializes
 // the cache (V8's createCachedData: 3.6 ms for 470 KB, 6 ms for 790 KB): larger than the one
 // loaded, it is written, and the floors start again; not larger, this run's figure becomes its
-// kind's floor. Each kind pays that check once per cache, and a run that brings nothing new
-// pays a read of a small JSON file and one of the heap's statistics at its exit: the bytecode
-// right after a cache is loaded is the same at every run, so it is measured once (node:v8 at
-// start-up costs ~1.5 ms) and kept with the floors.
+// kind's floor. The bytecode right after a cache is loaded is the same at every run, so it is
+// measured once and kept with the floors.
+//
+// The heap's statistics are not free: V8 walks the whole heap for them (1.0-2.4 ms at the exit
+// of `-- /bin/true`, a run of ~45 ms), and node:v8 must be loaded to ask (~2 ms where nothing
+// else loaded it). So a run of a kind with a floor checks only one time in CHECK_ONE_IN, at
+// random: a run of a known kind that compiled new code (`useradd` under -S after runs of `-S --
+// true`: same modules, more of fake root's code) is taken in at one of its next few runs rather
+// than at the first. A kind not seen yet is checked at once. The kind is told before node:v8 is
+// loaded at exit, and without the modules node:v8 itself loaded when the start was measured (kept
+// with the figures), so that every run of a kind is of one kind whether it checks or not.
 import { readFileSync } from 'node:fs';
 import { atomicWrite } from './atomic-write.js';
 
 /** Bytes of bytecode (or of cache) that count as growth: a few of our functions. */
 const GROWTH = 4096;
+/** A run of a kind with a floor checks the heap one time in this many. */
+export const CHECK_ONE_IN = 4;
 
 /** What the launcher asks at exit. */
 export interface CacheGrowth {
@@ -36,23 +45,28 @@ export interface CacheGrowth {
 interface Figures {
   /** The heap's bytecode right after the cache was loaded. */
   start?: number;
+  /** The modules that loading node:v8 to measure the start brought (none where it was loaded
+   * before): left out of every run's kind. */
+  startModules?: string[];
   /** Each run kind's floor. */
   kinds: Record<string, number>;
 }
 
 /** Starts watching right after the cache was loaded: `loadedSize` is its size in bytes,
- * undefined when there was none or V8 rejected it (then the cache is written at exit). */
-export function watchGrowth(figuresFile: string, loadedSize: number | undefined): CacheGrowth {
+ * undefined when there was none or V8 rejected it (then the cache is written at exit).
+ * `sample` tells whether a run of a known kind checks (random, one in CHECK_ONE_IN). */
+export function watchGrowth(figuresFile: string, loadedSize: number | undefined, sample = (): boolean => Math.random() * CHECK_ONE_IN < 1): CacheGrowth {
   const figures = loadedSize === undefined ? { kinds: {} } : readFigures(figuresFile);
-  // Counted before node:v8 may be loaded here: the run that measures the start loads it now,
-  // the others at exit, and both must be of one kind.
-  const modulesAtStart = loadedModules().length;
+  const beforeStart = loadedModules().length;
   const atStart = figures.start ?? heapBytecode();
+  const startModules = figures.start === undefined ? loadedModules().slice(beforeStart) : figures.startModules ?? [];
+  const modulesAtStart = loadedModules().length;
   return {
     cacheToWrite(serialize) {
-      const added = heapBytecode() - atStart;
-      const kind = runKind(loadedModules().slice(modulesAtStart));
+      const kind = runKind(loadedModules().slice(modulesAtStart), startModules);
       const floor = figures.kinds[kind];
+      if (loadedSize !== undefined && floor !== undefined && !sample()) return undefined;
+      const added = heapBytecode() - atStart;
       if (loadedSize !== undefined && floor !== undefined && added <= floor + GROWTH) return undefined;
       const data = serialize();
       if (loadedSize === undefined || data.length > loadedSize + GROWTH) {
@@ -60,7 +74,7 @@ export function watchGrowth(figuresFile: string, loadedSize: number | undefined)
         return data;
       }
       figures.kinds[kind] = added;
-      atomicWrite(figuresFile, JSON.stringify({ start: atStart, kinds: figures.kinds }));
+      atomicWrite(figuresFile, JSON.stringify({ start: atStart, startModules, kinds: figures.kinds }));
       return undefined;
     },
   };
@@ -75,10 +89,11 @@ function loadedModules(): readonly string[] {
   return (process as { moduleLoadList?: readonly string[] }).moduleLoadList ?? [];
 }
 
-/** A short name for a set of modules (FNV-1a of their sorted names). */
-function runKind(modules: readonly string[]): string {
+/** A short name for a set of modules, those in `leftOut` aside (FNV-1a of their sorted names). */
+function runKind(modules: readonly string[], leftOut: readonly string[]): string {
+  const skip = new Set(leftOut);
   let hash = 0x811c9dc5;
-  for (const ch of [...modules].sort().join('\n')) hash = Math.imul(hash ^ ch.charCodeAt(0), 0x01000193);
+  for (const ch of modules.filter((name) => !skip.has(name)).sort().join('\n')) hash = Math.imul(hash ^ ch.charCodeAt(0), 0x01000193);
   return (hash >>> 0).toString(36);
 }
 
@@ -89,8 +104,12 @@ function readFigures(file: string): Figures {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<Record<keyof Figures, unknown>> | null;
     const kinds = parsed?.kinds;
     if (kinds === null || typeof kinds !== 'object' || Array.isArray(kinds)) return { kinds: {} };
+    const startModules = parsed?.startModules;
+    // A start without its modules is an older launcher's: measured again.
+    const modulesKnown = Array.isArray(startModules) && startModules.every((name) => typeof name === 'string');
     return {
-      start: typeof parsed?.start === 'number' ? parsed.start : undefined,
+      start: typeof parsed?.start === 'number' && modulesKnown ? parsed.start : undefined,
+      startModules: modulesKnown ? startModules : undefined,
       kinds: Object.fromEntries(Object.entries(kinds).filter((entry): entry is [string, number] => typeof entry[1] === 'number')),
     };
   } catch {
