@@ -10,6 +10,7 @@ import { SIGNALS } from './native/signals.js';
 import { readProcStatusNumber } from './proc-status.js';
 import { execFailure, resolveProgram } from './spawn/resolve-program.js';
 import { launchTrampoline, resolveStdio } from './spawn/launch.js';
+import { checkFilterProgram, placeFilter } from './spawn/trampoline-filter.js';
 import { Tracee } from './tracee.js';
 import type { AttachOptions, SpawnOptions, TraceOptions, Tracer } from './tracer.js';
 import type { WaitLoop } from './wait-loop.js';
@@ -24,6 +25,7 @@ export function spawnTracee(tracer: Tracer, program: string, args: readonly stri
   const pathVar = env.find((e) => e.startsWith('PATH='))?.slice(5);
   const path = resolveProgram(program, pathVar, cwd);
   const argv0 = options.argv0 ?? program;
+  if (options.seccompFilter !== undefined) checkFilterProgram(options.seccompFilter);
   const launched = launchTrampoline({
     path,
     // The trampoline's own arguments: our pid (it dies with us until we have seized it), the
@@ -39,7 +41,7 @@ export function spawnTracee(tracer: Tracer, program: string, args: readonly stri
     checked(libc.ptrace(PTRACE.SEIZE, pid, 0, ptraceOptions({ ...options, exitKill: true })), 'PTRACE_SEIZE', pid);
     const tracee = new Tracee(tracer, pid, 'spawned', pid);
     Object.assign(tracee.stdio, launched.pipes);
-    runToExec(tracee, program, status);
+    runToExec(tracee, program, status, options.seccompFilter && ((t) => placeFilter(t, options.seccompFilter!, options.seccompFilterFlags ?? 0)));
     tracer.tracees.set(pid, tracee);
     return tracee;
   } catch (error) {
@@ -126,7 +128,9 @@ function waitForTrampolineStop(pid: number, program: string, status: Int32Array)
 }
 
 /** Continues the seized, group-stopped trampoline up to the exec event of the program. */
-function runToExec(tracee: Tracee, program: string, status: Int32Array): void {
+/** Runs the seized trampoline to its exec; `whileStopped` is done at its first stop (it is
+ * stopped by its own SIGSTOP still, before its execve). */
+function runToExec(tracee: Tracee, program: string, status: Int32Array, whileStopped?: (trampoline: Tracee) => void): void {
   const libc = getLibc();
   const pid = tracee.tid;
   checked(libc.kill(pid, SIGNALS.SIGCONT), 'kill(SIGCONT)', pid);
@@ -143,8 +147,10 @@ function runToExec(tracee: Tracee, program: string, status: Int32Array): void {
       tracee.bookkeeping.lastStop = { kind: 'exec', tid: pid, tracee, status: s, formerTid: pid };
       return;
     }
+    if (whileStopped !== undefined && i === 0) whileStopped(tracee);
     // The trampoline's group-stop (reported as EVENT_STOP), its SIGCONT (suppressed, it only
-    // served to wake it), or any other stop before exec: resume without a signal.
+    // served to wake it), its execve's seccomp stop under a seccompFilter, or any other stop
+    // before exec: resume without a signal.
     checked(libc.ptrace(PTRACE.CONT, pid, 0, 0), 'PTRACE_CONT', pid);
   }
   throw new PtraceError(`spawn of ${program}: no exec event`, { errno: 0, operation: 'spawn', tid: pid });

@@ -58,6 +58,19 @@ export interface SpawnOptions extends TraceOptions {
   stdout?: StdioOption;
   /** fd 2 (default 'inherit'); the same as stdio[2]. */
   stderr?: StdioOption;
+  /**
+   * A seccomp filter for the program: BPF instructions as `struct sock_filter` (8 bytes each),
+   * as seccomp(SECCOMP_SET_MODE_FILTER) takes them. The spawn trampoline installs it on itself
+   * once seized, just before its execve, so that the program's first instruction runs under it
+   * and nothing is injected into the program for it (SECCOMP_RET_TRACE stops are reported: the
+   * tracee is seized with PTRACE_O_TRACESECCOMP). With PR_SET_NO_NEW_PRIVS first when the kernel
+   * asks for it (a tracer without CAP_SYS_ADMIN). The trampoline's own execve meets the filter:
+   * spawn() resumes it. A filter the kernel refuses is not installed, and the program runs
+   * without it: its `Seccomp_filters` in /proc/PID/status then equal the tracer's own.
+   */
+  seccompFilter?: Uint8Array;
+  /** seccompFilter's SECCOMP_SET_MODE_FILTER flags (default 0). */
+  seccompFilterFlags?: number;
 }
 
 export interface AttachOptions extends TraceOptions {

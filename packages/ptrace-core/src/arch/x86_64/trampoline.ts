@@ -3,7 +3,9 @@
 // The trampoline is started as `trampoline TRACER_PID PATH ARGV0 ARGS...`. It asks to be killed
 // should its parent, the tracer, die (PR_SET_PDEATHSIG), checks that the tracer has not died
 // already (getppid() is still TRACER_PID, given in decimal), and stops itself with SIGSTOP so
-// that the tracer can PTRACE_SEIZE it. Continued, it clears the parent-death signal (the program
+// that the tracer can PTRACE_SEIZE it. Continued, it installs the seccomp filter the tracer
+// placed in its memory while it was stopped, if any (r13 then points to its struct sock_fprog:
+// registers start at 0, and only the tracer sets it), clears the parent-death signal (the program
 // must not inherit it) and calls execve(PATH, &argv[3], envp). If execve fails it exits with the
 // errno as its exit status, so the tracer reports the exact error. Without the parent-death
 // signal, a tracer killed between the spawn and the seize left the trampoline stopped forever,
@@ -34,7 +36,28 @@
 //     mov esi, 19                 ; SIGSTOP
 //     mov eax, 62                 ; kill(getpid(), SIGSTOP)
 //     syscall
-//     mov edi, 1                  ; seized and continued: prctl(PR_SET_PDEATHSIG, 0)
+//     test r13, r13               ; seized and continued; r13: a seccomp filter's struct
+//     jz 4f                       ;   sock_fprog the tracer placed (0: none), r14: its flags
+//     mov edi, 1                  ; SECCOMP_SET_MODE_FILTER
+//     mov rsi, r14
+//     mov rdx, r13
+//     mov eax, 317                ; seccomp
+//     syscall
+//     cmp eax, -13                ; EACCES: without CAP_SYS_ADMIN, no_new_privs must be set
+//     jne 4f
+//     mov edi, 38                 ; prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+//     mov esi, 1
+//     xor edx, edx
+//     xor r10d, r10d
+//     xor r8d, r8d
+//     mov eax, 157
+//     syscall
+//     mov edi, 1                  ; seccomp again
+//     mov rsi, r14
+//     mov rdx, r13
+//     mov eax, 317
+//     syscall
+//   4: mov edi, 1                 ; prctl(PR_SET_PDEATHSIG, 0)
 //     xor esi, esi
 //     mov eax, 157
 //     syscall
@@ -84,6 +107,28 @@ _start:
   mov esi, 19
   mov eax, 62
   syscall
+  test r13, r13
+  jz 4f
+  mov edi, 1
+  mov rsi, r14
+  mov rdx, r13
+  mov eax, 317
+  syscall
+  cmp eax, -13
+  jne 4f
+  mov edi, 38
+  mov esi, 1
+  xor edx, edx
+  xor r10d, r10d
+  xor r8d, r8d
+  mov eax, 157
+  syscall
+  mov edi, 1
+  mov rsi, r14
+  mov rdx, r13
+  mov eax, 317
+  syscall
+4:
   mov edi, 1
   xor esi, esi
   mov eax, 157
@@ -107,12 +152,17 @@ _start:
 `;
 
 export const TRAMPOLINE_CODE = Buffer.from(
-  '488b7424104531e40fb60685c0740e456be40a458d6404d048ffc6ebebbf01000000be09000000b89d0000000f05' +
-    'b86e0000000f054439e07549b8270000000f0589c7be13000000b83e0000000f05bf0100000031f6b89d0000000f05' +
-    '488b7c2418488d742420488b0c24488d54cc10b83b0000000f05f7d889c7b8e70000000f05f4bf0a000000b8e70000' +
-    '000f05f4',
+  '488b7424104531e40fb60685c0740e456be40a458d6404d048ffc6ebebbf01000000be09000000b89d0000000f05b8' +
+    '6e0000000f054439e00f8590000000b8270000000f0589c7be13000000b83e0000000f054d85ed7442bf010000004c' +
+    '89f64c89eab83d0100000f0583f8f3752bbf26000000be0100000031d24531d24531c0b89d0000000f05bf01000000' +
+    '4c89f64c89eab83d0100000f05bf0100000031f6b89d0000000f05488b7c2418488d742420488b0c24488d54cc10b8' +
+    '3b0000000f05f7d889c7b8e70000000f05f4bf0a000000b8e70000000f05f4',
   'hex',
 );
+
+/** The registers through which the tracer hands the trampoline a seccomp filter while it is
+ * stopped (spawn/trampoline-filter.ts): its struct sock_fprog's address, and its flags. */
+export const TRAMPOLINE_FILTER_REGISTERS = { fprog: 'r13', flags: 'r14' } as const;
 
 /** ELF e_machine for x86-64. */
 export const ELF_MACHINE = 62;
