@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ERRNO, arch, syscallNumber } from '@umview/ptrace-core';
+import { readProcStatusNumber } from '@umview/ptrace-core/internal';
 import { SECCOMP_RET, SyscallFilter, SyscallTracer, type BackendName } from '@umview/sysvm';
 import { missing } from '@umview/test-fixtures/machine';
 import { skipEachWhen } from '@umview/test-fixtures/skip';
@@ -13,6 +14,9 @@ afterEach(() => {
 });
 
 const nr = (name: string) => syscallNumber(name)!;
+const filterCount = (pid: number): number | undefined => readProcStatusNumber(pid, 'Seccomp_filters');
+const filterCountShown = filterCount(process.pid) !== undefined;
+if (!filterCountShown) console.warn('filter-at-spawn tests skipped: this kernel shows no Seccomp_filters in /proc/PID/status (Linux < 5.9)');
 const SECCOMP_BACKENDS: BackendName[] = ['seccomp', 'seccomp-setinfo'];
 
 describe('SyscallFilter (evaluated in JS)', () => {
@@ -60,6 +64,35 @@ describe.each(SECCOMP_BACKENDS)('seccomp filter in a real tracee (%s)', (backend
     // 3 by the program, 2 by the dynamic loader (ld.so.cache, libc), nothing else.
     expect(Object.fromEntries(seen)).toEqual({ openat: 5 });
     expect(vm.stats.exitStops).toBe(0);
+  });
+
+  // The spawn trampoline installs the filter before its execve (filter/at-spawn.ts): the
+  // kernel's count of the program's filters tells, where it shows one (Linux 5.9+).
+  it.skipIf(!filterCountShown)('installs the filter from the spawn trampoline, with nothing injected into the program', () => {
+    vm = new SyscallTracer({ backend, filter: SyscallFilter.of(['openat']) });
+    const tracee = vm.spawn(fixture('mixed'));
+    expect(filterCount(tracee.pid)).toBe(filterCount(process.pid)! + 1);
+    let openat = 0;
+    vm.runSync((e) => {
+      if (e.kind === 'syscall' && e.name === 'openat') openat++;
+    });
+    expect(openat).toBe(5);
+    expect(vm.stats.injected).toBe(0);
+  });
+
+  it.skipIf(!filterCountShown)('injects its filter after exec when the spawn brings a filter of the caller\'s', () => {
+    vm = new SyscallTracer({ backend, filter: SyscallFilter.of(['openat']) });
+    const allowAll = Buffer.alloc(8);
+    allowAll.writeUInt16LE(0x06, 0); // BPF_RET|BPF_K
+    allowAll.writeUInt32LE(SECCOMP_RET.ALLOW >>> 0, 4);
+    const tracee = vm.spawn(fixture('mixed'), [], { seccompFilter: allowAll });
+    expect(filterCount(tracee.pid)).toBe(filterCount(process.pid)! + 2);
+    let openat = 0;
+    vm.runSync((e) => {
+      if (e.kind === 'syscall' && e.name === 'openat') openat++;
+    });
+    expect(openat).toBe(5);
+    expect(vm.stats.injected).toBe(1);
   });
 
   it('installs no filter at all when no call can stop (every syscall keeps its fast path)', () => {

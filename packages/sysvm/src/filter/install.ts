@@ -16,7 +16,7 @@ import type { SyscallFilter } from './syscall-filter.js';
 
 const SECCOMP_SET_MODE_FILTER = 1;
 const SECCOMP_FILTER_FLAG_TSYNC = 1;
-const SECCOMP_FILTER_FLAG_SPEC_ALLOW = 4;
+export const SECCOMP_FILTER_FLAG_SPEC_ALLOW = 4;
 const PR_SET_NO_NEW_PRIVS = 38;
 
 export class FilterInstallError extends Error {

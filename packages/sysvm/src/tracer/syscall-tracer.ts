@@ -6,6 +6,7 @@ import {
   Tracer, arch, isTraceeGone, shellExitCode,
   type RegisterName, type SpawnOptions, type Stop, type Tracee,
 } from '@umview/ptrace-core';
+import { filterInstalledAtSpawn, withFilterAtSpawn } from '../filter/at-spawn.js';
 import { installFilter } from '../filter/install.js';
 import { SyscallFilter } from '../filter/syscall-filter.js';
 import { injectSyscall, type InjectionContext, type StopPosition } from '../inject/inject.js';
@@ -140,13 +141,14 @@ export class SyscallTracer {
 
   /** Starts a program under this tracer. It stays stopped until events() is iterated. */
   spawn(program: string, args: readonly string[] = [], options: SpawnOptions = {}): Tracee {
-    const tracee = this.tracer.spawn(program, args, options);
+    const filterAtSpawn = usesSeccomp(this.backend) && !this.filter.isEmpty && options.seccompFilter === undefined;
+    const tracee = this.tracer.spawn(program, args, filterAtSpawn ? withFilterAtSpawn(options, this.filter) : options);
     try {
       // Refused here, before the program runs, rather than at the first rewrite mid-run.
       if (this.backend === 'seccomp-setinfo' && this.root === undefined && !hasSetSyscallInfo(tracee)) {
         throw new Error(`the 'seccomp-setinfo' backend needs PTRACE_SET_SYSCALL_INFO (Linux 6.16 or later), which this kernel lacks: use 'seccomp'`);
       }
-      if (usesSeccomp(this.backend)) this.prepareSeccomp(tracee);
+      if (usesSeccomp(this.backend) && !(filterAtSpawn && filterInstalledAtSpawn(tracee.pid))) this.prepareSeccomp(tracee);
     } catch (error) {
       tracee.kill();
       throw error;
@@ -620,7 +622,8 @@ export class SyscallTracer {
   }
 
   /** Installs the filter right after exec: at execve's own exit stop, before the dynamic
-   * loader runs, so that no syscall of the program escapes it. */
+   * loader runs, so that no syscall of the program escapes it (where the spawn trampoline could
+   * not install it: filter/at-spawn.ts). */
   private prepareSeccomp(tracee: Tracee): void {
     // Nothing to stop: no filter at all, so that the tracee's syscalls keep the kernel's fast
     // path (a filter, even one that allows everything, costs every syscall its slow entry).
