@@ -3,7 +3,7 @@
 // - 'ptrace-syscall': every syscall stops at entry and at exit (PTRACE_SYSCALL). Skipping is
 //   done the 2006 way: the number is set to -1 at entry and the result written at the exit
 //   stop, which is always there. This is the seed's "no SYSVM".
-// - 'seccomp': a seccomp-bpf filter, injected after exec, stops the chosen syscalls once
+// - 'seccomp': a seccomp-bpf filter, in place from exec on, stops the chosen syscalls once
 //   (SECCOMP_RET_TRACE), before they run. Resuming with PTRACE_CONT skips the exit stop
 //   (SKIPEXIT); number -1 plus a result skips the call (SKIPCALL). Today's SYSVM.
 // - 'seccomp-setinfo': the same, writing number and arguments with PTRACE_SET_SYSCALL_INFO
