@@ -34,12 +34,13 @@ const FAULT_SIGNALS: ReadonlySet<number> = new Set([
   SIGNALS.SIGSEGV, SIGNALS.SIGBUS, SIGNALS.SIGILL, SIGNALS.SIGFPE, SIGNALS.SIGTRAP,
 ]);
 
-/** TypedArray's own slice, a copy (a Buffer, by species): a builtin, where Buffer.from is a
- * large JavaScript function to run at every signal stop. */
-const copyBytes = Uint8Array.prototype.slice;
-
 export function decodeSigInfo(bytes: Buffer): SigInfo {
-  const raw = copyBytes.call(bytes, 0, SIGINFO_SIZE) as Buffer;
+  // A copy from Buffer's pool: a slice (TypedArray's, or Buffer.from) makes its Buffer through
+  // the species constructor, ~2.5 µs more at each signal stop of a tracer whose code for it runs
+  // a few thousand times (a shell loop's SIGCHLDs: 5.4 against 2.9 µs, pinned).
+  // (Zeroed where the bytes given are fewer: nothing of the pool's shows through.)
+  const raw = bytes.length >= SIGINFO_SIZE ? Buffer.allocUnsafe(SIGINFO_SIZE) : Buffer.alloc(SIGINFO_SIZE);
+  raw.set(bytes.length <= SIGINFO_SIZE ? bytes : bytes.subarray(0, SIGINFO_SIZE));
   const info: SigInfo = {
     signal: raw.readInt32LE(0),
     errno: raw.readInt32LE(4),
