@@ -11,9 +11,8 @@ import type { SpawnOptions } from '@umview/ptrace-core';
 import type { SyscallFilter } from './syscall-filter.js';
 import { SECCOMP_FILTER_FLAG_SPEC_ALLOW } from './install.js';
 
-/** `options` with `filter` for the trampoline to install (unless the caller gave one of its own). */
+/** `options` with `filter` for the trampoline to install (the caller gave none of its own). */
 export function withFilterAtSpawn(options: SpawnOptions, filter: SyscallFilter): SpawnOptions {
-  if (options.seccompFilter !== undefined) return options;
   return { ...options, seccompFilter: filter.encode(), seccompFilterFlags: SECCOMP_FILTER_FLAG_SPEC_ALLOW };
 }
 
