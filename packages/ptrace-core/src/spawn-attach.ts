@@ -25,7 +25,8 @@ export function spawnTracee(tracer: Tracer, program: string, args: readonly stri
   const pathVar = env.find((e) => e.startsWith('PATH='))?.slice(5);
   const path = resolveProgram(program, pathVar, cwd);
   const argv0 = options.argv0 ?? program;
-  if (options.seccompFilter !== undefined) checkFilterProgram(options.seccompFilter);
+  const filter = options.seccompFilter;
+  if (filter !== undefined) checkFilterProgram(filter);
   const launched = launchTrampoline({
     path,
     // The trampoline's own arguments: our pid (it dies with us until we have seized it), the
@@ -41,7 +42,7 @@ export function spawnTracee(tracer: Tracer, program: string, args: readonly stri
     checked(libc.ptrace(PTRACE.SEIZE, pid, 0, ptraceOptions({ ...options, exitKill: true })), 'PTRACE_SEIZE', pid);
     const tracee = new Tracee(tracer, pid, 'spawned', pid);
     Object.assign(tracee.stdio, launched.pipes);
-    runToExec(tracee, program, status, options.seccompFilter && ((t) => placeFilter(t, options.seccompFilter!, options.seccompFilterFlags ?? 0)));
+    runToExec(tracee, program, status, filter && ((trampoline) => placeFilter(trampoline, filter, options.seccompFilterFlags ?? 0)));
     tracer.tracees.set(pid, tracee);
     return tracee;
   } catch (error) {
@@ -127,9 +128,8 @@ function waitForTrampolineStop(pid: number, program: string, status: Int32Array)
   if (!ws.stopped(s)) throw new PtraceError(`spawn of ${program}: the trampoline died (status 0x${s.toString(16)})`, { errno: 0, operation: 'spawn', tid: pid });
 }
 
-/** Continues the seized, group-stopped trampoline up to the exec event of the program. */
-/** Runs the seized trampoline to its exec; `whileStopped` is done at its first stop (it is
- * stopped by its own SIGSTOP still, before its execve). */
+/** Continues the seized, group-stopped trampoline up to the exec event of the program;
+ * `whileStopped` is done at its first stop (its own SIGSTOP's, before its execve). */
 function runToExec(tracee: Tracee, program: string, status: Int32Array, whileStopped?: (trampoline: Tracee) => void): void {
   const libc = getLibc();
   const pid = tracee.tid;
