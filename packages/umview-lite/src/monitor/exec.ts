@@ -7,7 +7,7 @@ import type { SyscallCall } from '@umview/sysvm';
 import type { PathTranslator } from '../paths/translator.js';
 import { AT_EMPTY_PATH, AT_FDCWD } from '../linux.js';
 import { placeArgvTable, placeStrings, readArgvPointers } from './argv-placement.js';
-import { fileHead, isExecutable } from './file-heads.js';
+import { executableHead } from './file-heads.js';
 
 const BINPRM_BUF_SIZE = 256; // what the kernel reads of a #! line
 const EXECVE_NR = syscallNumber('execve')!;
@@ -19,11 +19,11 @@ interface Shebang {
 
 /** The #! line of a host file, parsed as the kernel does, or undefined if it has none. */
 export function readShebang(hostPath: string | Buffer): Shebang | undefined {
-  // Read first: most paths a shell tries while it searches $PATH do not exist, and most that
-  // do are ELF programs (not scripts: no access() needed).
-  const head = fileHead(hostPath);
+  // One lookup for the head and the right to execute it (a file the user may not execute is the
+  // kernel's EACCES, not a script): most paths a shell tries while it searches $PATH do not
+  // exist, and file-heads asks access() once per version of a file.
+  const head = executableHead(hostPath);
   if (head === undefined || head[0] !== 0x23 || head[1] !== 0x21) return undefined;
-  if (!isExecutable(hostPath)) return undefined; // the kernel's EACCES, not a script
   return parseShebang(head.subarray(0, BINPRM_BUF_SIZE));
 }
 
