@@ -90,12 +90,17 @@ describe('the code cache', () => {
 
 describe('start-up', () => {
   /** The Node built-in modules a run of the CLI loaded (process.moduleLoadList at exit). */
-  async function builtinsLoaded(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string[]> {
+  /** The built-in modules a run of the CLI loaded: recorded at the first of its exit handlers,
+   * before the launcher's own, which may check its code cache then; or `afterExit`, once every
+   * exit handler has run. */
+  async function builtinsLoaded(args: string[], env: NodeJS.ProcessEnv = {}, afterExit = false): Promise<string[]> {
     const dir = tempDir();
     const record = join(dir, 'record.cjs');
-    // Recorded at the first of the exit handlers: before the launcher's own, which may check its
-    // code cache then (and load node:v8 to).
-    writeFileSync(record, "process.on('exit', () => require('node:fs').writeFileSync(process.env.UMVIEW_TEST_LOADED, process.moduleLoadList.join('\\n')));\n");
+    const write = "require('node:fs').writeFileSync(process.env.UMVIEW_TEST_LOADED, process.moduleLoadList.join('\\n'))";
+    writeFileSync(record, afterExit
+      // Node emits 'exit' through process.emit, at process.exit() and at the end of the loop.
+      ? `const emit = process.emit; process.emit = function (event, ...rest) { const r = emit.call(this, event, ...rest); if (event === 'exit') ${write}; return r; };\n`
+      : `process.on('exit', () => ${write});\n`);
     const out = join(dir, 'loaded.txt');
     const r = await exec(process.execPath, ['-r', record, join(packageDir, 'dist', 'cli.cjs'), ...args], { env: { ...baseEnv(), ...env, UMVIEW_TEST_LOADED: out } });
     expect(r.code, r.stderr).toBe(0);
@@ -129,5 +134,20 @@ describe('start-up', () => {
       expect(settled).toContain('fs');
       expect(settled.filter((name) => ['stream', 'internal/streams/readable', 'internal/streams/writable'].includes(name)), args.join(' ')).toEqual([]);
     }
+  });
+
+  // On Node 20 the launcher asks V8's own binding for the heap's bytecode (cli/node20-v8.ts):
+  // node:v8, loaded after the flags are set, would compile its 30 modules from source (~8 ms).
+  it('measures the heap for its code cache without loading node:v8 on Node 20', async (ctx) => {
+    if (!process.versions.node.startsWith('20.')) ctx.skip(`Node ${process.versions.node}: node:v8 is the only way to ask (only Node 20's binding is used)`);
+    const env = { XDG_CACHE_HOME: tempDir() };
+    // The first run writes the cache, the second measures its start and, its kind new, checks
+    // at exit: both read the heap's bytecode.
+    for (const run of ['first run', 'second run']) {
+      const loaded = await builtinsLoaded(['-m', 'unreal', '--', '/bin/true'], env, true);
+      expect(loaded, run).toContain('fs');
+      expect(loaded, run).not.toContain('v8');
+    }
+    expect(readdirSync(join(env.XDG_CACHE_HOME, 'umview-lite')).filter((name) => name.endsWith('.v8'))).toHaveLength(1);
   });
 });

@@ -19,8 +19,8 @@
 // measured once and kept with the floors.
 //
 // The heap's statistics are not free: V8 walks the whole heap for them (1.0-2.4 ms at the exit
-// of `-- /bin/true`, a run of ~45 ms), and node:v8 must be loaded to ask (~2 ms where nothing
-// else loaded it). So a run of a kind with a floor checks only one time in CHECK_ONE_IN, at
+// of `-- /bin/true`, a run of ~45 ms), and after Node 20 node:v8 must be loaded to ask (~3 ms
+// where nothing else loaded it; on Node 20 its binding is asked: node20-v8.ts). So a run of a kind with a floor checks only one time in CHECK_ONE_IN, at
 // random: a run of a known kind that compiled new code (`useradd` under -S after runs of `-S --
 // true`: same modules, more of fake root's code) is taken in at one of its next few runs rather
 // than at the first. A kind not seen yet is checked at once. The kind is told before node:v8 is
@@ -28,6 +28,7 @@
 // with the figures), so that every run of a kind is of one kind whether it checks or not.
 import { readFileSync } from 'node:fs';
 import { atomicWrite } from './atomic-write.js';
+import { node20V8 } from './node20-v8.js';
 
 /** Bytes of bytecode (or of cache) that count as growth: a few of our functions. */
 const GROWTH = 4096;
@@ -80,8 +81,13 @@ export function watchGrowth(figuresFile: string, loadedSize: number | undefined,
   };
 }
 
+/** The heap's bytecode, in bytes: through Node 20's binding of V8 there (node:v8 would load 30
+ * modules, compiled from source once the flags are set: ~8 ms at exit), node:v8 elsewhere. */
 function heapBytecode(): number {
-  return process.getBuiltinModule('node:v8').getHeapCodeStatistics().bytecode_and_metadata_size;
+  const v8 = node20V8();
+  if (v8 === undefined) return process.getBuiltinModule('node:v8').getHeapCodeStatistics().bytecode_and_metadata_size;
+  v8.updateHeapCodeStatisticsBuffer();
+  return v8.heapCodeStatisticsBuffer[v8.kBytecodeAndMetadataSizeIndex]!;
 }
 
 /** Node's record of the built-in modules and bindings loaded so far, in order. */

@@ -17,30 +17,16 @@
 // without Maglev, 105 with TurboFan at twice the calls; ls -laR and 300 fork+exec within 2 %,
 // 9 runs each, pinned), and --interrupt-budget is gone there (Node refuses to start with it).
 //
-// The flags are set through Node 20's own binding of V8, the one node:v8 wraps: node:v8 costs
-// ~2 ms of start-up (it loads 30 modules, Node's streams among them), the binding 0.2-0.4 ms.
-// process.binding is deprecated (a warning, silenced here: it is no concern of the user's), but
-// this runs on Node 20 alone, whose API no longer changes.
+// The flags are set through Node 20's own binding of V8 (node20-v8.ts): node:v8 would cost ~2
+// ms of start-up.
+import { node20V8 } from './node20-v8.js';
 
 const TUNED_FOR = /^11\.3\./;
 
-interface V8Binding {
-  setFlagsFromString(flags: string): void;
-}
-
 export function tuneV8(): void {
   if (process.env.UMVIEW_V8_DEFAULTS || !TUNED_FOR.test(process.versions.v8)) return;
-  const { setFlagsFromString } = nodeV8Binding();
-  setFlagsFromString('--max-inlined-bytecode-size=60');
-  setFlagsFromString('--interrupt-budget=150000');
-}
-
-function nodeV8Binding(): V8Binding {
-  const quiet = process.noDeprecation;
-  process.noDeprecation = true;
-  try {
-    return (process as unknown as { binding(name: string): V8Binding }).binding('v8');
-  } finally {
-    process.noDeprecation = quiet;
-  }
+  const v8 = node20V8();
+  if (v8 === undefined) return;
+  v8.setFlagsFromString('--max-inlined-bytecode-size=60');
+  v8.setFlagsFromString('--interrupt-budget=150000');
 }
