@@ -96,7 +96,8 @@ const source = readFileSync(main, 'utf8');
 // host options), so module files (-m ./my-module.js) are imported through this module, a
 // plain CommonJS module whose import() always works.
 (globalThis as { __umviewImport?: (specifier: string) => Promise<unknown> }).__umviewImport = (specifier) => import(specifier);
-const script = new vm.Script(Module.wrap(source), { filename: main, cachedData: cached });
+// The bundle is written wrapped as Module.wrap would wrap it (tsup.config.ts says why).
+const script = new vm.Script(source, { filename: main, cachedData: cached });
 if (file) {
   const fresh = !cached || script.cachedDataRejected;
   const growth = watchGrowth(`${file}.bytecode`, fresh ? undefined : cached!.length);
