@@ -8,6 +8,7 @@ import { ERRNO } from './native/errno.js';
 import { getLibc } from './native/libc.js';
 import { SIGNALS } from './native/signals.js';
 import { readProcStatusNumber } from './proc-status.js';
+import { SI_CODE } from './siginfo.js';
 import { execFailure, resolveProgram } from './spawn/resolve-program.js';
 import { launchTrampoline, resolveStdio } from './spawn/launch.js';
 import { checkFilterProgram, placeFilter } from './spawn/trampoline-filter.js';
@@ -43,6 +44,7 @@ export function spawnTracee(tracer: Tracer, program: string, args: readonly stri
     const tracee = new Tracee(tracer, pid, 'spawned', pid);
     Object.assign(tracee.stdio, launched.pipes);
     runToExec(tracee, program, status, filter && ((trampoline) => placeFilter(trampoline, filter, options.seccompFilterFlags ?? 0)));
+    if (filter !== undefined) tracee.bookkeeping.filterInstalled ??= true; // no refusal was seen
     tracer.tracees.set(pid, tracee);
     return tracee;
   } catch (error) {
@@ -129,7 +131,8 @@ function waitForTrampolineStop(pid: number, program: string, status: Int32Array)
 }
 
 /** Continues the seized, group-stopped trampoline up to the exec event of the program;
- * `whileStopped` is done at its first stop (its own SIGSTOP's, before its execve). */
+ * `whileStopped` is done at its first stop (its own SIGSTOP's, before its execve). A SIGSYS the
+ * trampoline sent itself says that the kernel refused the filter placed then. */
 function runToExec(tracee: Tracee, program: string, status: Int32Array, whileStopped?: (trampoline: Tracee) => void): void {
   const libc = getLibc();
   const pid = tracee.tid;
@@ -148,12 +151,21 @@ function runToExec(tracee: Tracee, program: string, status: Int32Array, whileSto
       return;
     }
     if (whileStopped !== undefined && i === 0) whileStopped(tracee);
+    else if (whileStopped !== undefined && refusalReported(tracee, s)) tracee.bookkeeping.filterInstalled = false;
     // The trampoline's group-stop (reported as EVENT_STOP), its SIGCONT (suppressed, it only
     // served to wake it), its execve's seccomp stop under a seccompFilter, or any other stop
     // before exec: resume without a signal.
     checked(libc.ptrace(PTRACE.CONT, pid, 0, 0), 'PTRACE_CONT', pid);
   }
   throw new PtraceError(`spawn of ${program}: no exec event`, { errno: 0, operation: 'spawn', tid: pid });
+}
+
+/** Whether stop `s` is the trampoline's report of a refused filter: the signal-delivery stop of
+ * a SIGSYS it sent itself (a seccomp filter's SIGSYS has another code, SYS_SECCOMP). */
+function refusalReported(trampoline: Tracee, s: number): boolean {
+  if (ws.stopEvent(s) !== 0 || ws.stopSignal(s) !== SIGNALS.SIGSYS) return false;
+  const info = trampoline.getSigInfo();
+  return info.code === SI_CODE.SI_USER && info.pid === trampoline.tid;
 }
 
 function waitForAttachStop(loop: WaitLoop, tracee: Tracee): void {

@@ -57,6 +57,8 @@ export interface TraceeBookkeeping {
   isNewChild: boolean;
   /** Resumed with listen(): the next event stop says the group-stop ended. */
   listening: boolean;
+  /** Spawned with a seccompFilter: whether the trampoline installed it. */
+  filterInstalled: boolean | undefined;
 }
 
 export class Tracee {
@@ -67,7 +69,7 @@ export class Tracee {
   /** @internal Written by the Tracer and the resume methods; read the getters. */
   readonly bookkeeping: TraceeBookkeeping = {
     state: 'running', lastStop: undefined, inSyscall: false, syscallNr: -1, resumes: 0,
-    awaitingAttachStop: false, isNewChild: false, listening: false,
+    awaitingAttachStop: false, isNewChild: false, listening: false, filterInstalled: undefined,
   };
   private parent: number | undefined;
   private originKind: TraceeOrigin;
@@ -141,6 +143,11 @@ export class Tracee {
 
   /** Its stderr when spawned with stderr 'pipe' (see stdout); null otherwise. */
   get stderr(): Readable | null { return (this.pipes ??= new PipeStreams(this.stdio)).stderr; }
+
+  /** For a program spawned with SpawnOptions.seccompFilter: true when the spawn trampoline
+   * installed the filter, false when the kernel refused it (the program runs without it);
+   * undefined for any other tracee. */
+  get seccompFilterInstalled(): boolean | undefined { return this.bookkeeping.filterInstalled; }
 
   /** The tid of the thread that created this one (fork, vfork or clone), if known. */
   get parentTid(): number | undefined { return this.parent; }

@@ -66,7 +66,7 @@ export interface SpawnOptions extends TraceOptions {
    * tracee is seized with PTRACE_O_TRACESECCOMP). With PR_SET_NO_NEW_PRIVS first when the kernel
    * asks for it (a tracer without CAP_SYS_ADMIN). The trampoline's own execve meets the filter:
    * spawn() resumes it. A filter the kernel refuses is not installed, and the program runs
-   * without it: its `Seccomp_filters` in /proc/PID/status then equal the tracer's own.
+   * without it: the tracee's `seccompFilterInstalled` says which.
    */
   seccompFilter?: Uint8Array;
   /** seccompFilter's SECCOMP_SET_MODE_FILTER flags (default 0). */

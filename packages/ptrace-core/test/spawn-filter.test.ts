@@ -10,6 +10,8 @@ let tracer: Tracer;
 afterEach(() => tracer?.close());
 
 const GETPPID = syscallNumber('getppid')!;
+const PRCTL = syscallNumber('prctl')!;
+const SECCOMP_RET_TRAP = 0x00030000;
 const SECCOMP_RET_TRACE = 0x7ff00000;
 const SECCOMP_RET_ALLOW = 0x7fff0000;
 
@@ -41,6 +43,7 @@ describe('spawn with a seccomp filter', () => {
     tracer = new Tracer();
     const tracee = tracer.spawn(fixture('getppid-loop'), ['7'], { seccompFilter: TRACE_GETPPID });
     expect(tracee.lastStop?.kind).toBe('exec'); // nothing of the program ran yet
+    expect(tracee.seccompFilterInstalled).toBe(true);
     expect(filters(tracee.pid)).toBe(filters(process.pid)! + 1);
     expect(readProcStatusField(tracee.pid, 'NoNewPrivs')).toBe(capSysAdmin ? '0' : '1');
     tracee.cont();
@@ -52,11 +55,29 @@ describe('spawn with a seccomp filter', () => {
   it.skipIf(!hasFilterCount)('runs the program without a filter the kernel refuses', () => {
     tracer = new Tracer();
     const tracee = tracer.spawn(fixture('getppid-loop'), ['7'], { seccompFilter: REFUSED });
+    expect(tracee.seccompFilterInstalled).toBe(false); // the trampoline's SIGSYS said so
     expect(filters(tracee.pid)).toBe(filters(process.pid));
     tracee.cont();
     const stops = runToEnd(tracer, undefined, 'cont');
     expect(stops.filter((s) => s.kind === 'seccomp')).toEqual([]);
     expect(stops.at(-1)).toMatchObject({ kind: 'exited', code: 0 });
+  });
+
+  // The trampoline reports a refusal with a SIGSYS it sends itself; a SIGSYS that an installed
+  // filter raises (SECCOMP_RET_TRAP, here at the trampoline's own prctl after the seccomp call)
+  // is another thing, and a spawn without a filter has nothing to report.
+  it('tells whether the filter was installed, which a SIGSYS of the filter itself does not confuse', () => {
+    tracer = new Tracer();
+    const trapsPrctl = program([LD_NR, [0x15, 0, 1, PRCTL], [0x06, 0, 0, SECCOMP_RET_TRAP], [0x06, 0, 0, SECCOMP_RET_ALLOW]]);
+    const trapped = tracer.spawn(fixture('getppid-loop'), ['1'], { seccompFilter: trapsPrctl });
+    expect(trapped.seccompFilterInstalled).toBe(true);
+    if (hasFilterCount) expect(filters(trapped.pid)).toBe(filters(process.pid)! + 1);
+    const plain = tracer.spawn(fixture('getppid-loop'), ['1']);
+    expect(plain.seccompFilterInstalled).toBeUndefined();
+    trapped.cont();
+    plain.cont();
+    const stops = runToEnd(tracer, undefined, 'cont');
+    expect(stops.filter((s) => s.kind === 'exited' && s.code === 0)).toHaveLength(2);
   });
 
   it('refuses a program that is not whole instructions, before anything is started', () => {

@@ -6,7 +6,7 @@ import {
   Tracer, arch, isTraceeGone, shellExitCode,
   type RegisterName, type SpawnOptions, type Stop, type Tracee,
 } from '@umview/ptrace-core';
-import { filterInstalledAtSpawn, withFilterAtSpawn } from '../filter/at-spawn.js';
+import { withFilterAtSpawn } from '../filter/at-spawn.js';
 import { installFilter } from '../filter/install.js';
 import { SyscallFilter } from '../filter/syscall-filter.js';
 import { injectSyscall, type InjectionContext, type StopPosition } from '../inject/inject.js';
@@ -148,7 +148,7 @@ export class SyscallTracer {
       if (this.backend === 'seccomp-setinfo' && this.root === undefined && !hasSetSyscallInfo(tracee)) {
         throw new Error(`the 'seccomp-setinfo' backend needs PTRACE_SET_SYSCALL_INFO (Linux 6.16 or later), which this kernel lacks: use 'seccomp'`);
       }
-      if (usesSeccomp(this.backend) && !(filterAtSpawn && filterInstalledAtSpawn(tracee.pid))) this.prepareSeccomp(tracee);
+      if (usesSeccomp(this.backend) && !(filterAtSpawn && tracee.seccompFilterInstalled === true)) this.prepareSeccomp(tracee);
     } catch (error) {
       tracee.kill();
       throw error;

@@ -5,7 +5,9 @@
 // already (getppid() is still TRACER_PID, given in decimal), and stops itself with SIGSTOP so
 // that the tracer can PTRACE_SEIZE it. Continued, it installs the seccomp filter the tracer
 // placed in its memory while it was stopped, if any (r13 then points to its struct sock_fprog:
-// registers start at 0, and only the tracer sets it), clears the parent-death signal (the program
+// registers start at 0, and only the tracer sets it); if the kernel refuses it, the trampoline
+// says so with a SIGSYS to itself, whose stop the tracer sees (and suppresses) before the exec
+// event, so that nothing has to be read to know. It then clears the parent-death signal (the program
 // must not inherit it) and calls execve(PATH, &argv[3], envp). If execve fails it exits with the
 // errno as its exit status, so the tracer reports the exact error. Without the parent-death
 // signal, a tracer killed between the spawn and the seize left the trampoline stopped forever,
@@ -44,7 +46,7 @@
 //     mov eax, 317                ; seccomp
 //     syscall
 //     cmp eax, -13                ; EACCES: without CAP_SYS_ADMIN, no_new_privs must be set
-//     jne 4f
+//     jne 5f
 //     mov edi, 38                 ; prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
 //     mov esi, 1
 //     xor edx, edx
@@ -56,6 +58,14 @@
 //     mov rsi, r14
 //     mov rdx, r13
 //     mov eax, 317
+//     syscall
+//   5: test eax, eax              ; refused: kill(getpid(), SIGSYS), for the tracer to see
+//     jz 4f
+//     mov eax, 39                 ; getpid
+//     syscall
+//     mov edi, eax
+//     mov esi, 31                 ; SIGSYS
+//     mov eax, 62                 ; kill
 //     syscall
 //   4: mov edi, 1                 ; prctl(PR_SET_PDEATHSIG, 0)
 //     xor esi, esi
@@ -115,7 +125,7 @@ _start:
   mov eax, 317
   syscall
   cmp eax, -13
-  jne 4f
+  jne 5f
   mov edi, 38
   mov esi, 1
   xor edx, edx
@@ -127,6 +137,15 @@ _start:
   mov rsi, r14
   mov rdx, r13
   mov eax, 317
+  syscall
+5:
+  test eax, eax
+  jz 4f
+  mov eax, 39
+  syscall
+  mov edi, eax
+  mov esi, 31
+  mov eax, 62
   syscall
 4:
   mov edi, 1
@@ -153,10 +172,11 @@ _start:
 
 export const TRAMPOLINE_CODE = Buffer.from(
   '488b7424104531e40fb60685c0740e456be40a458d6404d048ffc6ebebbf01000000be09000000b89d0000000f05b8' +
-    '6e0000000f054439e00f8590000000b8270000000f0589c7be13000000b83e0000000f054d85ed7442bf010000004c' +
+    '6e0000000f054439e00f85a9000000b8270000000f0589c7be13000000b83e0000000f054d85ed745bbf010000004c' +
     '89f64c89eab83d0100000f0583f8f3752bbf26000000be0100000031d24531d24531c0b89d0000000f05bf01000000' +
-    '4c89f64c89eab83d0100000f05bf0100000031f6b89d0000000f05488b7c2418488d742420488b0c24488d54cc10b8' +
-    '3b0000000f05f7d889c7b8e70000000f05f4bf0a000000b8e70000000f05f4',
+    '4c89f64c89eab83d0100000f0585c07415b8270000000f0589c7be1f000000b83e0000000f05bf0100000031f6b89d' +
+    '0000000f05488b7c2418488d742420488b0c24488d54cc10b83b0000000f05f7d889c7b8e70000000f05f4bf0a0000' +
+    '00b8e70000000f05f4',
   'hex',
 );
 
