@@ -1,5 +1,6 @@
 // Typed errors. Every error a system call causes carries errno, its name, the operation and the
 // thread it concerned, so that callers can branch on the class and users read a clear message.
+import { readFileSync } from 'node:fs';
 import { ERRNO, errnoName } from './native/errno.js';
 import { getLibc } from './native/libc.js';
 
@@ -104,8 +105,18 @@ function describe(operation: string, errno: number, tid?: number): string {
   return `${operation}${who}: ${getLibc().strerror(errno)} [${errnoName(errno)}]`;
 }
 
-/** Builds the typed error for a failed system call. */
+/** What ptrace(2) itself returns; any other errno after a failed request was not its own. */
+const PTRACE_ERRNOS: ReadonlySet<number> = new Set([ERRNO.EBUSY, ERRNO.EFAULT, ERRNO.EINVAL, ERRNO.EIO, ERRNO.EPERM, ERRNO.ESRCH]);
+
+/** Builds the typed error for a failed system call (a ptrace request is named `PTRACE_…`).
+ *
+ * errno is read after the call has returned to JavaScript, and the runtime may have changed it
+ * in between: once, on Node 24, a PTRACE_POKEUSER of a thread that another thread's execve had
+ * just killed read ENOENT. So an errno that ptrace cannot return, after a request on a thread, is
+ * checked against the thread: not in a tracing stop, the request failed as ESRCH says (no such
+ * thread, or not stopped). */
 export function systemError(operation: string, errno: number, tid?: number): PtraceError {
+  errno = failedCallErrno(operation, errno, tid);
   const message = describe(operation, errno, tid);
   const details = { errno, operation, tid };
   switch (errno) {
@@ -119,6 +130,23 @@ export function systemError(operation: string, errno: number, tid?: number): Ptr
       return new InvalidArgumentError(message, details);
     default:
       return new PtraceError(message, details);
+  }
+}
+
+/** The errno a failed call stands for: `errno` as read, unless it cannot be a ptrace request's
+ * on a thread that is no longer in a ptrace-stop (see systemError): then ESRCH. */
+export function failedCallErrno(operation: string, errno: number, tid?: number): number {
+  if (tid === undefined || !operation.startsWith('PTRACE_') || PTRACE_ERRNOS.has(errno)) return errno;
+  return inTracingStop(tid) ? errno : ERRNO.ESRCH;
+}
+
+/** Whether thread `tid` is in a ptrace-stop now (state `t` in /proc/TID/stat). */
+function inTracingStop(tid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${tid}/stat`, 'latin1');
+    return stat[stat.lastIndexOf(')') + 2] === 't';
+  } catch {
+    return false;
   }
 }
 

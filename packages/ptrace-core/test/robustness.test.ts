@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { MemoryAccessError, TraceeGoneError, Tracer, isTraceeGone } from '@umview/ptrace-core';
+import { ERRNO, MemoryAccessError, TraceeGoneError, Tracer, isTraceeGone } from '@umview/ptrace-core';
+import { failedCallErrno } from '@umview/ptrace-core/internal';
 import { fixture, processAlive } from './helpers.js';
 import { allAsleep, inWaitForAny, threads, until } from './proc-state.js';
 
@@ -9,6 +10,24 @@ let tracer: Tracer;
 afterEach(() => tracer?.close());
 
 describe('robustness', () => {
+  // errno is read after the call has returned to JavaScript, and the runtime may change it in
+  // between (ENOENT once, on Node 24, for a PTRACE_POKEUSER of a thread an execve had killed):
+  // an errno that ptrace cannot return is checked against the thread.
+  it('takes an errno ptrace cannot return as ESRCH for a thread out of its ptrace-stop, and keeps it otherwise', async () => {
+    tracer = new Tracer();
+    const tracee = tracer.spawn(fixture('getppid-loop'), ['1000000000']);
+    const { tid } = tracee;
+    expect(failedCallErrno('PTRACE_POKEUSER', ERRNO.ENOENT, tid)).toBe(ERRNO.ENOENT); // stopped at its exec
+    tracee.cont();
+    await until('the tracee running its loop', () => threads(tracee.pid)[0]?.state === 'R');
+    expect(failedCallErrno('PTRACE_POKEUSER', ERRNO.ENOENT, tid)).toBe(ERRNO.ESRCH);
+    expect(failedCallErrno('PTRACE_POKEUSER', ERRNO.EIO, tid)).toBe(ERRNO.EIO); // ptrace's own
+    expect(failedCallErrno('waitpid', ERRNO.ENOENT, tid)).toBe(ERRNO.ENOENT); // not a ptrace request
+    process.kill(tracee.pid, 'SIGKILL');
+    expect(tracer.wait()).toMatchObject({ kind: 'killed', signal: 9 });
+    expect(failedCallErrno('PTRACE_GETREGSET', ERRNO.ENOENT, tid)).toBe(ERRNO.ESRCH); // reaped
+  });
+
   it('a tracee killed by SIGKILL mid-operation gives TraceeGoneError, then a killed stop', () => {
     tracer = new Tracer();
     const tracee = tracer.spawn(fixture('getppid-loop'), ['1000000']);

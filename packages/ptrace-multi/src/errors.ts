@@ -5,7 +5,7 @@ import {
   InvalidArgumentError, MemoryAccessError, PermissionError, PtraceError, TraceeGoneError,
   errnoName, ERRNO,
 } from '@umview/ptrace-core';
-import { getLibc } from '@umview/ptrace-core/internal';
+import { failedCallErrno, getLibc } from '@umview/ptrace-core/internal';
 
 /** The handle of an op that never ran: an earlier op of its batch failed, or run() was not
  * called yet. */
@@ -24,6 +24,7 @@ export class StringTooLongError extends RangeError {
 /** The typed error for a failed system call, like ptrace-core's (ESRCH: the tracee is gone;
  * EPERM/EACCES: permission; EINVAL/EIO: a request the kernel rejected). */
 export function syscallError(operation: string, errno: number, tid: number): PtraceError {
+  errno = failedCallErrno(operation, errno, tid);
   const message = `${operation} (tid ${tid}): ${getLibc().strerror(errno)} [${errnoName(errno)}]`;
   const details = { errno, operation, tid };
   switch (errno) {
