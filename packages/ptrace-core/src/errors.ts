@@ -1,8 +1,8 @@
 // Typed errors. Every error a system call causes carries errno, its name, the operation and the
 // thread it concerned, so that callers can branch on the class and users read a clear message.
-import { readFileSync } from 'node:fs';
 import { ERRNO, errnoName } from './native/errno.js';
 import { getLibc } from './native/libc.js';
+import { readProcStatusField } from './proc-status.js';
 
 export interface SystemErrorDetails {
   errno: number;
@@ -140,14 +140,9 @@ export function failedCallErrno(operation: string, errno: number, tid?: number):
   return inTracingStop(tid) ? errno : ERRNO.ESRCH;
 }
 
-/** Whether thread `tid` is in a ptrace-stop now (state `t` in /proc/TID/stat). */
+/** Whether thread `tid` is in a ptrace-stop now ("t (tracing stop)"; gone: no state). */
 function inTracingStop(tid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${tid}/stat`, 'latin1');
-    return stat[stat.lastIndexOf(')') + 2] === 't';
-  } catch {
-    return false;
-  }
+  return readProcStatusField(tid, 'State')?.startsWith('t') === true;
 }
 
 /** Throws the typed error for the current errno when a call returned -1. */

@@ -43,8 +43,8 @@ export function spawnTracee(tracer: Tracer, program: string, args: readonly stri
     checked(libc.ptrace(PTRACE.SEIZE, pid, 0, ptraceOptions({ ...options, exitKill: true })), 'PTRACE_SEIZE', pid);
     const tracee = new Tracee(tracer, pid, 'spawned', pid);
     Object.assign(tracee.stdio, launched.pipes);
-    runToExec(tracee, program, status, filter && ((trampoline) => placeFilter(trampoline, filter, options.seccompFilterFlags ?? 0)));
-    if (filter !== undefined) tracee.bookkeeping.filterInstalled ??= true; // no refusal was seen
+    const refused = runToExec(tracee, program, status, filter && ((trampoline) => placeFilter(trampoline, filter, options.seccompFilterFlags ?? 0)));
+    if (filter !== undefined) tracee.bookkeeping.filterInstalled = !refused;
     tracer.tracees.set(pid, tracee);
     return tracee;
   } catch (error) {
@@ -131,11 +131,13 @@ function waitForTrampolineStop(pid: number, program: string, status: Int32Array)
 }
 
 /** Continues the seized, group-stopped trampoline up to the exec event of the program;
- * `whileStopped` is done at its first stop (its own SIGSTOP's, before its execve). A SIGSYS the
- * trampoline sent itself says that the kernel refused the filter placed then. */
-function runToExec(tracee: Tracee, program: string, status: Int32Array, whileStopped?: (trampoline: Tracee) => void): void {
+ * `whileStopped` is done at its first stop (its own SIGSTOP's, before its execve). Returns
+ * whether the trampoline reported, with a SIGSYS to itself, that the kernel refused the filter
+ * placed then. */
+function runToExec(tracee: Tracee, program: string, status: Int32Array, whileStopped?: (trampoline: Tracee) => void): boolean {
   const libc = getLibc();
   const pid = tracee.tid;
+  let refused = false;
   checked(libc.kill(pid, SIGNALS.SIGCONT), 'kill(SIGCONT)', pid);
   for (let i = 0; i < 32; i++) {
     if (libc.waitpid(pid, status, WAIT.ALL) === -1) {
@@ -148,10 +150,10 @@ function runToExec(tracee: Tracee, program: string, status: Int32Array, whileSto
     if (ws.stopEvent(s) === PTRACE_EVENT.EXEC) {
       tracee.bookkeeping.state = 'stopped';
       tracee.bookkeeping.lastStop = { kind: 'exec', tid: pid, tracee, status: s, formerTid: pid };
-      return;
+      return refused;
     }
     if (whileStopped !== undefined && i === 0) whileStopped(tracee);
-    else if (whileStopped !== undefined && refusalReported(tracee, s)) tracee.bookkeeping.filterInstalled = false;
+    else if (whileStopped !== undefined && refusalReported(tracee, s)) refused = true;
     // The trampoline's group-stop (reported as EVENT_STOP), its SIGCONT (suppressed, it only
     // served to wake it), its execve's seccomp stop under a seccompFilter, or any other stop
     // before exec: resume without a signal.
