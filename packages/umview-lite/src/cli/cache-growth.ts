@@ -20,8 +20,8 @@
 //
 // The heap's statistics are not free: V8 walks the whole heap for them (1.0-2.4 ms at the exit
 // of `-- /bin/true`, a run of ~45 ms), and after Node 20 node:v8 must be loaded to ask (~3 ms
-// where nothing else loaded it; on Node 20 its binding is asked: node20-v8.ts). So a run of a kind with a floor checks only one time in CHECK_ONE_IN, at
-// random: a run of a known kind that compiled new code (`useradd` under -S after runs of `-S --
+// where nothing else loaded it; on Node 20 its binding is asked: node20-v8.ts). So a run of a
+// kind with a floor checks only one time in CHECK_ONE_IN, at random: a run of a known kind that compiled new code (`useradd` under -S after runs of `-S --
 // true`: same modules, more of fake root's code) is taken in at one of its next few runs rather
 // than at the first. A kind not seen yet is checked at once. The kind is told before node:v8 is
 // loaded at exit, and without the modules node:v8 itself loaded when the start was measured (kept
