@@ -7,6 +7,7 @@ export type { SpawnOptions, AttachOptions, TraceOptions } from './tracer.js';
 export { Tracee } from './tracee.js';
 export type { TraceeState, TraceeOrigin, SignalArg } from './tracee.js';
 export type { StdioOption, StdioOptions } from './spawn/launch.js';
+export { handOffClientElf, HAND_OFF_EXEC_ROOM } from './spawn/hand-off.js';
 export { TraceeMemory, PAGE_SIZE } from './memory.js';
 export type { Address } from './memory.js';
 export { Registers } from './registers.js';

@@ -12,6 +12,7 @@ import { SI_CODE } from './siginfo.js';
 import { execFailure, resolveProgram } from './spawn/resolve-program.js';
 import { launchTrampoline, resolveStdio } from './spawn/launch.js';
 import { checkFilterProgram, placeFilter } from './spawn/trampoline-filter.js';
+import { placeExec } from './spawn/hand-off.js';
 import { Tracee } from './tracee.js';
 import type { AttachOptions, SpawnOptions, TraceOptions, Tracer } from './tracer.js';
 import type { WaitLoop } from './wait-loop.js';
@@ -24,10 +25,12 @@ export function spawnTracee(tracer: Tracer, program: string, args: readonly stri
   const env = environment(options.env);
   const cwd = options.cwd ?? process.cwd();
   const pathVar = env.find((e) => e.startsWith('PATH='))?.slice(5);
-  const path = resolveProgram(program, pathVar, cwd);
+  const resolve = (): string => resolveProgram(program, pathVar, cwd);
   const argv0 = options.argv0 ?? program;
   const filter = options.seccompFilter;
   if (filter !== undefined) checkFilterProgram(filter);
+  if (options.handOff !== undefined) return adoptHandOff(tracer, { program, resolve, argv: [argv0, ...args], env, filter, options, status });
+  const path = resolve();
   const launched = launchTrampoline({
     path,
     // The trampoline's own arguments: our pid (it dies with us until we have seized it), the
@@ -49,6 +52,34 @@ export function spawnTracee(tracer: Tracer, program: string, args: readonly stri
     return tracee;
   } catch (error) {
     for (const fd of Object.values(launched.pipes)) libc.close(fd);
+    libc.kill(pid, SIGNALS.SIGKILL);
+    libc.waitpid(pid, status, WAIT.ALL);
+    throw error;
+  }
+}
+
+/** Runs the program in a hand-off client's stopped child (SpawnOptions.handOff): seized as the
+ * spawn trampoline is, then handed its execve's path, argv and environment with the filter. */
+function adoptHandOff(tracer: Tracer, spawn: { program: string; resolve: () => string; argv: string[]; env: string[]; filter?: Uint8Array; options: SpawnOptions; status: Int32Array }): Tracee {
+  const libc = getLibc();
+  const { program, filter, options, status } = spawn;
+  const pid = options.handOff!.child;
+  checked(libc.ptrace(PTRACE.SEIZE, pid, 0, ptraceOptions({ ...options, exitKill: true })), 'PTRACE_SEIZE', pid);
+  try {
+    // Seized first, so that the client hears that the command is this tracer's business even
+    // when it cannot be run: the error is reported, not the command run again elsewhere.
+    options.handOff!.onSeized?.();
+    const path = spawn.resolve();
+    const tracee = new Tracee(tracer, pid, 'spawned', pid);
+    const refused = runToExec(tracee, program, status, (child) => {
+      placeExec(child, path, spawn.argv, spawn.env);
+      if (filter !== undefined) placeFilter(child, filter, options.seccompFilterFlags ?? 0);
+    });
+    if (filter !== undefined) tracee.bookkeeping.filterInstalled = !refused;
+    tracer.tracees.set(pid, tracee);
+    return tracee;
+  } catch (error) {
+    // Not our child: once killed, its tracer reaps it, and its parent (the client) then sees it.
     libc.kill(pid, SIGNALS.SIGKILL);
     libc.waitpid(pid, status, WAIT.ALL);
     throw error;

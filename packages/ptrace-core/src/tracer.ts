@@ -71,6 +71,14 @@ export interface SpawnOptions extends TraceOptions {
   seccompFilter?: Uint8Array;
   /** seccompFilter's SECCOMP_SET_MODE_FILTER flags (default 0). */
   seccompFilterFlags?: number;
+  /**
+   * Run the program in a hand-off client's child instead of a process of its own (see
+   * `handOffClientElf`): `child` is the pid the client sent, stopped, which let this process
+   * trace it; `onSeized` is called once it is seized (the client must then hear so). The program
+   * keeps the child's file descriptors, terminal and process group, so the stdio options do not
+   * apply; `cwd` is only where `program` is looked up (the child's own is the client's).
+   */
+  handOff?: { child: number; onSeized?: () => void };
 }
 
 export interface AttachOptions extends TraceOptions {

@@ -1,0 +1,310 @@
+// Machine code of the hand-off client (see spawn/hand-off.ts for what it is for).
+//
+// Started as `hand-off SOCKET NODE CLI ARGS...`, it asks a tracing server listening on the unix
+// socket SOCKET to run the command for it, and falls back to `NODE CLI ARGS...` (execve of
+// argv[2], with the argv from there) when no server answers or the server declines. The protocol:
+//
+// 1. connect(SOCKET); the server's pid from SO_PEERCRED.
+// 2. fork(). The child asks to be killed with its parent (PR_SET_PDEATHSIG, then getppid() checks
+//    that the parent is still there), lets the server trace it (PR_SET_PTRACER, for Yama) and
+//    stops itself with SIGSTOP. The parent waits for that stop (wait4, WUNTRACED).
+// 3. The parent writes two int32s, its pid and the child's. The server either closes the
+//    connection (it declines: the parent kills the child, reaps it and falls back), or seizes
+//    the child and writes HAND_OFF_ADOPTED (int32). From then on the parent forwards SIGHUP,
+//    SIGINT and SIGTERM to the child unless the kernel sent them (si_code SI_KERNEL: a terminal's,
+//    which reached the child's process group too), and waits for a second int32: the exit status
+//    it exits with. If the connection closes first, it says that the server exited and exits 1.
+// 4. The seized child, continued, is the spawn trampoline's second half (trampoline.ts): it
+//    installs the seccomp filter whose struct sock_fprog r13 points to (0: none; r14: its flags),
+//    reports a refusal with a SIGSYS to itself, clears the parent-death signal and the ptracer
+//    exception, and calls execve(r15, rbx, rbp): path, argv and envp the server placed in its
+//    memory while it was stopped. A failed execve exits with the errno.
+//
+// The parent stays the command's parent, so the shell that started it sees a child that exits
+// with the command's status, and the command's terminal, process group and resource limits are
+// the ones it would have had under a monitor started by that shell.
+//
+// test/trampoline.test.ts assembles this listing with `as` and checks the bytes below.
+export const HAND_OFF_ASSEMBLY = `
+.intel_syntax noprefix
+.globl _start
+_start:
+  mov rbx, rsp
+  sub rsp, 256
+  mov rbp, rsp
+  mov edi, 1
+  mov esi, 0x80001
+  xor edx, edx
+  mov eax, 41
+  syscall
+  test eax, eax
+  js 9f
+  mov r13d, eax
+  mov word ptr [rbp], 1
+  mov rsi, [rbx+16]
+  lea rdi, [rbp+2]
+  mov ecx, 108
+1:
+  mov al, [rsi]
+  mov [rdi], al
+  test al, al
+  jz 2f
+  inc rsi
+  inc rdi
+  dec ecx
+  jnz 1b
+  jmp 9f
+2:
+  mov edi, r13d
+  mov rsi, rbp
+  mov edx, 110
+  mov eax, 42
+  syscall
+  test eax, eax
+  jnz 9f
+  mov dword ptr [rbp+144], 12
+  mov edi, r13d
+  mov esi, 1
+  mov edx, 17
+  lea r10, [rbp+128]
+  lea r8, [rbp+144]
+  mov eax, 55
+  syscall
+  test eax, eax
+  jnz 9f
+  mov r14d, [rbp+128]
+  mov eax, 39
+  syscall
+  mov r12d, eax
+  mov eax, 57
+  syscall
+  test eax, eax
+  js 9f
+  jz 20f
+  mov r15d, eax
+3:
+  mov edi, r15d
+  lea rsi, [rbp+160]
+  mov edx, 2
+  xor r10d, r10d
+  mov eax, 61
+  syscall
+  cmp eax, -4
+  je 3b
+  cmp eax, r15d
+  jne 9f
+  cmp byte ptr [rbp+160], 0x7f
+  jne 9f
+  mov [rbp+168], r12d
+  mov [rbp+172], r15d
+  mov edi, r13d
+  lea rsi, [rbp+168]
+  mov edx, 8
+  mov eax, 1
+  syscall
+  cmp eax, 8
+  jne 8f
+4:
+  mov edi, r13d
+  lea rsi, [rbp+176]
+  mov edx, 4
+  xor eax, eax
+  syscall
+  cmp eax, -4
+  je 4b
+  cmp eax, 4
+  jne 8f
+  cmp dword ptr [rbp+176], 0x100
+  jne 8f
+  lea rax, [rip+30f]
+  mov [rbp+192], rax
+  mov qword ptr [rbp+200], 0x14000004
+  lea rax, [rip+31f]
+  mov [rbp+208], rax
+  mov qword ptr [rbp+216], 0
+  mov r12d, 1
+5:
+  mov edi, r12d
+  lea rsi, [rbp+192]
+  xor edx, edx
+  mov r10d, 8
+  mov eax, 13
+  syscall
+  inc r12d
+  cmp r12d, 3
+  jb 5b
+  mov edi, 15
+  lea rsi, [rbp+192]
+  xor edx, edx
+  mov r10d, 8
+  mov eax, 13
+  syscall
+6:
+  mov edi, r13d
+  lea rsi, [rbp+176]
+  mov edx, 4
+  xor eax, eax
+  syscall
+  cmp eax, -4
+  je 6b
+  cmp eax, 4
+  jne 7f
+  mov edi, [rbp+176]
+  mov eax, 231
+  syscall
+  hlt
+7:
+  mov edi, 2
+  lea rsi, [rip+32f]
+  mov edx, 54
+  mov eax, 1
+  syscall
+  mov edi, 1
+  mov eax, 231
+  syscall
+  hlt
+8:
+  mov edi, r15d
+  mov esi, 9
+  mov eax, 62
+  syscall
+  mov edi, r15d
+  lea rsi, [rbp+160]
+  mov edx, 0x40000000
+  xor r10d, r10d
+  mov eax, 61
+  syscall
+  cmp eax, -4
+  je 8b
+9:
+  mov rdi, [rbx+24]
+  lea rsi, [rbx+24]
+  mov rcx, [rbx]
+  lea rdx, [rbx+rcx*8+16]
+  mov eax, 59
+  syscall
+  mov edi, 127
+  mov eax, 231
+  syscall
+  hlt
+20:
+  mov edi, 1
+  mov esi, 9
+  mov eax, 157
+  syscall
+  mov eax, 110
+  syscall
+  cmp eax, r12d
+  jne 29f
+  mov edi, 0x59616d61
+  mov esi, r14d
+  mov eax, 157
+  syscall
+  mov eax, 39
+  syscall
+  mov edi, eax
+  mov esi, 19
+  mov eax, 62
+  syscall
+  test r13, r13
+  jz 24f
+  mov edi, 1
+  mov rsi, r14
+  mov rdx, r13
+  mov eax, 317
+  syscall
+  cmp eax, -13
+  jne 25f
+  mov edi, 38
+  mov esi, 1
+  xor edx, edx
+  xor r10d, r10d
+  xor r8d, r8d
+  mov eax, 157
+  syscall
+  mov edi, 1
+  mov rsi, r14
+  mov rdx, r13
+  mov eax, 317
+  syscall
+25:
+  test eax, eax
+  jz 24f
+  mov eax, 39
+  syscall
+  mov edi, eax
+  mov esi, 31
+  mov eax, 62
+  syscall
+24:
+  mov edi, 1
+  xor esi, esi
+  mov eax, 157
+  syscall
+  mov edi, 0x59616d61
+  xor esi, esi
+  mov eax, 157
+  syscall
+  mov rdi, r15
+  mov rsi, rbx
+  mov rdx, rbp
+  mov eax, 59
+  syscall
+  neg eax
+  mov edi, eax
+  mov eax, 231
+  syscall
+  hlt
+29:
+  mov edi, 10
+  mov eax, 231
+  syscall
+  hlt
+30:
+  cmp dword ptr [rsi+8], 0x80
+  je 33f
+  mov esi, edi
+  mov edi, r15d
+  mov eax, 62
+  syscall
+33:
+  ret
+31:
+  mov eax, 15
+  syscall
+  hlt
+32:
+  .ascii "umview-lite: the monitor server exited during the run\n"
+`;
+
+export const HAND_OFF_CODE = Buffer.from(
+  '4889e34881ec000100004889e5bf01000000be0100080031d2b8290000000f0585c00f88280200004189c566c74500' +
+  '0100488b7310488d7d02b96c0000008a06880784c0740f48ffc648ffc7ffc975eee9fb0100004489ef4889eeba6e00' +
+  '0000b82a0000000f0585c00f85e1010000c785900000000c0000004489efbe01000000ba110000004c8d9580000000' +
+  '4c8d8590000000b8370000000f0585c00f85ad010000448bb580000000b8270000000f054189c4b8390000000f0585' +
+  'c00f888d0100000f84ab0100004189c74489ff488db5a0000000ba020000004531d2b83d0000000f0583f8fc74e244' +
+  '39f80f855d01000080bda00000007f0f85500100004489a5a80000004489bdac0000004489ef488db5a8000000ba08' +
+  '000000b8010000000f0583f8080f85f60000004489ef488db5b0000000ba0400000031c00f0583f8fc74e883f8040f' +
+  '85d500000081bdb0000000000100000f85c5000000488d05f9010000488985c000000048c785c80000000400001448' +
+  '8d05f6010000488985d000000048c785d80000000000000041bc010000004489e7488db5c000000031d241ba080000' +
+  '00b80d0000000f0541ffc44183fc0372debf0f000000488db5c000000031d241ba08000000b80d0000000f054489ef' +
+  '488db5b0000000ba0400000031c00f0583f8fc74e883f804750e8bbdb0000000b8e70000000f05f4bf02000000488d' +
+  '3572010000ba36000000b8010000000f05bf01000000b8e70000000f05f44489ffbe09000000b83e0000000f054489' +
+  'ff488db5a0000000ba000000404531d2b83d0000000f0583f8fc74d3488b7b18488d7318488b0b488d54cb10b83b00' +
+  '00000f05bf7f000000b8e70000000f05f4bf01000000be09000000b89d0000000f05b86e0000000f054439e00f85bc' +
+  '000000bf616d61594489f6b89d0000000f05b8270000000f0589c7be13000000b83e0000000f054d85ed745bbf0100' +
+  '00004c89f64c89eab83d0100000f0583f8f3752bbf26000000be0100000031d24531d24531c0b89d0000000f05bf01' +
+  '0000004c89f64c89eab83d0100000f0585c07415b8270000000f0589c7be1f000000b83e0000000f05bf0100000031' +
+  'f6b89d0000000f05bf616d615931f6b89d0000000f054c89ff4889de4889eab83b0000000f05f7d889c7b8e7000000' +
+  '0f05f4bf0a000000b8e70000000f05f4817e0880000000740c89fe4489ffb83e0000000f05c3b80f0000000f05f475' +
+  '6d766965772d6c6974653a20746865206d6f6e69746f72207365727665722065786974656420647572696e67207468' +
+  '652072756e0a',
+  'hex',
+);
+
+/** What the server writes once it has seized the client's child. */
+export const HAND_OFF_ADOPTED = 0x100;
+
+/** The registers through which the server hands the seized child the program it execs (the
+ * seccomp filter's are TRAMPOLINE_FILTER_REGISTERS, as for the spawn trampoline). */
+export const HAND_OFF_EXEC_REGISTERS = { path: 'r15', argv: 'rbx', envp: 'rbp' } as const;
