@@ -27,18 +27,13 @@ import { makePrivateDirectory } from '@umview/ptrace-core/internal';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
 import { atomicWrite } from './atomic-write.js';
+import { restoreCarriedEnv } from './carried-env.js';
 import { watchGrowth } from './cache-growth.js';
 import { tuneV8 } from './v8-tuning.js';
 
 const main = join(__dirname, 'cli-main.cjs');
 
-// The executable (bin/umview-lite) started Node without NODE_EXTRA_CA_CERTS, which Node 20 would
-// have parsed for nothing: the command gets it back as it was.
-const carried = process.env.UMVIEW_NODE_EXTRA_CA_CERTS;
-if (carried !== undefined) {
-  process.env.NODE_EXTRA_CA_CERTS = carried;
-  delete process.env.UMVIEW_NODE_EXTRA_CA_CERTS;
-}
+restoreCarriedEnv(process.env);
 
 function noCache(why: string): undefined {
   if (process.env.UMVIEW_DEBUG_COMPILE_CACHE) process.stderr.write(`umview-lite: no compile cache: ${why}\n`);

@@ -36,6 +36,8 @@ export interface CliOptions {
   dataPath: DataPath;
   help: boolean;
   version: boolean;
+  /** --serve: run the warm monitor server (server/monitor-server.ts) instead of a command. */
+  serve: boolean;
   command: string[];
 }
 
@@ -47,7 +49,7 @@ const TRACE_MODES: readonly TraceMode[] = ['syscall', 'seccomp-all', 'seccomp'];
 const DATA_PATHS: readonly DataPath[] = ['kernel', 'stop'];
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { modules: [], trace: 'seccomp', multi: true, stats: false, routing: false, letThrough: true, exactRegisters: false, strace: undefined, rootfs: undefined, binds: [], cwd: undefined, fakeRoot: false, meta: undefined, preset: undefined, kernelRelease: undefined, killOnExit: false, dataPath: 'kernel', help: false, version: false, command: [] };
+  const o: CliOptions = { modules: [], trace: 'seccomp', multi: true, stats: false, routing: false, letThrough: true, exactRegisters: false, strace: undefined, rootfs: undefined, binds: [], cwd: undefined, fakeRoot: false, meta: undefined, preset: undefined, kernelRelease: undefined, killOnExit: false, dataPath: 'kernel', help: false, version: false, serve: false, command: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (name: string): string => {
@@ -93,6 +95,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     else if (arg === '--routing') o.routing = true;
     else if (arg === '--no-let-through') o.letThrough = false;
     else if (arg === '--exact-registers') o.exactRegisters = true;
+    else if (arg === '--serve') o.serve = true;
     else if (arg === '--strace') o.strace = '-';
     else if (arg.startsWith('--strace=')) o.strace = arg.slice('--strace='.length) || '-';
     else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'`);
@@ -101,7 +104,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       break;
     }
   }
-  if (!o.help && !o.version && !o.routing && o.command.length === 0) throw new UsageError('no command given');
+  if (!o.help && !o.version && !o.routing && !o.serve && o.command.length === 0) throw new UsageError('no command given');
   return o;
 }
 
@@ -162,6 +165,9 @@ Options:
                                default only calls a signal can restart (open, connect,
                                execve...) are put back, as the seccomp PRoot does
   --strace[=FILE]            log each syscall the monitor saw (default: stderr)
+  --serve                    run the warm monitor: a server that runs the commands of this
+                               user's later umview-lite runs when UMVIEW_SERVER=1 is set
+                               (started on demand otherwise; see the README)
   -h, --help                 show this help
   -V, --version              show the version
 

@@ -1,0 +1,156 @@
+// umview-lite's command line: options in, the command run under its modules, an exit status out,
+// whether this process was started for it or is the warm monitor serving it (a `Served` run:
+// server/monitor-server.ts). Kept lean: start-up time is part of every run. Everything is
+// written with writeSync: process.stdout and process.stderr would load Node's streams (~5 ms on
+// Node 20 once V8's flags are tuned: their modules then compile without Node's own code cache),
+// and the warm monitor points fds 1 and 2 at each client's own.
+import { openSync, writeSync } from 'node:fs';
+import { PermissionError, PtraceError, SpawnError, interruptWaitEvery, makeSignalsInterruptWait, SIGNALS, type SpawnOptions } from '@umview/ptrace-core';
+import { Monitor } from '../monitor/monitor.js';
+import { ModuleConflictError, describeRouting } from '../monitor/routing.js';
+import { formatStats } from '../monitor/stats.js';
+import type { SyscallLogger } from '../monitor/syscall-logger.js';
+import { loadModule } from '../modules/registry.js';
+import { uname } from '../modules/uname.js';
+import { USAGE, UsageError, parseArgs, type CliOptions } from './parse-args.js';
+import { VERSION } from './version.js';
+import { GuestRootError } from '../guest/guest-root.js';
+import { MetadataStoreError } from '../fake-root/metadata-store.js';
+import { guestRootOptions, parseBind } from '../guest/guest-root-options.js';
+
+/** `-b HOST[:GUEST]` without -r: the bind module's HOST=GUEST. */
+const bindModuleSpec = (text: string): string => {
+  const { host, guest } = parseBind(text);
+  return `${host}=${guest}`;
+};
+
+/** A run that ends with a message and a status before its command ran (or could run). */
+class CliExit extends Error {
+  constructor(message: string, readonly status: number) {
+    super(message);
+  }
+}
+
+const fail = (message: string, code: number): never => {
+  throw new CliExit(message, code);
+};
+
+/** How the warm monitor runs a command: in the hand-off client's child. */
+export interface Served {
+  handOff: NonNullable<SpawnOptions['handOff']>;
+}
+
+/** Runs umview-lite's command line; resolves with the exit status, its message written. */
+export async function runCommandLine(argv: readonly string[], served?: Served): Promise<number> {
+  try {
+    return await commandLine(argv, served);
+  } catch (error) {
+    if (!(error instanceof CliExit)) throw error;
+    writeSync(2, `umview-lite: ${error.message}\n`);
+    return error.status;
+  }
+}
+
+async function commandLine(argv: readonly string[], served: Served | undefined): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) fail(`${error.message}\nTry 'umview-lite --help' for more information.`, 2);
+    throw error;
+  }
+  if (options.help) {
+    writeSync(1, USAGE);
+    return 0;
+  }
+  if (options.version) {
+    writeSync(1, `umview-lite ${VERSION}\n`);
+    return 0;
+  }
+  if (options.serve) fail('--serve takes no other argument', 2);
+  const modules = [];
+  for (const spec of options.modules) {
+    try {
+      modules.push(await loadModule(spec));
+    } catch (error) {
+      fail((error as Error).message, 2);
+    }
+  }
+  if (options.kernelRelease !== undefined) {
+    try {
+      modules.push(uname({ release: options.kernelRelease }));
+    } catch (error) {
+      fail((error as Error).message, 2);
+    }
+  }
+  if (options.rootfs === undefined && options.binds.length > 0) {
+    modules.push(await loadModule(`bind,${options.binds.map(bindModuleSpec).join(',')}`));
+  }
+  const straceLogger = await openStraceLog(options.strace);
+  let monitor: Monitor;
+  try {
+    const guestRoot = options.rootfs === undefined ? undefined : guestRootOptions({ rootfs: options.rootfs, binds: options.binds, cwd: options.cwd, preset: options.preset });
+    monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger, letThrough: options.letThrough, exactRegisters: options.exactRegisters, guestRoot, fakeRoot: options.fakeRoot && { meta: options.meta }, killOnExit: options.killOnExit, dataPath: options.dataPath, countFastCalls: options.stats });
+  } catch (error) {
+    if (error instanceof ModuleConflictError || error instanceof GuestRootError || error instanceof MetadataStoreError) fail(error.message, 2);
+    throw error;
+  }
+  if (options.routing) {
+    const table = `${describeRouting(monitor.routing)}\n`;
+    if (options.command.length === 0) {
+      writeSync(1, table);
+      return 0;
+    }
+    writeSync(2, table);
+  }
+  // Served, the hand-off client forwards the signals sent to it, and a terminal's reach the
+  // command itself.
+  const stopTicker = served ? () => {} : forwardSignals(monitor);
+  let result;
+  try {
+    result = await monitor.run(options.command[0]!, options.command.slice(1), served && { handOff: served.handOff });
+  } catch (error) {
+    if (error instanceof SpawnError) fail(error.message, error.code === 'ENOENT' ? 127 : 126);
+    // Tracing refused (another tracer, a container without ptrace, Yama's ptrace_scope): say so
+    // plainly, without a stack trace.
+    if (error instanceof PermissionError) fail(`${error.message}: this system does not let umview-lite trace the command`, 1);
+    if (error instanceof PtraceError) fail(error.message, 1);
+    if (error instanceof GuestRootError) fail(error.message, error.exitStatus);
+    throw error;
+  }
+  stopTicker();
+  if (options.stats) writeSync(2, `${formatStats(result.stats)}\n`);
+  return result.exitStatus;
+}
+
+/** Forwards termination signals to the command; returns what stops the ticker. SIGINT from a
+ * terminal already reached it (same process group), so it is forwarded only when there is no
+ * terminal. */
+function forwardSignals(monitor: Monitor): () => void {
+  const forwarded = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
+  for (const signal of forwarded) {
+    process.on(signal, () => {
+      if (signal !== 'SIGINT' || !stdinIsTerminal()) monitor.forwardSignal(signal);
+    });
+  }
+  makeSignalsInterruptWait(forwarded.map((s) => SIGNALS[s]));
+  // A signal that comes while the monitor handles a stop interrupts no wait; the ticker makes
+  // sure the next one is interrupted within 100 ms, so that it is forwarded even to a command
+  // that never stops again (sleep).
+  return interruptWaitEvery(100);
+}
+
+/** node:tty is loaded only when a SIGINT comes: start-up matters more. */
+function stdinIsTerminal(): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('node:tty') as typeof import('node:tty')).isatty(0);
+}
+
+/** The --strace logger, loaded only when asked for: the formatter's tables are big. */
+async function openStraceLog(target: string | undefined): Promise<SyscallLogger | undefined> {
+  if (target === undefined) return undefined;
+  const { SyscallLog } = await import('../monitor/syscall-log.js');
+  if (target === '-') return new SyscallLog((line) => writeSync(2, `${line}\n`));
+  const fd = openSync(target, 'w');
+  return new SyscallLog((line) => writeSync(fd, `${line}\n`));
+}

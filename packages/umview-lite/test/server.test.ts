@@ -1,0 +1,129 @@
+// The warm monitor (src/server/monitor-server.ts): with UMVIEW_SERVER=1 the executable hands its
+// command to `umview-lite --serve` through the hand-off client, and the command runs as it would
+// under a monitor of its own: the client's output, status, working directory, umask and
+// environment; the messages of a cold run; one command at a time; a server started for the next
+// runs when none is there. Which monitor ran a command shows in the command's parent: the
+// hand-off client when served, Node when not.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli, exec, packageDir, tempDir } from './helpers.js';
+
+const executable = join(packageDir, 'bin', 'umview-lite');
+/** Prints which monitor runs the command: `hand-off` (served) or `node`. */
+const WHO = 'cat /proc/$PPID/comm';
+
+const started: { server?: ChildProcess; cache: string }[] = [];
+afterEach(async () => {
+  for (const { server, cache } of started.splice(0)) {
+    const pid = server?.pid ?? serverPid(cache);
+    if (pid === undefined) continue;
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      continue; // gone already
+    }
+    if (server && server.exitCode === null && server.signalCode === null) await once(server, 'exit');
+  }
+});
+
+function serverPid(cache: string): number | undefined {
+  try {
+    return Number(readFileSync(join(cache, 'umview-lite', 'monitor.pid'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** An environment with its own cache directory (so its own server), this Node first in PATH. */
+function serverEnv(): NodeJS.ProcessEnv {
+  const cache = tempDir();
+  started.push({ cache });
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, XDG_CACHE_HOME: cache, UMVIEW_SERVER: '1' };
+  delete env.NODE_EXTRA_CA_CERTS;
+  delete env.UMVIEW_NODE_EXTRA_CA_CERTS;
+  return env;
+}
+
+/** `umview-lite --serve` for `env`, once it says it listens. */
+async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const server = spawn(process.execPath, [cli, '--serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  started.find((s) => s.cache === env.XDG_CACHE_HOME)!.server = server;
+  const [data] = await once(server.stdout!, 'data');
+  expect(String(data)).toBe('ready\n');
+  return server;
+}
+
+describe('the warm monitor', () => {
+  it('runs the command as the client would: output, status, working directory, umask, environment', async () => {
+    const env = serverEnv();
+    await startServer(env);
+    const cwd = tempDir();
+    // --strace=log: a file the monitor itself creates, in the client's directory, with its umask.
+    const r = await exec('/bin/sh', ['-c', 'umask 027; exec "$0" "$@"', executable, '-m', 'unreal', '--strace=log', '--', 'sh', '-c', `echo "$(${WHO}) $(pwd) $GREETING"; ls /unreal${cwd}; echo oops >&2; exit 5`], { cwd, env: { ...env, GREETING: 'hello' } });
+    expect(r.stdout).toBe(`hand-off ${cwd} hello\nlog\n`);
+    expect(r.stderr).toBe('oops\n');
+    expect(r.code).toBe(5);
+    expect(statSync(join(cwd, 'log')).mode & 0o777).toBe(0o640);
+  });
+
+  it('gives the command its NODE_EXTRA_CA_CERTS back, as a cold run does', async () => {
+    const env = serverEnv();
+    await startServer(env);
+    const r = await exec(executable, ['--', 'sh', '-c', `echo "$(${WHO}) \${NODE_EXTRA_CA_CERTS-(unset)} \${UMVIEW_NODE_EXTRA_CA_CERTS-(unset)}"`], { env: { ...env, NODE_EXTRA_CA_CERTS: '/etc/ssl/x.pem' } });
+    expect(r.stdout).toBe('hand-off /etc/ssl/x.pem (unset)\n');
+  });
+
+  it('says what a cold run says, once: --version, a usage error, a command not found', async () => {
+    const env = serverEnv();
+    await startServer(env);
+    const version = await exec(executable, ['--version'], { env });
+    expect(version.stdout).toMatch(/^umview-lite \d+\.\d+\.\d+\n$/);
+    expect(version.code).toBe(0);
+    const usage = await exec(executable, ['--no-such-option', '--', 'true'], { env });
+    expect(usage.stderr).toBe("umview-lite: unknown option '--no-such-option'\nTry 'umview-lite --help' for more information.\n");
+    expect(usage.code).toBe(2);
+    const missing = await exec(executable, ['--', '/no/such/program'], { env });
+    expect(missing.stderr).toMatch(/^umview-lite: .*\/no\/such\/program.*\n$/);
+    expect(missing.code).toBe(127);
+  });
+
+  it('runs one command at a time: a client that comes meanwhile runs a monitor of its own', async () => {
+    const env = serverEnv();
+    await startServer(env);
+    const first = spawn(executable, ['--', 'sh', '-c', `echo "$(${WHO})"; read line; echo "$line"`], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+    let firstOut = '';
+    first.stdout!.on('data', (d: Buffer) => (firstOut += d));
+    await once(first.stdout!, 'data'); // the first command runs, served
+    const second = await exec(executable, ['--', 'sh', '-c', WHO], { env });
+    expect(second.stdout).toBe('node\n');
+    first.stdin!.end('done\n');
+    const [code] = await once(first, 'close');
+    expect(firstOut).toBe('hand-off\ndone\n');
+    expect(code).toBe(0);
+    const third = await exec(executable, ['--', 'sh', '-c', WHO], { env });
+    expect(third.stdout).toBe('hand-off\n'); // served again once the first is done
+  });
+
+  it('has saved a fake root\'s changes when the next command starts', async () => {
+    const env = serverEnv();
+    await startServer(env);
+    const dir = tempDir();
+    const meta = join(dir, 'meta');
+    const chown = await exec(executable, ['-0', '--meta', meta, '--', 'sh', '-c', `${WHO}; touch f; chown 123:45 f`], { cwd: dir, env });
+    expect(chown).toMatchObject({ stdout: 'hand-off\n', code: 0 });
+    const stat = await exec(executable, ['-0', '--meta', meta, '--', 'stat', '-c', '%u:%g', 'f'], { cwd: dir, env });
+    expect(stat).toMatchObject({ stdout: '123:45\n', code: 0 });
+  });
+
+  it('is started by a run that finds none, for the runs after it', async () => {
+    const env = serverEnv();
+    const first = await exec(executable, ['--', 'sh', '-c', WHO], { env });
+    expect(first.stdout).toBe('node\n');
+    expect(serverPid(env.XDG_CACHE_HOME!)).toBeGreaterThan(0);
+    const second = await exec(executable, ['--', 'sh', '-c', WHO], { env });
+    expect(second.stdout).toBe('hand-off\n');
+  });
+});
