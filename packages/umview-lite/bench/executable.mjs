@@ -1,7 +1,10 @@
 // The umview-lite command the benches time: the package's executable (bin/umview-lite, what a
 // user's `umview-lite` runs), on the Node that runs the bench.
-import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const umviewLite = fileURLToPath(new URL('../bin/umview-lite', import.meta.url));
@@ -22,3 +25,25 @@ export const benchEnv = { ...process.env, PATH: `${dirname(process.execPath)}:${
  * (the JS floor), so that it starts the way umview-lite's executable starts Node (see
  * bin/umview-lite). */
 export const nodeEnv = Object.fromEntries(Object.entries(benchEnv).filter(([name]) => name !== 'NODE_EXTRA_CA_CERTS'));
+
+/** `--monitor served`: umview-lite's runs are handed to a warm monitor (UMVIEW_SERVER=1: see
+ * src/server/monitor-server.ts) that the bench starts, on the bench's CPU, with a cache
+ * directory of its own, and stops when it exits. Returns the environment to time them in; with
+ * `--monitor cold` (the default), `env` itself. */
+export async function monitorEnv(mode, env) {
+  if (mode === 'cold') return env;
+  if (mode !== 'served') throw new Error(`--monitor must be cold or served (not ${mode})`);
+  const cache = mkdtempSync(join(tmpdir(), 'umview-bench-served-'));
+  const served = { ...env, XDG_CACHE_HOME: cache, UMVIEW_SERVER: '1' };
+  const server = spawn(process.execPath, [cliBundle, '--serve'], { env: { ...nodeEnv, XDG_CACHE_HOME: cache }, stdio: ['ignore', 'pipe', 'inherit'] });
+  process.on('exit', () => {
+    server.kill();
+    rmSync(cache, { recursive: true, force: true });
+  });
+  const [ready] = await once(server.stdout, 'data');
+  if (String(ready) !== 'ready\n') throw new Error(`umview-lite --serve: ${String(ready)}`);
+  // The bench ends when its work does; its exit stops the server.
+  server.stdout.destroy();
+  server.unref();
+  return served;
+}

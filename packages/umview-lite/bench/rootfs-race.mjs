@@ -6,14 +6,15 @@
 // state. Pinned to one CPU, tools interleaved, medians; "less start-up" takes each tool's own
 // `true` time of this run off both sides.
 //   npm run rootfs-race -w @umview/umview-lite -- [--json] [--runs N] [--jobs true,id,...]
-//     [--rootfs-tar FILE] [--debs DIR] [--proot-seccomp PATH]
+//     [--rootfs-tar FILE] [--debs DIR] [--proot-seccomp PATH] [--monitor cold|served]
+// --monitor served: umview-lite's runs served by a warm monitor (UMVIEW_SERVER=1) the bench starts.
 // Last line with --json: { "jobs": { "<name>": { "umview": s, "proot": s, "prootSeccomp": s } } }
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePinned, median, parseArgs, printTable } from '@umview/test-fixtures/bench';
-import { benchEnv, requireBuilt, umviewLite } from './executable.mjs';
+import { benchEnv as coldEnv, monitorEnv, requireBuilt, umviewLite } from './executable.mjs';
 import { debianProot, seccompProot } from './peers.mjs';
 
 const args = parseArgs(process.argv.slice(2), {
@@ -22,9 +23,13 @@ const args = parseArgs(process.argv.slice(2), {
   'rootfs-tar': process.env.UMVIEW_TEST_DEBIAN_ROOTFS ?? '/var/cache/umview-ci/bookworm-minbase-gcc-python3.tar',
   debs: process.env.UMVIEW_TEST_DEBS ?? '/var/cache/umview-ci/debs',
   'proot-seccomp': process.env.PROOT_SECCOMP ?? '',
+  monitor: 'cold',
 });
 ensurePinned(import.meta.url);
 requireBuilt('rootfs-race');
+// Every command is timed in this environment: with --monitor served, umview-lite's are served
+// (peers and native runs ignore the variables it adds).
+const benchEnv = await monitorEnv(String(args.monitor), coldEnv);
 const log = (line) => process.stderr.write(`${line}\n`);
 
 const tarball = String(args['rootfs-tar']);
@@ -108,7 +113,7 @@ for (const j of jobs) {
   if (TOOLS.prootSeccomp) row.push(fmt(m.prootSeccomp), ratio(m.umview, m.prootSeccomp), lessStartUp(j, 'prootSeccomp'));
   rows.push(row);
 }
-printTable(`PRoot's jobs in Debian (${tarball}), each tool with -S: median of ${args.runs}, interleaved, pinned to CPU ${process.env.UMVIEW_BENCH_CPU}; ratio = umview-lite ÷ PRoot`, rows);
+printTable(`PRoot's jobs in Debian (${tarball}), each tool with -S: median of ${args.runs}, interleaved, pinned to CPU ${process.env.UMVIEW_BENCH_CPU}; umview-lite's monitor ${args.monitor}; ratio = umview-lite ÷ PRoot`, rows);
 
 if (args.json) {
   const round = (s) => Number(s.toFixed(4));

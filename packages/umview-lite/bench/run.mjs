@@ -10,7 +10,8 @@
 //   npm run bench -w @umview/umview-lite -- [--json] [--runs N] [--tree DIR] [--ls-tree DIR]
 //     [--mib N] [--workloads find,ls,tar,gcc,dd,forkexec,true] [--module SPEC]
 //     [--proot-seccomp PATH] [--file-systems tmpfs,overlay,archive] [--fs-tree DIR]
-//     [--data-paths kernel,stop]
+//     [--data-paths kernel,stop] [--monitor cold|served]
+// --monitor served: umview-lite's runs served by a warm monitor (UMVIEW_SERVER=1) the bench starts.
 // --workloads none runs only the file-system section (bench/file-systems.mjs): find, tar, a gcc
 // loop and a 256 MiB dd read over a tree served by each built-in file-system module (all of
 // those built in, unless --file-systems names them; --file-systems none skips the section); the
@@ -24,7 +25,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePinned, median, parseArgs, printTable } from '@umview/test-fixtures/bench';
-import { benchEnv, requireBuilt, umviewLite } from './executable.mjs';
+import { benchEnv as coldEnv, monitorEnv, requireBuilt, umviewLite } from './executable.mjs';
 import { fileSystemSection } from './file-systems.mjs';
 import { debianProot, seccompProot } from './peers.mjs';
 
@@ -38,6 +39,7 @@ const args = parseArgs(process.argv.slice(2), {
   workloads: 'find,ls,tar,gcc,dd,forkexec,true',
   module: 'unreal',
   'proot-seccomp': process.env.PROOT_SECCOMP ?? '',
+  monitor: 'cold',
   'file-systems': '',
   'fs-tree': '/usr/include/linux',
   'data-paths': 'kernel,stop',
@@ -45,6 +47,9 @@ const args = parseArgs(process.argv.slice(2), {
 ensurePinned(import.meta.url);
 
 requireBuilt('bench');
+// Every command is timed in this environment: with --monitor served, umview-lite's are served
+// (peers and native runs ignore the variables it adds).
+const benchEnv = await monitorEnv(String(args.monitor), coldEnv);
 // Imported once the build is known to be there (a static import would fail first, less clearly).
 const { unreal: unrealModule, BUILTIN_MODULES } = await import('@umview/umview-lite');
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -163,7 +168,7 @@ for (const w of workloads) {
   if (other && RUNNERS.proot) row.push(ratio(m[other.key], m.proot));
   rows.push(row);
 }
-if (workloads.length > 0) printTable(`umview-lite (-m ${args.module}) vs PRoot (-b /:/unreal): median of ${args.runs}, interleaved, pinned to CPU ${process.env.UMVIEW_BENCH_CPU}; paths through /unreal`, rows);
+if (workloads.length > 0) printTable(`umview-lite (-m ${args.module}) vs PRoot (-b /:/unreal): median of ${args.runs}, interleaved, pinned to CPU ${process.env.UMVIEW_BENCH_CPU}; paths through /unreal; umview-lite's monitor ${args.monitor}`, rows);
 
 const fsNames = String(args['file-systems']);
 const fileSystems = fsNames === 'none' ? undefined : fileSystemSection({

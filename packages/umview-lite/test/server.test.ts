@@ -6,7 +6,7 @@
 // hand-off client when served, Node when not.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli, exec, packageDir, tempDir } from './helpers.js';
@@ -116,6 +116,20 @@ describe('the warm monitor', () => {
     expect(chown).toMatchObject({ stdout: 'hand-off\n', code: 0 });
     const stat = await exec(executable, ['-0', '--meta', meta, '--', 'stat', '-c', '%u:%g', 'f'], { cwd: dir, env });
     expect(stat).toMatchObject({ stdout: '123:45\n', code: 0 });
+  });
+
+  it('leaves a command that loads a module file to a monitor of its own, which imports the file as it is now', async () => {
+    const env = serverEnv();
+    await startServer(env);
+    const dir = tempDir();
+    const moduleFile = join(dir, 'mod.mjs');
+    const write = (release: string): void => writeFileSync(moduleFile, `import { uname } from ${JSON.stringify(join(packageDir, 'dist', 'index.js'))};\nexport default uname({ release: '${release}' });\n`);
+    write('1.0-first');
+    const first = await exec(executable, ['-m', moduleFile, '--', 'sh', '-c', `${WHO}; uname -r`], { env });
+    expect(first.stdout).toBe('node\n1.0-first\n');
+    write('2.0-second');
+    const second = await exec(executable, ['-m', moduleFile, '--', 'uname', '-r'], { env });
+    expect(second.stdout).toBe('2.0-second\n');
   });
 
   it('is started by a run that finds none, for the runs after it', async () => {

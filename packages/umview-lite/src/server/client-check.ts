@@ -2,13 +2,16 @@
 // monitor started by that client would: its command line, environment, working directory and
 // umask. A client it must not serve is declined (and runs its own monitor, no slower than
 // without a server): one whose credentials, namespaces or root differ from the server's (paths
-// and permissions would then be another's), one started for another build of umview-lite or
-// another Node (a server is this build's, on this Node), one whose arguments are too big to hand
-// over. The socket's directory is private (0700), so a client is this user's in any case.
+// and permissions would then be another's); one started for another build of umview-lite, another
+// Node or other NODE_OPTIONS (a server is this build's, on this Node as it was started); one that
+// loads a module file; one whose arguments are too big to hand over. The socket's directory is
+// private (0700), so a client is this user's in any case.
 import { readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { HAND_OFF_EXEC_ROOM } from '@umview/ptrace-core';
 import { readProcStatusField } from '@umview/ptrace-core/internal';
+import { parseArgs } from '../cli/parse-args.js';
+import { parseModuleSpec } from '../modules/registry.js';
 
 /** The client's command line as the hand-off client got it: its path, the socket, Node, the CLI. */
 const CLIENT_ARGS = 4;
@@ -28,11 +31,13 @@ export interface ServerIdentity {
   cli: string;
   cliStamp: string;
   node: string;
+  /** What Node was started with besides its command line. */
+  nodeOptions: string | undefined;
 }
 
 export function serverIdentity(cli: string): ServerIdentity {
   const real = realpathSync(cli);
-  return { cli: real, cliStamp: stamp(real), node: realpathSync(process.execPath) };
+  return { cli: real, cliStamp: stamp(real), node: realpathSync(process.execPath), nodeOptions: process.env.NODE_OPTIONS };
 }
 
 /** Why `client` (the parent, whose stopped child is `child`) is declined; or what to run. */
@@ -55,16 +60,28 @@ export function checkClient(client: number, child: number, server: ServerIdentit
     if (!cwd.startsWith('/') || !statSync(cwd).isDirectory()) return { declined: 'its working directory is gone' };
     if (realpathSync(resolve(cwd, args[2]!)) !== server.node) return { declined: `it runs another Node (${args[2]})` };
     if (realpathSync(resolve(cwd, args[3]!)) !== server.cli || stamp(server.cli) !== server.cliStamp) return { declined: 'it runs another build of umview-lite' };
+    if (loadsModuleFile(args.slice(CLIENT_ARGS))) return { declined: 'it loads a module file (imported once per process, so not by a server that outlives it)' };
     const env: Record<string, string> = {};
     for (const entry of split(environ)) {
       const eq = entry.indexOf('=');
       if (eq > 0 && !(entry.slice(0, eq) in env)) env[entry.slice(0, eq)] = entry.slice(eq + 1);
     }
+    if (env.NODE_OPTIONS !== server.nodeOptions) return { declined: 'its NODE_OPTIONS differ from the server\'s' };
     const umask = Number.parseInt(readProcStatusField(client, 'Umask') ?? '', 8);
     if (Number.isNaN(umask)) return { declined: 'its umask is unknown' };
     return { run: { argv: args.slice(CLIENT_ARGS), env, cwd, umask } };
   } catch (error) {
     return { declined: (error as Error).message }; // gone meanwhile, or /proc unreadable
+  }
+}
+
+/** Whether a command line loads a module from a file: a server would run the version of the
+ * file it imported first, whatever the file says now. */
+function loadsModuleFile(argv: readonly string[]): boolean {
+  try {
+    return parseArgs(argv).modules.some((spec) => parseModuleSpec(spec).name.includes('/'));
+  } catch {
+    return false; // a usage error, which the run reports
   }
 }
 

@@ -40,6 +40,9 @@ export const CLIENT_NAME = 'hand-off';
 export const PID_NAME = 'monitor.pid';
 /** A server with nothing to do for this long exits. */
 const IDLE_MS = 30 * 60 * 1000;
+/** A client sends its pids as soon as its child has stopped (microseconds after it connects);
+ * one that has not after this long is dropped, so that it cannot keep the server from others. */
+const HANDSHAKE_MS = 5000;
 /** The longest path a unix socket's address holds (sun_path, with its NUL). */
 const SOCKET_PATH_MAX = 107;
 
@@ -141,11 +144,13 @@ class ServerState {
       if (received.length < 8) return;
       socket.off('data', onData);
       socket.off('close', onClose);
+      socket.setTimeout(0);
       void this.session(socket, received.readInt32LE(0), received.readInt32LE(4));
     };
     const onClose = (): void => void this.reopen();
     socket.on('data', onData);
     socket.once('close', onClose);
+    socket.setTimeout(HANDSHAKE_MS, () => socket.destroy());
   }
 
   private async session(socket: Socket, client: number, child: number): Promise<void> {
