@@ -118,6 +118,18 @@ describe('the warm monitor', () => {
     expect(stat).toMatchObject({ stdout: '123:45\n', code: 0 });
   });
 
+  it('kills the command\'s tree when the client is killed, and serves the next one', async () => {
+    const env = serverEnv();
+    await startServer(env);
+    const client = spawn(executable, ['--', 'sh', '-c', `${WHO}; sleep 1000 & exec sleep 1000`], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const [who] = await once(client.stdout!, 'data');
+    expect(String(who)).toBe('hand-off\n');
+    client.kill('SIGKILL');
+    await once(client.stdout!, 'close'); // both sleeps, which hold the pipe, are dead
+    const next = await exec(executable, ['--', 'sh', '-c', WHO], { env });
+    expect(next.stdout).toBe('hand-off\n');
+  });
+
   it('leaves a command that loads a module file to a monitor of its own, which imports the file as it is now', async () => {
     const env = serverEnv();
     await startServer(env);

@@ -38,6 +38,8 @@ const fail = (message: string, code: number): never => {
 /** How the warm monitor runs a command: in the hand-off client's child. */
 export interface Served {
   handOff: NonNullable<SpawnOptions['handOff']>;
+  /** Calls `listener` if the client goes away before the run ends (killed). */
+  onClientGone(listener: () => void): void;
 }
 
 /** Runs umview-lite's command line; resolves with the exit status, its message written. */
@@ -104,8 +106,8 @@ async function commandLine(argv: readonly string[], served: Served | undefined):
     writeSync(2, table);
   }
   // Served, the hand-off client forwards the signals sent to it, and a terminal's reach the
-  // command itself.
-  const stopTicker = served ? () => {} : forwardSignals(monitor);
+  // command itself; a client killed takes the command's tree with it, as a monitor killed does.
+  const stopTicker = served ? killTreeWithClient(served, monitor) : forwardSignals(monitor);
   let result;
   try {
     result = await monitor.run(options.command[0]!, options.command.slice(1), served && { handOff: served.handOff });
@@ -137,6 +139,13 @@ function forwardSignals(monitor: Monitor): () => void {
   // A signal that comes while the monitor handles a stop interrupts no wait; the ticker makes
   // sure the next one is interrupted within 100 ms, so that it is forwarded even to a command
   // that never stops again (sleep).
+  return interruptWaitEvery(100);
+}
+
+/** Kills the tree when the warm monitor's client is gone; returns what stops the ticker that
+ * lets the event loop hear of it while the command runs without stopping (sleep). */
+function killTreeWithClient(served: Served, monitor: Monitor): () => void {
+  served.onClientGone(() => monitor.killTree());
   return interruptWaitEvery(100);
 }
 

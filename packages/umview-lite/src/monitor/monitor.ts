@@ -316,7 +316,9 @@ export class Monitor {
   }
 
   /** --kill-on-exit: every process still traced gets SIGKILL (their deaths end the run). */
-  private killTheRest(): void {
+  /** Kills every process of the tree (--kill-on-exit's end; the warm monitor's when the client
+   * that asked for the run is gone, as a monitor's death kills its tracees). */
+  killTree(): void {
     for (const pid of this.processes.pids()) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -510,7 +512,7 @@ export class Monitor {
           this.vfs?.processExited(stop.tracee.pidIfKnown ?? stop.tid);
           this.fastCalls?.exited(stop.tracee.pidIfKnown ?? stop.tid);
         }
-        if (stop.tid === this.rootPid && this.options.killOnExit) this.killTheRest();
+        if (stop.tid === this.rootPid && this.options.killOnExit) this.killTree();
         break;
       default:
         break;

@@ -167,7 +167,15 @@ class ServerState {
       const session = enterClientSession(client, check.run);
       if (session !== undefined) {
         try {
-          status = await runCommandLine(check.run.argv, { handOff: { child, onSeized: adopt } });
+          status = await runCommandLine(check.run.argv, {
+            handOff: { child, onSeized: adopt },
+            onClientGone: (listener) => {
+              // The client sends nothing more: the end of its stream is its exit.
+              socket.once('end', listener);
+              socket.resume();
+            },
+          });
+          socket.removeAllListeners('end');
         } catch (error) {
           writeSync(2, `umview-lite: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
           status = 1;
