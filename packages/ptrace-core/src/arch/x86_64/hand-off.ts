@@ -23,7 +23,8 @@
 // The parent stays the command's parent, so the shell that started it sees a child that exits
 // with the command's status, and the command's terminal, process group and resource limits are
 // the ones it would have had under a monitor started by that shell.
-//
+import { INSTALL_FILTER_ASSEMBLY } from './trampoline.js';
+
 // test/trampoline.test.ts assembles this listing with `as` and checks the bytes below.
 export const HAND_OFF_ASSEMBLY = `
 .intel_syntax noprefix
@@ -206,37 +207,7 @@ _start:
   mov esi, 19
   mov eax, 62
   syscall
-  test r13, r13
-  jz 24f
-  mov edi, 1
-  mov rsi, r14
-  mov rdx, r13
-  mov eax, 317
-  syscall
-  cmp eax, -13
-  jne 25f
-  mov edi, 38
-  mov esi, 1
-  xor edx, edx
-  xor r10d, r10d
-  xor r8d, r8d
-  mov eax, 157
-  syscall
-  mov edi, 1
-  mov rsi, r14
-  mov rdx, r13
-  mov eax, 317
-  syscall
-25:
-  test eax, eax
-  jz 24f
-  mov eax, 39
-  syscall
-  mov edi, eax
-  mov esi, 31
-  mov eax, 62
-  syscall
-24:
+${INSTALL_FILTER_ASSEMBLY}4:
   mov edi, 1
   xor esi, esi
   mov eax, 157

@@ -86,37 +86,11 @@
 //     mov eax, 231
 //     syscall
 //     hlt
-//
-// test/trampoline.test.ts assembles this listing with `as` and checks the bytes below.
-export const TRAMPOLINE_ASSEMBLY = `
-.intel_syntax noprefix
-.globl _start
-_start:
-  mov rsi, [rsp+16]
-  xor r12d, r12d
-1:
-  movzx eax, byte ptr [rsi]
-  test eax, eax
-  jz 2f
-  imul r12d, r12d, 10
-  lea r12d, [r12+rax-48]
-  inc rsi
-  jmp 1b
-2:
-  mov edi, 1
-  mov esi, 9
-  mov eax, 157
-  syscall
-  mov eax, 110
-  syscall
-  cmp eax, r12d
-  jne 3f
-  mov eax, 39
-  syscall
-  mov edi, eax
-  mov esi, 19
-  mov eax, 62
-  syscall
+
+/** The seccomp filter's installation, from a continued trampoline's first instruction (shared
+ * with the hand-off client's child, hand-off.ts): r13, r14 as above; continues at the next
+ * `4:` once installed, refused (then reported) or not asked for. */
+export const INSTALL_FILTER_ASSEMBLY = `
   test r13, r13
   jz 4f
   mov edi, 1
@@ -147,7 +121,39 @@ _start:
   mov esi, 31
   mov eax, 62
   syscall
-4:
+`;
+
+// test/trampoline.test.ts assembles this listing with `as` and checks the bytes below.
+export const TRAMPOLINE_ASSEMBLY = `
+.intel_syntax noprefix
+.globl _start
+_start:
+  mov rsi, [rsp+16]
+  xor r12d, r12d
+1:
+  movzx eax, byte ptr [rsi]
+  test eax, eax
+  jz 2f
+  imul r12d, r12d, 10
+  lea r12d, [r12+rax-48]
+  inc rsi
+  jmp 1b
+2:
+  mov edi, 1
+  mov esi, 9
+  mov eax, 157
+  syscall
+  mov eax, 110
+  syscall
+  cmp eax, r12d
+  jne 3f
+  mov eax, 39
+  syscall
+  mov edi, eax
+  mov esi, 19
+  mov eax, 62
+  syscall
+${INSTALL_FILTER_ASSEMBLY}4:
   mov edi, 1
   xor esi, esi
   mov eax, 157
