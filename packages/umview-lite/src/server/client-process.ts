@@ -2,14 +2,15 @@
 // would have run it itself: its file descriptors 0-2 (through pidfd_getfd, so that a pipe, a
 // socket or a terminal is the same open file, not a reopened path), and the CPUs it may run on.
 // The rest (cwd, environment, umask, credentials, namespaces) is read from /proc (client-check.ts).
+import { syscallNumber } from '@umview/ptrace-core';
 import { getLibc, pinnedBuffer } from '@umview/ptrace-core/internal';
 
-const SYS_DUP = 32;
-const SYS_DUP2 = 33;
-const SYS_SCHED_SETAFFINITY = 203;
-const SYS_SCHED_GETAFFINITY = 204;
-const SYS_PIDFD_OPEN = 434;
-const SYS_PIDFD_GETFD = 438;
+const SYS_DUP = syscallNumber('dup')!;
+const SYS_DUP2 = syscallNumber('dup2')!;
+const SYS_SCHED_SETAFFINITY = syscallNumber('sched_setaffinity')!;
+const SYS_SCHED_GETAFFINITY = syscallNumber('sched_getaffinity')!;
+const SYS_PIDFD_OPEN = syscallNumber('pidfd_open')!;
+const SYS_PIDFD_GETFD = syscallNumber('pidfd_getfd')!;
 /** Room for 4096 CPUs' bits. */
 const CPU_SET_BYTES = 512;
 
