@@ -12,8 +12,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cli, exec, packageDir, tempDir } from './helpers.js';
 
 const executable = join(packageDir, 'bin', 'umview-lite');
-/** Prints which monitor runs the command: `hand-off` (served) or `node`. */
-const WHO = 'cat /proc/$PPID/comm';
+/** Prints which monitor runs the command: `hand-off` (served) or `node` (its executable: Node 24
+ * names its main thread, the comm, MainThread). */
+const WHO = 'basename "$(readlink /proc/$PPID/exe)"';
 
 const started: { server?: ChildProcess; cache: string }[] = [];
 afterEach(async () => {
