@@ -16,3 +16,4 @@ export { SYSCALL_INFO_SIZE } from './syscall-info.js';
 export { afterPtraceRequest } from './tracee-bookkeeping.js';
 export type { TraceeRef } from './tracee-bookkeeping.js';
 export { makePrivateDirectory, privateDirectoryProblem } from './private-directory.js';
+export { unixPeerCredentials } from './native/peer-credentials.js';

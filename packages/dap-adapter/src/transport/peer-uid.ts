@@ -4,7 +4,7 @@
 // users it was told to (connection-policy.ts) and asks the kernel who connected.
 import { readFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
-import { getLibc } from '@umview/ptrace-core/internal';
+import { unixPeerCredentials } from '@umview/ptrace-core/internal';
 
 /** The uid owning the client end of a TCP connection on loopback, from the kernel's socket
  * tables: the client's socket is the one whose local end is the connection's remote end and
@@ -55,20 +55,11 @@ function findOwner(table: string, local: string, remote: string): number | undef
   return undefined;
 }
 
-const SOL_SOCKET = 1;
-const SO_PEERCRED = 17;
-const SYS_GETSOCKOPT = 55;
-
 /** The uid of the process that connected to a unix socket, as the kernel recorded it at
  * connect (SO_PEERCRED): undefined when it cannot be read, and the caller refuses. */
 export function unixPeerUid(socket: Socket): number | undefined {
   // Node does not expose SO_PEERCRED; the connection's descriptor is its handle's `fd`.
   const fd = (socket as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
   if (typeof fd !== 'number' || fd < 0) return undefined;
-  const libc = getLibc();
-  const credentials = new Int32Array(3); // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
-  const length = new Uint32Array([credentials.byteLength]);
-  const result = libc.syscall6(SYS_GETSOCKOPT, fd, SOL_SOCKET, SO_PEERCRED, libc.address(credentials), libc.address(length), 0);
-  if (result !== 0 || length[0] !== credentials.byteLength) return undefined;
-  return credentials[1]! >>> 0;
+  return unixPeerCredentials(fd)?.uid;
 }

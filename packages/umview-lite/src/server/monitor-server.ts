@@ -27,7 +27,7 @@ import { existsSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { arch, handOffClientElf } from '@umview/ptrace-core';
-import { makePrivateDirectory } from '@umview/ptrace-core/internal';
+import { makePrivateDirectory, unixPeerCredentials } from '@umview/ptrace-core/internal';
 import { atomicWrite } from '../cli/atomic-write.js';
 import { runCommandLine } from '../cli/command-line.js';
 import { userCacheDirectory } from '../file-systems/archive/user-cache.js';
@@ -155,7 +155,9 @@ class ServerState {
 
   private async session(socket: Socket, client: number, child: number): Promise<void> {
     const fd = (socket as unknown as { _handle: { fd: number } })._handle.fd;
-    const check = checkClient(client, child, this.identity);
+    // The pids a client sends are its word; the kernel's record of who connected is not.
+    const peer = unixPeerCredentials(fd);
+    const check = peer?.uid === process.getuid!() && peer.pid === client ? checkClient(client, child, this.identity) : { declined: `the connection is process ${peer?.pid}'s, uid ${peer?.uid}` };
     let status: number | undefined;
     let adopted = false;
     const adopt = (): void => {
