@@ -6,7 +6,7 @@
 // hand-off client when served, Node when not.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli, exec, packageDir, tempDir } from './helpers.js';
@@ -143,6 +143,19 @@ describe('the warm monitor', () => {
     write('2.0-second');
     const second = await exec(executable, ['-m', moduleFile, '--', 'uname', '-r'], { env });
     expect(second.stdout).toBe('2.0-second\n');
+  });
+
+  it('stops on SIGTERM, its socket and pid file gone, and writes no code cache', async () => {
+    const env = serverEnv();
+    const server = await startServer(env);
+    const dir = join(env.XDG_CACHE_HOME!, 'umview-lite');
+    const served = await exec(executable, ['-m', 'unreal', '--', 'sh', '-c', WHO], { env });
+    expect(served.stdout).toBe('hand-off\n');
+    server.kill('SIGTERM');
+    const [code] = await once(server, 'exit');
+    expect(code).toBe(0);
+    // Only served runs here: a cache would be the server's, grown from all it compiled.
+    expect(readdirSync(dir).filter((name) => !['hand-off'].includes(name))).toEqual([]);
   });
 
   it('is started by a run that finds none, for the runs after it', async () => {

@@ -93,7 +93,11 @@ const source = readFileSync(main, 'utf8');
 (globalThis as { __umviewImport?: (specifier: string) => Promise<unknown> }).__umviewImport = (specifier) => import(specifier);
 // The bundle is written wrapped as Module.wrap would wrap it (tsup.config.ts says why).
 const script = new vm.Script(source, { filename: main, cachedData: cached });
-if (file) {
+// The warm monitor (--serve) reads the cache but never writes it: after hours of commands its
+// heap holds far more compiled code than a run needs, and a cache grown from it would cost every
+// later run's start more to load than it saves.
+const serving = process.argv.length === 3 && process.argv[2] === '--serve';
+if (file && !serving) {
   const fresh = !cached || script.cachedDataRejected;
   const growth = watchGrowth(`${file}.bytecode`, fresh ? undefined : cached!.length);
   process.once('exit', () => {

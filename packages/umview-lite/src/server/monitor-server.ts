@@ -67,6 +67,9 @@ export async function serve(): Promise<void> {
   const state = new ServerState(socketPath, join(dir, PID_NAME), identity);
   if (!(await state.open())) return; // another server answers there
   atomicWrite(state.pidPath, `${process.pid}\n`);
+  // Stopped (kill, or ^C in the foreground): the socket and the pid file go with it. A command
+  // running then dies with it (PTRACE_O_EXITKILL), and its client says so.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => state.stop());
   writeSync(1, 'ready\n');
   dupTo(openSync('/dev/null', 'w'), 1); // the starter's pipe is not held open
   state.idle();
@@ -115,10 +118,10 @@ class ServerState {
 
   idle(): void {
     clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => this.shutdown(), IDLE_MS);
+    this.idleTimer = setTimeout(() => this.stop(), IDLE_MS);
   }
 
-  private shutdown(): void {
+  stop(): void {
     this.server?.close();
     try {
       if (readFileSync(this.pidPath, 'utf8').trim() === String(process.pid)) unlinkSync(this.pidPath);
