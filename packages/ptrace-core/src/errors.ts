@@ -145,6 +145,17 @@ function inTracingStop(tid: number): boolean {
   return readProcStatusField(tid, 'State')?.startsWith('t') === true;
 }
 
+/** What waitpid(2) returns; any other errno after a failed wait was not its own. */
+const WAIT_ERRNOS: ReadonlySet<number> = new Set([ERRNO.ECHILD, ERRNO.EINTR, ERRNO.EINVAL]);
+
+/** The errno a failed waitpid stands for: `errno` as read, unless waitpid cannot return it (the
+ * runtime changed errno between the call and its reading, as systemError says: once, on Node 26,
+ * a wait of the monitor read ENOENT): then EINTR, and the wait is made again. A wait is
+ * idempotent, and a real ECHILD comes back at once. */
+export function failedWaitErrno(errno: number): number {
+  return WAIT_ERRNOS.has(errno) ? errno : ERRNO.EINTR;
+}
+
 /** Throws the typed error for the current errno when a call returned -1. */
 export function checked(result: number, operation: string, tid?: number): number {
   if (result === -1) throw systemError(operation, getLibc().errno(), tid);

@@ -8,7 +8,7 @@
 // This entry shares its modules with the main one (the build splits common code into shared
 // chunks), so its libc bindings, error classes and Tracee are the main entry's own. Its types
 // must not name the main entry's (Tracee, Stop...): see TraceeRef.
-export { failedCallErrno } from './errors.js';
+export { failedCallErrno, failedWaitErrno } from './errors.js';
 export { getKoffi, getLibc, pinnedBuffer } from './native/libc.js';
 export type { Koffi, Libc } from './native/libc.js';
 export { readProcStatusField, readProcStatusNumber } from './proc-status.js';

@@ -2,7 +2,7 @@
 // program's exec), attach (PTRACE_SEIZE of every thread, then an interrupt), and the graceful
 // detach of what was attached.
 import { readdirSync, readFileSync } from 'node:fs';
-import { NotTraceableError, PermissionError, PtraceError, TraceeGoneError, checked, systemError } from './errors.js';
+import { NotTraceableError, PermissionError, PtraceError, TraceeGoneError, checked, failedWaitErrno, systemError } from './errors.js';
 import { PTRACE, PTRACE_EVENT, PTRACE_O, WAIT } from './native/constants.js';
 import { ERRNO } from './native/errno.js';
 import { getLibc } from './native/libc.js';
@@ -154,7 +154,8 @@ export function detachGracefully(loop: WaitLoop, tracee: Tracee): void {
 
 function waitForTrampolineStop(pid: number, program: string, status: Int32Array): void {
   const libc = getLibc();
-  const r = libc.waitpid(pid, status, WAIT.UNTRACED);
+  let r = libc.waitpid(pid, status, WAIT.UNTRACED);
+  while (r === -1 && failedWaitErrno(libc.errno()) === ERRNO.EINTR) r = libc.waitpid(pid, status, WAIT.UNTRACED);
   if (r === -1) throw systemError('waitpid', libc.errno(), pid);
   const s = status[0]!;
   if (ws.exited(s)) throw execFailure(program, ws.exitCode(s));
@@ -172,8 +173,9 @@ function runToExec(tracee: Tracee, program: string, status: Int32Array, whileSto
   checked(libc.kill(pid, SIGNALS.SIGCONT), 'kill(SIGCONT)', pid);
   for (let i = 0; i < 32; i++) {
     if (libc.waitpid(pid, status, WAIT.ALL) === -1) {
-      if (libc.errno() === ERRNO.EINTR) continue;
-      throw systemError('waitpid', libc.errno(), pid);
+      const errno = failedWaitErrno(libc.errno());
+      if (errno === ERRNO.EINTR) continue;
+      throw systemError('waitpid', errno, pid);
     }
     const s = status[0]!;
     if (ws.exited(s)) throw execFailure(program, ws.exitCode(s));

@@ -5,7 +5,7 @@
 // stop of a thread not traced yet is held back until the event that created it is reported (or
 // until its creator is gone). Stops found while waiting for one thread (waitFor, attach) are
 // queued for wait().
-import { systemError, TraceeGoneError } from './errors.js';
+import { failedWaitErrno, systemError, TraceeGoneError } from './errors.js';
 import { PTRACE, PTRACE_EVENT, SYSCALL_INFO_OP, WAIT } from './native/constants.js';
 import { ERRNO } from './native/errno.js';
 import { getLibc, type Libc } from './native/libc.js';
@@ -56,7 +56,7 @@ export class WaitLoop implements StopDecoderHost {
       const tid = this.libc.waitpidAt(-1, this.statusAddress, flags);
       if (tid === 0) return undefined;
       if (tid === -1) {
-        const errno = this.libc.errno();
+        const errno = failedWaitErrno(this.libc.errno());
         if (errno === ERRNO.EINTR) {
           if (options.interruptible) return 'interrupted';
           continue;
@@ -119,7 +119,7 @@ export class WaitLoop implements StopDecoderHost {
     for (;;) {
       const tid = this.libc.waitpid(tracee.tid, this.status, WAIT.ALL);
       if (tid === -1) {
-        const errno = this.libc.errno();
+        const errno = failedWaitErrno(this.libc.errno());
         if (errno === ERRNO.EINTR) continue;
         if (errno === ERRNO.ECHILD) {
           this.forget(tracee);
@@ -137,7 +137,7 @@ export class WaitLoop implements StopDecoderHost {
   waitOneStop(tracee: Tracee): Stop | undefined {
     for (;;) {
       if (this.libc.waitpid(tracee.tid, this.status, WAIT.ALL) === -1) {
-        const errno = this.libc.errno();
+        const errno = failedWaitErrno(this.libc.errno());
         if (errno === ERRNO.EINTR) continue;
         throw systemError('waitpid', errno, tracee.tid);
       }
@@ -155,7 +155,7 @@ export class WaitLoop implements StopDecoderHost {
     while (this.tracees.size > 0 || this.held.size > 0) {
       const tid = this.libc.waitpid(-1, this.status, WAIT.ALL | WAIT.NOTHREAD);
       if (tid === -1) {
-        if (this.libc.errno() === ERRNO.EINTR) continue;
+        if (failedWaitErrno(this.libc.errno()) === ERRNO.EINTR) continue;
         break;
       }
       const tracee = this.tracees.get(tid);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { ERRNO, MemoryAccessError, TraceeGoneError, Tracer, isTraceeGone } from '@umview/ptrace-core';
-import { failedCallErrno } from '@umview/ptrace-core/internal';
+import { failedCallErrno, failedWaitErrno } from '@umview/ptrace-core/internal';
 import { fixture, processAlive } from './helpers.js';
 import { allAsleep, inWaitForAny, threads, until } from './proc-state.js';
 
@@ -26,6 +26,15 @@ describe('robustness', () => {
     process.kill(tracee.pid, 'SIGKILL');
     expect(tracer.wait()).toMatchObject({ kind: 'killed', signal: 9 });
     expect(failedCallErrno('PTRACE_GETREGSET', ERRNO.ENOENT, tid)).toBe(ERRNO.ESRCH); // reaped
+  });
+
+  // The same for a wait (ENOENT once, on Node 26): an errno waitpid cannot return is taken as an
+  // interrupted wait, made again; a real ECHILD then comes back at once.
+  it('takes an errno waitpid cannot return as EINTR, and keeps its own', () => {
+    expect(failedWaitErrno(ERRNO.ENOENT)).toBe(ERRNO.EINTR);
+    expect(failedWaitErrno(ERRNO.ECHILD)).toBe(ERRNO.ECHILD);
+    expect(failedWaitErrno(ERRNO.EINVAL)).toBe(ERRNO.EINVAL);
+    expect(failedWaitErrno(ERRNO.EINTR)).toBe(ERRNO.EINTR);
   });
 
   it('a tracee killed by SIGKILL mid-operation gives TraceeGoneError, then a killed stop', () => {
