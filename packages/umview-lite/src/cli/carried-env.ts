@@ -9,3 +9,11 @@ export function restoreCarriedEnv(env: NodeJS.ProcessEnv | Record<string, string
   env.NODE_EXTRA_CA_CERTS = carried;
   delete env.UMVIEW_NODE_EXTRA_CA_CERTS;
 }
+
+/** Takes NODE_EXTRA_CA_CERTS out of `env` for a Node that starts the monitor, as bin/umview-lite
+ * does; restoreCarriedEnv gives it back. */
+export function carryEnv(env: NodeJS.ProcessEnv): void {
+  if (env.NODE_EXTRA_CA_CERTS === undefined) return;
+  env.UMVIEW_NODE_EXTRA_CA_CERTS = env.NODE_EXTRA_CA_CERTS;
+  delete env.NODE_EXTRA_CA_CERTS;
+}

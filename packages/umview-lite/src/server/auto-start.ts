@@ -6,17 +6,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PID_NAME, serverDirectory } from './monitor-server.js';
 import { serverWanted } from './server-wanted.js';
+import { carryEnv } from '../cli/carried-env.js';
 
 export async function startServerIfWanted(): Promise<void> {
   if (!serverWanted()) return;
   const where = serverDirectory();
   if ('problem' in where || serverRunning(join(where.dir, PID_NAME))) return;
   const env: NodeJS.ProcessEnv = { ...process.env };
-  // As bin/umview-lite starts Node (see there).
-  if (env.NODE_EXTRA_CA_CERTS !== undefined) {
-    env.UMVIEW_NODE_EXTRA_CA_CERTS = env.NODE_EXTRA_CA_CERTS;
-    delete env.NODE_EXTRA_CA_CERTS;
-  }
+  carryEnv(env);
   // Detached: a session of its own, no terminal. Its stdout is a pipe it writes "ready" to once
   // it listens, which closes if it exits first (another server was there).
   const server = spawn(process.execPath, [process.argv[1]!, '--serve'], { cwd: '/', env, detached: true, stdio: ['ignore', 'pipe', 'ignore'] });

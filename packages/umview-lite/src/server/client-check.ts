@@ -93,5 +93,5 @@ function stamp(path: string): string {
 
 function split(nulSeparated: Buffer): string[] {
   const text = nulSeparated.toString();
-  return (text.endsWith('\0') ? text.slice(0, -1) : text).split('\0').filter((_, i, all) => !(all.length === 1 && all[0] === ''));
+  return text === '' ? [] : (text.endsWith('\0') ? text.slice(0, -1) : text).split('\0');
 }
