@@ -4,58 +4,15 @@
 // environment; the messages of a cold run; one command at a time; a server started for the next
 // runs when none is there. Which monitor ran a command shows in the command's parent: the
 // hand-off client when served, Node when not.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli, exec, packageDir, tempDir } from './helpers.js';
+import { exec, packageDir, tempDir } from './helpers.js';
+import { WHO, executable, serverEnv, serverPid, startServer, stopServers } from './warm-server.js';
 
-const executable = join(packageDir, 'bin', 'umview-lite');
-/** Prints which monitor runs the command: `hand-off` (served) or `node` (its executable: Node 24
- * names its main thread, the comm, MainThread). */
-const WHO = 'basename "$(readlink /proc/$PPID/exe)"';
-
-const started: { server?: ChildProcess; cache: string }[] = [];
-afterEach(async () => {
-  for (const { server, cache } of started.splice(0)) {
-    const pid = server?.pid ?? serverPid(cache);
-    if (pid === undefined) continue;
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      continue; // gone already
-    }
-    if (server && server.exitCode === null && server.signalCode === null) await once(server, 'exit');
-  }
-});
-
-function serverPid(cache: string): number | undefined {
-  try {
-    return Number(readFileSync(join(cache, 'umview-lite', 'monitor.pid'), 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-/** An environment with its own cache directory (so its own server), this Node first in PATH. */
-function serverEnv(): NodeJS.ProcessEnv {
-  const cache = tempDir();
-  started.push({ cache });
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, XDG_CACHE_HOME: cache, UMVIEW_SERVER: '1' };
-  delete env.NODE_EXTRA_CA_CERTS;
-  delete env.UMVIEW_NODE_EXTRA_CA_CERTS;
-  return env;
-}
-
-/** `umview-lite --serve` for `env`, once it says it listens. */
-async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const server = spawn(process.execPath, [cli, '--serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  started.find((s) => s.cache === env.XDG_CACHE_HOME)!.server = server;
-  const [data] = await once(server.stdout!, 'data');
-  expect(String(data)).toBe('ready\n');
-  return server;
-}
+afterEach(stopServers);
 
 describe('the warm monitor', () => {
   it('runs the command as the client would: output, status, working directory, umask, environment', async () => {
