@@ -6,8 +6,8 @@
 // hand-off client when served, Node when not.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exec, packageDir, tempDir } from './helpers.js';
 import { WHO, executable, serverEnv, serverPid, startServer, stopServers } from './warm-server.js';
@@ -122,5 +122,28 @@ describe('the warm monitor', () => {
     expect(serverPid(env.XDG_CACHE_HOME!)).toBeGreaterThan(0);
     const second = await exec(executable, ['--', 'sh', '-c', WHO], { env });
     expect(second.stdout).toBe('hand-off\n');
+  });
+
+  it('makes way, once umview-lite is upgraded in place, for a server of the new build', async () => {
+    const env = serverEnv();
+    const cache = env.XDG_CACHE_HOME!;
+    // An installed copy of the package (its koffi found through node_modules above it), so that
+    // its files can change without touching the build the other tests run.
+    const root = tempDir();
+    for (const dir of ['bin', 'dist']) mkdirSync(join(root, 'pkg', dir), { recursive: true });
+    copyFileSync(executable, join(root, 'pkg', 'bin', 'umview-lite'));
+    for (const file of ['cli.cjs', 'cli-main.cjs']) copyFileSync(join(packageDir, 'dist', file), join(root, 'pkg', 'dist', file));
+    symlinkSync(resolve(packageDir, '..', '..', 'node_modules'), join(root, 'node_modules'));
+    const installed = join(root, 'pkg', 'bin', 'umview-lite');
+    const run = async (): Promise<string> => (await exec(installed, ['--', 'sh', '-c', WHO], { env })).stdout;
+
+    expect(await run()).toBe('node\n'); // starts a server
+    const old = serverPid(cache);
+    expect(await run()).toBe('hand-off\n');
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(root, 'pkg', 'dist', 'cli.cjs'), later, later); // the upgrade
+    expect(await run()).toBe('node\n'); // the old server declines it, exits, and this run starts one
+    expect(serverPid(cache)).not.toBe(old);
+    expect(await run()).toBe('hand-off\n');
   });
 });

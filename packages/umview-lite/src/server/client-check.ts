@@ -31,13 +31,28 @@ export interface ServerIdentity {
   cli: string;
   cliStamp: string;
   node: string;
+  nodeStamp: string;
   /** What Node was started with besides its command line. */
   nodeOptions: string | undefined;
 }
 
 export function serverIdentity(cli: string): ServerIdentity {
   const real = realpathSync(cli);
-  return { cli: real, cliStamp: stamp(real), node: realpathSync(process.execPath), nodeOptions: process.env.NODE_OPTIONS };
+  const node = realpathSync(process.execPath);
+  return { cli: real, cliStamp: stamp(real), node, nodeStamp: stamp(node), nodeOptions: process.env.NODE_OPTIONS };
+}
+
+/** Why the server runs what is no longer installed where it was started from (umview-lite or
+ * Node upgraded in place), or undefined: such a server would decline every client until it went
+ * idle, so it makes way for one that the next cold run starts. */
+export function outdated(server: ServerIdentity): string | undefined {
+  try {
+    if (stamp(server.cli) !== server.cliStamp) return `umview-lite changed at ${server.cli} since the server started`;
+    if (stamp(server.node) !== server.nodeStamp) return `Node changed at ${server.node} since the server started`;
+  } catch (error) {
+    return (error as Error).message; // removed
+  }
+  return undefined;
 }
 
 /** Why `client` (the parent, whose stopped child is `child`) is declined; or what to run. */

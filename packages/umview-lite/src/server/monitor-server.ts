@@ -19,7 +19,9 @@
 // sent, so the next command of a script (which starts when the status arrives) finds the server
 // done with the last one: its fake-root store saved, its tree gone. A client this server must not
 // serve (another user's credentials, another namespace, another build: client-check.ts) is
-// declined and runs its own monitor. The server exits after IDLE_MS without a command.
+// declined and runs its own monitor. The server exits after IDLE_MS without a command, and at
+// the first client after its own build or Node was replaced on disk (an upgrade in place): that
+// client runs cold and starts a server of the new build for the next runs.
 //
 // Everything lives in the user's private cache directory (0700: ptrace-core's
 // private-directory.ts), where only this user can connect, plant a client, or read a socket.
@@ -31,7 +33,7 @@ import { makePrivateDirectory, unixPeerCredentials } from '@umview/ptrace-core/i
 import { atomicWrite } from '../cli/atomic-write.js';
 import { runCommandLine } from '../cli/command-line.js';
 import { userCacheDirectory } from '../file-systems/archive/user-cache.js';
-import { checkClient, serverIdentity, type ServerIdentity } from './client-check.js';
+import { checkClient, outdated, serverIdentity, type ServerIdentity } from './client-check.js';
 import { enterClientSession } from './client-session.js';
 import { dupTo } from './client-process.js';
 
@@ -123,12 +125,16 @@ class ServerState {
 
   stop(): void {
     this.server?.close();
+    this.removePidFile();
+    process.exit(0);
+  }
+
+  private removePidFile(): void {
     try {
       if (readFileSync(this.pidPath, 'utf8').trim() === String(process.pid)) unlinkSync(this.pidPath);
     } catch {
       /* removed already */
     }
-    process.exit(0);
   }
 
   private connection(socket: Socket): void {
@@ -158,6 +164,13 @@ class ServerState {
 
   private async session(socket: Socket, client: number, child: number): Promise<void> {
     const fd = (socket as unknown as { _handle: { fd: number } })._handle.fd;
+    if (outdated(this.identity) !== undefined) {
+      // Gone from the pid file before the client learns it is declined, so that its run, which
+      // starts a server at its end, finds none here.
+      this.removePidFile();
+      socket.destroy();
+      process.exit(0);
+    }
     // The pids a client sends are its word; the kernel's record of who connected is not.
     const peer = unixPeerCredentials(fd);
     const check = peer?.uid === process.getuid!() && peer.pid === client ? checkClient(client, child, this.identity) : { declined: `the connection is process ${peer?.pid}'s, uid ${peer?.uid}` };
