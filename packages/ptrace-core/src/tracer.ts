@@ -47,8 +47,8 @@ export interface SpawnOptions extends TraceOptions {
   cwd?: string;
   /** The environment (default: this process's). An object or `NAME=value` strings. */
   env?: Record<string, string | undefined> | string[];
-  /** The tracee's file descriptors, as child_process.spawn's `stdio`: 'inherit', 'ignore' or
-   * 'pipe' for fds 0-2, or one StdioOption per fd from 0 (fds beyond 2 too). Unlike
+  /** The tracee's file descriptors, as child_process.spawn's `stdio`: 'inherit', 'ignore',
+   * 'close' or 'pipe' for fds 0-2, or one StdioOption per fd from 0 (fds beyond 2 too). Unlike
    * child_process, the default is 'inherit', not 'pipe'. The 'pipe' ends are `tracee.stdin`,
    * `stdout` and `stderr` (streams) and `tracee.stdio` (fds). Wins over stdin/stdout/stderr. */
   stdio?: StdioOptions;

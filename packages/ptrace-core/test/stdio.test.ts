@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '@umview/test-fixtures';
-import { AsyncTracer, InvalidArgumentError, Tracer } from '@umview/ptrace-core';
+import { AsyncTracer, InvalidArgumentError, Tracer, type StdioOption } from '@umview/ptrace-core';
+import { getLibc } from '@umview/ptrace-core/internal';
 import { runToEnd } from './helpers.js';
 
 let tracer: Tracer | undefined;
@@ -93,6 +94,37 @@ describe("spawn's stdio", () => {
     expect(readFileSync(fdFile, 'utf8')).toBe('out\n');
     expect(readFileSync(streamFile, 'utf8')).toBe('err\n');
     expect(readFileSync(fd3File, 'utf8')).toBe('three\n');
+  });
+
+  it("beyond fd 2, a hole passes an fd as this process holds it, 'inherit' clears its close-on-exec, 'close' closes it", () => {
+    const dir = tempDir();
+    const fd = openSync(join(dir, 'held'), 'w'); // close-on-exec, as Node opens every fd
+    const listing = join(dir, 'listing');
+    const out = { path: listing };
+    /** Whether the tracee has `fd`, with `option` for it (a hole: nothing given). */
+    const tracee = (option?: StdioOption): string => {
+      const stdio: (StdioOption | undefined)[] = ['ignore', out, 'inherit'];
+      stdio[fd] = option;
+      stdio[fd + 1] = 'inherit'; // so that fd's entry is a hole in the array, not past its end
+      tracer = new Tracer();
+      const traced = tracer.spawn('/bin/sh', ['-c', `[ -e /proc/self/fd/${fd} ] && echo open || echo closed`], { stdio });
+      traced.cont();
+      expect(runToEnd(tracer, undefined, 'cont').at(-1)).toMatchObject({ kind: 'exited', code: 0 });
+      tracer.close();
+      tracer = undefined;
+      return readFileSync(listing, 'utf8');
+    };
+    try {
+      expect(tracee()).toBe('closed\n');
+      expect(tracee('inherit')).toBe('open\n');
+      const F_SETFD = 2;
+      const FCNTL = 72; // x86-64
+      expect(getLibc().syscall6(FCNTL, fd, F_SETFD, 0, 0, 0, 0)).toBe(0); // as a shell's fd Node inherited
+      expect(tracee()).toBe('open\n');
+      expect(tracee('close')).toBe('closed\n');
+    } finally {
+      closeSync(fd);
+    }
   });
 
   it("takes one string for the three ('ignore'), and stdio wins over stdin/stdout/stderr", () => {

@@ -3,8 +3,11 @@
 // monitor's Node (which Node 20 would parse at start) but handed to the command unchanged.
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { exec, packageDir, tempDir } from './helpers.js';
+import { serverEnv, startServer, stopServers } from './warm-server.js';
+
+afterEach(stopServers);
 
 const executable = join(packageDir, 'bin', 'umview-lite');
 /** This Node first in PATH, as npm runs a package's bin; without the variables under test. */
@@ -50,6 +53,24 @@ describe('the executable', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(`command: ${value} (unset)\nmonitor: (unset)\n`);
   });
+
+  for (const served of [false, true]) {
+    it(`gives the command the fds its shell gives it, as a native run has them (${served ? 'served' : 'cold'})`, async () => {
+      const env = serverEnv();
+      if (served) await startServer(env);
+      else env.UMVIEW_SERVER = '0';
+      const file = join(tempDir(), 'four');
+      writeFileSync(file, 'four\n');
+      // Node would hold fds 3-15 close-on-exec, and /dev/null on a closed stdin.
+      const command = ['sh', '-c', 'echo $(ls /proc/self/fd); cat <&4; echo seven >&7'];
+      const shell = (run: string[]) => exec('/bin/sh', ['-c', `"$@" 4<${file} 7>&1 <&-`, 'sh', ...run], { env });
+      const native = await shell(command);
+      const [listing, ...rest] = native.stdout.split('\n');
+      expect(listing!.split(' ')).toEqual(expect.arrayContaining(['0', '1', '2', '4', '7'])); // 0: ls's directory
+      expect(rest.join('\n')).toBe('four\nseven\n');
+      expect(await shell([executable, '--', ...command])).toEqual(native);
+    });
+  }
 
   it('NODE_EXTRA_CA_CERTS unset: unset in the command, and a stray carrier variable is not taken for it', async () => {
     const r = await exec(executable, ['--', ...report], { env: { ...baseEnv(), UMVIEW_NODE_EXTRA_CA_CERTS: '/stray' } });

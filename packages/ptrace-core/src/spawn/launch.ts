@@ -15,6 +15,8 @@ import { trampolinePath } from './trampoline.js';
  * What one file descriptor of the tracee is connected to, as in child_process.spawn's `stdio`:
  * - `'inherit'`: this process's own fd of the same number;
  * - `'ignore'`: /dev/null;
+ * - `'close'`: closed, whatever this process has there (a closed stdin passed on as closed, where
+ *   Node holds /dev/null; an fd held without close-on-exec that the tracee must not get);
  * - `'pipe'`: a pipe to the tracer (fds 0-2 only), whose end is `tracee.stdin`/`stdout`/
  *   `stderr` as a stream (and `tracee.stdio` as an fd);
  * - a number: that fd of this process, duplicated;
@@ -26,14 +28,17 @@ import { trampolinePath } from './trampoline.js';
 export type StdioOption =
   | 'inherit'
   | 'ignore'
+  | 'close'
   | 'pipe'
   | number
   | Stream
   | { path: string; flags?: 'r' | 'w' | 'a' | 'r+'; mode?: number };
 
 /** `stdio` as child_process.spawn takes it: one value for fds 0, 1 and 2, or one per fd from
- * 0 (null or undefined: the default, 'inherit'). */
-export type StdioOptions = 'inherit' | 'ignore' | 'pipe' | readonly (StdioOption | null | undefined)[];
+ * 0. Null or undefined: for fds 0-2 the default, 'inherit'; beyond them nothing is done, so the
+ * tracee has the fd only if this process holds it without close-on-exec (Node's own fds are
+ * close-on-exec). */
+export type StdioOptions = 'inherit' | 'ignore' | 'pipe' | 'close' | readonly (StdioOption | null | undefined)[];
 
 /** A StdioOption with its stream replaced by the fd: what can cross to a worker thread. */
 export type ResolvedStdio = Exclude<StdioOption, Stream>;
@@ -43,8 +48,8 @@ export interface LaunchRequest {
   argv: string[];
   env: string[];
   cwd?: string;
-  /** One per fd, from 0. */
-  stdio: readonly ResolvedStdio[];
+  /** One per fd, from 0; undefined: nothing done. */
+  stdio: readonly (ResolvedStdio | undefined)[];
 }
 
 export interface Launched {
@@ -67,17 +72,17 @@ const PIPE_NAMES = ['stdin', 'stdout', 'stderr'] as const;
  * replaced by their fds. Throws InvalidArgumentError for a value spawn cannot use. */
 export function resolveStdio(options: {
   stdio?: StdioOptions; stdin?: StdioOption; stdout?: StdioOption; stderr?: StdioOption;
-}): ResolvedStdio[] {
+}): (ResolvedStdio | undefined)[] {
   const { stdio } = options;
   const entries: (StdioOption | null | undefined)[] = typeof stdio === 'string' ? [stdio, stdio, stdio] : [...(stdio ?? [])];
   const named = [options.stdin, options.stdout, options.stderr];
   for (let fd = 0; fd < 3; fd++) entries[fd] ??= named[fd];
-  return Array.from(entries, (entry, fd) => resolveOne(entry ?? 'inherit', fd));
+  return Array.from(entries, (entry, fd) => (entry != null ? resolveOne(entry, fd) : fd < 3 ? 'inherit' : undefined));
 }
 
 function resolveOne(option: StdioOption, fd: number): ResolvedStdio {
   const invalid = (why: string) => new InvalidArgumentError(`spawn: stdio[${fd}] ${why}`, { errno: ERRNO.EINVAL, operation: 'spawn' });
-  if (option === 'inherit' || option === 'ignore') return option;
+  if (option === 'inherit' || option === 'ignore' || option === 'close') return option;
   if (option === 'pipe') {
     if (fd > 2) throw invalid("is 'pipe': pipes are for fds 0, 1 and 2 (pass a pipe's fd as a number for the others)");
     return option;
@@ -93,7 +98,7 @@ function resolveOne(option: StdioOption, fd: number): ResolvedStdio {
     return fdOf;
   }
   if (typeof option === 'object' && option !== null && 'path' in option && typeof option.path === 'string') return option;
-  throw invalid(`is ${JSON.stringify(option)}: expected 'inherit', 'ignore', 'pipe', an fd, a stream with an fd, or { path }`);
+  throw invalid(`is ${JSON.stringify(option)}: expected 'inherit', 'ignore', 'close', 'pipe', an fd, a stream with an fd, or { path }`);
 }
 
 /** The fd under a stream: `fd` of fs and tty streams (process.stdout), the handle's of sockets
@@ -122,6 +127,7 @@ export function launchTrampoline(request: LaunchRequest): Launched {
     if (request.cwd !== undefined) check(libc.fileActionsAddChdir(fileActions, request.cwd), 'posix_spawn_file_actions_addchdir_np');
 
     request.stdio.forEach((option, fd) => {
+      if (option === undefined) return;
       if (option === 'inherit') {
         // Node marks its own stdio close-on-exec; dup2 onto the same fd clears the flag
         // (glibc >= 2.29). A stream closed here stays closed in the tracee.
@@ -130,6 +136,9 @@ export function launchTrampoline(request: LaunchRequest): Launched {
       }
       if (option === 'ignore') {
         check(libc.fileActionsAddOpen(fileActions, fd, '/dev/null', O_RDWR, 0), 'posix_spawn_file_actions_addopen');
+      } else if (option === 'close') {
+        // glibc fails the spawn only for an fd out of range, not for one that is not open.
+        check(libc.fileActionsAddClose(fileActions, fd), 'posix_spawn_file_actions_addclose');
       } else if (option === 'pipe') {
         const ends = new Int32Array(2);
         checked(libc.pipe2(ends, O_CLOEXEC), 'pipe2');

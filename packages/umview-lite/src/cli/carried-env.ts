@@ -1,6 +1,15 @@
-// The executable (bin/umview-lite) starts Node without NODE_EXTRA_CA_CERTS, which Node 20 would
-// parse for nothing, and carries it in UMVIEW_NODE_EXTRA_CA_CERTS: the command gets it back as
-// it was, from the launcher or from the warm monitor.
+// What the executable (bin/umview-lite) carries across Node's start for the command.
+//
+// NODE_EXTRA_CA_CERTS: Node starts without it, which Node 20 would parse for nothing, and it is
+// carried in UMVIEW_NODE_EXTRA_CA_CERTS: the command gets it back as it was, from the launcher
+// or from the warm monitor.
+//
+// The open fds: Node marks the fds it inherits close-on-exec as it starts (libuv's
+// uv_disable_stdio_inheritance: 0 to 15 and on) and opens /dev/null on a closed 0, 1 or 2, so a
+// command spawned by a monitor that is Node would lose `3<file` and find a closed stdin open.
+// The shell names the fds an exec passes on in UMVIEW_FDS, and the monitor's spawn passes
+// exactly those (a served command is the hand-off client's child and has them already).
+import type { StdioOption } from '@umview/ptrace-core';
 
 /** Gives `env` its NODE_EXTRA_CA_CERTS back. */
 export function restoreCarriedEnv(env: NodeJS.ProcessEnv | Record<string, string>): void {
@@ -16,4 +25,22 @@ export function carryEnv(env: NodeJS.ProcessEnv): void {
   if (env.NODE_EXTRA_CA_CERTS === undefined) return;
   env.UMVIEW_NODE_EXTRA_CA_CERTS = env.NODE_EXTRA_CA_CERTS;
   delete env.NODE_EXTRA_CA_CERTS;
+}
+
+/** The fds the executable's shell passed on (UMVIEW_FDS), taken out of `env`; undefined when
+ * it did not say (Node started otherwise, or no /proc to list them). */
+export function takeInheritedFds(env: NodeJS.ProcessEnv): number[] | undefined {
+  const listed = env.UMVIEW_FDS;
+  delete env.UMVIEW_FDS;
+  if (listed === undefined || !/^[0-9 ]*$/.test(listed)) return undefined;
+  return listed.split(' ').filter((fd) => fd !== '').map(Number);
+}
+
+/** spawn's stdio that gives the command exactly the fds `fds`: each one as this process has it
+ * (close-on-exec cleared), a closed 0, 1 or 2 closed (where Node holds /dev/null); the others
+ * are this process's own, close-on-exec, and left to the exec. */
+export function inheritedStdio(fds: readonly number[]): (StdioOption | undefined)[] {
+  const stdio: (StdioOption | undefined)[] = ['close', 'close', 'close'];
+  for (const fd of fds) stdio[fd] = 'inherit';
+  return Array.from(stdio);
 }
