@@ -1,9 +1,10 @@
 // A command typed into an interactive shell in a terminal, under a monitor of its own and served
-// by the warm monitor alike: Ctrl-Z stops it and `fg` continues it where it was, Ctrl-C ends it
-// with the status a shell gives a SIGINT (130), and closing the terminal ends it with nothing
-// left behind. The terminal is a real pty (Python's pty module) and the shell a real bash, so
-// the kernel's line discipline sends these signals to the foreground process group: the
-// command and the process that stands for the monitor (Node, or the hand-off client).
+// by the warm monitor alike: Ctrl-Z stops it and `fg` continues it where it was (a command that
+// catches SIGTSTP goes on, its job not stopped), Ctrl-C ends it with the status a shell gives a
+// SIGINT (130), and closing the terminal ends it with nothing left behind. The terminal is a
+// real pty (Python's pty module) and the shell a real bash, so the kernel's line discipline
+// sends these signals to the foreground process group: the command and the process that stands
+// for the monitor (Node, or the hand-off client).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, openSync, writeSync } from 'node:fs';
@@ -13,7 +14,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers.js';
 import { WHO, executable, serverEnv, startServer, stopServers } from './warm-server.js';
 
-afterEach(stopServers);
+const terminals: Terminal[] = [];
+afterEach(async () => {
+  // A test that failed left its terminal open: closing it ends what runs there (SIGHUP).
+  for (const terminal of terminals.splice(0)) terminal.process.kill('SIGKILL');
+  await stopServers();
+});
 
 /** Why there is no terminal to test with, or undefined. */
 function noTerminal(): string | undefined {
@@ -42,6 +48,7 @@ class Terminal {
       env: { ...env, TERM: 'dumb' },
       stdio: ['pipe', 'pipe', 'inherit', 'pipe'],
     });
+    terminals.push(this);
     this.held = this.process.stdio[3] as Readable;
     this.held.resume();
     this.process.stdout!.on('data', (data: Buffer) => {
@@ -75,39 +82,53 @@ describe.skipIf(missing !== undefined)('a command in a terminal, under job contr
       if (served) await startServer(env);
       else env.UMVIEW_SERVER = '0';
       const terminal = new Terminal(env);
+      // The command reads a FIFO that the test writes to while the job is stopped: what it
+      // read shows only after fg, if it stays stopped until then.
+      const fifo = join(tempDir(), 'fifo');
+      execFileSync('mkfifo', [fifo]);
+      const writer = openSync(fifo, 'r+'); // a writer (O_RDWR does not wait for a reader)
       try {
-        // The command reads a FIFO that the test writes to while the job is stopped: what it
-        // read shows only after fg, if it stays stopped until then.
-        const fifo = join(tempDir(), 'fifo');
-        execFileSync('mkfifo', [fifo]);
-        const writer = openSync(fifo, 'r+'); // a writer (O_RDWR does not wait for a reader)
-        try {
-          terminal.type(`${executable} -m unreal -- sh -c 'echo "st""arted $(${WHO})"; read line < ${fifo}; echo "g""ot $line"'\n`);
-          await terminal.shows(`started ${monitor}`);
-          terminal.type('\x1a'); // Ctrl-Z
-          await terminal.shows('Stopped');
-          writeSync(writer, 'hello\n');
-          terminal.type('echo "ma""rk"\n');
-          const stopped = await terminal.shows('mark');
-          expect(stopped).not.toContain('got hello');
-          terminal.type('fg\n');
-          await terminal.shows('got hello');
-        } finally {
-          closeSync(writer);
-        }
-
-        terminal.type(`${executable} -m unreal -- sh -c 'echo "re""ady"; exec sleep 1000'; echo "status $? wa""s it"\n`);
-        await terminal.shows('ready');
-        terminal.type('\x03'); // Ctrl-C
-        expect(await terminal.shows('was it')).toContain('status 130 was it');
-
-        terminal.type(`${executable} -- sh -c 'echo "n""ext $(${WHO})"'\n`);
-        await terminal.shows(`next ${monitor}`);
-        terminal.type('exit\n');
-        await once(terminal.process, 'close');
+        terminal.type(`${executable} -m unreal -- sh -c 'echo "st""arted $(${WHO})"; read line < ${fifo}; echo "g""ot $line"'\n`);
+        await terminal.shows(`started ${monitor}`);
+        terminal.type('\x1a'); // Ctrl-Z
+        await terminal.shows('Stopped');
+        writeSync(writer, 'hello\n');
+        terminal.type('echo "ma""rk"\n');
+        const stopped = await terminal.shows('mark');
+        expect(stopped).not.toContain('got hello');
+        terminal.type('fg\n');
+        await terminal.shows('got hello');
       } finally {
-        terminal.process.kill('SIGKILL');
+        closeSync(writer);
       }
+
+      terminal.type(`${executable} -m unreal -- sh -c 'echo "re""ady"; exec sleep 1000'; echo "status $? wa""s it"\n`);
+      await terminal.shows('ready');
+      terminal.type('\x03'); // Ctrl-C
+      expect(await terminal.shows('was it')).toContain('status 130 was it');
+
+      terminal.type(`${executable} -- sh -c 'echo "n""ext $(${WHO})"'\n`);
+      await terminal.shows(`next ${monitor}`);
+      terminal.type('exit\n');
+      await once(terminal.process, 'close');
+    });
+
+    it(`${served ? 'served' : 'cold'}: a command that catches SIGTSTP goes on, its job not stopped, as natively`, async () => {
+      const env = serverEnv();
+      if (served) await startServer(env);
+      else env.UMVIEW_SERVER = '0';
+      const terminal = new Terminal(env);
+      // dash's read ends when a trapped signal interrupts it, as natively.
+      terminal.type(`${executable} -m unreal -- sh -c 'trap "echo ca""ught" TSTP; echo "st""arted $(${WHO})"; read line; echo "do""ne"'\n`);
+      await terminal.shows(`started ${monitor}`);
+      terminal.type('\x1a'); // Ctrl-Z
+      await terminal.shows('caught');
+      await terminal.shows('done');
+      // The job ended rather than stopped: the shell runs the next line, and never said Stopped.
+      terminal.type('echo "ma""rk"\n');
+      expect(await terminal.shows('mark')).not.toContain('Stopped');
+      terminal.type('exit\n');
+      await once(terminal.process, 'close');
     });
 
     it(`${served ? 'served' : 'cold'}: closing the terminal ends the command, nothing left behind`, async () => {

@@ -41,6 +41,8 @@ export interface Served {
   handOff: NonNullable<SpawnOptions['handOff']>;
   /** Calls `listener` if the client goes away before the run ends (killed). */
   onClientGone(listener: () => void): void;
+  /** The command stopped for job control with `signal`: the client stops with it. */
+  commandStopped(signal: number): void;
 }
 
 /** Runs umview-lite's command line; resolves with the exit status, its message written. */
@@ -95,7 +97,8 @@ async function commandLine(argv: readonly string[], served: Served | undefined):
   let monitor: Monitor;
   try {
     const guestRoot = options.rootfs === undefined ? undefined : guestRootOptions({ rootfs: options.rootfs, binds: options.binds, cwd: options.cwd, preset: options.preset });
-    monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger, letThrough: options.letThrough, exactRegisters: options.exactRegisters, guestRoot, fakeRoot: options.fakeRoot && { meta: options.meta }, killOnExit: options.killOnExit, dataPath: options.dataPath, countFastCalls: options.stats });
+    monitor = new Monitor({ modules, trace: options.trace, multi: options.multi, straceLogger, letThrough: options.letThrough, exactRegisters: options.exactRegisters, guestRoot, fakeRoot: options.fakeRoot && { meta: options.meta }, killOnExit: options.killOnExit, dataPath: options.dataPath, countFastCalls: options.stats,
+      onStopped: served ? (signal) => served.commandStopped(signal) : stopAlongside });
   } catch (error) {
     if (error instanceof ModuleConflictError || error instanceof GuestRootError || error instanceof MetadataStoreError) fail(error.message, 2);
     throw error;
@@ -111,6 +114,7 @@ async function commandLine(argv: readonly string[], served: Served | undefined):
   // Served, the hand-off client forwards the signals sent to it, and a terminal's reach the
   // command itself; a client killed takes the command's tree with it, as a monitor killed does.
   const stopTicker = served ? killTreeWithClient(served, monitor) : forwardSignals(monitor);
+  if (!served) for (const signal of JOB_CONTROL) process.on(signal, ignore);
   let result;
   try {
     result = await monitor.run(options.command[0]!, options.command.slice(1), served ? { handOff: served.handOff } : inherited && { stdio: inheritedStdio(inherited) });
@@ -143,6 +147,26 @@ function forwardSignals(monitor: Monitor): () => void {
   // sure the next one is interrupted within 100 ms, so that it is forwarded even to a command
   // that never stops again (sleep).
   return interruptWaitEvery(100);
+}
+
+/** A terminal's job-control signals, which reach the monitor (in the command's process group)
+ * as they reach the command: the monitor does not stop with them but when the command does
+ * (stopAlongside), as a native job stops only if the command does (one that catches SIGTSTP
+ * goes on). */
+const JOB_CONTROL = ['SIGTSTP', 'SIGTTIN', 'SIGTTOU'] as const;
+const ignore = (): void => {};
+
+/** Stops this process with `signal`, the command's stop (monitor.onStopped), so that the shell
+ * sees the job stopped when the command is; it goes on when the job is continued (fg, bg). */
+function stopAlongside(signal: number): void {
+  const name = JOB_CONTROL.find((s) => SIGNALS[s] === signal);
+  if (name === undefined) {
+    process.kill(process.pid, 'SIGSTOP');
+    return;
+  }
+  process.removeListener(name, ignore); // the default action again: stop
+  process.kill(process.pid, name); // delivered to this thread before kill returns: stopped here
+  process.on(name, ignore);
 }
 
 /** Kills the tree when the warm monitor's client is gone; returns what stops the ticker that

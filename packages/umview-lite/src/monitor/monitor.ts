@@ -75,6 +75,10 @@ export interface MonitorOptions {
   dataPath?: DataPath;
   /** Measure the calls that ran in the kernel on fast fds (--stats; proxy/fast-call-count.ts). */
   countFastCalls?: boolean;
+  /** The command's first process stopped for job control, with `signal` (SIGTSTP from a
+   * terminal's Ctrl-Z, SIGSTOP...): a process that stands for the command in its shell's job
+   * stops too, so that the shell sees the job stopped when the command is. */
+  onStopped?: (signal: number) => void;
 }
 
 export interface MonitorResult {
@@ -513,6 +517,9 @@ export class Monitor {
           this.fastCalls?.exited(stop.tracee.pidIfKnown ?? stop.tid);
         }
         if (stop.tid === this.rootPid && this.options.killOnExit) this.killTree();
+        break;
+      case 'group-stop':
+        if (stop.tid === this.rootPid) this.options.onStopped?.(stop.signal);
         break;
       default:
         break;

@@ -187,6 +187,7 @@ class ServerState {
         try {
           status = await runCommandLine(check.run.argv, {
             handOff: { child, onSeized: adopt },
+            commandStopped: (signal) => writeInt32(fd, arch.HAND_OFF_STOPPED | signal),
             onClientGone: (listener) => {
               // The client sends nothing more: the end of its stream is its exit.
               socket.once('end', listener);
