@@ -114,7 +114,7 @@ async function commandLine(argv: readonly string[], served: Served | undefined):
   // Served, the hand-off client forwards the signals sent to it, and a terminal's reach the
   // command itself; a client killed takes the command's tree with it, as a monitor killed does.
   const stopTicker = served ? killTreeWithClient(served, monitor) : forwardSignals(monitor);
-  if (!served) for (const signal of JOB_CONTROL) process.on(signal, ignore);
+  const stopIgnoring = served ? undefined : ignoreJobControl();
   let result;
   try {
     result = await monitor.run(options.command[0]!, options.command.slice(1), served ? { handOff: served.handOff } : inherited && { stdio: inheritedStdio(inherited) });
@@ -128,6 +128,7 @@ async function commandLine(argv: readonly string[], served: Served | undefined):
     throw error;
   }
   stopTicker();
+  stopIgnoring?.(); // the monitor's own output after the run (--stats) stops in the background as any program's
   if (options.stats) writeSync(2, `${formatStats(result.stats)}\n`);
   return result.exitStatus;
 }
@@ -155,6 +156,14 @@ function forwardSignals(monitor: Monitor): () => void {
  * goes on). */
 const JOB_CONTROL = ['SIGTSTP', 'SIGTTIN', 'SIGTTOU'] as const;
 const ignore = (): void => {};
+
+/** Ignores JOB_CONTROL while the command runs; returns what ends that. */
+function ignoreJobControl(): () => void {
+  for (const signal of JOB_CONTROL) process.on(signal, ignore);
+  return () => {
+    for (const signal of JOB_CONTROL) process.removeListener(signal, ignore);
+  };
+}
 
 /** Stops this process with `signal`, the command's stop (monitor.onStopped), so that the shell
  * sees the job stopped when the command is; it goes on when the job is continued (fg, bg). */
