@@ -5,7 +5,7 @@
 // Node 20 once V8's flags are tuned: their modules then compile without Node's own code cache),
 // and the warm monitor points fds 1 and 2 at each client's own.
 import { openSync, writeSync } from 'node:fs';
-import { PermissionError, PtraceError, SpawnError, interruptWaitEvery, makeSignalsInterruptWait, SIGNALS, type SpawnOptions } from '@umview/ptrace-core';
+import { PermissionError, PtraceError, SpawnError, type SpawnOptions } from '@umview/ptrace-core';
 import { Monitor } from '../monitor/monitor.js';
 import { ModuleConflictError, describeRouting } from '../monitor/routing.js';
 import { formatStats } from '../monitor/stats.js';
@@ -15,6 +15,7 @@ import { uname } from '../modules/uname.js';
 import { USAGE, UsageError, parseArgs, type CliOptions } from './parse-args.js';
 import { VERSION } from './version.js';
 import { inheritedStdio, takeInheritedFds } from './carried-env.js';
+import { forwardSignals, ignoreJobControl, killTreeWithClient, stopAlongside } from './stand-in.js';
 import { GuestRootError } from '../guest/guest-root.js';
 import { MetadataStoreError } from '../fake-root/metadata-store.js';
 import { guestRootOptions, parseBind } from '../guest/guest-root-options.js';
@@ -131,64 +132,6 @@ async function commandLine(argv: readonly string[], served: Served | undefined):
   stopIgnoring?.(); // the monitor's own output after the run (--stats) stops in the background as any program's
   if (options.stats) writeSync(2, `${formatStats(result.stats)}\n`);
   return result.exitStatus;
-}
-
-/** Forwards termination signals to the command; returns what stops the ticker. SIGINT from a
- * terminal already reached it (same process group), so it is forwarded only when there is no
- * terminal. */
-function forwardSignals(monitor: Monitor): () => void {
-  const forwarded = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
-  for (const signal of forwarded) {
-    process.on(signal, () => {
-      if (signal !== 'SIGINT' || !stdinIsTerminal()) monitor.forwardSignal(signal);
-    });
-  }
-  makeSignalsInterruptWait(forwarded.map((s) => SIGNALS[s]));
-  // A signal that comes while the monitor handles a stop interrupts no wait; the ticker makes
-  // sure the next one is interrupted within 100 ms, so that it is forwarded even to a command
-  // that never stops again (sleep).
-  return interruptWaitEvery(100);
-}
-
-/** A terminal's job-control signals, which reach the monitor (in the command's process group)
- * as they reach the command: the monitor does not stop with them but when the command does
- * (stopAlongside), as a native job stops only if the command does (one that catches SIGTSTP
- * goes on). */
-const JOB_CONTROL = ['SIGTSTP', 'SIGTTIN', 'SIGTTOU'] as const;
-const ignore = (): void => {};
-
-/** Ignores JOB_CONTROL while the command runs; returns what ends that. */
-function ignoreJobControl(): () => void {
-  for (const signal of JOB_CONTROL) process.on(signal, ignore);
-  return () => {
-    for (const signal of JOB_CONTROL) process.removeListener(signal, ignore);
-  };
-}
-
-/** Stops this process with `signal`, the command's stop (monitor.onStopped), so that the shell
- * sees the job stopped when the command is; it goes on when the job is continued (fg, bg). */
-function stopAlongside(signal: number): void {
-  const name = JOB_CONTROL.find((s) => SIGNALS[s] === signal);
-  if (name === undefined) {
-    process.kill(process.pid, 'SIGSTOP');
-    return;
-  }
-  process.removeListener(name, ignore); // the default action again: stop
-  process.kill(process.pid, name); // delivered to this thread before kill returns: stopped here
-  process.on(name, ignore);
-}
-
-/** Kills the tree when the warm monitor's client is gone; returns what stops the ticker that
- * lets the event loop hear of it while the command runs without stopping (sleep). */
-function killTreeWithClient(served: Served, monitor: Monitor): () => void {
-  served.onClientGone(() => monitor.killTree());
-  return interruptWaitEvery(100);
-}
-
-/** node:tty is loaded only when a SIGINT comes: start-up matters more. */
-function stdinIsTerminal(): boolean {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('node:tty') as typeof import('node:tty')).isatty(0);
 }
 
 /** The --strace logger, loaded only when asked for: the formatter's tables are big. */
