@@ -119,6 +119,20 @@ describe('signals', () => {
     await noLeftovers(marker);
   });
 
+  it('a command stopped and continued by its pid (as cpulimit does), not by a terminal, runs on', async () => {
+    // Only a terminal's stop (the whole job's) stops the monitor with the command: the SIGCONT
+    // that ends it reaches the whole job too. Here only the command is continued.
+    const child = spawn(process.execPath, [cli, '-m', UNREAL, '--', '/bin/sh', '-c', 'echo $$; kill -STOP $$; echo after'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    onTestFinished(() => void child.kill('SIGKILL'));
+    let stdout = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
+    const pid = await until('the command\'s pid', () => stdout, (out) => out.includes('\n'), { everyMs: 10 }).then((out) => Number(out.trim()));
+    await until(`process ${pid} stopped`, () => readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]![0], (state) => state === 't' || state === 'T', { everyMs: 10 });
+    process.kill(pid, 'SIGCONT');
+    expect(await exited(child)).toEqual({ code: 0, signal: null });
+    expect(stdout).toBe(`${pid}\nafter\n`);
+  });
+
   it.each(['SIGTERM', 'SIGHUP', 'SIGINT'] as const)('%s sent to the monitor is forwarded to the command', async (signal) => {
     const marker = `8${process.pid}.${Date.now() % 100000}`;
     const numbers = { SIGTERM: 15, SIGHUP: 1, SIGINT: 2 };

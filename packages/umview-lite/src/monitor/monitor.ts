@@ -4,7 +4,7 @@
 // per-process state (guest cwd, directory fds) that path virtualization needs across fork,
 // exec and exit.
 import { existsSync } from 'node:fs';
-import { ERRNO, SpawnError, isTraceeGone, type SpawnOptions, type Stop, type Tracee } from '@umview/ptrace-core';
+import { ERRNO, SIGNALS, SI_CODE, SpawnError, isTraceeGone, type SpawnOptions, type Stop, type Tracee } from '@umview/ptrace-core';
 import {
   SyscallFilter, SyscallTracer, type BackendName, type SyscallCall, type SyscallEvent, type SyscallReturn,
 } from '@umview/sysvm';
@@ -75,9 +75,11 @@ export interface MonitorOptions {
   dataPath?: DataPath;
   /** Measure the calls that ran in the kernel on fast fds (--stats; proxy/fast-call-count.ts). */
   countFastCalls?: boolean;
-  /** The command's first process stopped for job control, with `signal` (SIGTSTP from a
-   * terminal's Ctrl-Z, SIGSTOP...): a process that stands for the command in its shell's job
-   * stops too, so that the shell sees the job stopped when the command is. */
+  /** The command's first process stopped for job control, with `signal`, sent by a terminal
+   * (Ctrl-Z's SIGTSTP, a background read's SIGTTIN): a process that stands for the command in
+   * its shell's job stops too, so that the shell sees the job stopped when the command is. Not
+   * for a stop sent by a process (kill -STOP PID, cpulimit): the SIGCONT that ends it may reach
+   * the command alone, and a stopped monitor would then hold it at its next stop. */
   onStopped?: (signal: number) => void;
 }
 
@@ -106,6 +108,9 @@ export class Monitor {
   private readonly log: SyscallLogger | undefined;
   private readonly context: ModuleContext;
   private rootPid: number | undefined;
+  /** Whether the stop signal the first process got last came from a terminal (to its whole
+   * process group, which the shell continues as a whole): see MonitorOptions.onStopped. */
+  private rootStoppedByTerminal = false;
   private readonly memory: MonitorMemory;
   private readonly proxy: ProxyService | undefined;
   /** With --stats: the calls that ran in the kernel on fast fds. */
@@ -518,8 +523,11 @@ export class Monitor {
         }
         if (stop.tid === this.rootPid && this.options.killOnExit) this.killTree();
         break;
+      case 'signal':
+        if (stop.tracee.pidIfKnown === this.rootPid && STOP_SIGNALS.has(stop.signal)) this.rootStoppedByTerminal = stop.siginfo.code === SI_CODE.SI_KERNEL;
+        break;
       case 'group-stop':
-        if (stop.tid === this.rootPid) this.options.onStopped?.(stop.signal);
+        if (stop.tid === this.rootPid && this.rootStoppedByTerminal) this.options.onStopped?.(stop.signal);
         break;
       default:
         break;
@@ -527,6 +535,9 @@ export class Monitor {
     this.log?.process(stop);
   }
 }
+
+/** The signals whose default action stops a process. */
+const STOP_SIGNALS: ReadonlySet<number> = new Set([SIGNALS.SIGSTOP, SIGNALS.SIGTSTP, SIGNALS.SIGTTIN, SIGNALS.SIGTTOU]);
 
 /** Milliseconds, monotonic (process.hrtime: the global `performance` costs ~1 ms of start-up
  * to load). */
