@@ -524,7 +524,7 @@ export class Monitor {
         if (stop.tid === this.rootPid && this.options.killOnExit) this.killTree();
         break;
       case 'signal':
-        if (stop.tracee.pidIfKnown === this.rootPid && STOP_SIGNALS.has(stop.signal)) this.rootStoppedByTerminal = stop.siginfo.code === SI_CODE.SI_KERNEL;
+        if (STOP_SIGNALS.has(stop.signal) && stop.tracee.pidIfKnown === this.rootPid) this.rootStoppedByTerminal = stop.siginfo.code === SI_CODE.SI_KERNEL;
         break;
       case 'group-stop':
         if (stop.tid === this.rootPid && this.rootStoppedByTerminal) this.options.onStopped?.(stop.signal);

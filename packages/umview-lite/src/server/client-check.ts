@@ -74,7 +74,8 @@ export function checkClient(client: number, child: number, server: ServerIdentit
     const cwd = readlinkSync(`/proc/${client}/cwd`);
     if (!cwd.startsWith('/') || !statSync(cwd).isDirectory()) return { declined: 'its working directory is gone' };
     if (realpathSync(resolve(cwd, args[2]!)) !== server.node) return { declined: `it runs another Node (${args[2]})` };
-    if (realpathSync(resolve(cwd, args[3]!)) !== server.cli || stamp(server.cli) !== server.cliStamp) return { declined: 'it runs another build of umview-lite' };
+    // The server's own build unchanged on disk is outdated()'s, checked before any client.
+    if (realpathSync(resolve(cwd, args[3]!)) !== server.cli) return { declined: 'it runs another build of umview-lite' };
     if (loadsModuleFile(args.slice(CLIENT_ARGS))) return { declined: 'it loads a module file (imported once per process, so not by a server that outlives it)' };
     const env: Record<string, string> = {};
     for (const entry of split(environ)) {

@@ -164,13 +164,9 @@ class ServerState {
 
   private async session(socket: Socket, client: number, child: number): Promise<void> {
     const fd = (socket as unknown as { _handle: { fd: number } })._handle.fd;
-    if (outdated(this.identity) !== undefined) {
-      // Gone from the pid file before the client learns it is declined, so that its run, which
-      // starts a server at its end, finds none here.
-      this.removePidFile();
-      socket.destroy();
-      process.exit(0);
-    }
+    // Gone from the pid file before the client learns it is declined (the connection closes as
+    // this process exits), so that its run, which starts a server at its end, finds none here.
+    if (outdated(this.identity) !== undefined) this.stop();
     // The pids a client sends are its word; the kernel's record of who connected is not.
     const peer = unixPeerCredentials(fd);
     const check = peer?.uid === process.getuid!() && peer.pid === client ? checkClient(client, child, this.identity) : { declined: `the connection is process ${peer?.pid}'s, uid ${peer?.uid}` };
