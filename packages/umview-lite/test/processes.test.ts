@@ -2,7 +2,7 @@
 // killed tracees, signals forwarded to the command, and nothing left behind when the monitor
 // itself is killed.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { UNREAL, cli, exec, fixture, processesWith, tempDir, umview } from './helpers.js';
@@ -121,23 +121,16 @@ describe('signals', () => {
 
   it('a command stopped and continued by its pid (as cpulimit does), not by a terminal, runs on', async () => {
     // Only a terminal's stop (the whole job's) stops the monitor with the command: the SIGCONT
-    // that ends it reaches the whole job too. Here only the command is continued.
-    const child = spawn(process.execPath, [cli, '-m', UNREAL, '--', '/bin/sh', '-c', 'echo $$; kill -STOP $$; echo after'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // that ends it reaches the whole job too. Here only the command is continued, once the
+    // --strace log shows it stopped (/proc shows a tracer's stop at a call the same way).
+    const log = join(tempDir(), 'strace');
+    const child = spawn(process.execPath, [cli, '-m', UNREAL, `--strace=${log}`, '--', '/bin/sh', '-c', 'echo $$; kill -STOP $$; echo after'], { stdio: ['ignore', 'pipe', 'inherit'] });
     onTestFinished(() => void child.kill('SIGKILL'));
     let stdout = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
     const pid = await until('the command\'s pid', () => stdout, (out) => out.includes('\n'), { everyMs: 10 }).then((out) => Number(out.trim()));
-    // A SIGCONT, as cpulimit sends them, until the command has gone on: /proc cannot tell its
-    // stop from a tracer's stop at one of its calls, so a single SIGCONT could come before the
-    // SIGSTOP. "after" shows only once one came after it.
-    await until('the command continued', () => {
-      try {
-        if (!stdout.includes('after')) process.kill(pid, 'SIGCONT');
-      } catch {
-        /* ended meanwhile: its "after" is on its way */
-      }
-      return stdout;
-    }, (out) => out.includes('after'), { everyMs: 10 });
+    await until('the command stopped', () => (existsSync(log) ? readFileSync(log, 'utf8') : ''), (text) => text.includes(`${pid} --- stopped by SIGSTOP ---`), { everyMs: 10 });
+    process.kill(pid, 'SIGCONT');
     expect(await exited(child)).toEqual({ code: 0, signal: null });
     expect(stdout).toBe(`${pid}\nafter\n`);
   });

@@ -39,6 +39,9 @@ export class SyscallLog implements SyscallLogger {
       case 'signal':
         this.write(`${stop.tid} --- ${signalName(stop.signal)} ---`);
         break;
+      case 'group-stop':
+        this.write(`${stop.tid} --- stopped by ${signalName(stop.signal)} ---`);
+        break;
       case 'exited':
         this.flush(stop.tid);
         this.write(`${stop.tid} +++ exited with ${stop.code} +++`);
