@@ -12,6 +12,7 @@ import { SI_CODE } from './siginfo.js';
 import { execFailure, resolveProgram } from './spawn/resolve-program.js';
 import { launchTrampoline, resolveStdio } from './spawn/launch.js';
 import { checkFilterProgram, placeFilter } from './spawn/trampoline-filter.js';
+import { ignoredSignalMask, placeIgnoredSignals } from './spawn/trampoline-signals.js';
 import { placeExec } from './spawn/hand-off.js';
 import { Tracee } from './tracee.js';
 import type { AttachOptions, SpawnOptions, TraceOptions, Tracer } from './tracer.js';
@@ -29,6 +30,7 @@ export function spawnTracee(tracer: Tracer, program: string, args: readonly stri
   const argv0 = options.argv0 ?? program;
   const filter = options.seccompFilter;
   if (filter !== undefined) checkFilterProgram(filter);
+  const ignored = ignoredSignalMask(options.ignoredSignals ?? []);
   if (options.handOff !== undefined) return adoptHandOff(tracer, { program, resolve, argv: [argv0, ...args], env, filter, options, status });
   const path = resolve();
   const launched = launchTrampoline({
@@ -46,7 +48,11 @@ export function spawnTracee(tracer: Tracer, program: string, args: readonly stri
     checked(libc.ptrace(PTRACE.SEIZE, pid, 0, ptraceOptions({ ...options, exitKill: true })), 'PTRACE_SEIZE', pid);
     const tracee = new Tracee(tracer, pid, 'spawned', pid);
     Object.assign(tracee.stdio, launched.pipes);
-    const refused = runToExec(tracee, program, status, filter && ((trampoline) => placeFilter(trampoline, filter, options.seccompFilterFlags ?? 0)));
+    const whileStopped = filter === undefined && ignored === 0n ? undefined : (trampoline: Tracee): void => {
+      if (filter !== undefined) placeFilter(trampoline, filter, options.seccompFilterFlags ?? 0);
+      if (ignored !== 0n) placeIgnoredSignals(trampoline, ignored);
+    };
+    const refused = runToExec(tracee, program, status, whileStopped);
     if (filter !== undefined) tracee.bookkeeping.filterInstalled = !refused;
     tracer.tracees.set(pid, tracee);
     return tracee;

@@ -72,6 +72,15 @@ export interface SpawnOptions extends TraceOptions {
   /** seccompFilter's SECCOMP_SET_MODE_FILTER flags (default 0). */
   seccompFilterFlags?: number;
   /**
+   * Signals the program starts with ignored (SIG_IGN), as a program a shell runs inherits what
+   * the shell ignored (nohup's SIGHUP, `trap '' INT`, a background job's SIGINT and SIGQUIT);
+   * every other signal starts with its default action (default: none ignored). Node resets its
+   * own signals at start, so a tracer that stands for a command of its caller's passes on here
+   * what its caller ignored (/proc/PID/status's SigIgn). Not with `handOff`: the child keeps its
+   * client's.
+   */
+  ignoredSignals?: readonly number[];
+  /**
    * Run the program in a hand-off client's child instead of a process of its own (see
    * `handOffClientElf`): `child` is the pid the client sent, stopped, which let this process
    * trace it; `onSeized` is called once it is seized (the client must then hear so). The program

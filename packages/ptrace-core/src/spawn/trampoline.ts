@@ -1,4 +1,4 @@
-// The spawn trampoline: a 364-byte static ELF built in memory.
+// The spawn trampoline: a 438-byte static ELF built in memory.
 //
 // A tracee must be seized before its first instruction, and Node cannot fork: `child_process`
 // is out of the question (libuv reaps its children with waitpid and steals ptrace stops). So
