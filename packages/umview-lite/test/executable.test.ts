@@ -1,6 +1,7 @@
 // The package's executable (bin/umview-lite, a shell script that starts Node on dist/cli.cjs):
 // found through npm's symlink, on the Node first in PATH, and NODE_EXTRA_CA_CERTS kept from the
-// monitor's Node (which Node 20 would parse at start) but handed to the command unchanged.
+// monitor's Node (which Node 20 would parse at start) but handed to the command unchanged; the
+// fds and ignored signals the shell passes on reach the command as natively.
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -69,6 +70,18 @@ describe('the executable', () => {
       expect(listing!.split(' ')).toEqual(expect.arrayContaining(['0', '1', '2', '4', '7'])); // 0: ls's directory
       expect(rest.join('\n')).toBe('four\nseven\n');
       expect(await shell([executable, '--', ...command])).toEqual(native);
+    });
+
+    it(`gives the command the signals its shell ignored (trap '', a background job), as a native run has them (${served ? 'served' : 'cold'})`, async () => {
+      const env = serverEnv();
+      if (served) await startServer(env);
+      else env.UMVIEW_SERVER = '0';
+      // Node sets every signal to its default action as it starts: the command would die here.
+      const command = ['sh', '-c', 'kill -HUP $$; kill -INT $$; kill -TERM $$; grep "^SigIgn:" /proc/self/status'];
+      const shell = (run: string[]) => exec('/bin/sh', ['-c', `trap '' HUP INT TERM; "$@" & wait $!`, 'sh', ...run], { env });
+      const native = await shell(command);
+      expect(native).toMatchObject({ stdout: 'SigIgn:\t0000000000004007\n', code: 0 }); // HUP, INT, QUIT (the job's), TERM
+      expect(await shell([executable, '-m', 'unreal', '--', ...command])).toEqual(native);
     });
   }
 

@@ -9,7 +9,13 @@
 // command spawned by a monitor that is Node would lose `3<file` and find a closed stdin open.
 // The shell names the fds an exec passes on in UMVIEW_FDS, and the monitor's spawn passes
 // exactly those (a served command is the hand-off client's child and has them already).
-import type { StdioOption } from '@umview/ptrace-core';
+//
+// The ignored signals: Node sets every signal to its default action as it starts, so a command
+// spawned by a monitor that is Node would not inherit what its shell ignored (nohup's SIGHUP,
+// `trap '' INT`, the SIGINT and SIGQUIT of a script's background job) and would die of them. The
+// shell gives its SigIgn mask in UMVIEW_SIGIGN, and the monitor's spawn ignores those signals
+// again (a served command inherits them from the hand-off client).
+import { SIGNALS, type StdioOption } from '@umview/ptrace-core';
 
 /** Gives `env` its NODE_EXTRA_CA_CERTS back. */
 export function restoreCarriedEnv(env: NodeJS.ProcessEnv | Record<string, string>): void {
@@ -43,4 +49,20 @@ export function inheritedStdio(fds: readonly number[]): (StdioOption | undefined
   const stdio: (StdioOption | undefined)[] = ['close', 'close', 'close'];
   for (const fd of fds) stdio[fd] = 'inherit';
   return Array.from(stdio);
+}
+
+/** The signals the executable's shell ignored (UMVIEW_SIGIGN, /proc's SigIgn mask in hex),
+ * taken out of `env`; undefined when it did not say. */
+export function takeIgnoredSignals(env: NodeJS.ProcessEnv): number[] | undefined {
+  const mask = env.UMVIEW_SIGIGN;
+  delete env.UMVIEW_SIGIGN;
+  if (mask === undefined || !/^[0-9a-f]{1,16}$/i.test(mask)) return undefined;
+  const bits = BigInt(`0x${mask}`);
+  const signals: number[] = [];
+  // SIGKILL and SIGSTOP cannot be ignored: a mask that names them is not /proc's.
+  for (let signal = 1; signal <= 64; signal++) {
+    const ignored = ((bits >> BigInt(signal - 1)) & 1n) === 1n;
+    if (ignored && signal !== SIGNALS.SIGKILL && signal !== SIGNALS.SIGSTOP) signals.push(signal);
+  }
+  return signals;
 }
