@@ -13,6 +13,7 @@ import { execFailure, resolveProgram } from './spawn/resolve-program.js';
 import { launchTrampoline, resolveStdio } from './spawn/launch.js';
 import { checkFilterProgram, placeFilter } from './spawn/trampoline-filter.js';
 import { ignoredSignalMask, placeIgnoredSignals } from './spawn/trampoline-signals.js';
+import { openFilesLimit, setOpenFilesLimit } from './spawn/open-files-limit.js';
 import { placeExec } from './spawn/hand-off.js';
 import { Tracee } from './tracee.js';
 import type { AttachOptions, SpawnOptions, TraceOptions, Tracer } from './tracer.js';
@@ -31,6 +32,7 @@ export function spawnTracee(tracer: Tracer, program: string, args: readonly stri
   const filter = options.seccompFilter;
   if (filter !== undefined) checkFilterProgram(filter);
   const ignored = ignoredSignalMask(options.ignoredSignals ?? []);
+  const fileLimit = options.openFilesLimit === undefined ? undefined : openFilesLimit(options.openFilesLimit);
   if (options.handOff !== undefined) return adoptHandOff(tracer, { program, resolve, argv: [argv0, ...args], env, filter, options, status });
   const path = resolve();
   const launched = launchTrampoline({
@@ -46,6 +48,7 @@ export function spawnTracee(tracer: Tracer, program: string, args: readonly stri
   try {
     waitForTrampolineStop(pid, program, status);
     checked(libc.ptrace(PTRACE.SEIZE, pid, 0, ptraceOptions({ ...options, exitKill: true })), 'PTRACE_SEIZE', pid);
+    if (fileLimit !== undefined) setOpenFilesLimit(pid, fileLimit);
     const tracee = new Tracee(tracer, pid, 'spawned', pid);
     Object.assign(tracee.stdio, launched.pipes);
     const whileStopped = filter === undefined && ignored === 0n ? undefined : (trampoline: Tracee): void => {

@@ -81,6 +81,13 @@ export interface SpawnOptions extends TraceOptions {
    */
   ignoredSignals?: readonly number[];
   /**
+   * The soft limit of open files (RLIMIT_NOFILE) the program starts with (default: this
+   * process's; its hard limit is this process's either way). Node raises its own soft limit to
+   * the hard one as it starts, so a tracer that stands for a command of its caller's passes on
+   * here its caller's (`ulimit -Sn`). Not with `handOff`: the child keeps its client's.
+   */
+  openFilesLimit?: number | 'unlimited';
+  /**
    * Run the program in a hand-off client's child instead of a process of its own (see
    * `handOffClientElf`): `child` is the pid the client sent, stopped, which let this process
    * trace it; `onSeized` is called once it is seized (the client must then hear so). The program

@@ -27,6 +27,8 @@ export interface Libc {
   /** waitpid with the status word's address as an integer (the hot path of a tracer). */
   waitpidAt(pid: number, statusAddress: number, options: number): number;
   kill(pid: number, sig: number): number;
+  /** prlimit(2): a process's resource limit, struct rlimit { rlim_cur, rlim_max } (16 bytes). */
+  prlimit(pid: number, resource: number, newLimit: Buffer | null, oldLimit: Buffer | null): number;
   processVmReadv(pid: number, local: BigUint64Array, liovcnt: number, remote: BigUint64Array, riovcnt: number, flags: number): number;
   processVmWritev(pid: number, local: BigUint64Array, liovcnt: number, remote: BigUint64Array, riovcnt: number, flags: number): number;
   posixSpawn(pidOut: Int32Array, path: string, fileActions: Buffer | null, attr: Buffer | null,
@@ -132,6 +134,7 @@ function bind(): Libc {
     waitpid: fn('int waitpid(int pid, int *status, int options)'),
     waitpidAt: fn('int waitpid(int pid, uint64_t status, int options)'),
     kill: fn('int kill(int pid, int sig)'),
+    prlimit: fn('int prlimit(int pid, int resource, const void *new_limit, void *old_limit)'),
     processVmReadv: (p, l, lc, r, rc, f) => Number(pvr(p, l, lc, r, rc, f)),
     processVmWritev: (p, l, lc, r, rc, f) => Number(pvw(p, l, lc, r, rc, f)),
     posixSpawn: fn('int posix_spawn(int *pid, const char *path, void *file_actions, void *attrp, const char **argv, const char **envp)'),
