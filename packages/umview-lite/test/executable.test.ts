@@ -1,7 +1,7 @@
 // The package's executable (bin/umview-lite, a shell script that starts Node on dist/cli.cjs):
 // found through npm's symlink, on the Node first in PATH, and NODE_EXTRA_CA_CERTS kept from the
 // monitor's Node (which Node 20 would parse at start) but handed to the command unchanged; the
-// fds and ignored signals the shell passes on reach the command as natively.
+// fds, ignored signals and open-files limit the shell passes on reach the command as natively.
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -81,6 +81,18 @@ describe('the executable', () => {
       const shell = (run: string[]) => exec('/bin/sh', ['-c', `trap '' HUP INT TERM; "$@" & wait $!`, 'sh', ...run], { env });
       const native = await shell(command);
       expect(native).toMatchObject({ stdout: 'SigIgn:\t0000000000004007\n', code: 0 }); // HUP, INT, QUIT (the job's), TERM
+      expect(await shell([executable, '-m', 'unreal', '--', ...command])).toEqual(native);
+    });
+
+    it(`gives the command its shell's soft limit of open files, as a native run has it (${served ? 'served' : 'cold'})`, async () => {
+      const env = serverEnv();
+      if (served) await startServer(env);
+      else env.UMVIEW_SERVER = '0';
+      // Node raises its own soft limit to the hard one as it starts.
+      const command = ['sh', '-c', 'ulimit -Sn; ulimit -Hn'];
+      const shell = (run: string[]) => exec('/bin/sh', ['-c', 'ulimit -Sn 100; "$@"', 'sh', ...run], { env });
+      const native = await shell(command);
+      expect(native.stdout).toMatch(/^100\n\w+\n$/);
       expect(await shell([executable, '-m', 'unreal', '--', ...command])).toEqual(native);
     });
   }

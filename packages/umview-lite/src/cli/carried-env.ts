@@ -15,6 +15,10 @@
 // `trap '' INT`, the SIGINT and SIGQUIT of a script's background job) and would die of them. The
 // shell gives its SigIgn mask in UMVIEW_SIGIGN, and the monitor's spawn ignores those signals
 // again (a served command inherits them from the hand-off client).
+//
+// The open-files limit: Node raises its soft RLIMIT_NOFILE to the hard limit as it starts. The
+// shell gives its own soft limit in UMVIEW_NOFILE (/proc's "Max open files"), and the monitor's
+// spawn gives the command that one.
 import { SIGNALS, type StdioOption } from '@umview/ptrace-core';
 
 /** Gives `env` its NODE_EXTRA_CA_CERTS back. */
@@ -65,4 +69,13 @@ export function takeIgnoredSignals(env: NodeJS.ProcessEnv): number[] | undefined
     if (ignored && signal !== SIGNALS.SIGKILL && signal !== SIGNALS.SIGSTOP) signals.push(signal);
   }
   return signals;
+}
+
+/** The soft open-files limit of the executable's shell (UMVIEW_NOFILE: a number or
+ * "unlimited"), taken out of `env`; undefined when it did not say. */
+export function takeOpenFilesLimit(env: NodeJS.ProcessEnv): number | 'unlimited' | undefined {
+  const limit = env.UMVIEW_NOFILE;
+  delete env.UMVIEW_NOFILE;
+  if (limit === 'unlimited') return limit;
+  return limit !== undefined && /^[0-9]{1,15}$/.test(limit) ? Number(limit) : undefined;
 }

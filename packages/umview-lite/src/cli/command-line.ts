@@ -14,7 +14,7 @@ import { loadModule } from '../modules/registry.js';
 import { uname } from '../modules/uname.js';
 import { USAGE, UsageError, parseArgs, type CliOptions } from './parse-args.js';
 import { VERSION } from './version.js';
-import { inheritedStdio, takeIgnoredSignals, takeInheritedFds } from './carried-env.js';
+import { inheritedStdio, takeIgnoredSignals, takeInheritedFds, takeOpenFilesLimit } from './carried-env.js';
 import { forwardSignals, ignoreJobControl, killTreeWithClient, stopAlongside } from './stand-in.js';
 import { GuestRootError } from '../guest/guest-root.js';
 import { MetadataStoreError } from '../fake-root/metadata-store.js';
@@ -61,6 +61,7 @@ async function commandLine(argv: readonly string[], served: Served | undefined):
   // Taken out of the command's environment in both ways; served, the client's child has them.
   const inherited = takeInheritedFds(process.env);
   const ignoredSignals = takeIgnoredSignals(process.env);
+  const openFilesLimit = takeOpenFilesLimit(process.env);
   let options: CliOptions;
   try {
     options = parseArgs(argv);
@@ -119,7 +120,7 @@ async function commandLine(argv: readonly string[], served: Served | undefined):
   const stopIgnoring = served ? undefined : ignoreJobControl();
   let result;
   try {
-    result = await monitor.run(options.command[0]!, options.command.slice(1), served ? { handOff: served.handOff } : { ...(inherited && { stdio: inheritedStdio(inherited) }), ignoredSignals });
+    result = await monitor.run(options.command[0]!, options.command.slice(1), served ? { handOff: served.handOff } : { ...(inherited && { stdio: inheritedStdio(inherited) }), ignoredSignals, openFilesLimit });
   } catch (error) {
     if (error instanceof SpawnError) fail(error.message, error.code === 'ENOENT' ? 127 : 126);
     // Tracing refused (another tracer, a container without ptrace, Yama's ptrace_scope): say so
