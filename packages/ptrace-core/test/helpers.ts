@@ -1,9 +1,9 @@
 // Shared test helpers: fixtures compiled on the fly, a default stop loop, output capture.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileC, tempDir } from '@umview/test-fixtures';
-import { isTraceeGone, type Stop, type Tracer } from '@umview/ptrace-core';
+import { isTraceeGone, type SpawnOptions, type Stop, type Tracee, type Tracer } from '@umview/ptrace-core';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -16,6 +16,21 @@ export function fixture(name: string, flags: string[] = ['-O0', '-g']): string {
 export function outputFile(): { path: string; read: () => string } {
   const path = join(tempDir(), 'out.txt');
   return { path, read: () => readFileSync(path, 'utf8') };
+}
+
+/** Spawns `program` under `tracer` with `options`, runs it to its end, and gives what it wrote
+ * on its stdout with its last stop (the tracee too, for what its spawn said). */
+export function runForOutput(tracer: Tracer, program: string, args: string[], options: SpawnOptions = {}): { stdout: string; last: Stop | undefined; tracee: Tracee } {
+  const out = outputFile();
+  const fd = openSync(out.path, 'w');
+  try {
+    const tracee = tracer.spawn(program, args, { ...options, stdio: ['ignore', fd, 'inherit'] });
+    tracee.cont();
+    const last = runToEnd(tracer, undefined, 'cont').at(-1);
+    return { stdout: out.read(), last, tracee };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export type StopHandler = (stop: Stop) => 'handled' | void;
