@@ -1,8 +1,8 @@
-// spawn's `ignoredSignals`: the program starts with those signals ignored, as a program a shell
-// runs inherits what the shell ignored, and with every other signal at its default action (the
-// tracer's own, Node's handlers and its ignored SIGPIPE, are not passed on). Read from the
-// program's own /proc/self/status, with and without a seccomp filter (both use the trampoline's
-// registers).
+// What a program a shell runs inherits from it and a tracer that is Node would not pass on, for
+// a tracer that stands for a command of its caller's to give back (as umview-lite's executable
+// does): spawn's `ignoredSignals` (Node sets every signal to its default action as it starts)
+// and `openFilesLimit` (Node raises its soft RLIMIT_NOFILE to the hard one). Read by the program
+// itself: its /proc/self/status, its shell's ulimit.
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, SIGNALS, Tracer, type SpawnOptions } from '@umview/ptrace-core';
 import { runForOutput } from './helpers.js';
@@ -49,6 +49,34 @@ describe("spawn's ignoredSignals", () => {
     const tracer = newTracer();
     for (const signal of [SIGNALS.SIGKILL, SIGNALS.SIGSTOP, 0, 65]) {
       expect(() => tracer.spawn('/bin/true', [], { ignoredSignals: [signal] })).toThrow(InvalidArgumentError);
+    }
+  });
+});
+
+/** `ulimit -Sn` and `ulimit -Hn` as a program spawned with `options` sees them. */
+function limitsSeen(options: SpawnOptions): string[] {
+  const { stdout, last } = runForOutput(newTracer(), '/bin/sh', ['-c', 'ulimit -Sn; ulimit -Hn'], options);
+  expect(last).toMatchObject({ kind: 'exited', code: 0 });
+  return stdout.trim().split('\n');
+}
+
+describe("spawn's openFilesLimit", () => {
+  it("by default, this process's limits", () => {
+    const [soft, hard] = limitsSeen({});
+    expect(soft).toBe(hard); // as Node left them
+  });
+
+  it('a lower soft limit, the hard one unchanged', () => {
+    const [, hard] = limitsSeen({});
+    expect(limitsSeen({ openFilesLimit: 100 })).toEqual(['100', hard]);
+  });
+
+  it('refuses what the program could not be given: above the hard limit, negative, not a whole number', () => {
+    const [, hard] = limitsSeen({});
+    const tracer = newTracer();
+    const above = hard === 'unlimited' ? [] : [Number(hard) + 1, 'unlimited' as const];
+    for (const limit of [...above, -1, 1.5]) {
+      expect(() => tracer.spawn('/bin/true', [], { openFilesLimit: limit })).toThrow(InvalidArgumentError);
     }
   });
 });
