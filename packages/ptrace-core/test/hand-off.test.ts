@@ -2,7 +2,7 @@
 // test did not start as a tracee, which lets it trace the child and waits for the status it is
 // sent (arch/x86_64/hand-off.ts has the protocol). Real client, real unix socket, real kernel.
 import { spawn } from 'node:child_process';
-import { writeFileSync, writeSync } from 'node:fs';
+import { readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -29,13 +29,18 @@ const fdOf = (socket: Socket): number => (socket as unknown as { _handle: { fd: 
 
 interface Request { socket: Socket; parent: number; child: number }
 
-/** A client started on `socket` with `fallback` as what it runs when nobody serves it; resolves
- * with its output and exit status. A shell starts it and reports its status: the tracer's
+/** SIGTSTP, SIGTTIN and SIGTTOU in a SigIgn mask (bit N-1 for signal N). */
+const JOB_CONTROL_MASK = 0b111n << 19n;
+/** Process `pid`'s SigIgn mask. */
+const ignoredSignals = (pid: number): bigint => BigInt(`0x${/^SigIgn:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]}`);
+
+/** A client started on `socket` with `fallback` as what it runs when nobody serves it (by a
+ * shell that runs `shellSetup` first); resolves with its output and exit status. A shell starts it and reports its status: the tracer's
  * waitpid(-1) would reap the client were it this process's own child, before Node saw it exit. */
-function startClient(socket: string, fallback: string[]): { done: Promise<{ stdout: string; stderr: string; status: number }> } {
+function startClient(socket: string, fallback: string[], shellSetup = ''): { done: Promise<{ stdout: string; stderr: string; status: number }> } {
   const path = join(tempDir(), 'hand-off');
   writeFileSync(path, handOffClientElf(), { mode: 0o700 });
-  const shell = spawn('/bin/sh', ['-c', '"$@"; echo "[status $?]" >&3', 'sh', path, socket, ...fallback], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  const shell = spawn('/bin/sh', ['-c', `${shellSetup}"$@"; echo "[status $?]" >&3`, 'sh', path, socket, ...fallback], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
   const read = (stream: NodeJS.ReadableStream): Promise<string> => new Promise((resolve) => {
     let text = '';
     stream.on('data', (d: Buffer) => (text += d));
@@ -143,6 +148,24 @@ describe('hand-off', () => {
     r.socket.destroy();
     expect(await done).toMatchObject({ stdout: 'fallback arg\n', status: 3 });
     expect(processAlive(r.child)).toBe(false); // the stopped child is gone
+  });
+
+  it('ignores the terminal\'s stop signals before it asks to be served; the program keeps the shell\'s', async () => {
+    const { path, request } = await listen();
+    const { done } = startClient(path, ['/bin/true']);
+    const r = await request;
+    // Already when the server hears of the child: a Ctrl-Z that comes as soon as the program
+    // runs does not stop the client before the program.
+    expect(ignoredSignals(r.parent) & JOB_CONTROL_MASK).toBe(JOB_CONTROL_MASK);
+    serve(r, '/bin/grep', ['^SigIgn:', '/proc/self/status']);
+    expect(await done).toMatchObject({ stdout: 'SigIgn:\t0000000000000000\n', status: 0 });
+  });
+
+  it('falls back, declined, with the stop signals as its shell left them (SIGTTIN ignored here)', async () => {
+    const { path, request } = await listen();
+    const { done } = startClient(path, ['/bin/grep', '^SigIgn:', '/proc/self/status'], "trap '' TTIN; ");
+    (await request).socket.destroy();
+    expect(await done).toMatchObject({ stdout: 'SigIgn:\t0000000000100000\n', status: 0 });
   });
 
   it('falls back to its command when nobody listens', async () => {
