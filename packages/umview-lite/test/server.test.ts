@@ -10,7 +10,8 @@ import { copyFileSync, mkdirSync, readdirSync, statSync, symlinkSync, utimesSync
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exec, packageDir, tempDir } from './helpers.js';
-import { WHO, executable, serverEnv, serverPid, startServer, stopServers } from './warm-server.js';
+import { until } from './faults/fault-helpers.js';
+import { WHO, executable, serverEnv, serverListens, serverPid, startServer, stopServers } from './warm-server.js';
 
 afterEach(stopServers);
 
@@ -84,6 +85,9 @@ describe('the warm monitor', () => {
     expect(String(who)).toBe('hand-off\n');
     client.kill('SIGKILL');
     await once(client.stdout!, 'close'); // both sleeps, which hold the pipe, are dead
+    // Nothing tells the killed client's shell when the server is ready again (a run before then
+    // is declined and runs its own monitor): its socket says.
+    await until('the server listens again', () => serverListens(env.XDG_CACHE_HOME!), (listens) => listens, { everyMs: 10 });
     const next = await exec(executable, ['--', 'sh', '-c', WHO], { env });
     expect(next.stdout).toBe('hand-off\n');
   });

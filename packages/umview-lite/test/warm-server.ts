@@ -37,6 +37,16 @@ export function serverPid(cache: string): number | undefined {
   }
 }
 
+/** Whether the server of cache directory `cache` listens: its socket is in /proc/net/unix with
+ * the listening flag (__SO_ACCEPTCON). A server closes its socket while it runs a command. */
+export function serverListens(cache: string): boolean {
+  const socket = join(cache, 'umview-lite', 'monitor.sock');
+  return readFileSync('/proc/net/unix', 'latin1').split('\n').some((line) => {
+    const fields = line.trim().split(/\s+/);
+    return fields[7] === socket && (parseInt(fields[3]!, 16) & 0x10000) !== 0;
+  });
+}
+
 /** An environment with its own cache directory (so its own server), this Node first in PATH. */
 export function serverEnv(): NodeJS.ProcessEnv {
   const cache = tempDir();
