@@ -2,14 +2,14 @@
 // test did not start as a tracee, which lets it trace the child and waits for the status it is
 // sent (arch/x86_64/hand-off.ts has the protocol). Real client, real unix socket, real kernel.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '@umview/test-fixtures';
 import { SpawnError, Tracer, arch, handOffClientElf, syscallNumber, type SpawnOptions } from '@umview/ptrace-core';
 import { readProcStatusNumber } from '@umview/ptrace-core/internal';
-import { processAlive, runToEnd } from './helpers.js';
+import { fixture, processAlive, runToEnd } from './helpers.js';
 
 let tracer: Tracer | undefined;
 let server: Server | undefined;
@@ -29,26 +29,31 @@ const fdOf = (socket: Socket): number => (socket as unknown as { _handle: { fd: 
 
 interface Request { socket: Socket; parent: number; child: number }
 
-/** SIGTSTP, SIGTTIN and SIGTTOU in a SigIgn mask (bit N-1 for signal N). */
+/** SIGTSTP, SIGTTIN and SIGTTOU in a /proc signal mask (bit N-1 for signal N). */
 const JOB_CONTROL_MASK = 0b111n << 19n;
-/** Process `pid`'s SigIgn mask. */
-const ignoredSignals = (pid: number): bigint => BigInt(`0x${/^SigIgn:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]}`);
+/** SIGHUP, SIGINT and SIGTERM. */
+const FORWARDED_MASK = 0b11n | (1n << 14n);
+/** A signal mask of process `pid` from its /proc status (SigIgn, SigCgt). */
+const statusMask = (pid: number, field: 'SigIgn' | 'SigCgt'): bigint =>
+  BigInt(`0x${new RegExp(`^${field}:\\s*([0-9a-f]+)$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]}`);
 
 /** A client started on `socket` with `fallback` as what it runs when nobody serves it (by a
- * shell that runs `shellSetup` first); resolves with its output and exit status. A shell starts it and reports its status: the tracer's
- * waitpid(-1) would reap the client were it this process's own child, before Node saw it exit. */
-function startClient(socket: string, fallback: string[], shellSetup = ''): { done: Promise<{ stdout: string; stderr: string; status: number }> } {
+ * shell that runs `shellSetup` first); resolves with its output and how it ended, as its parent's
+ * waitpid saw it (`status` as a shell reports it, `signal` if it was killed). Its parent is the
+ * wait-status fixture, not this process: the tracer's waitpid(-1) would reap it first. */
+function startClient(socket: string, fallback: string[], shellSetup = ''): { done: Promise<{ stdout: string; stderr: string; status: number; signal?: number }> } {
   const path = join(tempDir(), 'hand-off');
   writeFileSync(path, handOffClientElf(), { mode: 0o700 });
-  const shell = spawn('/bin/sh', ['-c', `${shellSetup}"$@"; echo "[status $?]" >&3`, 'sh', path, socket, ...fallback], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  const shell = spawn('/bin/sh', ['-c', `${shellSetup}exec "$@"`, 'sh', fixture('wait-status'), path, socket, ...fallback], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
   const read = (stream: NodeJS.ReadableStream): Promise<string> => new Promise((resolve) => {
     let text = '';
     stream.on('data', (d: Buffer) => (text += d));
     stream.on('end', () => resolve(text));
   });
-  const done = Promise.all([read(shell.stdout!), read(shell.stderr!), read(shell.stdio[3] as NodeJS.ReadableStream)]).then(([stdout, stderr, report]) => ({
-    stdout, stderr, status: Number(/\[status (\d+)\]/.exec(report)![1]),
-  }));
+  const done = Promise.all([read(shell.stdout!), read(shell.stderr!), read(shell.stdio[3] as NodeJS.ReadableStream)]).then(([stdout, stderr, report]) => {
+    const [, how, n] = /\[(exited|killed) (\d+)\]/.exec(report)!;
+    return how === 'killed' ? { stdout, stderr, status: 128 + Number(n), signal: Number(n) } : { stdout, stderr, status: Number(n) };
+  });
   return { done };
 }
 
@@ -73,7 +78,7 @@ function serve(request: Request, program: string, args: string[], options: Spawn
     const tracee = tracer.spawn(program, args, { ...options, handOff: { child: request.child, onSeized: () => writeSync(fd, int32(arch.HAND_OFF_ADOPTED)) } });
     tracee.cont();
     const end = runToEnd(tracer, undefined, 'cont').at(-1)!;
-    status = end.kind === 'exited' ? end.code : 128 + (end.kind === 'killed' ? end.signal : 0);
+    status = end.kind === 'exited' ? end.code : end.kind === 'killed' ? arch.HAND_OFF_KILLED | end.signal : 1;
   } catch (error) {
     if (!(error instanceof SpawnError)) throw error;
     status = 127;
@@ -125,6 +130,27 @@ describe('hand-off', () => {
     expect((await done).stdout).toBe('zero|one|hello|3\n'); // GREETING, PATH and sh's PWD
   });
 
+  it('dies of the signal that killed the program, as its parent would see the program die', async () => {
+    const { path, request } = await listen();
+    const { done } = startClient(path, ['/bin/true']);
+    serve(await request, '/bin/sh', ['-c', 'kill -TERM $$']);
+    expect(await done).toMatchObject({ status: 143, signal: 15, stderr: '' });
+  });
+
+  it('dies of a core-dumping signal without a core of its own (its core limit 1 first)', async (ctx) => {
+    // Only a core_pattern without a directory puts a core where this test looks (a pipe to a
+    // crash collector is not bound by the core limit at all).
+    const pattern = readFileSync('/proc/sys/kernel/core_pattern', 'utf8').trim();
+    if (pattern.startsWith('|') || pattern.includes('/')) ctx.skip(`core_pattern is ${pattern}: cores do not land in the working directory`);
+    const { path, request } = await listen();
+    const dir = tempDir();
+    // The client's working directory, where a core of its own would land by default.
+    const { done } = startClient(path, ['/bin/true'], `cd ${dir} && ulimit -c unlimited; `);
+    serve(await request, '/bin/sh', ['-c', 'ulimit -c 0; kill -QUIT $$']);
+    expect(await done).toMatchObject({ status: 131, signal: 3 });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('forwards SIGTERM sent to the client to the program', async () => {
     const { path, request } = await listen();
     const { done } = startClient(path, ['/bin/true']);
@@ -150,22 +176,23 @@ describe('hand-off', () => {
     expect(processAlive(r.child)).toBe(false); // the stopped child is gone
   });
 
-  it('ignores the terminal\'s stop signals before it asks to be served; the program keeps the shell\'s', async () => {
+  it('handles the terminal\'s signals before it asks to be served; the program keeps the shell\'s dispositions', async () => {
     const { path, request } = await listen();
     const { done } = startClient(path, ['/bin/true']);
     const r = await request;
-    // Already when the server hears of the child: a Ctrl-Z that comes as soon as the program
-    // runs does not stop the client before the program.
-    expect(ignoredSignals(r.parent) & JOB_CONTROL_MASK).toBe(JOB_CONTROL_MASK);
+    // Already when the server hears of the child: a Ctrl-Z or Ctrl-C that comes as soon as the
+    // program runs does not stop or end the client before the program.
+    expect(statusMask(r.parent, 'SigIgn') & JOB_CONTROL_MASK).toBe(JOB_CONTROL_MASK);
+    expect(statusMask(r.parent, 'SigCgt') & FORWARDED_MASK).toBe(FORWARDED_MASK);
     serve(r, '/bin/grep', ['^SigIgn:', '/proc/self/status']);
     expect(await done).toMatchObject({ stdout: 'SigIgn:\t0000000000000000\n', status: 0 });
   });
 
-  it('falls back, declined, with the stop signals as its shell left them (SIGTTIN ignored here)', async () => {
+  it('falls back, declined, with those signals as its shell left them (SIGINT and SIGTTIN ignored here)', async () => {
     const { path, request } = await listen();
-    const { done } = startClient(path, ['/bin/grep', '^SigIgn:', '/proc/self/status'], "trap '' TTIN; ");
+    const { done } = startClient(path, ['/bin/grep', '^SigIgn:', '/proc/self/status'], "trap '' INT TTIN; ");
     (await request).socket.destroy();
-    expect(await done).toMatchObject({ stdout: 'SigIgn:\t0000000000100000\n', status: 0 });
+    expect(await done).toMatchObject({ stdout: 'SigIgn:\t0000000000100002\n', status: 0 });
   });
 
   it('falls back to its command when nobody listens', async () => {

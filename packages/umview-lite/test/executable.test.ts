@@ -2,6 +2,8 @@
 // found through npm's symlink, on the Node first in PATH, and NODE_EXTRA_CA_CERTS kept from the
 // monitor's Node (which Node 20 would parse at start) but handed to the command unchanged; the
 // fds, ignored signals and open-files limit the shell passes on reach the command as natively.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -82,6 +84,21 @@ describe('the executable', () => {
       const native = await shell(command);
       expect(native).toMatchObject({ stdout: 'SigIgn:\t0000000000004007\n', code: 0 }); // HUP, INT, QUIT (the job's), TERM
       expect(await shell([executable, '-m', 'unreal', '--', ...command])).toEqual(native);
+    });
+
+    it(`dies of the signal that killed the command, as a native run's parent sees it (${served ? 'served' : 'cold'})`, async () => {
+      const env = serverEnv();
+      if (served) await startServer(env);
+      else env.UMVIEW_SERVER = '0';
+      const ended = async (command: string[]) => {
+        const child = spawn(command[0]!, command.slice(1), { env, stdio: 'ignore' });
+        const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+        return { code, signal };
+      };
+      for (const script of ['kill -TERM $$', 'kill -PIPE $$', 'exit 143']) {
+        const native = await ended(['sh', '-c', script]);
+        expect(await ended([executable, '-m', 'unreal', '--', 'sh', '-c', script])).toEqual(native);
+      }
     });
 
     it(`gives the command its shell's soft limit of open files, as a native run has it (${served ? 'served' : 'cold'})`, async () => {

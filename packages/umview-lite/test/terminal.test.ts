@@ -77,7 +77,7 @@ describe.skipIf(missing !== undefined)('a command in a terminal, under job contr
   for (const served of [false, true]) {
     const monitor = served ? 'hand-off' : 'node';
 
-    it(`${served ? 'served' : 'cold'}: Ctrl-Z stops it until fg, Ctrl-C ends it with 130`, async () => {
+    it(`${served ? 'served' : 'cold'}: Ctrl-Z stops it until fg, Ctrl-C ends it (and its loop) with 130`, async () => {
       const env = serverEnv();
       if (served) await startServer(env);
       else env.UMVIEW_SERVER = '0';
@@ -102,10 +102,15 @@ describe.skipIf(missing !== undefined)('a command in a terminal, under job contr
         closeSync(writer);
       }
 
-      terminal.type(`${executable} -m unreal -- sh -c 'echo "re""ady"; exec sleep 1000'; echo "status $? wa""s it"\n`);
-      await terminal.shows('ready');
+      // A command that dies of the Ctrl-C ends the line it is part of, as natively (the monitor
+      // dies of the SIGINT too); the loop does not go on to its next round.
+      terminal.type(`for round in 1 2; do ${executable} -m unreal -- sh -c 'echo "ro""und $0"; exec sleep 1000' $round; done; echo "no""t reached"\n`);
+      await terminal.shows('round 1');
       terminal.type('\x03'); // Ctrl-C
-      expect(await terminal.shows('was it')).toContain('status 130 was it');
+      terminal.type('echo "status $? wa""s it"\n');
+      const interrupted = await terminal.shows('was it');
+      expect(interrupted).toContain('status 130 was it');
+      expect(interrupted).not.toMatch(/round 2|not reached/);
 
       terminal.type(`${executable} -- sh -c 'echo "n""ext $(${WHO})"'\n`);
       await terminal.shows(`next ${monitor}`);

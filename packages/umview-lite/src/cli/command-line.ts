@@ -46,18 +46,25 @@ export interface Served {
   commandStopped(signal: number): void;
 }
 
-/** Runs umview-lite's command line; resolves with the exit status, its message written. */
-export async function runCommandLine(argv: readonly string[], served?: Served): Promise<number> {
+/** How a run ended: its exit status as a shell reports it, and the signal that killed the
+ * command if one did (the process that stands for it then dies of it too, stand-in.ts). */
+export interface RunEnd {
+  status: number;
+  killedBy?: number;
+}
+
+/** Runs umview-lite's command line; resolves with how it ended, its message written. */
+export async function runCommandLine(argv: readonly string[], served?: Served): Promise<RunEnd> {
   try {
     return await commandLine(argv, served);
   } catch (error) {
     if (!(error instanceof CliExit)) throw error;
     writeSync(2, `umview-lite: ${error.message}\n`);
-    return error.status;
+    return { status: error.status };
   }
 }
 
-async function commandLine(argv: readonly string[], served: Served | undefined): Promise<number> {
+async function commandLine(argv: readonly string[], served: Served | undefined): Promise<RunEnd> {
   // Taken out of the command's environment in both ways; served, the client's child has them.
   const inherited = takeInheritedFds(process.env);
   const ignoredSignals = takeIgnoredSignals(process.env);
@@ -71,11 +78,11 @@ async function commandLine(argv: readonly string[], served: Served | undefined):
   }
   if (options.help) {
     writeSync(1, USAGE);
-    return 0;
+    return { status: 0 };
   }
   if (options.version) {
     writeSync(1, `umview-lite ${VERSION}\n`);
-    return 0;
+    return { status: 0 };
   }
   if (options.serve) fail('--serve takes no other argument', 2);
   const modules = [];
@@ -110,7 +117,7 @@ async function commandLine(argv: readonly string[], served: Served | undefined):
     const table = `${describeRouting(monitor.routing)}\n`;
     if (options.command.length === 0) {
       writeSync(1, table);
-      return 0;
+      return { status: 0 };
     }
     writeSync(2, table);
   }
@@ -133,7 +140,7 @@ async function commandLine(argv: readonly string[], served: Served | undefined):
   stopTicker();
   stopIgnoring?.(); // the monitor's own output after the run (--stats) stops in the background as any program's
   if (options.stats) writeSync(2, `${formatStats(result.stats)}\n`);
-  return result.exitStatus;
+  return { status: result.exitStatus, ...(result.killedBy !== undefined && { killedBy: result.killedBy }) };
 }
 
 /** The --strace logger, loaded only when asked for: the formatter's tables are big. */

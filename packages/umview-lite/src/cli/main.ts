@@ -3,6 +3,7 @@
 // are loaded only when they are used: start-up is part of every run.
 import { writeSync } from 'node:fs';
 import { runCommandLine } from './command-line.js';
+import { dieOf } from './stand-in.js';
 import { serverWanted } from '../server/server-wanted.js';
 
 const argv = process.argv.slice(2);
@@ -13,9 +14,10 @@ const report = (error: unknown): never => {
 if (argv.length === 1 && argv[0] === '--serve') {
   import('../server/monitor-server.js').then((server) => server.serve()).catch(report);
 } else {
-  runCommandLine(argv).then(async (code) => {
+  runCommandLine(argv).then(async (end) => {
     // Not served: start a server for the runs after this one.
     if (serverWanted()) await (await import('../server/auto-start.js')).startServerIfWanted();
-    process.exit(code);
+    if (end.killedBy !== undefined) dieOf(end.killedBy);
+    process.exit(end.status);
   }, report);
 }

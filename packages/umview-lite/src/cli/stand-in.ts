@@ -5,6 +5,7 @@
 // that the shell sees the job as a native run shows it (the client does the same in its own
 // code: ptrace-core's arch/x86_64/hand-off.ts).
 import { interruptWaitEvery, makeSignalsInterruptWait, SIGNALS } from '@umview/ptrace-core';
+import { getLibc } from '@umview/ptrace-core/internal';
 import type { Monitor } from '../monitor/monitor.js';
 import type { Served } from './command-line.js';
 
@@ -64,4 +65,24 @@ export function killTreeWithClient(served: Served, monitor: Monitor): () => void
 function stdinIsTerminal(): boolean {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('node:tty') as typeof import('node:tty')).isatty(0);
+}
+
+const RLIMIT_CORE = 4;
+/** glibc's struct sigaction, zeroed: SIG_DFL, no flags, nothing blocked. */
+const SIGACTION_SIZE = 152;
+
+/** Ends this process as the command ended when a signal killed it, so that its shell sees what
+ * it would of a native run (a shell running a loop stops at a Ctrl-C only if its command died of
+ * the SIGINT; exiting with 128 + N is not the same), as strace does: with no core of its own
+ * (the command dumped its own; a core limit of 1 writes none and pipes none to a crash
+ * collector), the signal's default action put back (Node handles or ignores some). Returns if
+ * the signal does not end it after all. */
+export function dieOf(signal: number): void {
+  const libc = getLibc();
+  const oneByte = Buffer.alloc(16);
+  oneByte.writeBigUInt64LE(1n, 0);
+  oneByte.writeBigUInt64LE(1n, 8);
+  libc.prlimit(0, RLIMIT_CORE, oneByte, null); // fails only where the hard limit is 0 already
+  libc.sigaction(signal, Buffer.alloc(SIGACTION_SIZE), null);
+  process.kill(process.pid, signal);
 }

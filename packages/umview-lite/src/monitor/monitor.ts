@@ -86,6 +86,9 @@ export interface MonitorOptions {
 export interface MonitorResult {
   /** The first program's status as a shell reports it (128 + signal when killed). */
   exitStatus: number;
+  /** The signal that killed the first program, if one did (exitStatus is then 128 + it; a
+   * program that exited with that status was not killed). */
+  killedBy?: number;
   stats: MonitorStats;
 }
 
@@ -108,6 +111,8 @@ export class Monitor {
   private readonly log: SyscallLogger | undefined;
   private readonly context: ModuleContext;
   private rootPid: number | undefined;
+  /** The signal that killed the first process, once it was killed by one. */
+  private rootKilledBy: number | undefined;
   /** Whether the stop signal the first process got last came from a terminal (to its whole
    * process group, which the shell continues as a whole): see MonitorOptions.onStopped. */
   private rootStoppedByTerminal = false;
@@ -207,6 +212,7 @@ export class Monitor {
     const launch = await this.servedLaunch(program, args, spawn) ?? this.rootLaunch(program, args, spawn);
     const root = this.vm.spawn(launch.program, launch.args, launch.spawn);
     this.rootPid = root.pid;
+    this.rootKilledBy = undefined;
     this.processes.addThread(root.pid, root.tid);
     this.processes.get(root.pid).guestExe = launch.guestExe;
     this.stats.processes = 1;
@@ -265,7 +271,7 @@ export class Monitor {
     this.stats.heldTimedOut = this.held.timedOut;
     Object.assign(this.stats, this.memory.counters());
     if (this.proxy) this.stats.proxy = { ...this.proxy.stats, fastKernelCalls: this.fastCalls?.kernelCalls };
-    return { exitStatus: this.vm.exitStatus ?? 0, stats: this.stats };
+    return { exitStatus: this.vm.exitStatus ?? 0, ...(this.rootKilledBy !== undefined && { killedBy: this.rootKilledBy }), stats: this.stats };
   }
 
   /** The first program is started before any filter exists, so a served path is translated
@@ -521,7 +527,10 @@ export class Monitor {
           this.vfs?.processExited(stop.tracee.pidIfKnown ?? stop.tid);
           this.fastCalls?.exited(stop.tracee.pidIfKnown ?? stop.tid);
         }
-        if (stop.tid === this.rootPid && this.options.killOnExit) this.killTree();
+        if (stop.tid === this.rootPid) {
+          this.rootKilledBy = stop.kind === 'killed' ? stop.signal : undefined;
+          if (this.options.killOnExit) this.killTree();
+        }
         break;
       case 'signal':
         if (STOP_SIGNALS.has(stop.signal) && stop.tracee.pidIfKnown === this.rootPid) this.rootStoppedByTerminal = stop.siginfo.code === SI_CODE.SI_KERNEL;

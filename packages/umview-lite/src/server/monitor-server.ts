@@ -31,7 +31,7 @@ import { join } from 'node:path';
 import { arch, handOffClientElf } from '@umview/ptrace-core';
 import { makePrivateDirectory, unixPeerCredentials } from '@umview/ptrace-core/internal';
 import { atomicWrite } from '../cli/atomic-write.js';
-import { runCommandLine } from '../cli/command-line.js';
+import { runCommandLine, type RunEnd } from '../cli/command-line.js';
 import { userCacheDirectory } from '../file-systems/archive/user-cache.js';
 import { checkClient, outdated, serverIdentity, type ServerIdentity } from './client-check.js';
 import { enterClientSession } from './client-session.js';
@@ -170,7 +170,7 @@ class ServerState {
     // The pids a client sends are its word; the kernel's record of who connected is not.
     const peer = unixPeerCredentials(fd);
     const check = peer?.uid === process.getuid!() && peer.pid === client ? checkClient(client, child, this.identity) : { declined: `the connection is process ${peer?.pid}'s, uid ${peer?.uid}` };
-    let status: number | undefined;
+    let end: RunEnd | undefined;
     let adopted = false;
     const adopt = (): void => {
       if (adopted) return;
@@ -181,7 +181,7 @@ class ServerState {
       const session = enterClientSession(client, check.run);
       if (session !== undefined) {
         try {
-          status = await runCommandLine(check.run.argv, {
+          end = await runCommandLine(check.run.argv, {
             handOff: { child, onSeized: adopt },
             commandStopped: (signal) => writeInt32(fd, arch.HAND_OFF_STOPPED | signal),
             onClientGone: (listener) => {
@@ -193,7 +193,7 @@ class ServerState {
           socket.removeAllListeners('end');
         } catch (error) {
           writeSync(2, `umview-lite: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-          status = 1;
+          end = { status: 1 };
         } finally {
           session.leave();
         }
@@ -202,14 +202,15 @@ class ServerState {
       writeSync(2, `umview-lite: server: client ${client} declined: ${check.declined}\n`);
     }
     await this.reopen();
-    if (status === undefined) {
+    if (end === undefined) {
       socket.destroy(); // declined
       return;
     }
     // A run that ended before its command started (--help, a usage error) is this server's too:
     // the client must not run it again.
     adopt();
-    writeInt32(fd, status);
+    // A command killed by a signal: the client dies of it too, as the cold monitor does.
+    writeInt32(fd, end.killedBy !== undefined ? arch.HAND_OFF_KILLED | end.killedBy : end.status);
     socket.destroy();
   }
 
