@@ -48,3 +48,16 @@ describe.each(BACKENDS)('backend %s', (backend) => {
     expect(out.read()).toBe('ppid-ok=1 handled=1\n');
   });
 });
+
+describe('how the first program ended', () => {
+  it.each([
+    ['exit 143', 143, undefined],
+    ['kill -TERM $$', 143, 15],
+  ])('sh -c %j: exitStatus %i, exitSignal %s', (script, status, signal) => {
+    vm = new SyscallTracer({ filter: SyscallFilter.of(['getppid']) });
+    vm.spawn('/bin/sh', ['-c', script]);
+    expect(vm.runSync()).toBe(status);
+    expect(vm.exitStatus).toBe(status);
+    expect(vm.exitSignal).toBe(signal);
+  });
+});

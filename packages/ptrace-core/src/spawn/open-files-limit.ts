@@ -11,26 +11,21 @@ import { getLibc } from '../native/libc.js';
 const RLIMIT_NOFILE = 7;
 const RLIM_INFINITY = 0xffffffffffffffffn;
 
-/** `limit` as the kernel takes it, checked against this process's hard limit, which the program
- * inherits (a soft limit cannot exceed it). */
-export function openFilesLimit(limit: number | 'unlimited'): bigint {
+/** The struct rlimit a program given `limit` gets: that soft limit, checked against this
+ * process's hard limit, which it keeps (a soft limit cannot exceed it). */
+export function openFilesLimit(limit: number | 'unlimited'): Buffer {
   const soft = limit === 'unlimited' ? RLIM_INFINITY : Number.isSafeInteger(limit) && limit >= 0 ? BigInt(limit) : undefined;
-  const hard = ownLimits().readBigUInt64LE(8);
+  const limits = Buffer.alloc(16);
+  checked(getLibc().prlimit(0, RLIMIT_NOFILE, null, limits), 'prlimit(RLIMIT_NOFILE)');
+  const hard = limits.readBigUInt64LE(8);
   if (soft === undefined || soft > hard) {
     throw new InvalidArgumentError(`openFilesLimit: ${String(limit)} is not a number of files from 0 to the hard limit (${hard === RLIM_INFINITY ? 'unlimited' : hard})`, { errno: ERRNO.EINVAL, operation: 'spawn' });
   }
-  return soft;
-}
-
-/** Gives process `pid` the soft open-files limit `soft`, its hard limit as it is. */
-export function setOpenFilesLimit(pid: number, soft: bigint): void {
-  const limits = ownLimits();
   limits.writeBigUInt64LE(soft, 0);
-  checked(getLibc().prlimit(pid, RLIMIT_NOFILE, limits, null), 'prlimit(RLIMIT_NOFILE)', pid);
+  return limits;
 }
 
-function ownLimits(): Buffer {
-  const limits = Buffer.alloc(16);
-  checked(getLibc().prlimit(0, RLIMIT_NOFILE, null, limits), 'prlimit(RLIMIT_NOFILE)');
-  return limits;
+/** Gives process `pid` the open-files limits `limits` (openFilesLimit's). */
+export function setOpenFilesLimit(pid: number, limits: Buffer): void {
+  checked(getLibc().prlimit(pid, RLIMIT_NOFILE, limits, null), 'prlimit(RLIMIT_NOFILE)', pid);
 }

@@ -127,7 +127,8 @@ export class SyscallTracer {
   private readonly toStart: Tracee[] = [];
   private pending: SyscallEvent | undefined;
   private root: Tracee | undefined;
-  private rootStatus: number | undefined;
+  /** How the first spawned program ended: its wait status, and the signal if one killed it. */
+  private rootEnd: { status: number; signal?: number } | undefined;
 
   constructor(options: SyscallTracerOptions = {}) {
     this.backend = options.backend ?? 'seccomp';
@@ -165,7 +166,13 @@ export class SyscallTracer {
 
   /** The shell-style exit status of the first spawned program, once it has exited. */
   get exitStatus(): number | undefined {
-    return this.rootStatus;
+    return this.rootEnd && shellExitCode(this.rootEnd.status);
+  }
+
+  /** The signal that killed the first spawned program, if one did (exitStatus is then 128 + it;
+   * a program that exited with that status was not killed). */
+  get exitSignal(): number | undefined {
+    return this.rootEnd?.signal;
   }
 
   /** How many calls are held now (SyscallCall.hold). */
@@ -234,7 +241,7 @@ export class SyscallTracer {
         if (!isTraceeGone(error)) throw error;
       }
     }
-    return this.rootStatus ?? 0;
+    return this.exitStatus ?? 0;
   }
 
   /** Kills what was spawned. */
@@ -519,7 +526,7 @@ export class SyscallTracer {
       case 'killed':
         this.threads.delete(stop.tid);
         this.ios.delete(stop.tid);
-        if (stop.tracee === this.root) this.rootStatus = shellExitCode(stop.status);
+        if (stop.tracee === this.root) this.rootEnd = { status: stop.status, ...(stop.kind === 'killed' && { signal: stop.signal }) };
         return;
       case 'group-stop':
         tracee.listen(); // stay stopped, as job control wants; SIGCONT is reported

@@ -79,10 +79,10 @@ const SIGACTION_SIZE = 152;
  * the signal does not end it after all. */
 export function dieOf(signal: number): void {
   const libc = getLibc();
-  const oneByte = Buffer.alloc(16);
-  oneByte.writeBigUInt64LE(1n, 0);
-  oneByte.writeBigUInt64LE(1n, 8);
-  libc.prlimit(0, RLIMIT_CORE, oneByte, null); // fails only where the hard limit is 0 already
+  const coreLimitOne = Buffer.alloc(16); // struct rlimit { 1, 1 }
+  coreLimitOne.writeBigUInt64LE(1n, 0);
+  coreLimitOne.writeBigUInt64LE(1n, 8);
+  libc.prlimit(0, RLIMIT_CORE, coreLimitOne, null); // fails only where the hard limit is 0 already
   libc.sigaction(signal, Buffer.alloc(SIGACTION_SIZE), null);
   process.kill(process.pid, signal);
 }

@@ -111,8 +111,6 @@ export class Monitor {
   private readonly log: SyscallLogger | undefined;
   private readonly context: ModuleContext;
   private rootPid: number | undefined;
-  /** The signal that killed the first process, once it was killed by one. */
-  private rootKilledBy: number | undefined;
   /** Whether the stop signal the first process got last came from a terminal (to its whole
    * process group, which the shell continues as a whole): see MonitorOptions.onStopped. */
   private rootStoppedByTerminal = false;
@@ -212,7 +210,6 @@ export class Monitor {
     const launch = await this.servedLaunch(program, args, spawn) ?? this.rootLaunch(program, args, spawn);
     const root = this.vm.spawn(launch.program, launch.args, launch.spawn);
     this.rootPid = root.pid;
-    this.rootKilledBy = undefined;
     this.processes.addThread(root.pid, root.tid);
     this.processes.get(root.pid).guestExe = launch.guestExe;
     this.stats.processes = 1;
@@ -271,7 +268,7 @@ export class Monitor {
     this.stats.heldTimedOut = this.held.timedOut;
     Object.assign(this.stats, this.memory.counters());
     if (this.proxy) this.stats.proxy = { ...this.proxy.stats, fastKernelCalls: this.fastCalls?.kernelCalls };
-    return { exitStatus: this.vm.exitStatus ?? 0, ...(this.rootKilledBy !== undefined && { killedBy: this.rootKilledBy }), stats: this.stats };
+    return { exitStatus: this.vm.exitStatus ?? 0, ...(this.vm.exitSignal !== undefined && { killedBy: this.vm.exitSignal }), stats: this.stats };
   }
 
   /** The first program is started before any filter exists, so a served path is translated
@@ -527,10 +524,7 @@ export class Monitor {
           this.vfs?.processExited(stop.tracee.pidIfKnown ?? stop.tid);
           this.fastCalls?.exited(stop.tracee.pidIfKnown ?? stop.tid);
         }
-        if (stop.tid === this.rootPid) {
-          this.rootKilledBy = stop.kind === 'killed' ? stop.signal : undefined;
-          if (this.options.killOnExit) this.killTree();
-        }
+        if (stop.tid === this.rootPid && this.options.killOnExit) this.killTree();
         break;
       case 'signal':
         if (STOP_SIGNALS.has(stop.signal) && stop.tracee.pidIfKnown === this.rootPid) this.rootStoppedByTerminal = stop.siginfo.code === SI_CODE.SI_KERNEL;
