@@ -18,18 +18,21 @@ export function requireBuilt(bench) {
 }
 
 /** The environment for the timed commands: this Node first in PATH (the executable runs
- * `node`). */
-export const benchEnv = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
+ * `node`), and a monitor per command (UMVIEW_SERVER=0), whether the bench runs in a terminal
+ * session or not (where the default would use a warm monitor): monitorEnv gives the served
+ * runs their own. */
+export const benchEnv = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, UMVIEW_SERVER: '0' };
 
 /** benchEnv without NODE_EXTRA_CA_CERTS: for another Node program timed next to umview-lite
  * (the JS floor), so that it starts the way umview-lite's executable starts Node (see
  * bin/umview-lite). */
 export const nodeEnv = Object.fromEntries(Object.entries(benchEnv).filter(([name]) => name !== 'NODE_EXTRA_CA_CERTS'));
 
-/** `--monitor served`: umview-lite's runs are handed to a warm monitor (UMVIEW_SERVER=1: see
- * src/server/monitor-server.ts) that the bench starts, on the bench's CPU, with a cache
- * directory of its own, and stops when it exits. Returns the environment to time them in; with
- * `--monitor cold` (the default), `env` itself. */
+/** `--monitor served` (the default: what a command typed in a terminal gets): umview-lite's runs
+ * are handed to a warm monitor (UMVIEW_SERVER=1: see src/server/monitor-server.ts) that the
+ * bench starts, on the bench's CPU, with a cache directory of its own, and stops when it exits.
+ * Returns the environment to time them in; with `--monitor cold` (a monitor per command, as in
+ * scripts and CI), `env` itself. */
 export async function monitorEnv(mode, env) {
   if (mode === 'cold') return env;
   if (mode !== 'served') throw new Error(`--monitor must be cold or served (not ${mode})`);

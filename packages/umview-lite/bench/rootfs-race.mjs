@@ -7,7 +7,9 @@
 // `true` time of this run off both sides.
 //   npm run rootfs-race -w @umview/umview-lite -- [--json] [--runs N] [--jobs true,id,...]
 //     [--rootfs-tar FILE] [--debs DIR] [--proot-seccomp PATH] [--monitor cold|served]
-// --monitor served: umview-lite's runs served by a warm monitor (UMVIEW_SERVER=1) the bench starts.
+// --monitor served (the default, as a command typed in a terminal): umview-lite's runs served by
+// a warm monitor (UMVIEW_SERVER=1) the bench starts; --monitor cold: a monitor per command, as in
+// scripts and CI.
 // Last line with --json: { "jobs": { "<name>": { "umview": s, "proot": s, "prootSeccomp": s } } }
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -23,7 +25,7 @@ const args = parseArgs(process.argv.slice(2), {
   'rootfs-tar': process.env.UMVIEW_TEST_DEBIAN_ROOTFS ?? '/var/cache/umview-ci/bookworm-minbase-gcc-python3.tar',
   debs: process.env.UMVIEW_TEST_DEBS ?? '/var/cache/umview-ci/debs',
   'proot-seccomp': process.env.PROOT_SECCOMP ?? '',
-  monitor: 'cold',
+  monitor: 'served',
 });
 ensurePinned(import.meta.url);
 requireBuilt('rootfs-race');

@@ -11,7 +11,9 @@
 //     [--mib N] [--workloads find,ls,tar,gcc,dd,forkexec,true] [--module SPEC]
 //     [--proot-seccomp PATH] [--file-systems tmpfs,overlay,archive] [--fs-tree DIR]
 //     [--data-paths kernel,stop] [--monitor cold|served]
-// --monitor served: umview-lite's runs served by a warm monitor (UMVIEW_SERVER=1) the bench starts.
+// --monitor served (the default, as a command typed in a terminal): umview-lite's runs served by
+// a warm monitor (UMVIEW_SERVER=1) the bench starts; --monitor cold: a monitor per command, as in
+// scripts and CI.
 // --workloads none runs only the file-system section (bench/file-systems.mjs): find, tar, a gcc
 // loop and a 256 MiB dd read over a tree served by each built-in file-system module (all of
 // those built in, unless --file-systems names them; --file-systems none skips the section); the
@@ -39,7 +41,7 @@ const args = parseArgs(process.argv.slice(2), {
   workloads: 'find,ls,tar,gcc,dd,forkexec,true',
   module: 'unreal',
   'proot-seccomp': process.env.PROOT_SECCOMP ?? '',
-  monitor: 'cold',
+  monitor: 'served',
   'file-systems': '',
   'fs-tree': '/usr/include/linux',
   'data-paths': 'kernel,stop',

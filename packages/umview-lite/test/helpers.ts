@@ -50,12 +50,14 @@ export interface ExecOptions {
   timeout?: number;
 }
 
-/** Runs a program (no shell), collecting its output and exit code. */
+/** Runs a program (no shell), collecting its output and exit code. An environment without
+ * UMVIEW_SERVER gets '0', as the suite's own (vitest.config.ts): in a terminal, the default
+ * would start a warm monitor that outlives the test. */
 export function exec(file: string, args: readonly string[], options: ExecOptions = {}): Promise<Result> {
   return new Promise((resolve) => {
     const child = execFile(file, args, {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env: { UMVIEW_SERVER: '0', ...(options.env ?? process.env) },
       maxBuffer: 64 << 20,
       timeout: options.timeout ?? 60_000,
       encoding: 'utf8',

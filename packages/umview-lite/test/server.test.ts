@@ -128,6 +128,26 @@ describe('the warm monitor', () => {
     expect(second.stdout).toBe('hand-off\n');
   });
 
+  // A build, a cron job, a CI run: a session with no controlling terminal (setsid, as
+  // `detached` does). terminal.test checks the default in a terminal.
+  it('is neither started nor used by default by a run outside a terminal session', async () => {
+    const env = serverEnv();
+    delete env.UMVIEW_SERVER;
+    delete env.CI;
+    const monitorOf = async (): Promise<string> => {
+      const run = spawn(executable, ['--', 'sh', '-c', WHO], { env, detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+      let shown = '';
+      run.stdout!.on('data', (data: Buffer) => (shown += data.toString()));
+      const [code] = await once(run, 'close');
+      expect(code).toBe(0);
+      return shown;
+    };
+    expect(await monitorOf()).toBe('node\n');
+    expect(serverPid(env.XDG_CACHE_HOME!)).toBeUndefined();
+    await startServer(env);
+    expect(await monitorOf()).toBe('node\n');
+  });
+
   it('makes way, once umview-lite is upgraded in place, for a server of the new build', async () => {
     const env = serverEnv();
     const cache = env.XDG_CACHE_HOME!;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers.js';
-import { WHO, executable, serverEnv, startServer, stopServers } from './warm-server.js';
+import { WHO, executable, serverEnv, serverPid, startServer, stopServers } from './warm-server.js';
 
 const terminals: Terminal[] = [];
 afterEach(async () => {
@@ -151,4 +151,45 @@ describe.skipIf(missing !== undefined)('a command in a terminal, under job contr
       await allGone; // bash, the monitor's stand-in and both sleeps have exited
     });
   }
+});
+
+// UMVIEW_SERVER unset (src/server/server-wanted.ts and bin/umview-lite, the same rule in two
+// languages): a command typed in a terminal starts a warm monitor for the next ones, unless CI
+// is set. server.test checks that a run without a terminal starts none.
+describe.skipIf(missing !== undefined)('the warm monitor by default', () => {
+  /** Types a command under umview-lite and returns which monitor ran it (WHO), once the shell
+   * has gone on to its next command. */
+  async function monitorOf(terminal: Terminal, name: string): Promise<string> {
+    terminal.type(`${executable} -- sh -c 'echo "${name} $(${WHO})"'; echo "do""ne-${name}"\n`);
+    const shown = await terminal.shows(`done-${name}`);
+    return shown.match(new RegExp(`${name} (\\S+)\\r?\\n`))![1]!;
+  }
+
+  /** A terminal whose environment leaves the choice to the default, CI set to `ci`. */
+  function terminalWith(ci: string | undefined): { terminal: Terminal; env: NodeJS.ProcessEnv } {
+    const env = serverEnv();
+    delete env.UMVIEW_SERVER;
+    delete env.CI;
+    if (ci !== undefined) env.CI = ci;
+    return { terminal: new Terminal(env), env };
+  }
+
+  it('is started by a command typed in a terminal, and serves the next one', async () => {
+    const { terminal, env } = terminalWith(undefined);
+    expect(await monitorOf(terminal, 'first')).toBe('node');
+    expect(serverPid(env.XDG_CACHE_HOME!)).toBeGreaterThan(0);
+    expect(await monitorOf(terminal, 'second')).toBe('hand-off');
+    terminal.type('exit\n');
+    await once(terminal.process, 'close');
+  });
+
+  it('is neither started nor used when CI is set', async () => {
+    const { terminal, env } = terminalWith('true');
+    expect(await monitorOf(terminal, 'first')).toBe('node');
+    expect(serverPid(env.XDG_CACHE_HOME!)).toBeUndefined();
+    await startServer(env);
+    expect(await monitorOf(terminal, 'second')).toBe('node');
+    terminal.type('exit\n');
+    await once(terminal.process, 'close');
+  });
 });

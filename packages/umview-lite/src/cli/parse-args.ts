@@ -165,9 +165,10 @@ Options:
                                default only calls a signal can restart (open, connect,
                                execve...) are put back, as the seccomp PRoot does
   --strace[=FILE]            log each syscall the monitor saw (default: stderr)
-  --serve                    run the warm monitor: a server that runs the commands of this
-                               user's later umview-lite runs when UMVIEW_SERVER=1 is set
-                               (started on demand otherwise; see the README)
+  --serve                    run the warm monitor in the foreground: a server that runs this
+                               user's later commands (by default, those typed in a terminal
+                               session, started on demand; UMVIEW_SERVER=1 always, 0 never;
+                               see the README)
   -h, --help                 show this help
   -V, --version              show the version
 
