@@ -176,6 +176,10 @@ describe.skipIf(missing !== undefined)('the warm monitor by default', () => {
 
   it('is started by a command typed in a terminal, and serves the next one', async () => {
     const { terminal, env } = terminalWith(undefined);
+    // Only a command starts one: not --version, not a command that is not found.
+    terminal.type(`${executable} --version; ${executable} -- no-such-command; echo "ve""rsion-done"\n`);
+    await terminal.shows('version-done');
+    expect(serverPid(env.XDG_CACHE_HOME!)).toBeUndefined();
     expect(await monitorOf(terminal, 'first')).toBe('node');
     expect(serverPid(env.XDG_CACHE_HOME!)).toBeGreaterThan(0);
     expect(await monitorOf(terminal, 'second')).toBe('hand-off');

@@ -46,11 +46,13 @@ export interface Served {
   commandStopped(signal: number): void;
 }
 
-/** How a run ended: its exit status as a shell reports it, and the signal that killed the
- * command if one did (the process that stands for it then dies of it too, stand-in.ts). */
+/** How a run ended: its exit status as a shell reports it, the signal that killed the
+ * command if one did (the process that stands for it then dies of it too, stand-in.ts), and
+ * whether a command ran at all (not --help, --version, a usage error or a command not found). */
 export interface RunEnd {
   status: number;
   killedBy?: number;
+  ranCommand?: true;
 }
 
 /** Runs umview-lite's command line; resolves with how it ended, its message written. */
@@ -140,7 +142,7 @@ async function commandLine(argv: readonly string[], served: Served | undefined):
   stopTicker();
   stopIgnoring?.(); // the monitor's own output after the run (--stats) stops in the background as any program's
   if (options.stats) writeSync(2, `${formatStats(result.stats)}\n`);
-  return { status: result.exitStatus, ...(result.killedBy !== undefined && { killedBy: result.killedBy }) };
+  return { status: result.exitStatus, ranCommand: true, ...(result.killedBy !== undefined && { killedBy: result.killedBy }) };
 }
 
 /** The --strace logger, loaded only when asked for: the formatter's tables are big. */

@@ -15,8 +15,9 @@ if (argv.length === 1 && argv[0] === '--serve') {
   import('../server/monitor-server.js').then((server) => server.serve()).catch(report);
 } else {
   runCommandLine(argv).then(async (end) => {
-    // Not served: start a server for the runs after this one.
-    if (serverWanted()) await (await import('../server/auto-start.js')).startServerIfWanted();
+    // Not served: start a server for the runs after this one (after a command, so that
+    // `--help` or a typo never leaves one behind).
+    if (end.ranCommand && serverWanted()) await (await import('../server/auto-start.js')).startServerIfWanted();
     if (end.killedBy !== undefined) dieOf(end.killedBy);
     process.exit(end.status);
   }, report);
