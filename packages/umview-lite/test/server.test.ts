@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exec, packageDir, tempDir } from './helpers.js';
 import { until } from './faults/fault-helpers.js';
-import { WHO, executable, serverEnv, serverListens, serverPid, startServer, stopServers } from './warm-server.js';
+import { WHO, defaultServerEnv, executable, serverEnv, serverListens, serverPid, startServer, stopServers } from './warm-server.js';
 
 afterEach(stopServers);
 
@@ -131,9 +131,7 @@ describe('the warm monitor', () => {
   // A build, a cron job, a CI run: a session with no controlling terminal (setsid, as
   // `detached` does). terminal.test checks the default in a terminal.
   it('is neither started nor used by default by a run outside a terminal session', async () => {
-    const env = serverEnv();
-    delete env.UMVIEW_SERVER;
-    delete env.CI;
+    const env = defaultServerEnv();
     const monitorOf = async (): Promise<string> => {
       const run = spawn(executable, ['--', 'sh', '-c', WHO], { env, detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
       let shown = '';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers.js';
-import { WHO, executable, serverEnv, serverPid, startServer, stopServers } from './warm-server.js';
+import { WHO, defaultServerEnv, executable, serverEnv, serverPid, startServer, stopServers } from './warm-server.js';
 
 const terminals: Terminal[] = [];
 afterEach(async () => {
@@ -167,10 +167,7 @@ describe.skipIf(missing !== undefined)('the warm monitor by default', () => {
 
   /** A terminal whose environment leaves the choice to the default, CI set to `ci`. */
   function terminalWith(ci: string | undefined): { terminal: Terminal; env: NodeJS.ProcessEnv } {
-    const env = serverEnv();
-    delete env.UMVIEW_SERVER;
-    delete env.CI;
-    if (ci !== undefined) env.CI = ci;
+    const env = defaultServerEnv(ci);
     return { terminal: new Terminal(env), env };
   }
 

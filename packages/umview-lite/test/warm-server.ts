@@ -57,6 +57,16 @@ export function serverEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** serverEnv() that leaves the choice to the default (no UMVIEW_SERVER), with CI set to `ci`
+ * or not at all. */
+export function defaultServerEnv(ci?: string): NodeJS.ProcessEnv {
+  const env = serverEnv();
+  delete env.UMVIEW_SERVER;
+  delete env.CI;
+  if (ci !== undefined) env.CI = ci;
+  return env;
+}
+
 /** `umview-lite --serve` for `env`, once it says it listens. */
 export async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const server = spawn(process.execPath, [cli, '--serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });

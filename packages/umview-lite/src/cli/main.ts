@@ -17,7 +17,7 @@ if (argv.length === 1 && argv[0] === '--serve') {
   runCommandLine(argv).then(async (end) => {
     // Not served: start a server for the runs after this one (after a command, so that
     // `--help` or a typo never leaves one behind).
-    if (end.ranCommand && serverWanted()) await (await import('../server/auto-start.js')).startServerIfWanted();
+    if (end.ranCommand && serverWanted()) await (await import('../server/auto-start.js')).startServerForNextRuns();
     if (end.killedBy !== undefined) dieOf(end.killedBy);
     process.exit(end.status);
   }, report);

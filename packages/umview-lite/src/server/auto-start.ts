@@ -1,15 +1,15 @@
-// With UMVIEW_SERVER=1, a run that found no warm monitor to serve it (its first, or after the
-// last server went idle) starts one for the runs after it, once its own command is done, and
-// waits until it listens (~50 ms, once per server), so that the next run is served.
+// A run that wants the warm monitor (server-wanted.ts: the caller, cli/main.ts, asks) but found
+// none to serve it (its first, or after the last server went idle) starts one for the runs
+// after it, once its own command is done, and waits until it listens (~50 ms, once per
+// server), so that the next run is served.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PID_NAME, serverDirectory } from './monitor-server.js';
-import { serverWanted } from './server-wanted.js';
 import { carryEnv } from '../cli/carried-env.js';
 
-export async function startServerIfWanted(): Promise<void> {
-  if (!serverWanted()) return;
+/** Starts a server unless one runs already or the cache directory cannot hold one. */
+export async function startServerForNextRuns(): Promise<void> {
   const where = serverDirectory();
   if ('problem' in where || serverRunning(join(where.dir, PID_NAME))) return;
   const env: NodeJS.ProcessEnv = { ...process.env };
