@@ -11,7 +11,7 @@
 export { failedCallErrno, failedWaitErrno } from './errors.js';
 export { getKoffi, getLibc, pinnedBuffer } from './native/libc.js';
 export type { Koffi, Libc } from './native/libc.js';
-export { readProcStatusField, readProcStatusNumber } from './proc-status.js';
+export { readProcStatusField, readProcStatusNumber, readProcStatusNumbers } from './proc-status.js';
 export { SYSCALL_INFO_SIZE } from './syscall-info.js';
 export { afterPtraceRequest } from './tracee-bookkeeping.js';
 export type { TraceeRef } from './tracee-bookkeeping.js';

@@ -10,7 +10,7 @@ import { PTRACE, PTRACE_EVENT, SYSCALL_INFO_OP, WAIT } from './native/constants.
 import { ERRNO } from './native/errno.js';
 import { getLibc, type Libc } from './native/libc.js';
 import { SIGNALS } from './native/signals.js';
-import { readProcStatusNumber } from './proc-status.js';
+import { readProcStatusNumbers } from './proc-status.js';
 import { decodeStop, type StopDecoderHost } from './stop-decoder.js';
 import { Tracee } from './tracee.js';
 import type { Stop } from './stops.js';
@@ -258,7 +258,7 @@ export class WaitLoop implements StopDecoderHost {
 
 /** The process that created `tid`: its thread group for a thread, its parent for a process. */
 function parentProcessOf(tid: number): number | undefined {
-  const tgid = readProcStatusNumber(tid, 'Tgid');
-  if (tgid === undefined) return undefined;
-  return tgid !== tid ? tgid : readProcStatusNumber(tid, 'PPid');
+  const status = readProcStatusNumbers(tid, ['Tgid', 'PPid']);
+  if (status?.Tgid === undefined) return undefined;
+  return status.Tgid !== tid ? status.Tgid : status.PPid;
 }

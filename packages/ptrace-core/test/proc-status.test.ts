@@ -1,7 +1,7 @@
 // The one /proc/<pid>/status reader (ptrace-core/internal), against this process and a reaped one.
 import { spawnSync } from 'node:child_process';
 import { expect, it } from 'vitest';
-import { readProcStatusField, readProcStatusNumber } from '@umview/ptrace-core/internal';
+import { readProcStatusField, readProcStatusNumber, readProcStatusNumbers } from '@umview/ptrace-core/internal';
 
 it('reads a field as the kernel wrote it, per process or per thread', () => {
   expect(readProcStatusField(process.pid, 'Tgid')).toBe(String(process.pid));
@@ -19,4 +19,10 @@ it('gives undefined for a field the kernel does not have, a non-number, or a pro
   expect(readProcStatusNumber(process.pid, 'Name')).toBeUndefined();
   const reaped = spawnSync('/bin/true').pid!;
   expect(readProcStatusField(reaped, 'Tgid')).toBeUndefined();
+});
+
+it('reads several decimal fields in one read', () => {
+  expect(readProcStatusNumbers(process.pid, ['Tgid', 'PPid', 'Name'])).toEqual({ Tgid: process.pid, PPid: process.ppid, Name: undefined });
+  const reaped = spawnSync('/bin/true').pid!;
+  expect(readProcStatusNumbers(reaped, ['Tgid'])).toBeUndefined();
 });
