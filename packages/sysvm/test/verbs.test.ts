@@ -119,6 +119,26 @@ describe.each(BACKENDS)('backend %s', (backend) => {
     });
   });
 
+  describe('a rewritten execve', () => {
+    const to = (target: string) => (e: SyscallEvent) => {
+      if (e.kind === 'syscall' && e.nr === nr('execve') && e.readString(0) === '/no/such/program') e.setArg(0, e.placeString(target));
+    };
+
+    it('that runs the other program takes no exit stop: nothing of the old image is left to put back', () => {
+      const { vm, out } = start(backend, fixture('preserve-args'), ['/no/such/program', 'execve']);
+      vm.runSync(to('/bin/echo'));
+      expect(out.read()).toBe('executed\n');
+      if (backend !== 'ptrace-syscall') expect(vm.stats.exitStops).toBe(0);
+    });
+
+    it('that fails has its registers put back at its exit stop', () => {
+      const { vm, out } = start(backend, fixture('preserve-args'), ['/no/such/program', 'execve']);
+      vm.runSync(to('/no/such/either'));
+      expect(out.read()).toBe('executed:0 rdi:1 rsi:1 rdx:1\n');
+      if (backend !== 'ptrace-syscall') expect(vm.stats.exitStops).toBe(1);
+    });
+  });
+
   describe("restoreArguments 'when-restarted', for an open a handler rewrites (its path placed below the stack)", () => {
     /** Runs `program` with every openat of the FIFO's guest name mapped to its host name by the
      * handler; what it printed, the paths the handler saw and the stats. */

@@ -550,6 +550,10 @@ export class SyscallTracer {
         if (pending) {
           pending.restore = undefined;
           pending.scratch = undefined;
+          // An exit stop taken only to put them back has nothing left to do: the execve
+          // succeeded, and the thread goes on without it (one stop less an exec: a shell loop's
+          // fork+exec makes 12). One whose return a hook asked for is still taken.
+          if (!pending.report && pending.onReturn === undefined && this.backend !== 'ptrace-syscall') thread.pendingExit = undefined;
         }
         this.resume(tracee);
         return;
