@@ -4,12 +4,13 @@
 // host file's identity (device and inode: it follows the file through renames and hard links,
 // as the kernel's own ownership does). Kept in one JSON file of the user's (`--meta FILE`),
 // read when the monitor starts and merged back when it ends: under a lock file, read again,
-// this run's changes laid over it, written to a temporary file and renamed into place, so
+// this run's changes laid over it, written to a temporary file and put in place (replace-file.ts), so
 // that two monitors on one rootfs never corrupt it and neither loses the other's changes. A
 // store that is unreadable or written by a newer version is refused with the reason, never
 // reset.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { replaceFile } from './replace-file.js';
 
 const FORMAT = 'umview-lite fake-root metadata';
 const VERSION = 1;
@@ -82,7 +83,7 @@ export class MetadataStore {
       }
       const temporary = `${this.file}.${process.pid}.tmp`;
       writeFileSync(temporary, `${JSON.stringify({ format: FORMAT, version: VERSION, entries: Object.fromEntries(current) })}\n`, { mode: 0o600 });
-      renameSync(temporary, this.file);
+      replaceFile(temporary, this.file);
       this.changed.clear();
     } finally {
       closeSync(fd);
