@@ -78,7 +78,9 @@ function removeStaleCaches(dir: string): void {
   }
 }
 
-tuneV8();
+// The warm monitor (--serve): see the code cache below, and v8-tuning.ts.
+const serving = process.argv.length === 3 && process.argv[2] === '--serve';
+tuneV8(serving);
 const file = cacheFile();
 let cached: Buffer | undefined;
 try {
@@ -96,7 +98,6 @@ const script = new vm.Script(source, { filename: main, cachedData: cached });
 // The warm monitor (--serve) reads the cache but never writes it: after hours of commands its
 // heap holds far more compiled code than a run needs, and a cache grown from it would cost every
 // later run's start more to load than it saves.
-const serving = process.argv.length === 3 && process.argv[2] === '--serve';
 if (file && !serving) {
   const fresh = !cached || script.cachedDataRejected;
   const growth = watchGrowth(`${file}.bytecode`, fresh ? undefined : cached!.length);
