@@ -102,6 +102,22 @@ describe('rewrites at the stop (remap)', () => {
     expect(r.code).toBe(0);
   });
 
+  it('an execve of a served program is rewritten at its stop with no exit stop; a missing one fails as natively; a served #! script takes the full way', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 's.sh'), '#!/bin/sh\necho "script $0"\n');
+    chmodSync(join(dir, 's.sh'), 0o755);
+    const count = (stderr: string, label: RegExp) => Number(label.exec(stderr)?.[1]);
+    const loop = await umview(['-m', UNREAL, '--stats'], ['sh', '-c', 'for i in 1 2 3 4 5 6 7 8 9 10; do /unreal/bin/true; done']);
+    expect(loop.code).toBe(0);
+    // Every call at its stop: the execs rewritten there, the rest let through.
+    expect(count(loop.stderr, /rewritten at the stop\s+(\d+)/)).toBe(10);
+    expect(count(loop.stderr, /let through at the stop\s+(\d+)/) + 10).toBe(count(loop.stderr, /syscalls seen\s+(\d+)/));
+    expect(count(loop.stderr, /exit stops\s+(\d+)/)).toBe(0);
+    const r = await umview(['-m', UNREAL], ['sh', '-c', `/unreal${dir}/missing; echo $?; /unreal${dir}/s.sh`]);
+    expect(r.stdout).toBe(`127\nscript /unreal${dir}/s.sh\n`); // $0 as the program named it: the monitor ran the interpreter
+    expect(r.stderr).toMatch(/missing: (not found|No such file or directory)/);
+  });
+
   it.each([
     ['unreal (its host path is the tail of the guest\'s)', 'unreal'],
     ['bind (its host path placed below the stack)', 'bind'],

@@ -18,7 +18,10 @@
 // execve goes on only with an absolute path (a shell's $PATH search tries several, most of them
 // missing: 221 execves in the compile loop), and not when the file is a `#!` script whose
 // interpreter a module serves (the kernel would look for it on the host): `execNeedsMonitor`
-// reads the file to tell.
+// reads the file to tell. In remap mode an execve of a served program is rewritten at the stop
+// too (`execRunsAsIs`: not a `#!` script, whose interpreter the monitor runs itself), followed
+// to its exit stop, which sysvm takes only if the exec fails (a shell loop's fork+exec through
+// /unreal: the full way's SyscallCall, route and register writes saved at every exec).
 //
 // Which calls may be let through at all, and which components a path may not name, come from
 // the routing table (routing.ts: CallRoute.letThrough, RoutingTable.letThroughHeads), the
@@ -70,6 +73,10 @@ export interface LetThroughOptions {
   /** Whether an execve of this unserved host path still needs the monitor (a `#!` script whose
    * interpreter is served); without it, execve always takes the full path. */
   execNeedsMonitor?: (hostPath: Buffer) => boolean;
+  /** Remap mode: whether an execve of a served path, landing on this host path, needs only its
+   * path rewritten (not a `#!` script, which the monitor runs through its interpreter itself);
+   * without it, such an execve takes the full path. */
+  execRunsAsIs?: (hostPath: string) => boolean;
   /** Remap mode: where an absolute guest path lands when the kernel must be given its host
    * path instead (undefined when the kernel takes the path as it is), for the calls rewritten
    * at the stop; without it, none is. `guest` is the path in the guest's terms (its '..'
@@ -106,10 +113,12 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
     flagsArg[route.nr] = route.flagsArg ?? -1;
     // A directory open (open, openat: their flags are an argument) is rewritten too, and its fd
     // learnt at its exit stop.
-    rewritable[route.nr] = options.resolve !== undefined && !routing.proxy && route.letThrough === 'unserved'
-      && (route.follows === undefined || (route.follows === 'dir-open' && options.dirOpened !== undefined)) && route.module === undefined;
+    // An execve of a served program too (not a script), taken to its exit stop only if it fails.
+    rewritable[route.nr] = options.resolve !== undefined && !routing.proxy && route.module === undefined && (route.letThrough === 'exec'
+      ? options.execRunsAsIs !== undefined
+      : route.letThrough === 'unserved' && (route.follows === undefined || (route.follows === 'dir-open' && options.dirOpened !== undefined)));
   }
-  const { io, fdConcernsMonitor, cwdConcernsMonitor, execNeedsMonitor, resolve, dirOpened } = options;
+  const { io, fdConcernsMonitor, cwdConcernsMonitor, execNeedsMonitor, execRunsAsIs, resolve, dirOpened } = options;
   const proxy = routing.proxy;
   /** Host paths to place, by path argument, once every path of the call is known to allow it. */
   const hosts: (string | undefined)[] = [];
@@ -133,8 +142,20 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
         return false; // unreadable: the full path reports it as the kernel would
       }
       if (rule === EXEC) {
-        // Absolute, unserved, and not a script the monitor must run.
-        if (bytes[0] !== SLASH || scanComponents(bytes, names) === NAMES_A_PREFIX || execNeedsMonitor!(bytes)) return false;
+        if (bytes[0] !== SLASH) return false;
+        if (scanComponents(bytes, names) !== NAMES_A_PREFIX) {
+          // Unserved, and not a script the monitor must run.
+          if (execNeedsMonitor!(bytes)) return false;
+          continue;
+        }
+        // Served (remap): its program rewritten here, unless it is a script.
+        if (rewritable[nr] !== true || !isAscii(bytes)) return false;
+        const path = bytes.toString('latin1');
+        const resolution = resolve!(path, false);
+        if (resolution === undefined || !execRunsAsIs!(resolution.host)) return false;
+        hosts[i] = resolution.host;
+        tails[i] = tailAt(path, resolution.host);
+        toRewrite++;
       } else if (bytes.length === 0 && proxy) {
         // '' in proxy mode: on an fd that is neither virtual nor a served directory's.
         const fd = startFd(dirfdArgs[nr]![i]!, args);
@@ -172,7 +193,7 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
         rewrite.toExit((result) => {
           if (result >= 0n) dirOpened!(tracee, guestPath, Number(result));
         });
-      } else if (!rewrite.allowed) rewrite.toExit();
+      } else if (!rewrite.allowed) rewrite.toExit(); // an execve: its exit stop comes only if it fails (sysvm)
       for (let i = 0; i < indexes.length; i++) {
         const host = hosts[i];
         if (host === undefined) continue;

@@ -193,6 +193,7 @@ export class Monitor {
       },
       io,
       execNeedsMonitor: (hostPath) => scriptNeedsMonitor(hostPath, this.translator),
+      execRunsAsIs: (hostPath) => readShebang(hostPath) === undefined,
       resolve: this.proxy ? undefined : (guestPath, needGuest) => {
         const { guest, host, rewrite } = this.rewriter.resolveAbsolute(guestPath, needGuest);
         return rewrite && host !== undefined ? { guest, host } : undefined;
