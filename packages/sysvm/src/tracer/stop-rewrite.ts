@@ -20,7 +20,9 @@ export interface StopRewrite {
    * report: the arguments rewritten at this stop are put back there (before the program sees
    * the result, and before a call a signal interrupted is restarted), then `onReturn`, if
    * given, gets the call's result (the return register: -errno on failure). Any call may then
-   * be rewritten, whatever `allowed` says; it costs one stop more. Call it before rewriting. */
+   * be rewritten, whatever `allowed` says; it costs one stop more (an execve without
+   * `onReturn`: only if it fails; one that succeeds goes on from its exec event, nothing of
+   * the old image left to put back). Call it before rewriting. */
   toExit(onReturn?: (result: bigint) => void): void;
   /** Places `bytes` and a NUL below the stack pointer and the red zone (below anything placed
    * before at this stop) and points argument `i` at them. Only when `allowed`, or after toExit. */
