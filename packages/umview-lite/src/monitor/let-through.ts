@@ -141,21 +141,13 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
       } catch {
         return false; // unreadable: the full path reports it as the kernel would
       }
+      /** An absolute path naming a served prefix: rewritten below, when the call allows it. */
+      let served = false;
       if (rule === EXEC) {
         if (bytes[0] !== SLASH) return false;
-        if (scanComponents(bytes, names) !== NAMES_A_PREFIX) {
-          // Unserved, and not a script the monitor must run.
-          if (execNeedsMonitor!(bytes)) return false;
-          continue;
-        }
-        // Served (remap): its program rewritten here, unless it is a script.
-        if (rewritable[nr] !== true || !isAscii(bytes)) return false;
-        const path = bytes.toString('latin1');
-        const resolution = resolve!(path, false);
-        if (resolution === undefined || !execRunsAsIs!(resolution.host)) return false;
-        hosts[i] = resolution.host;
-        tails[i] = tailAt(path, resolution.host);
-        toRewrite++;
+        served = scanComponents(bytes, names) === NAMES_A_PREFIX;
+        // Unserved, and not a script the monitor must run.
+        if (!served && execNeedsMonitor!(bytes)) return false;
       } else if (bytes.length === 0 && proxy) {
         // '' in proxy mode: on an fd that is neither virtual nor a served directory's.
         const fd = startFd(dirfdArgs[nr]![i]!, args);
@@ -171,20 +163,23 @@ export function letThroughPredicate(options: LetThroughOptions): LetThrough | un
           if (followed !== false) return false;
         }
         if (scanComponents(bytes, names) !== CLEAN) return false;
-      } else if (scanComponents(bytes, names) === NAMES_A_PREFIX) {
-        if (rewritable[nr] !== true) return false;
-        const flags = flagsArg[nr]!;
-        const opensDirectory = flags >= 0 && (int32(args[flags]!) & (O_DIRECTORY | O_PATH)) !== 0;
-        // A byte beyond ASCII: the full way decodes the path as UTF-8; this one as latin1.
-        if (!isAscii(bytes)) return false;
-        const path = bytes.toString('latin1');
-        const resolution = resolve!(path, opensDirectory);
-        if (resolution !== undefined) {
-          hosts[i] = resolution.host;
-          tails[i] = tailAt(path, resolution.host);
-          toRewrite++;
-          if (opensDirectory) openedDir = resolution.guest;
-        }
+      } else served = scanComponents(bytes, names) === NAMES_A_PREFIX;
+      if (!served) continue;
+      if (rewritable[nr] !== true) return false;
+      const flags = flagsArg[nr]!;
+      const opensDirectory = flags >= 0 && (int32(args[flags]!) & (O_DIRECTORY | O_PATH)) !== 0;
+      // A byte beyond ASCII: the full way decodes the path as UTF-8; this one as latin1.
+      if (!isAscii(bytes)) return false;
+      const path = bytes.toString('latin1');
+      const resolution = resolve!(path, opensDirectory);
+      // An execve's program rewritten here unless it is a script, whose interpreter the monitor
+      // runs (or, unresolved, may be a script whose interpreter is served): the full way then.
+      if (rule === EXEC && (resolution === undefined || !execRunsAsIs!(resolution.host))) return false;
+      if (resolution !== undefined) {
+        hosts[i] = resolution.host;
+        tails[i] = tailAt(path, resolution.host);
+        toRewrite++;
+        if (opensDirectory) openedDir = resolution.guest;
       }
     }
     if (toRewrite > 0) {
