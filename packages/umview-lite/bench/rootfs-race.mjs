@@ -7,9 +7,13 @@
 // `true` time of this run off both sides.
 //   npm run rootfs-race -w @umview/umview-lite -- [--json] [--runs N] [--jobs true,id,...]
 //     [--rootfs-tar FILE] [--debs DIR] [--proot-seccomp PATH] [--monitor cold|served]
+//     [--work-dir DIR]
 // --monitor served (the default, as a command typed in a terminal): umview-lite's runs served by
 // a warm monitor (UMVIEW_SERVER=1) the bench starts; --monitor cold: a monitor per command, as in
 // scripts and CI.
+// --work-dir: where the rootfs is unpacked (default: the system's temporary directory). On a
+// tmpfs (/dev/shm) the jobs that fsync (dpkg, useradd) no longer wait for the disk, whose latency
+// moved the peers' medians by up to 40 % from one run to the next on the same VM.
 // Last line with --json: { "jobs": { "<name>": { "umview": s, "proot": s, "prootSeccomp": s } } }
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -26,6 +30,7 @@ const args = parseArgs(process.argv.slice(2), {
   debs: process.env.UMVIEW_TEST_DEBS ?? '/var/cache/umview-ci/debs',
   'proot-seccomp': process.env.PROOT_SECCOMP ?? '',
   monitor: 'served',
+  'work-dir': tmpdir(),
 });
 ensurePinned(import.meta.url);
 requireBuilt('rootfs-race');
@@ -53,7 +58,7 @@ const JOBS = {
 const jobs = String(args.jobs).split(',');
 for (const j of jobs) if (!JOBS[j]) throw new Error(`unknown job ${j} (have: ${Object.keys(JOBS).join(', ')})`);
 
-const dir = mkdtempSync(join(tmpdir(), 'umview-rootfs-race-'));
+const dir = mkdtempSync(join(String(args['work-dir']), 'umview-rootfs-race-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 const rootfs = join(dir, 'rootfs');

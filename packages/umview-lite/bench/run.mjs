@@ -10,10 +10,13 @@
 //   npm run bench -w @umview/umview-lite -- [--json] [--runs N] [--tree DIR] [--ls-tree DIR]
 //     [--mib N] [--workloads find,ls,tar,gcc,dd,forkexec,true] [--module SPEC]
 //     [--proot-seccomp PATH] [--file-systems tmpfs,overlay,archive] [--fs-tree DIR]
-//     [--data-paths kernel,stop] [--monitor cold|served]
+//     [--data-paths kernel,stop] [--monitor cold|served] [--work-dir DIR]
 // --monitor served (the default, as a command typed in a terminal): umview-lite's runs served by
 // a warm monitor (UMVIEW_SERVER=1) the bench starts; --monitor cold: a monitor per command, as in
 // scripts and CI.
+// --work-dir: where the bench's files go, dd's 256 MiB source and its output among them (default:
+// the system's temporary directory). On a tmpfs (/dev/shm) dd's time is no longer the disk's
+// writeback (up to ±10 % from one run to the next on a VM).
 // --workloads none runs only the file-system section (bench/file-systems.mjs): find, tar, a gcc
 // loop and a 256 MiB dd read over a tree served by each built-in file-system module (all of
 // those built in, unless --file-systems names them; --file-systems none skips the section); the
@@ -45,6 +48,7 @@ const args = parseArgs(process.argv.slice(2), {
   'file-systems': '',
   'fs-tree': '/usr/include/linux',
   'data-paths': 'kernel,stop',
+  'work-dir': tmpdir(),
 });
 ensurePinned(import.meta.url);
 
@@ -61,7 +65,7 @@ const { proot, prootVersion } = debianProot();
 const prootSeccomp = seccompProot(String(args['proot-seccomp']));
 
 // ---- the data ----
-const dir = mkdtempSync(join(tmpdir(), 'umview-bench-'));
+const dir = mkdtempSync(join(String(args['work-dir']), 'umview-bench-'));
 const cleanup = () => rmSync(dir, { recursive: true, force: true });
 process.on('exit', cleanup);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
