@@ -8,6 +8,8 @@ export declare const missing: {
   setSyscallInfo(): string | undefined;
   /** x86 debug registers that a tracer can arm in its tracee. */
   debugRegisters(): string | undefined;
+  /** Debug registers that also fire: an armed watchpoint stops the process at its access. */
+  debugRegisterHits(): string | undefined;
   /** PTRACE_ATTACH/SEIZE to a process that is not a descendant of the tracer. */
   attach(): string | undefined;
   /** Running as root. */
