@@ -7,11 +7,10 @@
 #define PTRACE_SET_SYSCALL_INFO_REQUEST 0x4212
 
 int main(void) {
-  pid_t child = stopped_child();
+  pid_t child = stopped_child(0);
   if (child < 0) return 2;
   char info[128] = {0};
   long r = ptrace((enum __ptrace_request)PTRACE_SET_SYSCALL_INFO_REQUEST, child, 0, info);
   int known = !(r == -1 && errno == EIO);
-  end_child(child);
-  return known ? 0 : 1;
+  return end_child(child, known ? 0 : 1);
 }
