@@ -11,17 +11,18 @@
 // --monitor served (the default, as a command typed in a terminal): umview-lite's runs served by
 // a warm monitor (UMVIEW_SERVER=1) the bench starts; --monitor cold: a monitor per command, as in
 // scripts and CI.
-// --work-dir: where the rootfs is unpacked (default: the system's temporary directory). On a
-// tmpfs (/dev/shm) the jobs that fsync (dpkg, useradd) no longer wait for the disk, whose latency
-// moved the peers' medians by up to 40 % from one run to the next on the same VM.
+// --work-dir: where the rootfs is unpacked (default: /dev/shm when it is a tmpfs with room, else
+// the system's temporary directory: work-dir.mjs). On the disk, the jobs that fsync (dpkg,
+// useradd) wait for it, whose latency moved the peers' medians by up to 40 % from one run to the
+// next on the same VM.
 // Last line with --json: { "jobs": { "<name>": { "umview": s, "proot": s, "prootSeccomp": s } } }
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePinned, median, parseArgs, printTable } from '@umview/test-fixtures/bench';
 import { benchEnv as coldEnv, monitorEnv, requireBuilt, umviewLite } from './executable.mjs';
 import { debianProot, seccompProot } from './peers.mjs';
+import { benchWorkDir } from './work-dir.mjs';
 
 const args = parseArgs(process.argv.slice(2), {
   runs: 5,
@@ -30,7 +31,7 @@ const args = parseArgs(process.argv.slice(2), {
   debs: process.env.UMVIEW_TEST_DEBS ?? '/var/cache/umview-ci/debs',
   'proot-seccomp': process.env.PROOT_SECCOMP ?? '',
   monitor: 'served',
-  'work-dir': tmpdir(),
+  'work-dir': '',
 });
 ensurePinned(import.meta.url);
 requireBuilt('rootfs-race');
@@ -58,7 +59,10 @@ const JOBS = {
 const jobs = String(args.jobs).split(',');
 for (const j of jobs) if (!JOBS[j]) throw new Error(`unknown job ${j} (have: ${Object.keys(JOBS).join(', ')})`);
 
-const dir = mkdtempSync(join(String(args['work-dir']), 'umview-rootfs-race-'));
+// Room for the unpacked tree (its tarball's size) and what the jobs add.
+const workDir = benchWorkDir(String(args['work-dir']), statSync(tarball).size + 256 * 2 ** 20);
+log(`rootfs-race: rootfs in ${workDir.dir} (${workDir.why})`);
+const dir = mkdtempSync(join(workDir.dir, 'umview-rootfs-race-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 const rootfs = join(dir, 'rootfs');

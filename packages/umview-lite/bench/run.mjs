@@ -15,8 +15,9 @@
 // a warm monitor (UMVIEW_SERVER=1) the bench starts; --monitor cold: a monitor per command, as in
 // scripts and CI.
 // --work-dir: where the bench's files go, dd's 256 MiB source and its output among them (default:
-// the system's temporary directory). On a tmpfs (/dev/shm) dd's time is no longer the disk's
-// writeback (up to ±10 % from one run to the next on a VM).
+// /dev/shm when it is a tmpfs with room, else the system's temporary directory: work-dir.mjs). On
+// the disk, dd's time is partly the disk's writeback (its ratio moved by ±10 % from one run to
+// the next on a VM).
 // --workloads none runs only the file-system section (bench/file-systems.mjs): find, tar, a gcc
 // loop and a 256 MiB dd read over a tree served by each built-in file-system module (all of
 // those built in, unless --file-systems names them; --file-systems none skips the section); the
@@ -27,9 +28,9 @@
 //   "host": s, "<file system>": s, "<file system>/stop": s (dd only) } } }
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePinned, median, parseArgs, printTable } from '@umview/test-fixtures/bench';
+import { benchWorkDir } from './work-dir.mjs';
 import { benchEnv as coldEnv, monitorEnv, requireBuilt, umviewLite } from './executable.mjs';
 import { fileSystemSection } from './file-systems.mjs';
 import { debianProot, seccompProot } from './peers.mjs';
@@ -48,7 +49,7 @@ const args = parseArgs(process.argv.slice(2), {
   'file-systems': '',
   'fs-tree': '/usr/include/linux',
   'data-paths': 'kernel,stop',
-  'work-dir': tmpdir(),
+  'work-dir': '',
 });
 ensurePinned(import.meta.url);
 
@@ -65,7 +66,9 @@ const { proot, prootVersion } = debianProot();
 const prootSeccomp = seccompProot(String(args['proot-seccomp']));
 
 // ---- the data ----
-const dir = mkdtempSync(join(String(args['work-dir']), 'umview-bench-'));
+const workDir = benchWorkDir(String(args['work-dir']), (2 * Number(args.mib) + 64) * 2 ** 20);
+log(`bench: files in ${workDir.dir} (${workDir.why})`);
+const dir = mkdtempSync(join(workDir.dir, 'umview-bench-'));
 const cleanup = () => rmSync(dir, { recursive: true, force: true });
 process.on('exit', cleanup);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
