@@ -16,8 +16,8 @@
 // scripts and CI.
 // --work-dir: where the bench's files go, dd's 256 MiB source and its output among them (default:
 // /dev/shm when it is a tmpfs with room, else the system's temporary directory: work-dir.mjs). On
-// the disk, dd's time is partly the disk's writeback (its ratio moved by ±10 % from one run to
-// the next on a VM).
+// the disk, dd's time is partly the disk's writeback (on a VM its ratio was 1.20 in a full run
+// and 0.95 in a run of dd alone minutes later).
 // --workloads none runs only the file-system section (bench/file-systems.mjs): find, tar, a gcc
 // loop and a 256 MiB dd read over a tree served by each built-in file-system module (all of
 // those built in, unless --file-systems names them; --file-systems none skips the section); the
