@@ -22,20 +22,21 @@
 // --configs keeps the rows of those configurations (both designs); --data-paths the rows of
 // those designs (and every row without one).
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePinned, median, parseArgs, printTable } from '@umview/test-fixtures/bench';
 import { benchEnv, requireBuilt, umviewLite } from './executable.mjs';
 import { barChartSvg } from './svg-chart.mjs';
+import { benchWorkDir } from './work-dir.mjs';
 
 const args = parseArgs(process.argv.slice(2), { size: '1G', runs: 5, chart: '', workloads: 'cp,cp-2006', configs: '', 'data-paths': 'kernel,stop', slowSeconds: 10 });
 ensurePinned(import.meta.url);
 
 requireBuilt('seed-table');
 const size = parseSize(String(args.size));
-const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
-const dir = mkdtempSync(join(base, 'umview-seed-'));
+// The test file and its copy.
+const workDir = benchWorkDir('', 2 * size + 64 * 2 ** 20);
+const dir = mkdtempSync(join(workDir.dir, 'umview-seed-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 
@@ -137,7 +138,7 @@ function timeRun(argv) {
 const big = join(dir, 'source.bin');
 const small = join(dir, 'source-small.bin');
 const dest = join(dir, 'dest.bin');
-process.stderr.write(`making a ${formatSize(size)} test file in ${dir}...\n`);
+process.stderr.write(`making a ${formatSize(size)} test file in ${dir} (${workDir.why})...\n`);
 makeFile(big, size);
 makeFile(small, smallSize);
 

@@ -1,5 +1,5 @@
-// Where a bench puts its files (`--work-dir`): by default a RAM-backed file system, so that the
-// race times the tools and not the disk.
+// Where a bench puts its files (the races' `--work-dir`, the seed table's test file): by default a
+// RAM-backed file system, so that a bench times the tools and not the disk.
 //
 // Measured on a VM with the files on its disk: the jobs that fsync (`dpkg -i`, `useradd`) and dd's
 // writeback moved each tool's own median by up to 40 % from one run of the bench to the next
@@ -21,7 +21,7 @@ const SHM = '/dev/shm';
 export function benchWorkDir(requested, bytes) {
   if (requested) return { dir: requested, why: 'given with --work-dir' };
   const shm = tmpfsWithRoom(SHM, bytes);
-  if (shm === true) return { dir: SHM, why: 'a tmpfs: the disk out of the timings; --work-dir DIR to choose' };
+  if (shm === true) return { dir: SHM, why: 'a tmpfs: the disk out of the timings' };
   return { dir: tmpdir(), why: `the system's temporary directory (${SHM}: ${shm}); the disk's latency is in the timings` };
 }
 
